@@ -1,0 +1,125 @@
+import { Type, type Static } from 'typebox';
+import { Strict } from './strict.js';
+import { Limits } from './limits.js';
+
+/**
+ * Components are the building blocks of every bot, agent and visitor message.
+ * Each is `{ type, payload }`, discriminated on `type`. A client ignores a `type` it does not know,
+ * so new components can be added without breaking older widgets.
+ */
+
+const Text = (maxLength: number = Limits.maxComponentTextChars) => Type.String({ maxLength });
+
+/** Text with light HTML (b, strong, i, em, u, br, p, ul, ol, li, a). Sanitized before it is stored or sent. */
+export const TextComponent = Strict({
+  type: Type.Literal('text'),
+  payload: Strict({ text: Text() }),
+});
+export type TextComponent = Static<typeof TextComponent>;
+
+/** One button of a `button_options` group: the label is shown, the value is sent back. */
+export const ButtonOption = Strict({
+  label: Type.String({ minLength: 1, maxLength: 200 }),
+  value: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export type ButtonOption = Static<typeof ButtonOption>;
+
+/** A group of buttons; clicking one sends its value. */
+export const ButtonOptionsComponent = Strict({
+  type: Type.Literal('button_options'),
+  payload: Strict({ options: Type.Array(ButtonOption, { minItems: 1, maxItems: 20 }) }),
+});
+export type ButtonOptionsComponent = Static<typeof ButtonOptionsComponent>;
+
+/** A product as shown in a carousel. `index` (1-based) is what the visitor sends back to pick it. */
+export const CarouselProduct = Strict({
+  index: Type.Integer({ minimum: 1 }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  quantity: Type.Integer({ minimum: 0 }),
+  price: Type.Number({ minimum: 0 }),
+  image: Type.Optional(Type.String({ maxLength: 2048 })),
+});
+export type CarouselProduct = Static<typeof CarouselProduct>;
+
+/** A horizontally scrolling list of products to pick from. */
+export const ProductCarouselComponent = Strict({
+  type: Type.Literal('product_carousel'),
+  payload: Strict({ products: Type.Array(CarouselProduct, { minItems: 1, maxItems: 50 }) }),
+});
+export type ProductCarouselComponent = Static<typeof ProductCarouselComponent>;
+
+/** The product the visitor picked, with its computed total (`quantity * price`). */
+export const SelectedProductCardComponent = Strict({
+  type: Type.Literal('selected_product_card'),
+  payload: Strict({
+    product: Strict({
+      name: Type.String({ minLength: 1, maxLength: 200 }),
+      quantity: Type.Integer({ minimum: 0 }),
+      price: Type.Number({ minimum: 0 }),
+      total_price: Type.Number({ minimum: 0 }),
+    }),
+  }),
+});
+export type SelectedProductCardComponent = Static<typeof SelectedProductCardComponent>;
+
+/** A problem with what the visitor sent, in plain text (never HTML). Shown distinctly, as an alert. */
+export const ErrorComponent = Strict({
+  type: Type.Literal('error'),
+  payload: Strict({ text: Text(2000) }),
+});
+export type ErrorComponent = Static<typeof ErrorComponent>;
+
+/** An image with its alternative text. */
+export const ImageComponent = Strict({
+  type: Type.Literal('image'),
+  payload: Strict({ url: Type.String({ minLength: 1, maxLength: 2048 }), alt: Type.String({ maxLength: 500 }) }),
+});
+export type ImageComponent = Static<typeof ImageComponent>;
+
+/** Asks the visitor for a file; `accept` is a MIME pattern list like `image/*`. */
+export const FileRequestComponent = Strict({
+  type: Type.Literal('file_request'),
+  payload: Strict({
+    prompt: Type.String({ maxLength: 2000 }),
+    accept: Type.String({ maxLength: 200 }),
+    max_bytes: Type.Integer({ minimum: 1 }),
+  }),
+});
+export type FileRequestComponent = Static<typeof FileRequestComponent>;
+
+/** The kinds of free-text input a bot can ask for; clients pick keyboard and autofill hints from it. */
+export const InputKind = Type.Union([
+  Type.Literal('text'),
+  Type.Literal('email'),
+  Type.Literal('phone'),
+  Type.Literal('number'),
+  Type.Literal('otp'),
+]);
+export type InputKind = Static<typeof InputKind>;
+
+/** A hint for the composer: what the bot expects next. */
+export const InputComponent = Strict({
+  type: Type.Literal('input'),
+  payload: Strict({ placeholder: Type.String({ maxLength: 200 }), kind: InputKind }),
+});
+export type InputComponent = Static<typeof InputComponent>;
+
+/** Every component the server may send. */
+export const Component = Type.Union([
+  TextComponent,
+  ButtonOptionsComponent,
+  ProductCarouselComponent,
+  SelectedProductCardComponent,
+  ErrorComponent,
+  ImageComponent,
+  FileRequestComponent,
+  InputComponent,
+]);
+export type Component = Static<typeof Component>;
+
+/** The `type` names of every known component. */
+export type ComponentType = Component['type'];
+
+/** A bot reply as the HTTP API returns it. */
+export const BotReply = Strict({ components: Type.Array(Component) });
+export type BotReply = Static<typeof BotReply>;

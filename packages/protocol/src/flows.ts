@@ -1,0 +1,181 @@
+import { Type, type Static } from 'typebox';
+import { Strict } from './strict.js';
+import { InputKind } from './components.js';
+
+/*
+ * The declarative flow format: a JSON document of named steps. The server validates a flow with
+ * these schemas and then checks its references (every `next` names a step). docs/flows.md
+ * explains each step with examples.
+ */
+
+/** A step's name: letters, digits, `_`, `-`, `.`. */
+export const StepId = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' });
+/** A variable's name. `{{name}}` or `{{name.field}}` in a text interpolates it, HTML-escaped. */
+export const VarName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' });
+/** Light HTML with `{{variable}}` placeholders. */
+export const FlowText = Type.String({ minLength: 1, maxLength: 4000 });
+/** A number, or a `{{variable}}` that holds one (for limits that depend on earlier answers). */
+export const NumberOrVariable = Type.Union([
+  Type.Number(),
+  Type.String({ pattern: '^\\{\\{\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*\\}\\}$' }),
+]);
+
+/** Shows a text and moves on. */
+export const SayStep = Strict({ type: Type.Literal('say'), text: FlowText, next: StepId });
+
+/** One button of a `choice` step. Without its own `next` the step's `next` is taken. */
+export const ChoiceOption = Strict({
+  label: Type.String({ minLength: 1, maxLength: 200 }),
+  value: Type.String({ minLength: 1, maxLength: 200 }),
+  next: Type.Optional(StepId),
+});
+
+/** Asks a question with buttons. The visitor may click or type a label or value (case-insensitive). */
+export const ChoiceStep = Strict({
+  type: Type.Literal('choice'),
+  text: FlowText,
+  var: Type.Optional(VarName),
+  options: Type.Array(ChoiceOption, { minItems: 1, maxItems: 20 }),
+  next: Type.Optional(StepId),
+  error: Type.Optional(Type.String({ maxLength: 500 })),
+});
+
+/** Extra checks on an `input` answer, on top of those its `kind` implies. */
+export const InputRules = Strict({
+  pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  min: Type.Optional(NumberOrVariable),
+  max: Type.Optional(NumberOrVariable),
+  min_length: Type.Optional(Type.Integer({ minimum: 0 })),
+  max_length: Type.Optional(Type.Integer({ minimum: 1 })),
+  equals: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type InputRules = Static<typeof InputRules>;
+
+/**
+ * Asks for free text and stores it in `var`. A wrong answer gets an `error` component and the
+ * prompt again; after `max_attempts` wrong answers the flow goes to `on_fail`.
+ */
+export const InputStep = Strict({
+  type: Type.Literal('input'),
+  text: FlowText,
+  var: VarName,
+  kind: InputKind,
+  placeholder: Type.Optional(Type.String({ maxLength: 200 })),
+  validate: Type.Optional(InputRules),
+  error: Type.Optional(Type.String({ maxLength: 500 })),
+  max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  on_fail: Type.Optional(StepId),
+  next: StepId,
+});
+
+/** Shows the flow's catalog as a carousel; the chosen product is stored in `var`. */
+export const ProductsStep = Strict({
+  type: Type.Literal('products'),
+  text: FlowText,
+  var: VarName,
+  next: StepId,
+  error: Type.Optional(Type.String({ maxLength: 500 })),
+});
+
+/** Shows the product held in `var` as a card with its total (quantity x price). */
+export const ProductCardStep = Strict({
+  type: Type.Literal('product_card'),
+  text: Type.Optional(FlowText),
+  var: VarName,
+  next: StepId,
+});
+
+/** Asks for an image upload; the stored image's URL goes in `var`. */
+export const UploadStep = Strict({
+  type: Type.Literal('upload'),
+  text: FlowText,
+  var: VarName,
+  accept: Type.Optional(Type.String({ maxLength: 200 })),
+  max_bytes: Type.Optional(Type.Integer({ minimum: 1 })),
+  error: Type.Optional(Type.String({ maxLength: 500 })),
+  next: StepId,
+});
+
+/** Sets `var` to an interpolated `value`, or to a generated ticket reference or id. */
+export const SetStep = Strict({
+  type: Type.Literal('set'),
+  var: VarName,
+  value: Type.Optional(Type.String({ maxLength: 4000 })),
+  generate: Type.Optional(Type.Union([Type.Literal('ticket'), Type.Literal('uuid')])),
+  next: StepId,
+});
+
+/** A test on a variable (a dotted path such as `product.quantity` reaches into objects). */
+export const Condition = Strict({
+  var: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,127}$' }),
+  equals: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  not_equals: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  in: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]), { maxItems: 100 })),
+  exists: Type.Optional(Type.Boolean()),
+  gt: Type.Optional(Type.Number()),
+  lt: Type.Optional(Type.Number()),
+});
+export type Condition = Static<typeof Condition>;
+
+/** Goes to the `next` of the first case whose condition holds, else to `else`. */
+export const BranchStep = Strict({
+  type: Type.Literal('branch'),
+  cases: Type.Array(Strict({ when: Condition, next: StepId }), { minItems: 1, maxItems: 50 }),
+  else: StepId,
+});
+
+/** Stores a lead made of the named variables, linked to the conversation. */
+export const LeadStep = Strict({
+  type: Type.Literal('lead'),
+  fields: Type.Array(VarName, { minItems: 1, maxItems: 50 }),
+  text: Type.Optional(FlowText),
+  next: StepId,
+});
+
+/** Hands the conversation to a person. The bot stays silent until an agent resolves it. */
+export const HandoffStep = Strict({
+  type: Type.Literal('handoff'),
+  text: Type.Optional(FlowText),
+  next: Type.Optional(StepId),
+});
+
+/** Ends the conversation (terminal). The next visitor message starts the flow again. */
+export const EndStep = Strict({ type: Type.Literal('end'), text: Type.Optional(FlowText) });
+
+/** Every step type. */
+export const FlowStep = Type.Union([
+  SayStep,
+  ChoiceStep,
+  InputStep,
+  ProductsStep,
+  ProductCardStep,
+  UploadStep,
+  SetStep,
+  BranchStep,
+  LeadStep,
+  HandoffStep,
+  EndStep,
+]);
+export type FlowStep = Static<typeof FlowStep>;
+export type FlowStepType = FlowStep['type'];
+
+/** One product of a flow's catalog. */
+export const CatalogProduct = Strict({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  quantity: Type.Integer({ minimum: 0 }),
+  price: Type.Number({ minimum: 0 }),
+  image: Type.Optional(Type.String({ maxLength: 2048 })),
+});
+export type CatalogProduct = Static<typeof CatalogProduct>;
+
+/** A whole flow document. */
+export const Flow = Strict({
+  $schema: Type.Optional(Type.String()),
+  id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  version: Type.Literal(1),
+  start: StepId,
+  catalog: Type.Optional(Type.Array(CatalogProduct, { maxItems: 50 })),
+  steps: Type.Record(StepId, FlowStep, { additionalProperties: false, minProperties: 1 }),
+});
+export type Flow = Static<typeof Flow>;

@@ -1,0 +1,139 @@
+import { Type, type Static } from 'typebox';
+import { Strict } from '../strict.js';
+import { Limits } from '../limits.js';
+import { ChatMessage, ConversationStatus } from '../messages.js';
+import { SessionToken } from '../http/chatbot.js';
+
+/*
+ * The visitor channel, `/ws?site=KEY`. Frames are JSON text, one object each, discriminated on
+ * `type`. See docs/protocol.md for the conversation they make.
+ */
+
+/** A client-chosen message id: resending a frame with the same id stores and answers it once. */
+export const ClientMessageId = Type.String({ pattern: Limits.clientIdPattern });
+
+// ---- visitor -> server -------------------------------------------------------------------------
+
+/**
+ * First frame on every connection. Without `session` a new conversation starts; with it the
+ * conversation resumes and every message after `last_seq` is replayed in order.
+ */
+export const HelloFrame = Strict({
+  type: Type.Literal('hello'),
+  session: Type.Optional(SessionToken),
+  last_seq: Type.Optional(Type.Integer({ minimum: 0 })),
+  locale: Type.Optional(Type.String({ maxLength: 35 })),
+});
+export type HelloFrame = Static<typeof HelloFrame>;
+
+/** Free text typed by the visitor. */
+export const UserMessageFrame = Strict({
+  type: Type.Literal('message'),
+  id: ClientMessageId,
+  text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
+});
+export type UserMessageFrame = Static<typeof UserMessageFrame>;
+
+/** A click: a button's value, or a product's index (as a decimal string), or an uploaded image URL. */
+export const ActionFrame = Strict({
+  type: Type.Literal('action'),
+  id: ClientMessageId,
+  value: Type.String({ minLength: 1, maxLength: 2048 }),
+});
+export type ActionFrame = Static<typeof ActionFrame>;
+
+/** The visitor started or stopped typing. */
+export const TypingFrame = Strict({ type: Type.Literal('typing'), on: Type.Boolean() });
+export type TypingFrame = Static<typeof TypingFrame>;
+
+/** Application-level heartbeat for clients that cannot send protocol pings (browsers). */
+export const PingFrame = Strict({ type: Type.Literal('ping'), t: Type.Optional(Type.Number()) });
+export type PingFrame = Static<typeof PingFrame>;
+
+/** Every frame a visitor may send. */
+export const VisitorClientFrame = Type.Union([HelloFrame, UserMessageFrame, ActionFrame, TypingFrame, PingFrame]);
+export type VisitorClientFrame = Static<typeof VisitorClientFrame>;
+
+// ---- server -> visitor -------------------------------------------------------------------------
+
+/** Answer to `hello`: the session to keep, and the newest sequence number of the conversation. */
+export const WelcomeFrame = Strict({
+  type: Type.Literal('welcome'),
+  session: Type.String(),
+  conversation_id: Type.String(),
+  status: ConversationStatus,
+  last_seq: Type.Integer({ minimum: 0 }),
+  is_terminal: Type.Boolean(),
+  resumed: Type.Boolean(),
+});
+export type WelcomeFrame = Static<typeof WelcomeFrame>;
+
+/** A stored message: the bot's, an agent's, a system notice, or the visitor's own from another tab. */
+export const MessageFrame = Strict({
+  type: Type.Literal('message'),
+  message: ChatMessage,
+  is_terminal: Type.Optional(Type.Boolean()),
+});
+export type MessageFrame = Static<typeof MessageFrame>;
+
+/** The visitor's message `id` is committed to the database as sequence number `seq`. */
+export const AckFrame = Strict({ type: Type.Literal('ack'), id: Type.String(), seq: Type.Integer({ minimum: 1 }) });
+export type AckFrame = Static<typeof AckFrame>;
+
+/** The bot or an agent is typing (or stopped). */
+export const ServerTypingFrame = Strict({
+  type: Type.Literal('typing'),
+  role: Type.Union([Type.Literal('bot'), Type.Literal('agent')]),
+  on: Type.Boolean(),
+  name: Type.Optional(Type.String()),
+});
+export type ServerTypingFrame = Static<typeof ServerTypingFrame>;
+
+/** The conversation changed state (hand-off requested, agent joined, resolved). */
+export const StateFrame = Strict({
+  type: Type.Literal('state'),
+  status: ConversationStatus,
+  position: Type.Optional(Type.Integer({ minimum: 1 })),
+  agent: Type.Optional(Strict({ name: Type.String() })),
+});
+export type StateFrame = Static<typeof StateFrame>;
+
+/**
+ * Something was wrong with a frame. `id` names the client message it refers to, when there is one.
+ * The connection stays open unless the server closes it with 1008 (policy) or 1009 (too big).
+ */
+export const ErrorFrame = Strict({
+  type: Type.Literal('error'),
+  code: Type.String(),
+  message: Type.String(),
+  id: Type.Optional(Type.String()),
+});
+export type ErrorFrame = Static<typeof ErrorFrame>;
+
+/** Answer to `ping`, echoing its `t`. */
+export const PongFrame = Strict({ type: Type.Literal('pong'), t: Type.Optional(Type.Number()) });
+export type PongFrame = Static<typeof PongFrame>;
+
+/** Every frame the server may send to a visitor. Clients ignore frame types they do not know. */
+export const VisitorServerFrame = Type.Union([
+  WelcomeFrame,
+  MessageFrame,
+  AckFrame,
+  ServerTypingFrame,
+  StateFrame,
+  ErrorFrame,
+  PongFrame,
+]);
+export type VisitorServerFrame = Static<typeof VisitorServerFrame>;
+
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  /** Server shutting down or restarting: reconnect and resume. */
+  goingAway: 1001,
+  /** Policy: bad origin, rate limit, too many malformed frames, slow consumer, missed pong. */
+  policy: 1008,
+  /** A frame over `Limits.maxFrameBytes`. */
+  tooBig: 1009,
+  /** The session was closed for good: start a new one. */
+  sessionClosed: 4404,
+} as const;

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ParleyConfig } from './config.js';
+import database from './plugins/external/database.js';
+import websocket from './plugins/external/websocket.js';
+import cookie from './plugins/external/cookie.js';
+import multipart from './plugins/external/multipart.js';
+import rateLimit from './plugins/external/rate-limit.js';
+import errorHandler from './plugins/app/error-handler.js';
+import bus from './plugins/app/bus.js';
+import companies from './plugins/app/companies.js';
+import flows from './plugins/app/flows.js';
+import conversations from './plugins/app/conversations.js';
+import leads from './plugins/app/leads.js';
+import uploads from './plugins/app/uploads.js';
+import chat from './plugins/app/chat.js';
+import healthRoutes from './routes/health/index.js';
+import chatbotRoutes from './routes/chatbot/index.js';
+import uploadRoutes from './routes/uploads/index.js';
+import visitorSocketRoutes from './routes/ws/index.js';
+
+/** Options of the app plugin. */
+export interface AppOptions {
+  config: ParleyConfig;
+}
+
+/**
+ * The whole Parley app as one Fastify plugin: libraries first, then our capabilities, then routes.
+ * Every plugin is imported explicitly so the list reads as the app's table of contents.
+ */
+export const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) => {
+  // Third-party libraries, wrapped.
+  await fastify.register(errorHandler);
+  await fastify.register(database, { config });
+  await fastify.register(cookie);
+  await fastify.register(multipart, { config });
+  await fastify.register(rateLimit);
+  await fastify.register(websocket);
+
+  // Our capabilities.
+  await fastify.register(bus);
+  await fastify.register(companies);
+  await fastify.register(flows, { config });
+  await fastify.register(conversations);
+  await fastify.register(leads);
+  await fastify.register(uploads, { config });
+  await fastify.register(chat);
+
+  // Routes.
+  await fastify.register(healthRoutes);
+  await fastify.register(chatbotRoutes, { config });
+  await fastify.register(uploadRoutes, { config });
+  await fastify.register(visitorSocketRoutes, { config });
+};

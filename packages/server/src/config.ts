@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+
+/** Rate and size limits. Defaults suit one shop; the benchmark raises them. */
+export interface LimitsConfig {
+  /** Largest image upload, in bytes. */
+  maxUploadBytes: number;
+  /** Component chat API requests per IP per minute. */
+  httpRequestsPerMinute: number;
+  /** Concurrent visitor WebSocket connections per IP. */
+  wsConnectionsPerIp: number;
+  /** Sustained visitor frames per second per connection (a burst of twice this is allowed). */
+  wsFramesPerSecond: number;
+  /** Outgoing bytes buffered for one socket before it counts as a slow consumer and is closed. */
+  wsMaxBufferedBytes: number;
+  /** Interval of protocol pings; a connection that misses one pong is terminated. */
+  wsPingIntervalMs: number;
+}
+
+/** Everything the server needs to start. Built by `loadConfig` from the environment and flags. */
+export interface ParleyConfig {
+  host: string;
+  port: number;
+  /** Folder for the SQLite database, uploads and generated secrets. Created if missing. */
+  dataDir: string;
+  /** Pino level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: string;
+  /** Trust `X-Forwarded-*` headers from a reverse proxy in front of the server. */
+  trustProxy: boolean;
+  /** Flow file for the default company's bot; the demo support flow when unset. */
+  flowFile?: string;
+  /** SQLite `synchronous` pragma. NORMAL survives process crashes; FULL also survives power loss. */
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  limits: LimitsConfig;
+}
+
+export const defaultLimits: LimitsConfig = {
+  maxUploadBytes: 5 * 1024 * 1024,
+  httpRequestsPerMinute: 300,
+  wsConnectionsPerIp: 50,
+  wsFramesPerSecond: 20,
+  wsMaxBufferedBytes: 1024 * 1024,
+  wsPingIntervalMs: 30_000,
+};
+
+/** Options a caller may pass: anything left out takes its default. */
+export type ParleyOptions = Partial<Omit<ParleyConfig, 'limits'>> & { limits?: Partial<LimitsConfig> };
+
+function intFrom(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
+  return n;
+}
+
+/**
+ * Builds the configuration: defaults, then environment variables (`PORT`, `HOST`, `DATA_DIR`,
+ * `LOG_LEVEL`, `PARLEY_FLOW`, `PARLEY_TRUST_PROXY`, `PARLEY_SQLITE_SYNCHRONOUS`,
+ * `PARLEY_MAX_UPLOAD_BYTES`, `PARLEY_WS_CONNECTIONS_PER_IP`, `PARLEY_WS_FRAMES_PER_SECOND`,
+ * `PARLEY_HTTP_REQUESTS_PER_MINUTE`), then `overrides`.
+ */
+export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv = process.env): ParleyConfig {
+  const port = overrides.port ?? intFrom(env.PORT, 'PORT') ?? 3000;
+  const synchronous = (overrides.sqliteSynchronous ?? env.PARLEY_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
+    throw new Error(`PARLEY_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${synchronous}"`);
+  }
+  const fromEnv: Partial<LimitsConfig> = {};
+  const envLimits: Array<[keyof LimitsConfig, string]> = [
+    ['maxUploadBytes', 'PARLEY_MAX_UPLOAD_BYTES'],
+    ['wsConnectionsPerIp', 'PARLEY_WS_CONNECTIONS_PER_IP'],
+    ['wsFramesPerSecond', 'PARLEY_WS_FRAMES_PER_SECOND'],
+    ['httpRequestsPerMinute', 'PARLEY_HTTP_REQUESTS_PER_MINUTE'],
+  ];
+  for (const [key, name] of envLimits) {
+    const value = intFrom(env[name], name);
+    if (value !== undefined) fromEnv[key] = value;
+  }
+  const flowFile = overrides.flowFile ?? env.PARLEY_FLOW;
+  return {
+    host: overrides.host ?? env.HOST ?? '127.0.0.1',
+    port,
+    dataDir: resolve(overrides.dataDir ?? env.DATA_DIR ?? 'data'),
+    logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? 'info',
+    trustProxy: overrides.trustProxy ?? env.PARLEY_TRUST_PROXY === 'true',
+    ...(flowFile ? { flowFile: resolve(flowFile) } : {}),
+    sqliteSynchronous: synchronous,
+    limits: { ...defaultLimits, ...fromEnv, ...overrides.limits },
+  };
+}

@@ -1,0 +1,79 @@
+import type SQLite from 'better-sqlite3';
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+interface PendingWrite {
+  work: () => unknown;
+  resolve: (value: any) => void;
+  reject: (error: unknown) => void;
+  outcome?: Outcome;
+}
+
+/**
+ * Group commit: every write queued during one turn of the event loop runs in a single SQLite
+ * transaction, and each caller's promise settles only after that transaction commits. So an
+ * acknowledgement sent when the promise resolves is a promise kept: the write is in the WAL.
+ *
+ * Each write runs in its own savepoint, so one failing write rolls back alone and rejects only
+ * its own caller; the rest of the batch commits.
+ *
+ * @example const id = await writes.run(() => insertMessage.run(row).lastInsertRowid);
+ */
+export class GroupCommit {
+  private queue: PendingWrite[] = [];
+  private scheduled = false;
+  private closed = false;
+  private readonly commitBatch: (batch: PendingWrite[]) => void;
+  /** Transactions committed so far (for metrics and tests). */
+  commits = 0;
+
+  constructor(sqlite: SQLite.Database) {
+    this.commitBatch = sqlite.transaction((batch: PendingWrite[]) => {
+      for (const item of batch) {
+        try {
+          item.outcome = { ok: true, value: sqlite.transaction(item.work)() };
+        } catch (error) {
+          item.outcome = { ok: false, error };
+        }
+      }
+    });
+  }
+
+  /** Queues `work` (synchronous SQLite statements) for the next batch; resolves with its result after commit. */
+  run<T>(work: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The database is closing'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits whatever is queued now. Runs by itself once per event-loop turn, and on shutdown. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      this.commitBatch(batch);
+      this.commits++;
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) {
+      const outcome = item.outcome!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    }
+  }
+
+  /** Commits what is queued and refuses new writes. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}

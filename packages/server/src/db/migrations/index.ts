@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initial from './2026_11_21_0001_initial.js';
+
+/**
+ * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
+ * run; add new ones at the end and never edit one that has shipped.
+ */
+const migrations: Record<string, Migration> = {
+  '2026_11_21_0001_initial': initial,
+};
+
+/** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

@@ -1,0 +1,27 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A visitor's conversation (a chat session). */
+export interface ConversationsTable {
+  id: string;
+  company_id: string;
+  /** SHA-256 of the visitor's session token; the token itself is never stored. */
+  session_hash: string;
+  flow_id: string | null;
+  /** bot | waiting | agent | resolved | closed */
+  status: Generated<string>;
+  /** JSON of the flow engine's state (step, attempts, variables). */
+  flow_state: Generated<string>;
+  /** Highest message sequence number used so far. */
+  last_seq: Generated<number>;
+  is_terminal: Generated<number>;
+  visitor_ip: string | null;
+  visitor_user_agent: string | null;
+  assignee_id: string | null;
+  created_at: string;
+  updated_at: string;
+  last_seen_at: string | null;
+  closed_at: string | null;
+}
+export type ConversationRow = Selectable<ConversationsTable>;
+export type NewConversationRow = Insertable<ConversationsTable>;
+export type ConversationUpdate = Updateable<ConversationsTable>;

@@ -1,0 +1,23 @@
+import type { CompaniesTable } from './companies.table.js';
+import type { ConversationsTable } from './conversations.table.js';
+import type { FlowsTable } from './flows.table.js';
+import type { LeadsTable } from './leads.table.js';
+import type { MessagesTable } from './messages.table.js';
+import type { UploadsTable } from './uploads.table.js';
+
+export type * from './companies.table.js';
+export type * from './conversations.table.js';
+export type * from './flows.table.js';
+export type * from './leads.table.js';
+export type * from './messages.table.js';
+export type * from './uploads.table.js';
+
+/** Every table Parley stores, as Kysely sees them. */
+export interface Database {
+  companies: CompaniesTable;
+  flows: FlowsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  leads: LeadsTable;
+  uploads: UploadsTable;
+}

@@ -1,0 +1,287 @@
+import type { CatalogProduct, Component, Flow, FlowStep } from '@parley/protocol';
+import { escapeHtml, Limits } from '@parley/protocol';
+import { interpolateHtml, interpolateRaw, lookup, type FlowVars } from './interpolate.js';
+import { checkInput } from './validators.js';
+
+/** Where a conversation stands in its flow. Stored as JSON with the conversation. */
+export interface FlowState {
+  /** The step waiting for the visitor's answer; null before start and after the end. */
+  step: string | null;
+  /** Wrong answers given to the current step. */
+  attempts: number;
+  vars: FlowVars;
+  /** True once an `end` step ran: the next input starts the flow again. */
+  done: boolean;
+}
+
+/** A side effect the chat service carries out in the same transaction as the reply. */
+export type FlowEffect =
+  | { type: 'lead'; data: Record<string, string | number | boolean> }
+  | { type: 'handoff' };
+
+/** What the visitor sent: typed text, or a click (button value, product index, uploaded image URL). */
+export type FlowInput = { kind: 'text'; text: string } | { kind: 'action'; value: string };
+
+/** The services a flow needs from its conversation. */
+export interface FlowContext {
+  /** The canonical URL of an image uploaded in this conversation, when `value` names one. */
+  uploadUrl(value: string): string | undefined;
+  /** A new ticket reference, such as `PAR-7KQ2M9XD`. */
+  newTicket(): string;
+  newId(): string;
+}
+
+/** The outcome of one turn. */
+export interface FlowTurn {
+  state: FlowState;
+  /** The bot's reply. */
+  components: Component[];
+  /** How to show and store what the visitor sent (a clicked label, a masked code, an image). */
+  userComponents?: Component[];
+  terminal: boolean;
+  effects: FlowEffect[];
+  /** The input matched no option of a choice, product or upload step: an AI may answer it instead. */
+  unrecognized?: boolean;
+}
+
+const MAX_STEPS_PER_TURN = 64;
+
+const text = (html: string): Component => ({ type: 'text', payload: { text: html } });
+const error = (message: string): Component => ({ type: 'error', payload: { text: message } });
+const userText = (typed: string): Component => text(escapeHtml(typed));
+
+function placeholderFor(kind: string): string {
+  switch (kind) {
+    case 'email':
+      return 'name@example.com';
+    case 'phone':
+      return '+1 555 123 4567';
+    case 'number':
+      return 'Enter a number';
+    case 'otp':
+      return 'Enter the code';
+    default:
+      return 'Type your answer';
+  }
+}
+
+function catalogComponent(catalog: CatalogProduct[]): Component {
+  return {
+    type: 'product_carousel',
+    payload: { products: catalog.map((p, i) => ({ ...p, index: i + 1 })) },
+  };
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+/** The components that ask a waiting step's question. */
+function prompt(flow: Flow, step: FlowStep, vars: FlowVars): Component[] {
+  switch (step.type) {
+    case 'choice':
+      return [
+        text(interpolateHtml(step.text, vars)),
+        { type: 'button_options', payload: { options: step.options.map(({ label, value }) => ({ label, value })) } },
+      ];
+    case 'input':
+      return [
+        text(interpolateHtml(step.text, vars)),
+        { type: 'input', payload: { placeholder: step.placeholder ? interpolateRaw(step.placeholder, vars) : placeholderFor(step.kind), kind: step.kind } },
+      ];
+    case 'products':
+      return [text(interpolateHtml(step.text, vars)), catalogComponent(flow.catalog ?? [])];
+    case 'upload': {
+      const maxBytes = step.max_bytes ?? Limits.maxUploadBytes;
+      return [
+        text(interpolateHtml(step.text, vars)),
+        {
+          type: 'file_request',
+          payload: { prompt: `PNG, JPEG, GIF or WebP, up to ${formatBytes(maxBytes)}`, accept: step.accept ?? 'image/*', max_bytes: maxBytes },
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+function holds(condition: Extract<FlowStep, { type: 'branch' }>['cases'][number]['when'], vars: FlowVars): boolean {
+  const value = lookup(vars, condition.var);
+  if (condition.exists !== undefined && (value !== undefined && value !== null && value !== '') !== condition.exists) return false;
+  if (condition.equals !== undefined && String(value) !== String(condition.equals)) return false;
+  if (condition.not_equals !== undefined && String(value) === String(condition.not_equals)) return false;
+  if (condition.in !== undefined && !condition.in.map(String).includes(String(value))) return false;
+  if (condition.gt !== undefined && !(Number(value) > condition.gt)) return false;
+  if (condition.lt !== undefined && !(Number(value) < condition.lt)) return false;
+  return true;
+}
+
+function roundCents(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function leadValue(value: unknown): string | number | boolean {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value && typeof value === 'object' && 'name' in value) return String((value as { name: unknown }).name);
+  return value === undefined || value === null ? '' : JSON.stringify(value);
+}
+
+/**
+ * Runs steps from `from` until one waits for the visitor or the flow ends, appending the reply to
+ * `turn`. Throws when a flow loops without waiting (flows are checked for that when loaded).
+ */
+function runFrom(flow: Flow, from: string | null, turn: FlowTurn, ctx: FlowContext): FlowTurn {
+  const state = turn.state;
+  let id: string | null = from;
+  for (let count = 0; count < MAX_STEPS_PER_TURN; count++) {
+    const step: FlowStep | undefined = id === null ? undefined : flow.steps[id];
+    if (!step) {
+      // A flow that runs out of steps ends, as if it had an `end` step.
+      return { ...turn, state: { ...state, step: null, attempts: 0, done: true }, terminal: true };
+    }
+    const vars = state.vars;
+    switch (step.type) {
+      case 'say':
+        turn.components.push(text(interpolateHtml(step.text, vars)));
+        id = step.next;
+        break;
+      case 'set':
+        vars[step.var] =
+          step.generate === 'ticket' ? ctx.newTicket() : step.generate === 'uuid' ? ctx.newId() : interpolateRaw(step.value ?? '', vars);
+        id = step.next;
+        break;
+      case 'branch':
+        id = step.cases.find((c) => holds(c.when, vars))?.next ?? step.else;
+        break;
+      case 'lead':
+        turn.effects.push({ type: 'lead', data: Object.fromEntries(step.fields.map((f) => [f, leadValue(vars[f])])) });
+        if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
+        id = step.next;
+        break;
+      case 'product_card': {
+        const product = vars[step.var] as CatalogProduct | undefined;
+        if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
+        if (product) {
+          const { name, quantity, price } = product;
+          turn.components.push({
+            type: 'selected_product_card',
+            payload: { product: { name, quantity, price, total_price: roundCents(quantity * price) } },
+          });
+        }
+        id = step.next;
+        break;
+      }
+      case 'handoff':
+        if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
+        turn.effects.push({ type: 'handoff' });
+        // The bot falls silent; when the conversation comes back to it, it resumes at `next`.
+        return { ...turn, state: { ...state, step: step.next ?? null, attempts: 0, done: step.next === undefined } };
+      case 'end':
+        if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
+        return { ...turn, state: { ...state, step: null, attempts: 0, done: true }, terminal: true };
+      default:
+        turn.components.push(...prompt(flow, step, vars));
+        return { ...turn, state: { ...state, step: id, attempts: 0, done: false } };
+    }
+  }
+  throw new Error(`Flow ${flow.id} ran ${MAX_STEPS_PER_TURN} steps without waiting for the visitor`);
+}
+
+function emptyTurn(state: FlowState): FlowTurn {
+  return { state: { ...state, vars: { ...state.vars } }, components: [], terminal: false, effects: [] };
+}
+
+/** A fresh state, before the first step. */
+export function initialState(): FlowState {
+  return { step: null, attempts: 0, vars: {}, done: false };
+}
+
+/** Starts the flow: runs from its `start` step until the first question. */
+export function startFlow(flow: Flow, ctx: FlowContext): FlowTurn {
+  return runFrom(flow, flow.start, emptyTurn(initialState()), ctx);
+}
+
+/**
+ * Resumes where a conversation left its flow (after a hand-off comes back to the bot): asks the
+ * waiting step's question again, or starts over when the flow had ended.
+ */
+export function resumeFlow(flow: Flow, state: FlowState, ctx: FlowContext): FlowTurn {
+  if (state.done || state.step === null) return startFlow(flow, ctx);
+  return runFrom(flow, state.step, emptyTurn(state), ctx);
+}
+
+function matchChoice(step: Extract<FlowStep, { type: 'choice' }>, raw: string) {
+  const answer = raw.trim().toLowerCase();
+  return step.options.find((o) => o.value.toLowerCase() === answer || o.label.toLowerCase() === answer);
+}
+
+function matchProduct(catalog: CatalogProduct[], raw: string): { product: CatalogProduct; index: number } | undefined {
+  const answer = raw.trim().toLowerCase();
+  const byIndex = /^\d{1,3}$/.test(answer) ? Number(answer) : NaN;
+  const index = byIndex >= 1 && byIndex <= catalog.length ? byIndex : catalog.findIndex((p) => p.name.toLowerCase() === answer) + 1;
+  const product = catalog[index - 1];
+  return product && index >= 1 ? { product, index } : undefined;
+}
+
+/**
+ * Takes the visitor's input to the waiting step: stores the answer and runs on, or explains what
+ * was wrong and asks again. After an ended flow, any input starts it again.
+ */
+export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx: FlowContext): FlowTurn {
+  const raw = input.kind === 'text' ? input.text : input.value;
+  const step = state.step === null ? undefined : flow.steps[state.step];
+  if (state.done || !step) {
+    const turn = startFlow(flow, ctx);
+    return { ...turn, userComponents: [userText(raw)] };
+  }
+  const turn = emptyTurn(state);
+  const vars = turn.state.vars;
+  const retry = (message: string, unrecognized = false): FlowTurn => ({
+    ...turn,
+    components: [error(message), ...prompt(flow, step, vars)],
+    userComponents: [userText(raw)],
+    ...(unrecognized ? { unrecognized } : {}),
+  });
+
+  switch (step.type) {
+    case 'choice': {
+      const option = matchChoice(step, raw);
+      if (!option) return retry(step.error ?? 'Please choose one of the options below.', true);
+      if (step.var) vars[step.var] = option.value;
+      return { ...runFrom(flow, option.next ?? step.next ?? null, turn, ctx), userComponents: [userText(option.label)] };
+    }
+    case 'products': {
+      const match = matchProduct(flow.catalog ?? [], raw);
+      if (!match) return retry(step.error ?? 'Please pick one of the products below.', true);
+      vars[step.var] = { ...match.product, index: match.index };
+      return { ...runFrom(flow, step.next, turn, ctx), userComponents: [userText(match.product.name)] };
+    }
+    case 'upload': {
+      const url = ctx.uploadUrl(raw.trim());
+      if (!url) return retry(step.error ?? 'Please upload an image with the button below.', true);
+      vars[step.var] = url;
+      return {
+        ...runFrom(flow, step.next, turn, ctx),
+        userComponents: [{ type: 'image', payload: { url, alt: 'Uploaded image' } }],
+      };
+    }
+    case 'input': {
+      const shown = step.kind === 'otp' ? [userText('•'.repeat(Math.min(raw.trim().length, 8)))] : [userText(raw)];
+      const result = checkInput(step.kind, raw, step.validate, vars, step.error);
+      if (result.ok) {
+        vars[step.var] = result.value;
+        return { ...runFrom(flow, step.next, turn, ctx), userComponents: shown };
+      }
+      const attempts = state.attempts + 1;
+      if (step.max_attempts !== undefined && attempts >= step.max_attempts) {
+        turn.components.push(error(result.error));
+        return { ...runFrom(flow, step.on_fail ?? null, turn, ctx), userComponents: shown };
+      }
+      return { ...retry(result.error), state: { ...turn.state, attempts }, userComponents: shown };
+    }
+    default:
+      // Only waiting steps are ever stored as the current step; anything else restarts cleanly.
+      return { ...startFlow(flow, ctx), userComponents: [userText(raw)] };
+  }
+}

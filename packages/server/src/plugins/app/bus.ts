@@ -1,0 +1,70 @@
+import fp from 'fastify-plugin';
+import type { ChatMessage, ConversationStatus } from '@parley/protocol';
+
+/** Events fanned out after they are committed. `origin` names the connection that caused it, if any. */
+export type BusEvent =
+  | { type: 'message'; conversationId: string; companyId: string; message: ChatMessage; isTerminal: boolean; origin?: string }
+  | { type: 'state'; conversationId: string; companyId: string; status: ConversationStatus; position?: number; agent?: { name: string } }
+  | { type: 'typing'; conversationId: string; companyId: string; role: 'user' | 'bot' | 'agent'; on: boolean; name?: string; origin?: string }
+  | { type: 'lead'; companyId: string; conversationId: string | null; leadId: string; data: Record<string, unknown>; createdAt: string };
+
+export type BusHandler = (event: BusEvent) => void;
+
+/**
+ * Real-time fan-out behind a small interface, so a Redis (or other) bus can replace the
+ * in-process one for several server processes without touching any handler.
+ */
+export interface EventBus {
+  publish(topic: string, event: BusEvent): void;
+  /** Returns the function that unsubscribes. */
+  subscribe(topic: string, handler: BusHandler): () => void;
+}
+
+/** Topic names: one per conversation (its visitors and agents) and one per company (its agents). */
+export const topics = {
+  conversation: (id: string) => `conversation:${id}`,
+  company: (id: string) => `company:${id}`,
+} as const;
+
+/** The single-process bus: synchronous delivery, a failing handler never stops the others. */
+export class MemoryBus implements EventBus {
+  private readonly handlers = new Map<string, Set<BusHandler>>();
+
+  constructor(private readonly onHandlerError: (error: unknown) => void) {}
+
+  publish(topic: string, event: BusEvent): void {
+    const set = this.handlers.get(topic);
+    if (!set) return;
+    for (const handler of set) {
+      try {
+        handler(event);
+      } catch (error) {
+        this.onHandlerError(error);
+      }
+    }
+  }
+
+  subscribe(topic: string, handler: BusHandler): () => void {
+    let set = this.handlers.get(topic);
+    if (!set) this.handlers.set(topic, (set = new Set()));
+    set.add(handler);
+    return () => {
+      set.delete(handler);
+      if (set.size === 0 && this.handlers.get(topic) === set) this.handlers.delete(topic);
+    };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Real-time fan-out of committed events. */
+    bus: EventBus;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('bus', new MemoryBus((error) => app.log.error({ err: error }, 'bus handler failed')) as EventBus);
+  },
+  { name: 'bus' },
+);

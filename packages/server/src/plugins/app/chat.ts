@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import fp from 'fastify-plugin';
+import { escapeHtml, type ChatMessage, type Component, type ConversationStatus } from '@parley/protocol';
+import { advanceFlow, initialState, startFlow, type FlowContext, type FlowTurn } from '../../flows/engine.js';
+import { newTicketReference } from '../../lib/ids.js';
+import { Errors } from '../../errors.js';
+import { topics, type BusEvent, type EventBus } from './bus.js';
+import type { Company, CompanyRepository } from './companies.js';
+import type { ConversationChanges, ConversationStore, LiveConversation, NewMessage } from './conversations.js';
+import type { FlowRegistry, StoredFlow } from './flows.js';
+import type { Lead, LeadRepository } from './leads.js';
+import type { UploadStore } from './uploads.js';
+
+/** What a visitor sent: typed text or a click, with the client's message id when it gave one. */
+export interface VisitorInput {
+  kind: 'text' | 'action';
+  value: string;
+  clientId?: string | undefined;
+  /** The connection that sent it: it gets an `ack` instead of its own message back. */
+  origin?: string | undefined;
+}
+
+/** The outcome of one visitor input. */
+export interface TurnResult {
+  conversation: LiveConversation;
+  /** Sequence number of the visitor's stored message. */
+  userSeq: number;
+  /** What answered it (the bot's reply; empty while a person has the conversation). */
+  replies: ChatMessage[];
+  isTerminal: boolean;
+  /** The client message id was already stored: nothing new was stored or answered. */
+  duplicate: boolean;
+}
+
+/** Visitor details recorded when a conversation starts. */
+export interface VisitorInfo {
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+const userText = (typed: string): Component => ({ type: 'text', payload: { text: escapeHtml(typed) } });
+
+/**
+ * The conversation engine behind both the HTTP API and the WebSocket: starts conversations,
+ * takes visitor input through the company's flow, stores each turn as one write, and fans the
+ * committed messages out on the bus.
+ */
+export class ChatService {
+  constructor(
+    private readonly conversations: ConversationStore,
+    private readonly flows: FlowRegistry,
+    private readonly companies: CompanyRepository,
+    private readonly bus: EventBus,
+    private readonly leads: LeadRepository,
+    private readonly uploads: UploadStore,
+  ) {}
+
+  /** Starts a conversation with the company's bot; resolves after its greeting is committed. */
+  async start(company: Company, visitor: VisitorInfo = {}) {
+    const stored = this.flows.activeOrFail(company.id);
+    const turn = startFlow(stored.flow, this.context(undefined));
+    const { conversation, token, committed } = this.conversations.create(
+      { companyId: company.id, flowId: stored.id, ip: visitor.ip, userAgent: visitor.userAgent },
+      turn.state,
+      turn.terminal,
+      turn.components.length ? [{ role: 'bot', components: turn.components }] : [],
+    );
+    const messages = await committed;
+    this.publishMessages(conversation, messages);
+    return { conversation, token, messages };
+  }
+
+  /**
+   * The conversation of a session token, checked against the company the client came through.
+   * 404 `not_found` for an unknown token (or another company's), 404 `session_closed` once closed.
+   */
+  resolveSession(token: string, company?: Company): LiveConversation {
+    const conversation = this.conversations.bySessionToken(token);
+    if (!conversation || (company && conversation.companyId !== company.id)) throw Errors.notFound('Unknown chatbot session');
+    if (conversation.status === 'closed') throw Errors.sessionClosed();
+    return conversation;
+  }
+
+  /**
+   * Takes one visitor input. A client message id seen before is answered from what was stored
+   * (nothing is stored or answered twice). Resolves after the turn is committed.
+   */
+  async handleInput(conversation: LiveConversation, input: VisitorInput): Promise<TurnResult> {
+    if (conversation.status === 'closed') throw Errors.sessionClosed();
+    if (input.clientId) {
+      const existing = this.conversations.findClientMessage(conversation, input.clientId);
+      if (existing) {
+        const settled = await existing.committed?.then(
+          () => true,
+          () => false,
+        );
+        if (settled !== false) {
+          return {
+            conversation,
+            userSeq: existing.seq,
+            replies: this.conversations.repliesAfter(conversation.id, existing.seq),
+            isTerminal: conversation.isTerminal,
+            duplicate: true,
+          };
+        }
+        // The first attempt failed to commit: take this one as new.
+        conversation = this.conversations.get(conversation.id) ?? conversation;
+      }
+    }
+
+    const user = (components: Component[]): NewMessage => ({
+      role: 'user',
+      components,
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+    });
+
+    if (conversation.status === 'waiting' || conversation.status === 'agent') {
+      // A person has, or is about to have, the conversation: the bot stays silent.
+      const [stored] = await this.commit(conversation, [user([userText(input.value)])], {}, [], input.origin);
+      return { conversation, userSeq: stored!.seq, replies: [], isTerminal: false, duplicate: false };
+    }
+
+    const flow = this.flowOf(conversation);
+    const state = flow.id === conversation.flowId ? conversation.flow : initialState();
+    const flowInput = input.kind === 'text' ? { kind: 'text' as const, text: input.value } : { kind: 'action' as const, value: input.value };
+    const turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
+    const messages: NewMessage[] = [user(turn.userComponents ?? [userText(input.value)])];
+    if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
+    const changes = { ...this.changesOf(turn, conversation.status), flowId: flow.id };
+    const stored = await this.commit(conversation, messages, changes, turn.effects, input.origin);
+    return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: turn.terminal, duplicate: false };
+  }
+
+  /** Closes a conversation for good; its session can no longer be used. */
+  async close(conversation: LiveConversation): Promise<void> {
+    if (conversation.status === 'closed') return;
+    await this.conversations.append(conversation, [], { status: 'closed', closed: true });
+    this.publishState(conversation, 'closed');
+  }
+
+  /** Tells the other side that someone is typing (nothing is stored). */
+  typing(conversation: LiveConversation, role: 'user' | 'bot' | 'agent', on: boolean, origin?: string, name?: string): void {
+    const event: BusEvent = {
+      type: 'typing',
+      conversationId: conversation.id,
+      companyId: conversation.companyId,
+      role,
+      on,
+      ...(name ? { name } : {}),
+      ...(origin ? { origin } : {}),
+    };
+    this.bus.publish(topics.conversation(conversation.id), event);
+    this.bus.publish(topics.company(conversation.companyId), event);
+  }
+
+  private changesOf(turn: FlowTurn, status: ConversationStatus): ConversationChanges {
+    const handoff = turn.effects.some((e) => e.type === 'handoff');
+    return {
+      flow: turn.state,
+      isTerminal: turn.terminal,
+      ...(handoff ? { status: 'waiting' as const } : status === 'resolved' ? { status: 'bot' as const } : {}),
+    };
+  }
+
+  /** Stores a turn with its effects as one write, then publishes what was committed. */
+  private async commit(
+    conversation: LiveConversation,
+    messages: NewMessage[],
+    changes: ConversationChanges,
+    effects: FlowTurn['effects'],
+    origin?: string,
+  ): Promise<ChatMessage[]> {
+    const leads: Lead[] = effects.flatMap((effect) =>
+      effect.type === 'lead'
+        ? [this.leads.create({ companyId: conversation.companyId, conversationId: conversation.id, source: 'flow', data: effect.data })]
+        : [],
+    );
+    const statusBefore = conversation.status;
+    const stored = await this.conversations.append(
+      conversation,
+      messages,
+      changes,
+      undefined,
+      leads.length ? () => leads.forEach((lead) => this.leads.insertNow(lead)) : undefined,
+    );
+    this.publishMessages(conversation, stored, origin);
+    if (conversation.status !== statusBefore) this.publishState(conversation, conversation.status);
+    for (const lead of leads) {
+      this.bus.publish(topics.company(lead.companyId), {
+        type: 'lead',
+        companyId: lead.companyId,
+        conversationId: lead.conversationId,
+        leadId: lead.id,
+        data: lead.data,
+        createdAt: lead.createdAt,
+      });
+    }
+    return stored;
+  }
+
+  private publishMessages(conversation: LiveConversation, messages: ChatMessage[], origin?: string): void {
+    for (const message of messages) {
+      const event: BusEvent = {
+        type: 'message',
+        conversationId: conversation.id,
+        companyId: conversation.companyId,
+        message,
+        isTerminal: conversation.isTerminal,
+        ...(origin && message.role === 'user' ? { origin } : {}),
+      };
+      this.bus.publish(topics.conversation(conversation.id), event);
+      this.bus.publish(topics.company(conversation.companyId), event);
+    }
+  }
+
+  private publishState(conversation: LiveConversation, status: ConversationStatus): void {
+    const event: BusEvent = { type: 'state', conversationId: conversation.id, companyId: conversation.companyId, status };
+    this.bus.publish(topics.conversation(conversation.id), event);
+    this.bus.publish(topics.company(conversation.companyId), event);
+  }
+
+  /** The flow a conversation runs: the one it started with, or its company's active flow. */
+  private flowOf(conversation: LiveConversation): StoredFlow {
+    return (conversation.flowId ? this.flows.get(conversation.flowId) : undefined) ?? this.flows.activeOrFail(conversation.companyId);
+  }
+
+  private context(conversation: LiveConversation | undefined): FlowContext {
+    return {
+      uploadUrl: (value) => (conversation ? this.uploads.pathInConversation(value, conversation.id) : undefined),
+      newTicket: newTicketReference,
+      newId: randomUUID,
+    };
+  }
+
+  /** The company a conversation belongs to. */
+  companyOf(conversation: LiveConversation): Company | undefined {
+    return this.companies.byIdOrUndefined(conversation.companyId);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    chat: ChatService;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('chat', new ChatService(app.conversations, app.flows, app.companies, app.bus, app.leads, app.uploads));
+  },
+  { name: 'chat', dependencies: ['conversations', 'flows', 'companies', 'bus', 'leads', 'uploads'] },
+);

@@ -1,0 +1,128 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { CompanyRow } from '../../db/tables/index.js';
+import { Errors } from '../../errors.js';
+
+/** A company as the app uses it, with its JSON columns parsed. */
+export interface Company {
+  id: string;
+  name: string;
+  siteKey: string;
+  allowedOrigins: string[];
+  isDefault: boolean;
+  settings: Record<string, unknown>;
+}
+
+function toCompany(row: CompanyRow): Company {
+  return {
+    id: row.id,
+    name: row.name,
+    siteKey: row.site_key,
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    isDefault: row.is_default === 1,
+    settings: JSON.parse(row.settings) as Record<string, unknown>,
+  };
+}
+
+/** A new public site key, such as `pk_3hQx...`. */
+export function newSiteKey(): string {
+  return `pk_${randomBytes(12).toString('base64url')}`;
+}
+
+/** Companies (tenants), cached in memory: they are read on every connection and rarely change. */
+export class CompanyRepository {
+  private byId = new Map<string, Company>();
+  private bySiteKey = new Map<string, Company>();
+  private defaultId: string | undefined;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Loads every company into the cache and creates the default company on first start. */
+  async load(): Promise<void> {
+    const rows = await this.db.selectFrom('companies').selectAll().execute();
+    if (!rows.some((r) => r.is_default === 1)) {
+      const row = {
+        id: randomUUID(),
+        name: 'Default company',
+        site_key: newSiteKey(),
+        api_key_hash: null,
+        is_default: 1,
+        created_at: new Date().toISOString(),
+      };
+      await this.db.insertInto('companies').values(row).execute();
+      rows.push({ ...row, allowed_origins: '[]', settings: '{}' });
+    }
+    this.byId.clear();
+    this.bySiteKey.clear();
+    for (const row of rows) this.remember(toCompany(row));
+  }
+
+  /** Puts a company (new or changed) in the cache. */
+  remember(company: Company): void {
+    const old = this.byId.get(company.id);
+    if (old) this.bySiteKey.delete(old.siteKey);
+    this.byId.set(company.id, company);
+    this.bySiteKey.set(company.siteKey, company);
+    if (company.isDefault) this.defaultId = company.id;
+  }
+
+  /** Re-reads one company from the database after it changed. */
+  async refresh(id: string): Promise<Company | undefined> {
+    const row = await this.db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) {
+      const old = this.byId.get(id);
+      if (old) this.bySiteKey.delete(old.siteKey);
+      this.byId.delete(id);
+      return undefined;
+    }
+    const company = toCompany(row);
+    this.remember(company);
+    return company;
+  }
+
+  /** The company that answers when no site key is given. */
+  defaultCompany(): Company {
+    const company = this.defaultId ? this.byId.get(this.defaultId) : undefined;
+    if (!company) throw new Error('The default company is not loaded');
+    return company;
+  }
+
+  byIdOrUndefined(id: string): Company | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The company of a public site key, or the default company when none is given. 404 for an unknown key. */
+  resolveSite(siteKey: string | undefined): Company {
+    if (siteKey === undefined || siteKey === '') return this.defaultCompany();
+    const company = this.bySiteKey.get(siteKey);
+    if (!company) throw Errors.notFound('Unknown site key');
+    return company;
+  }
+
+  /**
+   * Whether a browser page at `origin` may talk to this company: any origin while its allowed
+   * list is empty (the demo default); otherwise only listed ones. Requests without an Origin
+   * header (servers, curl) are not browsers and are allowed here; API keys guard those routes.
+   */
+  allowsOrigin(company: Company, origin: string | undefined): boolean {
+    if (origin === undefined || company.allowedOrigins.length === 0) return true;
+    return company.allowedOrigins.includes(origin);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    companies: CompanyRepository;
+  }
+}
+
+export default fp(
+  async (app) => {
+    const companies = new CompanyRepository(app.db);
+    await companies.load();
+    app.decorate('companies', companies);
+  },
+  { name: 'companies', dependencies: ['database'] },
+);

@@ -1,0 +1,360 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type SQLite from 'better-sqlite3';
+import {
+  componentsToText,
+  sanitizeLightHtml,
+  type Author,
+  type ChatMessage,
+  type Component,
+  type ConversationStatus,
+  type MessageRole,
+  type MessageStatus,
+} from '@parley/protocol';
+import type { GroupCommit } from '../../db/group-commit.js';
+import type { ConversationRow, MessageRow } from '../../db/tables/index.js';
+import { initialState, type FlowState } from '../../flows/engine.js';
+
+/**
+ * A conversation as the chat service works on it. The live copy in memory is the truth for
+ * conversations in use: turns update it synchronously and queue the same change for the database.
+ */
+export interface LiveConversation {
+  id: string;
+  companyId: string;
+  flowId: string | null;
+  status: ConversationStatus;
+  flow: FlowState;
+  lastSeq: number;
+  isTerminal: boolean;
+  assigneeId: string | null;
+  visitorIp: string | null;
+  visitorUserAgent: string | null;
+  createdAt: string;
+  /** Writes queued and not committed yet; a conversation with pending writes stays in memory. */
+  pending: number;
+  /** Client message ids queued and not committed yet, with their sequence number and commit. */
+  pendingClientIds: Map<string, { seq: number; committed: Promise<unknown> }>;
+  /** Set when a write failed: the live copy is dropped and re-read from the database. */
+  failed: boolean;
+}
+
+/** A message to store. Texts are sanitized on the way in. */
+export interface NewMessage {
+  role: MessageRole;
+  components: Component[];
+  clientId?: string;
+  authorId?: string;
+  author?: Author;
+  elapsedMs?: number;
+  status?: MessageStatus;
+  error?: string;
+}
+
+/** Changes to a conversation made together with a turn's messages. */
+export interface ConversationChanges {
+  status?: ConversationStatus;
+  flowId?: string;
+  flow?: FlowState;
+  isTerminal?: boolean;
+  assigneeId?: string | null;
+  closed?: boolean;
+}
+
+/** SHA-256 of a session token, as stored. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function sanitizeComponents(components: Component[]): Component[] {
+  return components.map((c) => (c.type === 'text' ? { type: 'text', payload: { text: sanitizeLightHtml(c.payload.text) } } : c));
+}
+
+/** A stored message row as clients see it. */
+export function toChatMessage(row: MessageRow): ChatMessage {
+  return {
+    seq: row.seq,
+    id: String(row.id),
+    ...(row.client_id ? { client_id: row.client_id } : {}),
+    role: row.role as MessageRole,
+    ...(row.author_name ? { author: { name: row.author_name } } : {}),
+    components: JSON.parse(row.components) as Component[],
+    created_at: row.created_at,
+    status: row.status as MessageStatus,
+  };
+}
+
+function fromRow(row: ConversationRow): LiveConversation {
+  const flow = { ...initialState(), ...(JSON.parse(row.flow_state) as Partial<FlowState>) };
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    flowId: row.flow_id,
+    status: row.status as ConversationStatus,
+    flow,
+    lastSeq: row.last_seq,
+    isTerminal: row.is_terminal === 1,
+    assigneeId: row.assignee_id,
+    visitorIp: row.visitor_ip,
+    visitorUserAgent: row.visitor_user_agent,
+    createdAt: row.created_at,
+    pending: 0,
+    pendingClientIds: new Map(),
+    failed: false,
+  };
+}
+
+const MAX_CACHED = 20_000;
+
+/**
+ * Conversations and their messages on the hot path: prepared statements, a bounded cache of live
+ * conversations, sequence numbers handed out in memory, every write through the group commit.
+ */
+export class ConversationStore {
+  private readonly cache = new Map<string, LiveConversation>();
+  private readonly statements;
+
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+  ) {
+    this.statements = {
+      insertConversation: sqlite.prepare(
+        `INSERT INTO conversations (id, company_id, session_hash, flow_id, status, flow_state, last_seq, is_terminal,
+           visitor_ip, visitor_user_agent, created_at, updated_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateConversation: sqlite.prepare(
+        `UPDATE conversations SET status = ?, flow_id = ?, flow_state = ?, last_seq = ?, is_terminal = ?, assignee_id = ?,
+           updated_at = ?, last_seen_at = coalesce(?, last_seen_at), closed_at = coalesce(?, closed_at) WHERE id = ?`,
+      ),
+      touchConversation: sqlite.prepare('UPDATE conversations SET last_seen_at = ? WHERE id = ?'),
+      insertMessage: sqlite.prepare(
+        `INSERT INTO messages (conversation_id, company_id, seq, role, client_id, components, text, author_id, author_name,
+           elapsed_ms, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      conversationById: sqlite.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+      conversationBySession: sqlite.prepare<[string], { id: string }>('SELECT id FROM conversations WHERE session_hash = ?'),
+      seqOfClientId: sqlite.prepare<[string, string], { seq: number }>(
+        'SELECT seq FROM messages WHERE conversation_id = ? AND client_id = ?',
+      ),
+      messagesAfter: sqlite.prepare<[string, number, number], MessageRow>(
+        'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+    };
+  }
+
+  /** The live conversation, read from the database when it is not in memory. */
+  get(id: string): LiveConversation | undefined {
+    const cached = this.cache.get(id);
+    if (cached) {
+      this.cache.delete(id);
+      this.cache.set(id, cached);
+      return cached;
+    }
+    const row = this.statements.conversationById.get(id);
+    if (!row) return undefined;
+    const live = fromRow(row);
+    this.remember(live);
+    return live;
+  }
+
+  /** The conversation a session token belongs to. */
+  bySessionToken(token: string): LiveConversation | undefined {
+    const row = this.statements.conversationBySession.get(hashToken(token));
+    return row ? this.get(row.id) : undefined;
+  }
+
+  /**
+   * Creates a conversation with its first messages (the greeting). Returns the session token at
+   * once; `committed` resolves with the stored messages once the transaction commits.
+   */
+  create(
+    input: { companyId: string; flowId: string | null; ip?: string | undefined; userAgent?: string | undefined },
+    flow: FlowState,
+    isTerminal: boolean,
+    messages: NewMessage[],
+  ): { conversation: LiveConversation; token: string; committed: Promise<ChatMessage[]> } {
+    const token = randomBytes(24).toString('base64url');
+    const now = new Date().toISOString();
+    const conversation: LiveConversation = {
+      id: randomUUID(),
+      companyId: input.companyId,
+      flowId: input.flowId,
+      status: 'bot',
+      flow: initialState(),
+      lastSeq: 0,
+      isTerminal: false,
+      assigneeId: null,
+      visitorIp: input.ip?.slice(0, 64) ?? null,
+      visitorUserAgent: input.userAgent?.slice(0, 512) ?? null,
+      createdAt: now,
+      pending: 0,
+      pendingClientIds: new Map(),
+      failed: false,
+    };
+    const insert = [
+      conversation.id,
+      conversation.companyId,
+      hashToken(token),
+      conversation.flowId,
+      'bot',
+      '{}',
+      0,
+      0,
+      conversation.visitorIp,
+      conversation.visitorUserAgent,
+      now,
+      now,
+      now,
+    ];
+    this.remember(conversation);
+    const committed = this.append(conversation, messages, { flow, isTerminal }, () => {
+      this.statements.insertConversation.run(insert);
+    });
+    return { conversation, token, committed };
+  }
+
+  /**
+   * Stores messages and conversation changes as one write. Sequence numbers are given now, in
+   * memory, so concurrent turns never collide; the promise resolves after the commit.
+   * `before` runs first inside the same transaction (creating the row); `after` runs last (a lead).
+   */
+  append(
+    conversation: LiveConversation,
+    messages: NewMessage[],
+    changes: ConversationChanges = {},
+    before?: () => void,
+    after?: () => void,
+  ): Promise<ChatMessage[]> {
+    const now = new Date().toISOString();
+    const prepared = messages.map((m) => {
+      const components = sanitizeComponents(m.components);
+      const message: ChatMessage = {
+        seq: ++conversation.lastSeq,
+        id: '',
+        ...(m.clientId ? { client_id: m.clientId } : {}),
+        role: m.role,
+        ...(m.author ? { author: m.author } : {}),
+        components,
+        created_at: now,
+        status: m.status ?? 'success',
+      };
+      const params = [
+        conversation.id,
+        conversation.companyId,
+        message.seq,
+        m.role,
+        m.clientId ?? null,
+        JSON.stringify(components),
+        componentsToText(components),
+        m.authorId ?? null,
+        m.author?.name ?? null,
+        m.elapsedMs ?? null,
+        message.status,
+        m.error ?? null,
+        now,
+      ];
+      return { message, params };
+    });
+    if (changes.status !== undefined) conversation.status = changes.status;
+    if (changes.flowId !== undefined) conversation.flowId = changes.flowId;
+    if (changes.flow !== undefined) conversation.flow = changes.flow;
+    if (changes.isTerminal !== undefined) conversation.isTerminal = changes.isTerminal;
+    if (changes.assigneeId !== undefined) conversation.assigneeId = changes.assigneeId;
+    const visitorSpoke = messages.some((m) => m.role === 'user');
+    const update = [
+      conversation.status,
+      conversation.flowId,
+      JSON.stringify(conversation.flow),
+      conversation.lastSeq,
+      conversation.isTerminal ? 1 : 0,
+      conversation.assigneeId,
+      now,
+      visitorSpoke ? now : null,
+      changes.closed ? now : null,
+      conversation.id,
+    ];
+
+    conversation.pending++;
+    const committed = this.writes.run(() => {
+      if (conversation.failed) throw new Error('An earlier write of this conversation failed');
+      try {
+        before?.();
+        for (const { message, params } of prepared) {
+          message.id = String(this.statements.insertMessage.run(params).lastInsertRowid);
+        }
+        this.statements.updateConversation.run(update);
+        after?.();
+      } catch (error) {
+        conversation.failed = true;
+        throw error;
+      }
+      return prepared.map((p) => p.message);
+    });
+    for (const { message } of prepared) {
+      if (message.client_id) conversation.pendingClientIds.set(message.client_id, { seq: message.seq, committed });
+    }
+    const settle = () => {
+      conversation.pending--;
+      for (const { message } of prepared) if (message.client_id) conversation.pendingClientIds.delete(message.client_id);
+      if (conversation.failed && this.cache.get(conversation.id) === conversation) this.cache.delete(conversation.id);
+    };
+    committed.then(settle, settle);
+    return committed;
+  }
+
+  /** Records that the visitor is here (on connect), off the critical path. */
+  touch(conversation: LiveConversation): void {
+    const now = new Date().toISOString();
+    this.writes.run(() => this.statements.touchConversation.run(now, conversation.id)).catch(() => undefined);
+  }
+
+  /**
+   * The sequence number of a client message id already stored or queued in this conversation,
+   * with the commit to wait for when it is still queued.
+   */
+  findClientMessage(conversation: LiveConversation, clientId: string): { seq: number; committed?: Promise<unknown> } | undefined {
+    const pending = conversation.pendingClientIds.get(clientId);
+    if (pending) return pending;
+    const row = this.statements.seqOfClientId.get(conversation.id, clientId);
+    return row ? { seq: row.seq } : undefined;
+  }
+
+  /** Committed messages with `seq > after`, oldest first, at most `limit`. */
+  messagesAfter(conversationId: string, after: number, limit = 500): ChatMessage[] {
+    return this.statements.messagesAfter.all(conversationId, after, limit).map(toChatMessage);
+  }
+
+  /** The replies that followed message `seq`, up to the visitor's next message. */
+  repliesAfter(conversationId: string, seq: number): ChatMessage[] {
+    const replies: ChatMessage[] = [];
+    for (const message of this.messagesAfter(conversationId, seq, 50)) {
+      if (message.role === 'user') break;
+      replies.push(message);
+    }
+    return replies;
+  }
+
+  private remember(conversation: LiveConversation): void {
+    this.cache.set(conversation.id, conversation);
+    if (this.cache.size <= MAX_CACHED) return;
+    for (const [id, live] of this.cache) {
+      if (this.cache.size <= MAX_CACHED * 0.9) break;
+      if (live.pending === 0) this.cache.delete(id);
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    conversations: ConversationStore;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('conversations', new ConversationStore(app.sqlite, app.writes));
+  },
+  { name: 'conversations', dependencies: ['database'] },
+);

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { Kysely } from 'kysely';
+import type { Flow } from '@parley/protocol';
+import type { Database } from '../../db/database.js';
+import { loadFlowFile, parseFlow } from '../../flows/load.js';
+import { demoFlowPath } from '../../flows/demo.js';
+import type { ParleyConfig } from '../../config.js';
+import { Errors } from '../../errors.js';
+
+/** A stored flow with its parsed definition. */
+export interface StoredFlow {
+  id: string;
+  companyId: string;
+  flow: Flow;
+}
+
+/**
+ * Flows by id and each company's active flow, cached in memory after validation. Conversations
+ * keep the id of the flow they started with, so replacing a company's flow never breaks a
+ * conversation in progress.
+ */
+export class FlowRegistry {
+  private byId = new Map<string, StoredFlow>();
+  private activeByCompany = new Map<string, string>();
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Loads every stored flow. A stored flow that no longer validates is skipped and reported. */
+  async load(onInvalid: (id: string, error: Error) => void): Promise<void> {
+    const rows = await this.db.selectFrom('flows').selectAll().orderBy('created_at').execute();
+    for (const row of rows) {
+      try {
+        const flow = parseFlow(JSON.parse(row.definition), `flows/${row.id}`);
+        this.byId.set(row.id, { id: row.id, companyId: row.company_id, flow });
+        if (row.is_active === 1) this.activeByCompany.set(row.company_id, row.id);
+      } catch (error) {
+        onInvalid(row.id, error as Error);
+      }
+    }
+  }
+
+  /** Stores a validated flow for a company and makes it the active one (unless it is unchanged). */
+  async activate(companyId: string, flow: Flow): Promise<StoredFlow> {
+    const current = this.active(companyId);
+    if (current && JSON.stringify(current.flow) === JSON.stringify(flow)) return current;
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.db.updateTable('flows').set({ is_active: 0, updated_at: now }).where('company_id', '=', companyId).execute();
+    await this.db
+      .insertInto('flows')
+      .values({ id, company_id: companyId, name: flow.name, definition: JSON.stringify(flow), is_active: 1, created_at: now, updated_at: now })
+      .execute();
+    const stored = { id, companyId, flow };
+    this.byId.set(id, stored);
+    this.activeByCompany.set(companyId, id);
+    return stored;
+  }
+
+  /** The company's active flow, if it has one. */
+  active(companyId: string): StoredFlow | undefined {
+    const id = this.activeByCompany.get(companyId);
+    return id ? this.byId.get(id) : undefined;
+  }
+
+  /** The company's active flow; 503 when the company has no bot yet. */
+  activeOrFail(companyId: string): StoredFlow {
+    const stored = this.active(companyId);
+    if (!stored) throw Errors.unavailable('This site has no bot configured yet');
+    return stored;
+  }
+
+  /** A flow by id (the one a conversation started with). */
+  get(id: string): StoredFlow | undefined {
+    return this.byId.get(id);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    flows: FlowRegistry;
+  }
+}
+
+/**
+ * Loads the flows and gives the default company its bot: the file named by `PARLEY_FLOW`, or the
+ * demo support flow. A bad flow file stops the start with a message naming every problem.
+ */
+export default fp(
+  async (app, opts: { config: ParleyConfig }) => {
+    const flows = new FlowRegistry(app.db);
+    await flows.load((id, error) => app.log.error({ flow: id, err: error }, 'stored flow is invalid; skipped'));
+    const defaultCompany = app.companies.defaultCompany();
+    const flow = loadFlowFile(opts.config.flowFile ?? demoFlowPath());
+    const active = flows.active(defaultCompany.id);
+    // A configured file always wins; otherwise the demo flow is installed, and kept up to date,
+    // until the company gets a flow of its own.
+    if (opts.config.flowFile || !active || active.flow.id === flow.id) {
+      await flows.activate(defaultCompany.id, flow);
+    }
+    app.decorate('flows', flows);
+  },
+  { name: 'flows', dependencies: ['database', 'companies'] },
+);

@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import fp from 'fastify-plugin';
+import type { Kysely } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import { openDatabase, type Database } from '../../db/database.js';
+import { GroupCommit } from '../../db/group-commit.js';
+import { startCheckpointer } from '../../db/checkpointer.js';
+import type { ParleyConfig } from '../../config.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Kysely over the SQLite database, for every query off the hot path. */
+    db: Kysely<Database>;
+    /** The raw SQLite connection, for prepared statements on the hot path. */
+    sqlite: SQLite.Database;
+    /** The group-commit write queue: one transaction per event-loop turn, settled after commit. */
+    writes: GroupCommit;
+  }
+}
+
+/** Opens `<dataDir>/parley.sqlite` (WAL, migrated), the write queue and the background checkpointer. */
+export default fp(
+  async (app, opts: { config: ParleyConfig }) => {
+    const file = join(opts.config.dataDir, 'parley.sqlite');
+    const { db, sqlite } = await openDatabase(file, { synchronous: opts.config.sqliteSynchronous, externalCheckpoints: true });
+    const writes = new GroupCommit(sqlite);
+    const checkpointer = startCheckpointer(file, 1000, (message) => app.log.warn({ message }, 'WAL checkpoint failed'));
+    app.decorate('db', db);
+    app.decorate('sqlite', sqlite);
+    app.decorate('writes', writes);
+    app.addHook('onClose', async () => {
+      writes.close();
+      await checkpointer.stop();
+      try {
+        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (error) {
+        app.log.warn({ err: error }, 'final WAL checkpoint failed');
+      }
+      await db.destroy();
+    });
+  },
+  { name: 'database' },
+);

@@ -1,0 +1,274 @@
+import type { WebSocket } from 'ws';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  ActionFrame,
+  CloseCode,
+  HelloFrame,
+  PingFrame,
+  TypingFrame,
+  UserMessageFrame,
+  type VisitorClientFrame,
+  type VisitorServerFrame,
+} from '@parley/protocol';
+import type { LimitsConfig } from '../config.js';
+import { describeError } from '../plugins/app/error-handler.js';
+import { topics, type BusEvent, type EventBus } from '../plugins/app/bus.js';
+import type { ChatService, VisitorInfo } from '../plugins/app/chat.js';
+import type { Company } from '../plugins/app/companies.js';
+import type { ConversationStore, LiveConversation } from '../plugins/app/conversations.js';
+import { frameReader } from './frame-reader.js';
+import { TokenBucket } from './token-bucket.js';
+
+const readFrame = frameReader<VisitorClientFrame>({
+  hello: HelloFrame,
+  message: UserMessageFrame,
+  action: ActionFrame,
+  typing: TypingFrame,
+  ping: PingFrame,
+});
+
+/** Malformed frames in a row before the connection is closed with 1008. */
+const MAX_MALFORMED_IN_A_ROW = 10;
+/** Rate-limited frames before a flooding connection is closed with 1008. */
+const MAX_RATE_STRIKES = 50;
+/** Frames kept while a new conversation is being created. */
+const MAX_EARLY_FRAMES = 32;
+const REPLAY_PAGE = 500;
+
+/** What a visitor connection needs from the app. */
+export interface VisitorConnectionDeps {
+  chat: ChatService;
+  conversations: ConversationStore;
+  bus: EventBus;
+  log: FastifyBaseLogger;
+  limits: LimitsConfig;
+}
+
+let nextConnectionId = 0;
+
+/**
+ * One visitor's WebSocket. Its message handler is attached at once (no frame is lost while
+ * anything async runs) and never throws: every failure becomes an `error` frame or a close.
+ *
+ * States: `new` (waiting for hello) -> `starting` (creating the conversation; frames are kept)
+ * -> `ready` -> `closed`.
+ */
+export class VisitorConnection {
+  /** Names this connection as the origin of the messages it sends. */
+  readonly id = `v${++nextConnectionId}`;
+  /** Cleared by each heartbeat sweep, set again by a pong. */
+  alive = true;
+  private state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
+  private conversationId: string | undefined;
+  private lastSentSeq = 0;
+  private unsubscribe: (() => void) | undefined;
+  private early: VisitorClientFrame[] = [];
+  private malformed = 0;
+  private strikes = 0;
+  private readonly bucket: TokenBucket;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly company: Company,
+    private readonly visitor: VisitorInfo,
+    private readonly deps: VisitorConnectionDeps,
+    private readonly onClosed: (connection: VisitorConnection) => void,
+  ) {
+    this.bucket = new TokenBucket(deps.limits.wsFramesPerSecond);
+    socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    socket.on('pong', () => {
+      this.alive = true;
+    });
+    socket.on('close', () => this.dispose());
+    socket.on('error', (error) => deps.log.debug({ err: error }, 'visitor socket error'));
+  }
+
+  /** Sends a protocol ping, or terminates the connection if the last one went unanswered. */
+  heartbeat(): void {
+    if (!this.alive) {
+      this.socket.terminate();
+      return;
+    }
+    this.alive = false;
+    this.socket.ping();
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    try {
+      if (isBinary) return this.reject('bad_request', 'Frames must be JSON text');
+      const result = readFrame(data.toString('utf8'));
+      if (!result.ok) return this.reject(result.code, result.message, result.id);
+      this.malformed = 0;
+      this.dispatch(result.frame);
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'visitor frame handler failed');
+      this.send({ type: 'error', code: 'internal', message: 'The server could not handle this frame' });
+    }
+  }
+
+  private dispatch(frame: VisitorClientFrame): void {
+    if (frame.type === 'ping') {
+      this.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
+      return;
+    }
+    if (frame.type === 'hello') {
+      if (this.state !== 'new') return this.error('not_ready', 'hello was already received');
+      this.hello(frame);
+      return;
+    }
+    if (this.state === 'new') return this.error('not_ready', 'Send hello first', 'id' in frame ? frame.id : undefined);
+    if (this.state === 'starting') {
+      if (this.early.length >= MAX_EARLY_FRAMES) return this.error('rate_limited', 'Wait for welcome before sending more');
+      this.early.push(frame);
+      return;
+    }
+    if (!this.bucket.take()) {
+      if (++this.strikes > MAX_RATE_STRIKES) return this.close(CloseCode.policy, 'Too many messages');
+      if (frame.type !== 'typing') this.error('rate_limited', 'Too many messages, please slow down', frame.id);
+      return;
+    }
+    const conversation = this.conversation();
+    if (!conversation) return this.error('not_found', 'The conversation no longer exists');
+    if (frame.type === 'typing') {
+      this.deps.chat.typing(conversation, 'user', frame.on, this.id);
+      return;
+    }
+    const input =
+      frame.type === 'message'
+        ? { kind: 'text' as const, value: frame.text, clientId: frame.id, origin: this.id }
+        : { kind: 'action' as const, value: frame.value, clientId: frame.id, origin: this.id };
+    this.deps.chat.handleInput(conversation, input).then(
+      (result) => {
+        // A fresh message is acknowledged when its commit is published; a resend right here.
+        if (result.duplicate) this.send({ type: 'ack', id: frame.id, seq: result.userSeq });
+      },
+      (error: unknown) => this.failed(error, frame.id),
+    );
+  }
+
+  private hello(frame: HelloFrame): void {
+    if (frame.session) {
+      let conversation: LiveConversation;
+      try {
+        conversation = this.deps.chat.resolveSession(frame.session, this.company);
+      } catch (error) {
+        return this.failed(error);
+      }
+      this.attach(conversation, frame.session, true, frame.last_seq ?? 0);
+      this.deps.conversations.touch(conversation);
+      return;
+    }
+    this.state = 'starting';
+    this.deps.chat.start(this.company, this.visitor).then(
+      ({ conversation, token }) => {
+        if (this.state === 'closed') return;
+        this.attach(conversation, token, false, 0);
+      },
+      (error: unknown) => {
+        this.state = 'new';
+        this.early = [];
+        this.failed(error);
+      },
+    );
+  }
+
+  /** Subscribes to the conversation, sends welcome and replays what the client has not seen. */
+  private attach(conversation: LiveConversation, session: string, resumed: boolean, lastSeq: number): void {
+    this.conversationId = conversation.id;
+    this.unsubscribe = this.deps.bus.subscribe(topics.conversation(conversation.id), (event) => this.onEvent(event));
+    this.send({
+      type: 'welcome',
+      session,
+      conversation_id: conversation.id,
+      status: conversation.status,
+      last_seq: conversation.lastSeq,
+      is_terminal: conversation.isTerminal,
+      resumed,
+    });
+    this.lastSentSeq = Math.min(lastSeq, conversation.lastSeq);
+    for (;;) {
+      const page = this.deps.conversations.messagesAfter(conversation.id, this.lastSentSeq, REPLAY_PAGE);
+      for (const message of page) {
+        this.send({ type: 'message', message });
+        this.lastSentSeq = message.seq;
+      }
+      if (page.length < REPLAY_PAGE) break;
+    }
+    this.state = 'ready';
+    const early = this.early;
+    this.early = [];
+    for (const frame of early) this.dispatch(frame);
+  }
+
+  private onEvent(event: BusEvent): void {
+    switch (event.type) {
+      case 'message': {
+        const { message } = event;
+        if (message.role === 'user' && event.origin === this.id && message.client_id) {
+          this.send({ type: 'ack', id: message.client_id, seq: message.seq });
+        } else if (message.seq > this.lastSentSeq) {
+          this.send({ type: 'message', message, ...(event.isTerminal ? { is_terminal: true } : {}) });
+        }
+        this.lastSentSeq = Math.max(this.lastSentSeq, message.seq);
+        return;
+      }
+      case 'state':
+        this.send({
+          type: 'state',
+          status: event.status,
+          ...(event.position !== undefined ? { position: event.position } : {}),
+          ...(event.agent ? { agent: event.agent } : {}),
+        });
+        if (event.status === 'closed') this.close(CloseCode.sessionClosed, 'Session closed');
+        return;
+      case 'typing':
+        if (event.role !== 'user') this.send({ type: 'typing', role: event.role, on: event.on, ...(event.name ? { name: event.name } : {}) });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private conversation(): LiveConversation | undefined {
+    return this.conversationId ? this.deps.conversations.get(this.conversationId) : undefined;
+  }
+
+  private failed(error: unknown, id?: string): void {
+    const { statusCode, code, message } = describeError(error as Error);
+    if (statusCode >= 500) this.deps.log.error({ err: error }, 'visitor frame failed');
+    this.error(code, message, id);
+    if (code === 'session_closed') this.close(CloseCode.sessionClosed, 'Session closed');
+  }
+
+  private reject(code: 'bad_request' | 'validation_failed', message: string, id?: string): void {
+    this.error(code, message, id);
+    if (++this.malformed >= MAX_MALFORMED_IN_A_ROW) this.close(CloseCode.policy, 'Too many malformed frames');
+  }
+
+  private error(code: string, message: string, id?: string): void {
+    this.send({ type: 'error', code, message, ...(id ? { id } : {}) });
+  }
+
+  /** Sends a frame unless the socket is gone; closes a client that stopped reading. */
+  send(frame: VisitorServerFrame): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.deps.limits.wsMaxBufferedBytes) {
+      this.close(CloseCode.policy, 'Slow consumer');
+      return;
+    }
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
+    this.dispose();
+  }
+
+  private dispose(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.onClosed(this);
+  }
+}

@@ -1,0 +1,99 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  ChatbotMessageRequest,
+  ChatbotMessagesQuery,
+  ChatbotMessagesResponse,
+  ChatbotReply,
+  ChatbotStartQuery,
+  ChatbotStartResponse,
+  SessionCloseRequest,
+  SessionCloseResponse,
+  SessionToken,
+  ApiError,
+  type ChatMessage,
+  type Component,
+} from '@parley/protocol';
+import { Compile } from 'typebox/compile';
+import { Errors } from '../../errors.js';
+import type { ParleyConfig } from '../../config.js';
+import { sessionFrom, setSessionCookie } from './session-cookie.js';
+
+const validSession = Compile(SessionToken);
+
+function botComponents(messages: ChatMessage[]): Component[] {
+  return messages.filter((m) => m.role !== 'user').flatMap((m) => m.components);
+}
+
+/**
+ * The component chat API: start a conversation, send input, catch up, close. Errors come back in
+ * the same BOT shape as replies, so a client renders them like any other message.
+ */
+const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+  const rateLimit = { max: opts.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' };
+  const config = { botErrors: true, rateLimit };
+
+  const sessionOf = (token: string | undefined) => {
+    if (token === undefined) throw Errors.badRequest('chatbot_session is required, in the body or the session cookie');
+    if (!validSession.Check(token)) throw Errors.notFound('Unknown chatbot session');
+    return app.chat.resolveSession(token);
+  };
+
+  app.get(
+    '/api/chatbot',
+    { config, schema: { querystring: ChatbotStartQuery, response: { 200: ChatbotStartResponse, '4xx': ChatbotReply, '5xx': ChatbotReply } } },
+    async (request, reply) => {
+      const company = app.companies.resolveSite(request.query.site);
+      const { token, messages, conversation } = await app.chat.start(company, {
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
+      setSessionCookie(request, reply, token);
+      return { BOT: { components: botComponents(messages) }, chatbot_session: token, is_terminal: conversation.isTerminal };
+    },
+  );
+
+  app.post(
+    '/api/chatbot',
+    { config, schema: { body: ChatbotMessageRequest, response: { 200: ChatbotReply, '4xx': ChatbotReply, '5xx': ChatbotReply } } },
+    async (request) => {
+      const conversation = sessionOf(sessionFrom(request, request.body.chatbot_session));
+      const result = await app.chat.handleInput(conversation, {
+        kind: 'text',
+        value: request.body.message,
+        clientId: request.body.message_id,
+      });
+      return { BOT: { components: botComponents(result.replies) }, is_terminal: result.isTerminal };
+    },
+  );
+
+  app.get(
+    '/api/chatbot/messages',
+    {
+      config: { rateLimit },
+      schema: { querystring: ChatbotMessagesQuery, response: { 200: ChatbotMessagesResponse, '4xx': ApiError } },
+    },
+    async (request) => {
+      const conversation = sessionOf(sessionFrom(request, request.query.chatbot_session));
+      return {
+        conversation_id: conversation.id,
+        status: conversation.status,
+        is_terminal: conversation.isTerminal,
+        last_seq: conversation.lastSeq,
+        messages: app.conversations.messagesAfter(conversation.id, Number(request.query.after ?? 0)),
+      };
+    },
+  );
+
+  app.post(
+    '/api/session-close/',
+    { config, schema: { body: SessionCloseRequest, response: { 200: SessionCloseResponse, '4xx': ChatbotReply } } },
+    async (request) => {
+      const conversation = app.conversations.bySessionToken(request.body.chatbot_session);
+      if (!conversation) throw Errors.notFound('Unknown chatbot session');
+      await app.chat.close(conversation);
+      return { message: 'Session scheduled for closure.' };
+    },
+  );
+};
+
+export default chatbot;

@@ -1,0 +1,64 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { Limits } from '@parley/protocol';
+import { app } from './app.js';
+import { loadConfig, type ParleyConfig, type ParleyOptions } from './config.js';
+
+/**
+ * Builds a ready Parley server (not listening yet). Options left out come from the environment
+ * and defaults; see `loadConfig`.
+ *
+ * @example const server = await buildServer({ dataDir: './data' }); await server.listen({ port: 3000 });
+ */
+export async function buildServer(options: ParleyOptions | ParleyConfig = {}): Promise<FastifyInstance> {
+  const config = loadConfig(options);
+  const fastify = Fastify({
+    logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: Limits.maxBodyBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
+  fastify.decorate('config', config);
+  await fastify.register(app, { config });
+  await fastify.ready();
+  return fastify;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The configuration the server was built with. */
+    config: ParleyConfig;
+  }
+}
+
+/**
+ * Builds the server, listens, and closes it gracefully on SIGINT or SIGTERM: sockets get 1001,
+ * queued writes commit, the database checkpoints and closes.
+ */
+export async function startServer(options: ParleyOptions = {}): Promise<FastifyInstance> {
+  const fastify = await buildServer(options);
+  await fastify.listen({ host: fastify.config.host, port: fastify.config.port });
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    fastify.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    fastify.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        fastify.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return fastify;
+}

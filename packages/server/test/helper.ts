@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import WebSocket from 'ws';
+import type { FastifyInstance } from 'fastify';
+import type { VisitorServerFrame } from '@parley/protocol';
+import { buildServer } from '../src/server.js';
+import type { ParleyOptions } from '../src/config.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/** A fresh temporary data folder, removed after the test. */
+export function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Builds the real app on a temporary SQLite file; it is closed after the test. */
+export async function buildTestServer(options: ParleyOptions = {}): Promise<FastifyInstance> {
+  const app = await buildServer({ dataDir: options.dataDir ?? tempDataDir(), logLevel: 'silent', ...options });
+  cleanups.push(() => app.close());
+  return app;
+}
+
+/** Builds the app and listens on an ephemeral loopback port. */
+export async function startTestServer(options: ParleyOptions = {}) {
+  const app = await buildTestServer(options);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  const http = `http://127.0.0.1:${address.port}`;
+  return { app, http, ws: `ws://127.0.0.1:${address.port}/ws` };
+}
+
+/** Registers extra cleanup to run after the test. */
+export function onCleanup(fn: () => Promise<void> | void): void {
+  cleanups.push(fn);
+}
+
+type Frame = VisitorServerFrame | { type: string; [key: string]: unknown };
+
+/**
+ * A real WebSocket client that records every frame and lets a test wait for the next frame
+ * matching a predicate.
+ */
+export class TestSocket {
+  readonly frames: Frame[] = [];
+  private cursor = 0;
+  private waiters: Array<() => void> = [];
+  closeCode: number | undefined;
+  closed: Promise<number>;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.frames.push(JSON.parse(data.toString()) as Frame);
+      this.wake();
+    });
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code) => {
+        this.closeCode = code;
+        this.wake();
+        resolve(code);
+      }),
+    );
+  }
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+    const socket = new WebSocket(url, { headers });
+    const client = new TestSocket(socket);
+    onCleanup(() => {
+      if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.terminate();
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+    return client;
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** The next frame (after those already taken) that matches, waiting up to `timeoutMs`. */
+  async next<T extends Frame = Frame>(match: (frame: Frame) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while (this.cursor < this.frames.length) {
+        const frame = this.frames[this.cursor++]!;
+        if (match(frame)) return frame as T;
+      }
+      if (this.closeCode !== undefined) throw new Error(`socket closed (${this.closeCode}) while waiting`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out; frames so far: ${JSON.stringify(this.frames).slice(0, 2000)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Waits for the next frame of a given type. */
+  nextOf<T extends Frame = Frame>(type: string, timeoutMs?: number): Promise<T> {
+    return this.next<T>((f) => f.type === type, timeoutMs);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** The texts of a list of components, for readable assertions. */
+export function texts(components: Array<{ type: string; payload: unknown }>): string[] {
+  return components.filter((c) => c.type === 'text' || c.type === 'error').map((c) => (c.payload as { text: string }).text);
+}
+
+/** A tiny valid PNG (1x1 pixel). */
+export const PNG_1PX = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a30000000049454e44ae426082',
+  'hex',
+);
