@@ -3,6 +3,7 @@ import type { ParleyConfig } from './config.js';
 import database from './plugins/external/database.js';
 import websocket from './plugins/external/websocket.js';
 import cookie from './plugins/external/cookie.js';
+import cors from './plugins/external/cors.js';
 import multipart from './plugins/external/multipart.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import errorHandler from './plugins/app/error-handler.js';
@@ -44,6 +45,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) =
   await fastify.register(leads);
   await fastify.register(uploads, { config });
   await fastify.register(chat);
+  await fastify.register(cors);
 
   // Routes.
   await fastify.register(healthRoutes);

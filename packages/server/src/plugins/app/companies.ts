@@ -101,6 +101,12 @@ export class CompanyRepository {
     return company;
   }
 
+  /** Whether any company accepts browser requests from `origin` (for CORS, before the company is known). */
+  allowsOriginAnywhere(origin: string): boolean {
+    for (const company of this.byId.values()) if (this.allowsOrigin(company, origin)) return true;
+    return false;
+  }
+
   /**
    * Whether a browser page at `origin` may talk to this company: any origin while its allowed
    * list is empty (the demo default); otherwise only listed ones. Requests without an Origin
