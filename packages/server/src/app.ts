@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import type { ParleyConfig } from './config.js';
 import database from './plugins/external/database.js';
 import websocket from './plugins/external/websocket.js';
@@ -28,7 +28,7 @@ export interface AppOptions {
  * The whole Parley app as one Fastify plugin: libraries first, then our capabilities, then routes.
  * Every plugin is imported explicitly so the list reads as the app's table of contents.
  */
-export const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) => {
+export const app = fp<AppOptions>(async (fastify, { config }) => {
   // Third-party libraries, wrapped.
   await fastify.register(errorHandler);
   await fastify.register(database, { config });
@@ -52,4 +52,4 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, { config }) =
   await fastify.register(chatbotRoutes, { config });
   await fastify.register(uploadRoutes, { config });
   await fastify.register(visitorSocketRoutes, { config });
-};
+}, { name: 'parley' });
