@@ -10,3 +10,7 @@ export * from './http/chatbot.js';
 export * from './http/uploads.js';
 export * from './ws/visitor.js';
 export * from './text.js';
+export * from './http/auth.js';
+export * from './http/companies.js';
+export * from './http/chats.js';
+export * from './ws/agent.js';

@@ -46,12 +46,16 @@ export type ActionFrame = Static<typeof ActionFrame>;
 export const TypingFrame = Strict({ type: Type.Literal('typing'), on: Type.Boolean() });
 export type TypingFrame = Static<typeof TypingFrame>;
 
+/** The visitor asks for a person (the widget's "Talk to a person" button). Stored like a message. */
+export const HandoffFrame = Strict({ type: Type.Literal('handoff'), id: ClientMessageId });
+export type HandoffFrame = Static<typeof HandoffFrame>;
+
 /** Application-level heartbeat for clients that cannot send protocol pings (browsers). */
 export const PingFrame = Strict({ type: Type.Literal('ping'), t: Type.Optional(Type.Number()) });
 export type PingFrame = Static<typeof PingFrame>;
 
 /** Every frame a visitor may send. */
-export const VisitorClientFrame = Type.Union([HelloFrame, UserMessageFrame, ActionFrame, TypingFrame, PingFrame]);
+export const VisitorClientFrame = Type.Union([HelloFrame, UserMessageFrame, ActionFrame, HandoffFrame, TypingFrame, PingFrame]);
 export type VisitorClientFrame = Static<typeof VisitorClientFrame>;
 
 // ---- server -> visitor -------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import {
   ActionFrame,
   CloseCode,
+  HandoffFrame,
   HelloFrame,
   PingFrame,
   TypingFrame,
@@ -23,6 +24,7 @@ const readFrame = frameReader<VisitorClientFrame>({
   hello: HelloFrame,
   message: UserMessageFrame,
   action: ActionFrame,
+  handoff: HandoffFrame,
   typing: TypingFrame,
   ping: PingFrame,
 });
@@ -132,6 +134,10 @@ export class VisitorConnection {
     if (frame.type === 'typing') {
       this.deps.chat.typing(conversation, 'user', frame.on, this.id);
       return;
+    }
+    if (frame.type === 'handoff') {
+      // Live agents arrive with the agents capability; until then a person cannot be reached.
+      return this.error('unavailable', 'No person is available to chat right now', frame.id);
     }
     const input =
       frame.type === 'message'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AckFrame, ChatbotStartResponse, ErrorFrame, MessageFrame, WelcomeFrame } from '@parley/protocol';
+import type { AckFrame, ChatbotStartResponse, ErrorFrame, MessageFrame, StateFrame, WelcomeFrame } from '@parley/protocol';
 import { PNG_1PX, startTestServer, TestSocket, texts } from '../helper.js';
 
 const isBotMessage = (f: { type: string }) => f.type === 'message' && (f as MessageFrame).message.role === 'bot';
@@ -41,7 +41,7 @@ describe('the visitor WebSocket', () => {
     const form = new FormData();
     form.set('chatbot_session', welcome.session);
     form.set('image', new Blob([PNG_1PX], { type: 'image/png' }), 'damage.png');
-    const uploaded = await (await fetch(`${http}/api/upload-image/`, { method: 'POST', body: form })).json();
+    const uploaded = (await (await fetch(`${http}/api/upload-image/`, { method: 'POST', body: form })).json()) as { uploaded_image_url: string };
     expect((await turn(socket, 'action', 'a7', uploaded.uploaded_image_url)).text).toEqual(['Please enter the Damaged Quantity']);
     const done = await turn(socket, 'message', 'm8', '2');
     expect(done.text[0]).toMatch(/Your reference is <b>PAR-[0-9A-Z]{8}<\/b>/);
@@ -124,7 +124,7 @@ describe('the visitor WebSocket', () => {
 
   it('continues over WebSocket a conversation started over HTTP, and the reverse', async () => {
     const { http, ws } = await startTestServer();
-    const started: ChatbotStartResponse = await (await fetch(`${http}/api/chatbot`)).json();
+    const started = (await (await fetch(`${http}/api/chatbot`)).json()) as ChatbotStartResponse;
     const { socket, welcome } = await hello(ws, { session: started.chatbot_session, last_seq: 1 });
     expect(welcome.resumed).toBe(true);
     expect((await turn(socket, 'action', 'a1', 'yes')).text[0]).toMatch(/account number/);
@@ -133,7 +133,7 @@ describe('the visitor WebSocket', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ message: '1234567', chatbot_session: welcome.session }),
     });
-    expect(texts((await res.json()).BOT.components)[0]).toMatch(/one-time code/);
+    expect(texts(((await res.json()) as ChatbotStartResponse).BOT.components)[0]).toMatch(/one-time code/);
     // The socket sees the turn taken over HTTP.
     expect((await socket.nextOf<MessageFrame>('message')).message).toMatchObject({ seq: 4, role: 'user' });
     expect((await socket.nextOf<MessageFrame>('message')).message).toMatchObject({ seq: 5, role: 'bot' });
@@ -207,7 +207,7 @@ describe('visitor WebSocket hardening', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ chatbot_session: welcome.session }),
     });
-    expect((await socket.nextOf('state')).status).toBe('closed');
+    expect((await socket.nextOf<StateFrame>('state')).status).toBe('closed');
     expect(await socket.closed).toBe(4404);
     const again = await TestSocket.open(ws);
     again.send({ type: 'hello', session: welcome.session });

@@ -1,0 +1,154 @@
+import { Type, type Static } from 'typebox';
+import { Strict } from '../strict.js';
+import { ChatMessage, ConversationStatus, MessageRole } from '../messages.js';
+import { Limits } from '../limits.js';
+
+/** A lead's values: flat strings, numbers and booleans. */
+export const LeadData = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
+export type LeadData = Static<typeof LeadData>;
+
+/** What agents know of a visitor. */
+export const VisitorView = Strict({
+  ip: Type.Union([Type.String(), Type.Null()]),
+  user_agent: Type.Union([Type.String(), Type.Null()]),
+  last_seen_at: Type.Union([Type.String(), Type.Null()]),
+  online: Type.Boolean(),
+});
+export type VisitorView = Static<typeof VisitorView>;
+
+/** The newest message of a chat, in plain text, for the inbox list. */
+export const LastMessage = Strict({
+  seq: Type.Integer(),
+  role: MessageRole,
+  text: Type.String(),
+  created_at: Type.String(),
+});
+export type LastMessage = Static<typeof LastMessage>;
+
+/** One conversation as the agents' inbox shows it. */
+export const ChatSummary = Strict({
+  id: Type.String(),
+  status: ConversationStatus,
+  assignee: Type.Union([Strict({ id: Type.String(), name: Type.String() }), Type.Null()]),
+  last_message: Type.Union([LastMessage, Type.Null()]),
+  /** Visitor messages not yet read by an agent. */
+  unread_count: Type.Integer({ minimum: 0 }),
+  /** Place in the hand-off queue while `waiting` (1 = next). */
+  queue_position: Type.Optional(Type.Integer({ minimum: 1 })),
+  visitor: VisitorView,
+  lead: Type.Union([LeadData, Type.Null()]),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+export type ChatSummary = Static<typeof ChatSummary>;
+
+/** `GET /api/chats` filters. `before` pages by `updated_at`. */
+export const ChatListQuery = Strict({
+  status: Type.Optional(ConversationStatus),
+  assignee: Type.Optional(Type.String({ maxLength: 64, description: 'a user id, "me" or "none"' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  before: Type.Optional(Type.String({ maxLength: 40 })),
+});
+export type ChatListQuery = Static<typeof ChatListQuery>;
+
+/** `GET /api/chats`. */
+export const ChatList = Strict({ chats: Type.Array(ChatSummary) });
+export type ChatList = Static<typeof ChatList>;
+
+/** `GET /api/chats/:id`: the summary plus the flow's variables (what the bot collected). */
+export const ChatDetail = Strict({ chat: ChatSummary, variables: Type.Record(Type.String(), Type.Unknown()) });
+export type ChatDetail = Static<typeof ChatDetail>;
+
+/** `POST /api/chats`: open a conversation for the caller's company (the bot greets first). */
+export const CreateChatResponse = Strict({ chat: ChatSummary, chatbot_session: Type.String() });
+export type CreateChatResponse = Static<typeof CreateChatResponse>;
+
+/** `GET /api/messages/:conversationId?after=N&limit=M`. */
+export const MessageListQuery = Strict({
+  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+export type MessageListQuery = Static<typeof MessageListQuery>;
+
+/** A message as agents see it, with when an agent read it. */
+export const AgentMessage = Strict({ message: ChatMessage, read_at: Type.Union([Type.String(), Type.Null()]) });
+export type AgentMessage = Static<typeof AgentMessage>;
+
+/** Answer to `GET /api/messages/:conversationId`. */
+export const MessageList = Strict({ conversation_id: Type.String(), messages: Type.Array(AgentMessage) });
+export type MessageList = Static<typeof MessageList>;
+
+/** `PATCH /api/messages/:id`: mark a visitor message (and every earlier one) read. */
+export const MarkReadRequest = Strict({ read: Type.Literal(true) });
+export type MarkReadRequest = Static<typeof MarkReadRequest>;
+
+/** `POST /api/chats/:id/messages`: an agent's reply over REST (the same as a `reply` frame). */
+export const AgentReplyRequest = Strict({
+  text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
+  client_id: Type.Optional(Type.String({ pattern: Limits.clientIdPattern })),
+});
+export type AgentReplyRequest = Static<typeof AgentReplyRequest>;
+
+/** `GET /api/search?q=`: full-text search over the company's messages. */
+export const SearchQuery = Strict({
+  q: Type.String({ minLength: 1, maxLength: 200 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+export type SearchQuery = Static<typeof SearchQuery>;
+
+/** One search hit: where, and a snippet with the match in `<mark>`. */
+export const SearchHit = Strict({
+  conversation_id: Type.String(),
+  seq: Type.Integer(),
+  role: MessageRole,
+  snippet: Type.String(),
+  created_at: Type.String(),
+});
+export type SearchHit = Static<typeof SearchHit>;
+
+/** Answer to `GET /api/search`. */
+export const SearchResponse = Strict({ results: Type.Array(SearchHit) });
+export type SearchResponse = Static<typeof SearchResponse>;
+
+/** A stored lead. */
+export const LeadView = Strict({
+  id: Type.String(),
+  conversation_id: Type.Union([Type.String(), Type.Null()]),
+  source: Type.Union([Type.Literal('flow'), Type.Literal('form'), Type.Literal('api')]),
+  data: LeadData,
+  created_at: Type.String(),
+});
+export type LeadView = Static<typeof LeadView>;
+
+/** `GET /api/leads` (`?format=csv` answers text/csv instead). */
+export const LeadListQuery = Strict({
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  from: Type.Optional(Type.String({ maxLength: 40 })),
+  to: Type.Optional(Type.String({ maxLength: 40 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+});
+export type LeadListQuery = Static<typeof LeadListQuery>;
+
+/** Answer to `GET /api/leads`. */
+export const LeadList = Strict({ leads: Type.Array(LeadView) });
+export type LeadList = Static<typeof LeadList>;
+
+/**
+ * `POST /api/transfer_to_agent` (company API key): an external bot hands its user to a person.
+ * `user_id` is that user's id in the caller's system; `context` what the agent should know.
+ */
+export const TransferToAgentRequest = Strict({
+  user_id: Type.String({ minLength: 1, maxLength: 128 }),
+  company_id: Type.String({ minLength: 1, maxLength: 64 }),
+  context: Type.Optional(Type.String({ maxLength: 8000 })),
+});
+export type TransferToAgentRequest = Static<typeof TransferToAgentRequest>;
+
+/** Answer to `POST /api/transfer_to_agent`. */
+export const TransferToAgentResponse = Strict({
+  conversation_id: Type.String(),
+  status: ConversationStatus,
+  queue_position: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type TransferToAgentResponse = Static<typeof TransferToAgentResponse>;
