@@ -229,4 +229,29 @@ describe('component chat API errors', () => {
     expect(res.statusCode).toBe(413);
     expect(res.json<ChatbotReply>().BOT.components[0]!.type).toBe('error');
   });
+
+  it('limits requests per address with 429', async () => {
+    const app = await buildTestServer({ limits: { httpRequestsPerMinute: 3 } });
+    for (let i = 0; i < 3; i++) expect((await start(app)).res.statusCode).toBe(200);
+    const { res, body } = await start(app);
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(body.BOT.components[0]!.type).toBe('error');
+  });
+
+  it('refuses browser pages from origins the company does not allow', async () => {
+    const app = await buildTestServer();
+    const company = app.companies.defaultCompany();
+    await app.db.updateTable('companies').set({ allowed_origins: JSON.stringify(['https://shop.example']) }).where('id', '=', company.id).execute();
+    await app.companies.refresh(company.id);
+    const ok = await app.inject({ method: 'GET', url: '/api/chatbot', headers: { origin: 'https://shop.example' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://shop.example');
+    const evil = await app.inject({ method: 'GET', url: '/api/chatbot', headers: { origin: 'https://evil.example' } });
+    expect(evil.statusCode).toBe(403);
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    const session = ok.json<ChatbotStartResponse>().chatbot_session;
+    const post = await app.inject({ method: 'POST', url: '/api/chatbot', headers: { origin: 'https://evil.example' }, payload: { message: 'yes', chatbot_session: session } });
+    expect(post.statusCode).toBe(403);
+  });
 });

@@ -32,10 +32,18 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
   const rateLimit = { max: opts.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' };
   const config = { botErrors: true, rateLimit };
 
-  const sessionOf = (token: string | undefined) => {
+  /** A browser page may only talk to a company that allows its origin. */
+  const checkOrigin = (companyId: string, origin: string | undefined) => {
+    const company = app.companies.byIdOrUndefined(companyId);
+    if (company && !app.companies.allowsOrigin(company, origin)) throw Errors.forbidden('Origin not allowed');
+  };
+
+  const sessionOf = (token: string | undefined, origin: string | undefined) => {
     if (token === undefined) throw Errors.badRequest('chatbot_session is required, in the body or the session cookie');
     if (!validSession.Check(token)) throw Errors.notFound('Unknown chatbot session');
-    return app.chat.resolveSession(token);
+    const conversation = app.chat.resolveSession(token);
+    checkOrigin(conversation.companyId, origin);
+    return conversation;
   };
 
   app.get(
@@ -43,6 +51,7 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
     { config, schema: { querystring: ChatbotStartQuery, response: { 200: ChatbotStartResponse, '4xx': ChatbotReply, '5xx': ChatbotReply } } },
     async (request, reply) => {
       const company = app.companies.resolveSite(request.query.site);
+      checkOrigin(company.id, request.headers.origin);
       const { token, messages, conversation } = await app.chat.start(company, {
         ip: request.ip,
         userAgent: request.headers['user-agent'],
@@ -56,7 +65,7 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
     '/api/chatbot',
     { config, schema: { body: ChatbotMessageRequest, response: { 200: ChatbotReply, '4xx': ChatbotReply, '5xx': ChatbotReply } } },
     async (request) => {
-      const conversation = sessionOf(sessionFrom(request, request.body.chatbot_session));
+      const conversation = sessionOf(sessionFrom(request, request.body.chatbot_session), request.headers.origin);
       const result = await app.chat.handleInput(conversation, {
         kind: 'text',
         value: request.body.message,
@@ -73,7 +82,7 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
       schema: { querystring: ChatbotMessagesQuery, response: { 200: ChatbotMessagesResponse, '4xx': ApiError } },
     },
     async (request) => {
-      const conversation = sessionOf(sessionFrom(request, request.query.chatbot_session));
+      const conversation = sessionOf(sessionFrom(request, request.query.chatbot_session), request.headers.origin);
       return {
         conversation_id: conversation.id,
         status: conversation.status,

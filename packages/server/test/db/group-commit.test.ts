@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from '../../src/db/group-commit.js';
+import { onCleanup, tempDataDir } from '../helper.js';
+
+function openDb() {
+  const file = join(tempDataDir(), 'gc.sqlite');
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
+  onCleanup(() => {
+    sqlite.close();
+  });
+  return { sqlite, file };
+}
+
+describe('group commit', () => {
+  it('commits every write queued in one event-loop turn as one transaction', async () => {
+    const { sqlite } = openDb();
+    const writes = new GroupCommit(sqlite);
+    const insert = sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    const results = await Promise.all([...Array(100).keys()].map((i) => writes.run(() => insert.run(`v${i}`).lastInsertRowid)));
+    expect(results).toEqual([...Array(100).keys()].map((i) => i + 1));
+    expect(writes.commits).toBe(1);
+    await writes.run(() => insert.run('later'));
+    expect(writes.commits).toBe(2);
+  });
+
+  it('settles a caller only after its write is visible to another connection', async () => {
+    const { sqlite, file } = openDb();
+    const reader = new SQLite(file, { readonly: true });
+    onCleanup(() => {
+      reader.close();
+    });
+    const writes = new GroupCommit(sqlite);
+    const pending = writes.run(() => sqlite.prepare('INSERT INTO t (v) VALUES (?)').run('x'));
+    expect(reader.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 0 });
+    await pending;
+    expect(reader.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
+  });
+
+  it('rolls back only the write that failed, and rejects only its caller', async () => {
+    const { sqlite } = openDb();
+    const writes = new GroupCommit(sqlite);
+    const insert = sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    const outcomes = await Promise.allSettled([
+      writes.run(() => insert.run('a')),
+      writes.run(() => {
+        insert.run('b');
+        insert.run('a'); // violates UNIQUE: 'b' must roll back with it
+      }),
+      writes.run(() => insert.run('c')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(sqlite.prepare('SELECT v FROM t ORDER BY v').all()).toEqual([{ v: 'a' }, { v: 'c' }]);
+    expect(writes.commits).toBe(1);
+  });
+
+  it('commits what is queued on close and refuses writes afterwards', async () => {
+    const { sqlite } = openDb();
+    const writes = new GroupCommit(sqlite);
+    const queued = writes.run(() => sqlite.prepare('INSERT INTO t (v) VALUES (?)').run('last'));
+    writes.close();
+    await queued;
+    expect(sqlite.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
+    await expect(writes.run(() => 1)).rejects.toThrow('The database is closing');
+  });
+});
