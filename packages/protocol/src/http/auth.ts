@@ -52,6 +52,10 @@ export const UpdateUserRequest = Strict({
 });
 export type UpdateUserRequest = Static<typeof UpdateUserRequest>;
 
+/** Answer to `POST /api/users` and `PATCH /api/users/:id`. */
+export const UserResponse = Strict({ user: User });
+export type UserResponse = Static<typeof UserResponse>;
+
 /** `GET /api/users`. */
 export const UserList = Strict({ users: Type.Array(User) });
 export type UserList = Static<typeof UserList>;

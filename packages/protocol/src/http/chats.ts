@@ -25,6 +25,18 @@ export const LastMessage = Strict({
 });
 export type LastMessage = Static<typeof LastMessage>;
 
+/** Why a conversation was handed to a person: the visitor asked, a flow step, an AI tool call, or an external bot. */
+export const HandoffReason = Type.Union([Type.Literal('visitor'), Type.Literal('flow'), Type.Literal('ai'), Type.Literal('api')]);
+export type HandoffReason = Static<typeof HandoffReason>;
+
+/** The latest hand-off request of a conversation, with what the requester said (`context`, agents only). */
+export const HandoffInfo = Strict({
+  reason: HandoffReason,
+  requested_at: Type.String(),
+  context: Type.Optional(Type.String()),
+});
+export type HandoffInfo = Static<typeof HandoffInfo>;
+
 /** One conversation as the agents' inbox shows it. */
 export const ChatSummary = Strict({
   id: Type.String(),
@@ -37,6 +49,8 @@ export const ChatSummary = Strict({
   queue_position: Type.Optional(Type.Integer({ minimum: 1 })),
   visitor: VisitorView,
   lead: Type.Union([LeadData, Type.Null()]),
+  /** Set once the conversation was handed to a person (kept after it is resolved). */
+  handoff: Type.Optional(HandoffInfo),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -82,12 +96,28 @@ export type MessageList = Static<typeof MessageList>;
 export const MarkReadRequest = Strict({ read: Type.Literal(true) });
 export type MarkReadRequest = Static<typeof MarkReadRequest>;
 
+/** Answer to `PATCH /api/messages/:id`: the conversation is read up to `seq`. */
+export const MarkReadResponse = Strict({
+  conversation_id: Type.String(),
+  seq: Type.Integer({ minimum: 1 }),
+  unread_count: Type.Integer({ minimum: 0 }),
+});
+export type MarkReadResponse = Static<typeof MarkReadResponse>;
+
+/** Answer to `POST /api/chats/:id/claim`, `/resolve` and `/return-to-bot`: the chat as it is now. */
+export const ChatActionResponse = Strict({ chat: ChatSummary });
+export type ChatActionResponse = Static<typeof ChatActionResponse>;
+
 /** `POST /api/chats/:id/messages`: an agent's reply over REST (the same as a `reply` frame). */
 export const AgentReplyRequest = Strict({
   text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
   client_id: Type.Optional(Type.String({ pattern: Limits.clientIdPattern })),
 });
 export type AgentReplyRequest = Static<typeof AgentReplyRequest>;
+
+/** Answer to `POST /api/chats/:id/messages`: the stored (committed) reply. */
+export const AgentReplyResponse = Strict({ conversation_id: Type.String(), message: ChatMessage });
+export type AgentReplyResponse = Static<typeof AgentReplyResponse>;
 
 /** `GET /api/search?q=`: full-text search over the company's messages. */
 export const SearchQuery = Strict({
@@ -150,5 +180,11 @@ export const TransferToAgentResponse = Strict({
   conversation_id: Type.String(),
   status: ConversationStatus,
   queue_position: Type.Optional(Type.Integer({ minimum: 1 })),
+  /**
+   * Only when the transfer opened a new conversation: its session, so the caller can relay its
+   * user's messages (`POST /api/chatbot`) and read the agent's answers (`GET /api/chatbot/messages`
+   * or the visitor WebSocket).
+   */
+  chatbot_session: Type.Optional(Type.String()),
 });
 export type TransferToAgentResponse = Static<typeof TransferToAgentResponse>;

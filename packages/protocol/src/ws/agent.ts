@@ -3,7 +3,7 @@ import { Strict } from '../strict.js';
 import { Limits } from '../limits.js';
 import { ChatMessage } from '../messages.js';
 import { User } from '../http/auth.js';
-import { ChatSummary } from '../http/chats.js';
+import { ChatSummary, HandoffReason } from '../http/chats.js';
 
 /*
  * The agent channel, `/ws/agent?token=JWT`. Every event is scoped to the agent's company: an
@@ -89,7 +89,7 @@ export type AgentPresenceFrame = Static<typeof AgentPresenceFrame>;
 export const HandoffRequestedFrame = Strict({
   type: Type.Literal('handoff'),
   chat: ChatSummary,
-  reason: Type.Union([Type.Literal('visitor'), Type.Literal('flow'), Type.Literal('ai'), Type.Literal('api')]),
+  reason: HandoffReason,
 });
 export type HandoffRequestedFrame = Static<typeof HandoffRequestedFrame>;
 
