@@ -10,6 +10,10 @@ export interface LimitsConfig {
   wsConnectionsPerIp: number;
   /** Sustained visitor frames per second per connection (a burst of twice this is allowed). */
   wsFramesPerSecond: number;
+  /** Sustained visitor frames per second shared by all connections of one IP. */
+  wsFramesPerSecondPerIp: number;
+  /** New visitor connections per minute per IP. */
+  wsConnectsPerMinutePerIp: number;
   /** Outgoing bytes buffered for one socket before it counts as a slow consumer and is closed. */
   wsMaxBufferedBytes: number;
   /** Interval of protocol pings; a connection that misses one pong is terminated. */
@@ -38,6 +42,8 @@ export const defaultLimits: LimitsConfig = {
   httpRequestsPerMinute: 300,
   wsConnectionsPerIp: 50,
   wsFramesPerSecond: 20,
+  wsFramesPerSecondPerIp: 100,
+  wsConnectsPerMinutePerIp: 120,
   wsMaxBufferedBytes: 1024 * 1024,
   wsPingIntervalMs: 30_000,
 };
@@ -56,6 +62,7 @@ function intFrom(value: string | undefined, name: string): number | undefined {
  * Builds the configuration: defaults, then environment variables (`PORT`, `HOST`, `DATA_DIR`,
  * `LOG_LEVEL`, `PARLEY_FLOW`, `PARLEY_TRUST_PROXY`, `PARLEY_SQLITE_SYNCHRONOUS`,
  * `PARLEY_MAX_UPLOAD_BYTES`, `PARLEY_WS_CONNECTIONS_PER_IP`, `PARLEY_WS_FRAMES_PER_SECOND`,
+ * `PARLEY_WS_FRAMES_PER_SECOND_PER_IP`, `PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP`,
  * `PARLEY_HTTP_REQUESTS_PER_MINUTE`), then `overrides`.
  */
 export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv = process.env): ParleyConfig {
@@ -69,6 +76,8 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
     ['maxUploadBytes', 'PARLEY_MAX_UPLOAD_BYTES'],
     ['wsConnectionsPerIp', 'PARLEY_WS_CONNECTIONS_PER_IP'],
     ['wsFramesPerSecond', 'PARLEY_WS_FRAMES_PER_SECOND'],
+    ['wsFramesPerSecondPerIp', 'PARLEY_WS_FRAMES_PER_SECOND_PER_IP'],
+    ['wsConnectsPerMinutePerIp', 'PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP'],
     ['httpRequestsPerMinute', 'PARLEY_HTTP_REQUESTS_PER_MINUTE'],
   ];
   for (const [key, name] of envLimits) {

@@ -44,6 +44,8 @@ export interface VisitorConnectionDeps {
   bus: EventBus;
   log: FastifyBaseLogger;
   limits: LimitsConfig;
+  /** Frames budget shared by every connection from the same address. */
+  ipBucket: TokenBucket;
 }
 
 let nextConnectionId = 0;
@@ -124,7 +126,7 @@ export class VisitorConnection {
       this.early.push(frame);
       return;
     }
-    if (!this.bucket.take()) {
+    if (!this.bucket.take() || !this.deps.ipBucket.take()) {
       if (++this.strikes > MAX_RATE_STRIKES) return this.close(CloseCode.policy, 'Too many messages');
       if (frame.type !== 'typing') this.error('rate_limited', 'Too many messages, please slow down', frame.id);
       return;

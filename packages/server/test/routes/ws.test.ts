@@ -223,6 +223,25 @@ describe('visitor WebSocket hardening', () => {
     expect(limited.id).toMatch(/^f\d+$/);
   });
 
+  it('shares one frame budget between the connections of an address', async () => {
+    const { ws } = await startTestServer({ limits: { wsFramesPerSecond: 100, wsFramesPerSecondPerIp: 5 } });
+    const a = await hello(ws);
+    const b = await hello(ws);
+    for (let i = 0; i < 10; i++) {
+      a.socket.send({ type: 'message', id: `a${i}`, text: 'hi' });
+      b.socket.send({ type: 'message', id: `b${i}`, text: 'hi' });
+    }
+    const limited = await b.socket.next<ErrorFrame>((f) => f.type === 'error' && (f as ErrorFrame).code === 'rate_limited');
+    expect(limited.id).toMatch(/^b\d+$/);
+  });
+
+  it('limits how fast an address opens new connections', async () => {
+    const { ws } = await startTestServer({ limits: { wsConnectsPerMinutePerIp: 4 } });
+    await TestSocket.open(ws);
+    await TestSocket.open(ws);
+    await expect(TestSocket.open(ws)).rejects.toThrow('HTTP 429');
+  });
+
   it('checks the Origin against the company’s allowed origins', async () => {
     const { app, ws } = await startTestServer();
     const company = app.companies.defaultCompany();

@@ -5,6 +5,7 @@ import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
 import type { Company } from '../../plugins/app/companies.js';
 import { VisitorConnection } from '../../realtime/visitor-connection.js';
+import { TokenBucket } from '../../realtime/token-bucket.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +22,27 @@ declare module 'fastify' {
 const visitorSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
   const limits = opts.config.limits;
   const connections = new Set<VisitorConnection>();
-  const perIp = new Map<string, number>();
+  /** Per address: open connections, the frame budget they share, and the budget for new connections. */
+  const perIp = new Map<string, { open: number; frames: TokenBucket; connects: TokenBucket }>();
+  const addressOf = (ip: string) => {
+    let entry = perIp.get(ip);
+    if (!entry) {
+      const connectsPerSecond = limits.wsConnectsPerMinutePerIp / 60;
+      entry = {
+        open: 0,
+        frames: new TokenBucket(limits.wsFramesPerSecondPerIp),
+        connects: new TokenBucket(connectsPerSecond, Math.max(1, Math.ceil(limits.wsConnectsPerMinutePerIp / 2))),
+      };
+      perIp.set(ip, entry);
+    }
+    return entry;
+  };
+  // Forget idle addresses now and then (an entry with open sockets is kept).
+  const forget = setInterval(() => {
+    for (const [ip, entry] of perIp) if (entry.open === 0) perIp.delete(ip);
+  }, 60_000);
+  forget.unref();
+  app.addHook('onClose', async () => clearInterval(forget));
 
   const sweep = setInterval(() => {
     for (const connection of connections) connection.heartbeat();
@@ -37,23 +58,23 @@ const visitorSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
       preValidation: async (request) => {
         const company = app.companies.resolveSite((request.query as { site?: string }).site);
         if (!app.companies.allowsOrigin(company, request.headers.origin)) throw Errors.forbidden('Origin not allowed');
-        if ((perIp.get(request.ip) ?? 0) >= limits.wsConnectionsPerIp) throw Errors.rateLimited('Too many connections from this address');
+        const address = addressOf(request.ip);
+        if (address.open >= limits.wsConnectionsPerIp) throw Errors.rateLimited('Too many connections from this address');
+        if (!address.connects.take()) throw Errors.rateLimited('Too many new connections from this address');
         request.visitorCompany = company;
       },
     },
     (socket, request) => {
-      const ip = request.ip;
-      perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+      const address = addressOf(request.ip);
+      address.open++;
       const connection = new VisitorConnection(
         socket,
         request.visitorCompany!,
-        { ip, userAgent: request.headers['user-agent'] },
-        { chat: app.chat, conversations: app.conversations, bus: app.bus, log: request.log, limits },
+        { ip: request.ip, userAgent: request.headers['user-agent'] },
+        { chat: app.chat, conversations: app.conversations, bus: app.bus, log: request.log, limits, ipBucket: address.frames },
         (closed) => {
           connections.delete(closed);
-          const left = (perIp.get(ip) ?? 1) - 1;
-          if (left <= 0) perIp.delete(ip);
-          else perIp.set(ip, left);
+          address.open--;
         },
       );
       connections.add(connection);
