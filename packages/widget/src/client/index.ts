@@ -1,0 +1,18 @@
+export { ParleyClient } from './parley-client.js';
+export { UploadError, uploadImage } from './upload.js';
+export { backoffDelay } from './backoff.js';
+export type {
+  ClientEventMap,
+  ClientEventName,
+  ClientListener,
+  ConnectionState,
+  HandoffInfo,
+  InputHint,
+  ParleyClientOptions,
+  PendingMessage,
+  StorageLike,
+  TypingInfo,
+  VisitorIdentity,
+  WebSocketConstructor,
+} from './types.js';
+export type { ChatMessage, Component, ConversationStatus } from '@parley/protocol';

@@ -1,0 +1,377 @@
+import type { ChatMessage, Component, ConversationStatus, VisitorServerFrame } from '@parley/protocol';
+import { Emitter } from './emitter.js';
+import { HttpLink } from './http-link.js';
+import { apiUrl, type Link, type LinkHost } from './link.js';
+import { SessionStore } from './session-store.js';
+import { SocketLink } from './socket-link.js';
+import { uploadImage } from './upload.js';
+import type {
+  ClientEventMap,
+  ConnectionState,
+  HandoffInfo,
+  InputHint,
+  ParleyClientOptions,
+  PendingMessage,
+  TypingInfo,
+  VisitorIdentity,
+} from './types.js';
+
+const THINKING_TIMEOUT_MS = 20_000;
+/** Errors after which resending cannot help: the message is shown as failed. */
+const FINAL_ERRORS = new Set(['validation_failed', 'bad_request']);
+
+const escapeText = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const textComponent = (text: string): Component => ({ type: 'text', payload: { text: escapeText(text) } });
+
+/**
+ * The headless Parley client: one visitor conversation over the WebSocket (or the HTTP API when
+ * no socket can open), with everything a chat UI needs as plain state and events.
+ *
+ * - Messages are applied by `seq`: a replay never duplicates, a reconnect never leaves a gap.
+ * - What the visitor sends goes into an outbox with a client id and is resent with the same id
+ *   until acknowledged, so a message typed offline is delivered, and stored, exactly once.
+ * - The session is kept in `localStorage` so a reload resumes the conversation, but nothing is
+ *   written before `connect()`.
+ *
+ * @example
+ * const client = new ParleyClient({ server: 'https://chat.example.com', site: 'pk_...' });
+ * client.on('message', (m) => console.log(m.role, m.components));
+ * client.connect();
+ * client.sendMessage('Hello');
+ */
+export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
+  /** Messages of the conversation, in `seq` order. */
+  messages: ChatMessage[] = [];
+  /** The visitor's messages not acknowledged yet, oldest first. */
+  pending: PendingMessage[] = [];
+  connection: ConnectionState = 'idle';
+  status: ConversationStatus | undefined;
+  isTerminal = false;
+  typingInfo: TypingInfo | undefined;
+  /** The bot is working on a reply to something the visitor sent. */
+  thinking = false;
+  handoff: HandoffInfo | undefined;
+  identity: VisitorIdentity | undefined;
+  session: string | undefined;
+  readonly locale: string | undefined;
+  readonly options: ParleyClientOptions;
+
+  private readonly store: SessionStore;
+  private read: number;
+  private seen = new Set<number>();
+  private contiguous = 0;
+  private link: Link | undefined;
+  private visible = false;
+  private thinkingTimer: ReturnType<typeof setTimeout> | undefined;
+  private emailSent: string | undefined;
+  private counter = 0;
+  private readonly onOnline = () => this.link?.wake();
+
+  constructor(options: ParleyClientOptions) {
+    super();
+    this.options = options;
+    this.locale = options.locale;
+    this.store = new SessionStore(`parley:${new URL(options.server).origin}:${options.site ?? ''}`, options.storage);
+    const saved = this.store.load();
+    this.session = saved.session;
+    this.read = saved.read;
+    this.pending = saved.outbox.filter((p) => p && typeof p.id === 'string' && typeof p.value === 'string');
+  }
+
+  /** Highest sequence number received with nothing missing below it (what `hello` resumes from). */
+  get lastSeq(): number {
+    return this.contiguous;
+  }
+
+  /** Whether a returning visitor has a saved session (read without writing anything). */
+  get hasSession(): boolean {
+    return this.session !== undefined;
+  }
+
+  /** Messages from the bot, agents or the system that arrived while the chat was not visible. */
+  get unread(): number {
+    let count = 0;
+    for (const m of this.messages) if (m.seq > this.read && m.role !== 'user') count++;
+    return count;
+  }
+
+  /** The composer hint of the newest message, when it is the bot asking for typed input. */
+  get inputHint(): InputHint | undefined {
+    const last = this.messages[this.messages.length - 1];
+    if (!last || last.role === 'user') return undefined;
+    const hint = last.components.find((c) => c.type === 'input');
+    return hint?.type === 'input' ? hint.payload : undefined;
+  }
+
+  /** Opens the connection (and allows storage writes). Safe to call more than once. */
+  connect(): void {
+    this.store.enable();
+    this.persist();
+    if (this.link) return;
+    globalThis.addEventListener?.('online', this.onOnline);
+    this.link = this.makeLink(this.options.transport === 'http' || !this.webSocket() ? 'http' : 'socket');
+    this.link.open();
+  }
+
+  /** Closes the connection; `connect()` opens it again. Queued messages are kept. */
+  disconnect(): void {
+    globalThis.removeEventListener?.('online', this.onOnline);
+    this.link?.close();
+    this.link = undefined;
+    this.setConnection('idle');
+  }
+
+  /** Sends typed text; it is shown at once and delivered exactly once, even across reconnects. */
+  sendMessage(text: string, shown: Component[] = [textComponent(text)]): PendingMessage {
+    if (this.inputHint?.kind === 'email') this.emailSent = text.trim();
+    return this.enqueue({ id: this.newId(), kind: 'message', value: text, shown, state: 'queued' });
+  }
+
+  /** Sends a click: a button's value (shown as its label), a product's index, an uploaded image URL. */
+  sendAction(value: string, label: string | Component[] = value): PendingMessage {
+    const shown = typeof label === 'string' ? [textComponent(label)] : label;
+    return this.enqueue({ id: this.newId(), kind: 'action', value, shown, state: 'queued' });
+  }
+
+  /** Sends a failed message again, with its same id. */
+  retry(id: string): void {
+    const entry = this.pending.find((p) => p.id === id);
+    if (!entry) return;
+    entry.state = 'queued';
+    entry.error = undefined;
+    this.changed();
+    this.link?.flush();
+  }
+
+  /** Removes a failed message from the outbox. */
+  discard(id: string): void {
+    this.pending = this.pending.filter((p) => p.id !== id);
+    this.changed();
+  }
+
+  /** Tells the other side that the visitor is typing (agents see it). */
+  setTyping(on: boolean): void {
+    this.link?.typing(on);
+  }
+
+  /** Uploads an image for this conversation and resolves with its URL (send it with `sendAction`). */
+  async upload(file: Blob, onProgress?: (fraction: number) => void): Promise<string> {
+    if (!this.session) throw new Error('No conversation yet');
+    return uploadImage(this.options.server, this.session, file, onProgress, this.options.fetch ?? globalThis.fetch);
+  }
+
+  /** Whether the visitor can see the conversation: while visible, everything counts as read. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible) this.markRead();
+  }
+
+  /** Records who the visitor is, for the host page's own use and for the server once it supports it. */
+  identify(identity: VisitorIdentity): void {
+    this.identity = { ...this.identity, ...identity };
+    this.emit('identify', this.identity);
+    this.changed();
+  }
+
+  /** Forgets the conversation (for a log-out): closes the session on the server and clears storage. */
+  async reset(): Promise<void> {
+    const session = this.session;
+    const wasConnected = this.link !== undefined;
+    this.disconnect();
+    this.forgetSession();
+    this.pending = [];
+    this.store.clear();
+    if (session) {
+      const fetchFn = this.options.fetch ?? globalThis.fetch;
+      await fetchFn(apiUrl(this.options.server, '/api/session-close/'), {
+        method: 'POST',
+        credentials: 'omit',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chatbot_session: session }),
+      }).catch(() => undefined);
+    }
+    this.changed();
+    if (wasConnected) this.connect();
+  }
+
+  /** A snapshot-free way for UIs to resolve server-relative URLs (such as `/uploads/<id>`). */
+  resolveUrl(url: string): string | undefined {
+    try {
+      const resolved = new URL(url, this.options.server);
+      return resolved.protocol === 'https:' || resolved.protocol === 'http:' ? resolved.href : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // ---- LinkHost ------------------------------------------------------------------------------
+
+  /** @internal */
+  sendable(): PendingMessage[] {
+    return this.pending.filter((p) => p.state === 'queued');
+  }
+
+  /** @internal */
+  setConnection(state: ConnectionState): void {
+    if (state === this.connection) return;
+    this.connection = state;
+    this.emit('connection', state);
+    this.changed();
+  }
+
+  /** @internal */
+  forgetSession(): void {
+    this.session = undefined;
+    this.messages = [];
+    this.seen.clear();
+    this.contiguous = 0;
+    this.read = 0;
+    this.status = undefined;
+    this.handoff = undefined;
+    this.stopThinking();
+    this.persist();
+    this.changed();
+  }
+
+  /** @internal */
+  fallBack(): void {
+    this.link?.close();
+    this.link = this.makeLink('http');
+    this.link.open();
+  }
+
+  /** @internal Applies one server frame. Unknown frame types are ignored (forward compatibility). */
+  receive(frame: VisitorServerFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        if (frame.session !== this.session) {
+          if (this.session) this.forgetSession();
+          this.session = frame.session;
+        }
+        this.status = frame.status;
+        this.isTerminal = frame.is_terminal;
+        this.persist();
+        break;
+      case 'message':
+        this.add(frame.message);
+        if (frame.is_terminal !== undefined) this.isTerminal = frame.is_terminal;
+        this.persist();
+        break;
+      case 'ack': {
+        const entry = this.pending.find((p) => p.id === frame.id);
+        if (!entry) return;
+        this.pending = this.pending.filter((p) => p !== entry);
+        this.add({ seq: frame.seq, id: `local-${entry.id}`, client_id: entry.id, role: 'user', components: entry.shown, created_at: new Date().toISOString() });
+        this.persist();
+        break;
+      }
+      case 'error': {
+        const entry = frame.id ? this.pending.find((p) => p.id === frame.id) : undefined;
+        if (entry && FINAL_ERRORS.has(frame.code)) {
+          entry.state = 'failed';
+          entry.error = frame.message;
+          this.stopThinking();
+          this.persist();
+        } else if (entry) {
+          setTimeout(() => this.link?.flush(), 1000 + (this.options.random ?? Math.random)() * 1000);
+        }
+        break;
+      }
+      case 'typing':
+        this.typingInfo = frame.on ? { role: frame.role, name: frame.name } : undefined;
+        break;
+      case 'state':
+        this.status = frame.status;
+        if (frame.status === 'waiting' || frame.status === 'agent') {
+          this.handoff = { status: frame.status, position: frame.position, agent: frame.agent?.name };
+          this.emit('handoff', this.handoff);
+        }
+        break;
+      default:
+        this.emit('frame', frame);
+        return;
+    }
+    this.changed();
+  }
+
+  // ---- private -------------------------------------------------------------------------------
+
+  private add(message: ChatMessage): void {
+    if (this.seen.has(message.seq)) return;
+    this.seen.add(message.seq);
+    const unreadBefore = this.unread;
+    const last = this.messages[this.messages.length - 1];
+    if (!last || last.seq < message.seq) this.messages.push(message);
+    else this.messages = [...this.messages, message].sort((a, b) => a.seq - b.seq);
+    while (this.seen.has(this.contiguous + 1)) this.contiguous++;
+    if (message.role === 'user' && message.client_id) this.pending = this.pending.filter((p) => p.id !== message.client_id);
+    if (message.role !== 'user') {
+      this.stopThinking();
+      this.typingInfo = undefined;
+      this.checkLead(message);
+    }
+    if (this.visible) this.markRead();
+    else if (this.unread !== unreadBefore) this.emit('unread', this.unread);
+    this.emit('message', message);
+  }
+
+  private checkLead(reply: ChatMessage): void {
+    const email = this.emailSent;
+    if (email === undefined || reply.role !== 'bot') return;
+    this.emailSent = undefined;
+    if (!reply.components.some((c) => c.type === 'error')) this.emit('lead', { email });
+  }
+
+  private enqueue(entry: PendingMessage): PendingMessage {
+    this.pending.push(entry);
+    if (this.status !== 'agent' && this.status !== 'waiting') {
+      this.thinking = true;
+      clearTimeout(this.thinkingTimer);
+      this.thinkingTimer = setTimeout(() => this.stopThinking(true), THINKING_TIMEOUT_MS);
+    }
+    this.persist();
+    this.changed();
+    if (this.link) this.link.flush();
+    else this.connect();
+    return entry;
+  }
+
+  private stopThinking(notify = false): void {
+    clearTimeout(this.thinkingTimer);
+    this.thinking = false;
+    if (notify) this.changed();
+  }
+
+  private markRead(): void {
+    const newest = this.messages[this.messages.length - 1]?.seq ?? 0;
+    if (newest <= this.read) return;
+    this.read = newest;
+    this.persist();
+    this.emit('unread', 0);
+  }
+
+  private persist(): void {
+    this.store.save({ session: this.session, read: this.read, outbox: this.pending });
+  }
+
+  private changed(): void {
+    this.emit('change', undefined);
+  }
+
+  private newId(): string {
+    const random = Math.floor((this.options.random ?? Math.random)() * 0x7fffffff).toString(36);
+    return `m-${Date.now().toString(36)}-${random}-${++this.counter}`;
+  }
+
+  private webSocket() {
+    return this.options.WebSocket ?? (globalThis.WebSocket as ParleyClientOptions['WebSocket']);
+  }
+
+  private makeLink(kind: 'socket' | 'http'): Link {
+    const { server, site, minDelayMs = 500, maxDelayMs = 30_000, random = Math.random } = this.options;
+    if (kind === 'socket') {
+      return new SocketLink(this, { server, site, WebSocket: this.webSocket()!, minDelayMs, maxDelayMs, random, canFallBack: this.options.transport !== 'websocket' });
+    }
+    return new HttpLink(this, { server, site, fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis), pollMs: this.options.pollMs ?? 3000, minDelayMs, maxDelayMs, random });
+  }
+}

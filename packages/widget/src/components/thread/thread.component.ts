@@ -1,0 +1,117 @@
+import { LitElement, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatMessage } from '@parley/protocol';
+import type { HandoffInfo, PendingMessage, TypingInfo } from '../../client/types.js';
+import { defaultStrings, format, type ParleyStrings } from '../../i18n.js';
+import { tokens } from '../../styles/tokens.js';
+import { answersOf } from './answers.js';
+import { styles } from './thread.styles.js';
+
+const MESSAGE_PARTS = 'avatar, meta, bubble, notice';
+
+/**
+ * The conversation: messages in order, then the visitor's unsent ones, then who is typing or
+ * "Bot is thinking…". It is a `role="log"` live region, so screen readers announce new messages,
+ * and it keeps itself scrolled to the newest one unless the visitor scrolled up to read.
+ *
+ * @csspart log - The list of messages.
+ * @csspart avatar - Forwarded from each message (also meta, bubble, notice).
+ * @csspart ended - The notice shown after the flow ended.
+ */
+export class ParleyThread extends LitElement {
+  static override styles = [tokens, styles];
+  static override properties = {
+    messages: { attribute: false },
+    pending: { attribute: false },
+    typing: { attribute: false },
+    thinking: { type: Boolean },
+    ended: { type: Boolean },
+    handoff: { attribute: false },
+    locale: {},
+    strings: { attribute: false },
+    resolveUrl: { attribute: false },
+  };
+
+  declare messages: ChatMessage[];
+  declare pending: PendingMessage[];
+  declare typing: TypingInfo | undefined;
+  declare thinking: boolean;
+  /** The flow reached its end: offer to start again. */
+  declare ended: boolean;
+  declare handoff: HandoffInfo | undefined;
+  declare locale: string | undefined;
+  declare strings: ParleyStrings;
+  declare resolveUrl: (url: string) => string | undefined;
+  private stick = true;
+
+  constructor() {
+    super();
+    this.messages = [];
+    this.pending = [];
+    this.thinking = false;
+    this.ended = false;
+    this.strings = defaultStrings;
+    this.resolveUrl = (url) => url;
+    this.addEventListener('scroll', () => {
+      this.stick = this.scrollHeight - this.scrollTop - this.clientHeight < 48;
+    });
+  }
+
+  /** Scrolls to the newest message. */
+  scrollToEnd(): void {
+    this.stick = true;
+    this.scrollTop = this.scrollHeight;
+  }
+
+  override updated(): void {
+    if (this.stick) this.scrollTop = this.scrollHeight;
+  }
+
+  private renderStatus() {
+    if (this.typing) {
+      const name = this.typing.name ?? (this.typing.role === 'agent' ? this.strings.agent : this.strings.bot);
+      return html`<parley-typing .label=${format(this.strings.typing, { name })}></parley-typing>`;
+    }
+    if (this.thinking) return html`<parley-typing .label=${this.strings.thinking}></parley-typing>`;
+    return nothing;
+  }
+
+  private renderHandoff() {
+    const h = this.handoff;
+    if (!h) return nothing;
+    const text = h.status === 'agent' && h.agent ? format(this.strings.agentJoined, { name: h.agent }) : h.status === 'waiting' && h.position ? format(this.strings.queue, { n: h.position }) : '';
+    return text ? html`<div class="end" role="status">${text}</div>` : nothing;
+  }
+
+  override render() {
+    const answers = answersOf(this.messages);
+    let newestBot = -1;
+    this.messages.forEach((m, i) => {
+      if (m.role !== 'user') newestBot = i;
+    });
+    const newest = this.messages.length - 1;
+    return html`<div part="log" class="log" role="log" aria-live="polite" aria-relevant="additions">
+      ${repeat(
+        this.messages,
+        (m) => m.seq,
+        (m, i) =>
+          html`<parley-message
+            exportparts=${MESSAGE_PARTS}
+            .message=${m}
+            ?active=${i === newestBot && i === newest && !this.ended && this.pending.length === 0}
+            .answer=${answers[i]}
+            .locale=${this.locale}
+            .strings=${this.strings}
+            .resolveUrl=${this.resolveUrl}
+          ></parley-message>`,
+      )}
+      ${repeat(
+        this.pending,
+        (p) => p.id,
+        (p) => html`<parley-message exportparts=${MESSAGE_PARTS} .pending=${p} .locale=${this.locale} .strings=${this.strings} .resolveUrl=${this.resolveUrl}></parley-message>`,
+      )}
+      ${this.renderHandoff()} ${this.renderStatus()}
+      ${this.ended && !this.thinking && this.pending.length === 0 ? html`<div part="ended" class="end">${this.strings.ended}</div>` : nothing}
+    </div>`;
+  }
+}
