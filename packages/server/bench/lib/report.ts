@@ -1,0 +1,137 @@
+import type { AgentFigures, TurnsResult } from '../load.js';
+import type { MachineInfo } from './machine.js';
+import type { WidgetWeight } from './widget-weight.js';
+
+/** One target: the figure, the target, and whether it was met (undefined: not measured). */
+export interface Check {
+  name: string;
+  figure?: number | undefined;
+  unit: string;
+  target: string;
+  met: boolean | undefined;
+  note?: string;
+}
+
+type Turns = TurnsResult & { serverCpuUsPerTurn: number; turnsPerCommit?: number };
+
+interface IdleFigures {
+  connections: number;
+  connectSeconds: number;
+  rssBeforeMiB: number;
+  rssAfterMiB: number;
+  kbPerConnection: number;
+  heapKbPerConnection: number;
+}
+
+/** Everything one `pnpm bench` run measured; written as `bench/results/<date>.json`. */
+export interface BenchReport {
+  date: string;
+  machine: MachineInfo;
+  settings: { visitors: number; seconds: number; text: string };
+  echo?: { closed: Turns; moderate?: Turns };
+  turns?: Turns & { ratio: number | undefined };
+  moderate?: Turns;
+  memory?: { echo: IdleFigures; parley: IdleFigures; ratio: number };
+  agents?: (Turns & { agents?: AgentFigures }) | { pending: string };
+  widget?: WidgetWeight;
+  serverFaults?: { unhandledRejections: number; uncaughtExceptions: number };
+  checks: Check[];
+}
+
+function table(header: string[], rows: Array<Array<string | number | undefined>>): string {
+  const cells = [header, ...rows.map((r) => r.map((c) => (c === undefined ? '-' : String(c))))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(cells[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n') + '\n';
+}
+
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+
+/** The run as Markdown: what ran where, the figures beside the echo ceiling, and the targets. */
+export function formatReport(report: BenchReport): string {
+  const m = report.machine;
+  let out = `# Parley bench, ${report.date}\n\n`;
+  out += `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}.\n`;
+  out += `${report.settings.visitors} visitors, ${report.settings.seconds} s measured per load after a 2 s warm-up, ${report.settings.text.length}-character messages.\n\n`;
+
+  const loads: Array<[string, Turns | undefined, Turns | undefined]> = [
+    ['closed loop', report.turns, report.echo?.closed],
+    ['paced, 100 ms pauses', report.moderate, report.echo?.moderate],
+  ];
+  if (report.agents && 'turns' in report.agents) loads.push(['closed loop + 20 agents', report.agents, report.echo?.closed]);
+  const rows = loads
+    .filter(([, parley]) => parley)
+    .map(([name, parley, echo]) => [
+      name,
+      parley!.rate,
+      echo?.rate,
+      echo ? (parley!.rate / echo.rate).toFixed(2) : undefined,
+      `${parley!.latency.p50} / ${parley!.latency.p99} / ${parley!.latency.p999}`,
+      echo ? `${echo.latency.p50} / ${echo.latency.p99} / ${echo.latency.p999}` : undefined,
+      parley!.serverCpuUsPerTurn,
+      echo?.serverCpuUsPerTurn,
+      parley!.turnsPerCommit,
+    ]);
+  if (rows.length) {
+    out += '## Turns over /ws (send -> stored reply) vs the bare ws echo\n\n';
+    out += table(
+      ['load', 'turns/s', 'echo msg/s', 'ratio', 'p50/p99/p99.9 ms', 'echo p50/p99/p99.9 ms', 'server CPU µs/turn', 'echo CPU µs/msg', 'turns/commit'],
+      rows,
+    );
+    out += '\n';
+  }
+  if (report.memory) {
+    const { echo, parley } = report.memory;
+    out += '## Memory: idle connections (visitors said hello and got the greeting)\n\n';
+    out += table(
+      ['server', 'connections', 'RSS before MiB', 'RSS after MiB', 'RSS KB/conn', 'heap KB/conn'],
+      [
+        ['bare ws echo', echo.connections, echo.rssBeforeMiB, echo.rssAfterMiB, echo.kbPerConnection, echo.heapKbPerConnection],
+        ['Parley /ws', parley.connections, parley.rssBeforeMiB, parley.rssAfterMiB, parley.kbPerConnection, parley.heapKbPerConnection],
+      ],
+    );
+    out += '\n';
+  }
+  if (report.agents) {
+    out += '## Agent fan-out\n\n';
+    if ('pending' in report.agents) out += `Pending: ${report.agents.pending}.\n\n`;
+    else if (report.agents.agents) {
+      const a = report.agents.agents;
+      out += table(
+        ['agents', 'expected deliveries', 'delivered', 'missing', 'p50/p99/p99.9 ms'],
+        [[a.agents, a.expected, a.delivered, a.missing, `${a.latency.p50} / ${a.latency.p99} / ${a.latency.p999}`]],
+      );
+      out += '\n';
+    }
+  }
+  if (report.widget) {
+    const w = report.widget;
+    out += '## Widget weight (packages/widget/dist/cdn)\n\n';
+    if (!w.present) out += 'Missing: the widget CDN build is not there.\n\n';
+    else {
+      out += table(
+        ['file', 'bytes', 'gzip KB', 'brotli KB'],
+        [
+          ...w.files.map((f) => [f.file + (f.file === w.launcher?.file ? ' (launcher)' : ''), f.bytes, kb(f.gzip), kb(f.brotli)]),
+          ['everything', w.total.bytes, kb(w.total.gzip), kb(w.total.brotli)],
+        ],
+      );
+      out += '\n';
+    }
+  }
+  out += '## Targets\n\n';
+  out += table(
+    ['measurement', 'figure', 'target', 'result', 'note'],
+    report.checks.map((c) => [
+      c.name,
+      c.figure === undefined ? undefined : `${Number(c.figure.toFixed(2))} ${c.unit}`.trim(),
+      c.target,
+      c.met === undefined ? 'NOT MEASURED' : c.met ? 'met' : 'MISSED',
+      c.note,
+    ]),
+  );
+  if (report.serverFaults) {
+    out += `\nServer faults during the turn loads: ${report.serverFaults.unhandledRejections} unhandled rejections, ${report.serverFaults.uncaughtExceptions} uncaught exceptions.\n`;
+  }
+  return out;
+}

@@ -1,0 +1,254 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { IdleJob, TurnsJob, TurnsResult } from './load.js';
+import { agentTokens } from './lib/agents.js';
+import { benchModule, forkModule, nextMessage, stop, type ChildMessage } from './lib/children.js';
+import { machineInfo } from './lib/machine.js';
+import { startServerChild, type RunningServer } from './lib/servers.js';
+import { round } from './lib/stats.js';
+import { widgetWeight, type WidgetWeight } from './lib/widget-weight.js';
+import { formatReport, type BenchReport, type Check } from './lib/report.js';
+
+/**
+ * `pnpm bench`: the five measurements of issue 7, side by side with a bare `ws` echo server
+ * started in the same run, printed as a table, written to `bench/results/<date>.json` (at the
+ * repository root) and checked against the targets: the exit status is 1 when one is missed.
+ *
+ * Flags: --seconds N (measuring window per load, default 8), --only turns,moderate,memory,agents,widget,
+ * --cpu-prof DIR (profile the Parley server of the turn load into DIR), --no-write.
+ */
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '8' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const benchFlow = benchModule('flows/turns.json');
+const seconds = Number(values.seconds);
+const only = new Set((values.only ?? 'turns,moderate,memory,agents,widget').split(','));
+const VISITORS = 200;
+const AGENTS = 20;
+const IDLE_CONNECTIONS = 5000;
+/** What a visitor types: a realistic short chat message (the echo gets the same frame). */
+const TEXT = 'Hi! My order #48213 has not arrived yet. Could you check where it is?';
+const warmupMs = 2000;
+const durationMs = seconds * 1000;
+/** The bench raises every per-IP and per-connection limit of its own server: all its clients share one address. */
+const limits = {
+  wsConnectionsPerIp: 1_000_000,
+  wsFramesPerSecond: 1_000_000,
+  wsFramesPerSecondPerIp: 1_000_000_000,
+  wsConnectsPerMinutePerIp: 1_000_000,
+  httpRequestsPerMinute: 1_000_000,
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+
+async function parleyServer(execArgv: string[] = []): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(scratch, 'data-'));
+  return startServerChild({ kind: 'parley', dataDir, flowFile: benchFlow, logLevel: 'warn', limits }, { execArgv });
+}
+
+/** Runs one `turns` load against `server` and measures the server's CPU over the same window. */
+async function runTurns(server: RunningServer, job: TurnsJob): Promise<TurnsResult & { serverCpuUsPerTurn: number; turnsPerCommit?: number }> {
+  const load = forkModule(benchModule('load.ts'), job);
+  const samples: Array<Promise<Awaited<ReturnType<RunningServer['usage']>>>> = [];
+  load.on('message', (message: ChildMessage) => {
+    if (message.type === 'phase') samples.push(server.usage());
+  });
+  const done = await nextMessage<ChildMessage>(load, (m) => m.type === 'result' || m.type === 'failed', job.warmupMs + job.durationMs + 90_000, 'the load result');
+  await stop(load);
+  if (done.type === 'failed') throw new Error(`load generator failed: ${String(done.message)} ${JSON.stringify(done.errors)}`);
+  const result = done as unknown as TurnsResult;
+  const [before, after] = await Promise.all(samples);
+  if (!before || !after) throw new Error('the server was not sampled around the window');
+  return {
+    ...result,
+    serverCpuUsPerTurn: round((after.cpuUs - before.cpuUs) / Math.max(1, result.turns), 1),
+    ...(after.commits ? { turnsPerCommit: round(result.turns / Math.max(1, after.commits - before.commits), 2) } : {}),
+  };
+}
+
+/** Server RSS per idle connection: warm up with 100 connections, then add `count` more. */
+async function idleMemory(target: 'parley' | 'echo', count: number) {
+  const server = target === 'parley' ? await parleyServer() : await startServerChild({ kind: 'echo' });
+  const url = target === 'parley' ? server.ws('/ws') : server.ws();
+  const idle = (connections: number) => {
+    const job: IdleJob = { kind: 'idle', url, target, connections, sourceAddresses: 50 };
+    return forkModule(benchModule('load.ts'), job);
+  };
+  const connected = (child: ReturnType<typeof idle>) =>
+    nextMessage<ChildMessage & { count: number; failed: number; seconds: number; errors: string[] }>(
+      child,
+      (m) => m.type === 'connected' || m.type === 'failed',
+      180_000,
+      'the idle connections',
+    );
+  const warm = idle(100);
+  try {
+    await connected(warm);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const base = await server.usage(true);
+    const many = idle(count);
+    try {
+      const opened = await connected(many);
+      if (opened.type === 'failed' || opened.failed > 0) throw new Error(`idle connections failed: ${JSON.stringify(opened.errors)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const after = await server.usage(true);
+      return {
+        connections: opened.count,
+        connectSeconds: opened.seconds,
+        rssBeforeMiB: round(base.rss / 2 ** 20, 1),
+        rssAfterMiB: round(after.rss / 2 ** 20, 1),
+        kbPerConnection: round((after.rss - base.rss) / 1024 / opened.count, 2),
+        heapKbPerConnection: round((after.heapUsed - base.heapUsed) / 1024 / opened.count, 2),
+      };
+    } finally {
+      many.send({ type: 'close' });
+      await stop(many);
+    }
+  } finally {
+    warm.send({ type: 'close' });
+    await stop(warm);
+    await server.stop();
+  }
+}
+
+const checks: Check[] = [];
+const report: BenchReport = { date: new Date().toISOString(), machine: machineInfo(), settings: { visitors: VISITORS, seconds, text: TEXT }, checks };
+
+function check(name: string, figure: number | undefined, op: '>=' | '<=', target: number, unit: string, note?: string): void {
+  const met = figure === undefined ? undefined : op === '>=' ? figure >= target : figure <= target;
+  checks.push({ name, figure, unit, target: `${op} ${target}`, met, ...(note ? { note } : {}) });
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+  if (only.has('turns') || only.has('moderate')) {
+    log('echo ceiling: closed loop');
+    const echo = await startServerChild({ kind: 'echo' });
+    try {
+      const closed = await runTurns(echo, { kind: 'turns', url: echo.ws(), target: 'echo', visitors: VISITORS, warmupMs, durationMs, pauseMs: 0, text: TEXT });
+      report.echo = { closed };
+      if (only.has('moderate')) {
+        log('echo ceiling: paced load');
+        report.echo.moderate = await runTurns(echo, { kind: 'turns', url: echo.ws(), target: 'echo', visitors: VISITORS, warmupMs, durationMs, pauseMs: 100, text: TEXT });
+      }
+    } finally {
+      await echo.stop();
+    }
+  }
+
+  if (only.has('turns') || only.has('moderate')) {
+    const profile = values['cpu-prof'];
+    const parley = await parleyServer(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
+    try {
+      if (only.has('turns')) {
+        log(`parley: ${VISITORS} visitors, closed loop`);
+        const turns = await runTurns(parley, { kind: 'turns', url: parley.ws('/ws'), target: 'parley', visitors: VISITORS, warmupMs, durationMs, pauseMs: 0, text: TEXT });
+        const ratio = report.echo?.closed ? round(turns.rate / report.echo.closed.rate) : undefined;
+        report.turns = { ...turns, ratio };
+        check('1. turns/s vs bare echo', ratio, '>=', 0.6, 'x', 'stretch 0.75');
+      }
+      if (only.has('moderate')) {
+        log(`parley: ${VISITORS} visitors pausing 100 ms`);
+        const moderate = await runTurns(parley, { kind: 'turns', url: parley.ws('/ws'), target: 'parley', visitors: VISITORS, warmupMs, durationMs, pauseMs: 100, text: TEXT });
+        report.moderate = moderate;
+        check('2. paced p99 send -> stored reply', moderate.latency.p99, '<=', 3, 'ms', `${moderate.rate} msg/s`);
+      }
+      const usage = await parley.usage();
+      report.serverFaults = usage.faults;
+    } finally {
+      await parley.stop();
+    }
+  }
+
+  if (only.has('memory')) {
+    log(`memory: ${IDLE_CONNECTIONS} idle connections to the echo`);
+    const echo = await idleMemory('echo', IDLE_CONNECTIONS);
+    log(`memory: ${IDLE_CONNECTIONS} idle visitors that said hello`);
+    const parley = await idleMemory('parley', IDLE_CONNECTIONS);
+    report.memory = { echo, parley, ratio: round(parley.kbPerConnection / echo.kbPerConnection, 2) };
+    check('3. server RSS per idle visitor', parley.kbPerConnection, '<=', 12, 'KB', `bare ws ${echo.kbPerConnection} KB`);
+  }
+
+  if (only.has('agents')) {
+    const parley = await parleyServer();
+    try {
+      const tokens = await agentTokens(parley, AGENTS);
+      if (!tokens) {
+        report.agents = { pending: 'the agent channel /ws/agent is not in this build (issue 4)' };
+        checks.push({ name: '4. agent fan-out delivered', unit: '', target: 'all', met: undefined, note: 'pending: no /ws/agent yet' });
+      } else {
+        log(`agents: ${AGENTS} dashboards while ${VISITORS} visitors talk`);
+        const run = await runTurns(parley, {
+          kind: 'turns',
+          url: parley.ws('/ws'),
+          target: 'parley',
+          visitors: VISITORS,
+          warmupMs,
+          durationMs,
+          pauseMs: 0,
+          text: TEXT,
+          agents: { url: parley.ws('/ws/agent'), tokens },
+        });
+        report.agents = run;
+        const figures = run.agents!;
+        checks.push({
+          name: '4. agent fan-out delivered',
+          figure: figures.missing,
+          unit: 'missing',
+          target: '= 0',
+          met: figures.missing === 0 && figures.expected > 0,
+          note: `${figures.delivered}/${figures.expected}, p99 ${figures.latency.p99} ms`,
+        });
+      }
+    } finally {
+      await parley.stop();
+    }
+  }
+
+  if (only.has('widget')) {
+    const weight: WidgetWeight = widgetWeight(join(repoRoot, 'packages/widget/dist/cdn'));
+    report.widget = weight;
+    const note = weight.present ? undefined : 'missing: packages/widget/dist/cdn is not built';
+    check('5. launcher gzip', weight.launcher && weight.launcher.gzip / 1024, '<=', 8, 'KB', note ?? (weight.launcher ? weight.launcher.file : 'no launcher file'));
+    check('5. whole widget gzip', weight.present ? weight.total.gzip / 1024 : undefined, '<=', 25, 'KB', note);
+  }
+
+  const text = formatReport(report);
+  process.stdout.write(text);
+  if (!values['no-write']) {
+    const dir = join(repoRoot, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    const day = report.date.slice(0, 10);
+    writeFileSync(join(dir, `${day}.json`), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(join(dir, `${day}.md`), text);
+    log(`wrote bench/results/${day}.json and .md`);
+  }
+  const faults = report.serverFaults ? report.serverFaults.unhandledRejections + report.serverFaults.uncaughtExceptions : 0;
+  const missed = checks.filter((c) => c.met === false);
+  if (faults > 0) log(`the server reported ${faults} unhandled rejections or exceptions`);
+  process.exitCode = missed.length > 0 || faults > 0 ? 1 : 0;
+}
+
+const deadline = setTimeout(() => {
+  process.stderr.write('bench: ran past its 10-minute limit\n');
+  process.exit(2);
+}, 10 * 60_000);
+deadline.unref();
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  })
+  .finally(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,0 +1,109 @@
+import { WebSocketServer } from 'ws';
+import { Limits } from '@parley/protocol';
+import { startServer, type LimitsConfig } from '@parley/server';
+
+/**
+ * The server under test, as its own process: Parley (the built package, as it ships) or the bare
+ * `ws` echo server that is the ceiling. It reports on IPC: `ready` with its port, `usage` (its own
+ * CPU time and RSS) on request, and `fault` for every unhandled rejection or uncaught exception.
+ * SIGTERM shuts Parley down the way production does (1001 to every socket, queued writes commit).
+ *
+ * Started by the bench and the drills; by hand:
+ * `node --import tsx bench/server-child.ts '{"kind":"echo"}'`.
+ */
+export interface ServerJob {
+  kind: 'parley' | 'echo';
+  /** 0 (default) picks a free port. The drills pass a fixed one so clients reconnect to it. */
+  port?: number;
+  dataDir?: string;
+  flowFile?: string;
+  logLevel?: string;
+  limits?: Partial<LimitsConfig>;
+}
+
+/** What the child answers to `{ type: 'usage' }`. */
+export interface ServerUsage {
+  type: 'usage';
+  /** User plus system CPU time since the process started, in microseconds. */
+  cpuUs: number;
+  rss: number;
+  heapUsed: number;
+  /** Group-commit transactions so far (Parley only). */
+  commits: number;
+  faults: { unhandledRejections: number; uncaughtExceptions: number };
+}
+
+const job = JSON.parse(process.argv[2] ?? '{}') as ServerJob;
+const faults = { unhandledRejections: 0, uncaughtExceptions: 0 };
+
+function fault(kind: 'unhandledRejection' | 'uncaughtException', error: unknown): void {
+  if (kind === 'unhandledRejection') faults.unhandledRejections++;
+  else faults.uncaughtExceptions++;
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`[server-child] ${kind}: ${detail}\n`);
+  process.send?.({ type: 'fault', kind, detail });
+}
+process.on('unhandledRejection', (reason) => fault('unhandledRejection', reason));
+process.on('uncaughtException', (error) => fault('uncaughtException', error));
+// Bounded: a server whose parent is gone has nobody to serve.
+process.on('disconnect', () => process.exit(0));
+
+let commits = (): number => 0;
+
+async function main(): Promise<number> {
+  if (job.kind === 'echo') {
+    const wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port: job.port ?? 0,
+      perMessageDeflate: false,
+      maxPayload: Limits.maxFrameBytes,
+      clientTracking: true,
+    });
+    wss.on('connection', (socket) => {
+      socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    process.once('SIGTERM', () => {
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      wss.close(() => process.exit(0));
+    });
+    return (wss.address() as { port: number }).port;
+  }
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: job.port ?? 0,
+    ...(job.dataDir ? { dataDir: job.dataDir } : {}),
+    ...(job.flowFile ? { flowFile: job.flowFile } : {}),
+    logLevel: job.logLevel ?? 'warn',
+    ...(job.limits ? { limits: job.limits } : {}),
+  });
+  commits = () => server.writes.commits;
+  const address = server.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+process.on('message', (message: { type: string; id?: number; gc?: boolean }) => {
+  if (message.type !== 'usage') return;
+  if (message.gc && typeof globalThis.gc === 'function') globalThis.gc();
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  const usage: ServerUsage & { id?: number } = {
+    type: 'usage',
+    id: message.id,
+    cpuUs: cpu.user + cpu.system,
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    commits: commits(),
+    faults,
+  };
+  process.send?.(usage);
+});
+
+main().then(
+  (port) => process.send?.({ type: 'ready', port, pid: process.pid }),
+  (error: unknown) => {
+    process.stderr.write(`[server-child] failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
