@@ -18,6 +18,7 @@ import healthRoutes from './routes/health/index.js';
 import chatbotRoutes from './routes/chatbot/index.js';
 import uploadRoutes from './routes/uploads/index.js';
 import visitorSocketRoutes from './routes/ws/index.js';
+import widgetRoutes from './routes/widget/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -52,4 +53,5 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(chatbotRoutes, { config });
   await fastify.register(uploadRoutes, { config });
   await fastify.register(visitorSocketRoutes, { config });
+  await fastify.register(widgetRoutes);
 }, { name: 'parley' });
