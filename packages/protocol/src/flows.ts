@@ -139,6 +139,21 @@ export const HandoffStep = Strict({
   next: Type.Optional(StepId),
 });
 
+/**
+ * Hands visitor questions to the AI model, with the flow's variables as context: the step shows
+ * `text` (if any), waits for a question, lets the model answer (`instructions` join its system
+ * prompt; `{{variables}}` are filled in), and after `turns` answers moves on to `next`. With AI
+ * off or failing, the visitor gets a fallback and the offer of a person, then the flow moves on.
+ */
+export const AiStep = Strict({
+  type: Type.Literal('ai'),
+  text: Type.Optional(FlowText),
+  instructions: Type.Optional(Type.String({ maxLength: 4000 })),
+  var: Type.Optional(VarName),
+  turns: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+  next: StepId,
+});
+
 /** Ends the conversation (terminal). The next visitor message starts the flow again. */
 export const EndStep = Strict({ type: Type.Literal('end'), text: Type.Optional(FlowText) });
 
@@ -154,6 +169,7 @@ export const FlowStep = Type.Union([
   BranchStep,
   LeadStep,
   HandoffStep,
+  AiStep,
   EndStep,
 ]);
 export type FlowStep = Static<typeof FlowStep>;

@@ -14,3 +14,5 @@ export * from './http/auth.js';
 export * from './http/companies.js';
 export * from './http/chats.js';
 export * from './ws/agent.js';
+export * from './http/ai.js';
+export * from './http/rest-chat.js';

@@ -46,6 +46,12 @@ export type ActionFrame = Static<typeof ActionFrame>;
 export const TypingFrame = Strict({ type: Type.Literal('typing'), on: Type.Boolean() });
 export type TypingFrame = Static<typeof TypingFrame>;
 
+/**
+ * An `action` with this value asks for a person, like the `handoff` frame; bots offer it as a
+ * button (for example after an AI failure).
+ */
+export const HANDOFF_ACTION = 'parley:handoff';
+
 /** The visitor asks for a person (the widget's "Talk to a person" button). Stored like a message. */
 export const HandoffFrame = Strict({ type: Type.Literal('handoff'), id: ClientMessageId });
 export type HandoffFrame = Static<typeof HandoffFrame>;
@@ -72,17 +78,32 @@ export const WelcomeFrame = Strict({
 });
 export type WelcomeFrame = Static<typeof WelcomeFrame>;
 
-/** A stored message: the bot's, an agent's, a system notice, or the visitor's own from another tab. */
+/**
+ * A stored message: the bot's, an agent's, a system notice, or the visitor's own from another tab.
+ * `stream_id` names the `stream` frames this message completes (the client replaces them with it).
+ */
 export const MessageFrame = Strict({
   type: Type.Literal('message'),
   message: ChatMessage,
   is_terminal: Type.Optional(Type.Boolean()),
+  stream_id: Type.Optional(Type.String()),
 });
 export type MessageFrame = Static<typeof MessageFrame>;
 
 /** The visitor's message `id` is committed to the database as sequence number `seq`. */
 export const AckFrame = Strict({ type: Type.Literal('ack'), id: Type.String(), seq: Type.Integer({ minimum: 1 }) });
 export type AckFrame = Static<typeof AckFrame>;
+
+/**
+ * A piece of a reply still being written (an AI answer, token by token). Plain text, shown as
+ * text; the final `message` with the same `stream_id` replaces it. Never stored on its own.
+ */
+export const StreamFrame = Strict({
+  type: Type.Literal('stream'),
+  stream_id: Type.String(),
+  delta: Type.String(),
+});
+export type StreamFrame = Static<typeof StreamFrame>;
 
 /** The bot or an agent is typing (or stopped). */
 export const ServerTypingFrame = Strict({
@@ -122,6 +143,7 @@ export type PongFrame = Static<typeof PongFrame>;
 export const VisitorServerFrame = Type.Union([
   WelcomeFrame,
   MessageFrame,
+  StreamFrame,
   AckFrame,
   ServerTypingFrame,
   StateFrame,

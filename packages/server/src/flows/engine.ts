@@ -42,6 +42,8 @@ export interface FlowTurn {
   effects: FlowEffect[];
   /** The input matched no option of a choice, product or upload step: an AI may answer it instead. */
   unrecognized?: boolean;
+  /** The flow waits at an `ai` step: the model should answer the visitor, then `afterAiAnswer` runs. */
+  ai?: { instructions?: string };
 }
 
 const MAX_STEPS_PER_TURN = 64;
@@ -180,6 +182,10 @@ function runFrom(flow: Flow, from: string | null, turn: FlowTurn, ctx: FlowConte
       case 'end':
         if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
         return { ...turn, state: { ...state, step: null, attempts: 0, done: true }, terminal: true };
+      case 'ai':
+        // Waits for the visitor's question; `attempts` counts the model's answers at this step.
+        if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
+        return { ...turn, state: { ...state, step: id, attempts: 0, done: false } };
       default:
         turn.components.push(...prompt(flow, step, vars));
         return { ...turn, state: { ...state, step: id, attempts: 0, done: false } };
@@ -280,8 +286,35 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
       }
       return { ...retry(result.error), state: { ...turn.state, attempts }, userComponents: shown };
     }
+    case 'ai':
+      return {
+        ...turn,
+        userComponents: [userText(raw)],
+        ai: step.instructions ? { instructions: interpolateRaw(step.instructions, vars) } : {},
+      };
     default:
       // Only waiting steps are ever stored as the current step; anything else restarts cleanly.
       return { ...startFlow(flow, ctx), userComponents: [userText(raw)] };
   }
+}
+
+/**
+ * Records the model's answer at an `ai` step (in its `var`, when it has one) and, once the step
+ * has answered `turns` questions, runs on to its `next`. `answer` is undefined when the model
+ * failed: the flow then moves on at once.
+ */
+export function afterAiAnswer(flow: Flow, state: FlowState, answer: string | undefined, ctx: FlowContext): FlowTurn {
+  const step = state.step === null ? undefined : flow.steps[state.step];
+  const turn = emptyTurn(state);
+  if (!step || step.type !== 'ai') return turn;
+  if (step.var && answer !== undefined) turn.state.vars[step.var] = answer;
+  const answered = state.attempts + 1;
+  if (answer !== undefined && answered < (step.turns ?? 1)) return { ...turn, state: { ...turn.state, attempts: answered } };
+  return runFrom(flow, step.next, turn, ctx);
+}
+
+/** The question the flow is waiting on, asked again (after an AI answered something else). */
+export function currentPrompt(flow: Flow, state: FlowState): Component[] {
+  const step = state.step === null || state.done ? undefined : flow.steps[state.step];
+  return step ? prompt(flow, step, state.vars) : [];
 }
