@@ -19,6 +19,7 @@ import chatbotRoutes from './routes/chatbot/index.js';
 import uploadRoutes from './routes/uploads/index.js';
 import visitorSocketRoutes from './routes/ws/index.js';
 import widgetRoutes from './routes/widget/index.js';
+import adminRoutes from './routes/admin/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -54,4 +55,5 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(uploadRoutes, { config });
   await fastify.register(visitorSocketRoutes, { config });
   await fastify.register(widgetRoutes);
+  await fastify.register(adminRoutes);
 }, { name: 'parley' });

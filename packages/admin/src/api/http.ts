@@ -1,0 +1,149 @@
+import type {
+  AgentReplyRequest,
+  AgentReplyResponse,
+  ChatActionResponse,
+  MarkReadResponse,
+  UserResponse,
+  ChatDetail,
+  ChatList,
+  ChatListQuery,
+  CompanyResponse,
+  CreateChatResponse,
+  CreateUserRequest,
+  LeadList,
+  LeadListQuery,
+  LoginRequest,
+  LoginResponse,
+  MessageList,
+  SearchResponse,
+  UpdateCompanyRequest,
+  UpdateUserRequest,
+  UserList,
+  VerifyResponse,
+} from '@parley/protocol';
+import { ApiRequestError } from './errors.js';
+
+/** Options of {@link ApiClient}. */
+export interface ApiClientOptions {
+  /** Server origin; '' (the default) means the page's own origin. */
+  baseUrl?: string;
+  /** Where the bearer token comes from, read on every call. */
+  token: () => string | undefined;
+  /** Called when the server answers 401 to an authenticated call (expired or revoked token). */
+  onUnauthorized?: () => void;
+  /** The fetch to use (tests pass Node's). */
+  fetch?: typeof fetch;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * Typed calls to Parley's agent REST API, one method per route. Every call sends the bearer token
+ * and turns an error body into an {@link ApiRequestError}.
+ *
+ * @example const api = new ApiClient({ token: () => session.token }); const { chats } = await api.listChats({ status: 'waiting' });
+ */
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  /** The absolute or page-relative URL of an API path with a query string. */
+  url(path: string, query: Query = {}): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+    const search = params.toString();
+    return `${this.options.baseUrl ?? ''}${path}${search ? `?${search}` : ''}`;
+  }
+
+  login(body: LoginRequest): Promise<LoginResponse> {
+    return this.request('POST', '/api/auth/login', { body, auth: false });
+  }
+  verify(): Promise<VerifyResponse> {
+    return this.request('GET', '/api/auth/verify');
+  }
+
+  listChats(query: ChatListQuery = {}): Promise<ChatList> {
+    return this.request('GET', '/api/chats', { query: { ...query } });
+  }
+  getChat(id: string): Promise<ChatDetail> {
+    return this.request('GET', `/api/chats/${encodeURIComponent(id)}`);
+  }
+  createChat(): Promise<CreateChatResponse> {
+    return this.request('POST', '/api/chats', { body: {} });
+  }
+  messages(conversationId: string, after = 0, limit?: number): Promise<MessageList> {
+    return this.request('GET', `/api/messages/${encodeURIComponent(conversationId)}`, { query: { after, limit } });
+  }
+  markRead(messageId: string): Promise<MarkReadResponse> {
+    return this.request('PATCH', `/api/messages/${encodeURIComponent(messageId)}`, { body: { read: true } });
+  }
+  claim(id: string): Promise<ChatActionResponse> {
+    return this.request('POST', `/api/chats/${encodeURIComponent(id)}/claim`, { body: {} });
+  }
+  resolve(id: string): Promise<ChatActionResponse> {
+    return this.request('POST', `/api/chats/${encodeURIComponent(id)}/resolve`, { body: {} });
+  }
+  returnToBot(id: string): Promise<ChatActionResponse> {
+    return this.request('POST', `/api/chats/${encodeURIComponent(id)}/return-to-bot`, { body: {} });
+  }
+  reply(id: string, body: AgentReplyRequest): Promise<AgentReplyResponse> {
+    return this.request('POST', `/api/chats/${encodeURIComponent(id)}/messages`, { body });
+  }
+
+  search(q: string, limit?: number): Promise<SearchResponse> {
+    return this.request('GET', '/api/search', { query: { q, limit } });
+  }
+  leads(query: Omit<LeadListQuery, 'format'> = {}): Promise<LeadList> {
+    return this.request('GET', '/api/leads', { query: { ...query } });
+  }
+  /** The leads as CSV text (`GET /api/leads?format=csv`). */
+  async leadsCsv(query: Omit<LeadListQuery, 'format'> = {}): Promise<string> {
+    const response = await this.send('GET', this.url('/api/leads', { ...query, format: 'csv' }), undefined, true);
+    return response.text();
+  }
+
+  company(): Promise<CompanyResponse> {
+    return this.request('GET', '/api/company');
+  }
+  updateCompany(body: UpdateCompanyRequest): Promise<CompanyResponse> {
+    return this.request('PATCH', '/api/company', { body });
+  }
+
+  users(): Promise<UserList> {
+    return this.request('GET', '/api/users');
+  }
+  createUser(body: CreateUserRequest): Promise<UserResponse> {
+    return this.request('POST', '/api/users', { body });
+  }
+  updateUser(id: string, body: UpdateUserRequest): Promise<UserResponse> {
+    return this.request('PATCH', `/api/users/${encodeURIComponent(id)}`, { body });
+  }
+  deleteUser(id: string): Promise<unknown> {
+    return this.request('DELETE', `/api/users/${encodeURIComponent(id)}`);
+  }
+
+  private async request<T>(method: string, path: string, init: { body?: unknown; query?: Query; auth?: boolean } = {}): Promise<T> {
+    const response = await this.send(method, this.url(path, init.query), init.body, init.auth ?? true);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  private async send(method: string, url: string, body: unknown, auth: boolean): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = auth ? this.options.token() : undefined;
+    if (token) headers.authorization = `Bearer ${token}`;
+    const doFetch = this.options.fetch ?? globalThis.fetch.bind(globalThis);
+    let response: Response;
+    try {
+      response = await doFetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (error) {
+      throw new ApiRequestError(0, 'network', error instanceof Error ? error.message : 'Network error');
+    }
+    if (!response.ok) {
+      if (response.status === 401 && auth) this.options.onUnauthorized?.();
+      throw await ApiRequestError.from(response);
+    }
+    return response;
+  }
+}

@@ -1,0 +1,190 @@
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import type { ChatSummary } from '@parley/protocol';
+import { controls } from '../../styles/shared.js';
+import { DashboardController, type DashboardOptions } from '../../controllers/dashboard-controller.js';
+import { RouterController, type Route } from '../../controllers/router-controller.js';
+import { ThemeController } from '../../controllers/theme-controller.js';
+import { visitorName } from '../../lib/format.js';
+import type { InboxFilter } from '../../store/chat-order.js';
+import type { InboxStore } from '../../store/inbox-store.js';
+import { shortcut } from './shortcuts.js';
+import { styles } from './admin-app.styles.js';
+
+/**
+ * The dashboard: sign-in, then the navigation and the current screen (inbox with the open
+ * conversation, search, leads, agents, settings). It wires events from the screens to the
+ * headless stores and keeps only view state (the inbox filter, a hand-off toast) itself.
+ * Keyboard: `j`/`k` next/previous chat, `r` reply, `/` search, `Esc` back to the list.
+ *
+ * @csspart shell - navigation and main area
+ * @csspart main - the current screen
+ * @csspart inbox - chat list and conversation
+ * @csspart conversation - the open conversation (or a placeholder)
+ * @csspart banner - a connection or action problem
+ * @csspart toast - "a visitor is waiting" notice
+ */
+export class ParleyAdminApp extends LitElement {
+  static override styles = [controls, styles];
+  static override properties = { filter: { state: true }, busy: { state: true }, toast: { state: true } };
+
+  /** Options for the stores; set before the element is connected (tests point it at a server). */
+  static options: DashboardOptions = {};
+
+  declare private filter: InboxFilter;
+  declare private busy: boolean;
+  declare private toast: ChatSummary | undefined;
+  private toastTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly dash = new DashboardController(this, { ...ParleyAdminApp.options, onHandoff: (chat) => this.onHandoff(chat) });
+  private readonly router = new RouterController(this);
+  private readonly theme = new ThemeController(this);
+  private openedId: string | undefined;
+
+  constructor() {
+    super();
+    this.filter = 'all';
+    this.busy = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this.onKey);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('keydown', this.onKey);
+  }
+
+  protected override updated(): void {
+    const inbox = this.dash.inbox;
+    const waiting = inbox ? inbox.count('waiting').chats : 0;
+    document.title = waiting ? `(${waiting}) Parley` : 'Parley';
+    const id = this.router.route.screen === 'inbox' ? this.router.route.conversationId : undefined;
+    if (inbox && id !== this.openedId) {
+      this.openedId = id;
+      inbox.activeId = id;
+      if (id) void inbox.open(id);
+    }
+  }
+
+  private go(route: Route): void {
+    this.router.go(route);
+  }
+
+  private onHandoff(chat: ChatSummary): void {
+    this.toast = chat;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => (this.toast = undefined), 8000);
+  }
+
+  private async act(inbox: InboxStore, id: string, action: 'claim' | 'resolve' | 'return-to-bot'): Promise<void> {
+    this.busy = true;
+    const ok = await inbox.act(id, action);
+    this.busy = false;
+    if (ok && action === 'claim') this.renderRoot.querySelector('parley-conversation-view')?.focusComposer();
+  }
+
+  private readonly onKey = (event: KeyboardEvent): void => {
+    const inbox = this.dash.inbox;
+    if (!inbox) return;
+    const route = shortcut(event, this.router.route, inbox.list(this.filter).map((c) => c.id));
+    if (!route) return;
+    event.preventDefault();
+    if (route === 'reply') this.renderRoot.querySelector('parley-conversation-view')?.focusComposer();
+    else this.go(route);
+  };
+
+  private inboxScreen(inbox: InboxStore): TemplateResult {
+    const id = this.router.route.conversationId;
+    const chat = id ? inbox.chats.get(id) : undefined;
+    const counts = Object.fromEntries((['all', 'waiting', 'mine', 'agent', 'bot', 'resolved'] as const).map((f) => [f, inbox.count(f)]));
+    const me = this.dash.session.user?.id ?? '';
+    return html`<div part="inbox" class=${id ? 'open' : ''}>
+      <parley-chat-list
+        .chats=${inbox.list(this.filter)}
+        .counts=${counts}
+        filter=${this.filter}
+        selected-id=${id ?? ''}
+        me=${me}
+        @parley-filter-change=${(e: CustomEvent<{ filter: InboxFilter }>) => {
+          this.filter = e.detail.filter;
+          void inbox.loadChats(this.filter);
+        }}
+      ></parley-chat-list>
+      ${id
+        ? html`<parley-conversation-view
+            part="conversation"
+            .chat=${chat}
+            .messages=${inbox.messages.get(id) ?? []}
+            .pending=${inbox.pendingIn(id)}
+            .typing=${inbox.typing.get(id)}
+            .variables=${inbox.variables.get(id)}
+            me=${me}
+            ?busy=${this.busy}
+            @parley-chat-action=${(e: CustomEvent<{ action: 'claim' | 'resolve' | 'return-to-bot' }>) => this.act(inbox, id, e.detail.action)}
+            @parley-reply=${(e: CustomEvent<{ text: string }>) => inbox.reply(id, e.detail.text)}
+            @parley-typing=${(e: CustomEvent<{ on: boolean }>) => inbox.setTyping(id, e.detail.on)}
+            @parley-retry=${(e: CustomEvent<{ clientId: string }>) => inbox.retry(e.detail.clientId)}
+          ></parley-conversation-view>`
+        : html`<div part="conversation placeholder">${inbox.loaded ? 'Pick a conversation. Waiting visitors are on top.' : 'Loading…'}</div>`}
+    </div>`;
+  }
+
+  private screen(inbox: InboxStore): TemplateResult {
+    const api = this.dash.session.api;
+    switch (this.router.route.screen) {
+      case 'search':
+        return html`<parley-search-view part="screen" .api=${api}></parley-search-view>`;
+      case 'leads':
+        return html`<parley-leads-view part="screen" .api=${api}></parley-leads-view>`;
+      case 'agents':
+        return html`<parley-agents-view part="screen" .api=${api} me=${this.dash.session.user?.id ?? ''} .online=${new Set(inbox.onlineAgents.keys())}></parley-agents-view>`;
+      case 'settings':
+        return html`<parley-settings-view part="screen" .api=${api}></parley-settings-view>`;
+      case 'ai':
+        return html`<div part="screen placeholder">AI settings arrive with the AI replies feature.</div>`;
+      default:
+        return this.inboxScreen(inbox);
+    }
+  }
+
+  override render(): TemplateResult {
+    const session = this.dash.session;
+    if (session.status === 'checking') return html`<div class="checking">Loading…</div>`;
+    const inbox = this.dash.inbox;
+    if (session.status === 'signed-out' || !inbox) {
+      return html`<parley-login-form
+        error=${session.error}
+        @parley-login=${async (e: CustomEvent<{ email: string; password: string }>) => {
+          this.busy = true;
+          await session.login(e.detail.email, e.detail.password);
+          this.busy = false;
+        }}
+        ?busy=${this.busy}
+      ></parley-login-form>`;
+    }
+    const toast = this.toast;
+    return html`<div part="shell">
+      <parley-nav-bar
+        current=${this.router.route.screen}
+        .user=${session.user}
+        waiting=${inbox.count('waiting').chats}
+        connection=${inbox.connection}
+        ?dark=${this.theme.dark}
+        @parley-navigate=${(e: CustomEvent<Route>) => this.go(e.detail)}
+        @parley-logout=${() => session.logout()}
+        @parley-theme-toggle=${() => this.theme.toggle()}
+      ></parley-nav-bar>
+      <main part="main" @parley-navigate=${(e: CustomEvent<Route>) => this.go(e.detail)}>
+        ${inbox.connection === 'reconnecting' ? html`<div part="banner" role="status"><span>Connection lost. Reconnecting…</span></div>` : nothing}
+        ${inbox.error ? html`<div part="banner" role="alert"><span>${inbox.error}</span><button @click=${() => inbox.clearError()}>Dismiss</button></div>` : nothing}
+        ${toast
+          ? html`<button part="toast" @click=${() => ((this.toast = undefined), this.go({ screen: 'inbox', conversationId: toast.id }))}>
+              🔔 ${visitorName(toast.lead, toast.id)} is waiting for a person
+            </button>`
+          : nothing}
+        ${this.screen(inbox)}
+      </main>
+    </div>`;
+  }
+}

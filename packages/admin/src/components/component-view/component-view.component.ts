@@ -1,0 +1,75 @@
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { sanitizeLightHtml, type Component } from '@parley/protocol';
+import { money } from '../../lib/format.js';
+import { styles } from './component-view.styles.js';
+
+const INPUT_LABELS: Record<string, string> = { text: 'text', email: 'an email address', phone: 'a phone number', number: 'a number', otp: 'a one-time code' };
+
+/**
+ * One message component, read-only, as the agent sees what the visitor saw: text (light HTML,
+ * sanitized again before it reaches the DOM), buttons, a product carousel, the selected product,
+ * an error, an image, a file request, or the composer hint. Unknown types show their type name.
+ *
+ * @csspart text - light HTML text
+ * @csspart buttons - the group of button labels; `button` each one
+ * @csspart carousel - the product row; `product` each product
+ * @csspart card - the selected product card
+ * @csspart alert - an error component
+ * @csspart image - an image
+ * @csspart file-request - a request for a file
+ * @csspart hint - the input hint (what the bot expects next)
+ * @cssprop --parley-accent - button outline colour
+ * @cssprop --parley-danger - error colour
+ */
+export class ParleyComponentView extends LitElement {
+  static override styles = styles;
+
+  /** The component to show. */
+  declare component: Component | undefined;
+
+  static override properties = { component: { attribute: false } };
+
+  override render(): TemplateResult | typeof nothing {
+    const c = this.component;
+    if (!c) return nothing;
+    switch (c.type) {
+      case 'text':
+        return html`<div part="text">${unsafeHTML(sanitizeLightHtml(c.payload.text))}</div>`;
+      case 'button_options':
+        return html`<div part="buttons" role="group" aria-label="Buttons offered">
+          ${c.payload.options.map((o) => html`<span part="button" title=${`sends “${o.value}”`}>${o.label}</span>`)}
+        </div>`;
+      case 'product_carousel':
+        return html`<div part="carousel" role="list" aria-label="Products offered">
+          ${c.payload.products.map(
+            (p) => html`<div part="product" role="listitem">
+              ${p.image ? html`<img src=${p.image} alt="" loading="lazy" />` : nothing}
+              <span class="label">${p.index}. ${p.name}</span>
+              <span class="muted">${money(p.price)} · qty ${p.quantity}</span>
+            </div>`,
+          )}
+        </div>`;
+      case 'selected_product_card': {
+        const p = c.payload.product;
+        return html`<div part="card" aria-label="Selected product">
+          <span class="label">${p.name}</span><span class="label">${money(p.total_price)}</span>
+          <span class="muted">${p.quantity} × ${money(p.price)}</span>
+        </div>`;
+      }
+      case 'error':
+        return html`<div part="alert" role="note">${c.payload.text}</div>`;
+      case 'image':
+        return html`<img part="image" src=${c.payload.url} alt=${c.payload.alt} loading="lazy" />`;
+      case 'file_request':
+        return html`<div part="file-request">
+          <span aria-hidden="true">📎</span> ${c.payload.prompt}
+          <div part="hint">Accepts ${c.payload.accept || 'any file'}, up to ${Math.round(c.payload.max_bytes / 1024)} KB</div>
+        </div>`;
+      case 'input':
+        return html`<div part="hint">Bot expects ${INPUT_LABELS[c.payload.kind] ?? c.payload.kind}${c.payload.placeholder ? html` (“${c.payload.placeholder}”)` : nothing}</div>`;
+      default:
+        return html`<div part="hint">[${(c as { type: string }).type}]</div>`;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { ChatMessage, ChatSummary } from '@parley/protocol';
+import { controls } from '../../styles/shared.js';
+import { shortAge, statusLabel, visitorName } from '../../lib/format.js';
+import type { PendingReply, TypingState } from '../../store/inbox-store.js';
+import { ParleyChatActionEvent } from '../../events/chat-action.js';
+import { ParleyNavigateEvent } from '../../events/navigate.js';
+import { styles } from './conversation-view.styles.js';
+
+const REASONS: Record<string, string> = {
+  visitor: 'The visitor asked for a person',
+  flow: 'The bot flow handed this conversation over',
+  ai: 'The AI assistant handed this conversation over',
+  api: 'Your bot handed this visitor over',
+};
+
+/**
+ * One conversation: a header with the visitor and the actions that fit its state (claim, resolve,
+ * return to the bot), the messages, who is typing, the composer, and the visitor's details beside
+ * it (a drawer on narrower screens). It only shows what it is given and reports what the agent does.
+ *
+ * @event parley-chat-action - claim, resolve or return-to-bot (`detail.action`)
+ * @event parley-navigate - back to the list (phones)
+ * @event parley-reply - bubbled from the composer
+ * @event parley-typing - bubbled from the composer
+ * @event parley-retry - bubbled from a failed reply
+ * @csspart header - the bar on top; `actions` its buttons; `back` the phone back button
+ * @csspart messages - the scrolling message list
+ * @csspart handoff - the waiting banner: why the visitor was handed over, and the context given
+ * @csspart typing - "Visitor is typing…"
+ * @csspart details - the visitor details panel
+ */
+export class ParleyConversationView extends LitElement {
+  static override styles = [controls, styles];
+  static override properties = {
+    chat: { attribute: false },
+    messages: { attribute: false },
+    pending: { attribute: false },
+    typing: { attribute: false },
+    variables: { attribute: false },
+    me: {},
+    busy: { type: Boolean },
+    showDetails: { type: Boolean, attribute: 'show-details' },
+  };
+
+  declare chat: ChatSummary | undefined;
+  declare messages: ChatMessage[];
+  declare pending: PendingReply[];
+  declare typing: TypingState | undefined;
+  declare variables: Record<string, unknown> | undefined;
+  /** The signed-in user's id. */
+  declare me: string;
+  /** An action is running: its buttons are disabled. */
+  declare busy: boolean;
+  declare showDetails: boolean;
+  private stickToBottom = true;
+
+  constructor() {
+    super();
+    this.messages = [];
+    this.pending = [];
+    this.me = '';
+    this.busy = false;
+    this.showDetails = typeof matchMedia === 'function' ? matchMedia('(min-width: 1101px)').matches : true;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const list = this.renderRoot?.querySelector?.('[part="messages"]');
+    if (changed.has('chat') && changed.get('chat')?.id !== this.chat?.id) this.stickToBottom = true;
+    else if (list) this.stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  }
+
+  protected override updated(): void {
+    const list = this.renderRoot.querySelector('[part="messages"]');
+    if (list && this.stickToBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  /** Puts the cursor in the reply box. */
+  focusComposer(): void {
+    this.renderRoot.querySelector('parley-composer')?.focus();
+  }
+
+  private act(action: 'claim' | 'resolve' | 'return-to-bot'): void {
+    this.dispatchEvent(new ParleyChatActionEvent({ action }));
+  }
+
+  private actions(chat: ChatSummary): TemplateResult {
+    const mine = chat.assignee?.id === this.me;
+    const canClaim = chat.status !== 'agent' || !mine;
+    return html`<div part="actions">
+      ${canClaim ? html`<button class="primary" data-action="claim" ?disabled=${this.busy} @click=${() => this.act('claim')}>${chat.status === 'agent' ? 'Take over' : 'Claim'}</button>` : nothing}
+      ${chat.status === 'agent' || chat.status === 'waiting'
+        ? html`<button data-action="return-to-bot" ?disabled=${this.busy} @click=${() => this.act('return-to-bot')}>Back to bot</button>`
+        : nothing}
+      ${chat.status === 'agent' ? html`<button data-action="resolve" ?disabled=${this.busy} @click=${() => this.act('resolve')}>Resolve</button>` : nothing}
+      <button data-action="details" aria-pressed=${this.showDetails ? 'true' : 'false'} @click=${() => (this.showDetails = !this.showDetails)}>Details</button>
+    </div>`;
+  }
+
+  private typingLine(): string {
+    const t = this.typing;
+    if (!t) return '';
+    const who = [...(t.visitor ? ['Visitor'] : []), ...t.agents];
+    if (!who.length) return '';
+    return `${who.join(' and ')} ${who.length > 1 ? 'are' : 'is'} typing`;
+  }
+
+  private list(): TemplateResult[] {
+    const out: TemplateResult[] = [];
+    let previous = '';
+    for (const m of this.messages) {
+      const key = `${m.role}:${m.author?.name ?? ''}`;
+      out.push(html`<parley-message-bubble .message=${m} .showAuthor=${key !== previous} data-seq=${m.seq}></parley-message-bubble>`);
+      previous = key;
+    }
+    for (const p of this.pending) {
+      const message: ChatMessage = { seq: 0, id: p.clientId, role: 'agent', components: [{ type: 'text', payload: { text: p.text } }], created_at: new Date().toISOString() };
+      out.push(html`<parley-message-bubble .message=${message} .showAuthor=${false} state=${p.state} client-id=${p.clientId} error=${p.error ?? ''}></parley-message-bubble>`);
+    }
+    return out;
+  }
+
+  override render(): TemplateResult {
+    const chat = this.chat;
+    if (!chat) return html`<div part="main"><div part="messages" class="muted">Loading…</div></div>`;
+    const typing = this.typingLine();
+    const placeholder = chat.status === 'agent' && chat.assignee?.id === this.me ? 'Write a reply…' : 'Write a reply (sending claims the conversation)…';
+    return html`
+      <div part="main">
+        <div part="header">
+          <button part="back" aria-label="Back to the inbox" @click=${() => this.dispatchEvent(new ParleyNavigateEvent({ screen: 'inbox' }))}>←</button>
+          <div class="who">
+            <strong>${visitorName(chat.lead, chat.id)}</strong>
+            <span class=${chat.status} data-status=${chat.status}>
+              ${chat.visitor.online ? 'Online · ' : ''}${chat.status === 'agent' && chat.assignee ? `With ${chat.assignee.id === this.me ? 'you' : chat.assignee.name}` : statusLabel[chat.status]}${chat.queue_position ? ` · #${chat.queue_position} in queue` : ''}
+            </span>
+          </div>
+          ${this.actions(chat)}
+        </div>
+        ${chat.status === 'waiting'
+          ? html`<div class="banner" part="handoff">
+              ${REASONS[chat.handoff?.reason ?? 'visitor']}${chat.handoff ? ` ${shortAge(chat.handoff.requested_at)} ago` : ''}. Claim the conversation to answer.
+              ${chat.handoff?.context ? html`<div class="context">“${chat.handoff.context}”</div>` : nothing}
+            </div>`
+          : nothing}
+        <div part="messages" role="log" aria-live="polite">${this.list()}</div>
+        <div part="typing" aria-live="polite">${typing ? html`<span class="dots">${typing}</span>` : nothing}</div>
+        <parley-composer conversation-id=${chat.id} placeholder=${placeholder} ?disabled=${chat.status === 'closed'}></parley-composer>
+      </div>
+      <parley-visitor-details part="details" ?hidden=${!this.showDetails} .chat=${chat} .variables=${this.variables}></parley-visitor-details>
+    `;
+  }
+}

@@ -1,0 +1,114 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: grid;
+    grid-template-columns: 1fr auto;
+    min-height: 0;
+    height: 100%;
+    background: var(--parley-bg, #f6f7f9);
+  }
+  [part='main'] {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+    min-height: 0;
+  }
+  [part='header'] {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 8px 12px;
+    background: var(--parley-surface, #fff);
+    border-bottom: 1px solid var(--parley-border, #dfe3e8);
+    min-height: 52px;
+    flex-wrap: wrap;
+  }
+  .who {
+    flex: 1;
+    min-width: 120px;
+    display: grid;
+  }
+  .who strong {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .who span {
+    font-size: 12px;
+    color: var(--parley-muted, #5c6670);
+  }
+  .who span.waiting {
+    color: var(--parley-waiting, #d9480f);
+    font-weight: 600;
+  }
+  [part='actions'] {
+    display: flex;
+    gap: 6px;
+    flex-wrap: wrap;
+  }
+  [part='back'] {
+    display: none;
+  }
+  [part='messages'] {
+    flex: 1;
+    overflow-y: auto;
+    padding: 12px 16px;
+    display: flex;
+    flex-direction: column;
+  }
+  [part='typing'] {
+    font-size: 12px;
+    color: var(--parley-muted, #5c6670);
+    padding: 2px 16px 6px;
+    min-height: 20px;
+  }
+  .dots::after {
+    content: '…';
+  }
+  [part='details'] {
+    width: 300px;
+    border-left: 1px solid var(--parley-border, #dfe3e8);
+    background: var(--parley-surface, #fff);
+    min-height: 0;
+  }
+  [part='details'][hidden] {
+    display: none;
+  }
+  .banner {
+    padding: 8px 16px;
+    font-size: 13px;
+    background: var(--parley-waiting-soft, #fff1e6);
+    color: var(--parley-text, #1b1f24);
+    border-bottom: 1px solid var(--parley-border, #dfe3e8);
+  }
+  .context {
+    margin-top: 4px;
+    font-style: italic;
+    white-space: pre-wrap;
+  }
+  @media (max-width: 1100px) {
+    :host {
+      grid-template-columns: 1fr;
+      position: relative;
+    }
+    [part='details'] {
+      position: absolute;
+      inset: 52px 0 0 auto;
+      width: min(320px, 100%);
+      box-shadow: -8px 0 24px rgb(0 0 0 / 0.15);
+      z-index: 2;
+    }
+  }
+  @media (max-width: 720px) {
+    [part='back'] {
+      display: inline-flex;
+    }
+    [part='messages'] {
+      padding: 8px 10px;
+    }
+    [part='header'] {
+      padding: 6px 8px;
+    }
+  }
+`;

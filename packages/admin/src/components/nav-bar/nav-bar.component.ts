@@ -1,0 +1,97 @@
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import type { User } from '@parley/protocol';
+import type { SocketState } from '../../api/agent-socket.js';
+import type { Screen } from '../../controllers/router-controller.js';
+import { controls } from '../../styles/shared.js';
+import { ParleyNavigateEvent } from '../../events/navigate.js';
+import { ParleyLogoutEvent } from '../../events/logout.js';
+import { ParleyThemeToggleEvent } from '../../events/theme-toggle.js';
+import { styles } from './nav-bar.styles.js';
+
+interface Item {
+  screen: Screen;
+  label: string;
+  icon: string;
+  admin?: boolean;
+  soon?: boolean;
+}
+
+const ITEMS: Item[] = [
+  { screen: 'inbox', label: 'Inbox', icon: '💬' },
+  { screen: 'search', label: 'Search', icon: '🔍' },
+  { screen: 'leads', label: 'Leads', icon: '📇' },
+  { screen: 'agents', label: 'Agents', icon: '👥', admin: true },
+  { screen: 'settings', label: 'Settings', icon: '⚙️', admin: true },
+  // AI settings arrive with issue 5; the place in the navigation is kept for them.
+  { screen: 'ai', label: 'AI', icon: '✨', admin: true, soon: true },
+];
+
+/**
+ * The navigation: a sidebar on laptops, a bottom tab bar on phones. Shows the waiting count on
+ * the inbox, the connection state, who is signed in, the theme switch and sign-out.
+ *
+ * @event parley-navigate - a screen was picked (`detail.screen`)
+ * @event parley-logout - sign out
+ * @event parley-theme-toggle - switch light/dark
+ * @csspart brand - the product name
+ * @csspart link - each screen's link
+ * @csspart badge - the waiting count on the inbox
+ * @csspart footer - user, connection and buttons
+ * @csspart connection - the live connection state
+ */
+export class ParleyNavBar extends LitElement {
+  static override styles = [controls, styles];
+  static override properties = {
+    current: {},
+    user: { attribute: false },
+    waiting: { type: Number },
+    connection: {},
+    dark: { type: Boolean },
+  };
+
+  declare current: Screen;
+  declare user: User | undefined;
+  /** Chats waiting for a person. */
+  declare waiting: number;
+  declare connection: SocketState;
+  declare dark: boolean;
+
+  constructor() {
+    super();
+    this.current = 'inbox';
+    this.waiting = 0;
+    this.connection = 'idle';
+    this.dark = false;
+  }
+
+  private go(event: MouseEvent, screen: Screen): void {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    this.dispatchEvent(new ParleyNavigateEvent({ screen }));
+  }
+
+  override render(): TemplateResult {
+    const admin = this.user?.role === 'admin' || this.user?.role === 'owner';
+    const live = this.connection === 'open';
+    return html`
+      <div part="brand">Parley</div>
+      <nav aria-label="Dashboard">
+        ${ITEMS.filter((item) => !item.admin || admin).map(
+          (item) => html`<a part="link" href=${`/admin/${item.screen}`} data-screen=${item.screen} aria-current=${this.current === item.screen ? 'page' : 'false'} @click=${(e: MouseEvent) => this.go(e, item.screen)}>
+            <span class="icon" aria-hidden="true">${item.icon}</span><span>${item.label}</span>
+            ${item.screen === 'inbox' && this.waiting ? html`<span part="badge" aria-label=${`${this.waiting} waiting`}>${this.waiting}</span>` : nothing}
+            ${item.soon ? html`<span class="soon">soon</span>` : nothing}
+          </a>`,
+        )}
+      </nav>
+      <div part="footer">
+        <div part="connection" class=${live ? 'open' : ''} role="status">${live ? 'Live' : this.connection === 'closed' ? 'Offline' : 'Reconnecting…'}</div>
+        <div class="me" title=${this.user?.email ?? ''}>${this.user?.name ?? ''} <span class="muted">· ${this.user?.role ?? ''}</span></div>
+        <div class="row">
+          <button @click=${() => this.dispatchEvent(new ParleyThemeToggleEvent({}))} aria-label="Switch theme">${this.dark ? '☀️ Light' : '🌙 Dark'}</button>
+          <button @click=${() => this.dispatchEvent(new ParleyLogoutEvent({}))}>Sign out</button>
+        </div>
+      </div>
+    `;
+  }
+}

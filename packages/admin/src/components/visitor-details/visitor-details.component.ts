@@ -1,0 +1,81 @@
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import type { ChatSummary } from '@parley/protocol';
+import { controls } from '../../styles/shared.js';
+import { dateTime, describeUserAgent, shortAge, statusLabel } from '../../lib/format.js';
+import { styles } from './visitor-details.styles.js';
+
+/**
+ * What the agent knows of the visitor: online or when last seen, IP, browser and system, the
+ * conversation's state, the lead data they left and what the bot collected.
+ *
+ * @csspart visitor - the visitor section
+ * @csspart presence - online / offline indicator
+ * @csspart lead - the lead data section
+ * @csspart variables - what the bot collected
+ * @cssprop --parley-ok - the online dot colour
+ */
+export class ParleyVisitorDetails extends LitElement {
+  static override styles = [controls, styles];
+  static override properties = { chat: { attribute: false }, variables: { attribute: false } };
+
+  declare chat: ChatSummary | undefined;
+  /** The flow's variables (what the bot collected), from `GET /api/chats/:id`. */
+  declare variables: Record<string, unknown> | undefined;
+
+  private pairs(data: Record<string, unknown> | null | undefined, part: string, empty: string): TemplateResult {
+    const entries = Object.entries(data ?? {}).filter(([key]) => !key.startsWith('_'));
+    if (!entries.length) return html`<p class="empty" part=${part}>${empty}</p>`;
+    return html`<dl part=${part}>
+      ${entries.map(([key, value]) => html`<dt>${key.replace(/_/g, ' ')}</dt><dd>${typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd>`)}
+    </dl>`;
+  }
+
+  override render(): TemplateResult | typeof nothing {
+    const chat = this.chat;
+    if (!chat) return nothing;
+    const v = chat.visitor;
+    return html`
+      <section>
+        <h2>Visitor</h2>
+        <dl part="visitor">
+          <dt>Status</dt>
+          <dd>
+            <span part="presence" class=${v.online ? 'online' : ''}>${v.online ? 'Online' : `Offline${v.last_seen_at ? ` · seen ${shortAge(v.last_seen_at)} ago` : ''}`}</span>
+          </dd>
+          <dt>Last seen</dt>
+          <dd>${dateTime(v.last_seen_at)}</dd>
+          <dt>IP</dt>
+          <dd>${v.ip ?? '—'}</dd>
+          <dt>Browser</dt>
+          <dd title=${v.user_agent ?? ''}>${describeUserAgent(v.user_agent)}</dd>
+        </dl>
+      </section>
+      <section>
+        <h2>Conversation</h2>
+        <dl>
+          <dt>State</dt>
+          <dd>${statusLabel[chat.status]}${chat.queue_position ? ` · #${chat.queue_position} in queue` : ''}</dd>
+          <dt>Agent</dt>
+          <dd>${chat.assignee?.name ?? '—'}</dd>
+          <dt>Started</dt>
+          <dd>${dateTime(chat.created_at)}</dd>
+          ${chat.handoff
+            ? html`<dt>Hand-off</dt>
+                <dd>${chat.handoff.reason} · ${dateTime(chat.handoff.requested_at)}</dd>
+                ${chat.handoff.context ? html`<dt>Context</dt><dd>${chat.handoff.context}</dd>` : nothing}`
+            : nothing}
+          <dt>ID</dt>
+          <dd><code>${chat.id}</code></dd>
+        </dl>
+      </section>
+      <section>
+        <h2>Lead</h2>
+        ${this.pairs(chat.lead, 'lead', 'No lead data yet.')}
+      </section>
+      <section>
+        <h2>Collected by the bot</h2>
+        ${this.pairs(this.variables, 'variables', 'Nothing collected.')}
+      </section>
+    `;
+  }
+}

@@ -1,0 +1,76 @@
+import type { ConversationStatus } from '@parley/protocol';
+
+/** "now", "5 min", "3 h", "2 d", or a date, for list rows. */
+export function shortAge(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  const ms = now - Date.parse(iso);
+  if (!Number.isFinite(ms)) return '';
+  const min = Math.floor(ms / 60_000);
+  if (min < 1) return 'now';
+  if (min < 60) return `${min} min`;
+  const hours = Math.floor(min / 60);
+  if (hours < 24) return `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return days < 7 ? `${days} d` : new Date(iso).toLocaleDateString();
+}
+
+/** A time of day for message bubbles, with the date when it is not today. */
+export function clock(iso: string, now = new Date()): string {
+  const date = new Date(iso);
+  const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return date.toDateString() === now.toDateString() ? time : `${date.toLocaleDateString()} ${time}`;
+}
+
+/** A full local date and time, for details panels. */
+export function dateTime(iso: string | null | undefined): string {
+  return iso ? new Date(iso).toLocaleString() : '—';
+}
+
+/** Prices as the bot shows them: two decimals. */
+export function money(value: number): string {
+  return value.toFixed(2);
+}
+
+/** The browser and system of a user agent string, e.g. "Chrome 131 on macOS". */
+export function describeUserAgent(ua: string | null | undefined): string {
+  if (!ua) return 'Unknown';
+  const browser =
+    match(ua, /Edg\/(\d+)/, 'Edge') ??
+    match(ua, /OPR\/(\d+)/, 'Opera') ??
+    match(ua, /Firefox\/(\d+)/, 'Firefox') ??
+    match(ua, /Chrom(?:e|ium)\/(\d+)/, 'Chrome') ??
+    match(ua, /Version\/(\d+).*Safari/, 'Safari');
+  const os = /iPhone|iPad/.test(ua)
+    ? 'iOS'
+    : /Android/.test(ua)
+      ? 'Android'
+      : /Mac OS X/.test(ua)
+        ? 'macOS'
+        : /Windows/.test(ua)
+          ? 'Windows'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : undefined;
+  if (!browser && !os) return ua.slice(0, 60);
+  return [browser, os && `on ${os}`].filter(Boolean).join(' ');
+}
+
+function match(ua: string, pattern: RegExp, name: string): string | undefined {
+  const found = pattern.exec(ua);
+  return found ? `${name} ${found[1]}` : undefined;
+}
+
+/** Human labels of conversation statuses. */
+export const statusLabel: Record<ConversationStatus, string> = {
+  bot: 'Bot',
+  waiting: 'Waiting',
+  agent: 'With agent',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+/** A visitor's display name: the lead's name or email when known, else a short id. */
+export function visitorName(lead: Record<string, unknown> | null | undefined, id: string): string {
+  const name = lead?.name ?? lead?.full_name ?? lead?.email;
+  return typeof name === 'string' && name.trim() ? name.trim() : `Visitor ${id.slice(-5)}`;
+}

@@ -1,0 +1,2 @@
+// The dashboard's entry: defines every element; index.html holds <parley-admin-app>.
+import './components/admin-app/admin-app.js';

@@ -1,0 +1,320 @@
+import type { AgentServerFrame, ChatMessage, ChatSummary } from '@parley/protocol';
+import { AgentSocket, type SocketLike, type SocketState } from '../api/agent-socket.js';
+import { errorMessage } from '../api/errors.js';
+import { Notifier, randomId } from '../lib/observable.js';
+import type { SessionStore } from './session-store.js';
+import { compareChats, lastSeq, matchesFilter, mergeMessages, type InboxFilter } from './chat-order.js';
+
+/** A reply the agent sent that the server has not stored yet (or refused). */
+export interface PendingReply {
+  clientId: string;
+  conversationId: string;
+  text: string;
+  state: 'sending' | 'failed';
+  error?: string;
+}
+
+/** Who is typing in a conversation right now. */
+export interface TypingState {
+  visitor: boolean;
+  /** Names of other agents typing. */
+  agents: string[];
+}
+
+/** Options of {@link InboxStore}. */
+export interface InboxStoreOptions {
+  /** The `/ws/agent` URL; defaults to the page's origin. */
+  socketUrl?: string;
+  WebSocket?: new (url: string) => SocketLike;
+  /** Hears about hand-offs (the app shows a notification). */
+  onHandoff?: (chat: ChatSummary) => void;
+}
+
+const TYPING_TIMEOUT_MS = 8000;
+
+/**
+ * The live inbox, headless: every chat of the company and the messages of the ones opened, kept
+ * current by the agent socket. After every (re)connect it refetches the chat list and whatever
+ * each opened conversation missed, so a dropped connection loses nothing.
+ */
+export class InboxStore extends Notifier {
+  connection: SocketState = 'idle';
+  readonly chats = new Map<string, ChatSummary>();
+  readonly messages = new Map<string, ChatMessage[]>();
+  readonly variables = new Map<string, Record<string, unknown>>();
+  readonly pending = new Map<string, PendingReply>();
+  readonly typing = new Map<string, TypingState>();
+  readonly onlineAgents = new Map<string, string>();
+  /** The conversation on screen: new visitor messages in it are marked read at once. */
+  activeId: string | undefined;
+  /** The last failure of a background load or action, for a banner. */
+  error = '';
+  loaded = false;
+  private readonly socket: AgentSocket;
+  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly fetching = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly session: SessionStore,
+    private readonly options: InboxStoreOptions = {},
+  ) {
+    super();
+    this.socket = new AgentSocket({
+      url: options.socketUrl ?? defaultSocketUrl(),
+      token: () => session.token,
+      WebSocket: options.WebSocket,
+      onFrame: (frame) => this.apply(frame),
+      onState: (state) => {
+        const wasDown = this.connection === 'reconnecting' || this.connection === 'connecting';
+        this.connection = state;
+        if (state === 'open' && wasDown) void this.resync();
+        this.changed();
+      },
+      onRefused: () => void session.api.verify().catch(() => undefined),
+    });
+  }
+
+  /** Connects and loads the inbox (the list loads over REST at once, and again when the socket is up). */
+  start(): void {
+    this.socket.start();
+    void this.loadChats();
+  }
+
+  /** Disconnects for good (sign-out). */
+  stop(): void {
+    this.socket.stop();
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+  }
+
+  /** Drops the socket as a network failure would (for tests and the "reconnect" button). */
+  reconnect(): void {
+    this.socket.drop();
+  }
+
+  /** Chats under a filter, in inbox order. */
+  list(filter: InboxFilter): ChatSummary[] {
+    const me = this.session.user?.id;
+    return [...this.chats.values()].filter((chat) => matchesFilter(chat, filter, me)).sort(compareChats);
+  }
+
+  /** How many chats each filter holds, and their unread visitor messages. */
+  count(filter: InboxFilter): { chats: number; unread: number } {
+    const list = this.list(filter);
+    return { chats: list.length, unread: list.reduce((sum, chat) => sum + chat.unread_count, 0) };
+  }
+
+  /** Loads chats (all, or one status, to reach older ones) and merges them in. */
+  async loadChats(filter?: InboxFilter): Promise<void> {
+    const status = filter === 'waiting' || filter === 'agent' || filter === 'bot' || filter === 'resolved' ? filter : undefined;
+    try {
+      const { chats } = await this.session.api.listChats({ status, limit: 200, ...(filter === 'mine' ? { assignee: 'me' } : {}) });
+      for (const chat of chats) this.chats.set(chat.id, chat);
+      this.loaded = true;
+      this.changed();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Loads a conversation's details and its messages (only what is missing when already loaded). */
+  async open(conversationId: string): Promise<void> {
+    this.activeId = conversationId;
+    const detail = this.session.api.getChat(conversationId).then(({ chat, variables }) => {
+      this.chats.set(chat.id, chat);
+      this.variables.set(chat.id, variables);
+    });
+    try {
+      await Promise.all([detail, this.fetchAfter(conversationId)]);
+      this.changed();
+      this.markRead(conversationId);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Sends a reply over the socket (REST when it is down); it shows as pending until stored. */
+  reply(conversationId: string, text: string): void {
+    const clientId = randomId('r');
+    this.pending.set(clientId, { clientId, conversationId, text, state: 'sending' });
+    this.changed();
+    if (this.socket.send({ type: 'reply', id: clientId, conversation_id: conversationId, text })) return;
+    this.session.api.reply(conversationId, { text, client_id: clientId }).then(
+      ({ message }) => this.onMessage(conversationId, message, true),
+      (error: unknown) => this.failPending(clientId, errorMessage(error)),
+    );
+  }
+
+  /** Tries a failed reply again. */
+  retry(clientId: string): void {
+    const pending = this.pending.get(clientId);
+    if (!pending) return;
+    this.pending.delete(clientId);
+    this.reply(pending.conversationId, pending.text);
+  }
+
+  /** Replies of a conversation not stored yet. */
+  pendingIn(conversationId: string): PendingReply[] {
+    return [...this.pending.values()].filter((p) => p.conversationId === conversationId);
+  }
+
+  /** Tells the visitor the agent is typing (or stopped). */
+  setTyping(conversationId: string, on: boolean): void {
+    this.socket.send({ type: 'typing', conversation_id: conversationId, on });
+  }
+
+  /** Marks every visitor message of a conversation read (only when there are unread ones). */
+  markRead(conversationId: string): void {
+    const chat = this.chats.get(conversationId);
+    const list = this.messages.get(conversationId) ?? [];
+    const lastVisitor = [...list].reverse().find((m) => m.role === 'user');
+    if (!chat || chat.unread_count === 0 || !lastVisitor) return;
+    this.chats.set(conversationId, { ...chat, unread_count: 0 });
+    this.changed();
+    if (!this.socket.send({ type: 'read', conversation_id: conversationId, seq: lastVisitor.seq })) {
+      this.session.api.markRead(lastVisitor.id).then(
+        ({ unread_count }) => {
+          const now = this.chats.get(conversationId);
+          if (now) this.chats.set(conversationId, { ...now, unread_count });
+          this.changed();
+        },
+        (error: unknown) => this.fail(error),
+      );
+    }
+  }
+
+  /** Claims, resolves or hands a conversation back to the bot, then refreshes it. */
+  async act(conversationId: string, action: 'claim' | 'resolve' | 'return-to-bot'): Promise<boolean> {
+    const api = this.session.api;
+    try {
+      const { chat } = await (action === 'claim' ? api.claim(conversationId) : action === 'resolve' ? api.resolve(conversationId) : api.returnToBot(conversationId));
+      this.chats.set(chat.id, chat);
+      this.changed();
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  /** Forgets the banner error. */
+  clearError(): void {
+    this.error = '';
+    this.changed();
+  }
+
+  private apply(frame: AgentServerFrame): void {
+    switch (frame.type) {
+      case 'ready':
+        this.onlineAgents.clear();
+        for (const agent of frame.online_agents) this.onlineAgents.set(agent.id, agent.name);
+        break;
+      case 'conversation':
+        this.chats.set(frame.chat.id, frame.chat);
+        break;
+      case 'handoff':
+        this.chats.set(frame.chat.id, frame.chat);
+        this.options.onHandoff?.(frame.chat);
+        break;
+      case 'message':
+        this.onMessage(frame.conversation_id, frame.message);
+        break;
+      case 'typing':
+        this.onTyping(frame.conversation_id, frame.role, frame.on, frame.name);
+        break;
+      case 'presence': {
+        const chat = this.chats.get(frame.conversation_id);
+        if (chat) this.chats.set(chat.id, { ...chat, visitor: { ...chat.visitor, online: frame.online, last_seen_at: new Date().toISOString() } });
+        break;
+      }
+      case 'agent_presence':
+        if (frame.online) this.onlineAgents.set(frame.user_id, frame.name);
+        else this.onlineAgents.delete(frame.user_id);
+        break;
+      case 'read': {
+        const chat = this.chats.get(frame.conversation_id);
+        if (chat && chat.last_message && frame.seq >= chat.last_message.seq) this.chats.set(chat.id, { ...chat, unread_count: 0 });
+        break;
+      }
+      case 'error':
+        if (frame.id && this.pending.has(frame.id)) this.failPending(frame.id, frame.message);
+        else this.error = frame.message;
+        break;
+      default:
+        return;
+    }
+    this.changed();
+  }
+
+  private onMessage(conversationId: string, message: ChatMessage, notify = false): void {
+    if (message.client_id) this.pending.delete(message.client_id);
+    if (notify) this.changed();
+    if (message.role === 'user') this.onTyping(conversationId, 'user', false);
+    const list = this.messages.get(conversationId);
+    if (!list) return;
+    if (message.seq > lastSeq(list) + 1) {
+      void this.fetchAfter(conversationId);
+      return;
+    }
+    this.messages.set(conversationId, mergeMessages(list, [message]));
+    if (message.role === 'user' && conversationId === this.activeId && isVisible()) {
+      queueMicrotask(() => this.markRead(conversationId));
+    }
+  }
+
+  private onTyping(conversationId: string, role: 'user' | 'agent', on: boolean, name?: string): void {
+    const state = this.typing.get(conversationId) ?? { visitor: false, agents: [] };
+    const key = `${conversationId}:${role}:${name ?? ''}`;
+    clearTimeout(this.typingTimers.get(key));
+    this.typingTimers.delete(key);
+    const agents = state.agents.filter((n) => n !== name);
+    const next = role === 'user' ? { ...state, visitor: on } : { ...state, agents: on && name ? [...agents, name] : agents };
+    this.typing.set(conversationId, next);
+    if (on) this.typingTimers.set(key, setTimeout(() => this.onTyping(conversationId, role, false, name), TYPING_TIMEOUT_MS));
+    this.changed();
+  }
+
+  /** Fetches the messages after the newest one held (deduplicated, one request at a time per conversation). */
+  private fetchAfter(conversationId: string): Promise<void> {
+    const running = this.fetching.get(conversationId);
+    if (running) return running.then(() => this.fetchAfter(conversationId));
+    const task = (async () => {
+      for (;;) {
+        const have = this.messages.get(conversationId) ?? [];
+        const { messages } = await this.session.api.messages(conversationId, lastSeq(have), 500);
+        this.messages.set(conversationId, mergeMessages(have, messages.map((m) => m.message)));
+        for (const { message } of messages) if (message.client_id) this.pending.delete(message.client_id);
+        this.changed();
+        if (messages.length < 500) return;
+      }
+    })().finally(() => this.fetching.delete(conversationId));
+    this.fetching.set(conversationId, task);
+    return task;
+  }
+
+  /** After a reconnect: the chat list and everything each loaded conversation missed. */
+  private async resync(): Promise<void> {
+    await this.loadChats();
+    await Promise.all([...this.messages.keys()].map((id) => this.fetchAfter(id).catch((error: unknown) => this.fail(error))));
+    if (this.activeId) this.markRead(this.activeId);
+  }
+
+  private failPending(clientId: string, error: string): void {
+    const pending = this.pending.get(clientId);
+    if (pending) this.pending.set(clientId, { ...pending, state: 'failed', error });
+    this.changed();
+  }
+
+  private fail(error: unknown): void {
+    this.error = errorMessage(error);
+    this.changed();
+  }
+}
+
+function isVisible(): boolean {
+  return typeof document === 'undefined' || document.visibilityState !== 'hidden';
+}
+
+function defaultSocketUrl(): string {
+  const { protocol, host } = globalThis.location ?? { protocol: 'http:', host: 'localhost' };
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/ws/agent`;
+}
