@@ -1,0 +1,71 @@
+import { componentsToText, type ChatMessage, type Flow } from '@parley/protocol';
+import type { ModelMessage } from './provider.js';
+
+const GUIDANCE = [
+  'Answer the visitor briefly and politely, in the language they write in.',
+  'Use short paragraphs, and Markdown lists or bold where they help.',
+  'Never invent facts you were not given (order details, prices, delivery dates, policies).',
+  'If the visitor asks for a person, or you cannot answer reliably, call the handoff_to_human tool.',
+].join(' ');
+
+const MAX_MESSAGE_CHARS = 2000;
+
+/** What the model needs to answer one question. */
+export interface PromptInput {
+  companyName: string;
+  /** The company's own instructions (its system prompt setting). */
+  systemPrompt: string;
+  /** Earlier messages, oldest first; only the last `historyWindow` are used. */
+  history: ChatMessage[];
+  historyWindow: number;
+  question: string;
+  /** What the flow collected, already stripped of secrets (see `flowContext`). */
+  variables?: Record<string, unknown>;
+  /** Extra instructions of the flow's `ai` step. */
+  instructions?: string;
+}
+
+/**
+ * The variables a flow collected that the model may see: one-time codes are left out, objects
+ * shown by their fields.
+ */
+export function flowContext(flow: Flow, vars: Record<string, unknown>): Record<string, unknown> {
+  const secret = new Set(
+    Object.values(flow.steps).flatMap((step) => (step.type === 'input' && step.kind === 'otp' ? [step.var] : [])),
+  );
+  return Object.fromEntries(Object.entries(vars).filter(([name]) => !secret.has(name)));
+}
+
+function describeValue(value: unknown): string {
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ');
+  }
+  return String(value);
+}
+
+/**
+ * The messages sent to the model: a system message (our guidance, the company's instructions,
+ * the flow's context), the conversation's recent turns as user/assistant messages, and the
+ * visitor's question last.
+ */
+export function buildModelMessages(input: PromptInput): ModelMessage[] {
+  const system = [`You are the customer support assistant of ${input.companyName}.`, GUIDANCE];
+  if (input.systemPrompt.trim()) system.push(input.systemPrompt.trim());
+  const variables = Object.entries(input.variables ?? {});
+  if (variables.length) {
+    system.push(`What the visitor told us so far:\n${variables.map(([k, v]) => `- ${k}: ${describeValue(v)}`).join('\n')}`);
+  }
+  if (input.instructions?.trim()) system.push(input.instructions.trim());
+
+  const turns: ModelMessage[] = [];
+  const window = input.historyWindow > 0 ? input.history.slice(-input.historyWindow) : [];
+  for (const message of window) {
+    if (message.role === 'system') continue;
+    const text = componentsToText(message.components).slice(0, MAX_MESSAGE_CHARS);
+    if (!text) continue;
+    turns.push({ role: message.role === 'user' ? 'user' : 'assistant', content: text });
+  }
+  return [{ role: 'system', content: system.join('\n\n') }, ...turns, { role: 'user', content: input.question.slice(0, MAX_MESSAGE_CHARS) }];
+}
