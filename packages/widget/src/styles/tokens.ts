@@ -9,6 +9,7 @@ export const tokens = css`
   :host {
     --_primary: var(--parley-primary, #2563eb);
     --_on-primary: var(--parley-on-primary, #ffffff);
+    --_accent: var(--parley-accent, var(--_primary));
     --_surface: var(--parley-surface, #ffffff);
     --_surface-2: var(--parley-surface-2, #f0f2f5);
     --_text: var(--parley-text, #16181d);
@@ -51,6 +52,7 @@ export const darkTokens = css`
   --parley-error: #ffb4a8;
   --parley-error-bg: #3d1a15;
   --parley-focus: #8fb4ff;
+  --parley-accent: #eceef2;
 `;
 
 /** Shared look of small buttons (options, retry, select). */
@@ -58,7 +60,7 @@ export const buttonStyles = css`
   .btn {
     font: inherit;
     font-size: 0.9rem;
-    color: var(--_primary);
+    color: var(--_accent);
     background: var(--_surface);
     border: 1.5px solid var(--_primary);
     border-radius: 999px;

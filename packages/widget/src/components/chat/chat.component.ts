@@ -48,6 +48,7 @@ const CLOSE_ICON = html`<svg width="20" height="20" viewBox="0 0 24 24" aria-hid
  * @cssprop --parley-border - Borders.
  * @cssprop --parley-error - Error text; --parley-error-bg its background.
  * @cssprop --parley-focus - Focus ring.
+ * @cssprop --parley-accent - Text and icons in the brand color on the surface (outlined buttons). Default the primary color; light grey in dark theme.
  * @cssprop --parley-radius - Corner radius. Default 14px.
  * @cssprop --parley-font - Font family. Default the system UI font.
  * @cssprop --parley-width - Floating panel width. Default 380px.

@@ -83,7 +83,7 @@ export const styles = css`
     background: none;
     border: 0;
     padding: 0;
-    color: var(--_primary);
+    color: var(--_accent);
     text-decoration: underline;
     cursor: pointer;
   }

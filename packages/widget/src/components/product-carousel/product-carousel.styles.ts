@@ -61,7 +61,7 @@ export const styles = css`
     margin-top: auto;
     font-size: 0.85em;
     font-weight: 600;
-    color: var(--_primary);
+    color: var(--_accent);
   }
   @media (prefers-reduced-motion: reduce) {
     ul {

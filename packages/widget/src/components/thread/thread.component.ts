@@ -43,6 +43,7 @@ export class ParleyThread extends LitElement {
   declare strings: ParleyStrings;
   declare resolveUrl: (url: string) => string | undefined;
   private stick = true;
+  private resize: ResizeObserver | undefined;
 
   constructor() {
     super();
@@ -52,8 +53,12 @@ export class ParleyThread extends LitElement {
     this.ended = false;
     this.strings = defaultStrings;
     this.resolveUrl = (url) => url;
+    // Follow new messages unless the visitor scrolled up to read; content growing never unsticks.
+    let lastTop = 0;
     this.addEventListener('scroll', () => {
-      this.stick = this.scrollHeight - this.scrollTop - this.clientHeight < 48;
+      if (this.scrollHeight - this.scrollTop - this.clientHeight < 48) this.stick = true;
+      else if (this.scrollTop < lastTop) this.stick = false;
+      lastTop = this.scrollTop;
     });
   }
 
@@ -61,6 +66,30 @@ export class ParleyThread extends LitElement {
   scrollToEnd(): void {
     this.stick = true;
     this.scrollTop = this.scrollHeight;
+  }
+
+  override firstUpdated(): void {
+    this.follow();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.follow();
+  }
+
+  /** Messages render after the thread does (and images load later): follow their growth. */
+  private follow(): void {
+    if (this.resize || typeof ResizeObserver !== 'function') return;
+    this.resize = new ResizeObserver(() => {
+      if (this.stick) this.scrollTop = this.scrollHeight;
+    });
+    this.resize.observe(this.renderRoot.querySelector('.log')!);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize?.disconnect();
+    this.resize = undefined;
   }
 
   override updated(): void {
@@ -72,7 +101,7 @@ export class ParleyThread extends LitElement {
       const name = this.typing.name ?? (this.typing.role === 'agent' ? this.strings.agent : this.strings.bot);
       return html`<parley-typing .label=${format(this.strings.typing, { name })}></parley-typing>`;
     }
-    if (this.thinking) return html`<parley-typing .label=${this.strings.thinking}></parley-typing>`;
+    if (this.thinking && this.pending.length === 0) return html`<parley-typing .label=${this.strings.thinking}></parley-typing>`;
     return nothing;
   }
 

@@ -5,6 +5,7 @@ export const styles = css`
     display: block;
     overflow-y: auto;
     overscroll-behavior: contain;
+    overflow-anchor: none;
     background: var(--_surface);
   }
   .log {
