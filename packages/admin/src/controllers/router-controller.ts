@@ -16,7 +16,7 @@ export function parseRoute(pathname: string, base = '/admin'): Route {
   const rest = pathname.startsWith(base) ? pathname.slice(base.length) : pathname;
   const [first = '', second] = rest.split('/').filter(Boolean).map(decodeURIComponent);
   const screen = (SCREENS as readonly string[]).includes(first) ? (first as Screen) : 'inbox';
-  return screen === 'inbox' && second ? { screen, conversationId: second } : { screen };
+  return first === 'inbox' && second ? { screen, conversationId: second } : { screen };
 }
 
 /** The path of a route under `base`. */

@@ -1,4 +1,5 @@
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { Limits } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { ParleyReplyEvent } from '../../events/reply.js';
@@ -105,7 +106,7 @@ export class ParleyComposer extends LitElement {
           rows="1"
           aria-label="Reply"
           maxlength=${Limits.maxMessageChars}
-          .value=${this.value}
+          .value=${live(this.value)}
           placeholder=${this.placeholder}
           ?disabled=${this.disabled}
           @input=${this.onInput}

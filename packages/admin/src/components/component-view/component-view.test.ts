@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { Component } from '@parley/protocol';
+import { $, $$, mount, text } from '../../../test/dom.js';
+import './component-view.js';
+
+const show = (component: Component) => mount('parley-component-view', { component });
+
+describe('parley-component-view', () => {
+  it('shows light HTML text, with scripts, handlers and javascript: links made harmless', async () => {
+    const el = await show({
+      type: 'text',
+      payload: { text: '<b>Hello</b> <img src=x onerror="alert(1)"><script>alert(2)</script><a href="javascript:alert(3)">x</a><a href="https://ok.example">ok</a>' },
+    });
+    const part = $(el, '[part="text"]')!;
+    expect(part.querySelector('b')?.textContent).toBe('Hello');
+    expect(part.querySelector('img, script')).toBeNull();
+    expect([...part.querySelectorAll('*')].some((n) => n.hasAttribute('onerror'))).toBe(false);
+    const links = [...part.querySelectorAll('a')];
+    expect(links[0]!.hasAttribute('href')).toBe(false);
+    expect(links[1]!.getAttribute('href')).toBe('https://ok.example');
+    expect(links[1]!.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(part.textContent).toContain('<script>');
+  });
+
+  it('shows the buttons the visitor was offered, read-only', async () => {
+    const el = await show({ type: 'button_options', payload: { options: [{ label: 'Track order', value: 'track' }, { label: 'Talk to a person', value: 'human' }] } });
+    const buttons = $$(el, '[part="button"]');
+    expect(buttons.map((b) => b.textContent)).toEqual(['Track order', 'Talk to a person']);
+    expect(el.shadowRoot!.querySelector('button')).toBeNull();
+  });
+
+  it('shows a product carousel with index, name, price and picture', async () => {
+    const el = await show({
+      type: 'product_carousel',
+      payload: { products: [{ index: 1, name: 'Mug', quantity: 3, price: 9.5, image: 'https://cdn.example/mug.png' }, { index: 2, name: 'Cap', quantity: 0, price: 12 }] },
+    });
+    const products = $$(el, '[part="product"]');
+    expect(products).toHaveLength(2);
+    expect(products[0]!.textContent).toContain('1. Mug');
+    expect(products[0]!.textContent).toContain('9.50');
+    expect(products[0]!.querySelector('img')?.getAttribute('src')).toBe('https://cdn.example/mug.png');
+    expect(products[1]!.querySelector('img')).toBeNull();
+  });
+
+  it('shows the selected product with its total', async () => {
+    const el = await show({ type: 'selected_product_card', payload: { product: { name: 'Mug', quantity: 2, price: 9.5, total_price: 19 } } });
+    expect(text(el)).toContain('Mug');
+    expect(text(el)).toContain('19.00');
+    expect(text(el)).toContain('2 × 9.50');
+  });
+
+  it('shows an error as plain text in an alert', async () => {
+    const el = await show({ type: 'error', payload: { text: 'That is not an <b>email</b>' } });
+    const alert = $(el, '[part="alert"]')!;
+    expect(alert.textContent).toBe('That is not an <b>email</b>');
+    expect(alert.querySelector('b')).toBeNull();
+  });
+
+  it('shows images, file requests and input hints', async () => {
+    const image = await show({ type: 'image', payload: { url: '/uploads/a.png', alt: 'receipt' } });
+    expect($(image, 'img')!.getAttribute('alt')).toBe('receipt');
+    const file = await show({ type: 'file_request', payload: { prompt: 'Send a photo of the damage', accept: 'image/*', max_bytes: 5 * 1024 * 1024 } });
+    expect(text(file)).toContain('Send a photo of the damage');
+    expect(text(file)).toContain('image/*');
+    const hint = await show({ type: 'input', payload: { placeholder: 'you@example.com', kind: 'email' } });
+    expect(text(hint)).toContain('an email address');
+  });
+
+  it('names a component type it does not know instead of failing', async () => {
+    const el = await show({ type: 'calendar', payload: {} } as unknown as Component);
+    expect(text(el)).toBe('[calendar]');
+  });
+});

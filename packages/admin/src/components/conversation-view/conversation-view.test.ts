@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { $, $$, mount, record, settle, text } from '../../../test/dom.js';
+import { chat, msg } from '../../../test/fixtures.js';
+import './conversation-view.js';
+
+const actions = (el: HTMLElement) => $$(el, '[part="actions"] button').map((b) => b.dataset.action);
+
+describe('parley-conversation-view', () => {
+  it('offers the actions that fit the state: claim a waiting chat, resolve or return your own', async () => {
+    const el = await mount('parley-conversation-view', {
+      me: 'u1',
+      chat: chat('c1', { status: 'waiting', queue_position: 2, handoff: { reason: 'visitor', requested_at: new Date().toISOString(), context: 'Order 1234 is late' } }),
+    });
+    expect(actions(el)).toEqual(['claim', 'return-to-bot', 'details']);
+    expect(text(el)).toContain('#2 in queue');
+    expect($(el, '[part="handoff"]')!.textContent).toContain('Order 1234 is late');
+    el.chat = chat('c1', { status: 'agent', assignee: { id: 'u1', name: 'Me' } });
+    await el.updateComplete;
+    expect(actions(el)).toEqual(['return-to-bot', 'resolve', 'details']);
+    el.chat = chat('c1', { status: 'agent', assignee: { id: 'u2', name: 'Bo' } });
+    await el.updateComplete;
+    expect(actions(el)).toEqual(['claim', 'return-to-bot', 'resolve', 'details']);
+    expect($(el, '[data-action="claim"]')!.textContent).toContain('Take over');
+  });
+
+  it('reports the action clicked', async () => {
+    const el = await mount('parley-conversation-view', { chat: chat('c1', { status: 'waiting' }) });
+    const seen = record<{ action: string }>(el, 'parley-chat-action');
+    $(el, '[data-action="claim"]')!.click();
+    expect(seen).toEqual([{ action: 'claim' }]);
+  });
+
+  it('shows messages in order, pending replies after them, and who is typing', async () => {
+    const el = await mount('parley-conversation-view', {
+      chat: chat('c1', { status: 'agent' }),
+      messages: [msg(1, 'bot', 'Hi, how can I help?'), msg(2, 'user', 'A person please'), msg(3, 'system', 'Ana joined')],
+      pending: [{ clientId: 'r1', conversationId: 'c1', text: 'On it!', state: 'sending' }],
+      typing: { visitor: true, agents: [] },
+    });
+    await settle(el);
+    const bubbles = $$(el, 'parley-message-bubble');
+    expect(bubbles.map((b) => b.getAttribute('role-name'))).toEqual(['bot', 'user', 'system', 'agent']);
+    expect(bubbles[3]!.getAttribute('state')).toBe('sending');
+    expect($(el, '[part="typing"]')!.textContent).toContain('Visitor is typing');
+    el.typing = { visitor: true, agents: ['Bo'] };
+    await el.updateComplete;
+    expect($(el, '[part="typing"]')!.textContent).toContain('Visitor and Bo are typing');
+  });
+
+  it('shows the visitor details beside the conversation, and hides them on request', async () => {
+    const el = await mount('parley-conversation-view', { chat: chat('c1', { lead: { email: 'dana@example.com' } }), showDetails: true });
+    await settle(el);
+    const details = $(el, 'parley-visitor-details')!;
+    expect(text(details)).toContain('203.0.113.9');
+    expect(text(details)).toContain('dana@example.com');
+    $(el, '[data-action="details"]')!.click();
+    await el.updateComplete;
+    expect(details.hidden).toBe(true);
+  });
+});

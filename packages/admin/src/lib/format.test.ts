@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { describeUserAgent, shortAge, visitorName } from './format.js';
+
+describe('formatting for agents', () => {
+  it('names browsers and systems from user agents', () => {
+    expect(describeUserAgent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1')).toBe('Safari 17 on iOS');
+    expect(describeUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0')).toBe('Firefox 133 on Windows');
+    expect(describeUserAgent('Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/131.0 Safari/537.36 Edg/131.0')).toBe('Edge 131 on Windows');
+    expect(describeUserAgent(null)).toBe('Unknown');
+  });
+
+  it('gives short ages', () => {
+    const now = Date.parse('2026-11-21T12:00:00Z');
+    expect(shortAge('2026-11-21T11:59:40Z', now)).toBe('now');
+    expect(shortAge('2026-11-21T11:45:00Z', now)).toBe('15 min');
+    expect(shortAge('2026-11-21T09:00:00Z', now)).toBe('3 h');
+    expect(shortAge('2026-11-19T12:00:00Z', now)).toBe('2 d');
+  });
+
+  it('names visitors by their lead, else by a short id', () => {
+    expect(visitorName({ name: 'Dana' }, 'c_abcdef')).toBe('Dana');
+    expect(visitorName({ email: 'd@example.com' }, 'c_abcdef')).toBe('d@example.com');
+    expect(visitorName(null, 'c_abcdef')).toBe('Visitor bcdef');
+  });
+});
