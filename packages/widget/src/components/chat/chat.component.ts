@@ -160,6 +160,10 @@ export class ParleyChat extends LitElement {
       this.style.setProperty('--parley-primary', this.color || null);
       this.style.setProperty('--parley-on-primary', on ?? null);
     }
+    if (changed.has('open') || changed.has('mode')) {
+      if (this.visible) this.chat.connect();
+      this.client?.setVisible(this.visible);
+    }
     if (changed.has('locale')) {
       this.lang = this.locale ?? '';
       this.dir = directionOf(this.locale);
@@ -168,9 +172,6 @@ export class ParleyChat extends LitElement {
 
   override updated(changed: PropertyValues<this>): void {
     if (!changed.has('open') && !changed.has('mode')) return;
-    const visible = this.visible;
-    if (visible) this.chat.connect();
-    this.client?.setVisible(visible);
     const wasOpen = changed.get('open');
     if (changed.has('open') && wasOpen !== undefined) {
       this.dispatchEvent(new ParleyChatEvent(this.open ? 'open' : 'close', undefined));

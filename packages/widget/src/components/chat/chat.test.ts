@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import { $, $$, mount, record, until } from '../../../test/dom.js';
+import { ParleyClient, type WebSocketConstructor } from '../../client/index.js';
+import type { ParleyChatEvent } from '../../events/parley-chat-event.js';
+import '../../index.js';
+import type { ParleyChat } from './chat.component.js';
+import { contrast, textOn } from './color.js';
+
+afterEach(() => {
+  for (const chat of document.querySelectorAll('parley-chat')) chat.remove();
+  localStorage.clear();
+});
+
+/** A widget on the real test server, with `ws` as its WebSocket (happy-dom has none of its own that reaches Node). */
+async function widget(props: Partial<ParleyChat> = {}): Promise<ParleyChat> {
+  const chat = document.createElement('parley-chat');
+  chat.client = new ParleyClient({ server: inject('serverUrl'), WebSocket: WebSocket as unknown as WebSocketConstructor, storage: localStorage });
+  Object.assign(chat, props);
+  document.body.append(chat);
+  await chat.updateComplete;
+  return chat;
+}
+
+const launcher = (chat: ParleyChat) => $<HTMLButtonElement>(chat, '[part=launcher]');
+
+describe('<parley-chat>', () => {
+  it('opens no connection and stores nothing until the visitor opens it, then shows the greeting', async () => {
+    const opened = record<ParleyChatEvent>('parley-open');
+    const chat = await widget();
+    expect($(chat, '[part=panel]').hidden).toBe(true);
+    expect(chat.client!.connection).toBe('idle');
+    expect(localStorage.length).toBe(0);
+    expect(launcher(chat).getAttribute('aria-expanded')).toBe('false');
+
+    launcher(chat).click();
+    await chat.updateComplete;
+    expect($(chat, '[part=panel]').hidden).toBe(false);
+    expect(launcher(chat).getAttribute('aria-expanded')).toBe('true');
+    expect(opened).toHaveLength(1);
+    await until(() => chat.client!.messages.length === 1, 'greeting');
+    await chat.updateComplete;
+    expect($(chat, '[part=status]').textContent).toContain('Online');
+    expect(localStorage.length).toBe(1);
+    const thread = $(chat, 'parley-thread') as unknown as { updateComplete: Promise<unknown>; shadowRoot: ShadowRoot };
+    await thread.updateComplete;
+    expect(thread.shadowRoot.querySelectorAll('parley-message')).toHaveLength(1);
+  });
+
+  it('closes on Escape and gives focus back to the launcher', async () => {
+    const closed = record<ParleyChatEvent>('parley-close');
+    const chat = await widget({ open: true });
+    $(chat, '[part=panel]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await chat.updateComplete;
+    expect(chat.open).toBe(false);
+    expect(closed).toHaveLength(1);
+    expect(chat.shadowRoot!.activeElement).toBe(launcher(chat));
+  });
+
+  it('counts replies that arrive while it is closed on the launcher badge', async () => {
+    const unread = record<ParleyChatEvent<'unread'>>('parley-unread');
+    const chat = await widget({ open: true });
+    await until(() => chat.client!.messages.length === 1, 'greeting');
+    chat.hide();
+    await chat.updateComplete;
+    chat.client!.sendAction('yes', 'Yes');
+    await until(() => chat.client!.messages.length === 3, 'reply');
+    await chat.updateComplete;
+    expect($(chat, '[part=badge]').textContent).toBe('1');
+    expect(unread.at(-1)!.detail).toBe(1);
+    chat.show();
+    await chat.updateComplete;
+    expect($$(chat, '[part=badge]')).toHaveLength(0);
+  });
+
+  it('takes a brand color with a legible text color, a side, a theme and the language direction', async () => {
+    const chat = await widget({ color: '#ffd400', position: 'left', theme: 'dark', locale: 'ar' });
+    expect(chat.style.getPropertyValue('--parley-primary')).toBe('#ffd400');
+    expect(chat.style.getPropertyValue('--parley-on-primary')).toBe('#111111');
+    expect([chat.getAttribute('position'), chat.getAttribute('theme'), chat.dir, chat.lang]).toEqual(['left', 'dark', 'rtl', 'ar']);
+  });
+
+  it('renders inline without a launcher and connects at once', async () => {
+    const chat = await widget({ mode: 'inline' });
+    expect($$(chat, '[part=launcher]')).toHaveLength(0);
+    expect($(chat, '[part=panel]').getAttribute('role')).toBe('region');
+    await until(() => chat.client!.messages.length === 1, 'greeting');
+  });
+});
+
+describe('text on the brand color', () => {
+  it('keeps WCAG AA contrast for light and dark brand colors', () => {
+    for (const color of ['#2563eb', '#0f766e', '#ffd400', '#ff6600', '#111827', '#e11d48']) {
+      expect(contrast(color, textOn(color)!)).toBeGreaterThanOrEqual(3);
+    }
+    expect(contrast('#2563eb', '#ffffff')).toBeGreaterThanOrEqual(4.5);
+  });
+});
