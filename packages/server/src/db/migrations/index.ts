@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026_11_21_0001_initial.js';
+import * as agents from './2026_11_22_0001_agents.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -7,6 +8,7 @@ import * as initial from './2026_11_21_0001_initial.js';
  */
 const migrations: Record<string, Migration> = {
   '2026_11_21_0001_initial': initial,
+  '2026_11_22_0001_agents': agents,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */

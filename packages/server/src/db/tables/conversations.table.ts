@@ -21,6 +21,14 @@ export interface ConversationsTable {
   updated_at: string;
   last_seen_at: string | null;
   closed_at: string | null;
+  /** The visitor's id in an external system (`POST /api/transfer_to_agent`'s `user_id`). */
+  visitor_id: string | null;
+  /** When a person was last asked for; orders the hand-off queue. */
+  handoff_at: string | null;
+  /** visitor | flow | ai | api */
+  handoff_reason: string | null;
+  /** What the requester told the agents (an external bot's summary); never shown to the visitor. */
+  handoff_context: string | null;
 }
 export type ConversationRow = Selectable<ConversationsTable>;
 export type NewConversationRow = Insertable<ConversationsTable>;

@@ -4,6 +4,7 @@ import type { FlowsTable } from './flows.table.js';
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
 import type { UploadsTable } from './uploads.table.js';
+import type { UsersTable } from './users.table.js';
 
 export type * from './companies.table.js';
 export type * from './conversations.table.js';
@@ -11,6 +12,7 @@ export type * from './flows.table.js';
 export type * from './leads.table.js';
 export type * from './messages.table.js';
 export type * from './uploads.table.js';
+export type * from './users.table.js';
 
 /** Every table Parley stores, as Kysely sees them. */
 export interface Database {
@@ -20,4 +22,5 @@ export interface Database {
   messages: MessagesTable;
   leads: LeadsTable;
   uploads: UploadsTable;
+  users: UsersTable;
 }
