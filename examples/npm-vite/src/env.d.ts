@@ -1,0 +1,6 @@
+interface ImportMetaEnv {
+  readonly VITE_PARLEY_SERVER?: string;
+}
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}
