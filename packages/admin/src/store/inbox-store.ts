@@ -4,6 +4,9 @@ import { errorMessage } from '../api/errors.js';
 import { Notifier, randomId } from '../lib/observable.js';
 import type { SessionStore } from './session-store.js';
 import { compareChats, lastSeq, matchesFilter, mergeMessages, type InboxFilter } from './chat-order.js';
+import { TypingTracker } from './typing-tracker.js';
+
+export type { TypingState } from './typing-tracker.js';
 
 /** A reply the agent sent that the server has not stored yet (or refused). */
 export interface PendingReply {
@@ -14,13 +17,6 @@ export interface PendingReply {
   error?: string;
 }
 
-/** Who is typing in a conversation right now. */
-export interface TypingState {
-  visitor: boolean;
-  /** Names of other agents typing. */
-  agents: string[];
-}
-
 /** Options of {@link InboxStore}. */
 export interface InboxStoreOptions {
   /** The `/ws/agent` URL; defaults to the page's origin. */
@@ -29,8 +25,6 @@ export interface InboxStoreOptions {
   /** Hears about hand-offs (the app shows a notification). */
   onHandoff?: (chat: ChatSummary) => void;
 }
-
-const TYPING_TIMEOUT_MS = 8000;
 
 /**
  * The live inbox, headless: every chat of the company and the messages of the ones opened, kept
@@ -43,7 +37,8 @@ export class InboxStore extends Notifier {
   readonly messages = new Map<string, ChatMessage[]>();
   readonly variables = new Map<string, Record<string, unknown>>();
   readonly pending = new Map<string, PendingReply>();
-  readonly typing = new Map<string, TypingState>();
+  /** Who is typing where (the visitor, other agents). */
+  readonly typing = new TypingTracker(() => this.changed());
   readonly onlineAgents = new Map<string, string>();
   /** The conversation on screen: new visitor messages in it are marked read at once. */
   activeId: string | undefined;
@@ -51,7 +46,6 @@ export class InboxStore extends Notifier {
   error = '';
   loaded = false;
   private readonly socket: AgentSocket;
-  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly fetching = new Map<string, Promise<void>>();
 
   constructor(
@@ -83,7 +77,7 @@ export class InboxStore extends Notifier {
   /** Disconnects for good (sign-out). */
   stop(): void {
     this.socket.stop();
-    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.typing.clear();
   }
 
   /** Drops the socket as a network failure would (for tests and the "reconnect" button). */
@@ -210,6 +204,7 @@ export class InboxStore extends Notifier {
         break;
       case 'conversation':
         this.chats.set(frame.chat.id, frame.chat);
+        if (frame.chat.id === this.activeId && frame.chat.unread_count > 0 && isVisible()) queueMicrotask(() => this.markRead(frame.chat.id));
         break;
       case 'handoff':
         this.chats.set(frame.chat.id, frame.chat);
@@ -219,7 +214,7 @@ export class InboxStore extends Notifier {
         this.onMessage(frame.conversation_id, frame.message);
         break;
       case 'typing':
-        this.onTyping(frame.conversation_id, frame.role, frame.on, frame.name);
+        this.typing.set(frame.conversation_id, frame.role, frame.on, frame.name);
         break;
       case 'presence': {
         const chat = this.chats.get(frame.conversation_id);
@@ -248,7 +243,7 @@ export class InboxStore extends Notifier {
   private onMessage(conversationId: string, message: ChatMessage, notify = false): void {
     if (message.client_id) this.pending.delete(message.client_id);
     if (notify) this.changed();
-    if (message.role === 'user') this.onTyping(conversationId, 'user', false);
+    if (message.role === 'user') this.typing.set(conversationId, 'user', false);
     const list = this.messages.get(conversationId);
     if (!list) return;
     if (message.seq > lastSeq(list) + 1) {
@@ -259,18 +254,6 @@ export class InboxStore extends Notifier {
     if (message.role === 'user' && conversationId === this.activeId && isVisible()) {
       queueMicrotask(() => this.markRead(conversationId));
     }
-  }
-
-  private onTyping(conversationId: string, role: 'user' | 'agent', on: boolean, name?: string): void {
-    const state = this.typing.get(conversationId) ?? { visitor: false, agents: [] };
-    const key = `${conversationId}:${role}:${name ?? ''}`;
-    clearTimeout(this.typingTimers.get(key));
-    this.typingTimers.delete(key);
-    const agents = state.agents.filter((n) => n !== name);
-    const next = role === 'user' ? { ...state, visitor: on } : { ...state, agents: on && name ? [...agents, name] : agents };
-    this.typing.set(conversationId, next);
-    if (on) this.typingTimers.set(key, setTimeout(() => this.onTyping(conversationId, role, false, name), TYPING_TIMEOUT_MS));
-    this.changed();
   }
 
   /** Fetches the messages after the newest one held (deduplicated, one request at a time per conversation). */

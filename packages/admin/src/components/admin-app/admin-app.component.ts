@@ -38,6 +38,7 @@ export class ParleyAdminApp extends LitElement {
   private readonly router = new RouterController(this);
   private readonly theme = new ThemeController(this);
   private openedId: string | undefined;
+  private openedIn: InboxStore | undefined;
 
   constructor() {
     super();
@@ -60,8 +61,9 @@ export class ParleyAdminApp extends LitElement {
     const waiting = inbox ? inbox.count('waiting').chats : 0;
     document.title = waiting ? `(${waiting}) Parley` : 'Parley';
     const id = this.router.route.screen === 'inbox' ? this.router.route.conversationId : undefined;
-    if (inbox && id !== this.openedId) {
+    if (inbox && (id !== this.openedId || inbox !== this.openedIn)) {
       this.openedId = id;
+      this.openedIn = inbox;
       inbox.activeId = id;
       if (id) void inbox.open(id);
     }

@@ -77,7 +77,7 @@ export class ParleyNavBar extends LitElement {
       <div part="brand">Parley</div>
       <nav aria-label="Dashboard">
         ${ITEMS.filter((item) => !item.admin || admin).map(
-          (item) => html`<a part="link" href=${`/admin/${item.screen}`} data-screen=${item.screen} aria-current=${this.current === item.screen ? 'page' : 'false'} @click=${(e: MouseEvent) => this.go(e, item.screen)}>
+          (item) => html`<a part="link" class=${item.soon ? 'soon-item' : ''} href=${`/admin/${item.screen}`} data-screen=${item.screen} aria-current=${this.current === item.screen ? 'page' : 'false'} @click=${(e: MouseEvent) => this.go(e, item.screen)}>
             <span class="icon" aria-hidden="true">${item.icon}</span><span>${item.label}</span>
             ${item.screen === 'inbox' && this.waiting ? html`<span part="badge" aria-label=${`${this.waiting} waiting`}>${this.waiting}</span>` : nothing}
             ${item.soon ? html`<span class="soon">soon</span>` : nothing}
@@ -85,11 +85,17 @@ export class ParleyNavBar extends LitElement {
         )}
       </nav>
       <div part="footer">
-        <div part="connection" class=${live ? 'open' : ''} role="status">${live ? 'Live' : this.connection === 'closed' ? 'Offline' : 'Reconnecting…'}</div>
+        <div part="connection" class=${live ? 'open' : ''} role="status" title=${live ? 'Live' : 'Not connected'}>
+          <span class="label">${live ? 'Live' : this.connection === 'closed' ? 'Offline' : 'Reconnecting…'}</span>
+        </div>
         <div class="me" title=${this.user?.email ?? ''}>${this.user?.name ?? ''} <span class="muted">· ${this.user?.role ?? ''}</span></div>
         <div class="row">
-          <button @click=${() => this.dispatchEvent(new ParleyThemeToggleEvent({}))} aria-label="Switch theme">${this.dark ? '☀️ Light' : '🌙 Dark'}</button>
-          <button @click=${() => this.dispatchEvent(new ParleyLogoutEvent({}))}>Sign out</button>
+          <button data-action="theme" @click=${() => this.dispatchEvent(new ParleyThemeToggleEvent({}))} aria-label=${this.dark ? 'Light theme' : 'Dark theme'}>
+            <span aria-hidden="true">${this.dark ? '☀️' : '🌙'}</span><span class="label">${this.dark ? 'Light' : 'Dark'}</span>
+          </button>
+          <button data-action="logout" @click=${() => this.dispatchEvent(new ParleyLogoutEvent({}))} aria-label="Sign out">
+            <span aria-hidden="true">⎋</span><span class="label">Sign out</span>
+          </button>
         </div>
       </div>
     `;

@@ -114,9 +114,25 @@ export const styles = css`
       gap: 0;
     }
     [part='brand'],
-    [part='footer'],
-    .soon {
+    .soon,
+    .soon-item,
+    .me,
+    .label {
       display: none;
+    }
+    [part='footer'] {
+      margin: 0;
+      padding: 0 2px;
+      display: flex;
+      align-items: center;
+      gap: 4px;
+    }
+    [part='connection'] {
+      order: 2;
+    }
+    .row button {
+      padding: 4px 6px;
+      min-height: 36px;
     }
     [part='link'] {
       flex-direction: column;
