@@ -17,6 +17,7 @@ import { topics, type BusEvent, type EventBus } from '../plugins/app/bus.js';
 import type { ChatService, VisitorInfo } from '../plugins/app/chat.js';
 import type { Company } from '../plugins/app/companies.js';
 import type { ConversationStore, LiveConversation } from '../plugins/app/conversations.js';
+import { sendCorked } from './corked-send.js';
 import { frameReader } from './frame-reader.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -264,7 +265,7 @@ export class VisitorConnection {
       this.close(CloseCode.policy, 'Slow consumer');
       return;
     }
-    this.socket.send(JSON.stringify(frame));
+    sendCorked(this.socket, JSON.stringify(frame));
   }
 
   close(code: number, reason: string): void {
