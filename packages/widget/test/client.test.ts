@@ -40,10 +40,11 @@ const lastBot = (c: ParleyClient) => [...c.messages].reverse().find((m) => m.rol
  * A real `ws` socket with a fault: the first time the client sends a frame matching `match`, the
  * server gets it but the connection is cut before any answer reaches the client.
  */
-function socketThatDropsAfter(match: (frame: { type: string }) => boolean): WebSocketConstructor {
+function socketThatDropsAfter(match: (frame: { type: string }) => boolean, sent: string[] = []): WebSocketConstructor {
   let dropped = false;
   return class extends WebSocket {
     override send(data: string): void {
+      sent.push(data);
       super.send(data);
       if (!dropped && match(JSON.parse(data) as { type: string })) {
         dropped = true;
@@ -102,13 +103,15 @@ describe('ParleyClient against a real server', () => {
   });
 
   it('stores a message once when the ack is lost and the client resends it with the same id', async () => {
-    const c = client({ WebSocket: socketThatDropsAfter((f) => f.type === 'action') });
+    const frames: string[] = [];
+    const c = client({ WebSocket: socketThatDropsAfter((f) => f.type === 'action', frames) });
     c.connect();
     await until(() => c.messages.length === 1, 'greeting');
     const sent = c.sendAction('yes', 'Yes');
     await until(() => c.messages.length === 3 && c.connection === 'online', 'reply after reconnect');
     await new Promise((r) => setTimeout(r, 200));
     const history = await server.history(c.session!);
+    expect(frames.filter((f) => f.includes(`"id":"${sent.id}"`))).toHaveLength(2);
     expect(history.filter((m) => m.client_id === sent.id)).toHaveLength(1);
     expect(history.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(c.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
