@@ -6,6 +6,7 @@ import cookie from './plugins/external/cookie.js';
 import cors from './plugins/external/cors.js';
 import multipart from './plugins/external/multipart.js';
 import rateLimit from './plugins/external/rate-limit.js';
+import jwt from './plugins/external/jwt.js';
 import errorHandler from './plugins/app/error-handler.js';
 import bus from './plugins/app/bus.js';
 import companies from './plugins/app/companies.js';
@@ -14,10 +15,22 @@ import conversations from './plugins/app/conversations.js';
 import leads from './plugins/app/leads.js';
 import uploads from './plugins/app/uploads.js';
 import chat from './plugins/app/chat.js';
+import presence from './plugins/app/presence.js';
+import users from './plugins/app/users.js';
+import auth from './plugins/app/auth.js';
+import inbox from './plugins/app/inbox.js';
+import handoff from './plugins/app/handoff.js';
 import healthRoutes from './routes/health/index.js';
 import chatbotRoutes from './routes/chatbot/index.js';
 import uploadRoutes from './routes/uploads/index.js';
 import visitorSocketRoutes from './routes/ws/index.js';
+import authRoutes from './routes/auth/index.js';
+import userRoutes from './routes/users/index.js';
+import companyRoutes from './routes/companies/index.js';
+import chatRoutes from './routes/chats/index.js';
+import leadRoutes from './routes/leads/index.js';
+import transferRoutes from './routes/transfer/index.js';
+import agentSocketRoutes from './routes/agent-ws/index.js';
 import widgetRoutes from './routes/widget/index.js';
 import adminRoutes from './routes/admin/index.js';
 
@@ -38,6 +51,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(multipart, { config });
   await fastify.register(rateLimit);
   await fastify.register(websocket);
+  await fastify.register(jwt, { config });
 
   // Our capabilities.
   await fastify.register(bus);
@@ -47,6 +61,11 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(leads);
   await fastify.register(uploads, { config });
   await fastify.register(chat);
+  await fastify.register(presence);
+  await fastify.register(users, { config });
+  await fastify.register(auth);
+  await fastify.register(inbox);
+  await fastify.register(handoff);
   await fastify.register(cors);
 
   // Routes.
@@ -54,6 +73,13 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(chatbotRoutes, { config });
   await fastify.register(uploadRoutes, { config });
   await fastify.register(visitorSocketRoutes, { config });
+  await fastify.register(authRoutes, { config });
+  await fastify.register(userRoutes);
+  await fastify.register(companyRoutes);
+  await fastify.register(chatRoutes);
+  await fastify.register(leadRoutes);
+  await fastify.register(transferRoutes, { config });
+  await fastify.register(agentSocketRoutes, { config });
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });

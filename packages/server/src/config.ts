@@ -18,6 +18,10 @@ export interface LimitsConfig {
   wsMaxBufferedBytes: number;
   /** Interval of protocol pings; a connection that misses one pong is terminated. */
   wsPingIntervalMs: number;
+  /** Login attempts per minute from one IP address. */
+  loginPerMinutePerIp: number;
+  /** Login attempts per minute for one email address, from anywhere. */
+  loginPerMinutePerEmail: number;
 }
 
 /** Everything the server needs to start. Built by `loadConfig` from the environment and flags. */
@@ -35,6 +39,19 @@ export interface ParleyConfig {
   /** SQLite `synchronous` pragma. NORMAL survives process crashes; FULL also survives power loss. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
   limits: LimitsConfig;
+  /** HS256 secret for agent tokens (`PARLEY_SECRET`); when unset, one is generated once into `<dataDir>/secret`. */
+  secret?: string;
+  /** Email of the owner created on first start (`PARLEY_ADMIN_EMAIL`, default `admin@parley.local`). */
+  adminEmail?: string;
+  /** Password of the owner created on first start (`PARLEY_ADMIN_PASSWORD`); generated and printed once when unset. */
+  adminPassword?: string;
+  /** Lifetime of an agent token, in seconds (`PARLEY_TOKEN_TTL`, default 12 hours). */
+  tokenTtlSeconds: number;
+  /**
+   * Browser origins allowed to open the agent socket besides the server's own and the company's
+   * allowed origins (`PARLEY_ADMIN_ORIGINS`, comma-separated), such as a dashboard dev server.
+   */
+  adminOrigins: string[];
 }
 
 export const defaultLimits: LimitsConfig = {
@@ -46,6 +63,8 @@ export const defaultLimits: LimitsConfig = {
   wsConnectsPerMinutePerIp: 120,
   wsMaxBufferedBytes: 1024 * 1024,
   wsPingIntervalMs: 30_000,
+  loginPerMinutePerIp: 20,
+  loginPerMinutePerEmail: 5,
 };
 
 /** Options a caller may pass: anything left out takes its default. */
@@ -63,7 +82,8 @@ function intFrom(value: string | undefined, name: string): number | undefined {
  * `LOG_LEVEL`, `PARLEY_FLOW`, `PARLEY_TRUST_PROXY`, `PARLEY_SQLITE_SYNCHRONOUS`,
  * `PARLEY_MAX_UPLOAD_BYTES`, `PARLEY_WS_CONNECTIONS_PER_IP`, `PARLEY_WS_FRAMES_PER_SECOND`,
  * `PARLEY_WS_FRAMES_PER_SECOND_PER_IP`, `PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP`,
- * `PARLEY_HTTP_REQUESTS_PER_MINUTE`), then `overrides`.
+ * `PARLEY_HTTP_REQUESTS_PER_MINUTE`, and for agents `PARLEY_SECRET`, `PARLEY_ADMIN_EMAIL`,
+ * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`), then `overrides`.
  */
 export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const port = overrides.port ?? intFrom(env.PORT, 'PORT') ?? 3000;
@@ -85,6 +105,11 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
     if (value !== undefined) fromEnv[key] = value;
   }
   const flowFile = overrides.flowFile ?? env.PARLEY_FLOW;
+  const secret = overrides.secret ?? (env.PARLEY_SECRET || undefined);
+  if (secret !== undefined && secret.length < 32) throw new Error('PARLEY_SECRET must be at least 32 characters long');
+  const adminEmail = overrides.adminEmail ?? (env.PARLEY_ADMIN_EMAIL || undefined);
+  const adminPassword = overrides.adminPassword ?? (env.PARLEY_ADMIN_PASSWORD || undefined);
+  if (adminPassword !== undefined && adminPassword.length < 8) throw new Error('PARLEY_ADMIN_PASSWORD must be at least 8 characters long');
   return {
     host: overrides.host ?? env.HOST ?? '127.0.0.1',
     port,
@@ -93,6 +118,11 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
     trustProxy: overrides.trustProxy ?? env.PARLEY_TRUST_PROXY === 'true',
     ...(flowFile ? { flowFile: resolve(flowFile) } : {}),
     sqliteSynchronous: synchronous,
+    ...(secret ? { secret } : {}),
+    ...(adminEmail ? { adminEmail: adminEmail.trim().toLowerCase() } : {}),
+    ...(adminPassword ? { adminPassword } : {}),
+    tokenTtlSeconds: overrides.tokenTtlSeconds ?? intFrom(env.PARLEY_TOKEN_TTL, 'PARLEY_TOKEN_TTL') ?? 12 * 3600,
+    adminOrigins: overrides.adminOrigins ?? (env.PARLEY_ADMIN_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     limits: { ...defaultLimits, ...fromEnv, ...overrides.limits },
   };
 }

@@ -3,6 +3,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { Limits } from '@parley/protocol';
 import { app } from './app.js';
 import { loadConfig, type ParleyConfig, type ParleyOptions } from './config.js';
+import { requestSerializer } from './lib/log.js';
 
 /**
  * Builds a ready Parley server (not listening yet). Options left out come from the environment
@@ -13,7 +14,8 @@ import { loadConfig, type ParleyConfig, type ParleyOptions } from './config.js';
 export async function buildServer(options: ParleyOptions | ParleyConfig = {}): Promise<FastifyInstance> {
   const config = loadConfig(options);
   const fastify = Fastify({
-    logger: { level: config.logLevel },
+    // Agent sockets carry their token in the query string: the request serializer redacts it.
+    logger: { level: config.logLevel, serializers: { req: requestSerializer } },
     trustProxy: config.trustProxy,
     bodyLimit: Limits.maxBodyBytes,
     onProtoPoisoning: 'error',

@@ -160,6 +160,8 @@ export const CloseCode = {
   policy: 1008,
   /** A frame over `Limits.maxFrameBytes`. */
   tooBig: 1009,
+  /** Agent socket: the token expired, or the account was disabled or deleted. Sign in again. */
+  unauthorized: 4401,
   /** The session was closed for good: start a new one. */
   sessionClosed: 4404,
 } as const;

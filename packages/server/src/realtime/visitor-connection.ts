@@ -17,6 +17,8 @@ import { topics, type BusEvent, type EventBus } from '../plugins/app/bus.js';
 import type { ChatService, VisitorInfo } from '../plugins/app/chat.js';
 import type { Company } from '../plugins/app/companies.js';
 import type { ConversationStore, LiveConversation } from '../plugins/app/conversations.js';
+import { HANDOFF_BUTTON_LABEL } from '../plugins/app/handoff.js';
+import type { PresenceTracker } from '../plugins/app/presence.js';
 import { sendCorked } from './corked-send.js';
 import { frameReader } from './frame-reader.js';
 import { TokenBucket } from './token-bucket.js';
@@ -47,6 +49,8 @@ export interface VisitorConnectionDeps {
   limits: LimitsConfig;
   /** Frames budget shared by every connection from the same address. */
   ipBucket: TokenBucket;
+  /** Counts visitor sockets per conversation, so agents see the visitor come and go. */
+  presence?: PresenceTracker;
 }
 
 let nextConnectionId = 0;
@@ -138,14 +142,12 @@ export class VisitorConnection {
       this.deps.chat.typing(conversation, 'user', frame.on, this.id);
       return;
     }
-    if (frame.type === 'handoff') {
-      // Live agents arrive with the agents capability; until then a person cannot be reached.
-      return this.error('unavailable', 'No person is available to chat right now', frame.id);
-    }
     const input =
       frame.type === 'message'
         ? { kind: 'text' as const, value: frame.text, clientId: frame.id, origin: this.id }
-        : { kind: 'action' as const, value: frame.value, clientId: frame.id, origin: this.id };
+        : frame.type === 'handoff'
+          ? { kind: 'handoff' as const, value: HANDOFF_BUTTON_LABEL, clientId: frame.id, origin: this.id }
+          : { kind: 'action' as const, value: frame.value, clientId: frame.id, origin: this.id };
     this.deps.chat.handleInput(conversation, input).then(
       (result) => {
         // A fresh message is acknowledged when its commit is published; a resend right here.
@@ -185,6 +187,7 @@ export class VisitorConnection {
   private attach(conversation: LiveConversation, session: string, resumed: boolean, lastSeq: number): void {
     this.conversationId = conversation.id;
     this.unsubscribe = this.deps.bus.subscribe(topics.conversation(conversation.id), (event) => this.onEvent(event));
+    this.deps.presence?.visitorConnected(conversation);
     this.send({
       type: 'welcome',
       session,
@@ -277,6 +280,7 @@ export class VisitorConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.unsubscribe?.();
+    if (this.unsubscribe && this.conversationId) this.deps.presence?.visitorDisconnected({ id: this.conversationId, companyId: this.company.id });
     this.unsubscribe = undefined;
     this.onClosed(this);
   }

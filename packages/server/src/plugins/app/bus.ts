@@ -1,12 +1,17 @@
 import fp from 'fastify-plugin';
-import type { ChatMessage, ConversationStatus } from '@parley/protocol';
+import type { ChatMessage, ConversationStatus, HandoffReason } from '@parley/protocol';
 
 /** Events fanned out after they are committed. `origin` names the connection that caused it, if any. */
 export type BusEvent =
   | { type: 'message'; conversationId: string; companyId: string; message: ChatMessage; isTerminal: boolean; origin?: string }
   | { type: 'state'; conversationId: string; companyId: string; status: ConversationStatus; position?: number; agent?: { name: string } }
   | { type: 'typing'; conversationId: string; companyId: string; role: 'user' | 'bot' | 'agent'; on: boolean; name?: string; origin?: string }
-  | { type: 'lead'; companyId: string; conversationId: string | null; leadId: string; data: Record<string, unknown>; createdAt: string };
+  | { type: 'lead'; companyId: string; conversationId: string | null; leadId: string; data: Record<string, unknown>; createdAt: string }
+  | { type: 'handoff'; conversationId: string; companyId: string; reason: HandoffReason }
+  | { type: 'presence'; conversationId: string; companyId: string; online: boolean }
+  | { type: 'agent_presence'; companyId: string; userId: string; name: string; online: boolean }
+  | { type: 'read'; conversationId: string; companyId: string; seq: number; userId: string; origin?: string }
+  | { type: 'user_revoked'; companyId: string; userId: string };
 
 export type BusHandler = (event: BusEvent) => void;
 

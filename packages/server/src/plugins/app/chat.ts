@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { escapeHtml, type ChatMessage, type Component, type ConversationStatus } from '@parley/protocol';
-import { advanceFlow, initialState, startFlow, type FlowContext, type FlowTurn } from '../../flows/engine.js';
+import { escapeHtml, type ChatMessage, type Component, type ConversationStatus, type HandoffReason } from '@parley/protocol';
+import { advanceFlow, initialState, resumeFlow, startFlow, type FlowContext, type FlowTurn } from '../../flows/engine.js';
 import { newTicketReference } from '../../lib/ids.js';
 import { Errors } from '../../errors.js';
 import { topics, type BusEvent, type EventBus } from './bus.js';
@@ -11,9 +11,12 @@ import type { FlowRegistry, StoredFlow } from './flows.js';
 import type { Lead, LeadRepository } from './leads.js';
 import type { UploadStore } from './uploads.js';
 
-/** What a visitor sent: typed text or a click, with the client's message id when it gave one. */
+/**
+ * What a visitor sent: typed text, a click, or a request for a person (the widget's button; `value`
+ * is the label stored as their message), with the client's message id when it gave one.
+ */
 export interface VisitorInput {
-  kind: 'text' | 'action';
+  kind: 'text' | 'action' | 'handoff';
   value: string;
   clientId?: string | undefined;
   /** The connection that sent it: it gets an `ack` instead of its own message back. */
@@ -40,6 +43,36 @@ export interface VisitorInfo {
 
 const userText = (typed: string): Component => ({ type: 'text', payload: { text: escapeHtml(typed) } });
 
+/** A hand-off request carried by a write: why, and what the requester told the agents. */
+export interface HandoffRequest {
+  reason: HandoffReason;
+  context?: string | undefined;
+}
+
+/**
+ * What the hand-off capability (plugins/app/handoff.ts) adds to the chat service: it recognises a
+ * visitor asking for a person, adds its notice and bookkeeping to the write that moves a
+ * conversation to `waiting`, and tells the agents once that write is committed.
+ */
+export interface HandoffHooks {
+  /** True when typed text asks for a person ("human", "talk to a person" ...). */
+  asksForPerson(text: string): boolean;
+  /** Messages to add to the write, the visitor's place in the queue, and work to run in its transaction. */
+  prepare(conversation: LiveConversation, request: HandoffRequest): { messages: NewMessage[]; position: number; record: () => void };
+  /** Called after the write is committed and published. */
+  announce(conversation: LiveConversation, request: HandoffRequest): void;
+}
+
+/** Options of `ChatService.record`. */
+export interface RecordOptions {
+  /** The connection that caused the write: it gets an `ack` for messages with a client id. */
+  origin?: string | undefined;
+  /** Work to run last inside the write's transaction. */
+  after?: (() => void) | undefined;
+  /** Extra details for the visitor's `state` frame (sent when the status changes, or when given). */
+  state?: { position?: number; agent?: { name: string } } | undefined;
+}
+
 /**
  * The conversation engine behind both the HTTP API and the WebSocket: starts conversations,
  * takes visitor input through the company's flow, stores each turn as one write, and fans the
@@ -54,6 +87,13 @@ export class ChatService {
     private readonly leads: LeadRepository,
     private readonly uploads: UploadStore,
   ) {}
+
+  private handoff: HandoffHooks | undefined;
+
+  /** Plugs in live agents; without them a hand-off only sets the status to `waiting`. */
+  attachHandoff(hooks: HandoffHooks): void {
+    this.handoff = hooks;
+  }
 
   /** Starts a conversation with the company's bot; resolves after its greeting is committed. */
   async start(company: Company, visitor: VisitorInfo = {}) {
@@ -120,15 +160,63 @@ export class ChatService {
       return { conversation, userSeq: stored!.seq, replies: [], isTerminal: false, duplicate: false };
     }
 
+    if (input.kind === 'handoff' || (input.kind === 'text' && this.handoff?.asksForPerson(input.value))) {
+      // The visitor asked for a person: the flow does not see this input.
+      const handoff = { reason: 'visitor' as const };
+      const stored = await this.commit(conversation, [user([userText(input.value)])], { status: 'waiting' }, [], input.origin, handoff);
+      return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: false, duplicate: false };
+    }
+
     const flow = this.flowOf(conversation);
     const state = flow.id === conversation.flowId ? conversation.flow : initialState();
-    const flowInput = input.kind === 'text' ? { kind: 'text' as const, text: input.value } : { kind: 'action' as const, value: input.value };
+    const flowInput = input.kind === 'action' ? { kind: 'action' as const, value: input.value } : { kind: 'text' as const, text: input.value };
     const turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
     const messages: NewMessage[] = [user(turn.userComponents ?? [userText(input.value)])];
     if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
     const changes = { ...this.changesOf(turn, conversation.status), flowId: flow.id };
-    const stored = await this.commit(conversation, messages, changes, turn.effects, input.origin);
+    const handoff = turn.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
+    const stored = await this.commit(conversation, messages, changes, turn.effects, input.origin, handoff);
     return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: turn.terminal, duplicate: false };
+  }
+
+  /**
+   * Hands a conversation to a person (an AI tool call, an external bot, the agents' API): the bot
+   * falls silent, the visitor is told their place in the queue and the company's agents are told.
+   * Does nothing while a person already has it or is being asked for.
+   *
+   * @example await app.chat.requestHandoff(conversation, 'ai', { context: 'Wants a refund over 500 EUR' })
+   */
+  async requestHandoff(conversation: LiveConversation, reason: HandoffReason, options: { context?: string } = {}): Promise<ChatMessage[]> {
+    if (conversation.status === 'closed') throw Errors.sessionClosed();
+    if (conversation.status === 'waiting' || conversation.status === 'agent') return [];
+    return this.commit(conversation, [], { status: 'waiting' }, [], undefined, { reason, ...options });
+  }
+
+  /**
+   * Stores messages and changes that do not come from the visitor (an agent's reply, a claim, a
+   * hand-back) as one write, then publishes them. Resolves after the commit.
+   */
+  async record(conversation: LiveConversation, messages: NewMessage[], changes: ConversationChanges = {}, options: RecordOptions = {}): Promise<ChatMessage[]> {
+    if (conversation.status === 'closed') throw Errors.sessionClosed();
+    const statusBefore = conversation.status;
+    const stored = await this.conversations.append(conversation, messages, changes, undefined, options.after);
+    this.publishMessages(conversation, stored, options.origin);
+    if (conversation.status !== statusBefore || options.state) this.publishState(conversation, conversation.status, options.state);
+    return stored;
+  }
+
+  /**
+   * What the bot says when a conversation comes back to it: the waiting step's question again, or
+   * the flow from the start when it had ended. Add the result to the write that hands it back.
+   */
+  botResumption(conversation: LiveConversation): { messages: NewMessage[]; changes: ConversationChanges } {
+    const flow = this.flowOf(conversation);
+    const state = flow.id === conversation.flowId ? conversation.flow : initialState();
+    const turn = resumeFlow(flow.flow, state, this.context(conversation));
+    return {
+      messages: turn.components.length ? [{ role: 'bot', components: turn.components }] : [],
+      changes: { flow: turn.state, flowId: flow.id, isTerminal: turn.terminal },
+    };
   }
 
   /** Closes a conversation for good; its session can no longer be used. */
@@ -169,7 +257,10 @@ export class ChatService {
     changes: ConversationChanges,
     effects: FlowTurn['effects'],
     origin?: string,
+    handoff?: HandoffRequest,
   ): Promise<ChatMessage[]> {
+    const request = handoff && this.handoff ? this.handoff.prepare(conversation, handoff) : undefined;
+    if (request) messages = [...messages, ...request.messages];
     const leads: Lead[] = effects.flatMap((effect) =>
       effect.type === 'lead'
         ? [this.leads.create({ companyId: conversation.companyId, conversationId: conversation.id, source: 'flow', data: effect.data })]
@@ -181,10 +272,15 @@ export class ChatService {
       messages,
       changes,
       undefined,
-      leads.length ? () => leads.forEach((lead) => this.leads.insertNow(lead)) : undefined,
+      leads.length || request
+        ? () => {
+            for (const lead of leads) this.leads.insertNow(lead);
+            request?.record();
+          }
+        : undefined,
     );
     this.publishMessages(conversation, stored, origin);
-    if (conversation.status !== statusBefore) this.publishState(conversation, conversation.status);
+    if (conversation.status !== statusBefore) this.publishState(conversation, conversation.status, request ? { position: request.position } : undefined);
     for (const lead of leads) {
       this.bus.publish(topics.company(lead.companyId), {
         type: 'lead',
@@ -195,6 +291,7 @@ export class ChatService {
         createdAt: lead.createdAt,
       });
     }
+    if (request && handoff) this.handoff?.announce(conversation, handoff);
     return stored;
   }
 
@@ -206,15 +303,15 @@ export class ChatService {
         companyId: conversation.companyId,
         message,
         isTerminal: conversation.isTerminal,
-        ...(origin && message.role === 'user' ? { origin } : {}),
+        ...(origin && message.client_id ? { origin } : {}),
       };
       this.bus.publish(topics.conversation(conversation.id), event);
       this.bus.publish(topics.company(conversation.companyId), event);
     }
   }
 
-  private publishState(conversation: LiveConversation, status: ConversationStatus): void {
-    const event: BusEvent = { type: 'state', conversationId: conversation.id, companyId: conversation.companyId, status };
+  private publishState(conversation: LiveConversation, status: ConversationStatus, extra: RecordOptions['state'] = {}): void {
+    const event: BusEvent = { type: 'state', conversationId: conversation.id, companyId: conversation.companyId, status, ...extra };
     this.bus.publish(topics.conversation(conversation.id), event);
     this.bus.publish(topics.company(conversation.companyId), event);
   }

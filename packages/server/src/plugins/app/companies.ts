@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
@@ -13,6 +13,9 @@ export interface Company {
   allowedOrigins: string[];
   isDefault: boolean;
   settings: Record<string, unknown>;
+  /** Whether a server-to-server API key was made (only its hash is stored). */
+  hasApiKey: boolean;
+  createdAt: string;
 }
 
 function toCompany(row: CompanyRow): Company {
@@ -23,12 +26,32 @@ function toCompany(row: CompanyRow): Company {
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
     isDefault: row.is_default === 1,
     settings: JSON.parse(row.settings) as Record<string, unknown>,
+    hasApiKey: row.api_key_hash !== null,
+    createdAt: row.created_at,
   };
 }
 
 /** A new public site key, such as `pk_3hQx...`. */
 export function newSiteKey(): string {
   return `pk_${randomBytes(12).toString('base64url')}`;
+}
+
+/** A new secret server-to-server API key, such as `sk_Qm9...`. Shown once; only its hash is stored. */
+export function newApiKey(): string {
+  return `sk_${randomBytes(24).toString('base64url')}`;
+}
+
+/** SHA-256 of an API key, as stored (the keys are long and random, so a fast hash is enough). */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** Changes an admin may make to their company. */
+export interface CompanyChanges {
+  name?: string | undefined;
+  allowedOrigins?: string[] | undefined;
+  rotateSiteKey?: boolean | undefined;
+  rotateApiKey?: boolean | undefined;
 }
 
 /** Companies (tenants), cached in memory: they are read on every connection and rarely change. */
@@ -91,6 +114,59 @@ export class CompanyRepository {
 
   byIdOrUndefined(id: string): Company | undefined {
     return this.byId.get(id);
+  }
+
+  /** Every company, oldest first. */
+  list(): Company[] {
+    return [...this.byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Creates a company with a fresh site key and API key. The key is returned this once. */
+  async create(input: { name: string; allowedOrigins?: string[] | undefined }): Promise<{ company: Company; apiKey: string }> {
+    const apiKey = newApiKey();
+    const id = randomUUID();
+    await this.db
+      .insertInto('companies')
+      .values({
+        id,
+        name: input.name,
+        site_key: newSiteKey(),
+        api_key_hash: hashApiKey(apiKey),
+        allowed_origins: JSON.stringify(input.allowedOrigins ?? []),
+        is_default: 0,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    return { company: (await this.refresh(id))!, apiKey };
+  }
+
+  /** Removes a company and everything it owns (used to undo a half-made company). */
+  async remove(id: string): Promise<void> {
+    await this.db.deleteFrom('companies').where('id', '=', id).where('is_default', '=', 0).execute();
+    await this.refresh(id);
+  }
+
+  /** Renames a company, sets its origins, or rotates its keys; `apiKey` is the new key after a rotation. */
+  async update(id: string, changes: CompanyChanges): Promise<{ company: Company; apiKey?: string }> {
+    const apiKey = changes.rotateApiKey ? newApiKey() : undefined;
+    const set = {
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.allowedOrigins !== undefined ? { allowed_origins: JSON.stringify([...new Set(changes.allowedOrigins)]) } : {}),
+      ...(changes.rotateSiteKey ? { site_key: newSiteKey() } : {}),
+      ...(apiKey ? { api_key_hash: hashApiKey(apiKey) } : {}),
+    };
+    if (Object.keys(set).length) await this.db.updateTable('companies').set(set).where('id', '=', id).execute();
+    const company = await this.refresh(id);
+    if (!company) throw Errors.notFound('Company not found');
+    return { company, ...(apiKey ? { apiKey } : {}) };
+  }
+
+  /** The company an API key belongs to, or undefined for an unknown key. */
+  async byApiKey(key: string): Promise<Company | undefined> {
+    const hash = hashApiKey(key);
+    const row = await this.db.selectFrom('companies').select(['id', 'api_key_hash']).where('api_key_hash', '=', hash).executeTakeFirst();
+    if (!row?.api_key_hash || !timingSafeEqual(Buffer.from(row.api_key_hash), Buffer.from(hash))) return undefined;
+    return this.byId.get(row.id) ?? (await this.refresh(row.id));
   }
 
   /** The company of a public site key, or the default company when none is given. 404 for an unknown key. */

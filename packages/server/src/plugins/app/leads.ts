@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
+import type { LeadView } from '@parley/protocol';
+import type { LeadRow } from '../../db/tables/index.js';
 
 /** A lead as stored: flat visitor data with its company, conversation and server timestamp. */
 export interface Lead {
@@ -12,11 +14,29 @@ export interface Lead {
   createdAt: string;
 }
 
+/** Filters of `LeadRepository.list`. */
+export interface LeadFilter {
+  /** Text the lead's data contains (case-insensitive). */
+  q?: string | undefined;
+  /** ISO timestamps: created at or after `from`, before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
+  limit?: number | undefined;
+}
+
 /** Leads: insertion happens inside a conversation's write, so a lead and its reply commit together. */
 export class LeadRepository {
   private readonly insert;
+  private readonly select;
 
   constructor(sqlite: SQLite.Database) {
+    this.select = sqlite.prepare<[string, string | null, string | null, string | null, number], LeadRow>(
+      `SELECT * FROM leads WHERE company_id = ?
+         AND (?2 IS NULL OR data LIKE '%' || ?2 || '%' ESCAPE '\\')
+         AND (?3 IS NULL OR created_at >= ?3)
+         AND (?4 IS NULL OR created_at < ?4)
+       ORDER BY created_at DESC, id LIMIT ?5`,
+    );
     this.insert = sqlite.prepare(
       'INSERT INTO leads (id, company_id, conversation_id, source, data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -25,6 +45,18 @@ export class LeadRepository {
   /** Builds a lead with a new id and the server's timestamp. */
   create(input: Omit<Lead, 'id' | 'createdAt'>): Lead {
     return { ...input, id: randomUUID(), createdAt: new Date().toISOString() };
+  }
+
+  /** A company's leads, newest first (at most 1000 unless `limit` says otherwise). */
+  list(companyId: string, filter: LeadFilter = {}): LeadView[] {
+    const q = filter.q ? filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`) : null;
+    return this.select.all(companyId, q, filter.from ?? null, filter.to ?? null, filter.limit ?? 1000).map((row) => ({
+      id: row.id,
+      conversation_id: row.conversation_id,
+      source: row.source as LeadView['source'],
+      data: JSON.parse(row.data) as LeadView['data'],
+      created_at: row.created_at,
+    }));
   }
 
   /** Writes a lead; call it inside a group-commit write. */

@@ -1,0 +1,281 @@
+import fp from 'fastify-plugin';
+import { sql, type Kysely } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type {
+  AgentMessage,
+  ChatListQuery,
+  ChatSummary,
+  ConversationStatus,
+  HandoffReason,
+  LeadData,
+  MessageRole,
+  SearchHit,
+} from '@parley/protocol';
+import type { Database } from '../../db/database.js';
+import type { GroupCommit } from '../../db/group-commit.js';
+import type { MessageRow } from '../../db/tables/index.js';
+import { Errors } from '../../errors.js';
+import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../../lib/fts.js';
+import { topics, type EventBus } from './bus.js';
+import { toChatMessage } from './conversations.js';
+import type { PresenceTracker } from './presence.js';
+
+const LAST_MESSAGE_CHARS = 200;
+const DEFAULT_PAGE = 50;
+
+/** Characters of the plain text kept for the inbox's last-message line. */
+function preview(text: string): string {
+  return text.length > LAST_MESSAGE_CHARS ? `${text.slice(0, LAST_MESSAGE_CHARS - 1)}…` : text;
+}
+
+/**
+ * The agents' view of their company's conversations: inbox summaries with unread counts and
+ * queue places, messages with read marks, full-text search. Every query takes the caller's
+ * company and filters on it, so another company's ids find nothing (404).
+ */
+export class InboxRepository {
+  private readonly markReadStatement;
+  private readonly unreadStatement;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly presence: PresenceTracker,
+    private readonly bus: EventBus,
+  ) {
+    this.markReadStatement = sqlite.prepare(
+      `UPDATE messages SET read_at = ? WHERE company_id = ? AND conversation_id = ? AND role = 'user' AND read_at IS NULL AND seq <= ?`,
+    );
+    this.unreadStatement = sqlite.prepare<[string, string], { n: number }>(
+      `SELECT count(*) AS n FROM messages WHERE company_id = ? AND conversation_id = ? AND role = 'user' AND read_at IS NULL`,
+    );
+  }
+
+  private summaries(companyId: string) {
+    return this.db
+      .selectFrom('conversations as c')
+      .leftJoin('users as u', (join) => join.onRef('u.id', '=', 'c.assignee_id').onRef('u.company_id', '=', 'c.company_id'))
+      .leftJoin('messages as lm', (join) => join.onRef('lm.conversation_id', '=', 'c.id').onRef('lm.seq', '=', 'c.last_seq'))
+      .where('c.company_id', '=', companyId)
+      .select([
+        'c.id',
+        'c.status',
+        'c.assignee_id',
+        'u.name as assignee_name',
+        'c.visitor_ip',
+        'c.visitor_user_agent',
+        'c.last_seen_at',
+        'c.created_at',
+        'c.updated_at',
+        'c.handoff_at',
+        'c.handoff_reason',
+        'c.handoff_context',
+        'lm.seq as last_seq',
+        'lm.role as last_role',
+        'lm.text as last_text',
+        'lm.created_at as last_created_at',
+      ])
+      .select((eb) => [
+        eb
+          .selectFrom('messages as m')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('m.conversation_id', '=', 'c.id')
+          .where('m.role', '=', 'user')
+          .where('m.read_at', 'is', null)
+          .as('unread_count'),
+        eb
+          .selectFrom('leads as l')
+          .select('l.data')
+          .whereRef('l.conversation_id', '=', 'c.id')
+          .whereRef('l.company_id', '=', 'c.company_id')
+          .orderBy('l.created_at', 'desc')
+          .limit(1)
+          .as('lead_data'),
+        eb
+          .selectFrom('conversations as w')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('w.company_id', '=', 'c.company_id')
+          .where('w.status', '=', 'waiting')
+          .where((q) =>
+            q.or([
+              q('w.handoff_at', '<', q.ref('c.handoff_at')),
+              q.and([q('w.handoff_at', '=', q.ref('c.handoff_at')), q('w.id', '<=', q.ref('c.id'))]),
+            ]),
+          )
+          .as('queue_rank'),
+      ]);
+  }
+
+  private toSummary(row: Awaited<ReturnType<ReturnType<InboxRepository['summaries']>['execute']>>[number]): ChatSummary {
+    const status = row.status as ConversationStatus;
+    return {
+      id: row.id,
+      status,
+      assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? 'Former agent' } : null,
+      last_message:
+        row.last_seq !== null && row.last_seq !== undefined
+          ? { seq: row.last_seq, role: row.last_role as MessageRole, text: preview(row.last_text ?? ''), created_at: row.last_created_at ?? row.updated_at }
+          : null,
+      unread_count: Number(row.unread_count ?? 0),
+      ...(status === 'waiting' && row.queue_rank ? { queue_position: Math.max(1, Number(row.queue_rank)) } : {}),
+      visitor: {
+        ip: row.visitor_ip,
+        user_agent: row.visitor_user_agent,
+        last_seen_at: row.last_seen_at,
+        online: this.presence.isVisitorOnline(row.id),
+      },
+      lead: row.lead_data ? (JSON.parse(row.lead_data) as LeadData) : null,
+      ...(row.handoff_at
+        ? {
+            handoff: {
+              reason: (row.handoff_reason ?? 'visitor') as HandoffReason,
+              requested_at: row.handoff_at,
+              ...(row.handoff_context ? { context: row.handoff_context } : {}),
+            },
+          }
+        : {}),
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+    };
+  }
+
+  /** The company's conversations, newest activity first. `assignee` is a user id, `me` or `none`. */
+  async list(companyId: string, userId: string, query: ChatListQuery): Promise<ChatSummary[]> {
+    let q = this.summaries(companyId);
+    if (query.status) q = q.where('c.status', '=', query.status);
+    if (query.assignee === 'none') q = q.where('c.assignee_id', 'is', null);
+    else if (query.assignee) q = q.where('c.assignee_id', '=', query.assignee === 'me' ? userId : query.assignee);
+    if (query.before) q = q.where('c.updated_at', '<', query.before);
+    const rows = await q.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(query.limit ?? DEFAULT_PAGE).execute();
+    return rows.map((row) => this.toSummary(row));
+  }
+
+  /** One conversation of the company; 404 when it is not there (or is another company's). */
+  async get(companyId: string, id: string): Promise<ChatSummary> {
+    const row = await this.summaries(companyId).where('c.id', '=', id).executeTakeFirst();
+    if (!row) throw Errors.notFound('Conversation not found');
+    return this.toSummary(row);
+  }
+
+  /** Waiting conversations of the company in queue order (ids only). */
+  async queue(companyId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('company_id', '=', companyId)
+      .where('status', '=', 'waiting')
+      .orderBy('handoff_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Ids of the conversations an agent has, for when the account goes away. */
+  async assignedTo(companyId: string, userId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('company_id', '=', companyId)
+      .where('assignee_id', '=', userId)
+      .where('status', '=', 'agent')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Messages of a company's conversation after `after`, with when an agent read them. */
+  async messages(companyId: string, conversationId: string, after: number, limit: number): Promise<AgentMessage[]> {
+    await this.assertConversation(companyId, conversationId);
+    const rows: MessageRow[] = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ message: toChatMessage(row), read_at: row.read_at }));
+  }
+
+  /** Where a message of the company is; 404 when it is not there. */
+  async locateMessage(companyId: string, messageId: string): Promise<{ conversationId: string; seq: number }> {
+    const id = Number(messageId);
+    const row = Number.isSafeInteger(id)
+      ? await this.db
+          .selectFrom('messages')
+          .select(['conversation_id', 'seq'])
+          .where('id', '=', id)
+          .where('company_id', '=', companyId)
+          .executeTakeFirst()
+      : undefined;
+    if (!row) throw Errors.notFound('Message not found');
+    return { conversationId: row.conversation_id, seq: row.seq };
+  }
+
+  /**
+   * Marks the visitor's messages up to `seq` read (through the write queue) and tells every agent
+   * of the company, so other tabs and colleagues see it. Resolves with what is still unread.
+   */
+  async markRead(reader: { id: string; companyId: string }, conversationId: string, seq: number, origin?: string): Promise<number> {
+    await this.assertConversation(reader.companyId, conversationId);
+    const now = new Date().toISOString();
+    const unread = await this.writes.run(() => {
+      this.markReadStatement.run(now, reader.companyId, conversationId, seq);
+      return this.unreadStatement.get(reader.companyId, conversationId)?.n ?? 0;
+    });
+    this.bus.publish(topics.company(reader.companyId), {
+      type: 'read',
+      conversationId,
+      companyId: reader.companyId,
+      seq,
+      userId: reader.id,
+      ...(origin ? { origin } : {}),
+    });
+    return unread;
+  }
+
+  /** Full-text search over the company's messages, best matches first; snippets are safe HTML. */
+  async search(companyId: string, text: string, limit: number): Promise<SearchHit[]> {
+    const query = toFtsQuery(text);
+    if (!query) return [];
+    const { rows } = await sql<{ conversation_id: string; seq: number; role: string; created_at: string; snippet: string }>`
+      SELECT m.conversation_id, m.seq, m.role, m.created_at,
+             snippet(messages_fts, 0, ${HIT_OPEN}, ${HIT_CLOSE}, '…', 12) AS snippet
+      FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+      WHERE messages_fts MATCH ${query} AND m.company_id = ${companyId}
+      ORDER BY rank LIMIT ${limit}`.execute(this.db);
+    return rows.map((r) => ({
+      conversation_id: r.conversation_id,
+      seq: r.seq,
+      role: r.role as MessageRole,
+      snippet: snippetToHtml(r.snippet),
+      created_at: r.created_at,
+    }));
+  }
+
+  /** 404 unless the conversation belongs to the company. */
+  async assertConversation(companyId: string, conversationId: string): Promise<void> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('id', '=', conversationId)
+      .where('company_id', '=', companyId)
+      .executeTakeFirst();
+    if (!row) throw Errors.notFound('Conversation not found');
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The agents' inbox: summaries, messages, read marks, search. */
+    inbox: InboxRepository;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('inbox', new InboxRepository(app.db, app.sqlite, app.writes, app.presence, app.bus));
+  },
+  { name: 'inbox', dependencies: ['database', 'presence', 'bus'] },
+);

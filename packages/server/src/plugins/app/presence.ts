@@ -1,0 +1,93 @@
+import fp from 'fastify-plugin';
+import { topics, type EventBus } from './bus.js';
+
+/**
+ * Who is connected right now: visitor sockets per conversation and agent sockets per user. Only
+ * the first connection and the last disconnection are news, so several tabs of one visitor or
+ * agent show as one presence. (In-process counts; several server processes would keep them in the
+ * shared bus's store instead.)
+ */
+export class PresenceTracker {
+  private readonly visitors = new Map<string, number>();
+  private readonly agents = new Map<string, { companyId: string; name: string; sockets: number }>();
+
+  constructor(private readonly bus: EventBus) {}
+
+  /** A visitor socket joined a conversation. */
+  visitorConnected(conversation: { id: string; companyId: string }): void {
+    const count = (this.visitors.get(conversation.id) ?? 0) + 1;
+    this.visitors.set(conversation.id, count);
+    if (count === 1) this.publishVisitor(conversation, true);
+  }
+
+  /** A visitor socket of a conversation closed. */
+  visitorDisconnected(conversation: { id: string; companyId: string }): void {
+    const count = (this.visitors.get(conversation.id) ?? 1) - 1;
+    if (count > 0) return void this.visitors.set(conversation.id, count);
+    this.visitors.delete(conversation.id);
+    this.publishVisitor(conversation, false);
+  }
+
+  /** Whether a visitor of the conversation has a socket open. */
+  isVisitorOnline(conversationId: string): boolean {
+    return this.visitors.has(conversationId);
+  }
+
+  /** An agent socket opened. */
+  agentConnected(user: { id: string; companyId: string; name: string }): void {
+    const entry = this.agents.get(user.id) ?? { companyId: user.companyId, name: user.name, sockets: 0 };
+    entry.sockets++;
+    entry.name = user.name;
+    this.agents.set(user.id, entry);
+    if (entry.sockets === 1) this.publishAgent(user.id, entry, true);
+  }
+
+  /** An agent socket closed. */
+  agentDisconnected(user: { id: string }): void {
+    const entry = this.agents.get(user.id);
+    if (!entry) return;
+    if (--entry.sockets > 0) return;
+    this.agents.delete(user.id);
+    this.publishAgent(user.id, entry, false);
+  }
+
+  /** The company's agents with at least one socket open. */
+  onlineAgents(companyId: string): Array<{ id: string; name: string }> {
+    const online: Array<{ id: string; name: string }> = [];
+    for (const [id, entry] of this.agents) if (entry.companyId === companyId) online.push({ id, name: entry.name });
+    return online;
+  }
+
+  /** Whether anyone of the company is online to take a hand-off. */
+  anyAgentOnline(companyId: string): boolean {
+    for (const entry of this.agents.values()) if (entry.companyId === companyId) return true;
+    return false;
+  }
+
+  private publishVisitor(conversation: { id: string; companyId: string }, online: boolean): void {
+    this.bus.publish(topics.company(conversation.companyId), {
+      type: 'presence',
+      conversationId: conversation.id,
+      companyId: conversation.companyId,
+      online,
+    });
+  }
+
+  private publishAgent(userId: string, entry: { companyId: string; name: string }, online: boolean): void {
+    this.bus.publish(topics.company(entry.companyId), { type: 'agent_presence', companyId: entry.companyId, userId, name: entry.name, online });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Visitor and agent presence. */
+    presence: PresenceTracker;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('presence', new PresenceTracker(app.bus));
+  },
+  { name: 'presence', dependencies: ['bus'] },
+);

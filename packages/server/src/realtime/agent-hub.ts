@@ -1,0 +1,142 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AgentServerFrame, HandoffReason } from '@parley/protocol';
+import { topics, type BusEvent, type EventBus } from '../plugins/app/bus.js';
+import type { InboxRepository } from '../plugins/app/inbox.js';
+
+/** What the hub needs of an agent connection. */
+export interface AgentEndpoint {
+  /** Names the connection as the origin of what it does (its own frames are not echoed to it). */
+  readonly id: string;
+  readonly userId: string;
+  readonly companyId: string;
+  send(frame: AgentServerFrame): void;
+  /** A message event: `ack` first when this connection sent it, then the message. */
+  deliverMessage(event: Extract<BusEvent, { type: 'message' }>, frame: AgentServerFrame): void;
+  /** The account was disabled or deleted. */
+  revoke(): void;
+}
+
+/**
+ * One company's agent connections behind one subscription to the company topic: every event is
+ * turned into frames once and sent to each connection, and chat summaries (status, assignee, last
+ * message, unread count, queue place) are recomputed once per conversation per event-loop turn,
+ * however many events touched it.
+ */
+class CompanyChannel {
+  readonly connections = new Set<AgentEndpoint>();
+  private readonly unsubscribe: () => void;
+  /** Conversations whose summary is due, with the hand-off reason when a person was asked for. */
+  private dirty = new Map<string, HandoffReason | null>();
+  private scheduled = false;
+
+  constructor(
+    private readonly companyId: string,
+    bus: EventBus,
+    private readonly inbox: InboxRepository,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.unsubscribe = bus.subscribe(topics.company(companyId), (event) => this.onEvent(event));
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private broadcast(frame: AgentServerFrame, except?: string): void {
+    for (const connection of this.connections) if (connection.id !== except) connection.send(frame);
+  }
+
+  private onEvent(event: BusEvent): void {
+    if (event.companyId !== this.companyId) return;
+    switch (event.type) {
+      case 'message': {
+        const frame: AgentServerFrame = { type: 'message', conversation_id: event.conversationId, message: event.message };
+        for (const connection of this.connections) connection.deliverMessage(event, frame);
+        return this.touch(event.conversationId);
+      }
+      case 'state':
+        return this.touch(event.conversationId);
+      case 'typing':
+        if (event.role === 'bot') return;
+        return this.broadcast(
+          { type: 'typing', conversation_id: event.conversationId, role: event.role, on: event.on, ...(event.name ? { name: event.name } : {}) },
+          event.origin,
+        );
+      case 'presence':
+        this.broadcast({ type: 'presence', conversation_id: event.conversationId, online: event.online });
+        return this.touch(event.conversationId);
+      case 'agent_presence':
+        return this.broadcast({ type: 'agent_presence', user_id: event.userId, name: event.name, online: event.online });
+      case 'handoff':
+        return this.touch(event.conversationId, event.reason);
+      case 'read':
+        this.broadcast({ type: 'read', conversation_id: event.conversationId, seq: event.seq, user_id: event.userId });
+        return this.touch(event.conversationId);
+      case 'lead':
+        if (event.conversationId) this.touch(event.conversationId);
+        return;
+      case 'user_revoked':
+        for (const connection of [...this.connections]) if (connection.userId === event.userId) connection.revoke();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Marks a conversation's summary as due; a hand-off reason also sends the `handoff` frame. */
+  private touch(conversationId: string, reason?: HandoffReason): void {
+    if (reason || !this.dirty.has(conversationId)) this.dirty.set(conversationId, reason ?? this.dirty.get(conversationId) ?? null);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const due = this.dirty;
+    this.dirty = new Map();
+    for (const [conversationId, reason] of due) {
+      if (this.connections.size === 0) return;
+      try {
+        const chat = await this.inbox.get(this.companyId, conversationId);
+        this.broadcast({ type: 'conversation', chat });
+        if (reason) this.broadcast({ type: 'handoff', chat, reason });
+      } catch (error) {
+        // A conversation deleted in the meantime has nothing to show.
+        this.log.debug({ err: error, conversationId }, 'chat summary skipped');
+      }
+    }
+  }
+}
+
+/**
+ * Fans company events out to agent connections. A company's topic is subscribed while at least one
+ * of its agents is connected, so agents only ever see their own company's events, and a company
+ * with nobody online costs nothing.
+ */
+export class AgentHub {
+  private readonly channels = new Map<string, CompanyChannel>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly inbox: InboxRepository,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Adds a connection to its company's channel; returns the function that removes it. */
+  join(connection: AgentEndpoint): () => void {
+    let channel = this.channels.get(connection.companyId);
+    if (!channel) {
+      channel = new CompanyChannel(connection.companyId, this.bus, this.inbox, this.log);
+      this.channels.set(connection.companyId, channel);
+    }
+    channel.connections.add(connection);
+    return () => {
+      channel.connections.delete(connection);
+      if (channel.connections.size === 0 && this.channels.get(connection.companyId) === channel) {
+        channel.close();
+        this.channels.delete(connection.companyId);
+      }
+    };
+  }
+}

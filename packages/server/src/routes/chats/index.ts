@@ -1,0 +1,117 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  AgentReplyRequest,
+  AgentReplyResponse,
+  ApiError,
+  ChatActionResponse,
+  ChatDetail,
+  ChatList,
+  ChatListQuery,
+  CreateChatResponse,
+  MarkReadRequest,
+  MarkReadResponse,
+  MessageList,
+  MessageListQuery,
+  SearchQuery,
+  SearchResponse,
+  Strict,
+} from '@parley/protocol';
+import { Errors } from '../../errors.js';
+import type { AuthUser } from '../../plugins/app/users.js';
+
+const ChatParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const ConversationParams = Strict({ conversationId: Type.String({ minLength: 1, maxLength: 64 }) });
+const MessageParams = Strict({ id: Type.String({ pattern: '^[0-9]{1,15}$' }) });
+/** Action routes take no body; clients may send `{}`. */
+const EmptyBody = Type.Union([Strict({}), Type.Null()]);
+const errors = { '4xx': ApiError, '5xx': ApiError } as const;
+
+/**
+ * The agents' REST API over their company's conversations: the inbox, one chat, its messages,
+ * read marks, claiming, replying, resolving, handing back to the bot, and search. Everything is
+ * scoped to the caller's company: another company's conversation or message id answers 404.
+ */
+const chats: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+  const summary = (user: AuthUser, id: string) => app.inbox.get(user.companyId, id);
+
+  app.get('/api/chats', { schema: { querystring: ChatListQuery, response: { 200: ChatList, ...errors } } }, async (request) => ({
+    chats: await app.inbox.list(request.user.companyId, request.user.id, request.query),
+  }));
+
+  app.post('/api/chats', { schema: { body: EmptyBody, response: { 201: CreateChatResponse, ...errors } } }, async (request, reply) => {
+    const company = app.companies.byIdOrUndefined(request.user.companyId);
+    if (!company) throw Errors.notFound('Company not found');
+    const { conversation, token } = await app.chat.start(company, { ip: request.ip, userAgent: request.headers['user-agent'] });
+    return reply.code(201).send({ chat: await summary(request.user, conversation.id), chatbot_session: token });
+  });
+
+  app.get('/api/chats/:id', { schema: { params: ChatParams, response: { 200: ChatDetail, ...errors } } }, async (request) => {
+    const chat = await summary(request.user, request.params.id);
+    const live = app.handoff.owned(request.user, chat.id);
+    return { chat, variables: live.flow.vars };
+  });
+
+  app.post(
+    '/api/chats/:id/claim',
+    { schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
+    async (request) => {
+      await app.handoff.claim(request.user, request.params.id);
+      return { chat: await summary(request.user, request.params.id) };
+    },
+  );
+
+  app.post(
+    '/api/chats/:id/resolve',
+    { schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
+    async (request) => {
+      await app.handoff.resolve(request.user, request.params.id);
+      return { chat: await summary(request.user, request.params.id) };
+    },
+  );
+
+  app.post(
+    '/api/chats/:id/return-to-bot',
+    { schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
+    async (request) => {
+      await app.handoff.returnToBot(request.user, request.params.id);
+      return { chat: await summary(request.user, request.params.id) };
+    },
+  );
+
+  app.post(
+    '/api/chats/:id/messages',
+    { schema: { params: ChatParams, body: AgentReplyRequest, response: { 201: AgentReplyResponse, ...errors } } },
+    async (request, reply) => {
+      const { message } = await app.handoff.reply(request.user, request.params.id, request.body.text, { clientId: request.body.client_id });
+      return reply.code(201).send({ conversation_id: request.params.id, message });
+    },
+  );
+
+  app.get(
+    '/api/messages/:conversationId',
+    { schema: { params: ConversationParams, querystring: MessageListQuery, response: { 200: MessageList, ...errors } } },
+    async (request) => {
+      const { conversationId } = request.params;
+      const messages = await app.inbox.messages(request.user.companyId, conversationId, request.query.after ?? 0, request.query.limit ?? 200);
+      return { conversation_id: conversationId, messages };
+    },
+  );
+
+  app.patch(
+    '/api/messages/:id',
+    { schema: { params: MessageParams, body: MarkReadRequest, response: { 200: MarkReadResponse, ...errors } } },
+    async (request) => {
+      const { conversationId, seq } = await app.inbox.locateMessage(request.user.companyId, request.params.id);
+      const unread = await app.inbox.markRead(request.user, conversationId, seq);
+      return { conversation_id: conversationId, seq, unread_count: unread };
+    },
+  );
+
+  app.get('/api/search', { schema: { querystring: SearchQuery, response: { 200: SearchResponse, ...errors } } }, async (request) => ({
+    results: await app.inbox.search(request.user.companyId, request.query.q, request.query.limit ?? 20),
+  }));
+};
+
+export default chats;
