@@ -43,3 +43,23 @@ export function apiUrl(server: string, path: string, query: Record<string, strin
   for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
   return url.href;
 }
+
+/** Closes a session on the server (best effort: a visitor logging out offline is not an error). */
+export async function closeSession(server: string, session: string, fetchFn: typeof fetch): Promise<void> {
+  await fetchFn(apiUrl(server, '/api/session-close/'), {
+    method: 'POST',
+    credentials: 'omit',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ chatbot_session: session }),
+  }).catch(() => undefined);
+}
+
+/** `url` made absolute against the server; undefined unless it is http(s). */
+export function resolveHttpUrl(url: string, server: string): string | undefined {
+  try {
+    const resolved = new URL(url, server);
+    return resolved.protocol === 'https:' || resolved.protocol === 'http:' ? resolved.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

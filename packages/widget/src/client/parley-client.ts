@@ -1,7 +1,8 @@
 import type { ChatMessage, Component, ConversationStatus, VisitorServerFrame } from '@parley/protocol';
 import { Emitter } from './emitter.js';
 import { HttpLink } from './http-link.js';
-import { apiUrl, type Link, type LinkHost } from './link.js';
+import { MessageLog } from './message-log.js';
+import { closeSession, resolveHttpUrl, type Link, type LinkHost } from './link.js';
 import { SessionStore } from './session-store.js';
 import { SocketLink } from './socket-link.js';
 import { uploadImage } from './upload.js';
@@ -40,8 +41,6 @@ const textComponent = (text: string): Component => ({ type: 'text', payload: { t
  * client.sendMessage('Hello');
  */
 export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
-  /** Messages of the conversation, in `seq` order. */
-  messages: ChatMessage[] = [];
   /** The visitor's messages not acknowledged yet, oldest first. */
   pending: PendingMessage[] = [];
   connection: ConnectionState = 'idle';
@@ -58,8 +57,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
 
   private readonly store: SessionStore;
   private read: number;
-  private seen = new Set<number>();
-  private contiguous = 0;
+  private readonly log = new MessageLog();
   private link: Link | undefined;
   private visible = false;
   private thinkingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -78,9 +76,14 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     this.pending = saved.outbox.filter((p) => p && typeof p.id === 'string' && typeof p.value === 'string');
   }
 
+  /** Messages of the conversation, in `seq` order. */
+  get messages(): readonly ChatMessage[] {
+    return this.log.messages;
+  }
+
   /** Highest sequence number received with nothing missing below it (what `hello` resumes from). */
   get lastSeq(): number {
-    return this.contiguous;
+    return this.log.lastSeq;
   }
 
   /** Whether a returning visitor has a saved session (read without writing anything). */
@@ -181,27 +184,14 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     this.forgetSession();
     this.pending = [];
     this.store.clear();
-    if (session) {
-      const fetchFn = this.options.fetch ?? globalThis.fetch;
-      await fetchFn(apiUrl(this.options.server, '/api/session-close/'), {
-        method: 'POST',
-        credentials: 'omit',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chatbot_session: session }),
-      }).catch(() => undefined);
-    }
+    if (session) await closeSession(this.options.server, session, this.options.fetch ?? globalThis.fetch);
     this.changed();
     if (wasConnected) this.connect();
   }
 
-  /** A snapshot-free way for UIs to resolve server-relative URLs (such as `/uploads/<id>`). */
+  /** Makes a URL from the server absolute (such as `/uploads/<id>`); undefined unless http(s). */
   resolveUrl(url: string): string | undefined {
-    try {
-      const resolved = new URL(url, this.options.server);
-      return resolved.protocol === 'https:' || resolved.protocol === 'http:' ? resolved.href : undefined;
-    } catch {
-      return undefined;
-    }
+    return resolveHttpUrl(url, this.options.server);
   }
 
   // ---- LinkHost ------------------------------------------------------------------------------
@@ -222,9 +212,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   /** @internal */
   forgetSession(): void {
     this.session = undefined;
-    this.messages = [];
-    this.seen.clear();
-    this.contiguous = 0;
+    this.log.clear();
     this.read = 0;
     this.status = undefined;
     this.handoff = undefined;
@@ -297,13 +285,8 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   // ---- private -------------------------------------------------------------------------------
 
   private add(message: ChatMessage): void {
-    if (this.seen.has(message.seq)) return;
-    this.seen.add(message.seq);
     const unreadBefore = this.unread;
-    const last = this.messages[this.messages.length - 1];
-    if (!last || last.seq < message.seq) this.messages.push(message);
-    else this.messages = [...this.messages, message].sort((a, b) => a.seq - b.seq);
-    while (this.seen.has(this.contiguous + 1)) this.contiguous++;
+    if (!this.log.add(message)) return;
     if (message.role === 'user' && message.client_id) this.pending = this.pending.filter((p) => p.id !== message.client_id);
     if (message.role !== 'user') {
       this.stopThinking();
@@ -368,10 +351,10 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   }
 
   private makeLink(kind: 'socket' | 'http'): Link {
-    const { server, site, minDelayMs = 500, maxDelayMs = 30_000, random = Math.random } = this.options;
-    if (kind === 'socket') {
-      return new SocketLink(this, { server, site, WebSocket: this.webSocket()!, minDelayMs, maxDelayMs, random, canFallBack: this.options.transport !== 'websocket' });
-    }
-    return new HttpLink(this, { server, site, fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis), pollMs: this.options.pollMs ?? 3000, minDelayMs, maxDelayMs, random });
+    const o = this.options;
+    const timing = { server: o.server, site: o.site, minDelayMs: o.minDelayMs ?? 500, maxDelayMs: o.maxDelayMs ?? 30_000, random: o.random ?? Math.random };
+    return kind === 'socket'
+      ? new SocketLink(this, { ...timing, WebSocket: this.webSocket()!, canFallBack: o.transport !== 'websocket' })
+      : new HttpLink(this, { ...timing, fetch: o.fetch ?? globalThis.fetch.bind(globalThis), pollMs: o.pollMs ?? 3000 });
   }
 }
