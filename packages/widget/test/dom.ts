@@ -27,13 +27,4 @@ export function record<E extends Event>(type: string): E[] {
   return seen;
 }
 
-/** Waits until `check` is truthy (polling every 10 ms). */
-export async function until<T>(check: () => T, what = 'condition', timeoutMs = 5000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { until } from './until.js';
