@@ -193,7 +193,21 @@ if (!CHROMIUM) {
       await context.close();
     });
 
-    it('draws the dark theme, on the left, in the visitor\'s language direction', async () => {
+    it('mirrors the layout for a right-to-left language', async () => {
+      const context = await browser.newContext({ viewport: { width: 1024, height: 760 } });
+      const page = watch(await context.newPage());
+      await page.goto(`${site.url}?attrs=${encodeURIComponent('data-locale="ar" data-open')}`);
+      await chat(page).getByRole('button', { name: 'No' }).click();
+      await chat(page).getByText('What is your name?').waitFor();
+      expect(await chat(page).evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+      const bot = await chat(page).locator('parley-message[role-name=bot]').first().locator('[part=bubble]').boundingBox();
+      const mine = await chat(page).locator('parley-message[role-name=user] [part=bubble]').boundingBox();
+      expect(mine!.x).toBeLessThan(bot!.x);
+      await page.screenshot({ path: `${ARTIFACTS}rtl.png` });
+      await context.close();
+    });
+
+    it('draws the dark theme, on the left', async () => {
       const context = await browser.newContext({ viewport: { width: 1024, height: 760 }, colorScheme: 'dark' });
       const page = watch(await context.newPage());
       await page.goto(`${site.url}?attrs=${encodeURIComponent('data-theme="auto" data-position="left"')}`);

@@ -24,6 +24,7 @@ export class ParleyText extends LitElement {
   }
 
   override render() {
-    return html`<div part="text">${unsafeHTML(sanitizeLightHtml(this.html))}</div>`;
+    // dir=auto: each text reads in its own direction (an English reply inside an Arabic widget).
+    return html`<div part="text" dir="auto">${unsafeHTML(sanitizeLightHtml(this.html))}</div>`;
   }
 }
