@@ -247,7 +247,7 @@ export class InboxStore extends Notifier {
     const list = this.messages.get(conversationId);
     if (!list) return;
     if (message.seq > lastSeq(list) + 1) {
-      void this.fetchAfter(conversationId);
+      this.fetchAfter(conversationId).catch((error: unknown) => this.fail(error));
       return;
     }
     this.messages.set(conversationId, mergeMessages(list, [message]));

@@ -5,6 +5,7 @@ import { DashboardController, type DashboardOptions } from '../../controllers/da
 import { RouterController, type Route } from '../../controllers/router-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import { visitorName } from '../../lib/format.js';
+import { icons } from '../../lib/icons.js';
 import type { InboxFilter } from '../../store/chat-order.js';
 import type { InboxStore } from '../../store/inbox-store.js';
 import { shortcut } from './shortcuts.js';
@@ -64,6 +65,7 @@ export class ParleyAdminApp extends LitElement {
     if (inbox && (id !== this.openedId || inbox !== this.openedIn)) {
       this.openedId = id;
       this.openedIn = inbox;
+      if (id && this.toast?.id === id) this.toast = undefined;
       inbox.activeId = id;
       if (id) void inbox.open(id);
     }
@@ -128,7 +130,7 @@ export class ParleyAdminApp extends LitElement {
             @parley-typing=${(e: CustomEvent<{ on: boolean }>) => inbox.setTyping(id, e.detail.on)}
             @parley-retry=${(e: CustomEvent<{ clientId: string }>) => inbox.retry(e.detail.clientId)}
           ></parley-conversation-view>`
-        : html`<div part="conversation placeholder">${inbox.loaded ? 'Pick a conversation. Waiting visitors are on top.' : 'Loading…'}</div>`}
+        : html`<div part="conversation placeholder" class="placeholder">${inbox.loaded ? 'Pick a conversation. Waiting visitors are on top.' : 'Loading…'}</div>`}
     </div>`;
   }
 
@@ -144,7 +146,7 @@ export class ParleyAdminApp extends LitElement {
       case 'settings':
         return html`<parley-settings-view part="screen" .api=${api}></parley-settings-view>`;
       case 'ai':
-        return html`<div part="screen placeholder">AI settings arrive with the AI replies feature.</div>`;
+        return html`<div part="screen placeholder" class="placeholder">AI settings arrive with the AI replies feature.</div>`;
       default:
         return this.inboxScreen(inbox);
     }
@@ -182,7 +184,7 @@ export class ParleyAdminApp extends LitElement {
         ${inbox.error ? html`<div part="banner" role="alert"><span>${inbox.error}</span><button @click=${() => inbox.clearError()}>Dismiss</button></div>` : nothing}
         ${toast
           ? html`<button part="toast" @click=${() => ((this.toast = undefined), this.go({ screen: 'inbox', conversationId: toast.id }))}>
-              🔔 ${visitorName(toast.lead, toast.id)} is waiting for a person
+              ${icons.bell} ${visitorName(toast.lead, toast.id)} is waiting for a person
             </button>`
           : nothing}
         ${this.screen(inbox)}

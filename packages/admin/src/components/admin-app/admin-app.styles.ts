@@ -27,7 +27,7 @@ export const styles = css`
   [part='inbox'] > parley-chat-list {
     border-right: 1px solid var(--parley-border, #dfe3e8);
   }
-  [part='placeholder'] {
+  .placeholder {
     display: grid;
     place-items: center;
     color: var(--parley-muted, #5c6670);
@@ -54,7 +54,11 @@ export const styles = css`
   [part='toast'] {
     position: absolute;
     right: 16px;
-    top: 12px;
+    bottom: 16px;
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    font-weight: 600;
     z-index: 5;
     background: var(--parley-waiting, #d9480f);
     color: #fff;
@@ -86,12 +90,13 @@ export const styles = css`
       grid-template-columns: 1fr;
     }
     [part='inbox'].open > parley-chat-list,
-    [part='inbox']:not(.open) > [part='conversation'] {
+    [part='inbox']:not(.open) > [part~='conversation'] {
       display: none;
     }
     [part='toast'] {
       left: 12px;
       right: 12px;
+      bottom: 12px;
     }
   }
 `;

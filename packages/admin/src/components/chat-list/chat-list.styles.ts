@@ -11,10 +11,9 @@ export const styles = css`
   [part='filters'] {
     display: flex;
     gap: 4px;
+    flex-wrap: wrap;
     padding: 10px 10px 8px;
-    overflow-x: auto;
     border-bottom: 1px solid var(--parley-border, #dfe3e8);
-    scrollbar-width: none;
   }
   [part='filter'] {
     border-radius: 999px;

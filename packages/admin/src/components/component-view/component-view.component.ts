@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { sanitizeLightHtml, type Component } from '@parley/protocol';
 import { money } from '../../lib/format.js';
+import { icons } from '../../lib/icons.js';
 import { styles } from './component-view.styles.js';
 
 const INPUT_LABELS: Record<string, string> = { text: 'text', email: 'an email address', phone: 'a phone number', number: 'a number', otp: 'a one-time code' };
@@ -63,7 +64,7 @@ export class ParleyComponentView extends LitElement {
         return html`<img part="image" src=${c.payload.url} alt=${c.payload.alt} loading="lazy" />`;
       case 'file_request':
         return html`<div part="file-request">
-          <span aria-hidden="true">📎</span> ${c.payload.prompt}
+          ${icons.clip} ${c.payload.prompt}
           <div part="hint">Accepts ${c.payload.accept || 'any file'}, up to ${Math.round(c.payload.max_bytes / 1024)} KB</div>
         </div>`;
       case 'input':

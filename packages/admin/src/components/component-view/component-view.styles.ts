@@ -86,6 +86,9 @@ export const styles = css`
     border-radius: 6px;
     padding: 6px 10px;
   }
+  [part='file-request'] .icon {
+    vertical-align: -3px;
+  }
   [part='hint'] {
     font-size: 12px;
     color: var(--parley-muted, #5c6670);

@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import type { ChatMessage, ChatSummary } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { shortAge, statusLabel, visitorName } from '../../lib/format.js';
+import { icons } from '../../lib/icons.js';
 import type { PendingReply, TypingState } from '../../store/inbox-store.js';
 import { ParleyChatActionEvent } from '../../events/chat-action.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
@@ -64,15 +65,45 @@ export class ParleyConversationView extends LitElement {
     this.showDetails = typeof matchMedia === 'function' ? matchMedia('(min-width: 1101px)').matches : true;
   }
 
+  private resizeObserver: ResizeObserver | undefined;
+  private observed: Element | undefined;
+  private autoTop = 0;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const list = this.renderRoot?.querySelector?.('[part="messages"]');
     if (changed.has('chat') && changed.get('chat')?.id !== this.chat?.id) this.stickToBottom = true;
-    else if (list) this.stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   }
 
   protected override updated(): void {
+    const stack = this.renderRoot.querySelector('.stack');
+    if (stack && stack !== this.observed && typeof ResizeObserver === 'function') {
+      // Bubbles render after this element (and images load later): follow the content's growth.
+      this.resizeObserver ??= new ResizeObserver(() => this.followBottom());
+      if (this.observed) this.resizeObserver.unobserve(this.observed);
+      this.resizeObserver.observe(stack);
+      this.observed = stack;
+    }
+    this.followBottom();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = undefined;
+    this.observed = undefined;
+  }
+
+  private followBottom(): void {
     const list = this.renderRoot.querySelector('[part="messages"]');
-    if (list && this.stickToBottom) list.scrollTop = list.scrollHeight;
+    if (!list || !this.stickToBottom) return;
+    list.scrollTop = list.scrollHeight;
+    this.autoTop = list.scrollTop;
+  }
+
+  /** Only the agent scrolling up stops following new messages (content growing never does). */
+  private onScroll(event: Event): void {
+    const list = event.target as HTMLElement;
+    if (list.scrollHeight - list.scrollTop - list.clientHeight < 80) this.stickToBottom = true;
+    else if (list.scrollTop < this.autoTop - 4) this.stickToBottom = false;
   }
 
   /** Puts the cursor in the reply box. */
@@ -124,11 +155,11 @@ export class ParleyConversationView extends LitElement {
     const chat = this.chat;
     if (!chat) return html`<div part="main"><div part="messages" class="muted">Loading…</div></div>`;
     const typing = this.typingLine();
-    const placeholder = chat.status === 'agent' && chat.assignee?.id === this.me ? 'Write a reply…' : 'Write a reply (sending claims the conversation)…';
+    const placeholder = chat.status === 'agent' && chat.assignee?.id === this.me ? 'Write a reply…' : 'Reply (sending claims the chat)…';
     return html`
       <div part="main">
         <div part="header">
-          <button part="back" aria-label="Back to the inbox" @click=${() => this.dispatchEvent(new ParleyNavigateEvent({ screen: 'inbox' }))}>←</button>
+          <button part="back" aria-label="Back to the inbox" @click=${() => this.dispatchEvent(new ParleyNavigateEvent({ screen: 'inbox' }))}>${icons.back}</button>
           <div class="who">
             <strong>${visitorName(chat.lead, chat.id)}</strong>
             <span class=${chat.status} data-status=${chat.status}>
@@ -143,7 +174,7 @@ export class ParleyConversationView extends LitElement {
               ${chat.handoff?.context ? html`<div class="context">“${chat.handoff.context}”</div>` : nothing}
             </div>`
           : nothing}
-        <div part="messages" role="log" aria-live="polite">${this.list()}</div>
+        <div part="messages" role="log" aria-live="polite" @scroll=${this.onScroll}><div class="stack">${this.list()}</div></div>
         <div part="typing" aria-live="polite">${typing ? html`<span class="dots">${typing}</span>` : nothing}</div>
         <parley-composer conversation-id=${chat.id} placeholder=${placeholder} ?disabled=${chat.status === 'closed'}></parley-composer>
       </div>

@@ -54,6 +54,8 @@ export const styles = css`
     flex: 1;
     overflow-y: auto;
     padding: 12px 16px;
+  }
+  .stack {
     display: flex;
     flex-direction: column;
   }

@@ -6,24 +6,25 @@ import { controls } from '../../styles/shared.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
 import { ParleyLogoutEvent } from '../../events/logout.js';
 import { ParleyThemeToggleEvent } from '../../events/theme-toggle.js';
+import { icons } from '../../lib/icons.js';
 import { styles } from './nav-bar.styles.js';
 
 interface Item {
   screen: Screen;
   label: string;
-  icon: string;
+  icon: keyof typeof icons;
   admin?: boolean;
   soon?: boolean;
 }
 
 const ITEMS: Item[] = [
-  { screen: 'inbox', label: 'Inbox', icon: '💬' },
-  { screen: 'search', label: 'Search', icon: '🔍' },
-  { screen: 'leads', label: 'Leads', icon: '📇' },
-  { screen: 'agents', label: 'Agents', icon: '👥', admin: true },
-  { screen: 'settings', label: 'Settings', icon: '⚙️', admin: true },
+  { screen: 'inbox', label: 'Inbox', icon: 'inbox' },
+  { screen: 'search', label: 'Search', icon: 'search' },
+  { screen: 'leads', label: 'Leads', icon: 'leads' },
+  { screen: 'agents', label: 'Agents', icon: 'agents', admin: true },
+  { screen: 'settings', label: 'Settings', icon: 'settings', admin: true },
   // AI settings arrive with issue 5; the place in the navigation is kept for them.
-  { screen: 'ai', label: 'AI', icon: '✨', admin: true, soon: true },
+  { screen: 'ai', label: 'AI', icon: 'ai', admin: true, soon: true },
 ];
 
 /**
@@ -78,7 +79,7 @@ export class ParleyNavBar extends LitElement {
       <nav aria-label="Dashboard">
         ${ITEMS.filter((item) => !item.admin || admin).map(
           (item) => html`<a part="link" class=${item.soon ? 'soon-item' : ''} href=${`/admin/${item.screen}`} data-screen=${item.screen} aria-current=${this.current === item.screen ? 'page' : 'false'} @click=${(e: MouseEvent) => this.go(e, item.screen)}>
-            <span class="icon" aria-hidden="true">${item.icon}</span><span>${item.label}</span>
+            ${icons[item.icon]}<span>${item.label}</span>
             ${item.screen === 'inbox' && this.waiting ? html`<span part="badge" aria-label=${`${this.waiting} waiting`}>${this.waiting}</span>` : nothing}
             ${item.soon ? html`<span class="soon">soon</span>` : nothing}
           </a>`,
@@ -91,10 +92,10 @@ export class ParleyNavBar extends LitElement {
         <div class="me" title=${this.user?.email ?? ''}>${this.user?.name ?? ''} <span class="muted">· ${this.user?.role ?? ''}</span></div>
         <div class="row">
           <button data-action="theme" @click=${() => this.dispatchEvent(new ParleyThemeToggleEvent({}))} aria-label=${this.dark ? 'Light theme' : 'Dark theme'}>
-            <span aria-hidden="true">${this.dark ? '☀️' : '🌙'}</span><span class="label">${this.dark ? 'Light' : 'Dark'}</span>
+            ${this.dark ? icons.sun : icons.moon}
           </button>
           <button data-action="logout" @click=${() => this.dispatchEvent(new ParleyLogoutEvent({}))} aria-label="Sign out">
-            <span aria-hidden="true">⎋</span><span class="label">Sign out</span>
+            ${icons.logout}<span class="label">Sign out</span>
           </button>
         </div>
       </div>

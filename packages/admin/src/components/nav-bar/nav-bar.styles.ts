@@ -47,8 +47,7 @@ export const styles = css`
     font-weight: 600;
   }
   .icon {
-    width: 20px;
-    text-align: center;
+    flex: none;
   }
   [part='badge'] {
     margin-left: auto;
@@ -98,10 +97,13 @@ export const styles = css`
     gap: 6px;
   }
   .row button {
-    flex: 1;
     justify-content: center;
     font-size: 12px;
-    padding: 4px 6px;
+    padding: 4px 8px;
+    white-space: nowrap;
+  }
+  .row button[data-action='logout'] {
+    flex: 1;
   }
   @media (max-width: 720px) {
     :host {

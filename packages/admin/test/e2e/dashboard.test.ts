@@ -1,0 +1,145 @@
+// @vitest-environment node
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { OWNER, TestServer } from '../server.js';
+import { RawVisitor } from '../visitor.js';
+import { findChromium, launch } from './chromium.js';
+import { widgetVisitor, type Visitor } from './visitor-page.js';
+
+const CHROMIUM = findChromium();
+const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
+const LAPTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+if (!CHROMIUM) {
+  if (process.env.CI) {
+    describe('dashboard in Chromium', () => {
+      it('needs Chromium', () => {
+        throw new Error("No Chromium found (set CHROMIUM_PATH or install Debian's chromium): browser tests cannot be skipped in CI");
+      });
+    });
+  } else {
+    console.warn('\n*** SKIPPING dashboard browser tests: no Chromium at $CHROMIUM_PATH or /usr/bin/chromium (apt-get install chromium) ***\n');
+    describe.skip('dashboard in Chromium (no Chromium)', () => {
+      it('hands a visitor to an agent and back', () => {});
+    });
+  }
+} else {
+  describe('dashboard in Chromium: a visitor and an agent in two browser contexts', () => {
+    const server = new TestServer();
+    let browser: Browser;
+    const problems: string[] = [];
+
+    beforeAll(async () => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await server.start();
+      browser = await launch(CHROMIUM);
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await server.dispose();
+    });
+
+    /** Records page errors, console errors and CSP violations; the test fails on any. */
+    const watch = (page: Page, who: string): Page => {
+      page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
+      page.on('console', (message) => {
+        const text = message.text();
+        if (message.type() === 'error' && !/Failed to load resource|WebSocket connection|ERR_CONNECTION/.test(text)) problems.push(`${who}: ${text}`);
+        if (/Content Security Policy/i.test(text)) problems.push(`${who}: ${text}`);
+      });
+      return page;
+    };
+
+    async function signIn(context: BrowserContext, path = '/admin'): Promise<Page> {
+      context.setDefaultTimeout(8000);
+      const page = watch(await context.newPage(), 'agent');
+      await page.goto(`${server.url}${path}`);
+      await page.getByLabel('Email').fill(OWNER.email);
+      await page.getByLabel('Password').fill(OWNER.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('parley-nav-bar [part="connection"].open').waitFor();
+      return page;
+    }
+
+    async function openVisitor(context: BrowserContext): Promise<Visitor> {
+      const widget = await fetch(`${server.url}/widget.js`);
+      context.setDefaultTimeout(8000);
+      if (widget.ok) return widgetVisitor(watch(await context.newPage(), 'visitor'), server.url);
+      console.warn('*** /widget.js is not built: the visitor is driven over a raw WebSocket ***');
+      return RawVisitor.connect(server.wsUrl);
+    }
+
+    it('hand-off, claim, typing both ways, replies both ways, resolve, and the bot back', async () => {
+      const agentContext = await browser.newContext({ viewport: LAPTOP });
+      const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+      const agent = await signIn(agentContext);
+      await agent.screenshot({ path: `${ARTIFACTS}laptop-inbox-empty.png` });
+
+      // The visitor asks for a person; the agent sees it at once, on top, highlighted.
+      const visitor = await openVisitor(visitorContext);
+      await visitor.say('I would like to talk to a human please');
+      const waitingRow = agent.locator('parley-chat-list [part="item"].waiting');
+      await waitingRow.first().waitFor({ timeout: 3000 });
+      await agent.getByText('is waiting for a person').waitFor({ timeout: 3000 });
+      expect(await agent.title()).toBe('(1) Parley');
+      await agent.screenshot({ path: `${ARTIFACTS}laptop-inbox-waiting.png` });
+
+      await waitingRow.first().click();
+      const view = agent.locator('parley-conversation-view');
+      await view.getByText('talk to a human please').waitFor();
+      expect(agent.url()).toMatch(/\/admin\/inbox\/.+/);
+      await view.locator('[data-action="claim"]').click();
+      await view.locator('[data-status="agent"]').waitFor();
+      await visitor.waitForAgentJoined();
+
+      // Typing, both ways.
+      const reply = view.locator('parley-composer textarea');
+      await reply.pressSequentially('Hello! Let me ', { delay: 20 });
+      await visitor.waitForAgentTyping();
+      await visitor.type('My order 1234 ');
+      await view.locator('[part="typing"]').getByText('Visitor is typing').waitFor();
+
+      // Replies, both ways.
+      await reply.pressSequentially('check that for you.');
+      await reply.press('Enter');
+      await visitor.waitForText('Hello! Let me check that for you.');
+      await view.locator('parley-message-bubble[role-name="agent"]').getByText('Hello! Let me check that for you.').waitFor();
+      await visitor.say('My order 1234 has not arrived');
+      await view.getByText('My order 1234 has not arrived').waitFor();
+      await agent.screenshot({ path: `${ARTIFACTS}laptop-conversation.png` });
+      await visitor.screenshot?.(`${ARTIFACTS}visitor-with-agent.png`);
+
+      // Resolve: the bot answers again.
+      await view.locator('[data-action="resolve"]').click();
+      await view.locator('[data-status="resolved"]').waitFor();
+      const bots = await view.locator('parley-message-bubble[role-name="bot"]').count();
+      await visitor.say('hello again');
+      await view.getByText('hello again').waitFor();
+      await expect.poll(() => view.locator('parley-message-bubble[role-name="bot"]').count(), { timeout: 8000 }).toBeGreaterThan(bots);
+      await agent.screenshot({ path: `${ARTIFACTS}laptop-resolved.png` });
+
+      // The same conversation on a phone, in dark: list and conversation are stacked views.
+      const phoneContext = await browser.newContext({ viewport: PHONE, colorScheme: 'dark', isMobile: true, hasTouch: true });
+      const phone = await signIn(phoneContext);
+      await phone.locator('parley-chat-list [part="item"]').first().waitFor();
+      await phone.screenshot({ path: `${ARTIFACTS}phone-dark-inbox.png` });
+      await phone.locator('parley-chat-list [part="item"]').first().click();
+      await phone.locator('parley-conversation-view').getByText('hello again').waitFor();
+      expect(await phone.locator('parley-chat-list').isVisible()).toBe(false);
+      await phone.screenshot({ path: `${ARTIFACTS}phone-dark-conversation.png` });
+      await phone.locator('parley-conversation-view [part="back"]').click();
+      await phone.locator('parley-chat-list').waitFor({ state: 'visible' });
+
+      await agent.emulateMedia({ colorScheme: 'dark' });
+      await agent.screenshot({ path: `${ARTIFACTS}laptop-dark-conversation.png` });
+
+      await Promise.all([agentContext.close(), visitorContext.close(), phoneContext.close()]);
+      visitor.close();
+      expect(problems).toEqual([]);
+    }, 120_000);
+  });
+}

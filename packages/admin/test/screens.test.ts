@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { SessionStore } from '../src/store/session-store.js';
+import { $, $$, mount, settle, text } from './dom.js';
+import { MemoryStorage, OWNER, until } from './server.js';
+import { RawVisitor } from './visitor.js';
+import '../src/components/settings-view/settings-view.js';
+import '../src/components/agents-view/agents-view.js';
+import '../src/components/leads-view/leads-view.js';
+import '../src/components/search-view/search-view.js';
+
+/*
+ * The admin screens in happy-dom against a real server (started by the global setup, in plain
+ * Node): the page is put on the server's origin, so every call is same-origin, as in the browser.
+ */
+const server = { url: inject('serverUrl'), wsUrl: inject('serverUrl').replace(/^http/, 'ws') };
+let session: SessionStore;
+
+beforeAll(async () => {
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${server.url}/admin/`);
+  session = new SessionStore({ baseUrl: server.url, storage: new MemoryStorage() });
+  expect(await session.login(OWNER.email, OWNER.password)).toBe(true);
+});
+
+/** Waits until the element's shadow tree matches. */
+const shows = (element: Element, selector: string, what = selector) => until(() => $(element, selector), what);
+
+describe('company settings', () => {
+  it('shows the embed code with the site key, and a new API key exactly once', async () => {
+    const view = await mount('parley-settings-view', { api: session.api, origin: 'https://chat.example' });
+    const snippet = await shows(view, '[part="snippet"]');
+    const { company } = await session.api.company();
+    expect(snippet.textContent).toBe(`<script src="https://chat.example/widget.js" data-site="${company.site_key}" async></script>`);
+
+    window.confirm = () => true;
+    $(view, '[data-action="rotate-api"]')!.click();
+    const key = (await shows(view, '[data-api-key]', 'the new API key')).textContent!;
+    expect(key.length).toBeGreaterThan(16);
+    expect((await session.api.company()).company.has_api_key).toBe(true);
+
+    view.remove();
+    const again = await mount('parley-settings-view', { api: session.api });
+    await shows(again, '[part="snippet"]');
+    expect($(again, '[data-api-key]')).toBeNull();
+    expect(text(again)).not.toContain(key);
+  });
+
+  it('saves allowed origins typed one per line', async () => {
+    const view = await mount('parley-settings-view', { api: session.api });
+    await shows(view, 'textarea[name="origins"]');
+    ($(view, 'textarea[name="origins"]') as HTMLTextAreaElement).value = 'https://shop.example/\nhttps://www.shop.example';
+    $(view, 'form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await until(async () => (await session.api.company()).company.allowed_origins.length === 2, 'origins saved');
+    expect((await session.api.company()).company.allowed_origins).toEqual(['https://shop.example', 'https://www.shop.example']);
+  });
+});
+
+describe('agents', () => {
+  it('adds an agent who can then sign in, and disables them so they cannot', async () => {
+    const view = await mount('parley-agents-view', { api: session.api, me: session.user!.id });
+    await shows(view, `[data-email="${OWNER.email}"]`);
+    const form = $(view, 'form[part="add"]') as HTMLFormElement;
+    (form.querySelector('[name="name"]') as HTMLInputElement).value = 'Bo Agent';
+    (form.querySelector('[name="email"]') as HTMLInputElement).value = 'bo@parley.test';
+    (form.querySelector('[name="password"]') as HTMLInputElement).value = 'bo-password-1';
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    const row = await shows(view, '[data-email="bo@parley.test"]', 'the new agent listed');
+    expect(row.textContent).toContain('agent');
+    const bo = new SessionStore({ baseUrl: server.url, storage: new MemoryStorage() });
+    expect(await bo.login('bo@parley.test', 'bo-password-1')).toBe(true);
+    expect(bo.isAdmin).toBe(false);
+
+    row.querySelector<HTMLButtonElement>('[data-action="toggle"]')!.click();
+    await until(() => $(view, '[data-email="bo@parley.test"]')?.classList.contains('disabled'), 'shown disabled');
+    expect(await new SessionStore({ baseUrl: server.url, storage: new MemoryStorage() }).login('bo@parley.test', 'bo-password-1')).toBe(false);
+    // The owner cannot disable themselves from here.
+    expect($(view, `[data-email="${OWNER.email}"] [data-action="toggle"]`)).toBeNull();
+  });
+});
+
+describe('leads and search', () => {
+  it('lists a lead the bot collected, exports it as CSV, and finds the conversation by its words', async () => {
+    const visitor = await RawVisitor.connect(server.wsUrl);
+    const answer = async (value: string, action = false) => {
+      const before = visitor.frames.length;
+      if (action) visitor.send({ type: 'action', id: `a${Date.now()}`, value });
+      else await visitor.say(value);
+      await until(() => visitor.frames.slice(before).some((f) => f.type === 'message' && f.message.role === 'bot'), `bot answer to ${value}`);
+    };
+    await answer('no', true);
+    await answer('Dana Lead');
+    await answer('dana@example.com');
+    await answer('+15550100');
+    visitor.close();
+
+    const view = await mount('parley-leads-view', { api: session.api });
+    const row = await until(() => $$(view, 'tbody tr').find((tr) => tr.textContent!.includes('dana@example.com')), 'the lead row');
+    expect(row.textContent).toContain('Dana Lead');
+
+    let exported: Blob | undefined;
+    URL.createObjectURL = (blob: Blob) => ((exported = blob), 'blob:csv');
+    $(view, '[data-action="export"]')!.click();
+    await until(() => exported, 'CSV download');
+    const csv = await exported!.text();
+    expect(csv.split('\n')[0]).toMatch(/email/);
+    expect(csv).toContain('dana@example.com');
+
+    const search = await mount('parley-search-view', { api: session.api });
+    ($(search, 'input[name="q"]') as HTMLInputElement).value = 'dana@example.com';
+    $(search, 'form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    const hit = await shows(search, '[part="result"]', 'a search hit');
+    await settle(search);
+    expect(hit.querySelector('mark')).not.toBeNull();
+    expect(hit.getAttribute('href')).toBe(`/admin/inbox/${encodeURIComponent(visitor.conversationId)}`);
+  });
+});

@@ -1,0 +1,150 @@
+// @vitest-environment node
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatSummary } from '@parley/protocol';
+import type { SocketLike } from '../src/api/agent-socket.js';
+import { InboxStore } from '../src/store/inbox-store.js';
+import { SessionStore } from '../src/store/session-store.js';
+import { MemoryStorage, OWNER, TestServer, until } from './server.js';
+import { RawVisitor } from './visitor.js';
+
+const server = new TestServer();
+beforeAll(() => server.start());
+afterAll(() => server.dispose());
+
+const Ws = WebSocket as unknown as new (url: string) => SocketLike;
+
+async function signedIn(storage = new MemoryStorage()): Promise<SessionStore> {
+  const session = new SessionStore({ baseUrl: server.url, storage });
+  expect(await session.login(OWNER.email, OWNER.password)).toBe(true);
+  return session;
+}
+
+function inbox(session: SessionStore, handoffs: ChatSummary[] = []): InboxStore {
+  const store = new InboxStore(session, { socketUrl: `${server.wsUrl}/ws/agent`, WebSocket: Ws, onHandoff: (chat) => handoffs.push(chat) });
+  store.start();
+  return store;
+}
+
+describe('session store against the server', () => {
+  it('refuses a wrong password, signs in, and stays signed in after a reload', async () => {
+    const storage = new MemoryStorage();
+    const session = new SessionStore({ baseUrl: server.url, storage });
+    expect(await session.login(OWNER.email, 'not-the-password')).toBe(false);
+    expect(session.error).toBe('Wrong email or password.');
+    expect(session.status).not.toBe('signed-in');
+    expect(await session.login(OWNER.email, OWNER.password)).toBe(true);
+    expect(session.user?.email).toBe(OWNER.email);
+    expect(session.isAdmin).toBe(true);
+
+    const reloaded = new SessionStore({ baseUrl: server.url, storage });
+    await reloaded.restore();
+    expect(reloaded.status).toBe('signed-in');
+    expect(reloaded.user?.id).toBe(session.user?.id);
+
+    reloaded.logout();
+    const afterLogout = new SessionStore({ baseUrl: server.url, storage });
+    await afterLogout.restore();
+    expect(afterLogout.status).toBe('signed-out');
+  });
+
+  it('signs out when the server no longer accepts the saved token', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem('parley.admin.session', JSON.stringify({ token: 'e30.e30.forged', expires_at: new Date(Date.now() + 3600_000).toISOString() }));
+    const session = new SessionStore({ baseUrl: server.url, storage });
+    await session.restore();
+    expect(session.status).toBe('signed-out');
+    expect(storage.getItem('parley.admin.session')).toBeNull();
+  });
+});
+
+describe('inbox store against the server', () => {
+  it('follows a visitor from the bot to a person and back: hand-off, claim, typing, replies, read, resolve', async () => {
+    const session = await signedIn();
+    const handoffs: ChatSummary[] = [];
+    const store = inbox(session, handoffs);
+    try {
+      await until(() => store.connection === 'open', 'agent socket open');
+      const visitor = await RawVisitor.connect(server.wsUrl);
+      const id = visitor.conversationId;
+      await until(() => store.chats.get(id), 'the new conversation in the inbox');
+
+      visitor.askForPerson();
+      await until(() => store.chats.get(id)?.status === 'waiting', 'waiting');
+      await until(() => handoffs.some((c) => c.id === id), 'hand-off notice');
+      expect(store.list('waiting').map((c) => c.id)).toContain(id);
+
+      await store.open(id);
+      expect(store.messages.get(id)!.length).toBeGreaterThan(0);
+      expect(await store.act(id, 'claim')).toBe(true);
+      expect(store.chats.get(id)).toMatchObject({ status: 'agent', assignee: { id: session.user!.id } });
+      expect(store.list('mine').map((c) => c.id)).toContain(id);
+
+      visitor.typing(true);
+      await until(() => store.typing.get(id)?.visitor, 'visitor typing seen by the agent');
+      store.setTyping(id, true);
+      await visitor.next((f) => f.type === 'typing' && f.role === 'agent' && f.on);
+
+      store.reply(id, 'Hello, I am here to help.');
+      expect(store.pendingIn(id)).toHaveLength(1);
+      await visitor.message('Hello, I am here to help.', 'agent');
+      await until(() => store.pendingIn(id).length === 0 && store.messages.get(id)!.some((m) => m.role === 'agent'), 'reply stored');
+
+      await visitor.say('Thanks! My order is late.');
+      await until(() => store.messages.get(id)!.some((m) => JSON.stringify(m.components).includes('My order is late')), 'visitor message');
+      expect(store.typing.get(id)?.visitor).toBe(false);
+      store.markRead(id);
+      expect(store.chats.get(id)!.unread_count).toBe(0);
+
+      expect(await store.act(id, 'resolve')).toBe(true);
+      expect(store.chats.get(id)!.status).toBe('resolved');
+      const again = await visitor.say('hello again');
+      await visitor.next((f) => f.type === 'message' && f.message.role === 'bot' && f.message.seq > again);
+      await until(() => store.messages.get(id)!.some((m) => m.role === 'bot' && m.seq > again), 'the bot answering again, seen by the agent');
+      visitor.close();
+    } finally {
+      store.stop();
+    }
+  });
+
+  it('gets back what it missed while its connection was down', async () => {
+    const session = await signedIn();
+    const store = inbox(session);
+    try {
+      await until(() => store.connection === 'open', 'agent socket open');
+      const visitor = await RawVisitor.connect(server.wsUrl);
+      const id = visitor.conversationId;
+      await until(() => store.chats.get(id), 'conversation listed');
+      await store.open(id);
+      store.reconnect();
+      await until(() => store.connection !== 'open', 'socket dropped');
+      await visitor.say('sent while the agent was offline');
+      await until(() => store.connection === 'open', 'socket back', 15_000);
+      await until(() => store.messages.get(id)!.some((m) => JSON.stringify(m.components).includes('while the agent was offline')), 'missed message fetched');
+      const seqs = store.messages.get(id)!.map((m) => m.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      visitor.close();
+    } finally {
+      store.stop();
+    }
+  });
+
+  it('sends replies over HTTP when the socket is down', async () => {
+    const session = await signedIn();
+    const store = new InboxStore(session, { socketUrl: `${server.wsUrl}/ws/nowhere`, WebSocket: Ws });
+    const visitor = await RawVisitor.connect(server.wsUrl);
+    const id = visitor.conversationId;
+    try {
+      await store.loadChats();
+      await store.open(id);
+      store.reply(id, 'Replying over REST');
+      await visitor.message('Replying over REST', 'agent');
+      await until(() => store.pendingIn(id).length === 0, 'pending cleared');
+      expect(store.chats.get(id)?.status).toBeDefined();
+    } finally {
+      store.stop();
+      visitor.close();
+    }
+  });
+});
