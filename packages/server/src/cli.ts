@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { startServer } from './server.js';
+import type { FastifyInstance } from 'fastify';
+import { buildServer, startServer } from './server.js';
 import type { ParleyOptions } from './config.js';
+import { onboardCompany, type NewCompany } from './plugins/app/onboarding.js';
+import { generatePassword } from './lib/password.js';
 
 const HELP = `Parley: self-hosted customer chat.
 
 Usage:
   parley start [options]     Start the server (the demo bot answers until you add your own flow)
+  parley company add NAME [--admin-email E] [--admin-password P] [--admin-name N] [--origin URL ...]
+                             Add a company (tenant); prints its site key, API key and admin sign-in
   parley --help              Show this help
 
 Options for start:
@@ -15,10 +20,23 @@ Options for start:
   -d, --data-dir <path>      Folder for the database and uploads (env DATA_DIR, default ./data)
       --flow <file>          Flow file for the default company's bot (env PARLEY_FLOW)
       --log-level <level>    fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)
+
+First start: the default company's owner is PARLEY_ADMIN_EMAIL (default admin@parley.local) with
+PARLEY_ADMIN_PASSWORD, or a generated password printed once. Tokens are signed with PARLEY_SECRET,
+or a secret generated once into <data-dir>/secret.
 `;
 
+/** What `parley company add` was asked to make. */
+export interface CompanyCommand {
+  name: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  adminName?: string;
+  origins?: string[];
+}
+
 /** Parses `parley` command-line arguments into a command and server options. Exported for tests. */
-export function parseCli(argv: string[]): { command: 'start' | 'help'; options: ParleyOptions } {
+export function parseCli(argv: string[]): { command: 'start' | 'help' | 'company-add'; options: ParleyOptions; company?: CompanyCommand } {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -28,11 +46,29 @@ export function parseCli(argv: string[]): { command: 'start' | 'help'; options: 
       'data-dir': { type: 'string', short: 'd' },
       flow: { type: 'string' },
       'log-level': { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-password': { type: 'string' },
+      'admin-name': { type: 'string' },
+      origin: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0];
   if (values.help || command === undefined || command === 'help') return { command: 'help', options: {} };
+  if (command === 'company') {
+    if (positionals[1] !== 'add' || !positionals[2]) throw new Error('Usage: parley company add NAME [--admin-email E --admin-password P]');
+    if (values['admin-password'] !== undefined && values['admin-email'] === undefined) throw new Error('--admin-password needs --admin-email');
+    if (values['admin-password'] !== undefined && values['admin-password'].length < 8) throw new Error('--admin-password must be at least 8 characters');
+    for (const origin of values.origin ?? []) {
+      if (!/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(origin)) throw new Error(`--origin must look like https://shop.example, got "${origin}"`);
+    }
+    const company: CompanyCommand = { name: positionals.slice(2).join(' ') };
+    if (values['admin-email'] !== undefined) company.adminEmail = values['admin-email'];
+    if (values['admin-password'] !== undefined) company.adminPassword = values['admin-password'];
+    if (values['admin-name'] !== undefined) company.adminName = values['admin-name'];
+    if (values.origin !== undefined) company.origins = values.origin;
+    return { command: 'company-add', options: values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}, company };
+  }
   if (command !== 'start') throw new Error(`Unknown command "${command}". Run parley --help.`);
   const options: ParleyOptions = {};
   if (values.port !== undefined) {
@@ -59,6 +95,15 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  if (parsed.command === 'company-add') {
+    const server = await buildServer({ logLevel: 'warn', ...parsed.options });
+    try {
+      process.stdout.write(firstStartLines(server) + (await addCompany(server, parsed.company!)));
+    } finally {
+      await server.close();
+    }
+    return;
+  }
   const server = await startServer(parsed.options);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : server.config.port;
@@ -73,7 +118,44 @@ async function main(): Promise<void> {
     `  WebSocket:      ${base.replace('http', 'ws')}/ws`,
     '',
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(lines.join('\n') + '\n' + firstStartLines(server));
+}
+
+/**
+ * The owner's sign-in, when this start created it with a generated password: printed once, to
+ * stdout only (never to the log).
+ */
+function firstStartLines(server: FastifyInstance): string {
+  const first = server.users.firstStart;
+  if (!first?.password) return '';
+  return [
+    '  First start: the owner account was created.',
+    `  Email:          ${first.email}`,
+    `  Password:       ${first.password}`,
+    '  Save it now; it is not shown again. Set PARLEY_ADMIN_PASSWORD to choose it yourself.',
+    '',
+    '',
+  ].join('\n');
+}
+
+/** Adds the company and says what to keep: its keys, and the admin's password when generated. */
+async function addCompany(server: FastifyInstance, command: CompanyCommand): Promise<string> {
+  const password = command.adminEmail ? (command.adminPassword ?? generatePassword()) : undefined;
+  const input: NewCompany = {
+    name: command.name,
+    ...(command.origins ? { allowedOrigins: command.origins } : {}),
+    ...(command.adminEmail && password ? { admin: { email: command.adminEmail, name: command.adminName ?? 'Admin', password } } : {}),
+  };
+  const { company, apiKey, admin } = await onboardCompany(server, input);
+  return [
+    `Company "${company.name}" added.`,
+    `  Company id:     ${company.id}`,
+    `  Site key:       ${company.siteKey}   (public: the widget's data-site)`,
+    `  API key:        ${apiKey}   (secret: shown only now; for POST /api/transfer_to_agent)`,
+    ...(admin ? [`  Admin:          ${admin.email}`, ...(command.adminPassword ? [] : [`  Admin password: ${password}   (shown only now)`])] : []),
+    'A running server serves it after a restart (POST /api/companies adds one without restarting).',
+    '',
+  ].join('\n');
 }
 
 main().catch((error: unknown) => {

@@ -30,12 +30,12 @@ export class LeadRepository {
   private readonly select;
 
   constructor(sqlite: SQLite.Database) {
-    this.select = sqlite.prepare<[string, string | null, string | null, string | null, number], LeadRow>(
-      `SELECT * FROM leads WHERE company_id = ?
-         AND (?2 IS NULL OR data LIKE '%' || ?2 || '%' ESCAPE '\\')
-         AND (?3 IS NULL OR created_at >= ?3)
-         AND (?4 IS NULL OR created_at < ?4)
-       ORDER BY created_at DESC, id LIMIT ?5`,
+    this.select = sqlite.prepare<[{ company: string; q: string | null; from: string | null; to: string | null; limit: number }], LeadRow>(
+      `SELECT * FROM leads WHERE company_id = @company
+         AND (@q IS NULL OR data LIKE '%' || @q || '%' ESCAPE '\\')
+         AND (@from IS NULL OR created_at >= @from)
+         AND (@to IS NULL OR created_at < @to)
+       ORDER BY created_at DESC, id LIMIT @limit`,
     );
     this.insert = sqlite.prepare(
       'INSERT INTO leads (id, company_id, conversation_id, source, data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -50,7 +50,8 @@ export class LeadRepository {
   /** A company's leads, newest first (at most 1000 unless `limit` says otherwise). */
   list(companyId: string, filter: LeadFilter = {}): LeadView[] {
     const q = filter.q ? filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`) : null;
-    return this.select.all(companyId, q, filter.from ?? null, filter.to ?? null, filter.limit ?? 1000).map((row) => ({
+    const params = { company: companyId, q, from: filter.from ?? null, to: filter.to ?? null, limit: filter.limit ?? 1000 };
+    return this.select.all(params).map((row) => ({
       id: row.id,
       conversation_id: row.conversation_id,
       source: row.source as LeadView['source'],

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentErrorFrame, MessageFrame } from '@parley/protocol';
+import { TestSocket } from '../helper.js';
+import { addAgent, addCompany, call, is, login, openAgent, openVisitor, OWNER, startAgentServer } from '../agent-helper.js';
+
+/** One attempt on a route: what to send, and what another company's agent must get. */
+interface Attempt {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** What company B's admin gets: 404 for A's ids; for lists, 2xx with none of A's data; 403 where a role is missing. */
+  asOther: number;
+}
+
+describe('tenant isolation', () => {
+  it("never shows company A's conversations, messages, users, leads or events to company B or to anonymous callers", async () => {
+    const { app, http, ws, agentWs } = await startAgentServer();
+    const ownerA = await login(http, OWNER.email, OWNER.password);
+    const companyA = app.companies.defaultCompany();
+    const agentA = await addAgent(app, http, companyA.id, 'Alice');
+    const b = await addCompany(app, http, 'Bravo');
+    const agentB = await addAgent(app, http, b.company.id, 'Bob');
+
+    // Company B's agents are online before anything happens at A.
+    const bSocket = await openAgent(agentWs, agentB.token);
+    const bAdminSocket = await openAgent(agentWs, b.token);
+    expect(bAdminSocket.ready.online_agents.map((a) => a.name).sort()).toEqual(['Bob', 'Bravo Admin']);
+    const aSocket = await openAgent(agentWs, agentA.token);
+
+    // Company A is busy: a visitor gives lead data, asks for a person, an agent claims and replies.
+    const visitor = await openVisitor(ws);
+    const aChat = visitor.welcome.conversation_id;
+    for (const [id, value] of [['a1', 'no'], ['a2', 'Zebulon Quartermaine'], ['a3', 'zeb@alpha.test'], ['a4', '+1 555 123 4567']] as const) {
+      visitor.socket.send({ type: id === 'a1' ? 'action' : 'message', id, ...(id === 'a1' ? { value } : { text: value }) });
+      await visitor.socket.next((f) => f.type === 'ack' && f.id === id);
+    }
+    await visitor.socket.next((f) => f.type === 'message' && texts(f).some((t) => t.includes('team will contact you')));
+    visitor.socket.send({ type: 'message', id: 'a5', text: 'I need a human about the xylophone invoice' });
+    await visitor.socket.next(is.type('state', { status: 'waiting' }));
+    await aSocket.socket.nextOf('handoff');
+    aSocket.socket.send({ type: 'claim', conversation_id: aChat });
+    await visitor.socket.next(is.type('state', { status: 'agent' }));
+    visitor.socket.send({ type: 'typing', on: true });
+    aSocket.socket.send({ type: 'typing', conversation_id: aChat, on: true });
+    aSocket.socket.send({ type: 'reply', id: 'r1', conversation_id: aChat, text: 'Hello Zebulon' });
+    await aSocket.socket.nextOf('ack');
+    aSocket.socket.send({ type: 'read', conversation_id: aChat, seq: 3 });
+    await aSocket.socket.nextOf('read');
+
+    const aMessage = (await app.db.selectFrom('messages').select('id').where('conversation_id', '=', aChat).where('role', '=', 'user').executeTakeFirstOrThrow()).id;
+    const aLead = await app.db.selectFrom('leads').select('id').where('company_id', '=', companyA.id).executeTakeFirstOrThrow();
+    const secrets = [aChat, companyA.id, agentA.user.id, ownerA.user.id, 'Zebulon', 'xylophone', 'alpha.test', aLead.id, companyA.siteKey];
+
+    const attempts: Attempt[] = [
+      { method: 'GET', path: '/api/chats', asOther: 200 },
+      { method: 'GET', path: '/api/chats?status=waiting', asOther: 200 },
+      { method: 'GET', path: `/api/chats?assignee=${agentA.user.id}`, asOther: 200 },
+      { method: 'POST', path: '/api/chats', body: {}, asOther: 201 },
+      { method: 'GET', path: `/api/chats/${aChat}`, asOther: 404 },
+      { method: 'POST', path: `/api/chats/${aChat}/claim`, body: {}, asOther: 404 },
+      { method: 'POST', path: `/api/chats/${aChat}/resolve`, body: {}, asOther: 404 },
+      { method: 'POST', path: `/api/chats/${aChat}/return-to-bot`, body: {}, asOther: 404 },
+      { method: 'POST', path: `/api/chats/${aChat}/messages`, body: { text: 'Hijack' }, asOther: 404 },
+      { method: 'GET', path: `/api/messages/${aChat}`, asOther: 404 },
+      { method: 'PATCH', path: `/api/messages/${aMessage}`, body: { read: true }, asOther: 404 },
+      { method: 'GET', path: '/api/search?q=xylophone', asOther: 200 },
+      { method: 'GET', path: '/api/search?q=Zebulon', asOther: 200 },
+      { method: 'GET', path: '/api/leads', asOther: 200 },
+      { method: 'GET', path: '/api/leads?format=csv', asOther: 200 },
+      { method: 'GET', path: '/api/users', asOther: 200 },
+      { method: 'POST', path: '/api/users', body: { email: 'new@bravo.test', name: 'New', password: 'new-password-1', role: 'agent' }, asOther: 201 },
+      { method: 'PATCH', path: `/api/users/${agentA.user.id}`, body: { disabled: true }, asOther: 404 },
+      { method: 'PATCH', path: `/api/users/${ownerA.user.id}`, body: { name: 'Pwned' }, asOther: 404 },
+      { method: 'DELETE', path: `/api/users/${agentA.user.id}`, asOther: 404 },
+      { method: 'GET', path: '/api/company', asOther: 200 },
+      { method: 'PATCH', path: '/api/company', body: { name: 'Bravo Ltd' }, asOther: 200 },
+      { method: 'GET', path: '/api/companies', asOther: 403 },
+      { method: 'POST', path: '/api/companies', body: { name: 'Sneaky' }, asOther: 403 },
+      { method: 'GET', path: '/api/auth/verify', asOther: 200 },
+    ];
+
+    for (const attempt of attempts) {
+      const label = `${attempt.method} ${attempt.path}`;
+      const anonymous = await call(http, attempt.method, attempt.path, { body: attempt.body });
+      expect(anonymous.status, `anonymous ${label}`).toBe(401);
+      expect(anonymous.body, `anonymous ${label}`).toMatchObject({ code: 'unauthorized' });
+
+      const other = await call(http, attempt.method, attempt.path, { token: b.token, body: attempt.body });
+      expect(other.status, `company B: ${label}`).toBe(attempt.asOther);
+      const text = typeof other.body === 'string' ? other.body : JSON.stringify(other.body);
+      for (const secret of secrets) expect(text, `company B: ${label} leaks ${secret}`).not.toContain(secret);
+    }
+
+    // The API key route: B's key cannot name company A; no key is 401; A's key cannot name B.
+    const transfer = (key: string | undefined, companyId: string) =>
+      call(http, 'POST', '/api/transfer_to_agent', {
+        body: { user_id: 'u-1', company_id: companyId, context: 'x' },
+        ...(key ? { headers: { 'x-api-key': key } } : {}),
+      });
+    expect((await transfer(undefined, companyA.id)).status).toBe(401);
+    expect((await transfer('sk_not-a-real-key', companyA.id)).status).toBe(401);
+    expect((await transfer(b.apiKey, companyA.id)).status).toBe(404);
+    const { apiKey: aKey } = await app.companies.update(companyA.id, { rotateApiKey: true });
+    expect((await transfer(aKey, b.company.id)).status).toBe(404);
+
+    // B's agent sockets try A's ids: every frame is refused as not found, and A is untouched.
+    for (const frame of [
+      { type: 'claim', conversation_id: aChat },
+      { type: 'reply', id: 'x1', conversation_id: aChat, text: 'Hijack' },
+      { type: 'read', conversation_id: aChat, seq: 1 },
+      { type: 'typing', conversation_id: aChat, on: true },
+    ]) {
+      bSocket.socket.send(frame);
+      expect((await bSocket.socket.nextOf<AgentErrorFrame>('error')).code, frame.type).toBe('not_found');
+    }
+    visitor.socket.send({ type: 'ping', t: 1 });
+    await visitor.socket.nextOf('pong');
+    expect(visitor.socket.frames.filter((f) => f.type === 'message' && (f as MessageFrame).message.role === 'agent')).toHaveLength(1);
+    const aState = await app.db.selectFrom('conversations').select(['status', 'assignee_id']).where('id', '=', aChat).executeTakeFirstOrThrow();
+    expect(aState).toEqual({ status: 'agent', assignee_id: agentA.user.id });
+    expect(await app.users.active(agentA.user.id, companyA.id)).toBeDefined();
+    expect(app.companies.defaultCompany().name).not.toBe('Bravo Ltd');
+
+    // Zero frames about company A reached company B's sockets, while A's own agent saw everything.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const socket of [bSocket.socket, bAdminSocket.socket]) {
+      const seen = JSON.stringify(socket.frames);
+      for (const secret of secrets) expect(seen).not.toContain(secret);
+      expect(socket.frames.filter((f) => f.type === 'agent_presence' && f.name === 'Alice')).toHaveLength(0);
+    }
+    const aSeen = JSON.stringify(aSocket.socket.frames);
+    expect(aSeen).toContain('xylophone');
+    expect(aSocket.socket.frames.some((f) => f.type === 'typing' && f.conversation_id === aChat)).toBe(true);
+    // B's own activity did reach B (the chat B created over REST).
+    expect(bSocket.socket.frames.some((f) => f.type === 'conversation')).toBe(true);
+  });
+
+  it("refuses a visitor session of company A on company B's site", async () => {
+    const { app, http, ws } = await startAgentServer();
+    const b = await addCompany(app, http, 'Bravo');
+    const visitor = await openVisitor(ws);
+    const other = await TestSocket.open(`${ws}?site=${b.company.siteKey}`);
+    other.send({ type: 'hello', session: visitor.welcome.session });
+    expect((await other.nextOf<AgentErrorFrame>('error')).code).toBe('not_found');
+  });
+});
+
+function texts(frame: { type: string; [key: string]: unknown }): string[] {
+  const message = (frame as { message?: { components: Array<{ type: string; payload: { text?: string } }> } }).message;
+  return (message?.components ?? []).map((c) => c.payload.text ?? '');
+}
