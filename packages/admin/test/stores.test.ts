@@ -130,6 +130,23 @@ describe('inbox store against the server', () => {
     }
   });
 
+  it('signs the agent out at once when an admin disables the account', async () => {
+    const admin = await signedIn();
+    const { user } = await admin.api.createUser({ email: 'cy@parley.test', name: 'Cy', password: 'cy-password-1', role: 'agent' });
+    const cy = new SessionStore({ baseUrl: server.url, storage: new MemoryStorage() });
+    expect(await cy.login('cy@parley.test', 'cy-password-1')).toBe(true);
+    const store = inbox(cy);
+    try {
+      await until(() => store.connection === 'open', 'agent socket open');
+      await admin.api.updateUser(user.id, { disabled: true });
+      await until(() => cy.status === 'signed-out', 'signed out');
+      expect(cy.error).toMatch(/sign in again/i);
+      expect(store.connection).toBe('closed');
+    } finally {
+      store.stop();
+    }
+  });
+
   it('sends replies over HTTP when the socket is down', async () => {
     const session = await signedIn();
     const store = new InboxStore(session, { socketUrl: `${server.wsUrl}/ws/nowhere`, WebSocket: Ws });

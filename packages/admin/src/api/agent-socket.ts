@@ -26,6 +26,8 @@ export interface AgentSocketOptions {
   onState?: (state: SocketState) => void;
   /** Called when a connection closed before its `ready` frame (a refused token looks like this: check it). */
   onRefused?: () => void;
+  /** Called when the server closes with 4401: the token expired or the account was disabled. No retry follows. */
+  onUnauthorized?: () => void;
   /** The WebSocket constructor (tests pass `ws`). */
   WebSocket?: new (url: string) => SocketLike;
   minDelayMs?: number;
@@ -35,6 +37,11 @@ export interface AgentSocketOptions {
 }
 
 const OPEN = 1;
+/**
+ * `CloseCode.unauthorized` of the protocol, spelled out: importing the value would bring the
+ * visitor channel's schemas (and TypeBox) into the dashboard bundle.
+ */
+const CLOSE_UNAUTHORIZED = 4401;
 
 /**
  * The agent's real-time channel: opens `/ws/agent?token=JWT`, parses frames, sends a ping
@@ -113,10 +120,15 @@ export class AgentSocket {
     socket.onerror = () => {
       // The close event follows; reconnecting happens there.
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       clearInterval(this.pingTimer);
       this.socket = undefined;
+      if (event.code === CLOSE_UNAUTHORIZED) {
+        this.setState('closed');
+        this.options.onUnauthorized?.();
+        return;
+      }
       this.scheduleRetry();
       if (!this.gotFrame) this.options.onRefused?.();
     };

@@ -65,6 +65,7 @@ export class InboxStore extends Notifier {
         this.changed();
       },
       onRefused: () => void session.api.verify().catch(() => undefined),
+      onUnauthorized: () => session.expire('Your session has ended. Please sign in again.'),
     });
   }
 

@@ -89,6 +89,11 @@ export class SessionStore extends Notifier {
     this.end('');
   }
 
+  /** Ends the session because the server said so (token expired, account disabled), with the reason shown at sign-in. */
+  expire(reason: string): void {
+    this.end(reason);
+  }
+
   /** Replaces the signed-in user's data (after they change their name). */
   updateUser(user: User): void {
     this.user = user;
