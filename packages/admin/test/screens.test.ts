@@ -80,16 +80,10 @@ describe('agents', () => {
 describe('leads and search', () => {
   it('lists a lead the bot collected, exports it as CSV, and finds the conversation by its words', async () => {
     const visitor = await RawVisitor.connect(server.wsUrl);
-    const answer = async (value: string, action = false) => {
-      const before = visitor.frames.length;
-      if (action) visitor.send({ type: 'action', id: `a${Date.now()}`, value });
-      else await visitor.say(value);
-      await until(() => visitor.frames.slice(before).some((f) => f.type === 'message' && f.message.role === 'bot'), `bot answer to ${value}`);
-    };
-    await answer('no', true);
-    await answer('Dana Lead');
-    await answer('dana@example.com');
-    await answer('+15550100');
+    await visitor.turn('action', 'no');
+    await visitor.turn('text', 'Dana Lead');
+    await visitor.turn('text', 'dana@example.com');
+    await visitor.turn('text', '+15550100');
     visitor.close();
 
     const view = await mount('parley-leads-view', { api: session.api });

@@ -14,6 +14,7 @@ export class RawVisitor implements Visitor {
   private wake: (() => void) | undefined;
   private seq = 0;
   conversationId = '';
+  session = '';
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
@@ -33,6 +34,7 @@ export class RawVisitor implements Visitor {
     visitor.send({ type: 'hello' });
     const welcome = await visitor.next((f) => f.type === 'welcome');
     visitor.conversationId = (welcome as Extract<Frame, { type: 'welcome' }>).conversation_id;
+    visitor.session = (welcome as Extract<Frame, { type: 'welcome' }>).session;
     return visitor;
   }
 
@@ -46,6 +48,14 @@ export class RawVisitor implements Visitor {
     this.send({ type: 'message', id, text });
     const ack = (await this.next((f) => f.type === 'ack' && f.id === id)) as Extract<Frame, { type: 'ack' }>;
     return ack.seq;
+  }
+
+  /** Sends a message (`text`) or a click (`action`) and waits for the bot's answer. */
+  async turn(kind: 'text' | 'action', value: string): Promise<Extract<Frame, { type: 'message' }>> {
+    const id = `t${++this.seq}${Date.now().toString(36)}`;
+    this.send(kind === 'text' ? { type: 'message', id, text: value } : { type: 'action', id, value });
+    const ack = (await this.next((f) => f.type === 'ack' && f.id === id)) as Extract<Frame, { type: 'ack' }>;
+    return (await this.next((f) => f.type === 'message' && f.message.role === 'bot' && f.message.seq > ack.seq)) as Extract<Frame, { type: 'message' }>;
   }
 
   askForPerson(): void {

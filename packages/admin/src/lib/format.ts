@@ -14,6 +14,12 @@ export function shortAge(iso: string | null | undefined, now = Date.now()): stri
   return days < 7 ? `${days} d` : new Date(iso).toLocaleDateString();
 }
 
+/** "just now" or "5 min ago", for sentences. */
+export function ago(iso: string | null | undefined, now = Date.now()): string {
+  const age = shortAge(iso, now);
+  return age === 'now' ? 'just now' : age.includes('/') || age.includes('.') ? `on ${age}` : `${age} ago`;
+}
+
 /** A time of day for message bubbles, with the date when it is not today. */
 export function clock(iso: string, now = new Date()): string {
   const date = new Date(iso);

@@ -12,6 +12,11 @@ const CHROMIUM = findChromium();
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
+/** A 1x1 PNG: the photo of the damage the visitor uploads. */
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a30000000049454e44ae426082',
+  'hex',
+);
 
 if (!CHROMIUM) {
   if (process.env.CI) {
@@ -138,6 +143,64 @@ if (!CHROMIUM) {
       await agent.screenshot({ path: `${ARTIFACTS}laptop-dark-conversation.png` });
 
       await Promise.all([agentContext.close(), visitorContext.close(), phoneContext.close()]);
+      visitor.close();
+      expect(problems).toEqual([]);
+    }, 120_000);
+
+    it('shows every component type the visitor saw, and every screen, at laptop and phone widths', async () => {
+      // A visitor goes through the demo flow over a raw socket: buttons, input hints, an error,
+      // the product carousel, the selected product, a file request and an uploaded image.
+      const visitor = await RawVisitor.connect(server.wsUrl);
+      await visitor.turn('action', 'yes');
+      await visitor.turn('text', '1234567');
+      await visitor.turn('text', '999999');
+      await visitor.turn('text', '123456');
+      await visitor.turn('action', 'damaged');
+      await visitor.turn('action', '2');
+      const form = new FormData();
+      form.set('chatbot_session', visitor.session);
+      form.set('image', new Blob([PNG], { type: 'image/png' }), 'damage.png');
+      const upload = (await (await fetch(`${server.url}/api/upload-image/`, { method: 'POST', body: form })).json()) as { uploaded_image_url: string };
+      await visitor.turn('action', upload.uploaded_image_url);
+      visitor.askForPerson();
+      await visitor.next((f) => f.type === 'state' && f.status === 'waiting');
+
+      const context = await browser.newContext({ viewport: LAPTOP });
+      const agent = await signIn(context, `/admin/inbox/${visitor.conversationId}`);
+      const view = agent.locator('parley-conversation-view');
+      for (const part of ['buttons', 'carousel', 'card', 'alert', 'image', 'file-request', 'hint', 'text']) {
+        await view.locator(`parley-component-view [part="${part}"]`).first().waitFor({ state: 'attached' });
+      }
+      await view.locator('[part="handoff"]').waitFor();
+      await view.locator('parley-component-view [part="carousel"]').first().scrollIntoViewIfNeeded();
+      await agent.screenshot({ path: `${ARTIFACTS}laptop-components.png` });
+      await view.locator('[part="messages"]').evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await agent.screenshot({ path: `${ARTIFACTS}laptop-components-end.png` });
+
+      for (const screen of ['search', 'leads', 'agents', 'settings'] as const) {
+        await agent.locator(`parley-nav-bar [data-screen="${screen}"]`).click();
+        await agent.locator(`parley-${screen === 'settings' ? 'settings' : screen}-view`).waitFor();
+        if (screen === 'search') {
+          await agent.getByLabel('Search messages').fill('damage');
+          await agent.getByLabel('Search messages').press('Enter');
+          await agent.locator('parley-search-view [part="result"]').first().waitFor();
+        }
+        if (screen === 'settings') await agent.locator('parley-settings-view [part="snippet"]').waitFor();
+        if (screen === 'agents') await agent.locator('parley-agents-view [part="agent"]').first().waitFor();
+        await agent.screenshot({ path: `${ARTIFACTS}laptop-${screen}.png` });
+      }
+
+      const phoneContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+      const phone = await signIn(phoneContext, `/admin/inbox/${visitor.conversationId}`);
+      await phone.locator('parley-conversation-view [part="handoff"]').waitFor();
+      await phone.screenshot({ path: `${ARTIFACTS}phone-light-conversation.png` });
+      await phone.locator('parley-conversation-view [data-action="details"]').click();
+      await phone.screenshot({ path: `${ARTIFACTS}phone-light-details.png` });
+      await phone.locator('parley-nav-bar [data-screen="settings"]').click();
+      await phone.locator('parley-settings-view [part="snippet"]').waitFor();
+      await phone.screenshot({ path: `${ARTIFACTS}phone-light-settings.png` });
+
+      await Promise.all([context.close(), phoneContext.close()]);
       visitor.close();
       expect(problems).toEqual([]);
     }, 120_000);

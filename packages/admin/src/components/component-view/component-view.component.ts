@@ -63,9 +63,8 @@ export class ParleyComponentView extends LitElement {
       case 'image':
         return html`<img part="image" src=${c.payload.url} alt=${c.payload.alt} loading="lazy" />`;
       case 'file_request':
-        return html`<div part="file-request">
-          ${icons.clip} ${c.payload.prompt}
-          <div part="hint">Accepts ${c.payload.accept || 'any file'}, up to ${Math.round(c.payload.max_bytes / 1024)} KB</div>
+        return html`<div part="file-request" title=${`Accepts ${c.payload.accept || 'any file'}, up to ${Math.round(c.payload.max_bytes / 1024)} KB`}>
+          ${icons.clip} <span class="label">File requested:</span> ${c.payload.prompt}
         </div>`;
       case 'input':
         return html`<div part="hint">Bot expects ${INPUT_LABELS[c.payload.kind] ?? c.payload.kind}${c.payload.placeholder ? html` (“${c.payload.placeholder}”)` : nothing}</div>`;

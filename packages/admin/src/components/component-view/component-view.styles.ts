@@ -3,6 +3,7 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     display: block;
+    min-width: 0;
     font-size: 14px;
     line-height: 1.45;
     overflow-wrap: anywhere;
@@ -67,6 +68,10 @@ export const styles = css`
   }
   [part='image'] {
     max-height: 240px;
+    min-width: 64px;
+    min-height: 64px;
+    object-fit: contain;
+    background: var(--parley-surface-2, #f0f2f5);
   }
   [part='card'] {
     border: 1px solid var(--parley-border, #dfe3e8);

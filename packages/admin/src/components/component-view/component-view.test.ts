@@ -61,7 +61,7 @@ describe('parley-component-view', () => {
     expect($(image, 'img')!.getAttribute('alt')).toBe('receipt');
     const file = await show({ type: 'file_request', payload: { prompt: 'Send a photo of the damage', accept: 'image/*', max_bytes: 5 * 1024 * 1024 } });
     expect(text(file)).toContain('Send a photo of the damage');
-    expect(text(file)).toContain('image/*');
+    expect($(file, '[part="file-request"]')!.getAttribute('title')).toBe('Accepts image/*, up to 5120 KB');
     const hint = await show({ type: 'input', payload: { placeholder: 'you@example.com', kind: 'email' } });
     expect(text(hint)).toContain('an email address');
   });

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ChatMessage, ChatSummary } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
-import { shortAge, statusLabel, visitorName } from '../../lib/format.js';
+import { ago, statusLabel, visitorName } from '../../lib/format.js';
 import { icons } from '../../lib/icons.js';
 import type { PendingReply, TypingState } from '../../store/inbox-store.js';
 import { ParleyChatActionEvent } from '../../events/chat-action.js';
@@ -29,7 +29,7 @@ const REASONS: Record<string, string> = {
  * @csspart messages - the scrolling message list
  * @csspart handoff - the waiting banner: why the visitor was handed over, and the context given
  * @csspart typing - "Visitor is typing…"
- * @csspart details - the visitor details panel
+ * @csspart details - the visitor details panel; `close-details` its close button (drawer only)
  */
 export class ParleyConversationView extends LitElement {
   static override styles = [controls, styles];
@@ -170,7 +170,7 @@ export class ParleyConversationView extends LitElement {
         </div>
         ${chat.status === 'waiting'
           ? html`<div class="banner" part="handoff">
-              ${REASONS[chat.handoff?.reason ?? 'visitor']}${chat.handoff ? ` ${shortAge(chat.handoff.requested_at)} ago` : ''}. Claim the conversation to answer.
+              ${REASONS[chat.handoff?.reason ?? 'visitor']}${chat.handoff ? ` ${ago(chat.handoff.requested_at)}` : ''}. Claim the conversation to answer.
               ${chat.handoff?.context ? html`<div class="context">“${chat.handoff.context}”</div>` : nothing}
             </div>`
           : nothing}
@@ -178,7 +178,10 @@ export class ParleyConversationView extends LitElement {
         <div part="typing" aria-live="polite">${typing ? html`<span class="dots">${typing}</span>` : nothing}</div>
         <parley-composer conversation-id=${chat.id} placeholder=${placeholder} ?disabled=${chat.status === 'closed'}></parley-composer>
       </div>
-      <parley-visitor-details part="details" ?hidden=${!this.showDetails} .chat=${chat} .variables=${this.variables}></parley-visitor-details>
+      <aside part="details" ?hidden=${!this.showDetails} aria-label="Visitor details">
+        <button part="close-details" aria-label="Close the details" @click=${() => (this.showDetails = false)}>×</button>
+        <parley-visitor-details .chat=${chat} .variables=${this.variables}></parley-visitor-details>
+      </aside>
     `;
   }
 }

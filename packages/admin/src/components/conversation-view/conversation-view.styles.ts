@@ -53,6 +53,7 @@ export const styles = css`
   [part='messages'] {
     flex: 1;
     overflow-y: auto;
+    overflow-x: hidden;
     padding: 12px 16px;
   }
   .stack {
@@ -77,6 +78,19 @@ export const styles = css`
   [part='details'][hidden] {
     display: none;
   }
+  [part='details'] {
+    overflow-y: auto;
+    position: relative;
+  }
+  [part='close-details'] {
+    display: none;
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    font-size: 18px;
+    line-height: 1;
+    padding: 4px 10px;
+  }
   .banner {
     padding: 8px 16px;
     font-size: 13px;
@@ -94,9 +108,12 @@ export const styles = css`
       grid-template-columns: 1fr;
       position: relative;
     }
+    [part='close-details'] {
+      display: inline-flex;
+    }
     [part='details'] {
       position: absolute;
-      inset: 52px 0 0 auto;
+      inset: 0 0 0 auto;
       width: min(320px, 100%);
       box-shadow: -8px 0 24px rgb(0 0 0 / 0.15);
       z-index: 2;

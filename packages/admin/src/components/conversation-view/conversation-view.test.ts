@@ -55,6 +55,12 @@ describe('parley-conversation-view', () => {
     expect(text(details)).toContain('dana@example.com');
     $(el, '[data-action="details"]')!.click();
     await el.updateComplete;
-    expect(details.hidden).toBe(true);
+    expect($(el, '[part="details"]')!.hidden).toBe(true);
+    $(el, '[data-action="details"]')!.click();
+    await el.updateComplete;
+    expect($(el, '[part="details"]')!.hidden).toBe(false);
+    $(el, '[part="close-details"]')!.click();
+    await el.updateComplete;
+    expect($(el, '[part="details"]')!.hidden).toBe(true);
   });
 });

@@ -24,6 +24,8 @@ export const styles = css`
     border-radius: 14px;
     padding: 8px 12px;
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
+    min-width: 0;
     gap: 6px;
     background: var(--parley-bubble-user, #fff);
     border: 1px solid var(--parley-border, #dfe3e8);

@@ -23,8 +23,8 @@ export const styles = css`
     background: var(--parley-surface-2, #f0f2f5);
     border-radius: 8px;
     padding: 10px 12px;
-    overflow-x: auto;
-    white-space: pre;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
     user-select: all;
   }
   [part='api-key'] {

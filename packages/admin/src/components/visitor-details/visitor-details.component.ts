@@ -4,6 +4,19 @@ import { controls } from '../../styles/shared.js';
 import { dateTime, describeUserAgent, shortAge, statusLabel } from '../../lib/format.js';
 import { styles } from './visitor-details.styles.js';
 
+/** A collected value for people: links stay links, objects read as `key: value` pairs. */
+export function showValue(value: unknown): TemplateResult | string {
+  if (typeof value === 'string' && /^(https?:\/\/|\/uploads\/)/.test(value)) {
+    return html`<a href=${value} target="_blank" rel="noopener noreferrer">${value.startsWith('/uploads/') ? 'uploaded file' : value}</a>`;
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value)
+      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(', ');
+  }
+  return Array.isArray(value) ? value.map(String).join(', ') : String(value);
+}
+
 /**
  * What the agent knows of the visitor: online or when last seen, IP, browser and system, the
  * conversation's state, the lead data they left and what the bot collected.
@@ -26,7 +39,7 @@ export class ParleyVisitorDetails extends LitElement {
     const entries = Object.entries(data ?? {}).filter(([key]) => !key.startsWith('_'));
     if (!entries.length) return html`<p class="empty" part=${part}>${empty}</p>`;
     return html`<dl part=${part}>
-      ${entries.map(([key, value]) => html`<dt>${key.replace(/_/g, ' ')}</dt><dd>${typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd>`)}
+      ${entries.map(([key, value]) => html`<dt>${key.replace(/_/g, ' ')}</dt><dd>${showValue(value)}</dd>`)}
     </dl>`;
   }
 

@@ -45,6 +45,9 @@ export const styles = css`
   [part='presence'].online::before {
     background: var(--parley-ok, #2b8a3e);
   }
+  a {
+    color: var(--parley-accent, #3b5bdb);
+  }
   .empty {
     color: var(--parley-muted, #5c6670);
   }
