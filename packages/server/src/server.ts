@@ -1,6 +1,6 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import { Limits } from '@parley/protocol';
+import { Limits, type ApiError } from '@parley/protocol';
 import { app } from './app.js';
 import { loadConfig, type ParleyConfig, type ParleyOptions } from './config.js';
 import { requestSerializer } from './lib/log.js';
@@ -23,6 +23,12 @@ export async function buildServer(options: ParleyOptions | ParleyConfig = {}): P
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A URL that cannot be decoded (`/api/%zz`) never reaches a route: answer it in the documented
+    // error shape too, not with Fastify's own code.
+    frameworkErrors: (error, _request, reply) => {
+      const body: ApiError = { statusCode: 400, code: 'bad_request', error: 'Bad Request', message: error.message };
+      (reply as FastifyReply).code(400).send(body);
+    },
   });
   fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
   fastify.decorate('config', config);

@@ -94,6 +94,20 @@ describe('image uploads', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('answers a malformed multipart body with 400, not a server error', async () => {
+    const app = await buildTestServer();
+    const bodies: Array<[string, string]> = [
+      ['multipart/form-data', '--x\r\n\r\n'],
+      ['multipart/form-data; boundary=x', '{'],
+      ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n\r\nab'],
+    ];
+    for (const [type, payload] of bodies) {
+      const res = await app.inject({ method: 'POST', url: '/api/upload-image/', headers: { 'content-type': type }, payload });
+      expect(res.statusCode, `${type} ${payload}`).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'bad_request', message: 'The multipart body is malformed' });
+    }
+  });
+
   it('refuses uploads without a known session, and images from another conversation in the flow', async () => {
     const app = await buildTestServer();
     expect((await upload(app, undefined, PNG_1PX)).statusCode).toBe(400);

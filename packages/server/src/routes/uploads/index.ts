@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ApiError, SessionToken, Strict, UploadImageResponse } from '@parley/protocol';
-import { Errors } from '../../errors.js';
+import { Errors, isAppError } from '../../errors.js';
 import { detectImageType } from '../../lib/image-type.js';
 import { uploadPath } from '../../plugins/app/uploads.js';
 import type { ParleyConfig } from '../../config.js';
@@ -29,20 +29,27 @@ const uploads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
       if (!request.isMultipart()) throw Errors.unsupportedMediaType('Send the image as multipart/form-data in the field "image"');
       let sessionField: string | undefined;
       let image: Buffer | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          if (part.fieldname !== 'image' || image) throw Errors.badRequest('Send exactly one file, in the field "image"');
-          try {
-            image = await part.toBuffer();
-          } catch (error) {
-            if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-              throw Errors.payloadTooLarge(`The image is larger than ${maxMb} MB`);
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'image' || image) throw Errors.badRequest('Send exactly one file, in the field "image"');
+            try {
+              image = await part.toBuffer();
+            } catch (error) {
+              if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+                throw Errors.payloadTooLarge(`The image is larger than ${maxMb} MB`);
+              }
+              throw error;
             }
-            throw error;
+          } else if (part.fieldname === 'chatbot_session' && typeof part.value === 'string') {
+            sessionField = part.value;
           }
-        } else if (part.fieldname === 'chatbot_session' && typeof part.value === 'string') {
-          sessionField = part.value;
         }
+      } catch (error) {
+        // The multipart parser throws bare errors ("Boundary not found", "Unexpected end of
+        // multipart data") for a body the client got wrong: that is a 400, not a 500.
+        if (isAppError(error) || (error as { statusCode?: number }).statusCode) throw error;
+        throw Errors.badRequest('The multipart body is malformed');
       }
       const token = sessionFrom(request, sessionField);
       if (token === undefined) throw Errors.badRequest('chatbot_session is required, as a form field or the session cookie');
