@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
+
+/** A message as this client knows it, by sequence number. */
+export interface SeenMessage {
+  role: string;
+  clientId?: string;
+  /** What the visitor typed (own messages, known from the ack). */
+  text?: string;
+  /** The stored components (messages received in full: replies, replays). */
+  components?: string;
+}
+
+/** What went wrong on the client side of a drill; every count should stay 0. */
+export interface VisitorProblems {
+  /** A resend acknowledged with a different seq than the first ack. */
+  ackMismatches: number;
+  /** A message frame whose seq this client already had with different content. */
+  conflictingFrames: number;
+  /** `hello` with a session the server had already welcomed answered by `not_found`. */
+  lostSessions: number;
+  /** Error frames other than the retryable ones (`internal`, `rate_limited`, `unavailable`). */
+  unexpectedErrors: string[];
+}
+
+const WORDS = ['order', 'parcel', 'refund', 'thanks', 'where', 'is', 'my', 'delivery', 'café', 'größe', 'ñandú', '日本', 'ok', '🙂'];
+
+/** A random visitor text without HTML specials, so the stored text equals what was typed. */
+function randomText(): string {
+  const n = 1 + Math.floor(Math.random() * 12);
+  return Array.from({ length: n }, () => WORDS[Math.floor(Math.random() * WORDS.length)]).join(' ') + ` #${Math.floor(Math.random() * 1e6)}`;
+}
+
+export interface DrillVisitorOptions {
+  /** Messages this visitor sends in all (resends not counted). */
+  messages: number;
+  /** Messages in flight at once (sent, not acknowledged yet). */
+  window: number;
+  /** Chance that a fresh message is sent twice at once. */
+  duplicateRate: number;
+  /** Chance, per fresh message, of also resending an already acknowledged message. */
+  replayOldRate: number;
+  /** After each ack, wait a random time up to this before sending more (0: at once). */
+  pauseMs: number;
+}
+
+/**
+ * A visitor that follows the protocol's reliability rules (docs/protocol.md) strictly: a fresh
+ * random id per message kept until its ack, hello with `session` and `last_seq` on every
+ * reconnect, every unacknowledged message resent with the same id. It keeps the transcript it
+ * saw, by seq, to compare with the database at the end.
+ */
+export class DrillVisitor {
+  session: string | undefined;
+  conversationId: string | undefined;
+  readonly seen = new Map<number, SeenMessage>();
+  /** Client id -> seq, for every acknowledged message. */
+  readonly acked = new Map<string, number>();
+  /** Client id -> text, for every message sent and not acknowledged yet (in sending order). */
+  readonly unacked = new Map<string, string>();
+  /** Every client id this visitor generated, with its text. */
+  readonly generated = new Map<string, string>();
+  readonly problems: VisitorProblems = { ackMismatches: 0, conflictingFrames: 0, lostSessions: 0, unexpectedErrors: [] };
+  /** Close codes of every connection, in order. */
+  readonly closeCodes: number[] = [];
+  connections = 0;
+  private socket: WebSocket | undefined;
+  private ready = false;
+  private stopped = false;
+  private sent = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly url: string,
+    readonly name: string,
+    private readonly options: DrillVisitorOptions,
+  ) {}
+
+  /** All messages sent and acknowledged. */
+  get done(): boolean {
+    return this.sent >= this.options.messages && this.unacked.size === 0;
+  }
+
+  /** The highest seq such that this client has every message up to it. */
+  contiguousSeq(): number {
+    let seq = 0;
+    while (this.seen.has(seq + 1)) seq++;
+    return seq;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Stops sending and reconnecting; closes the socket. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.socket?.terminate();
+    this.socket = undefined;
+  }
+
+  /** Connects once more and asks for everything from `fromSeq` on; resolves when the replay is in. */
+  async resync(fromSeq = 0): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.socket?.terminate();
+    const socket = new WebSocket(this.url, { perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name}: resync timed out`)), 15_000);
+      let expected = Infinity;
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', session: this.session, last_seq: fromSeq })));
+      socket.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.type === 'welcome') expected = frame.last_seq;
+        else if (frame.type === 'message') this.record(frame.message);
+        else if (frame.type === 'error') reject(new Error(`${this.name}: resync error ${frame.code}`));
+        if (this.contiguousSeq() >= expected) {
+          clearTimeout(timer);
+          socket.close();
+          resolve();
+        }
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const socket = new WebSocket(this.url, { perMessageDeflate: false });
+    this.socket = socket;
+    this.connections++;
+    socket.on('open', () => {
+      const hello = this.session ? { type: 'hello', session: this.session, last_seq: this.contiguousSeq() } : { type: 'hello' };
+      socket.send(JSON.stringify(hello));
+    });
+    socket.on('message', (data) => this.onFrame(JSON.parse(data.toString())));
+    socket.on('error', () => undefined);
+    socket.on('unexpected-response', (request) => {
+      request.destroy();
+      socket.terminate();
+    });
+    socket.on('close', (code) => {
+      if (this.socket !== socket) return;
+      this.closeCodes.push(code);
+      this.ready = false;
+      this.socket = undefined;
+      if (!this.stopped) this.reconnectTimer = setTimeout(() => this.connect(), 30 + Math.random() * 200);
+    });
+  }
+
+  private onFrame(frame: any): void {
+    switch (frame.type) {
+      case 'welcome':
+        if (this.session === undefined) {
+          this.session = frame.session;
+          this.conversationId = frame.conversation_id;
+        }
+        this.ready = true;
+        // Resend every unacknowledged message with its own id, oldest first.
+        for (const [id, text] of this.unacked) this.send(id, text);
+        this.pump();
+        return;
+      case 'ack': {
+        const text = this.unacked.get(frame.id) ?? this.generated.get(frame.id);
+        const before = this.acked.get(frame.id);
+        if (before !== undefined && before !== frame.seq) this.problems.ackMismatches++;
+        this.acked.set(frame.id, frame.seq);
+        this.record({ seq: frame.seq, role: 'user', client_id: frame.id }, text);
+        this.unacked.delete(frame.id);
+        if (this.options.pauseMs > 0) setTimeout(() => this.pump(), Math.random() * this.options.pauseMs);
+        else this.pump();
+        return;
+      }
+      case 'message':
+        this.record(frame.message);
+        return;
+      case 'error':
+        if (frame.code === 'not_found' && this.session !== undefined) this.problems.lostSessions++;
+        else if (!['internal', 'rate_limited', 'unavailable'].includes(frame.code)) {
+          if (this.problems.unexpectedErrors.length < 20) this.problems.unexpectedErrors.push(`${frame.code}: ${frame.message}`);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private record(message: { seq: number; role: string; client_id?: string; components?: unknown }, text?: string): void {
+    const entry: SeenMessage = {
+      role: message.role,
+      ...(message.client_id ? { clientId: message.client_id } : {}),
+      ...(text !== undefined ? { text } : {}),
+      ...(message.components ? { components: JSON.stringify(message.components) } : {}),
+    };
+    const known = this.seen.get(message.seq);
+    if (known && (known.role !== entry.role || known.clientId !== entry.clientId)) this.problems.conflictingFrames++;
+    this.seen.set(message.seq, { ...known, ...entry });
+  }
+
+  private send(id: string, text: string): void {
+    if (!this.ready || !this.socket || this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(JSON.stringify({ type: 'message', id, text }));
+  }
+
+  private pump(): void {
+    while (this.ready && this.sent < this.options.messages && this.unacked.size < this.options.window) {
+      const id = `${this.name}-${randomBytes(9).toString('base64url')}`;
+      const text = randomText();
+      this.unacked.set(id, text);
+      this.generated.set(id, text);
+      this.sent++;
+      this.send(id, text);
+      if (Math.random() < this.options.duplicateRate) this.send(id, text);
+      if (this.acked.size && Math.random() < this.options.replayOldRate) {
+        const ids = [...this.acked.keys()];
+        const old = ids[Math.floor(Math.random() * ids.length)]!;
+        this.send(old, this.generated.get(old)!);
+      }
+    }
+  }
+}
