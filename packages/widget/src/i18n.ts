@@ -23,8 +23,7 @@ export interface ParleyStrings {
   you: string;
   bot: string;
   agent: string;
-  queue: string;
-  agentJoined: string;
+  talkToPerson: string;
   ended: string;
   chooseFile: string;
   dropHere: string;
@@ -61,8 +60,7 @@ export const defaultStrings: ParleyStrings = {
   you: 'You',
   bot: 'Bot',
   agent: 'Agent',
-  queue: 'A person will be with you shortly. You are number {n} in the queue.',
-  agentJoined: '{name} joined the conversation.',
+  talkToPerson: 'Talk to a person',
   ended: 'This conversation has ended. Send a message to start again.',
   chooseFile: 'Choose an image',
   dropHere: 'or drop it here',

@@ -215,6 +215,21 @@ describe('ParleyClient against a real server', () => {
     expect(c.messages[0]!.seq).toBe(1);
   });
 
+  it('asks for a person: the server queues the conversation and the bot stays quiet', async () => {
+    const c = client();
+    const handoffs: Array<{ status: string; position?: number | undefined }> = [];
+    c.on('handoff', (h) => handoffs.push(h));
+    c.connect();
+    await until(() => c.messages.length === 1, 'greeting');
+    const asked = c.requestPerson();
+    expect(c.thinking).toBe(false);
+    await until(() => c.status === 'waiting' && c.messages.some((m) => m.role === 'system'), 'queued');
+    expect(handoffs[0]).toMatchObject({ status: 'waiting' });
+    const history = await server.history(c.session!);
+    expect(history.filter((m) => m.client_id === asked.id)).toHaveLength(1);
+    expect(JSON.stringify(history.find((m) => m.role === 'system')!.components)).toContain('number 1 in line');
+  });
+
   it('starts afresh when the saved session is unknown to the server', async () => {
     const storage = new MemoryStorage();
     storage.setItem(`parley:${server.url}:`, JSON.stringify({ session: 'unknown-session-token-1234', read: 0, outbox: [] }));

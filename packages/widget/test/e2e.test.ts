@@ -190,6 +190,10 @@ if (!CHROMIUM) {
       await chat(page).getByRole('button', { name: 'No' }).click();
       await chat(page).getByText('What is your name?').waitFor();
       await page.screenshot({ path: `${ARTIFACTS}mobile-390.png` });
+      await chat(page).getByRole('button', { name: 'Talk to a person' }).click();
+      await chat(page).locator('[part=notice]').getByText("I've asked a person to join").waitFor();
+      await expect.poll(() => chat(page).getByRole('button', { name: 'Talk to a person' }).count()).toBe(0);
+      await page.screenshot({ path: `${ARTIFACTS}mobile-390-handoff.png` });
       await context.close();
     });
 

@@ -136,6 +136,15 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     return this.enqueue({ id: this.newId(), kind: 'action', value, shown, state: 'queued' });
   }
 
+  /**
+   * Asks for a person (the "Talk to a person" button). The server queues the conversation for its
+   * agents and answers with a notice and a `state` frame (`handoff` event). Over the HTTP fallback
+   * the label is sent as text, which the server recognises too.
+   */
+  requestPerson(shown = 'Talk to a person'): PendingMessage {
+    return this.enqueue({ id: this.newId(), kind: 'handoff', value: 'Talk to a person', shown: [textComponent(shown)], state: 'queued' });
+  }
+
   /** Sends a failed message again, with its same id. */
   retry(id: string): void {
     const entry = this.pending.find((p) => p.id === id);
@@ -307,7 +316,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
 
   private enqueue(entry: PendingMessage): PendingMessage {
     this.pending.push(entry);
-    if (this.status !== 'agent' && this.status !== 'waiting') {
+    if (entry.kind !== 'handoff' && this.status !== 'agent' && this.status !== 'waiting') {
       this.thinking = true;
       clearTimeout(this.thinkingTimer);
       this.thinkingTimer = setTimeout(() => this.stopThinking(true), THINKING_TIMEOUT_MS);

@@ -59,8 +59,8 @@ export class SocketLink implements Link {
 
   flush(): void {
     if (!this.welcomed) return;
-    for (const entry of this.host.sendable()) {
-      this.send(entry.kind === 'message' ? { type: 'message', id: entry.id, text: entry.value } : { type: 'action', id: entry.id, value: entry.value });
+    for (const { kind, id, value } of this.host.sendable()) {
+      this.send(kind === 'message' ? { type: 'message', id, text: value } : kind === 'action' ? { type: 'action', id, value } : { type: 'handoff', id });
     }
   }
 

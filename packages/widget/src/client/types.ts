@@ -50,8 +50,11 @@ export interface ParleyClientOptions {
 export interface PendingMessage {
   /** The client message id, sent with every attempt so the server stores it once. */
   id: string;
-  /** `message` is typed text; `action` a click (button value, product index, uploaded image URL). */
-  kind: 'message' | 'action';
+  /**
+   * `message` is typed text; `action` a click (button value, product index, uploaded image URL);
+   * `handoff` asks for a person.
+   */
+  kind: 'message' | 'action' | 'handoff';
   /** What is sent. */
   value: string;
   /** What the visitor sees meanwhile (a button's label, a masked code, the uploaded image). */

@@ -37,6 +37,7 @@ const CLOSE_ICON = html`<svg width="20" height="20" viewBox="0 0 24 24" aria-hid
  * @csspart title - The title.
  * @csspart status - The connection state line.
  * @csspart close - The close button.
+ * @csspart handoff - The "Talk to a person" button in the header.
  * @csspart thread - The conversation (forwards log, avatar, meta, bubble, notice, ended).
  * @csspart composer - The input row (forwards form, input, send).
  * @cssprop --parley-primary - Brand color: launcher, header, the visitor's bubbles, buttons. Default #2563eb.
@@ -233,6 +234,9 @@ export class ParleyChat extends LitElement {
           <h2 part="title">${this.heading || strings.title}</h2>
           <p part="status" class="status" data-state=${connection} role="status"><span class="dot"></span>${strings[connection]}</p>
         </div>
+        ${client?.session && (client.status === 'bot' || client.status === 'resolved')
+          ? html`<button part="handoff" class="handoff" type="button" @click=${() => client.requestPerson(strings.talkToPerson)}>${strings.talkToPerson}</button>`
+          : nothing}
         ${this.mode === 'floating'
           ? html`<button part="close" class="close" type="button" aria-label=${strings.close} @click=${this.hide}>${CLOSE_ICON}</button>`
           : nothing}
@@ -245,7 +249,6 @@ export class ParleyChat extends LitElement {
         .typing=${client?.typingInfo}
         ?thinking=${client?.thinking ?? false}
         ?ended=${client?.isTerminal ?? false}
-        .handoff=${client?.handoff}
         .locale=${this.locale}
         .strings=${strings}
         .resolveUrl=${(url: string) => client?.resolveUrl(url)}

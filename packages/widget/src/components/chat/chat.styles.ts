@@ -152,6 +152,18 @@ export const styles = css`
     display: grid;
     place-items: center;
   }
+  .handoff {
+    flex: none;
+    font: inherit;
+    font-size: 0.8rem;
+    color: inherit;
+    background: transparent;
+    border: 1.5px solid currentColor;
+    border-radius: 999px;
+    padding: 0.3rem 0.7rem;
+    cursor: pointer;
+  }
+  .handoff:hover,
   .close:hover {
     background: rgb(255 255 255 / 0.15);
   }

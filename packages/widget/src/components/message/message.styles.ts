@@ -66,10 +66,14 @@ export const styles = css`
     font-size: 0.8rem;
     color: var(--_muted);
     text-align: center;
-    padding: 0.2rem 0.75rem;
-    border-radius: 999px;
+    padding: 0.35rem 0.85rem;
+    border-radius: 12px;
     background: var(--_surface-2);
     max-width: 90%;
+  }
+  .notice .bubble {
+    background: none;
+    padding: 0;
   }
   .status {
     font-size: 0.75rem;

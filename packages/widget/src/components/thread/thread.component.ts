@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage } from '@parley/protocol';
-import type { HandoffInfo, PendingMessage, TypingInfo } from '../../client/types.js';
+import type { PendingMessage, TypingInfo } from '../../client/types.js';
 import { defaultStrings, format, type ParleyStrings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';
 import { answersOf } from './answers.js';
@@ -26,7 +26,6 @@ export class ParleyThread extends LitElement {
     typing: { attribute: false },
     thinking: { type: Boolean },
     ended: { type: Boolean },
-    handoff: { attribute: false },
     locale: {},
     strings: { attribute: false },
     resolveUrl: { attribute: false },
@@ -38,7 +37,6 @@ export class ParleyThread extends LitElement {
   declare thinking: boolean;
   /** The flow reached its end: offer to start again. */
   declare ended: boolean;
-  declare handoff: HandoffInfo | undefined;
   declare locale: string | undefined;
   declare strings: ParleyStrings;
   declare resolveUrl: (url: string) => string | undefined;
@@ -105,13 +103,6 @@ export class ParleyThread extends LitElement {
     return nothing;
   }
 
-  private renderHandoff() {
-    const h = this.handoff;
-    if (!h) return nothing;
-    const text = h.status === 'agent' && h.agent ? format(this.strings.agentJoined, { name: h.agent }) : h.status === 'waiting' && h.position ? format(this.strings.queue, { n: h.position }) : '';
-    return text ? html`<div class="end" role="status">${text}</div>` : nothing;
-  }
-
   override render() {
     const answers = answersOf(this.messages);
     let newestBot = -1;
@@ -139,7 +130,7 @@ export class ParleyThread extends LitElement {
         (p) => p.id,
         (p) => html`<parley-message exportparts=${MESSAGE_PARTS} .pending=${p} .locale=${this.locale} .strings=${this.strings} .resolveUrl=${this.resolveUrl}></parley-message>`,
       )}
-      ${this.renderHandoff()} ${this.renderStatus()}
+      ${this.renderStatus()}
       ${this.ended && !this.thinking && this.pending.length === 0 ? html`<div part="ended" class="end">${this.strings.ended}</div>` : nothing}
     </div>`;
   }

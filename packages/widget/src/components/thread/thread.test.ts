@@ -56,9 +56,4 @@ describe('<parley-thread>', () => {
     await el.updateComplete;
     expect(($(el, 'parley-typing') as unknown as { label: string }).label).toBe('Dana is typing…');
   });
-
-  it('announces the place in the queue after a hand-off', async () => {
-    const el = await mount<ParleyThread>('parley-thread', { messages: [greeting], handoff: { status: 'waiting', position: 2 } });
-    expect($(el, '[role=status]').textContent).toContain('number 2 in the queue');
-  });
 });
