@@ -74,10 +74,10 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(uploadRoutes, { config });
   await fastify.register(visitorSocketRoutes, { config });
   await fastify.register(authRoutes, { config });
-  await fastify.register(userRoutes);
-  await fastify.register(companyRoutes);
-  await fastify.register(chatRoutes);
-  await fastify.register(leadRoutes);
+  await fastify.register(userRoutes, { config });
+  await fastify.register(companyRoutes, { config });
+  await fastify.register(chatRoutes, { config });
+  await fastify.register(leadRoutes, { config });
   await fastify.register(transferRoutes, { config });
   await fastify.register(agentSocketRoutes, { config });
   await fastify.register(widgetRoutes);

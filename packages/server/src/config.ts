@@ -22,6 +22,8 @@ export interface LimitsConfig {
   loginPerMinutePerIp: number;
   /** Login attempts per minute for one email address, from anywhere. */
   loginPerMinutePerEmail: number;
+  /** Agent API requests per minute per signed-in account. */
+  agentRequestsPerMinute: number;
 }
 
 /** Everything the server needs to start. Built by `loadConfig` from the environment and flags. */
@@ -65,6 +67,7 @@ export const defaultLimits: LimitsConfig = {
   wsPingIntervalMs: 30_000,
   loginPerMinutePerIp: 20,
   loginPerMinutePerEmail: 5,
+  agentRequestsPerMinute: 600,
 };
 
 /** Options a caller may pass: anything left out takes its default. */

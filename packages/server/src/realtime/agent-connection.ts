@@ -15,6 +15,7 @@ import type { LimitsConfig } from '../config.js';
 import { describeError } from '../plugins/app/error-handler.js';
 import type { BusEvent } from '../plugins/app/bus.js';
 import type { ChatService } from '../plugins/app/chat.js';
+import type { ConversationStore } from '../plugins/app/conversations.js';
 import type { HandoffService } from '../plugins/app/handoff.js';
 import type { InboxRepository } from '../plugins/app/inbox.js';
 import type { PresenceTracker } from '../plugins/app/presence.js';
@@ -39,6 +40,7 @@ const MAX_RATE_STRIKES = 50;
 /** What an agent connection needs from the app. */
 export interface AgentConnectionDeps {
   chat: ChatService;
+  conversations: ConversationStore;
   handoff: HandoffService;
   inbox: InboxRepository;
   presence: PresenceTracker;
@@ -65,6 +67,8 @@ export class AgentConnection implements AgentEndpoint {
   private readonly bucket: TokenBucket;
   private readonly leave: () => void;
   private readonly expiry: NodeJS.Timeout;
+  /** Conversations where this tab said it is typing: they hear it stop when the tab goes away. */
+  private readonly typingIn = new Set<string>();
 
   constructor(
     private readonly socket: WebSocket,
@@ -149,7 +153,10 @@ export class AgentConnection implements AgentEndpoint {
         return;
       case 'typing': {
         const conversation = handoff.owned(this.user, frame.conversation_id);
-        if (conversation.status !== 'closed') chat.typing(conversation, 'agent', frame.on, this.id, this.user.name);
+        if (conversation.status === 'closed') return;
+        if (frame.on) this.typingIn.add(conversation.id);
+        else this.typingIn.delete(conversation.id);
+        chat.typing(conversation, 'agent', frame.on, this.id, this.user.name);
         return;
       }
       case 'read':
@@ -192,6 +199,10 @@ export class AgentConnection implements AgentEndpoint {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.expiry);
+    for (const id of this.typingIn) {
+      const conversation = this.deps.conversations.get(id);
+      if (conversation && conversation.status !== 'closed') this.deps.chat.typing(conversation, 'agent', false, this.id, this.user.name);
+    }
     this.leave();
     this.deps.presence.agentDisconnected(this.user);
     this.onClosed(this);

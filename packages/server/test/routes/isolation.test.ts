@@ -130,7 +130,7 @@ describe('tenant isolation', () => {
     }
     const aSeen = JSON.stringify(aSocket.socket.frames);
     expect(aSeen).toContain('xylophone');
-    expect(aSocket.socket.frames.some((f) => f.type === 'typing' && f.conversation_id === aChat)).toBe(true);
+    expect(aSocket.socket.frames.some((f) => f.type === 'typing' && (f as { conversation_id?: string }).conversation_id === aChat)).toBe(true);
     // B's own activity did reach B (the chat B created over REST).
     expect(bSocket.socket.frames.some((f) => f.type === 'conversation')).toBe(true);
   });

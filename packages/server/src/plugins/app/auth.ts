@@ -76,6 +76,21 @@ export class AuthService {
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
+/**
+ * `config.rateLimit` for agent routes: counted per signed-in account (a whole office may share one
+ * address), per address for requests that carry no valid token (those are refused first anyway).
+ */
+export function perAccount(max: number) {
+  return {
+    max,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => {
+      const user = request.user as AuthUser | undefined;
+      return user?.id ? `user:${user.id}` : `ip:${request.ip}`;
+    },
+  };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService;

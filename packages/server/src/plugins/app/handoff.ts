@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
-import { escapeHtml, type ChatMessage, type ConversationStatus, type HandoffReason } from '@parley/protocol';
+import { escapeHtml, type ChatMessage, type ConversationStatus } from '@parley/protocol';
 import { initialState } from '../../flows/engine.js';
 import type { GroupCommit } from '../../db/group-commit.js';
 import { Errors } from '../../errors.js';
@@ -278,7 +278,6 @@ declare module 'fastify' {
   }
 }
 
-export type { HandoffReason };
 
 export default fp(
   async (app) => {

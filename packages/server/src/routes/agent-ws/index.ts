@@ -78,7 +78,7 @@ const agentSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (
         user,
         view,
         expiresAt,
-        { chat: app.chat, handoff: app.handoff, inbox: app.inbox, presence: app.presence, hub, log: request.log, limits },
+        { chat: app.chat, conversations: app.conversations, handoff: app.handoff, inbox: app.inbox, presence: app.presence, hub, log: request.log, limits },
         (closed) => {
           connections.delete(closed);
           const left = (perUser.get(user.id) ?? 1) - 1;

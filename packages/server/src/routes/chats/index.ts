@@ -18,6 +18,8 @@ import {
   Strict,
 } from '@parley/protocol';
 import { Errors } from '../../errors.js';
+import type { ParleyConfig } from '../../config.js';
+import { perAccount } from '../../plugins/app/auth.js';
 import type { AuthUser } from '../../plugins/app/users.js';
 
 const ChatParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -32,22 +34,23 @@ const errors = { '4xx': ApiError, '5xx': ApiError } as const;
  * read marks, claiming, replying, resolving, handing back to the bot, and search. Everything is
  * scoped to the caller's company: another company's conversation or message id answers 404.
  */
-const chats: FastifyPluginAsyncTypebox = async (app) => {
+const chats: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
   app.addHook('onRequest', app.authenticate);
+  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
   const summary = (user: AuthUser, id: string) => app.inbox.get(user.companyId, id);
 
-  app.get('/api/chats', { schema: { querystring: ChatListQuery, response: { 200: ChatList, ...errors } } }, async (request) => ({
+  app.get('/api/chats', { config, schema: { querystring: ChatListQuery, response: { 200: ChatList, ...errors } } }, async (request) => ({
     chats: await app.inbox.list(request.user.companyId, request.user.id, request.query),
   }));
 
-  app.post('/api/chats', { schema: { body: EmptyBody, response: { 201: CreateChatResponse, ...errors } } }, async (request, reply) => {
+  app.post('/api/chats', { config, schema: { body: EmptyBody, response: { 201: CreateChatResponse, ...errors } } }, async (request, reply) => {
     const company = app.companies.byIdOrUndefined(request.user.companyId);
     if (!company) throw Errors.notFound('Company not found');
     const { conversation, token } = await app.chat.start(company, { ip: request.ip, userAgent: request.headers['user-agent'] });
     return reply.code(201).send({ chat: await summary(request.user, conversation.id), chatbot_session: token });
   });
 
-  app.get('/api/chats/:id', { schema: { params: ChatParams, response: { 200: ChatDetail, ...errors } } }, async (request) => {
+  app.get('/api/chats/:id', { config, schema: { params: ChatParams, response: { 200: ChatDetail, ...errors } } }, async (request) => {
     const chat = await summary(request.user, request.params.id);
     const live = app.handoff.owned(request.user, chat.id);
     return { chat, variables: live.flow.vars };
@@ -55,7 +58,7 @@ const chats: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/chats/:id/claim',
-    { schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
+    { config, schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
     async (request) => {
       await app.handoff.claim(request.user, request.params.id);
       return { chat: await summary(request.user, request.params.id) };
@@ -64,7 +67,7 @@ const chats: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/chats/:id/resolve',
-    { schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
+    { config, schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
     async (request) => {
       await app.handoff.resolve(request.user, request.params.id);
       return { chat: await summary(request.user, request.params.id) };
@@ -73,7 +76,7 @@ const chats: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/chats/:id/return-to-bot',
-    { schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
+    { config, schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
     async (request) => {
       await app.handoff.returnToBot(request.user, request.params.id);
       return { chat: await summary(request.user, request.params.id) };
@@ -82,7 +85,7 @@ const chats: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/chats/:id/messages',
-    { schema: { params: ChatParams, body: AgentReplyRequest, response: { 201: AgentReplyResponse, ...errors } } },
+    { config, schema: { params: ChatParams, body: AgentReplyRequest, response: { 201: AgentReplyResponse, ...errors } } },
     async (request, reply) => {
       const { message } = await app.handoff.reply(request.user, request.params.id, request.body.text, { clientId: request.body.client_id });
       return reply.code(201).send({ conversation_id: request.params.id, message });
@@ -91,7 +94,7 @@ const chats: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/messages/:conversationId',
-    { schema: { params: ConversationParams, querystring: MessageListQuery, response: { 200: MessageList, ...errors } } },
+    { config, schema: { params: ConversationParams, querystring: MessageListQuery, response: { 200: MessageList, ...errors } } },
     async (request) => {
       const { conversationId } = request.params;
       const messages = await app.inbox.messages(request.user.companyId, conversationId, request.query.after ?? 0, request.query.limit ?? 200);
@@ -101,7 +104,7 @@ const chats: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(
     '/api/messages/:id',
-    { schema: { params: MessageParams, body: MarkReadRequest, response: { 200: MarkReadResponse, ...errors } } },
+    { config, schema: { params: MessageParams, body: MarkReadRequest, response: { 200: MarkReadResponse, ...errors } } },
     async (request) => {
       const { conversationId, seq } = await app.inbox.locateMessage(request.user.companyId, request.params.id);
       const unread = await app.inbox.markRead(request.user, conversationId, seq);
@@ -109,7 +112,7 @@ const chats: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get('/api/search', { schema: { querystring: SearchQuery, response: { 200: SearchResponse, ...errors } } }, async (request) => ({
+  app.get('/api/search', { config, schema: { querystring: SearchQuery, response: { 200: SearchResponse, ...errors } } }, async (request) => ({
     results: await app.inbox.search(request.user.companyId, request.query.q, request.query.limit ?? 20),
   }));
 };

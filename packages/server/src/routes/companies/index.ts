@@ -8,6 +8,8 @@ import {
   UpdateCompanyRequest,
   type CompanyView,
 } from '@parley/protocol';
+import type { ParleyConfig } from '../../config.js';
+import { perAccount } from '../../plugins/app/auth.js';
 import { Errors } from '../../errors.js';
 import type { Company } from '../../plugins/app/companies.js';
 import { onboardCompany } from '../../plugins/app/onboarding.js';
@@ -30,7 +32,8 @@ export function toCompanyView(company: Company): CompanyView {
  * change it: name, allowed origins, site key and API key rotation). `GET/POST /api/companies`
  * is for the instance owner, who adds companies with their first admin.
  */
-const companies: FastifyPluginAsyncTypebox = async (app) => {
+const companies: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
   const own = (companyId: string) => {
     const company = app.companies.byIdOrUndefined(companyId);
     if (!company) throw Errors.notFound('Company not found');
@@ -39,13 +42,14 @@ const companies: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/company',
-    { onRequest: app.authenticate, schema: { response: { 200: CompanyResponse, '4xx': ApiError, '5xx': ApiError } } },
+    { config, onRequest: app.authenticate, schema: { response: { 200: CompanyResponse, '4xx': ApiError, '5xx': ApiError } } },
     async (request) => ({ company: toCompanyView(own(request.user.companyId)) }),
   );
 
   app.patch(
     '/api/company',
     {
+      config,
       onRequest: app.requireRole('admin'),
       schema: { body: UpdateCompanyRequest, response: { 200: CompanyResponse, '4xx': ApiError, '5xx': ApiError } },
     },
@@ -63,13 +67,14 @@ const companies: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/companies',
-    { onRequest: app.requireRole('owner'), schema: { response: { 200: CompanyList, '4xx': ApiError, '5xx': ApiError } } },
+    { config, onRequest: app.requireRole('owner'), schema: { response: { 200: CompanyList, '4xx': ApiError, '5xx': ApiError } } },
     async () => ({ companies: app.companies.list().map(toCompanyView) }),
   );
 
   app.post(
     '/api/companies',
     {
+      config,
       onRequest: app.requireRole('owner'),
       schema: { body: CreateCompanyRequest, response: { 201: CreateCompanyResponse, '4xx': ApiError, '5xx': ApiError } },
     },

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, LeadList, LeadListQuery } from '@parley/protocol';
+import type { ParleyConfig } from '../../config.js';
+import { perAccount } from '../../plugins/app/auth.js';
 import { toCsv } from '../../lib/csv.js';
 
 const FIXED_COLUMNS = ['id', 'created_at', 'source', 'conversation_id'] as const;
@@ -9,10 +11,12 @@ const FIXED_COLUMNS = ['id', 'created_at', 'source', 'conversation_id'] as const
  * `GET /api/leads`: the company's leads as JSON, or as a CSV download with `?format=csv` (one
  * column per field any lead has; cells escaped and guarded against spreadsheet formulas).
  */
-const leads: FastifyPluginAsyncTypebox = async (app) => {
+const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
   app.get(
     '/api/leads',
     {
+      config,
       onRequest: app.authenticate,
       schema: { querystring: LeadListQuery, response: { 200: Type.Union([LeadList, Type.String()]), '4xx': ApiError, '5xx': ApiError } },
     },

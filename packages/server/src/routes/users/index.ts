@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, CreateUserRequest, Strict, UpdateUserRequest, UserList, UserResponse } from '@parley/protocol';
+import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
-import { hasRole } from '../../plugins/app/auth.js';
+import { hasRole, perAccount } from '../../plugins/app/auth.js';
 import { topics } from '../../plugins/app/bus.js';
 
 const UserParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -12,16 +13,18 @@ const UserParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
  * change and remove agents and admins; anyone may change their own name, avatar and password.
  * Every query is scoped to the caller's company, so another company's user ids answer 404.
  */
-const users: FastifyPluginAsyncTypebox = async (app) => {
+const users: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
   app.get(
     '/api/users',
-    { onRequest: app.authenticate, schema: { response: { 200: UserList, '4xx': ApiError, '5xx': ApiError } } },
+    { config, onRequest: app.authenticate, schema: { response: { 200: UserList, '4xx': ApiError, '5xx': ApiError } } },
     async (request) => ({ users: await app.users.list(request.user.companyId) }),
   );
 
   app.post(
     '/api/users',
     {
+      config,
       onRequest: app.requireRole('admin'),
       schema: { body: CreateUserRequest, response: { 201: UserResponse, '4xx': ApiError, '5xx': ApiError } },
     },
@@ -34,6 +37,7 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/users/:id',
     {
+      config,
       onRequest: app.authenticate,
       schema: { params: UserParams, body: UpdateUserRequest, response: { 200: UserResponse, '4xx': ApiError, '5xx': ApiError } },
     },
@@ -54,6 +58,7 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/api/users/:id',
     {
+      config,
       onRequest: app.requireRole('admin'),
       schema: { params: UserParams, response: { 204: Type.Null(), '4xx': ApiError, '5xx': ApiError } },
     },
