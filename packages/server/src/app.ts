@@ -20,6 +20,7 @@ import users from './plugins/app/users.js';
 import auth from './plugins/app/auth.js';
 import inbox from './plugins/app/inbox.js';
 import handoff from './plugins/app/handoff.js';
+import ai from './plugins/app/ai.js';
 import healthRoutes from './routes/health/index.js';
 import chatbotRoutes from './routes/chatbot/index.js';
 import uploadRoutes from './routes/uploads/index.js';
@@ -33,6 +34,7 @@ import transferRoutes from './routes/transfer/index.js';
 import agentSocketRoutes from './routes/agent-ws/index.js';
 import widgetRoutes from './routes/widget/index.js';
 import adminRoutes from './routes/admin/index.js';
+import aiRoutes from './routes/ai/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -66,6 +68,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(auth);
   await fastify.register(inbox);
   await fastify.register(handoff);
+  await fastify.register(ai, { config });
   await fastify.register(cors);
 
   // Routes.
@@ -80,6 +83,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(leadRoutes, { config });
   await fastify.register(transferRoutes, { config });
   await fastify.register(agentSocketRoutes, { config });
+  await fastify.register(aiRoutes, { config });
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });

@@ -42,6 +42,8 @@ export interface FlowTurn {
   effects: FlowEffect[];
   /** The input matched no option of a choice, product or upload step: an AI may answer it instead. */
   unrecognized?: boolean;
+  /** An `input` step refused the answer and asks again (an AI may answer it if it was a question). */
+  invalid?: boolean;
   /** The flow waits at an `ai` step: the model should answer the visitor, then `afterAiAnswer` runs. */
   ai?: { instructions?: string };
 }
@@ -284,7 +286,7 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
         turn.components.push(error(result.error));
         return { ...runFrom(flow, step.on_fail ?? null, turn, ctx), userComponents: shown };
       }
-      return { ...retry(result.error), state: { ...turn.state, attempts }, userComponents: shown };
+      return { ...retry(result.error), state: { ...turn.state, attempts }, userComponents: shown, invalid: true };
     }
     case 'ai':
       return {

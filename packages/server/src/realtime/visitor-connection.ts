@@ -219,7 +219,12 @@ export class VisitorConnection {
         if (message.role === 'user' && event.origin === this.id && message.client_id) {
           this.send({ type: 'ack', id: message.client_id, seq: message.seq });
         } else if (message.seq > this.lastSentSeq) {
-          this.send({ type: 'message', message, ...(event.isTerminal ? { is_terminal: true } : {}) });
+          this.send({
+            type: 'message',
+            message,
+            ...(event.isTerminal ? { is_terminal: true } : {}),
+            ...(event.streamId ? { stream_id: event.streamId } : {}),
+          });
         }
         this.lastSentSeq = Math.max(this.lastSentSeq, message.seq);
         return;
@@ -232,6 +237,9 @@ export class VisitorConnection {
           ...(event.agent ? { agent: event.agent } : {}),
         });
         if (event.status === 'closed') this.close(CloseCode.sessionClosed, 'Session closed');
+        return;
+      case 'stream':
+        this.send({ type: 'stream', stream_id: event.streamId, delta: event.delta });
         return;
       case 'typing':
         if (event.role !== 'user') this.send({ type: 'typing', role: event.role, on: event.on, ...(event.name ? { name: event.name } : {}) });

@@ -1,3 +1,4 @@
+import type { AiSettingsTable } from './ai-settings.table.js';
 import type { CompaniesTable } from './companies.table.js';
 import type { ConversationsTable } from './conversations.table.js';
 import type { FlowsTable } from './flows.table.js';
@@ -6,6 +7,7 @@ import type { MessagesTable } from './messages.table.js';
 import type { UploadsTable } from './uploads.table.js';
 import type { UsersTable } from './users.table.js';
 
+export type * from './ai-settings.table.js';
 export type * from './companies.table.js';
 export type * from './conversations.table.js';
 export type * from './flows.table.js';
@@ -16,6 +18,7 @@ export type * from './users.table.js';
 
 /** Every table Parley stores, as Kysely sees them. */
 export interface Database {
+  ai_settings: AiSettingsTable;
   companies: CompaniesTable;
   flows: FlowsTable;
   conversations: ConversationsTable;

@@ -3,7 +3,8 @@ import type { ChatMessage, ConversationStatus, HandoffReason } from '@parley/pro
 
 /** Events fanned out after they are committed. `origin` names the connection that caused it, if any. */
 export type BusEvent =
-  | { type: 'message'; conversationId: string; companyId: string; message: ChatMessage; isTerminal: boolean; origin?: string }
+  | { type: 'message'; conversationId: string; companyId: string; message: ChatMessage; isTerminal: boolean; origin?: string; streamId?: string }
+  | { type: 'stream'; conversationId: string; companyId: string; streamId: string; delta: string }
   | { type: 'state'; conversationId: string; companyId: string; status: ConversationStatus; position?: number; agent?: { name: string } }
   | { type: 'typing'; conversationId: string; companyId: string; role: 'user' | 'bot' | 'agent'; on: boolean; name?: string; origin?: string }
   | { type: 'lead'; companyId: string; conversationId: string | null; leadId: string; data: Record<string, unknown>; createdAt: string }

@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { escapeHtml, type ChatMessage, type Component, type ConversationStatus, type HandoffReason } from '@parley/protocol';
-import { advanceFlow, initialState, resumeFlow, startFlow, type FlowContext, type FlowTurn } from '../../flows/engine.js';
+import { escapeHtml, HANDOFF_ACTION, type ChatMessage, type Component, type ConversationStatus, type HandoffReason } from '@parley/protocol';
+import {
+  advanceFlow,
+  afterAiAnswer,
+  currentPrompt,
+  initialState,
+  resumeFlow,
+  startFlow,
+  type FlowContext,
+  type FlowTurn,
+} from '../../flows/engine.js';
+import { flowContext } from '../../ai/prompt.js';
+import { aiFallback, looksLikeQuestion, type AiFallbackReason } from '../../ai/fallback.js';
+import type { AiAnswer, AiQuestion } from './ai.js';
 import { newTicketReference } from '../../lib/ids.js';
 import { Errors } from '../../errors.js';
 import { topics, type BusEvent, type EventBus } from './bus.js';
@@ -63,6 +75,16 @@ export interface HandoffHooks {
   announce(conversation: LiveConversation, request: HandoffRequest): void;
 }
 
+/**
+ * What the AI capability (plugins/app/ai.ts) adds to the chat service: answers to questions the
+ * flow cannot take, and the turns of a flow's `ai` step.
+ */
+export interface AiHooks {
+  enabled(companyId: string): boolean;
+  allowTurn(conversationId: string, ip: string | null): boolean;
+  answer(question: AiQuestion): Promise<AiAnswer>;
+}
+
 /** Options of `ChatService.record`. */
 export interface RecordOptions {
   /** The connection that caused the write: it gets an `ack` for messages with a client id. */
@@ -89,10 +111,18 @@ export class ChatService {
   ) {}
 
   private handoff: HandoffHooks | undefined;
+  private ai: AiHooks | undefined;
+  /** Conversations with an AI turn in flight: later input waits for it, so turns never interleave. */
+  private readonly lanes = new Map<string, Promise<void>>();
 
   /** Plugs in live agents; without them a hand-off only sets the status to `waiting`. */
   attachHandoff(hooks: HandoffHooks): void {
     this.handoff = hooks;
+  }
+
+  /** Plugs in AI replies; without them unrecognized input gets the flow's error and prompt. */
+  attachAi(hooks: AiHooks): void {
+    this.ai = hooks;
   }
 
   /** Starts a conversation with the company's bot; resolves after its greeting is committed. */
@@ -148,6 +178,11 @@ export class ChatService {
       }
     }
 
+    for (let lane = this.lanes.get(conversation.id); lane; lane = this.lanes.get(conversation.id)) {
+      await lane;
+      conversation = this.conversations.get(conversation.id) ?? conversation;
+    }
+
     const user = (components: Component[]): NewMessage => ({
       role: 'user',
       components,
@@ -160,6 +195,7 @@ export class ChatService {
       return { conversation, userSeq: stored!.seq, replies: [], isTerminal: false, duplicate: false };
     }
 
+    if (input.kind === 'action' && input.value === HANDOFF_ACTION) input = { ...input, kind: 'handoff', value: 'Talk to a person' };
     if (input.kind === 'handoff' || (input.kind === 'text' && this.handoff?.asksForPerson(input.value))) {
       // The visitor asked for a person: the flow does not see this input.
       const handoff = { reason: 'visitor' as const };
@@ -171,12 +207,84 @@ export class ChatService {
     const state = flow.id === conversation.flowId ? conversation.flow : initialState();
     const flowInput = input.kind === 'action' ? { kind: 'action' as const, value: input.value } : { kind: 'text' as const, text: input.value };
     const turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
+    const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(input.value)));
+    if (turn.ai || (question && this.ai?.enabled(conversation.companyId))) {
+      return this.aiTurn(conversation, flow, turn, input, user(turn.userComponents ?? [userText(input.value)]));
+    }
     const messages: NewMessage[] = [user(turn.userComponents ?? [userText(input.value)])];
     if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
     const changes = { ...this.changesOf(turn, conversation.status), flowId: flow.id };
     const handoff = turn.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
     const stored = await this.commit(conversation, messages, changes, turn.effects, input.origin, handoff);
     return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: turn.terminal, duplicate: false };
+  }
+
+  /**
+   * An AI turn: the visitor's message is committed (and acknowledged) at once; the model's answer
+   * streams to the visitor as it is written, then is stored with what follows it: the flow's
+   * question again, the `ai` step's next steps, or a hand-off the model asked for. When the model
+   * fails or is rate-limited, the visitor gets a fallback with the offer of a person instead.
+   */
+  private async aiTurn(conversation: LiveConversation, flow: StoredFlow, turn: FlowTurn, input: VisitorInput, message: NewMessage): Promise<TurnResult> {
+    let release!: () => void;
+    this.lanes.set(conversation.id, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const [stored] = await this.commit(conversation, [message], { flowId: flow.id }, [], input.origin);
+      const replies = await this.aiReply(conversation, flow, turn.ai?.instructions, turn.ai !== undefined, input.value);
+      return { conversation, userSeq: stored!.seq, replies, isTerminal: conversation.isTerminal, duplicate: false };
+    } finally {
+      this.lanes.delete(conversation.id);
+      release();
+    }
+  }
+
+  private async aiReply(conversation: LiveConversation, flow: StoredFlow, instructions: string | undefined, atStep: boolean, question: string): Promise<ChatMessage[]> {
+    const state = conversation.flow;
+    const streamId = randomUUID();
+    let answer: AiAnswer | undefined;
+    let unavailable: AiFallbackReason = 'off';
+    if (this.ai?.enabled(conversation.companyId)) {
+      unavailable = 'limited';
+      if (this.ai.allowTurn(conversation.id, conversation.visitorIp)) {
+        this.typing(conversation, 'bot', true);
+        const topic = topics.conversation(conversation.id);
+        answer = await this.ai.answer({
+          companyId: conversation.companyId,
+          conversationId: conversation.id,
+          ip: conversation.visitorIp,
+          question,
+          history: this.conversations.messagesAfter(conversation.id, Math.max(0, conversation.lastSeq - 101), 100).slice(0, -1),
+          variables: flowContext(flow.flow, state.vars),
+          ...(instructions ? { instructions } : {}),
+          onDelta: (delta) =>
+            this.bus.publish(topic, { type: 'stream', conversationId: conversation.id, companyId: conversation.companyId, streamId, delta }),
+        });
+        this.typing(conversation, 'bot', false);
+      }
+    }
+
+    const messages: NewMessage[] = [];
+    if (answer?.ok) {
+      if (answer.text.trim()) messages.push({ role: 'bot', components: [{ type: 'text', payload: { text: answer.html } }], elapsedMs: answer.elapsedMs });
+    } else {
+      const failure = answer ? { status: 'error' as const, error: answer.error.message, elapsedMs: answer.elapsedMs } : {};
+      messages.push({ role: 'bot', components: aiFallback(answer ? 'failed' : unavailable), ...failure });
+    }
+
+    // A person took the conversation while the model was writing: the bot says nothing more.
+    if (conversation.status === 'waiting' || conversation.status === 'agent') return this.commit(conversation, messages, {}, [], undefined, undefined, streamId);
+    if (answer?.ok && answer.handoff) {
+      return this.commit(conversation, messages, { status: 'waiting' }, [], undefined, { reason: 'ai', context: answer.handoff.reason }, streamId);
+    }
+    if (atStep) {
+      const next = afterAiAnswer(flow.flow, state, answer?.ok ? answer.text : undefined, this.context(conversation));
+      if (next.components.length) messages.push({ role: 'bot', components: next.components });
+      const handoff = next.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
+      return this.commit(conversation, messages, this.changesOf(next, conversation.status), next.effects, undefined, handoff, streamId);
+    }
+    const prompt = currentPrompt(flow.flow, state);
+    if (prompt.length) messages.push({ role: 'bot', components: prompt });
+    return this.commit(conversation, messages, {}, [], undefined, undefined, streamId);
   }
 
   /**
@@ -258,6 +366,7 @@ export class ChatService {
     effects: FlowTurn['effects'],
     origin?: string,
     handoff?: HandoffRequest,
+    streamId?: string,
   ): Promise<ChatMessage[]> {
     const request = handoff && this.handoff ? this.handoff.prepare(conversation, handoff) : undefined;
     if (request) messages = [...messages, ...request.messages];
@@ -279,7 +388,7 @@ export class ChatService {
           }
         : undefined,
     );
-    this.publishMessages(conversation, stored, origin);
+    this.publishMessages(conversation, stored, origin, streamId);
     if (conversation.status !== statusBefore) this.publishState(conversation, conversation.status, request ? { position: request.position } : undefined);
     for (const lead of leads) {
       this.bus.publish(topics.company(lead.companyId), {
@@ -295,7 +404,9 @@ export class ChatService {
     return stored;
   }
 
-  private publishMessages(conversation: LiveConversation, messages: ChatMessage[], origin?: string): void {
+  /** Publishes committed messages; `streamId` marks the first bot message as the end of that stream. */
+  private publishMessages(conversation: LiveConversation, messages: ChatMessage[], origin?: string, streamId?: string): void {
+    const streamed = streamId ? messages.find((m) => m.role === 'bot') : undefined;
     for (const message of messages) {
       const event: BusEvent = {
         type: 'message',
@@ -304,6 +415,7 @@ export class ChatService {
         message,
         isTerminal: conversation.isTerminal,
         ...(origin && message.client_id ? { origin } : {}),
+        ...(message === streamed ? { streamId } : {}),
       };
       this.bus.publish(topics.conversation(conversation.id), event);
       this.bus.publish(topics.company(conversation.companyId), event);
