@@ -21,6 +21,7 @@ import auth from './plugins/app/auth.js';
 import inbox from './plugins/app/inbox.js';
 import handoff from './plugins/app/handoff.js';
 import ai from './plugins/app/ai.js';
+import restChat from './plugins/app/rest-chat.js';
 import healthRoutes from './routes/health/index.js';
 import chatbotRoutes from './routes/chatbot/index.js';
 import uploadRoutes from './routes/uploads/index.js';
@@ -35,6 +36,7 @@ import agentSocketRoutes from './routes/agent-ws/index.js';
 import widgetRoutes from './routes/widget/index.js';
 import adminRoutes from './routes/admin/index.js';
 import aiRoutes from './routes/ai/index.js';
+import restChatRoutes from './routes/rest-chat/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -69,6 +71,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(inbox);
   await fastify.register(handoff);
   await fastify.register(ai, { config });
+  await fastify.register(restChat);
   await fastify.register(cors);
 
   // Routes.
@@ -84,6 +87,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(transferRoutes, { config });
   await fastify.register(agentSocketRoutes, { config });
   await fastify.register(aiRoutes, { config });
+  await fastify.register(restChatRoutes, { config });
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });

@@ -125,15 +125,22 @@ export class ChatService {
     this.ai = hooks;
   }
 
-  /** Starts a conversation with the company's bot; resolves after its greeting is committed. */
-  async start(company: Company, visitor: VisitorInfo = {}) {
+  /**
+   * Starts a conversation with the company's bot; resolves after its greeting is committed.
+   * `opener` is the visitor's first message when they spoke first (a headless client), stored
+   * before the greeting that answers it.
+   */
+  async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }) {
     const stored = this.flows.activeOrFail(company.id);
     const turn = startFlow(stored.flow, this.context(undefined));
+    const first: NewMessage[] = opener
+      ? [{ role: 'user', components: [userText(opener.text)], ...(opener.clientId ? { clientId: opener.clientId } : {}) }]
+      : [];
     const { conversation, token, committed } = this.conversations.create(
       { companyId: company.id, flowId: stored.id, ip: visitor.ip, userAgent: visitor.userAgent },
       turn.state,
       turn.terminal,
-      turn.components.length ? [{ role: 'bot', components: turn.components }] : [],
+      turn.components.length ? [...first, { role: 'bot', components: turn.components }] : first,
     );
     const messages = await committed;
     this.publishMessages(conversation, messages);
