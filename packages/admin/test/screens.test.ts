@@ -90,10 +90,21 @@ describe('leads and search', () => {
     const row = await until(() => $$(view, 'tbody tr').find((tr) => tr.textContent!.includes('dana@example.com')), 'the lead row');
     expect(row.textContent).toContain('Dana Lead');
 
+    // Browsers download a link with `download` without leaving the page; happy-dom would navigate.
     let exported: Blob | undefined;
+    let saved = '';
     URL.createObjectURL = (blob: Blob) => ((exported = blob), 'blob:csv');
-    $(view, '[data-action="export"]')!.click();
-    await until(() => exported, 'CSV download');
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      saved = this.download;
+    };
+    try {
+      $(view, '[data-action="export"]')!.click();
+      await until(() => exported && saved, 'CSV download');
+    } finally {
+      HTMLAnchorElement.prototype.click = click;
+    }
+    expect(saved).toMatch(/^leads-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = await exported!.text();
     expect(csv.split('\n')[0]).toMatch(/email/);
     expect(csv).toContain('dana@example.com');
