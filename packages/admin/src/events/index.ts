@@ -7,3 +7,4 @@ export * from './chat-action.js';
 export * from './filter-change.js';
 export * from './retry.js';
 export * from './theme-toggle.js';
+export * from './enable-notifications.js';

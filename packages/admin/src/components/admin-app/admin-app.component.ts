@@ -4,6 +4,7 @@ import { controls } from '../../styles/shared.js';
 import { DashboardController, type DashboardOptions } from '../../controllers/dashboard-controller.js';
 import { RouterController, type Route } from '../../controllers/router-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
+import { NotifyController } from '../../controllers/notify-controller.js';
 import { visitorName } from '../../lib/format.js';
 import { icons } from '../../lib/icons.js';
 import type { InboxFilter } from '../../store/chat-order.js';
@@ -38,6 +39,9 @@ export class ParleyAdminApp extends LitElement {
   private readonly dash = new DashboardController(this, { ...ParleyAdminApp.options, onHandoff: (chat) => this.onHandoff(chat) });
   private readonly router = new RouterController(this);
   private readonly theme = new ThemeController(this);
+  private readonly notifications = new NotifyController(this);
+  /** Re-renders now and then so ages ("5 min") stay true. */
+  private ticker: ReturnType<typeof setInterval> | undefined;
   private openedId: string | undefined;
   private openedIn: InboxStore | undefined;
 
@@ -50,11 +54,13 @@ export class ParleyAdminApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKey);
+    this.ticker = setInterval(() => this.requestUpdate(), 30_000);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('keydown', this.onKey);
+    clearInterval(this.ticker);
   }
 
   protected override updated(): void {
@@ -76,6 +82,7 @@ export class ParleyAdminApp extends LitElement {
   }
 
   private onHandoff(chat: ChatSummary): void {
+    this.notifications.show('A visitor is waiting for a person', visitorName(chat.lead, chat.id), chat.id, () => this.go({ screen: 'inbox', conversationId: chat.id }));
     this.toast = chat;
     clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => (this.toast = undefined), 8000);
@@ -124,6 +131,7 @@ export class ParleyAdminApp extends LitElement {
             .typing=${inbox.typing.get(id)}
             .variables=${inbox.variables.get(id)}
             me=${me}
+            ?admin=${this.dash.session.isAdmin}
             ?busy=${this.busy}
             @parley-chat-action=${(e: CustomEvent<{ action: 'claim' | 'resolve' | 'return-to-bot' }>) => this.act(inbox, id, e.detail.action)}
             @parley-reply=${(e: CustomEvent<{ text: string }>) => inbox.reply(id, e.detail.text)}
@@ -175,6 +183,8 @@ export class ParleyAdminApp extends LitElement {
         waiting=${inbox.count('waiting').chats}
         connection=${inbox.connection}
         ?dark=${this.theme.dark}
+        notify=${this.notifications.permission}
+        @parley-enable-notifications=${() => this.notifications.request()}
         @parley-navigate=${(e: CustomEvent<Route>) => this.go(e.detail)}
         @parley-logout=${() => session.logout()}
         @parley-theme-toggle=${() => this.theme.toggle()}

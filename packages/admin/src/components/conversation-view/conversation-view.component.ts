@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { ChatMessage, ChatSummary } from '@parley/protocol';
+import { escapeHtml, type ChatMessage, type ChatSummary } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { ago, statusLabel, visitorName } from '../../lib/format.js';
 import { icons } from '../../lib/icons.js';
@@ -40,6 +40,7 @@ export class ParleyConversationView extends LitElement {
     typing: { attribute: false },
     variables: { attribute: false },
     me: {},
+    admin: { type: Boolean },
     busy: { type: Boolean },
     showDetails: { type: Boolean, attribute: 'show-details' },
   };
@@ -51,6 +52,8 @@ export class ParleyConversationView extends LitElement {
   declare variables: Record<string, unknown> | undefined;
   /** The signed-in user's id. */
   declare me: string;
+  /** The signed-in user is an admin or the owner: they may take over a colleague's chat. */
+  declare admin: boolean;
   /** An action is running: its buttons are disabled. */
   declare busy: boolean;
   declare showDetails: boolean;
@@ -61,6 +64,7 @@ export class ParleyConversationView extends LitElement {
     this.messages = [];
     this.pending = [];
     this.me = '';
+    this.admin = false;
     this.busy = false;
     this.showDetails = typeof matchMedia === 'function' ? matchMedia('(min-width: 1101px)').matches : true;
   }
@@ -117,13 +121,13 @@ export class ParleyConversationView extends LitElement {
 
   private actions(chat: ChatSummary): TemplateResult {
     const mine = chat.assignee?.id === this.me;
-    const canClaim = chat.status !== 'agent' || !mine;
+    const canClaim = chat.status !== 'agent' || (!mine && (this.admin || !chat.assignee));
     return html`<div part="actions">
       ${canClaim ? html`<button class="primary" data-action="claim" ?disabled=${this.busy} @click=${() => this.act('claim')}>${chat.status === 'agent' ? 'Take over' : 'Claim'}</button>` : nothing}
-      ${chat.status === 'agent' || chat.status === 'waiting'
+      ${(chat.status === 'agent' && (mine || this.admin)) || chat.status === 'waiting'
         ? html`<button data-action="return-to-bot" ?disabled=${this.busy} @click=${() => this.act('return-to-bot')}>Back to bot</button>`
         : nothing}
-      ${chat.status === 'agent' ? html`<button data-action="resolve" ?disabled=${this.busy} @click=${() => this.act('resolve')}>Resolve</button>` : nothing}
+      ${chat.status === 'agent' && (mine || this.admin) ? html`<button data-action="resolve" ?disabled=${this.busy} @click=${() => this.act('resolve')}>Resolve</button>` : nothing}
       <button data-action="details" aria-pressed=${this.showDetails ? 'true' : 'false'} @click=${() => (this.showDetails = !this.showDetails)}>Details</button>
     </div>`;
   }
@@ -145,7 +149,8 @@ export class ParleyConversationView extends LitElement {
       previous = key;
     }
     for (const p of this.pending) {
-      const message: ChatMessage = { seq: 0, id: p.clientId, role: 'agent', components: [{ type: 'text', payload: { text: p.text } }], created_at: new Date().toISOString() };
+      // Agents type plain text: shown escaped, as the server will store it.
+      const message: ChatMessage = { seq: 0, id: p.clientId, role: 'agent', components: [{ type: 'text', payload: { text: escapeHtml(p.text) } }], created_at: new Date().toISOString() };
       out.push(html`<parley-message-bubble .message=${message} .showAuthor=${false} state=${p.state} client-id=${p.clientId} error=${p.error ?? ''}></parley-message-bubble>`);
     }
     return out;
@@ -155,7 +160,15 @@ export class ParleyConversationView extends LitElement {
     const chat = this.chat;
     if (!chat) return html`<div part="main"><div part="messages" class="muted">Loading…</div></div>`;
     const typing = this.typingLine();
-    const placeholder = chat.status === 'agent' && chat.assignee?.id === this.me ? 'Write a reply…' : 'Reply (sending claims the chat)…';
+    const othersChat = chat.status === 'agent' && !!chat.assignee && chat.assignee.id !== this.me;
+    const locked = othersChat && !this.admin;
+    const placeholder = locked
+      ? `${chat.assignee!.name} is answering this chat`
+      : chat.status === 'agent' && !othersChat
+        ? 'Write a reply…'
+        : othersChat
+          ? `Reply (takes over from ${chat.assignee!.name})…`
+          : 'Reply (sending claims the chat)…';
     return html`
       <div part="main">
         <div part="header">
@@ -176,7 +189,7 @@ export class ParleyConversationView extends LitElement {
           : nothing}
         <div part="messages" role="log" aria-live="polite" @scroll=${this.onScroll}><div class="stack">${this.list()}</div></div>
         <div part="typing" aria-live="polite">${typing ? html`<span class="dots">${typing}</span>` : nothing}</div>
-        <parley-composer conversation-id=${chat.id} placeholder=${placeholder} ?disabled=${chat.status === 'closed'}></parley-composer>
+        <parley-composer conversation-id=${chat.id} placeholder=${placeholder} ?disabled=${chat.status === 'closed' || locked}></parley-composer>
       </div>
       <aside part="details" ?hidden=${!this.showDetails} aria-label="Visitor details">
         <button part="close-details" aria-label="Close the details" @click=${() => (this.showDetails = false)}>×</button>

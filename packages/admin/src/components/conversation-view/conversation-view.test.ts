@@ -17,10 +17,16 @@ describe('parley-conversation-view', () => {
     el.chat = chat('c1', { status: 'agent', assignee: { id: 'u1', name: 'Me' } });
     await el.updateComplete;
     expect(actions(el)).toEqual(['return-to-bot', 'resolve', 'details']);
+    // A colleague's chat: an agent may only read it; an admin may take it over.
     el.chat = chat('c1', { status: 'agent', assignee: { id: 'u2', name: 'Bo' } });
+    await el.updateComplete;
+    expect(actions(el)).toEqual(['details']);
+    expect(($(el, 'parley-composer') as HTMLElement & { disabled: boolean }).disabled).toBe(true);
+    el.admin = true;
     await el.updateComplete;
     expect(actions(el)).toEqual(['claim', 'return-to-bot', 'resolve', 'details']);
     expect($(el, '[data-action="claim"]')!.textContent).toContain('Take over');
+    expect(($(el, 'parley-composer') as HTMLElement & { disabled: boolean }).disabled).toBe(false);
   });
 
   it('reports the action clicked', async () => {

@@ -6,6 +6,7 @@ import { controls } from '../../styles/shared.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
 import { ParleyLogoutEvent } from '../../events/logout.js';
 import { ParleyThemeToggleEvent } from '../../events/theme-toggle.js';
+import { ParleyEnableNotificationsEvent } from '../../events/enable-notifications.js';
 import { icons } from '../../lib/icons.js';
 import { styles } from './nav-bar.styles.js';
 
@@ -34,6 +35,7 @@ const ITEMS: Item[] = [
  * @event parley-navigate - a screen was picked (`detail.screen`)
  * @event parley-logout - sign out
  * @event parley-theme-toggle - switch light/dark
+ * @event parley-enable-notifications - the agent wants desktop notifications
  * @csspart brand - the product name
  * @csspart link - each screen's link
  * @csspart badge - the waiting count on the inbox
@@ -48,6 +50,7 @@ export class ParleyNavBar extends LitElement {
     waiting: { type: Number },
     connection: {},
     dark: { type: Boolean },
+    notify: {},
   };
 
   declare current: Screen;
@@ -56,6 +59,8 @@ export class ParleyNavBar extends LitElement {
   declare waiting: number;
   declare connection: SocketState;
   declare dark: boolean;
+  /** Desktop notification permission; `default` shows a button that asks. */
+  declare notify: string;
 
   constructor() {
     super();
@@ -63,6 +68,7 @@ export class ParleyNavBar extends LitElement {
     this.waiting = 0;
     this.connection = 'idle';
     this.dark = false;
+    this.notify = 'unsupported';
   }
 
   private go(event: MouseEvent, screen: Screen): void {
@@ -91,6 +97,9 @@ export class ParleyNavBar extends LitElement {
         </div>
         <div class="me" title=${this.user?.email ?? ''}>${this.user?.name ?? ''} <span class="muted">· ${this.user?.role ?? ''}</span></div>
         <div class="row">
+          ${this.notify === 'default'
+            ? html`<button data-action="notify" title="Desktop notifications when a visitor waits" aria-label="Turn on desktop notifications" @click=${() => this.dispatchEvent(new ParleyEnableNotificationsEvent())}>${icons.bell}</button>`
+            : nothing}
           <button data-action="theme" @click=${() => this.dispatchEvent(new ParleyThemeToggleEvent({}))} aria-label=${this.dark ? 'Light theme' : 'Dark theme'}>
             ${this.dark ? icons.sun : icons.moon}
           </button>
