@@ -235,3 +235,27 @@ describe('hand-off from the bot to a person, over real sockets', () => {
     expect(watcher.socket.frames.filter((f) => f.type === 'presence')).toHaveLength(2);
   });
 });
+
+describe('a visitor who comes back', () => {
+  it('is told their place in the queue, or who is with them, after the replay', async () => {
+    const { http, ws } = await startAgentServer();
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const first = await openVisitor(ws);
+    first.socket.send({ type: 'handoff', id: 'h1' });
+    await first.socket.next(is.type('state', { status: 'waiting' }));
+    first.socket.close();
+    await first.socket.closed;
+
+    const back = await openVisitor(ws, undefined, first.welcome.session);
+    expect(back.welcome.status).toBe('waiting');
+    for (let seq = 1; seq <= 3; seq++) expect((await back.socket.nextOf<MessageFrame>('message')).message.seq).toBe(seq);
+    expect(await back.socket.nextOf<StateFrame>('state')).toEqual({ type: 'state', status: 'waiting', position: 1 });
+
+    await call(http, 'POST', `/api/chats/${first.welcome.conversation_id}/claim`, { token: owner.token });
+    back.socket.close();
+    await back.socket.closed;
+    const again = await openVisitor(ws, undefined, first.welcome.session);
+    expect(again.welcome.status).toBe('agent');
+    expect(await again.socket.nextOf<StateFrame>('state')).toEqual({ type: 'state', status: 'agent', agent: { name: 'Owner' } });
+  });
+});

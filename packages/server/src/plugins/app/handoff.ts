@@ -257,6 +257,29 @@ export class HandoffService implements HandoffHooks {
     return conversation;
   }
 
+  /**
+   * A visitor (re)connected to a conversation a person has or is waiting for: tell them again
+   * where they are (their place, or who is with them). Sent after the welcome and replay.
+   */
+  remind(conversation: { id: string; companyId: string }): void {
+    const live = this.conversations.get(conversation.id);
+    if (!live || (live.status !== 'waiting' && live.status !== 'agent')) return;
+    this.inbox.get(conversation.companyId, conversation.id).then(
+      (chat) => {
+        if (chat.status !== 'waiting' && chat.status !== 'agent') return;
+        this.bus.publish(topics.conversation(chat.id), {
+          type: 'state',
+          conversationId: chat.id,
+          companyId: conversation.companyId,
+          status: chat.status,
+          ...(chat.queue_position ? { position: chat.queue_position } : {}),
+          ...(chat.assignee ? { agent: { name: chat.assignee.name } } : {}),
+        });
+      },
+      () => undefined,
+    );
+  }
+
   /** Tells every waiting visitor of the company their new place, after the queue moved. */
   private refreshQueue(companyId: string): void {
     this.inbox.queue(companyId).then(
@@ -283,6 +306,7 @@ export default fp(
   async (app) => {
     const handoff = new HandoffService(app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.presence, app.bus);
     app.chat.attachHandoff(handoff);
+    app.presence.onVisitorConnected((conversation) => handoff.remind(conversation));
     app.decorate('handoff', handoff);
   },
   { name: 'handoff', dependencies: ['database', 'chat', 'conversations', 'flows', 'inbox', 'presence', 'bus'] },

@@ -10,11 +10,18 @@ import { topics, type EventBus } from './bus.js';
 export class PresenceTracker {
   private readonly visitors = new Map<string, number>();
   private readonly agents = new Map<string, { companyId: string; name: string; sockets: number }>();
+  private readonly arrivals: Array<(conversation: { id: string; companyId: string }) => void> = [];
 
   constructor(private readonly bus: EventBus) {}
 
+  /** Calls `listener` whenever a visitor socket joins a conversation (every socket, not only the first). */
+  onVisitorConnected(listener: (conversation: { id: string; companyId: string }) => void): void {
+    this.arrivals.push(listener);
+  }
+
   /** A visitor socket joined a conversation. */
   visitorConnected(conversation: { id: string; companyId: string }): void {
+    for (const listener of this.arrivals) listener(conversation);
     const count = (this.visitors.get(conversation.id) ?? 0) + 1;
     this.visitors.set(conversation.id, count);
     if (count === 1) this.publishVisitor(conversation, true);

@@ -56,32 +56,22 @@ const chats: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     return { chat, variables: live.flow.vars };
   });
 
-  app.post(
-    '/api/chats/:id/claim',
-    { config, schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
-    async (request) => {
-      await app.handoff.claim(request.user, request.params.id);
-      return { chat: await summary(request.user, request.params.id) };
-    },
-  );
-
-  app.post(
-    '/api/chats/:id/resolve',
-    { config, schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
-    async (request) => {
-      await app.handoff.resolve(request.user, request.params.id);
-      return { chat: await summary(request.user, request.params.id) };
-    },
-  );
-
-  app.post(
-    '/api/chats/:id/return-to-bot',
-    { config, schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
-    async (request) => {
-      await app.handoff.returnToBot(request.user, request.params.id);
-      return { chat: await summary(request.user, request.params.id) };
-    },
-  );
+  /** Claim, resolve and return-to-bot: the same shape, each answering the chat as it is now. */
+  const actions = {
+    claim: (user: AuthUser, id: string) => app.handoff.claim(user, id),
+    resolve: (user: AuthUser, id: string) => app.handoff.resolve(user, id),
+    'return-to-bot': (user: AuthUser, id: string) => app.handoff.returnToBot(user, id),
+  } as const;
+  for (const [action, run] of Object.entries(actions)) {
+    app.post(
+      `/api/chats/:id/${action}`,
+      { config, schema: { params: ChatParams, body: EmptyBody, response: { 200: ChatActionResponse, ...errors } } },
+      async (request) => {
+        await run(request.user, request.params.id);
+        return { chat: await summary(request.user, request.params.id) };
+      },
+    );
+  }
 
   app.post(
     '/api/chats/:id/messages',
