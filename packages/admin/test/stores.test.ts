@@ -147,6 +147,20 @@ describe('inbox store against the server', () => {
     }
   });
 
+  it('pages back through older chats', async () => {
+    const session = await signedIn();
+    const created = new Set<string>();
+    for (let i = 0; i < 105; i++) created.add((await session.api.createChat()).chat.id);
+    const store = new InboxStore(session, { socketUrl: `${server.wsUrl}/ws/nowhere`, WebSocket: Ws });
+    await store.loadChats('bot');
+    expect(store.list('bot')).toHaveLength(100);
+    expect(store.hasMore('bot')).toBe(true);
+    while (store.hasMore('bot')) await store.loadChats('bot', true);
+    const ids = new Set(store.list('bot').map((c) => c.id));
+    expect([...created].filter((id) => !ids.has(id))).toEqual([]);
+    store.stop();
+  });
+
   it('sends replies over HTTP when the socket is down', async () => {
     const session = await signedIn();
     const store = new InboxStore(session, { socketUrl: `${server.wsUrl}/ws/nowhere`, WebSocket: Ws });

@@ -8,3 +8,4 @@ export * from './filter-change.js';
 export * from './retry.js';
 export * from './theme-toggle.js';
 export * from './enable-notifications.js';
+export * from './load-more.js';

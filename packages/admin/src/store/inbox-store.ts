@@ -17,6 +17,9 @@ export interface PendingReply {
   error?: string;
 }
 
+/** Chats per page of the inbox list. */
+const PAGE = 100;
+
 /** Options of {@link InboxStore}. */
 export interface InboxStoreOptions {
   /** The `/ws/agent` URL; defaults to the page's origin. */
@@ -47,6 +50,7 @@ export class InboxStore extends Notifier {
   loaded = false;
   private readonly socket: AgentSocket;
   private readonly fetching = new Map<string, Promise<void>>();
+  private readonly more = new Map<InboxFilter, boolean>();
 
   constructor(
     private readonly session: SessionStore,
@@ -98,17 +102,28 @@ export class InboxStore extends Notifier {
     return { chats: list.length, unread: list.reduce((sum, chat) => sum + chat.unread_count, 0) };
   }
 
-  /** Loads chats (all, or one status, to reach older ones) and merges them in. */
-  async loadChats(filter?: InboxFilter): Promise<void> {
+  /**
+   * Loads chats (all, or one filter's) and merges them in. With `older`, loads the page before the
+   * oldest chat held under that filter. Remembers whether the server may have more.
+   */
+  async loadChats(filter: InboxFilter = 'all', older = false): Promise<void> {
     const status = filter === 'waiting' || filter === 'agent' || filter === 'bot' || filter === 'resolved' ? filter : undefined;
+    const held = older ? this.list(filter) : [];
+    const before = held.length ? held.map((c) => c.updated_at).sort()[0] : undefined;
     try {
-      const { chats } = await this.session.api.listChats({ status, limit: 200, ...(filter === 'mine' ? { assignee: 'me' } : {}) });
-      for (const chat of chats) this.chats.set(chat.id, chat);
+      const { chats } = await this.session.api.listChats({ status, limit: PAGE, before, ...(filter === 'mine' ? { assignee: 'me' } : {}) });
+      for (const chat of chats) if (!older || !this.chats.has(chat.id)) this.chats.set(chat.id, chat);
+      this.more.set(filter, chats.length === PAGE);
       this.loaded = true;
       this.changed();
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Whether older chats may exist under a filter (the last page was full). */
+  hasMore(filter: InboxFilter): boolean {
+    return this.more.get(filter) ?? false;
   }
 
   /** Loads a conversation's details and its messages (only what is missing when already loaded). */

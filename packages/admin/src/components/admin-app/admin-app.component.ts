@@ -117,6 +117,8 @@ export class ParleyAdminApp extends LitElement {
         filter=${this.filter}
         selected-id=${id ?? ''}
         me=${me}
+        ?more=${inbox.hasMore(this.filter)}
+        @parley-load-more=${() => inbox.loadChats(this.filter, true)}
         @parley-filter-change=${(e: CustomEvent<{ filter: InboxFilter }>) => {
           this.filter = e.detail.filter;
           void inbox.loadChats(this.filter);

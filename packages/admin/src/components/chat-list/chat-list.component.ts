@@ -5,6 +5,7 @@ import { inboxFilters, type InboxFilter } from '../../store/chat-order.js';
 import { shortAge, statusLabel, visitorName } from '../../lib/format.js';
 import { ParleyFilterChangeEvent } from '../../events/filter-change.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
+import { ParleyLoadMoreEvent } from '../../events/load-more.js';
 import { styles } from './chat-list.styles.js';
 
 const PREFIX: Record<string, string> = { user: '', bot: 'Bot: ', agent: 'Agent: ', system: '' };
@@ -16,6 +17,7 @@ const PREFIX: Record<string, string> = { user: '', bot: 'Bot: ', agent: 'Agent: 
  *
  * @event parley-filter-change - a filter was picked (`detail.filter`)
  * @event parley-navigate - a chat was opened (`detail.conversationId`)
+ * @event parley-load-more - the agent asked for older chats
  * @csspart filters - the filter bar; `filter` each filter button
  * @csspart list - the list of chats; `item` each row
  * @csspart avatar - the visitor's initial (with an online dot)
@@ -23,6 +25,7 @@ const PREFIX: Record<string, string> = { user: '', bot: 'Bot: ', agent: 'Agent: 
  * @csspart badge - the status badge
  * @csspart unread - the unread count
  * @csspart empty - the message shown when no chat matches
+ * @csspart more - the "Load older" button
  * @cssprop --parley-waiting - colour of the waiting queue
  */
 export class ParleyChatList extends LitElement {
@@ -33,6 +36,7 @@ export class ParleyChatList extends LitElement {
     filter: {},
     selectedId: { attribute: 'selected-id' },
     me: {},
+    more: { type: Boolean },
   };
 
   /** The chats to show, already filtered and in order. */
@@ -44,6 +48,8 @@ export class ParleyChatList extends LitElement {
   declare selectedId: string;
   /** The signed-in user's id ("you" as assignee). */
   declare me: string;
+  /** Older chats may exist: show "Load older". */
+  declare more: boolean;
 
   constructor() {
     super();
@@ -52,6 +58,7 @@ export class ParleyChatList extends LitElement {
     this.filter = 'all';
     this.selectedId = '';
     this.me = '';
+    this.more = false;
   }
 
   private pick(filter: InboxFilter): void {
@@ -106,7 +113,10 @@ export class ParleyChatList extends LitElement {
         })}
       </div>
       ${this.chats.length
-        ? html`<ul part="list">${this.chats.map((chat) => this.row(chat))}</ul>`
+        ? html`<ul part="list">
+            ${this.chats.map((chat) => this.row(chat))}
+            ${this.more ? html`<li><button part="more" @click=${() => this.dispatchEvent(new ParleyLoadMoreEvent())}>Load older</button></li>` : nothing}
+          </ul>`
         : html`<div part="empty">${this.filter === 'waiting' ? 'Nobody is waiting. 🎉' : 'No conversations here.'}</div>`}
     `;
   }

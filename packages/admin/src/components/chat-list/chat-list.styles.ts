@@ -137,6 +137,10 @@ export const styles = css`
     background: var(--parley-waiting, #d9480f);
     color: #fff;
   }
+  [part='more'] {
+    display: block;
+    margin: 12px auto;
+  }
   [part='empty'] {
     padding: 32px 16px;
     text-align: center;

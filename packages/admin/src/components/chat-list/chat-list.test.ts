@@ -36,6 +36,16 @@ describe('parley-chat-list', () => {
     expect(opened).toEqual([{ screen: 'inbox', conversationId: 'c1' }]);
   });
 
+  it('offers older chats when there may be more', async () => {
+    const el = await mount('parley-chat-list', { chats: [chat('c1')] });
+    expect($(el, '[part="more"]')).toBeNull();
+    el.more = true;
+    await el.updateComplete;
+    const asks = record(el, 'parley-load-more');
+    $(el, '[part="more"]')!.click();
+    expect(asks).toHaveLength(1);
+  });
+
   it('says so when nothing matches', async () => {
     const el = await mount('parley-chat-list', { chats: [], filter: 'waiting' });
     expect($(el, '[part="empty"]')!.textContent).toContain('Nobody is waiting');
