@@ -91,6 +91,10 @@ describe('tenant isolation', () => {
       for (const secret of secrets) expect(text, `company B: ${label} leaks ${secret}`).not.toContain(secret);
     }
 
+    // The real-time channel: anonymous callers are refused before the upgrade.
+    await expect(TestSocket.open(agentWs)).rejects.toThrow('HTTP 401');
+    await expect(TestSocket.open(`${agentWs}?token=`)).rejects.toThrow('HTTP 401');
+
     // The API key route: B's key cannot name company A; no key is 401; A's key cannot name B.
     const transfer = (key: string | undefined, companyId: string) =>
       call(http, 'POST', '/api/transfer_to_agent', {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, LoginRequest, LoginResponse, VerifyResponse } from '@parley/protocol';
 import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
+import { perAccount } from '../../plugins/app/auth.js';
 import { normalizeEmail } from '../../plugins/app/users.js';
 
 /**
@@ -40,7 +41,11 @@ const auth: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, op
 
   app.get(
     '/api/auth/verify',
-    { onRequest: app.authenticate, schema: { response: { 200: VerifyResponse, '4xx': ApiError, '5xx': ApiError } } },
+    {
+      config: { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) },
+      onRequest: app.authenticate,
+      schema: { response: { 200: VerifyResponse, '4xx': ApiError, '5xx': ApiError } },
+    },
     async (request) => ({
       user: await app.users.get(request.user.companyId, request.user.id),
       expires_at: app.auth.expiresAt(app.auth.bearer(request)!),
