@@ -2,7 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildTestServer } from '../helper.js';
+import Fastify from 'fastify';
+import { buildTestServer, tempDataDir } from '../helper.js';
+import errorHandler from '../../src/plugins/app/error-handler.js';
+import adminRoutes from '../../src/routes/admin/index.js';
 
 const dist = join(dirname(createRequire(import.meta.url).resolve('@parley/admin/package.json')), 'dist');
 const built = existsSync(join(dist, 'index.html'));
@@ -43,5 +46,19 @@ describe.skipIf(!built)('the dashboard at /admin', () => {
       const response = await app.inject({ url });
       expect(response.body, url).not.toContain('"name": "@parley/admin"');
     }
+  });
+});
+
+describe('the dashboard without a build', () => {
+  it('answers 404 saying to run pnpm build', async () => {
+    const app = Fastify();
+    await app.register(errorHandler);
+    await app.register(adminRoutes, { dir: tempDataDir() });
+    for (const url of ['/admin', '/admin/inbox']) {
+      const response = await app.inject({ url });
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toMatchObject({ code: 'not_found', message: expect.stringContaining('pnpm build') });
+    }
+    await app.close();
   });
 });

@@ -48,6 +48,12 @@ export const ADMIN_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Options of the dashboard routes. */
+export interface AdminRoutesOptions {
+  /** The build folder to serve; defaults to `@parley/admin`'s `dist`. */
+  dir?: string;
+}
+
 const FILE = Type.Unsafe<NodeJS.ReadableStream>({ description: 'a file of the dashboard' });
 
 /**
@@ -55,8 +61,8 @@ const FILE = Type.Unsafe<NodeJS.ReadableStream>({ description: 'a file of the da
  * year; every other path answers `index.html` (the app routes in the browser) with a strict
  * Content-Security-Policy and no caching. Without a build, a 404 says to run `pnpm build`.
  */
-const admin: FastifyPluginAsyncTypebox = async (app) => {
-  const root = adminDir();
+const admin: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, options) => {
+  const root = options.dir ?? adminDir();
 
   const sendFile = async (reply: FastifyReply, path: string, cacheControl: string): Promise<FastifyReply | undefined> => {
     const info = await stat(path).catch(() => undefined);
