@@ -59,9 +59,9 @@ export class HandoffService implements HandoffHooks {
       waitingAhead: sqlite.prepare<[string, string], { n: number }>(
         `SELECT count(*) AS n FROM conversations WHERE company_id = ? AND status = 'waiting' AND id != ?`,
       ),
-      record: sqlite.prepare('UPDATE conversations SET handoff_at = ?, handoff_reason = ?, handoff_context = ? WHERE id = ?'),
-      context: sqlite.prepare('UPDATE conversations SET handoff_context = ? WHERE id = ?'),
-      setVisitor: sqlite.prepare('UPDATE conversations SET visitor_id = ? WHERE id = ?'),
+      record: sqlite.prepare('UPDATE conversations SET handoff_at = ?, handoff_reason = ?, handoff_context = ? WHERE id = ? AND company_id = ?'),
+      context: sqlite.prepare('UPDATE conversations SET handoff_context = ? WHERE id = ? AND company_id = ?'),
+      setVisitor: sqlite.prepare('UPDATE conversations SET visitor_id = ? WHERE id = ? AND company_id = ?'),
       byVisitor: sqlite.prepare<[string, string], { id: string }>(
         `SELECT id FROM conversations WHERE company_id = ? AND visitor_id = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
       ),
@@ -84,7 +84,7 @@ export class HandoffService implements HandoffHooks {
     return {
       messages: [notice(text)],
       position,
-      record: () => void this.statements.record.run(at, request.reason, request.context ?? null, conversation.id),
+      record: () => void this.statements.record.run(at, request.reason, request.context ?? null, conversation.id, conversation.companyId),
     };
   }
 
@@ -210,11 +210,11 @@ export class HandoffService implements HandoffHooks {
       conversation = made.conversation;
       session = made.token;
       const id = conversation.id;
-      await this.writes.run(() => this.statements.setVisitor.run(visitorId, id));
+      await this.writes.run(() => this.statements.setVisitor.run(visitorId, id, company.id));
     }
     if (conversation.status === 'waiting' || conversation.status === 'agent') {
       const id = conversation.id;
-      if (context) await this.writes.run(() => this.statements.context.run(context, id));
+      if (context) await this.writes.run(() => this.statements.context.run(context, id, company.id));
     } else {
       await this.chat.requestHandoff(conversation, 'api', context ? { context } : {});
     }
