@@ -21,6 +21,7 @@ import type { InboxRepository } from '../plugins/app/inbox.js';
 import type { PresenceTracker } from '../plugins/app/presence.js';
 import type { AuthUser } from '../plugins/app/users.js';
 import type { AgentEndpoint, AgentHub } from './agent-hub.js';
+import { sendFrameCorked } from './corked-send.js';
 import { frameReader } from './frame-reader.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -187,7 +188,7 @@ export class AgentConnection implements AgentEndpoint {
   send(frame: AgentServerFrame): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > this.deps.limits.wsMaxBufferedBytes) return this.close(CloseCode.policy, 'Slow consumer');
-    this.socket.send(JSON.stringify(frame));
+    sendFrameCorked(this.socket, frame);
   }
 
   close(code: number, reason: string): void {

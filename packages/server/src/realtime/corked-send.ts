@@ -3,9 +3,14 @@ import type { WebSocket } from 'ws';
 
 const corked = new Set<Socket>();
 let scheduled = false;
+/** The last frame serialized in this tick: a broadcast sends the same object to every socket. */
+let lastFrame: object | undefined;
+let lastData = '';
 
 function uncorkAll(): void {
   scheduled = false;
+  lastFrame = undefined;
+  lastData = '';
   for (const raw of corked) raw.uncork();
   corked.clear();
 }
@@ -27,4 +32,21 @@ export function sendCorked(socket: WebSocket, data: string): void {
     }
   }
   socket.send(data);
+}
+
+/**
+ * Sends a frame object as JSON, corked like `sendCorked`. A frame broadcast to many sockets (one
+ * visitor message to every agent of the company) is serialized once, not once per socket: the
+ * frame must not be changed between the sends of one tick.
+ */
+export function sendFrameCorked(socket: WebSocket, frame: object): void {
+  if (frame !== lastFrame) {
+    lastData = JSON.stringify(frame);
+    lastFrame = frame;
+    if (!scheduled) {
+      scheduled = true;
+      process.nextTick(uncorkAll);
+    }
+  }
+  sendCorked(socket, lastData);
 }
