@@ -7,10 +7,11 @@ import { Latencies, round, type LatencySummary } from './lib/stats.js';
  * server with the same client code and the same frames, and reports figures over IPC. Loopback
  * only, bounded in time (it exits on its own deadline).
  *
- * Jobs: `turns` (visitors in a closed loop, optionally pausing, optionally with agent dashboards
- * listening) and `idle` (many connections that said hello and then wait, for memory).
+ * Jobs: `turns` (visitors in a closed loop, optionally pausing), `agents` (dashboards listening
+ * to it all, run as a second load process) and `idle` (many connections that said hello and then
+ * wait, for memory).
  */
-export type LoadJob = TurnsJob | IdleJob;
+export type LoadJob = TurnsJob | IdleJob | AgentsJob;
 
 export interface TurnsJob {
   kind: 'turns';
@@ -23,8 +24,11 @@ export interface TurnsJob {
   pauseMs: number;
   /** The visitor's message text (the echo gets the same frame, byte for byte). */
   text: string;
-  /** Agent dashboards that listen while the visitors talk (measurement 4). */
-  agents?: { url: string; tokens: string[] };
+  /**
+   * Put the send time (microseconds since the epoch) in every message id, so agent dashboards in
+   * another process can time the delivery (measurement 4).
+   */
+  stampIds?: boolean;
 }
 
 export interface TurnsResult {
@@ -39,7 +43,15 @@ export interface TurnsResult {
   /** The load generator's own CPU per turn: shows when the client, not the server, is the limit. */
   clientCpuUsPerTurn: number;
   errors: string[];
-  agents?: AgentFigures;
+  /** The measuring window on the epoch clock (ms), and the messages sent in it. */
+  window: { start: number; end: number; sends: number };
+}
+
+/** Agent dashboards (measurement 4), in their own process so parsing their firehose does not slow the visitors. */
+export interface AgentsJob {
+  kind: 'agents';
+  url: string;
+  tokens: string[];
 }
 
 /** Measurement 4: what the agent dashboards saw of the visitors' messages sent in the window. */
@@ -51,6 +63,8 @@ export interface AgentFigures {
   missing: number;
   /** From the visitor sending a message to an agent receiving it. */
   latency: LatencySummary;
+  /** Agent sockets the server closed during the run, with their codes. */
+  closed: number[];
 }
 
 export interface IdleJob {
@@ -137,46 +151,78 @@ async function hello(socket: WebSocket, target: 'parley' | 'echo'): Promise<void
   }
 }
 
-async function connectAgents(spec: NonNullable<TurnsJob['agents']>): Promise<WebSocket[]> {
+/** Epoch time in milliseconds with sub-millisecond precision, comparable across processes. */
+const epochMs = () => performance.timeOrigin + performance.now();
+
+/**
+ * Agent dashboards that listen to everything their company says. A visitor message's id carries
+ * its send time; the delivery latency is measured against it. Frames are not fully parsed: at
+ * thousands of frames per second per agent, the client must not be what is measured.
+ */
+async function agents(spec: AgentsJob): Promise<void> {
+  const stamps = new Latencies();
+  const latencies: number[] = [];
+  const closed: number[] = [];
+  let stopping = false;
   const sockets: WebSocket[] = [];
   for (const token of spec.tokens) {
-    const socket = await open(`${spec.url}${spec.url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`);
-    await waitFrame(socket, (f) => f.type === 'ready', 10_000, 'the agent ready frame');
+    // The server sends `ready` as soon as the socket opens: listen before the upgrade completes.
+    const socket = new WebSocket(`${spec.url}?token=${encodeURIComponent(token)}`, { perMessageDeflate: false });
+    let ready: () => void = () => undefined;
+    const isReady = new Promise<void>((resolve, reject) => {
+      ready = resolve;
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode} on the agent upgrade`)));
+      setTimeout(() => reject(new Error('timed out waiting for the agent ready frame')), 10_000);
+    });
+    socket.on('message', (data) => {
+      const text = data.toString();
+      if (text.startsWith('{"type":"ready"')) ready();
+      if (!text.startsWith('{"type":"message"') || !text.includes('"role":"user"')) return;
+      const at = text.indexOf('"client_id":"');
+      if (at < 0) return;
+      const id = text.slice(at + 13, text.indexOf('"', at + 13));
+      const stamp = Number(id.slice(id.lastIndexOf('-') + 1)) / 1000;
+      if (!Number.isFinite(stamp)) return;
+      stamps.add(stamp);
+      latencies.push(epochMs() - stamp);
+    });
+    socket.on('close', (code) => {
+      if (!stopping) closed.push(code);
+    });
+    await isReady;
     sockets.push(socket);
   }
-  return sockets;
+  report({ type: 'connected', count: sockets.length });
+  await new Promise<void>((resolve) =>
+    process.on('message', (m: { type: string; start?: number; end?: number; id?: number }) => {
+      if (m.type === 'count') report({ type: 'count', id: m.id, delivered: latencies.length });
+      if (m.type !== 'report') return;
+      const inWindow = new Latencies();
+      const all = stamps.values();
+      for (let i = 0; i < all.length; i++) if (all[i]! >= m.start! && all[i]! <= m.end!) inWindow.add(latencies[i]!);
+      report({ type: 'agents', id: m.id, agents: sockets.length, delivered: inWindow.count, latency: inWindow.summary(), closed });
+      resolve();
+    }),
+  );
+  stopping = true;
+  for (const socket of sockets) socket.terminate();
 }
 
 async function turns(spec: TurnsJob): Promise<TurnsResult> {
   const latency = new Latencies();
   const ackLatency = new Latencies();
-  const agentLatency = new Latencies();
   const sockets: WebSocket[] = [];
   await forEachBounded(spec.visitors, 50, async () => {
     const socket = await open(spec.url);
     if (spec.target === 'parley') await hello(socket, 'parley');
     sockets.push(socket);
   });
-  const agentSockets = spec.agents ? await connectAgents(spec.agents) : [];
-
-  // Visitor message ids sent during the window, with when they were sent (for agent delivery).
-  const windowSends = new Map<string, number>();
-  let agentDelivered = 0;
+  let windowSends = 0;
   let measuring = false;
   let stopping = false;
   let completed = 0;
   let inFlight = 0;
-
-  for (const socket of agentSockets) {
-    socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString());
-      if (frame.type !== 'message' || frame.message.role !== 'user') return;
-      const sentAt = windowSends.get(frame.message.client_id);
-      if (sentAt === undefined) return;
-      agentDelivered++;
-      agentLatency.add(performance.now() - sentAt);
-    });
-  }
 
   const prefix = spec.text;
   sockets.forEach((socket, v) => {
@@ -186,11 +232,11 @@ async function turns(spec: TurnsJob): Promise<TurnsResult> {
     let frameId = '';
     const send = () => {
       if (stopping) return;
-      frameId = `v${v}-${++n}`;
       sentAt = performance.now();
+      frameId = spec.stampIds ? `v${v}-${++n}-${Math.round((performance.timeOrigin + sentAt) * 1000)}` : `v${v}-${++n}`;
       waiting = true;
       inFlight++;
-      if (measuring && agentSockets.length) windowSends.set(frameId, sentAt);
+      if (measuring) windowSends++;
       socket.send(`{"type":"message","id":"${frameId}","text":${JSON.stringify(prefix)}}`);
     };
     const replied = () => {
@@ -234,10 +280,12 @@ async function turns(spec: TurnsJob): Promise<TurnsResult> {
   measuring = true;
   const cpuStart = process.cpuUsage();
   const start = performance.now();
+  const windowStart = epochMs();
   report({ type: 'phase', phase: 'measuring' });
   await new Promise((resolve) => setTimeout(resolve, spec.durationMs));
   const count = completed;
   const seconds = (performance.now() - start) / 1000;
+  const windowEnd = epochMs();
   const cpu = process.cpuUsage(cpuStart);
   report({ type: 'phase', phase: 'measured' });
   const summary = latency.summary();
@@ -245,12 +293,10 @@ async function turns(spec: TurnsJob): Promise<TurnsResult> {
   stopping = true;
   measuring = false;
 
-  // Let the last replies (and their copies to the agents) arrive, briefly.
+  // Let the last replies arrive, briefly.
   const drainUntil = performance.now() + 3000;
-  while (performance.now() < drainUntil && (inFlight > 0 || (agentSockets.length && agentDelivered < windowSends.size * agentSockets.length))) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  for (const socket of [...sockets, ...agentSockets]) socket.terminate();
+  while (performance.now() < drainUntil && inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const socket of sockets) socket.terminate();
 
   const result: TurnsResult = {
     type: 'result',
@@ -261,17 +307,8 @@ async function turns(spec: TurnsJob): Promise<TurnsResult> {
     ...(spec.target === 'parley' ? { ack: ackSummary } : {}),
     clientCpuUsPerTurn: round((cpu.user + cpu.system) / Math.max(1, count), 1),
     errors: errors.slice(0, 20),
+    window: { start: windowStart, end: windowEnd, sends: windowSends },
   };
-  if (spec.agents) {
-    const expected = windowSends.size * agentSockets.length;
-    result.agents = {
-      agents: agentSockets.length,
-      expected,
-      delivered: agentDelivered,
-      missing: expected - agentDelivered,
-      latency: agentLatency.summary(),
-    };
-  }
   return result;
 }
 
@@ -297,11 +334,11 @@ async function idle(spec: IdleJob): Promise<void> {
 
 const deadline = setTimeout(
   () => fail(`load job ${job.kind} ran past its deadline`),
-  job.kind === 'turns' ? job.warmupMs + job.durationMs + 60_000 : 180_000,
+  job.kind === 'turns' ? job.warmupMs + job.durationMs + 60_000 : 240_000,
 );
 process.on('disconnect', () => process.exit(0));
 
-const work = job.kind === 'turns' ? turns(job).then((result) => report(result)) : idle(job);
+const work = job.kind === 'turns' ? turns(job).then((result) => report(result)) : job.kind === 'agents' ? agents(job) : idle(job);
 work.then(
   () => {
     clearTimeout(deadline);

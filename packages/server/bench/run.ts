@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { IdleJob, TurnsJob, TurnsResult } from './load.js';
-import { agentTokens } from './lib/agents.js';
-import { benchModule, forkModule, nextMessage, stop, type ChildMessage } from './lib/children.js';
+import type { AgentFigures, AgentsJob, IdleJob, TurnsJob, TurnsResult } from './load.js';
+import { agentTokens, BENCH_ADMIN_PASSWORD } from './lib/agents.js';
+import { benchModule, forkModule, nextMessage, request, stop, type ChildMessage } from './lib/children.js';
 import { machineInfo } from './lib/machine.js';
 import { startServerChild, type RunningServer } from './lib/servers.js';
 import { round } from './lib/stats.js';
+import type { ServerUsage } from './server-child.js';
 import { widgetWeight, type WidgetWeight } from './lib/widget-weight.js';
 import { formatReport, type BenchReport, type Check } from './lib/report.js';
 
@@ -47,17 +48,26 @@ const limits = {
   wsFramesPerSecondPerIp: 1_000_000_000,
   wsConnectsPerMinutePerIp: 1_000_000,
   httpRequestsPerMinute: 1_000_000,
+  loginPerMinutePerIp: 1_000_000,
+  loginPerMinutePerEmail: 1_000_000,
+  agentRequestsPerMinute: 1_000_000,
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 
 async function parleyServer(execArgv: string[] = []): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(scratch, 'data-'));
-  return startServerChild({ kind: 'parley', dataDir, flowFile: benchFlow, logLevel: 'warn', limits }, { execArgv });
+  return startServerChild(
+    { kind: 'parley', dataDir, flowFile: benchFlow, logLevel: 'warn', limits, adminPassword: BENCH_ADMIN_PASSWORD },
+    { execArgv },
+  );
 }
 
 /** Runs one `turns` load against `server` and measures the server's CPU over the same window. */
-async function runTurns(server: RunningServer, job: TurnsJob): Promise<TurnsResult & { serverCpuUsPerTurn: number; turnsPerCommit?: number }> {
+async function runTurns(
+  server: RunningServer,
+  job: TurnsJob,
+): Promise<TurnsResult & { serverCpuUsPerTurn: number; turnsPerCommit?: number; serverEventLoop: ServerUsage['eventLoop'] }> {
   const load = forkModule(benchModule('load.ts'), job);
   const samples: Array<Promise<Awaited<ReturnType<RunningServer['usage']>>>> = [];
   load.on('message', (message: ChildMessage) => {
@@ -72,6 +82,7 @@ async function runTurns(server: RunningServer, job: TurnsJob): Promise<TurnsResu
   return {
     ...result,
     serverCpuUsPerTurn: round((after.cpuUs - before.cpuUs) / Math.max(1, result.turns), 1),
+    serverEventLoop: after.eventLoop,
     ...(after.commits ? { turnsPerCommit: round(result.turns / Math.max(1, after.commits - before.commits), 2) } : {}),
   };
 }
@@ -181,7 +192,8 @@ async function main(): Promise<void> {
   }
 
   if (only.has('agents')) {
-    const parley = await parleyServer();
+    const profile = values['cpu-prof'];
+    const parley = await parleyServer(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/agents`] : []);
     try {
       const tokens = await agentTokens(parley, AGENTS);
       if (!tokens) {
@@ -189,27 +201,38 @@ async function main(): Promise<void> {
         checks.push({ name: '4. agent fan-out delivered', unit: '', target: 'all', met: undefined, note: 'pending: no /ws/agent yet' });
       } else {
         log(`agents: ${AGENTS} dashboards while ${VISITORS} visitors talk`);
-        const run = await runTurns(parley, {
-          kind: 'turns',
-          url: parley.ws('/ws'),
-          target: 'parley',
-          visitors: VISITORS,
-          warmupMs,
-          durationMs,
-          pauseMs: 0,
-          text: TEXT,
-          agents: { url: parley.ws('/ws/agent'), tokens },
-        });
-        report.agents = run;
-        const figures = run.agents!;
-        checks.push({
-          name: '4. agent fan-out delivered',
-          figure: figures.missing,
-          unit: 'missing',
-          target: '= 0',
-          met: figures.missing === 0 && figures.expected > 0,
-          note: `${figures.delivered}/${figures.expected}, p99 ${figures.latency.p99} ms`,
-        });
+        const job: AgentsJob = { kind: 'agents', url: parley.ws('/ws/agent'), tokens };
+        const dashboards = forkModule(benchModule('load.ts'), job);
+        try {
+          const connected = await nextMessage<ChildMessage>(dashboards, (m) => m.type === 'connected' || m.type === 'failed', 30_000, 'the agent dashboards');
+          if (connected.type === 'failed') throw new Error(`agent dashboards failed: ${String(connected.message)}`);
+          const run = await runTurns(parley, { kind: 'turns', url: parley.ws('/ws'), target: 'parley', visitors: VISITORS, warmupMs, durationMs, pauseMs: 0, text: TEXT, stampIds: true });
+          // Wait until the dashboards stop receiving (the last copies of the window's messages).
+          let delivered = -1;
+          for (let i = 0; i < 40; i++) {
+            const now = (await request<{ type: 'count'; delivered: number }>(dashboards, { type: 'count' })).delivered;
+            if (now === delivered) break;
+            delivered = now;
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+          const seen = await request<{ type: 'agents'; agents: number; delivered: number; latency: AgentFigures['latency']; closed: number[] }>(
+            dashboards,
+            { type: 'report', start: run.window.start, end: run.window.end },
+          );
+          const expected = run.window.sends * seen.agents;
+          const figures: AgentFigures = { agents: seen.agents, expected, delivered: seen.delivered, missing: expected - seen.delivered, latency: seen.latency, closed: seen.closed };
+          report.agents = { ...run, agents: figures };
+          checks.push({
+            name: '4. agent fan-out delivered',
+            figure: figures.missing,
+            unit: 'missing',
+            target: '= 0',
+            met: figures.missing === 0 && figures.expected > 0,
+            note: `${figures.delivered}/${figures.expected}, p99 ${figures.latency.p99} ms${figures.closed.length ? `, ${figures.closed.length} agent sockets closed` : ''}`,
+          });
+        } finally {
+          await stop(dashboards);
+        }
       }
     } finally {
       await parley.stop();

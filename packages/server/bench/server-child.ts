@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { Limits } from '@parley/protocol';
 import { startServer, type LimitsConfig } from '@parley/server';
@@ -19,6 +20,8 @@ export interface ServerJob {
   flowFile?: string;
   logLevel?: string;
   limits?: Partial<LimitsConfig>;
+  /** The owner's password on first start (the bench signs in agents with it). */
+  adminPassword?: string;
 }
 
 /** What the child answers to `{ type: 'usage' }`. */
@@ -30,11 +33,15 @@ export interface ServerUsage {
   heapUsed: number;
   /** Group-commit transactions so far (Parley only). */
   commits: number;
+  /** Event-loop delay since the previous sample, in milliseconds: shows stalls (checkpoints, GC). */
+  eventLoop: { p50: number; p99: number; max: number };
   faults: { unhandledRejections: number; uncaughtExceptions: number };
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as ServerJob;
 const faults = { unhandledRejections: 0, uncaughtExceptions: 0 };
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 
 function fault(kind: 'unhandledRejection' | 'uncaughtException', error: unknown): void {
   if (kind === 'unhandledRejection') faults.unhandledRejections++;
@@ -77,6 +84,7 @@ async function main(): Promise<number> {
     ...(job.flowFile ? { flowFile: job.flowFile } : {}),
     logLevel: job.logLevel ?? 'warn',
     ...(job.limits ? { limits: job.limits } : {}),
+    ...(job.adminPassword ? { adminPassword: job.adminPassword } : {}),
   });
   commits = () => server.writes.commits;
   const address = server.server.address();
@@ -95,8 +103,14 @@ process.on('message', (message: { type: string; id?: number; gc?: boolean }) => 
     rss: memory.rss,
     heapUsed: memory.heapUsed,
     commits: commits(),
+    eventLoop: {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    },
     faults,
   };
+  loopDelay.reset();
   process.send?.(usage);
 });
 

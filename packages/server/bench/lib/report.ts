@@ -12,7 +12,7 @@ export interface Check {
   note?: string;
 }
 
-type Turns = TurnsResult & { serverCpuUsPerTurn: number; turnsPerCommit?: number };
+type Turns = TurnsResult & { serverCpuUsPerTurn: number; turnsPerCommit?: number; serverEventLoop?: { p50: number; p99: number; max: number } };
 
 interface IdleFigures {
   connections: number;
@@ -70,12 +70,15 @@ export function formatReport(report: BenchReport): string {
       echo ? `${echo.latency.p50} / ${echo.latency.p99} / ${echo.latency.p999}` : undefined,
       parley!.serverCpuUsPerTurn,
       echo?.serverCpuUsPerTurn,
+      parley!.clientCpuUsPerTurn,
+      echo?.clientCpuUsPerTurn,
       parley!.turnsPerCommit,
+      parley!.serverEventLoop ? `${parley!.serverEventLoop.p99.toFixed(1)} / ${parley!.serverEventLoop.max.toFixed(1)}` : undefined,
     ]);
   if (rows.length) {
     out += '## Turns over /ws (send -> stored reply) vs the bare ws echo\n\n';
     out += table(
-      ['load', 'turns/s', 'echo msg/s', 'ratio', 'p50/p99/p99.9 ms', 'echo p50/p99/p99.9 ms', 'server CPU µs/turn', 'echo CPU µs/msg', 'turns/commit'],
+      ['load', 'turns/s', 'echo msg/s', 'ratio', 'p50/p99/p99.9 ms', 'echo p50/p99/p99.9 ms', 'server CPU µs/turn', 'echo CPU µs/msg', 'client CPU µs/turn', 'client CPU µs/echo', 'turns/commit', 'loop delay p99/max ms'],
       rows,
     );
     out += '\n';

@@ -30,6 +30,11 @@ export class Latencies {
     this.length = 0;
   }
 
+  /** The samples so far, in the order they came. */
+  values(): Float64Array {
+    return this.samples.subarray(0, this.length);
+  }
+
   get count(): number {
     return this.length;
   }
