@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -133,7 +133,13 @@ async function idleMemory(target: 'parley' | 'echo', count: number) {
 }
 
 const checks: Check[] = [];
-const report: BenchReport = { date: new Date().toISOString(), machine: machineInfo(), settings: { visitors: VISITORS, seconds, text: TEXT }, checks };
+const report: BenchReport = {
+  date: new Date().toISOString(),
+  machine: machineInfo(),
+  settings: { visitors: VISITORS, seconds, text: TEXT },
+  loadAverage: { before: loadavg()[0]! },
+  checks,
+};
 
 function check(name: string, figure: number | undefined, op: '>=' | '<=', target: number, unit: string, note?: string): void {
   const met = figure === undefined ? undefined : op === '>=' ? figure >= target : figure <= target;
@@ -247,6 +253,7 @@ async function main(): Promise<void> {
     check('5. whole widget gzip', weight.present ? weight.total.gzip / 1024 : undefined, '<=', 25, 'KB', note);
   }
 
+  report.loadAverage.after = loadavg()[0]!;
   const text = formatReport(report);
   process.stdout.write(text);
   if (!values['no-write']) {

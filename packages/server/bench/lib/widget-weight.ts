@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /** Sizes of one file, raw and compressed as a CDN would serve it. */
@@ -39,8 +39,9 @@ function listFiles(dir: string): string[] {
 
 /**
  * Weighs `packages/widget/dist/cdn/` as built (the bench never builds the widget itself). Source
- * maps are not shipped to visitors and are left out. The launcher is the file whose name contains
- * `launcher`, else the entry `parley.js` (or `index.js`, `cdn.js`).
+ * maps are not shipped to visitors and are left out. The launcher is the script a page includes
+ * (the JavaScript file at the top of the folder, `widget.js`); what it loads when the visitor
+ * opens the chat lives in subfolders.
  */
 export function widgetWeight(dir: string): WidgetWeight {
   if (!existsSync(dir)) return { dir, present: false, files: [], total: { bytes: 0, gzip: 0, brotli: 0 } };
@@ -48,9 +49,8 @@ export function widgetWeight(dir: string): WidgetWeight {
     .filter((path) => !path.endsWith('.map') && !path.endsWith('.d.ts'))
     .sort()
     .map((path) => weigh(path, dir));
-  const byName = (pattern: RegExp) => files.find((f) => pattern.test(basename(f.file)));
-  const launcher =
-    byName(/launcher.*\.m?js$/) ?? byName(/^parley(\.min)?\.m?js$/) ?? byName(/^index(\.min)?\.m?js$/) ?? byName(/^cdn(\.min)?\.m?js$/);
+  const topScripts = files.filter((f) => !f.file.includes(sep) && /\.m?js$/.test(f.file));
+  const launcher = topScripts.find((f) => /launcher|widget|parley/.test(basename(f.file))) ?? topScripts[0];
   const total = files.reduce((sum, f) => ({ bytes: sum.bytes + f.bytes, gzip: sum.gzip + f.gzip, brotli: sum.brotli + f.brotli }), {
     bytes: 0,
     gzip: 0,
