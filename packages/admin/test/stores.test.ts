@@ -147,6 +147,15 @@ describe('inbox store against the server', () => {
     }
   });
 
+  it('knows a conversation that does not exist from one it is still loading', async () => {
+    const session = await signedIn();
+    const store = new InboxStore(session, { socketUrl: `${server.wsUrl}/ws/nowhere`, WebSocket: Ws });
+    await store.open('no-such-conversation');
+    expect(store.missing.has('no-such-conversation')).toBe(true);
+    expect(store.error).toBe('');
+    store.stop();
+  });
+
   it('pages back through older chats', async () => {
     const session = await signedIn();
     const created = new Set<string>();

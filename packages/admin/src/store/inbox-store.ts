@@ -1,6 +1,6 @@
 import type { AgentServerFrame, ChatMessage, ChatSummary } from '@parley/protocol';
 import { AgentSocket, type SocketLike, type SocketState } from '../api/agent-socket.js';
-import { errorMessage } from '../api/errors.js';
+import { ApiRequestError, errorMessage } from '../api/errors.js';
 import { Notifier, randomId } from '../lib/observable.js';
 import type { SessionStore } from './session-store.js';
 import { compareChats, lastSeq, matchesFilter, mergeMessages, type InboxFilter } from './chat-order.js';
@@ -45,6 +45,8 @@ export class InboxStore extends Notifier {
   readonly onlineAgents = new Map<string, string>();
   /** The conversation on screen: new visitor messages in it are marked read at once. */
   activeId: string | undefined;
+  /** Conversations the server says do not exist (or belong to another company). */
+  readonly missing = new Set<string>();
   /** The last failure of a background load or action, for a banner. */
   error = '';
   loaded = false;
@@ -138,7 +140,10 @@ export class InboxStore extends Notifier {
       this.changed();
       this.markRead(conversationId);
     } catch (error) {
-      this.fail(error);
+      if (error instanceof ApiRequestError && error.status === 404) {
+        this.missing.add(conversationId);
+        this.changed();
+      } else this.fail(error);
     }
   }
 

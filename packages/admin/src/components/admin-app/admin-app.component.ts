@@ -134,6 +134,7 @@ export class ParleyAdminApp extends LitElement {
             .variables=${inbox.variables.get(id)}
             me=${me}
             ?admin=${this.dash.session.isAdmin}
+            ?missing=${inbox.missing.has(id)}
             ?busy=${this.busy}
             @parley-chat-action=${(e: CustomEvent<{ action: 'claim' | 'resolve' | 'return-to-bot' }>) => this.act(inbox, id, e.detail.action)}
             @parley-reply=${(e: CustomEvent<{ text: string }>) => inbox.reply(id, e.detail.text)}

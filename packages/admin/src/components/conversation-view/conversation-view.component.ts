@@ -41,6 +41,7 @@ export class ParleyConversationView extends LitElement {
     variables: { attribute: false },
     me: {},
     admin: { type: Boolean },
+    missing: { type: Boolean },
     busy: { type: Boolean },
     showDetails: { type: Boolean, attribute: 'show-details' },
   };
@@ -54,6 +55,8 @@ export class ParleyConversationView extends LitElement {
   declare me: string;
   /** The signed-in user is an admin or the owner: they may take over a colleague's chat. */
   declare admin: boolean;
+  /** The server does not know the conversation (a wrong or foreign link). */
+  declare missing: boolean;
   /** An action is running: its buttons are disabled. */
   declare busy: boolean;
   declare showDetails: boolean;
@@ -65,6 +68,7 @@ export class ParleyConversationView extends LitElement {
     this.pending = [];
     this.me = '';
     this.admin = false;
+    this.missing = false;
     this.busy = false;
     this.showDetails = typeof matchMedia === 'function' ? matchMedia('(min-width: 1101px)').matches : true;
   }
@@ -158,7 +162,11 @@ export class ParleyConversationView extends LitElement {
 
   override render(): TemplateResult {
     const chat = this.chat;
-    if (!chat) return html`<div part="main"><div part="messages" class="muted">Loading…</div></div>`;
+    if (!chat) {
+      return html`<div part="main">
+        <div part="messages" class="muted" role="status">${this.missing ? 'This conversation does not exist, or it is not yours to see.' : 'Loading…'}</div>
+      </div>`;
+    }
     const typing = this.typingLine();
     const othersChat = chat.status === 'agent' && !!chat.assignee && chat.assignee.id !== this.me;
     const locked = othersChat && !this.admin;
