@@ -3,7 +3,8 @@ import { AgentSocket, type SocketLike, type SocketState } from '../api/agent-soc
 import { ApiRequestError, errorMessage } from '../api/errors.js';
 import { Notifier, randomId } from '../lib/observable.js';
 import type { SessionStore } from './session-store.js';
-import { compareChats, lastSeq, matchesFilter, mergeMessages, type InboxFilter } from './chat-order.js';
+import { compareChats, matchesFilter, type InboxFilter } from './chat-order.js';
+import { MessageLog } from './message-log.js';
 import { TypingTracker } from './typing-tracker.js';
 
 export type { TypingState } from './typing-tracker.js';
@@ -37,7 +38,14 @@ export interface InboxStoreOptions {
 export class InboxStore extends Notifier {
   connection: SocketState = 'idle';
   readonly chats = new Map<string, ChatSummary>();
-  readonly messages = new Map<string, ChatMessage[]>();
+  /** Messages of the conversations opened so far. */
+  readonly messages = new MessageLog(
+    (id, after, limit) => this.session.api.messages(id, after, limit),
+    (stored) => {
+      for (const message of stored) if (message.client_id) this.pending.delete(message.client_id);
+      this.changed();
+    },
+  );
   readonly variables = new Map<string, Record<string, unknown>>();
   readonly pending = new Map<string, PendingReply>();
   /** Who is typing where (the visitor, other agents). */
@@ -51,7 +59,6 @@ export class InboxStore extends Notifier {
   error = '';
   loaded = false;
   private readonly socket: AgentSocket;
-  private readonly fetching = new Map<string, Promise<void>>();
   private readonly more = new Map<InboxFilter, boolean>();
 
   constructor(
@@ -136,7 +143,7 @@ export class InboxStore extends Notifier {
       this.variables.set(chat.id, variables);
     });
     try {
-      await Promise.all([detail, this.fetchAfter(conversationId)]);
+      await Promise.all([detail, this.messages.fetchAfter(conversationId)]);
       this.changed();
       this.markRead(conversationId);
     } catch (error) {
@@ -265,40 +272,16 @@ export class InboxStore extends Notifier {
     if (message.client_id) this.pending.delete(message.client_id);
     if (notify) this.changed();
     if (message.role === 'user') this.typing.set(conversationId, 'user', false);
-    const list = this.messages.get(conversationId);
-    if (!list) return;
-    if (message.seq > lastSeq(list) + 1) {
-      this.fetchAfter(conversationId).catch((error: unknown) => this.fail(error));
-      return;
-    }
-    this.messages.set(conversationId, mergeMessages(list, [message]));
+    if (this.messages.add(conversationId, message) !== 'added') return;
     if (message.role === 'user' && conversationId === this.activeId && isVisible()) {
       queueMicrotask(() => this.markRead(conversationId));
     }
   }
 
-  /** Fetches the messages after the newest one held (deduplicated, one request at a time per conversation). */
-  private fetchAfter(conversationId: string): Promise<void> {
-    const running = this.fetching.get(conversationId);
-    if (running) return running.then(() => this.fetchAfter(conversationId));
-    const task = (async () => {
-      for (;;) {
-        const have = this.messages.get(conversationId) ?? [];
-        const { messages } = await this.session.api.messages(conversationId, lastSeq(have), 500);
-        this.messages.set(conversationId, mergeMessages(have, messages.map((m) => m.message)));
-        for (const { message } of messages) if (message.client_id) this.pending.delete(message.client_id);
-        this.changed();
-        if (messages.length < 500) return;
-      }
-    })().finally(() => this.fetching.delete(conversationId));
-    this.fetching.set(conversationId, task);
-    return task;
-  }
-
   /** After a reconnect: the chat list and everything each loaded conversation missed. */
   private async resync(): Promise<void> {
     await this.loadChats();
-    await Promise.all([...this.messages.keys()].map((id) => this.fetchAfter(id).catch((error: unknown) => this.fail(error))));
+    await Promise.all([...this.messages.keys()].map((id) => this.messages.fetchAfter(id).catch((error: unknown) => this.fail(error))));
     if (this.activeId) this.markRead(this.activeId);
   }
 
