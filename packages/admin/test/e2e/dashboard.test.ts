@@ -105,8 +105,10 @@ if (!CHROMIUM) {
       const reply = view.locator('parley-composer textarea');
       await reply.pressSequentially('Hello! Let me ', { delay: 20 });
       await visitor.waitForAgentTyping();
+      await visitor.screenshot?.(`${ARTIFACTS}visitor-sees-agent-typing.png`);
       await visitor.type('My order 1234 ');
       await view.locator('[part="typing"]').getByText('Visitor is typing').waitFor();
+      await agent.screenshot({ path: `${ARTIFACTS}laptop-visitor-typing.png` });
 
       // Replies, both ways.
       await reply.pressSequentially('check that for you.');

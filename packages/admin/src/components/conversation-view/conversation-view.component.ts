@@ -196,7 +196,7 @@ export class ParleyConversationView extends LitElement {
             </div>`
           : nothing}
         <div part="messages" role="log" aria-live="polite" @scroll=${this.onScroll}><div class="stack">${this.list()}</div></div>
-        <div part="typing" aria-live="polite">${typing ? html`<span class="dots">${typing}</span>` : nothing}</div>
+        <div part="typing" aria-live="polite">${typing ? html`<span class="pulse" aria-hidden="true"><i></i><i></i><i></i></span> ${typing}…` : nothing}</div>
         <parley-composer conversation-id=${chat.id} placeholder=${placeholder} ?disabled=${chat.status === 'closed' || locked}></parley-composer>
       </div>
       <aside part="details" ?hidden=${!this.showDetails} aria-label="Visitor details">

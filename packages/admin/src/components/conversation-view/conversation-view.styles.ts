@@ -66,8 +66,39 @@ export const styles = css`
     padding: 2px 16px 6px;
     min-height: 20px;
   }
-  .dots::after {
-    content: '…';
+  .pulse {
+    display: inline-flex;
+    gap: 3px;
+    margin-right: 4px;
+    vertical-align: middle;
+  }
+  .pulse i {
+    width: 5px;
+    height: 5px;
+    border-radius: 50%;
+    background: currentColor;
+    animation: pulse 1.2s infinite ease-in-out;
+  }
+  .pulse i:nth-child(2) {
+    animation-delay: 0.15s;
+  }
+  .pulse i:nth-child(3) {
+    animation-delay: 0.3s;
+  }
+  @keyframes pulse {
+    0%,
+    80%,
+    100% {
+      opacity: 0.3;
+    }
+    40% {
+      opacity: 1;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .pulse i {
+      animation: none;
+    }
   }
   [part='details'] {
     width: 300px;
