@@ -13,6 +13,7 @@ import type {
   InputHint,
   ParleyClientOptions,
   PendingMessage,
+  StreamingReply,
   TypingInfo,
   VisitorIdentity,
 } from './types.js';
@@ -49,6 +50,8 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   typingInfo: TypingInfo | undefined;
   /** The bot is working on a reply to something the visitor sent. */
   thinking = false;
+  /** An AI answer being written (plain text so far); the stored message replaces it when done. */
+  streaming: StreamingReply | undefined;
   handoff: HandoffInfo | undefined;
   identity: VisitorIdentity | undefined;
   session: string | undefined;
@@ -247,9 +250,17 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
         }
         this.status = frame.status;
         this.isTerminal = frame.is_terminal;
+        this.streaming = undefined;
         this.persist();
         break;
+      case 'stream':
+        if (this.streaming?.id !== frame.stream_id) this.streaming = { id: frame.stream_id, text: '' };
+        this.streaming.text += frame.delta;
+        this.stopThinking();
+        this.typingInfo = undefined;
+        break;
       case 'message':
+        if (frame.stream_id !== undefined && this.streaming?.id === frame.stream_id) this.streaming = undefined;
         this.add(frame.message);
         if (frame.is_terminal !== undefined) this.isTerminal = frame.is_terminal;
         this.persist();

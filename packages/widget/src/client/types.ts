@@ -64,6 +64,12 @@ export interface PendingMessage {
   error?: string | undefined;
 }
 
+/** An AI answer arriving piece by piece: its stream id and the plain text so far. */
+export interface StreamingReply {
+  id: string;
+  text: string;
+}
+
 /** Someone is typing on the other side. */
 export interface TypingInfo {
   role: 'bot' | 'agent';

@@ -248,6 +248,7 @@ export class ParleyChat extends LitElement {
         .pending=${client?.pending ?? []}
         .typing=${client?.typingInfo}
         ?thinking=${client?.thinking ?? false}
+        .streaming=${client?.streaming}
         ?ended=${client?.isTerminal ?? false}
         .locale=${this.locale}
         .strings=${strings}

@@ -1,13 +1,15 @@
 import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage } from '@parley/protocol';
-import type { PendingMessage, TypingInfo } from '../../client/types.js';
+import type { PendingMessage, StreamingReply, TypingInfo } from '../../client/types.js';
 import { defaultStrings, format, type ParleyStrings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';
 import { answersOf } from './answers.js';
 import { styles } from './thread.styles.js';
 
 const MESSAGE_PARTS = 'avatar, meta, bubble, notice';
+
+const escapeText = (text: string) => text.replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;'));
 
 /**
  * The conversation: messages in order, then the visitor's unsent ones, then who is typing or
@@ -25,6 +27,7 @@ export class ParleyThread extends LitElement {
     pending: { attribute: false },
     typing: { attribute: false },
     thinking: { type: Boolean },
+    streaming: { attribute: false },
     ended: { type: Boolean },
     locale: {},
     strings: { attribute: false },
@@ -35,6 +38,8 @@ export class ParleyThread extends LitElement {
   declare pending: PendingMessage[];
   declare typing: TypingInfo | undefined;
   declare thinking: boolean;
+  /** An answer being written: shown as a growing bot message until the stored one replaces it. */
+  declare streaming: StreamingReply | undefined;
   /** The flow reached its end: offer to start again. */
   declare ended: boolean;
   declare locale: string | undefined;
@@ -94,7 +99,21 @@ export class ParleyThread extends LitElement {
     if (this.stick) this.scrollTop = this.scrollHeight;
   }
 
+  /** The answer being written, as plain text (escaped), in a bot bubble marked busy. */
+  private renderStreaming() {
+    if (!this.streaming) return nothing;
+    const message: ChatMessage = {
+      seq: Number.MAX_SAFE_INTEGER,
+      id: this.streaming.id,
+      role: 'bot',
+      components: [{ type: 'text', payload: { text: escapeText(this.streaming.text) } }],
+      created_at: new Date().toISOString(),
+    };
+    return html`<parley-message class="streaming" aria-busy="true" exportparts=${MESSAGE_PARTS} .message=${message} .locale=${this.locale} .strings=${this.strings} .resolveUrl=${this.resolveUrl}></parley-message>`;
+  }
+
   private renderStatus() {
+    if (this.streaming) return nothing;
     if (this.typing) {
       const name = this.typing.name ?? (this.typing.role === 'agent' ? this.strings.agent : this.strings.bot);
       return html`<parley-typing .label=${format(this.strings.typing, { name })}></parley-typing>`;
@@ -130,7 +149,7 @@ export class ParleyThread extends LitElement {
         (p) => p.id,
         (p) => html`<parley-message exportparts=${MESSAGE_PARTS} .pending=${p} .locale=${this.locale} .strings=${this.strings} .resolveUrl=${this.resolveUrl}></parley-message>`,
       )}
-      ${this.renderStatus()}
+      ${this.renderStreaming()} ${this.renderStatus()}
       ${this.ended && !this.thinking && this.pending.length === 0 ? html`<div part="ended" class="end">${this.strings.ended}</div>` : nothing}
     </div>`;
   }
