@@ -167,6 +167,14 @@ if (!CHROMIUM) {
       visitor.askForPerson();
       await visitor.next((f) => f.type === 'state' && f.status === 'waiting');
 
+      // Another visitor leaves their details: a lead.
+      const lead = await RawVisitor.connect(server.wsUrl);
+      await lead.turn('action', 'no');
+      await lead.turn('text', 'Zoe Lead');
+      await lead.turn('text', 'zoe@example.com');
+      await lead.turn('text', '+15550123');
+      lead.close();
+
       const context = await browser.newContext({ viewport: LAPTOP });
       const agent = await signIn(context, `/admin/inbox/${visitor.conversationId}`);
       const view = agent.locator('parley-conversation-view');
@@ -189,6 +197,7 @@ if (!CHROMIUM) {
         }
         if (screen === 'settings') await agent.locator('parley-settings-view [part="snippet"]').waitFor();
         if (screen === 'agents') await agent.locator('parley-agents-view [part="agent"]').first().waitFor();
+        if (screen === 'leads') await agent.locator('parley-leads-view').getByText('zoe@example.com').waitFor();
         await agent.screenshot({ path: `${ARTIFACTS}laptop-${screen}.png` });
       }
 

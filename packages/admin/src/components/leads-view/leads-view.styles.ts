@@ -32,6 +32,7 @@ export const styles = css`
     font-weight: 600;
     color: var(--parley-muted, #5c6670);
     background: var(--parley-surface-2, #f0f2f5);
+    text-transform: capitalize;
     position: sticky;
     top: 0;
   }
