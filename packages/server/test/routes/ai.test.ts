@@ -72,10 +72,13 @@ describe('AI settings', () => {
   });
 
   it('test one message: the reply and its latency, or the provider error in plain words', async () => {
-    const { http, owner, fake } = await aiServer({ chunks: ['Pong'] });
+    const { app, http, owner, fake } = await aiServer({ chunks: ['Pong'] });
     const ok = await call(http, 'POST', '/api/ai/test', { token: owner.token, body: { message: 'Ping' } });
     expect(ok.body).toMatchObject({ ok: true, reply: 'Pong' });
     expect(ok.body.latency_ms).toBeGreaterThanOrEqual(0);
+    const other = await addCompany(app, http, 'Initech');
+    const unset = await call(http, 'POST', '/api/ai/test', { token: other.token, body: { message: 'Ping' } });
+    expect(unset.body).toEqual({ ok: false, error: 'No API key is set for https://api.openai.com/v1', latency_ms: 0 });
     fake.setScript(() => ({ status: 401 }));
     const refused = await call(http, 'POST', '/api/ai/test', { token: owner.token, body: { message: 'Ping' } });
     expect(refused.body).toMatchObject({ ok: false, error: 'The AI provider refused the API key (401): Incorrect API key provided' });

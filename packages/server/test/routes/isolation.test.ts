@@ -77,6 +77,9 @@ describe('tenant isolation', () => {
       { method: 'GET', path: '/api/companies', asOther: 403 },
       { method: 'POST', path: '/api/companies', body: { name: 'Sneaky' }, asOther: 403 },
       { method: 'GET', path: '/api/auth/verify', asOther: 200 },
+      { method: 'GET', path: '/api/ai/config', asOther: 200 },
+      { method: 'PUT', path: '/api/ai/config', body: { system_prompt: 'Bravo only' }, asOther: 200 },
+      { method: 'POST', path: '/api/ai/test', body: { message: 'Zebulon?' }, asOther: 200 },
     ];
 
     for (const attempt of attempts) {
@@ -106,6 +109,24 @@ describe('tenant isolation', () => {
     expect((await transfer(b.apiKey, companyA.id)).status).toBe(404);
     const { apiKey: aKey } = await app.companies.update(companyA.id, { rotateApiKey: true });
     expect((await transfer(aKey, b.company.id)).status).toBe(404);
+
+    // The REST chat API: B's key reaches none of A's conversations, and A's AI settings did not move.
+    const restA = await call(http, 'POST', '/api/chat-message', {
+      body: { message: 'Hello', user_id: 'zeb', message_id: 'z1', message_count: 0 },
+      headers: { 'x-api-key': aKey },
+    });
+    expect(restA.status).toBe(200);
+    const restId = restA.body.conversation_id as string;
+    for (const id of [restId, aChat]) {
+      const history = await call(http, 'GET', `/api/get-conversation-history/${id}`, { headers: { 'x-api-key': b.apiKey } });
+      expect(history.status).toBe(404);
+      const post = await call(http, 'POST', '/api/chat-message', {
+        body: { message: 'Hijack', user_id: 'zeb', message_id: 'h1', message_count: 1, conversation_id: id },
+        headers: { 'x-api-key': b.apiKey },
+      });
+      expect(post.status).toBe(404);
+    }
+    expect((await call(http, 'GET', '/api/ai/config', { token: ownerA.token })).body.system_prompt).toBe('');
 
     // B's agent sockets try A's ids: every frame is refused as not found, and A is untouched.
     for (const frame of [

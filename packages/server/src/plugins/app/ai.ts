@@ -132,6 +132,9 @@ export class AiService implements AiHooks {
   async test(companyId: string, message: string): Promise<AiTestResponse> {
     const settings = this.settingsFor(companyId);
     const started = performance.now();
+    if (!settings.apiKey && new URL(settings.baseUrl).hostname === 'api.openai.com') {
+      return { ok: false, error: `No API key is set for ${settings.baseUrl}`, latency_ms: 0 };
+    }
     try {
       const messages = buildModelMessages({ companyName: this.companyName(companyId), systemPrompt: settings.systemPrompt, history: [], historyWindow: 0, question: message });
       const reply = await completeChat(settings, messages);
