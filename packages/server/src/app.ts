@@ -18,6 +18,7 @@ import chat from './plugins/app/chat.js';
 import presence from './plugins/app/presence.js';
 import users from './plugins/app/users.js';
 import auth from './plugins/app/auth.js';
+import searchIndex from './plugins/app/search-index.js';
 import inbox from './plugins/app/inbox.js';
 import handoff from './plugins/app/handoff.js';
 import ai from './plugins/app/ai.js';
@@ -68,6 +69,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(presence);
   await fastify.register(users, { config });
   await fastify.register(auth);
+  await fastify.register(searchIndex);
   await fastify.register(inbox);
   await fastify.register(handoff);
   await fastify.register(ai, { config });

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026_11_21_0001_initial.js';
 import * as agents from './2026_11_22_0001_agents.js';
 import * as aiSettings from './2026_11_23_0001_ai_settings.js';
+import * as searchBatches from './2026_11_24_0001_search_batches.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_21_0001_initial': initial,
   '2026_11_22_0001_agents': agents,
   '2026_11_23_0001_ai_settings': aiSettings,
+  '2026_11_24_0001_search_batches': searchBatches,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */

@@ -18,6 +18,7 @@ import { Errors } from '../../errors.js';
 import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../../lib/fts.js';
 import { topics, type EventBus } from './bus.js';
 import { toChatMessage } from './conversations.js';
+import type { SearchIndex } from './search-index.js';
 import type { PresenceTracker } from './presence.js';
 
 const LAST_MESSAGE_CHARS = 200;
@@ -43,6 +44,7 @@ export class InboxRepository {
     private readonly writes: GroupCommit,
     private readonly presence: PresenceTracker,
     private readonly bus: EventBus,
+    private readonly searchIndex?: SearchIndex,
   ) {
     this.markReadStatement = sqlite.prepare(
       `UPDATE messages SET read_at = ? WHERE company_id = ? AND conversation_id = ? AND role = 'user' AND read_at IS NULL AND seq <= ?`,
@@ -237,6 +239,7 @@ export class InboxRepository {
 
   /** Full-text search over the company's messages, best matches first; snippets are safe HTML. */
   async search(companyId: string, text: string, limit: number): Promise<SearchHit[]> {
+    await this.searchIndex?.flush();
     const query = toFtsQuery(text);
     if (!query) return [];
     const { rows } = await sql<{ conversation_id: string; seq: number; role: string; created_at: string; snippet: string }>`
@@ -275,7 +278,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('inbox', new InboxRepository(app.db, app.sqlite, app.writes, app.presence, app.bus));
+    app.decorate('inbox', new InboxRepository(app.db, app.sqlite, app.writes, app.presence, app.bus, app.searchIndex));
   },
-  { name: 'inbox', dependencies: ['database', 'presence', 'bus'] },
+  { name: 'inbox', dependencies: ['database', 'presence', 'bus', 'search-index'] },
 );
