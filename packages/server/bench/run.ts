@@ -67,7 +67,9 @@ async function parleyServer(execArgv: string[] = []): Promise<RunningServer> {
 async function runTurns(
   server: RunningServer,
   job: TurnsJob,
-): Promise<TurnsResult & { serverCpuUsPerTurn: number; turnsPerCommit?: number; serverEventLoop: ServerUsage['eventLoop'] }> {
+): Promise<
+  TurnsResult & { serverCpuUsPerTurn: number; serverMainThreadUsPerTurn: number; turnsPerCommit?: number; serverEventLoop: ServerUsage['eventLoop'] }
+> {
   const load = forkModule(benchModule('load.ts'), job);
   const samples: Array<Promise<Awaited<ReturnType<RunningServer['usage']>>>> = [];
   load.on('message', (message: ChildMessage) => {
@@ -82,6 +84,7 @@ async function runTurns(
   return {
     ...result,
     serverCpuUsPerTurn: round((after.cpuUs - before.cpuUs) / Math.max(1, result.turns), 1),
+    serverMainThreadUsPerTurn: round((after.mainThreadCpuUs - before.mainThreadCpuUs) / Math.max(1, result.turns), 1),
     serverEventLoop: after.eventLoop,
     ...(after.commits ? { turnsPerCommit: round(result.turns / Math.max(1, after.commits - before.commits), 2) } : {}),
   };

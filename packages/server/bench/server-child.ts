@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { Limits } from '@parley/protocol';
@@ -27,8 +28,10 @@ export interface ServerJob {
 /** What the child answers to `{ type: 'usage' }`. */
 export interface ServerUsage {
   type: 'usage';
-  /** User plus system CPU time since the process started, in microseconds. */
+  /** User plus system CPU time since the process started, in microseconds (every thread). */
   cpuUs: number;
+  /** The same for the main thread alone (the event loop), from /proc; 10 ms resolution. */
+  mainThreadCpuUs: number;
   rss: number;
   heapUsed: number;
   /** Group-commit transactions so far (Parley only). */
@@ -56,6 +59,17 @@ process.on('uncaughtException', (error) => fault('uncaughtException', error));
 process.on('disconnect', () => process.exit(0));
 
 let commits = (): number => 0;
+
+/** CPU time of the main thread (Linux: its task's utime + stime, in clock ticks of 10 ms). */
+function mainThreadCpuUs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return 0;
+  }
+}
 
 async function main(): Promise<number> {
   if (job.kind === 'echo') {
@@ -100,6 +114,7 @@ process.on('message', (message: { type: string; id?: number; gc?: boolean }) => 
     type: 'usage',
     id: message.id,
     cpuUs: cpu.user + cpu.system,
+    mainThreadCpuUs: mainThreadCpuUs(),
     rss: memory.rss,
     heapUsed: memory.heapUsed,
     commits: commits(),

@@ -12,7 +12,12 @@ export interface Check {
   note?: string;
 }
 
-type Turns = TurnsResult & { serverCpuUsPerTurn: number; turnsPerCommit?: number; serverEventLoop?: { p50: number; p99: number; max: number } };
+type Turns = TurnsResult & {
+  serverCpuUsPerTurn: number;
+  serverMainThreadUsPerTurn?: number;
+  turnsPerCommit?: number;
+  serverEventLoop?: { p50: number; p99: number; max: number };
+};
 
 interface IdleFigures {
   connections: number;
@@ -72,7 +77,7 @@ export function formatReport(report: BenchReport): string {
       echo ? (parley!.rate / echo.rate).toFixed(2) : undefined,
       `${parley!.latency.p50} / ${parley!.latency.p99} / ${parley!.latency.p999}`,
       echo ? `${echo.latency.p50} / ${echo.latency.p99} / ${echo.latency.p999}` : undefined,
-      parley!.serverCpuUsPerTurn,
+      `${parley!.serverCpuUsPerTurn} (main ${parley!.serverMainThreadUsPerTurn ?? '-'})`,
       echo?.serverCpuUsPerTurn,
       parley!.clientCpuUsPerTurn,
       echo?.clientCpuUsPerTurn,
@@ -82,7 +87,7 @@ export function formatReport(report: BenchReport): string {
   if (rows.length) {
     out += '## Turns over /ws (send -> stored reply) vs the bare ws echo\n\n';
     out += table(
-      ['load', 'turns/s', 'echo msg/s', 'ratio', 'p50/p99/p99.9 ms', 'echo p50/p99/p99.9 ms', 'server CPU µs/turn', 'echo CPU µs/msg', 'client CPU µs/turn', 'client CPU µs/echo', 'turns/commit', 'loop delay p99/max ms'],
+      ['load', 'turns/s', 'echo msg/s', 'ratio', 'p50/p99/p99.9 ms', 'echo p50/p99/p99.9 ms', 'server CPU µs/turn (main thread)', 'echo CPU µs/msg', 'client CPU µs/turn', 'client CPU µs/echo', 'turns/commit', 'loop delay p99/max ms'],
       rows,
     );
     out += '\n';
