@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { SessionStore } from '../src/store/session-store.js';
-import { $, $$, mount, settle, text } from './dom.js';
+import { $, $$, mount, record, settle, text } from './dom.js';
 import { MemoryStorage, OWNER, until } from './server.js';
 import { RawVisitor } from './visitor.js';
 import '../src/components/settings-view/settings-view.js';
 import '../src/components/agents-view/agents-view.js';
 import '../src/components/leads-view/leads-view.js';
 import '../src/components/search-view/search-view.js';
+import '../src/components/account-view/account-view.js';
 
 /*
  * The admin screens in happy-dom against a real server (started by the global setup, in plain
@@ -74,6 +75,34 @@ describe('agents', () => {
     expect(await new SessionStore({ baseUrl: server.url, storage: new MemoryStorage() }).login('bo@parley.test', 'bo-password-1')).toBe(false);
     // The owner cannot disable themselves from here.
     expect($(view, `[data-email="${OWNER.email}"] [data-action="toggle"]`)).toBeNull();
+  });
+});
+
+describe('your account', () => {
+  it('renames you for visitors and changes your password, refusing two different ones', async () => {
+    const admin = session.api;
+    const { user } = await admin.createUser({ email: 'dee@parley.test', name: 'Dee', password: 'dee-password-1', role: 'agent' });
+    const dee = new SessionStore({ baseUrl: server.url, storage: new MemoryStorage() });
+    expect(await dee.login(user.email, 'dee-password-1')).toBe(true);
+    const view = await mount('parley-account-view', { api: dee.api, user: dee.user });
+    const changes = record<{ user: { name: string } }>(view, 'parley-user-change');
+
+    const profile = $(view, 'form[part="profile"]') as HTMLFormElement;
+    (profile.querySelector('[name="name"]') as HTMLInputElement).value = 'Dee Dee';
+    profile.dispatchEvent(new Event('submit', { cancelable: true }));
+    await until(() => changes.length === 1, 'name saved');
+    expect(changes[0]!.user.name).toBe('Dee Dee');
+    expect((await dee.api.verify()).user.name).toBe('Dee Dee');
+
+    const password = $(view, 'form[part="password"]') as HTMLFormElement;
+    (password.querySelector('[name="password"]') as HTMLInputElement).value = 'new-password-1';
+    (password.querySelector('[name="confirm"]') as HTMLInputElement).value = 'new-password-2';
+    password.dispatchEvent(new Event('submit', { cancelable: true }));
+    await until(() => $(view, '.error'), 'mismatch refused');
+    (password.querySelector('[name="confirm"]') as HTMLInputElement).value = 'new-password-1';
+    password.dispatchEvent(new Event('submit', { cancelable: true }));
+    await until(() => changes.length === 2, 'password saved');
+    expect(await new SessionStore({ baseUrl: server.url, storage: new MemoryStorage() }).login(user.email, 'new-password-1')).toBe(true);
   });
 });
 

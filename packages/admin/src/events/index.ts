@@ -9,3 +9,4 @@ export * from './retry.js';
 export * from './theme-toggle.js';
 export * from './enable-notifications.js';
 export * from './load-more.js';
+export * from './user-change.js';

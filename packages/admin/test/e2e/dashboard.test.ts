@@ -187,9 +187,9 @@ if (!CHROMIUM) {
       await view.locator('[part="messages"]').evaluate((el) => (el.scrollTop = el.scrollHeight));
       await agent.screenshot({ path: `${ARTIFACTS}laptop-components-end.png` });
 
-      for (const screen of ['search', 'leads', 'agents', 'settings'] as const) {
+      for (const screen of ['search', 'leads', 'agents', 'settings', 'account'] as const) {
         await agent.locator(`parley-nav-bar [data-screen="${screen}"]`).click();
-        await agent.locator(`parley-${screen === 'settings' ? 'settings' : screen}-view`).waitFor();
+        await agent.locator(`parley-${screen}-view`).waitFor();
         if (screen === 'search') {
           await agent.getByLabel('Search messages').fill('damage');
           await agent.getByLabel('Search messages').press('Enter');
@@ -210,6 +210,12 @@ if (!CHROMIUM) {
       await phone.locator('parley-nav-bar [data-screen="settings"]').click();
       await phone.locator('parley-settings-view [part="snippet"]').waitFor();
       await phone.screenshot({ path: `${ARTIFACTS}phone-light-settings.png` });
+      await phone.locator('parley-nav-bar [data-screen="account"]').click();
+      await phone.locator('parley-account-view [data-action="theme"]').click();
+      await phone.locator('parley-account-view').getByText('Use the light theme').waitFor();
+      expect(await phone.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await phone.screenshot({ path: `${ARTIFACTS}phone-dark-account.png` });
 
       await Promise.all([context.close(), phoneContext.close()]);
       visitor.close();

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import type { ChatSummary } from '@parley/protocol';
+import type { ChatSummary, User } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { DashboardController, type DashboardOptions } from '../../controllers/dashboard-controller.js';
 import { RouterController, type Route } from '../../controllers/router-controller.js';
@@ -156,6 +156,15 @@ export class ParleyAdminApp extends LitElement {
         return html`<parley-agents-view part="screen" .api=${api} me=${this.dash.session.user?.id ?? ''} .online=${new Set(inbox.onlineAgents.keys())}></parley-agents-view>`;
       case 'settings':
         return html`<parley-settings-view part="screen" .api=${api}></parley-settings-view>`;
+      case 'account':
+        return html`<parley-account-view
+          part="screen"
+          .api=${api}
+          .user=${this.dash.session.user}
+          ?dark=${this.theme.dark}
+          @parley-theme-toggle=${() => this.theme.toggle()}
+          @parley-user-change=${(e: CustomEvent<{ user: User }>) => this.dash.session.updateUser(e.detail.user)}
+        ></parley-account-view>`;
       case 'ai':
         return html`<div part="screen placeholder" class="placeholder">AI settings arrive with the AI replies feature.</div>`;
       default:

@@ -80,8 +80,8 @@ export const styles = css`
   }
   @media (max-width: 720px) {
     [part='shell'] {
-      grid-template-columns: 1fr;
-      grid-template-rows: 1fr auto;
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-rows: minmax(0, 1fr) auto;
     }
     parley-nav-bar {
       order: 2;

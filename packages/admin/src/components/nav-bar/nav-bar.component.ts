@@ -40,6 +40,7 @@ const ITEMS: Item[] = [
  * @csspart link - each screen's link
  * @csspart badge - the waiting count on the inbox
  * @csspart footer - user, connection and buttons
+ * @csspart account - the signed-in user's name, a link to their account
  * @csspart connection - the live connection state
  */
 export class ParleyNavBar extends LitElement {
@@ -95,7 +96,10 @@ export class ParleyNavBar extends LitElement {
         <div part="connection" class=${live ? 'open' : ''} role="status" title=${live ? 'Live' : 'Not connected'}>
           <span class="label">${live ? 'Live' : this.connection === 'closed' ? 'Offline' : 'Reconnecting…'}</span>
         </div>
-        <div class="me" title=${this.user?.email ?? ''}>${this.user?.name ?? ''} <span class="muted">· ${this.user?.role ?? ''}</span></div>
+        <a class="me" part="account" href="/admin/account" data-screen="account" aria-current=${this.current === 'account' ? 'page' : 'false'} title="Your account (${this.user?.email ?? ''})" @click=${(e: MouseEvent) => this.go(e, 'account')}>
+          <span class="initial" aria-hidden="true">${(this.user?.name ?? '?').slice(0, 1).toUpperCase()}</span>
+          <span class="label">${this.user?.name ?? ''} <span class="muted">· ${this.user?.role ?? ''}</span></span>
+        </a>
         <div class="row">
           ${this.notify === 'default'
             ? html`<button data-action="notify" title="Desktop notifications when a visitor waits" aria-label="Turn on desktop notifications" @click=${() => this.dispatchEvent(new ParleyEnableNotificationsEvent())}>${icons.bell}</button>`

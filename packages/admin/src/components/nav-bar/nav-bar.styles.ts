@@ -88,9 +88,21 @@ export const styles = css`
     background: var(--parley-ok, #2b8a3e);
   }
   .me {
+    color: inherit;
+    text-decoration: none;
+    border-radius: 6px;
+    padding: 2px 4px;
+    margin: 0 -4px;
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
+  }
+  .initial {
+    display: none;
+  }
+  .me:hover,
+  .me[aria-current='page'] {
+    background: var(--parley-surface-2, #f0f2f5);
   }
   .row {
     display: flex;
@@ -118,9 +130,24 @@ export const styles = css`
     [part='brand'],
     .soon,
     .soon-item,
-    .me,
-    .label {
+    .label,
+    [data-action='notify'],
+    [data-action='theme'] {
       display: none;
+    }
+    .me {
+      margin: 0;
+      padding: 0;
+    }
+    .initial {
+      display: grid;
+      place-items: center;
+      width: 30px;
+      height: 30px;
+      border-radius: 50%;
+      background: var(--parley-surface-2, #f0f2f5);
+      font-weight: 700;
+      font-size: 13px;
     }
     [part='footer'] {
       margin: 0;
