@@ -59,23 +59,27 @@ export class AgentSocket {
 
   constructor(private readonly options: AgentSocketOptions) {}
 
-  /** Opens the socket (again) now. */
+  /** Opens the socket (again) now, replacing one still connecting. */
   start(): void {
     clearTimeout(this.retryTimer);
+    this.discard('retry');
     this.open();
   }
 
   /** Closes the socket and stops reconnecting. */
   stop(): void {
     clearTimeout(this.retryTimer);
+    this.discard('bye');
+    this.setState('closed');
+  }
+
+  private discard(reason: string): void {
     clearInterval(this.pingTimer);
     const socket = this.socket;
     this.socket = undefined;
-    if (socket) {
-      socket.onclose = socket.onmessage = socket.onerror = socket.onopen = null;
-      socket.close(1000, 'bye');
-    }
-    this.setState('closed');
+    if (!socket) return;
+    socket.onclose = socket.onmessage = socket.onerror = socket.onopen = null;
+    socket.close(1000, reason);
   }
 
   /** Sends a frame; returns false when the socket is not open (the caller falls back to REST). */

@@ -94,9 +94,14 @@ export class InboxStore extends Notifier {
     this.typing.clear();
   }
 
-  /** Drops the socket as a network failure would (for tests and the "reconnect" button). */
+  /** Drops the socket as a network failure would (it then reconnects with backoff). */
   reconnect(): void {
     this.socket.drop();
+  }
+
+  /** Skips the backoff wait: tries to connect again now (the banner's "Retry now"). */
+  retryNow(): void {
+    if (this.connection === 'reconnecting') this.socket.start();
   }
 
   /** Chats under a filter, in inbox order. */

@@ -202,7 +202,7 @@ export class ParleyAdminApp extends LitElement {
         @parley-theme-toggle=${() => this.theme.toggle()}
       ></parley-nav-bar>
       <main part="main" @parley-navigate=${(e: CustomEvent<Route>) => this.go(e.detail)}>
-        ${inbox.connection === 'reconnecting' ? html`<div part="banner" role="status"><span>Connection lost. Reconnecting…</span></div>` : nothing}
+        ${inbox.connection === 'reconnecting' ? html`<div part="banner" role="status"><span>Connection lost. Reconnecting…</span><button @click=${() => inbox.retryNow()}>Retry now</button></div>` : nothing}
         ${inbox.error ? html`<div part="banner" role="alert"><span>${inbox.error}</span><button @click=${() => inbox.clearError()}>Dismiss</button></div>` : nothing}
         ${toast
           ? html`<button part="toast" @click=${() => ((this.toast = undefined), this.go({ screen: 'inbox', conversationId: toast.id }))}>
