@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** The server package's folder: children run from here so `--import tsx` resolves. */
@@ -7,6 +8,17 @@ export const serverPackageDir = fileURLToPath(new URL('../../', import.meta.url)
 /** A bench module (TypeScript) by its path relative to `bench/`. */
 export function benchModule(relative: string): string {
   return fileURLToPath(new URL(`../${relative}`, import.meta.url));
+}
+
+/**
+ * Scheduling priority (nice value) for every bench child, from `--priority`: on a machine busy with
+ * other work, a negative value (root only) keeps that work from skewing the figures.
+ */
+let childPriority = 0;
+
+export function setChildPriority(priority: number): void {
+  childPriority = priority;
+  if (priority !== 0) setPriority(priority);
 }
 
 export interface ForkOptions {
@@ -23,13 +35,15 @@ export interface ForkOptions {
  */
 export function forkModule(file: string, job: unknown, options: ForkOptions = {}): ChildProcess {
   const output = options.output ?? 'inherit';
-  return fork(file, [JSON.stringify(job)], {
+  const child = fork(file, [JSON.stringify(job)], {
     cwd: serverPackageDir,
     execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', output, output, 'ipc'],
     serialization: 'json',
   });
+  if (childPriority !== 0 && child.pid !== undefined) setPriority(child.pid, childPriority);
+  return child;
 }
 
 /** A message from a child, discriminated on `type`. */
