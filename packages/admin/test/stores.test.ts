@@ -107,6 +107,42 @@ describe('inbox store against the server', () => {
     }
   });
 
+  it('keeps two agents consistent: a claim, replies and reads show on both', async () => {
+    const owner = await signedIn();
+    await owner.api.createUser({ email: 'eve@parley.test', name: 'Eve', password: 'eve-password-1', role: 'agent' });
+    const eve = new SessionStore({ baseUrl: server.url, storage: new MemoryStorage() });
+    expect(await eve.login('eve@parley.test', 'eve-password-1')).toBe(true);
+    const mine = inbox(owner);
+    const hers = inbox(eve);
+    try {
+      await until(() => mine.connection === 'open' && hers.connection === 'open', 'both sockets open');
+      await until(() => mine.onlineAgents.has(eve.user!.id), 'Eve seen online');
+      const visitor = await RawVisitor.connect(server.wsUrl);
+      const id = visitor.conversationId;
+      visitor.askForPerson();
+      await until(() => mine.chats.get(id)?.status === 'waiting' && hers.chats.get(id)?.status === 'waiting', 'both see the hand-off');
+
+      await hers.open(id);
+      expect(await hers.act(id, 'claim')).toBe(true);
+      await until(() => mine.chats.get(id)?.assignee?.name === 'Eve', 'the owner sees Eve has it');
+      await mine.open(id);
+      hers.reply(id, 'Eve here.');
+      await until(() => mine.messages.get(id)?.some((m) => m.role === 'agent' && m.author?.name === 'Eve'), "Eve's reply on the owner's screen");
+
+      // Neither has the conversation on screen now, so nobody reads it at once.
+      mine.activeId = hers.activeId = undefined;
+      await visitor.say('Thanks Eve');
+      await until(() => (mine.chats.get(id)?.unread_count ?? 0) > 0, 'unread for the owner');
+      await until(() => (hers.chats.get(id)?.unread_count ?? 0) > 0, 'unread for Eve');
+      hers.markRead(id);
+      await until(() => mine.chats.get(id)?.unread_count === 0, "Eve's read clears the owner's count");
+      visitor.close();
+    } finally {
+      mine.stop();
+      hers.stop();
+    }
+  });
+
   it('gets back what it missed while its connection was down', async () => {
     const session = await signedIn();
     const store = inbox(session);
