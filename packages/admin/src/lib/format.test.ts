@@ -17,9 +17,12 @@ describe('formatting for agents', () => {
     expect(shortAge('2026-11-19T12:00:00Z', now)).toBe('2 d');
   });
 
-  it('names visitors by their lead, else by a short id', () => {
-    expect(visitorName({ name: 'Dana' }, 'c_abcdef')).toBe('Dana');
-    expect(visitorName({ email: 'd@example.com' }, 'c_abcdef')).toBe('d@example.com');
-    expect(visitorName(null, 'c_abcdef')).toBe('Visitor bcdef');
+  it('names visitors by who the site says they are, else their lead, else a short id', () => {
+    const visitor = { online: true };
+    expect(visitorName({ id: 'c_abcdef', lead: { name: 'Dana' }, visitor })).toBe('Dana');
+    expect(visitorName({ id: 'c_abcdef', lead: { email: 'd@example.com' }, visitor })).toBe('d@example.com');
+    expect(visitorName({ id: 'c_abcdef', lead: null, visitor })).toBe('Visitor bcdef');
+    const identified = { online: true, identity: { user_id: 'u-7', name: 'Ada', email: null, verified: true } };
+    expect(visitorName({ id: 'c_abcdef', lead: { name: 'Dana' }, visitor: identified })).toBe('Ada');
   });
 });

@@ -75,8 +75,28 @@ export const statusLabel: Record<ConversationStatus, string> = {
   closed: 'Closed',
 };
 
-/** A visitor's display name: the lead's name or email when known, else a short id. */
-export function visitorName(lead: Record<string, unknown> | null | undefined, id: string): string {
-  const name = lead?.name ?? lead?.full_name ?? lead?.email;
-  return typeof name === 'string' && name.trim() ? name.trim() : `Visitor ${id.slice(-5)}`;
+/**
+ * Who the host page says the visitor is (`Parley.identify`), when the server reports it. Read
+ * loosely so that the dashboard works with servers that do not send it.
+ */
+export interface IdentityLike {
+  user_id: string;
+  name: string | null;
+  email: string | null;
+  verified: boolean;
+  identified_at?: string;
+}
+
+/** The identity of a chat's visitor, if any. */
+export function identityOf(chat: { visitor: object }): IdentityLike | undefined {
+  const identity = (chat.visitor as { identity?: unknown }).identity;
+  return identity && typeof identity === 'object' && typeof (identity as IdentityLike).user_id === 'string' ? (identity as IdentityLike) : undefined;
+}
+
+/** A visitor's display name: their identity's or lead's name or email when known, else a short id. */
+export function visitorName(chat: { id: string; lead: Record<string, unknown> | null; visitor: object }): string {
+  const identity = identityOf(chat);
+  const lead = chat.lead;
+  const name = identity?.name ?? identity?.email ?? lead?.name ?? lead?.full_name ?? lead?.email;
+  return typeof name === 'string' && name.trim() ? name.trim() : `Visitor ${chat.id.slice(-5)}`;
 }

@@ -82,7 +82,7 @@ export class ParleyAdminApp extends LitElement {
   }
 
   private onHandoff(chat: ChatSummary): void {
-    this.notifications.show('A visitor is waiting for a person', visitorName(chat.lead, chat.id), chat.id, () => this.go({ screen: 'inbox', conversationId: chat.id }));
+    this.notifications.show('A visitor is waiting for a person', visitorName(chat), chat.id, () => this.go({ screen: 'inbox', conversationId: chat.id }));
     this.toast = chat;
     clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => (this.toast = undefined), 8000);
@@ -206,7 +206,7 @@ export class ParleyAdminApp extends LitElement {
         ${inbox.error ? html`<div part="banner" role="alert"><span>${inbox.error}</span><button @click=${() => inbox.clearError()}>Dismiss</button></div>` : nothing}
         ${toast
           ? html`<button part="toast" @click=${() => ((this.toast = undefined), this.go({ screen: 'inbox', conversationId: toast.id }))}>
-              ${icons.bell} ${visitorName(toast.lead, toast.id)} is waiting for a person
+              ${icons.bell} ${visitorName(toast)} is waiting for a person
             </button>`
           : nothing}
         ${this.screen(inbox)}

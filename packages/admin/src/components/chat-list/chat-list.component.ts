@@ -78,7 +78,7 @@ export class ParleyChatList extends LitElement {
   }
 
   private row(chat: ChatSummary): TemplateResult {
-    const name = visitorName(chat.lead, chat.id);
+    const name = visitorName(chat);
     const last = chat.last_message;
     const classes = [chat.status === 'waiting' ? 'waiting' : '', chat.unread_count ? 'unread' : ''].join(' ');
     return html`<li>

@@ -20,6 +20,7 @@ const INPUT_LABELS: Record<string, string> = { text: 'text', email: 'an email ad
  * @csspart image - an image
  * @csspart file-request - a request for a file
  * @csspart hint - the input hint (what the bot expects next)
+ * @csspart form - a form's fields, with the values the visitor entered
  * @cssprop --parley-accent - button outline colour
  * @cssprop --parley-danger - error colour
  */
@@ -69,7 +70,37 @@ export class ParleyComponentView extends LitElement {
       case 'input':
         return html`<div part="hint">Bot expects ${INPUT_LABELS[c.payload.kind] ?? c.payload.kind}${c.payload.placeholder ? html` (“${c.payload.placeholder}”)` : nothing}</div>`;
       default:
-        return html`<div part="hint">[${(c as { type: string }).type}]</div>`;
+        return renderOther(c as unknown as { type: string; payload?: unknown });
     }
   }
+}
+
+interface FormFieldLike {
+  name: string;
+  label: string;
+  kind?: string;
+  value?: string;
+  error?: string;
+  options?: Array<{ label: string; value: string }>;
+}
+
+/**
+ * Components newer than this dashboard: a form (fields with what the visitor entered and any
+ * error) is shown read-only; anything else by its type name.
+ */
+function renderOther(c: { type: string; payload?: unknown }): TemplateResult {
+  const fields = (c.payload as { fields?: unknown } | undefined)?.fields;
+  if (c.type === 'form' && Array.isArray(fields)) {
+    return html`<div part="form" role="group" aria-label="Form">
+      ${(fields as FormFieldLike[]).map((f) => {
+        const picked = f.options?.find((o) => o.value === f.value)?.label ?? f.value;
+        return html`<div class="field">
+          <span class="muted">${f.label}</span>
+          <span>${picked ? picked : html`<span class="muted">—</span>`}</span>
+          ${f.error ? html`<span class="field-error">${f.error}</span>` : nothing}
+        </div>`;
+      })}
+    </div>`;
+  }
+  return html`<div part="hint">[${c.type}]</div>`;
 }

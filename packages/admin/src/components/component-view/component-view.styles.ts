@@ -99,6 +99,26 @@ export const styles = css`
     color: var(--parley-muted, #5c6670);
     font-style: italic;
   }
+  [part='form'] {
+    display: grid;
+    gap: 6px;
+    border: 1px solid var(--parley-border, #dfe3e8);
+    background: var(--parley-surface, #fff);
+    color: var(--parley-text, #1b1f24);
+    border-radius: 8px;
+    padding: 8px 10px;
+    font-size: 13px;
+  }
+  .field {
+    display: grid;
+    grid-template-columns: minmax(80px, 40%) 1fr;
+    gap: 2px 10px;
+  }
+  .field-error {
+    grid-column: 2;
+    color: var(--parley-danger, #c92a2a);
+    font-size: 12px;
+  }
   .label {
     font-weight: 600;
   }

@@ -66,6 +66,27 @@ describe('parley-component-view', () => {
     expect(text(hint)).toContain('an email address');
   });
 
+  it('shows a form with what the visitor entered and what was wrong', async () => {
+    const el = await show({
+      type: 'form',
+      payload: {
+        id: 'lead',
+        submit_label: 'Send',
+        fields: [
+          { name: 'name', label: 'Your name', kind: 'text', value: 'Dana' },
+          { name: 'email', label: 'Email', kind: 'email', value: 'dana@', error: 'Enter a valid email' },
+          { name: 'size', label: 'Size', kind: 'select', value: 'm', options: [{ label: 'Medium', value: 'm' }] },
+          { name: 'phone', label: 'Phone', kind: 'phone' },
+        ],
+      },
+    } as unknown as Component);
+    const form = $(el, '[part="form"]')!;
+    expect(form.textContent).toContain('Dana');
+    expect(form.textContent).toContain('Enter a valid email');
+    expect(form.textContent).toContain('Medium');
+    expect(form.querySelector('input, button')).toBeNull();
+  });
+
   it('names a component type it does not know instead of failing', async () => {
     const el = await show({ type: 'calendar', payload: {} } as unknown as Component);
     expect(text(el)).toBe('[calendar]');

@@ -182,7 +182,7 @@ export class ParleyConversationView extends LitElement {
         <div part="header">
           <button part="back" aria-label="Back to the inbox" @click=${() => this.dispatchEvent(new ParleyNavigateEvent({ screen: 'inbox' }))}>${icons.back}</button>
           <div class="who">
-            <strong>${visitorName(chat.lead, chat.id)}</strong>
+            <strong>${visitorName(chat)}</strong>
             <span class=${chat.status} data-status=${chat.status}>
               ${chat.visitor.online ? 'Online · ' : ''}${chat.status === 'agent' && chat.assignee ? `With ${chat.assignee.id === this.me ? 'you' : chat.assignee.name}` : statusLabel[chat.status]}${chat.queue_position ? ` · #${chat.queue_position} in queue` : ''}
             </span>

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import type { ChatSummary } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
-import { dateTime, describeUserAgent, shortAge, statusLabel } from '../../lib/format.js';
+import { dateTime, describeUserAgent, identityOf, shortAge, statusLabel } from '../../lib/format.js';
 import { styles } from './visitor-details.styles.js';
 
 /** A collected value for people: links stay links, objects read as `key: value` pairs. */
@@ -23,6 +23,7 @@ export function showValue(value: unknown): TemplateResult | string {
  *
  * @csspart visitor - the visitor section
  * @csspart presence - online / offline indicator
+ * @csspart identity - who the host site says the visitor is; `verified` its check
  * @csspart lead - the lead data section
  * @csspart variables - what the bot collected
  * @cssprop --parley-ok - the online dot colour
@@ -41,6 +42,23 @@ export class ParleyVisitorDetails extends LitElement {
     return html`<dl part=${part}>
       ${entries.map(([key, value]) => html`<dt>${key.replace(/_/g, ' ')}</dt><dd>${showValue(value)}</dd>`)}
     </dl>`;
+  }
+
+  /** Who the site says the visitor is; unverified claims are marked, never trusted silently. */
+  private identity(chat: ChatSummary): TemplateResult | typeof nothing {
+    const identity = identityOf(chat);
+    if (!identity) return nothing;
+    return html`<section>
+      <h2>Signed in on your site</h2>
+      <dl part="identity">
+        <dt>Check</dt>
+        <dd><span part="verified" class=${identity.verified ? 'verified' : 'unverified'}>${identity.verified ? 'Verified' : 'Not verified: the site did not prove it'}</span></dd>
+        <dt>User ID</dt>
+        <dd><code>${identity.user_id}</code></dd>
+        ${identity.name ? html`<dt>Name</dt><dd>${identity.name}</dd>` : nothing}
+        ${identity.email ? html`<dt>Email</dt><dd>${identity.email}</dd>` : nothing}
+      </dl>
+    </section>`;
   }
 
   override render(): TemplateResult | typeof nothing {
@@ -63,6 +81,7 @@ export class ParleyVisitorDetails extends LitElement {
           <dd title=${v.user_agent ?? ''}>${describeUserAgent(v.user_agent)}</dd>
         </dl>
       </section>
+      ${this.identity(chat)}
       <section>
         <h2>Conversation</h2>
         <dl>

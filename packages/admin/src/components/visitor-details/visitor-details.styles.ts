@@ -48,6 +48,13 @@ export const styles = css`
   a {
     color: var(--parley-accent, #3b5bdb);
   }
+  .verified {
+    color: var(--parley-ok, #2b8a3e);
+    font-weight: 600;
+  }
+  .unverified {
+    color: var(--parley-waiting, #d9480f);
+  }
   .empty {
     color: var(--parley-muted, #5c6670);
   }

@@ -26,6 +26,15 @@ describe('parley-visitor-details', () => {
     expect(all).not.toContain('hidden');
   });
 
+  it('shows who the site says the visitor is, and whether it proved it', async () => {
+    const identity = { user_id: 'cust-42', name: 'Ada', email: 'ada@example.com', verified: false, identified_at: '2026-11-21T10:00:00.000Z' };
+    const el = await mount('parley-visitor-details', {
+      chat: chat('c1', { visitor: { ip: null, user_agent: null, last_seen_at: null, online: true, identity } as never }),
+    });
+    expect($(el, '[part="identity"]')!.textContent).toContain('cust-42');
+    expect($(el, '[part="verified"]')!.textContent).toContain('Not verified');
+  });
+
   it('says when there is no lead yet and when the visitor left', async () => {
     const el = await mount('parley-visitor-details', { chat: chat('c1') });
     expect(text(el)).toContain('No lead data yet.');
