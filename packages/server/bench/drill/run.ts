@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       killEveryMs: [1000, 3000],
       deadlineMs: 240_000,
       fromSource,
-      visitor: { window: 2, pauseMs: 600 },
+      visitor: { window: 2, pauseMs: 1200 },
     });
     log(`  ${r.seconds} s, ${r.kills} kills, ${r.reconnects} reconnection attempts, finished: ${r.finished}`);
     verdictLines('kill', r);
