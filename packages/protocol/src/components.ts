@@ -104,6 +104,69 @@ export const InputComponent = Strict({
 });
 export type InputComponent = Static<typeof InputComponent>;
 
+/** The kinds of form field: the four free-text kinds of `input`, and a list to pick from. */
+export const FormFieldKind = Type.Union([
+  Type.Literal('text'),
+  Type.Literal('email'),
+  Type.Literal('phone'),
+  Type.Literal('number'),
+  Type.Literal('select'),
+]);
+export type FormFieldKind = Static<typeof FormFieldKind>;
+
+/**
+ * A form field's name: the variable its value is stored in (letters, digits, `_`; never
+ * `__proto__`, `constructor` or `prototype`).
+ */
+export const FormFieldName = Type.String({ pattern: '^(?!(?:__proto__|constructor|prototype)$)[A-Za-z_][A-Za-z0-9_]{0,63}$' });
+
+/** Submitted form values by field name, as typed (the server checks and converts them). */
+export const FormValues = Type.Record(FormFieldName, Type.String({ maxLength: Limits.maxFormValueChars }), {
+  additionalProperties: false,
+  maxProperties: Limits.maxFormFields,
+});
+export type FormValues = Static<typeof FormValues>;
+
+/** A form's id, as given in its component (the flow step's name). */
+export const FormId = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' });
+
+/**
+ * One field of a `form` component. The rules (`required`, `pattern`, `min`/`max`,
+ * `min_length`/`max_length`, `options` for a select) are hints for the client's own checks; the
+ * server checks every submitted value again with the same rules. `value` keeps what the visitor
+ * entered when the form comes back after a mistake; `error` says what was wrong with this field.
+ */
+export const FormField = Strict({
+  name: FormFieldName,
+  label: Type.String({ minLength: 1, maxLength: 200 }),
+  kind: FormFieldKind,
+  required: Type.Optional(Type.Boolean()),
+  placeholder: Type.Optional(Type.String({ maxLength: 200 })),
+  options: Type.Optional(Type.Array(ButtonOption, { minItems: 1, maxItems: 50 })),
+  pattern: Type.Optional(Type.String({ maxLength: 500 })),
+  min: Type.Optional(Type.Number()),
+  max: Type.Optional(Type.Number()),
+  min_length: Type.Optional(Type.Integer({ minimum: 0 })),
+  max_length: Type.Optional(Type.Integer({ minimum: 1 })),
+  value: Type.Optional(Type.String({ maxLength: Limits.maxFormValueChars })),
+  error: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export type FormField = Static<typeof FormField>;
+
+/**
+ * A form: several fields answered at once (a lead form: name, email, phone ...). The visitor
+ * sends the values with the `form` frame (or `form` in `POST /api/chatbot`), naming the form's `id`.
+ */
+export const FormComponent = Strict({
+  type: Type.Literal('form'),
+  payload: Strict({
+    id: FormId,
+    fields: Type.Array(FormField, { minItems: 1, maxItems: Limits.maxFormFields }),
+    submit_label: Type.String({ minLength: 1, maxLength: 100 }),
+  }),
+});
+export type FormComponent = Static<typeof FormComponent>;
+
 /** Every component the server may send. */
 export const Component = Type.Union([
   TextComponent,
@@ -114,6 +177,7 @@ export const Component = Type.Union([
   ImageComponent,
   FileRequestComponent,
   InputComponent,
+  FormComponent,
 ]);
 export type Component = Static<typeof Component>;
 

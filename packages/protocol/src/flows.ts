@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Strict } from './strict.js';
-import { InputKind } from './components.js';
+import { ButtonOption, FormFieldKind, FormFieldName, InputKind } from './components.js';
 
 /*
  * The declarative flow format: a JSON document of named steps. The server validates a flow with
@@ -124,6 +124,37 @@ export const BranchStep = Strict({
   else: StepId,
 });
 
+/**
+ * One field of a `form` step: its value is stored in the variable `name`. `kind` checks it like an
+ * `input` step of that kind would (`select` must be one of `options`); `validate` adds rules.
+ */
+export const FormStepField = Strict({
+  name: FormFieldName,
+  label: Type.String({ minLength: 1, maxLength: 200 }),
+  kind: FormFieldKind,
+  required: Type.Optional(Type.Boolean()),
+  placeholder: Type.Optional(Type.String({ maxLength: 200 })),
+  options: Type.Optional(Type.Array(ButtonOption, { minItems: 1, maxItems: 50 })),
+  validate: Type.Optional(InputRules),
+  error: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export type FormStepField = Static<typeof FormStepField>;
+
+/**
+ * Shows a form (several fields answered at once) and waits for it. Every value is checked on the
+ * server; a wrong one gets an `error` component naming its field and the form again, with the
+ * valid values kept. The values go into variables named after the fields; with `lead: true` they
+ * are also stored as a lead (source `form`), in the same write as the reply.
+ */
+export const FormStep = Strict({
+  type: Type.Literal('form'),
+  text: Type.Optional(FlowText),
+  fields: Type.Array(FormStepField, { minItems: 1, maxItems: 50 }),
+  submit_label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  lead: Type.Optional(Type.Boolean()),
+  next: StepId,
+});
+
 /** Stores a lead made of the named variables, linked to the conversation. */
 export const LeadStep = Strict({
   type: Type.Literal('lead'),
@@ -168,6 +199,7 @@ export const FlowStep = Type.Union([
   SetStep,
   BranchStep,
   LeadStep,
+  FormStep,
   HandoffStep,
   AiStep,
   EndStep,

@@ -16,3 +16,5 @@ export * from './http/chats.js';
 export * from './ws/agent.js';
 export * from './http/ai.js';
 export * from './http/rest-chat.js';
+export * from './http/identity.js';
+export * from './http/webhooks.js';

@@ -14,4 +14,10 @@ export const Limits = {
   sessionPattern: '^[A-Za-z0-9_-]{16,128}$',
   /** Default upload size cap, in bytes. */
   maxUploadBytes: 5 * 1024 * 1024,
+  /** Fields of one form, and keys of one lead. */
+  maxFormFields: 50,
+  /** Longest value of one form field, in characters. */
+  maxFormValueChars: 1000,
+  /** Largest body of `POST /api/send-lead`, in bytes. */
+  maxLeadBytes: 8 * 1024,
 } as const;

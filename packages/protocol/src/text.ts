@@ -26,6 +26,8 @@ export function componentToText(component: Component): string {
       return component.payload.alt ? `[image: ${component.payload.alt}]` : '[image]';
     case 'file_request':
       return component.payload.prompt;
+    case 'form':
+      return `[form: ${component.payload.fields.map((f) => f.label).join(', ')}]`;
     case 'input':
       return '';
     default:

@@ -36,6 +36,20 @@ describe('wire schemas', () => {
     expect(component.Check({ type: 'error', payload: { text: 'x' }, more: true })).toBe(false);
   });
 
+  it('accept forms and identities, and refuse poisoned or oversized values', () => {
+    expect(frame.Check({ type: 'form', id: 'f-1', form: 'ask', values: { email: 'a@b.co', team_size: '12' } })).toBe(true);
+    expect(frame.Check({ type: 'form', id: 'f-1', form: 'ask', values: { email: 5 } })).toBe(false);
+    expect(frame.Check({ type: 'form', id: 'f-1', form: 'ask', values: { 'two words': 'x' } })).toBe(false);
+    expect(frame.Check(JSON.parse('{"type":"form","id":"f1","form":"ask","values":{"__proto__":"x"}}'))).toBe(false);
+    expect(frame.Check({ type: 'form', id: 'f-1', form: 'ask', values: { note: 'x'.repeat(1001) } })).toBe(false);
+    expect(frame.Check({ type: 'hello', identity: { user_id: '42', name: 'Ann', hash: 'ab'.repeat(32) } })).toBe(true);
+    expect(frame.Check({ type: 'identify', token: 'a.b.c' })).toBe(true);
+    expect(frame.Check({ type: 'identify', user_id: '42', admin: true })).toBe(false);
+    expect(chatbotMessage.Check({ form: { id: 'ask', values: { email: 'a@b.co' } } })).toBe(true);
+    expect(component.Check({ type: 'form', payload: { id: 'ask', submit_label: 'Send', fields: [{ name: 'email', label: 'Email', kind: 'email', required: true }] } })).toBe(true);
+    expect(component.Check({ type: 'form', payload: { id: 'ask', submit_label: 'Send', fields: [{ name: 'x', label: 'X', kind: 'date' }] } })).toBe(false);
+  });
+
   it('validate flow documents', () => {
     const ok = { id: 'f', name: 'F', version: 1, start: 'a', steps: { a: { type: 'end', text: 'bye' } } };
     expect(flow.Check(ok)).toBe(true);

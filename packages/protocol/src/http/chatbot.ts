@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Strict } from '../strict.js';
-import { BotReply } from '../components.js';
+import { BotReply, FormId, FormValues } from '../components.js';
+import { LeadData } from './chats.js';
 import { Limits } from '../limits.js';
 import { ChatMessage, ConversationStatus } from '../messages.js';
 
@@ -19,19 +20,29 @@ export const ChatbotStartResponse = Strict({
 });
 export type ChatbotStartResponse = Static<typeof ChatbotStartResponse>;
 
+/** A filled-in `form` component: its id and the values by field name. */
+export const FormSubmission = Strict({ id: FormId, values: FormValues });
+export type FormSubmission = Static<typeof FormSubmission>;
+
 /**
  * `POST /api/chatbot`: the visitor's input. A button's value, a product's index or free text all go
- * in `message`. The session comes from here or from the session cookie.
+ * in `message`; a filled-in form goes in `form` instead (exactly one of the two). The session
+ * comes from here or from the session cookie.
  */
 export const ChatbotMessageRequest = Strict({
-  message: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
+  message: Type.Optional(Type.String({ minLength: 1, maxLength: Limits.maxMessageChars })),
+  form: Type.Optional(FormSubmission),
   chatbot_session: Type.Optional(SessionToken),
   message_id: Type.Optional(Type.String({ pattern: Limits.clientIdPattern })),
 });
 export type ChatbotMessageRequest = Static<typeof ChatbotMessageRequest>;
 
-/** The bot's reply to one input, and whether the conversation reached its end. */
-export const ChatbotReply = Strict({ BOT: BotReply, is_terminal: Type.Boolean() });
+/** A lead stored by this turn (a flow's `lead` step, a form with `lead: true`). */
+export const SavedLead = Strict({ id: Type.String(), data: LeadData });
+export type SavedLead = Static<typeof SavedLead>;
+
+/** The bot's reply to one input, whether the conversation reached its end, and a lead it stored. */
+export const ChatbotReply = Strict({ BOT: BotReply, is_terminal: Type.Boolean(), lead: Type.Optional(SavedLead) });
 export type ChatbotReply = Static<typeof ChatbotReply>;
 
 /**

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Strict } from '../strict.js';
 import { ChatMessage, ConversationStatus, MessageRole } from '../messages.js';
 import { Limits } from '../limits.js';
+import { VisitorIdentity } from './identity.js';
 
 /** A lead's values: flat strings, numbers and booleans. */
 export const LeadData = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
@@ -13,6 +14,8 @@ export const VisitorView = Strict({
   user_agent: Type.Union([Type.String(), Type.Null()]),
   last_seen_at: Type.Union([Type.String(), Type.Null()]),
   online: Type.Boolean(),
+  /** Who the host page says the visitor is (`Parley.identify`), and whether that was verified. */
+  identity: Type.Optional(VisitorIdentity),
 });
 export type VisitorView = Static<typeof VisitorView>;
 
@@ -150,10 +153,14 @@ export const LeadView = Strict({
 });
 export type LeadView = Static<typeof LeadView>;
 
-/** `GET /api/leads` (`?format=csv` answers text/csv instead). */
+/**
+ * `GET /api/leads` (`?format=csv` answers text/csv, `?format=jsonl` JSON Lines, instead). `from`
+ * and `to` are ISO 8601 dates or timestamps (`to` is exclusive).
+ */
 export const LeadListQuery = Strict({
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('jsonl')])),
   q: Type.Optional(Type.String({ maxLength: 200 })),
+  conversation_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   from: Type.Optional(Type.String({ maxLength: 40 })),
   to: Type.Optional(Type.String({ maxLength: 40 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
@@ -163,6 +170,21 @@ export type LeadListQuery = Static<typeof LeadListQuery>;
 /** Answer to `GET /api/leads`. */
 export const LeadList = Strict({ leads: Type.Array(LeadView) });
 export type LeadList = Static<typeof LeadList>;
+
+/** `GET /api/leads/:id`: one lead and the conversation it came from (null for one posted by a site). */
+export const LeadDetail = Strict({ lead: LeadView, conversation: Type.Union([ChatSummary, Type.Null()]) });
+export type LeadDetail = Static<typeof LeadDetail>;
+
+/**
+ * `POST /api/send-lead`: any flat JSON object of visitor data (string, number and boolean values;
+ * at most `Limits.maxFormFields` keys and `Limits.maxLeadBytes` bytes). The server adds `timestamp`.
+ */
+export const SendLeadRequest = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
+export type SendLeadRequest = Static<typeof SendLeadRequest>;
+
+/** Answer to `POST /api/send-lead`: always exactly `{"message":"Lead saved"}`. */
+export const SendLeadResponse = Strict({ message: Type.Literal('Lead saved') });
+export type SendLeadResponse = Static<typeof SendLeadResponse>;
 
 /**
  * `POST /api/transfer_to_agent` (company API key): an external bot hands its user to a person.

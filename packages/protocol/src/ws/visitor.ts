@@ -3,6 +3,9 @@ import { Strict } from '../strict.js';
 import { Limits } from '../limits.js';
 import { ChatMessage, ConversationStatus } from '../messages.js';
 import { SessionToken } from '../http/chatbot.js';
+import { FormId, FormValues } from '../components.js';
+import { LeadData } from '../http/chats.js';
+import { IdentityClaim } from '../http/identity.js';
 
 /*
  * The visitor channel, `/ws?site=KEY`. Frames are JSON text, one object each, discriminated on
@@ -23,6 +26,11 @@ export const HelloFrame = Strict({
   session: Type.Optional(SessionToken),
   last_seq: Type.Optional(Type.Integer({ minimum: 0 })),
   locale: Type.Optional(Type.String({ maxLength: 35 })),
+  /**
+   * Who the visitor is, as the host page says (`Parley.identify`). A verified identity may resume
+   * that visitor's open conversation from another device; see docs/identity.md.
+   */
+  identity: Type.Optional(IdentityClaim),
 });
 export type HelloFrame = Static<typeof HelloFrame>;
 
@@ -56,12 +64,42 @@ export const HANDOFF_ACTION = 'parley:handoff';
 export const HandoffFrame = Strict({ type: Type.Literal('handoff'), id: ClientMessageId });
 export type HandoffFrame = Static<typeof HandoffFrame>;
 
+/**
+ * The visitor filled in a `form` component: `form` is the component's id, `values` what they
+ * entered by field name. Idempotent by `id`, like a message; answered with `ack`, then the bot's
+ * reply (an `error` naming each wrong field and the form again, or the next step).
+ */
+export const FormFrame = Strict({
+  type: Type.Literal('form'),
+  id: ClientMessageId,
+  form: FormId,
+  values: FormValues,
+});
+export type FormFrame = Static<typeof FormFrame>;
+
+/**
+ * The host page identified the visitor after `hello` (`Parley.identify`). Answered with an
+ * `identity` frame, and with a new `welcome` when a verified visitor's open conversation is
+ * elsewhere (another device): the connection moves to it.
+ */
+export const IdentifyFrame = Strict({ type: Type.Literal('identify'), ...IdentityClaim.properties });
+export type IdentifyFrame = Static<typeof IdentifyFrame>;
+
 /** Application-level heartbeat for clients that cannot send protocol pings (browsers). */
 export const PingFrame = Strict({ type: Type.Literal('ping'), t: Type.Optional(Type.Number()) });
 export type PingFrame = Static<typeof PingFrame>;
 
 /** Every frame a visitor may send. */
-export const VisitorClientFrame = Type.Union([HelloFrame, UserMessageFrame, ActionFrame, HandoffFrame, TypingFrame, PingFrame]);
+export const VisitorClientFrame = Type.Union([
+  HelloFrame,
+  UserMessageFrame,
+  ActionFrame,
+  FormFrame,
+  HandoffFrame,
+  IdentifyFrame,
+  TypingFrame,
+  PingFrame,
+]);
 export type VisitorClientFrame = Static<typeof VisitorClientFrame>;
 
 // ---- server -> visitor -------------------------------------------------------------------------
@@ -135,6 +173,23 @@ export const ErrorFrame = Strict({
 });
 export type ErrorFrame = Static<typeof ErrorFrame>;
 
+/** A lead was stored from what the visitor gave (a flow's `lead` step, a form): its id and values. */
+export const LeadFrame = Strict({ type: Type.Literal('lead'), id: Type.String(), data: LeadData });
+export type LeadFrame = Static<typeof LeadFrame>;
+
+/**
+ * The outcome of an identity (in `hello` or `identify`): `verified` when its hash or token checked
+ * out against the company's identity secret; otherwise it is kept as unverified and `error` says
+ * why verification failed (none when no hash or token was given).
+ */
+export const IdentityFrame = Strict({
+  type: Type.Literal('identity'),
+  user_id: Type.Optional(Type.String()),
+  verified: Type.Boolean(),
+  error: Type.Optional(Type.String()),
+});
+export type IdentityFrame = Static<typeof IdentityFrame>;
+
 /** Answer to `ping`, echoing its `t`. */
 export const PongFrame = Strict({ type: Type.Literal('pong'), t: Type.Optional(Type.Number()) });
 export type PongFrame = Static<typeof PongFrame>;
@@ -147,6 +202,8 @@ export const VisitorServerFrame = Type.Union([
   AckFrame,
   ServerTypingFrame,
   StateFrame,
+  LeadFrame,
+  IdentityFrame,
   ErrorFrame,
   PongFrame,
 ]);
