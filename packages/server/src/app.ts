@@ -23,6 +23,8 @@ import inbox from './plugins/app/inbox.js';
 import handoff from './plugins/app/handoff.js';
 import ai from './plugins/app/ai.js';
 import restChat from './plugins/app/rest-chat.js';
+import identity from './plugins/app/identity.js';
+import webhooks from './plugins/app/webhooks.js';
 import healthRoutes from './routes/health/index.js';
 import chatbotRoutes from './routes/chatbot/index.js';
 import uploadRoutes from './routes/uploads/index.js';
@@ -38,6 +40,8 @@ import widgetRoutes from './routes/widget/index.js';
 import adminRoutes from './routes/admin/index.js';
 import aiRoutes from './routes/ai/index.js';
 import restChatRoutes from './routes/rest-chat/index.js';
+import webhookRoutes from './routes/webhooks/index.js';
+import identityRoutes from './routes/identity/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -74,6 +78,8 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(handoff);
   await fastify.register(ai, { config });
   await fastify.register(restChat);
+  await fastify.register(identity, { config });
+  await fastify.register(webhooks, { config });
   await fastify.register(cors);
 
   // Routes.
@@ -90,6 +96,8 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(agentSocketRoutes, { config });
   await fastify.register(aiRoutes, { config });
   await fastify.register(restChatRoutes, { config });
+  await fastify.register(webhookRoutes, { config });
+  await fastify.register(identityRoutes, { config });
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });

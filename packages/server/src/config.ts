@@ -24,7 +24,36 @@ export interface LimitsConfig {
   loginPerMinutePerEmail: number;
   /** Agent API requests per minute per signed-in account. */
   agentRequestsPerMinute: number;
+  /** `POST /api/send-lead` requests per minute per IP. */
+  sendLeadPerMinute: number;
 }
+
+/** Webhook delivery: timeouts, retries and the guard against private targets. */
+export interface WebhooksConfig {
+  /**
+   * Allow endpoints on loopback, private and link-local addresses (`PARLEY_WEBHOOKS_ALLOW_PRIVATE`).
+   * Off by default, so a company admin cannot make the server call into its own network.
+   */
+  allowPrivate: boolean;
+  /** The whole request, connect to last byte (`PARLEY_WEBHOOK_TIMEOUT_MS`, default 10 s). */
+  timeoutMs: number;
+  /** Attempts before a delivery is given up (`PARLEY_WEBHOOK_MAX_ATTEMPTS`, default 15). */
+  maxAttempts: number;
+  /** Delay before the first retry; it doubles each time up to `retryMaxMs` (±20 % jitter). */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Requests in flight at once, across every endpoint (one per endpoint, to keep its order). */
+  concurrency: number;
+}
+
+export const defaultWebhooks: WebhooksConfig = {
+  allowPrivate: false,
+  timeoutMs: 10_000,
+  maxAttempts: 15,
+  retryBaseMs: 10_000,
+  retryMaxMs: 3_600_000,
+  concurrency: 8,
+};
 
 /** Everything the server needs to start. Built by `loadConfig` from the environment and flags. */
 export interface ParleyConfig {
@@ -54,6 +83,7 @@ export interface ParleyConfig {
    * allowed origins (`PARLEY_ADMIN_ORIGINS`, comma-separated), such as a dashboard dev server.
    */
   adminOrigins: string[];
+  webhooks: WebhooksConfig;
 }
 
 export const defaultLimits: LimitsConfig = {
@@ -68,10 +98,15 @@ export const defaultLimits: LimitsConfig = {
   loginPerMinutePerIp: 20,
   loginPerMinutePerEmail: 5,
   agentRequestsPerMinute: 600,
+  sendLeadPerMinute: 30,
 };
 
 /** Options a caller may pass: anything left out takes its default. */
-export type ParleyOptions = Partial<Omit<ParleyConfig, 'limits'>> & { limits?: Partial<LimitsConfig> };
+export type ParleyOptions = Partial<Omit<ParleyConfig, 'limits' | 'webhooks'>> & { limits?: Partial<LimitsConfig>; webhooks?: Partial<WebhooksConfig> };
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
 
 function intFrom(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -85,8 +120,9 @@ function intFrom(value: string | undefined, name: string): number | undefined {
  * `LOG_LEVEL`, `PARLEY_FLOW`, `PARLEY_TRUST_PROXY`, `PARLEY_SQLITE_SYNCHRONOUS`,
  * `PARLEY_MAX_UPLOAD_BYTES`, `PARLEY_WS_CONNECTIONS_PER_IP`, `PARLEY_WS_FRAMES_PER_SECOND`,
  * `PARLEY_WS_FRAMES_PER_SECOND_PER_IP`, `PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP`,
- * `PARLEY_HTTP_REQUESTS_PER_MINUTE`, and for agents `PARLEY_SECRET`, `PARLEY_ADMIN_EMAIL`,
- * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`), then `overrides`.
+ * `PARLEY_HTTP_REQUESTS_PER_MINUTE`, `PARLEY_SEND_LEAD_PER_MINUTE`, and for agents `PARLEY_SECRET`, `PARLEY_ADMIN_EMAIL`,
+ * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`, and for webhooks
+ * `PARLEY_WEBHOOKS_ALLOW_PRIVATE`, `PARLEY_WEBHOOK_TIMEOUT_MS`, `PARLEY_WEBHOOK_MAX_ATTEMPTS`), then `overrides`.
  */
 export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const port = overrides.port ?? intFrom(env.PORT, 'PORT') ?? 3000;
@@ -102,6 +138,7 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
     ['wsFramesPerSecondPerIp', 'PARLEY_WS_FRAMES_PER_SECOND_PER_IP'],
     ['wsConnectsPerMinutePerIp', 'PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP'],
     ['httpRequestsPerMinute', 'PARLEY_HTTP_REQUESTS_PER_MINUTE'],
+    ['sendLeadPerMinute', 'PARLEY_SEND_LEAD_PER_MINUTE'],
   ];
   for (const [key, name] of envLimits) {
     const value = intFrom(env[name], name);
@@ -127,5 +164,12 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
     tokenTtlSeconds: overrides.tokenTtlSeconds ?? intFrom(env.PARLEY_TOKEN_TTL, 'PARLEY_TOKEN_TTL') ?? 12 * 3600,
     adminOrigins: overrides.adminOrigins ?? (env.PARLEY_ADMIN_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     limits: { ...defaultLimits, ...fromEnv, ...overrides.limits },
+    webhooks: {
+      ...defaultWebhooks,
+      ...(env.PARLEY_WEBHOOKS_ALLOW_PRIVATE !== undefined ? { allowPrivate: env.PARLEY_WEBHOOKS_ALLOW_PRIVATE === 'true' } : {}),
+      ...optional('timeoutMs', intFrom(env.PARLEY_WEBHOOK_TIMEOUT_MS, 'PARLEY_WEBHOOK_TIMEOUT_MS')),
+      ...optional('maxAttempts', intFrom(env.PARLEY_WEBHOOK_MAX_ATTEMPTS, 'PARLEY_WEBHOOK_MAX_ATTEMPTS')),
+      ...overrides.webhooks,
+    },
   };
 }

@@ -1,7 +1,8 @@
-import type { CatalogProduct, Component, Flow, FlowStep } from '@parley/protocol';
+import type { CatalogProduct, Component, Flow, FlowStep, FormValues } from '@parley/protocol';
 import { escapeHtml, Limits } from '@parley/protocol';
 import { interpolateHtml, interpolateRaw, lookup, type FlowVars } from './interpolate.js';
 import { checkInput } from './validators.js';
+import { checkForm, formComponent, formSummary, valuesSummary } from './forms.js';
 
 /** Where a conversation stands in its flow. Stored as JSON with the conversation. */
 export interface FlowState {
@@ -16,11 +17,14 @@ export interface FlowState {
 
 /** A side effect the chat service carries out in the same transaction as the reply. */
 export type FlowEffect =
-  | { type: 'lead'; data: Record<string, string | number | boolean> }
+  | { type: 'lead'; data: Record<string, string | number | boolean>; source?: 'flow' | 'form' }
   | { type: 'handoff' };
 
-/** What the visitor sent: typed text, or a click (button value, product index, uploaded image URL). */
-export type FlowInput = { kind: 'text'; text: string } | { kind: 'action'; value: string };
+/**
+ * What the visitor sent: typed text, a click (button value, product index, uploaded image URL),
+ * or a filled-in form (its id and the values by field name).
+ */
+export type FlowInput = { kind: 'text'; text: string } | { kind: 'action'; value: string } | { kind: 'form'; form: string; values: FormValues };
 
 /** The services a flow needs from its conversation. */
 export interface FlowContext {
@@ -80,9 +84,11 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
-/** The components that ask a waiting step's question. */
-function prompt(flow: Flow, step: FlowStep, vars: FlowVars): Component[] {
+/** The components that ask a waiting step's question (`id` is the step's name, a form's id). */
+function prompt(flow: Flow, step: FlowStep, vars: FlowVars, id: string): Component[] {
   switch (step.type) {
+    case 'form':
+      return [...(step.text ? [text(interpolateHtml(step.text, vars))] : []), formComponent(id, step, vars)];
     case 'choice':
       return [
         text(interpolateHtml(step.text, vars)),
@@ -189,7 +195,7 @@ function runFrom(flow: Flow, from: string | null, turn: FlowTurn, ctx: FlowConte
         if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
         return { ...turn, state: { ...state, step: id, attempts: 0, done: false } };
       default:
-        turn.components.push(...prompt(flow, step, vars));
+        turn.components.push(...prompt(flow, step, vars, id!));
         return { ...turn, state: { ...state, step: id, attempts: 0, done: false } };
     }
   }
@@ -237,20 +243,25 @@ function matchProduct(catalog: CatalogProduct[], raw: string): { product: Catalo
  * was wrong and asks again. After an ended flow, any input starts it again.
  */
 export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx: FlowContext): FlowTurn {
-  const raw = input.kind === 'text' ? input.text : input.value;
+  const raw = input.kind === 'text' ? input.text : input.kind === 'action' ? input.value : '';
+  const shownInput = input.kind === 'form' ? valuesSummary(input.values) : [userText(raw)];
   const step = state.step === null ? undefined : flow.steps[state.step];
   if (state.done || !step) {
     const turn = startFlow(flow, ctx);
-    return { ...turn, userComponents: [userText(raw)] };
+    return { ...turn, userComponents: shownInput };
   }
   const turn = emptyTurn(state);
   const vars = turn.state.vars;
   const retry = (message: string, unrecognized = false): FlowTurn => ({
     ...turn,
-    components: [error(message), ...prompt(flow, step, vars)],
-    userComponents: [userText(raw)],
+    components: [error(message), ...prompt(flow, step, vars, state.step!)],
+    userComponents: shownInput,
     ...(unrecognized ? { unrecognized } : {}),
   });
+  if (input.kind === 'form' && (step.type !== 'form' || input.form !== state.step)) {
+    // A form answered after the conversation moved on (an old form, another tab).
+    return retry('This form is no longer active.');
+  }
 
   switch (step.type) {
     case 'choice': {
@@ -288,6 +299,31 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
       }
       return { ...retry(result.error), state: { ...turn.state, attempts }, userComponents: shown, invalid: true };
     }
+    case 'form': {
+      let submitted: FormValues;
+      if (input.kind === 'form') submitted = input.values;
+      else if (step.fields.length === 1) submitted = { [step.fields[0]!.name]: raw };
+      else return retry('Please fill in the form above.', true);
+      const shown = input.kind === 'form' ? formSummary(step.fields, submitted) : [userText(raw)];
+      const { values, errors } = checkForm(step.fields, submitted, vars);
+      if (errors.size) {
+        const labels = new Map(step.fields.map((f) => [f.name, f.label]));
+        const kept = Object.fromEntries(Object.entries(submitted).filter(([name]) => labels.has(name) && !errors.has(name)));
+        return {
+          ...turn,
+          state: { ...turn.state, attempts: state.attempts + 1 },
+          components: [
+            ...[...errors].map(([name, message]) => error(`${labels.get(name)}: ${message}`)),
+            formComponent(state.step!, step, vars, kept, errors),
+          ],
+          userComponents: shown,
+          invalid: true,
+        };
+      }
+      Object.assign(vars, values);
+      if (step.lead) turn.effects.push({ type: 'lead', source: 'form', data: { ...values } });
+      return { ...runFrom(flow, step.next, turn, ctx), userComponents: shown };
+    }
     case 'ai':
       return {
         ...turn,
@@ -318,5 +354,5 @@ export function afterAiAnswer(flow: Flow, state: FlowState, answer: string | und
 /** The question the flow is waiting on, asked again (after an AI answered something else). */
 export function currentPrompt(flow: Flow, state: FlowState): Component[] {
   const step = state.step === null || state.done ? undefined : flow.steps[state.step];
-  return step ? prompt(flow, step, state.vars) : [];
+  return step ? prompt(flow, step, state.vars, state.step!) : [];
 }

@@ -60,8 +60,27 @@ function referenceProblems(flow: Flow): string[] {
         problems.push(`steps.${id}: validate.pattern is not a valid regular expression`);
       }
     }
+    if (step.type === 'form') problems.push(...formProblems(id, step));
     if (step.type === 'set' && (step.value === undefined) === (step.generate === undefined)) {
       problems.push(`steps.${id}: a set step needs exactly one of "value" or "generate"`);
+    }
+  }
+  return problems;
+}
+
+function formProblems(id: string, step: Extract<FlowStep, { type: 'form' }>): string[] {
+  const problems: string[] = [];
+  if (new Set(step.fields.map((f) => f.name)).size !== step.fields.length) problems.push(`steps.${id}: field names must differ`);
+  for (const field of step.fields) {
+    const where = `steps.${id}.fields.${field.name}`;
+    if (field.kind === 'select' && !field.options?.length) problems.push(`${where}: a select field needs "options"`);
+    if (field.kind !== 'select' && field.options) problems.push(`${where}: only a select field has "options"`);
+    if (field.validate?.pattern !== undefined) {
+      try {
+        new RegExp(field.validate.pattern);
+      } catch {
+        problems.push(`${where}: validate.pattern is not a valid regular expression`);
+      }
     }
   }
   return problems;

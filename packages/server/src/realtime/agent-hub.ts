@@ -75,6 +75,8 @@ class CompanyChannel {
       case 'lead':
         if (event.conversationId) this.touch(event.conversationId);
         return;
+      case 'identified':
+        return this.touch(event.conversationId);
       case 'user_revoked':
         for (const connection of [...this.connections]) if (connection.userId === event.userId) connection.revoke();
         return;

@@ -3,11 +3,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import {
   ActionFrame,
   CloseCode,
+  FormFrame,
   HandoffFrame,
   HelloFrame,
+  IdentifyFrame,
   PingFrame,
   TypingFrame,
   UserMessageFrame,
+  type IdentityClaim,
   type VisitorClientFrame,
   type VisitorServerFrame,
 } from '@parley/protocol';
@@ -18,6 +21,7 @@ import type { ChatService, VisitorInfo } from '../plugins/app/chat.js';
 import type { Company } from '../plugins/app/companies.js';
 import type { ConversationStore, LiveConversation } from '../plugins/app/conversations.js';
 import { HANDOFF_BUTTON_LABEL } from '../plugins/app/handoff.js';
+import type { IdentifyOutcome, IdentityService } from '../plugins/app/identity.js';
 import type { PresenceTracker } from '../plugins/app/presence.js';
 import { sendCorked } from './corked-send.js';
 import { frameReader } from './frame-reader.js';
@@ -27,7 +31,9 @@ const readFrame = frameReader<VisitorClientFrame>({
   hello: HelloFrame,
   message: UserMessageFrame,
   action: ActionFrame,
+  form: FormFrame,
   handoff: HandoffFrame,
+  identify: IdentifyFrame,
   typing: TypingFrame,
   ping: PingFrame,
 });
@@ -51,6 +57,8 @@ export interface VisitorConnectionDeps {
   ipBucket: TokenBucket;
   /** Counts visitor sockets per conversation, so agents see the visitor come and go. */
   presence?: PresenceTracker;
+  /** Checks `identify` claims and moves a verified visitor to their conversation. */
+  identity?: IdentityService;
 }
 
 let nextConnectionId = 0;
@@ -133,7 +141,7 @@ export class VisitorConnection {
     }
     if (!this.bucket.take() || !this.deps.ipBucket.take()) {
       if (++this.strikes > MAX_RATE_STRIKES) return this.close(CloseCode.policy, 'Too many messages');
-      if (frame.type !== 'typing') this.error('rate_limited', 'Too many messages, please slow down', frame.id);
+      if (frame.type !== 'typing') this.error('rate_limited', 'Too many messages, please slow down', 'id' in frame ? frame.id : undefined);
       return;
     }
     const conversation = this.conversation();
@@ -142,12 +150,19 @@ export class VisitorConnection {
       this.deps.chat.typing(conversation, 'user', frame.on, this.id);
       return;
     }
+    if (frame.type === 'identify') {
+      const { type: _type, ...claim } = frame;
+      this.identify(conversation, claim);
+      return;
+    }
     const input =
       frame.type === 'message'
         ? { kind: 'text' as const, value: frame.text, clientId: frame.id, origin: this.id }
         : frame.type === 'handoff'
           ? { kind: 'handoff' as const, value: HANDOFF_BUTTON_LABEL, clientId: frame.id, origin: this.id }
-          : { kind: 'action' as const, value: frame.value, clientId: frame.id, origin: this.id };
+          : frame.type === 'form'
+            ? { kind: 'form' as const, value: '', form: { id: frame.form, values: frame.values }, clientId: frame.id, origin: this.id }
+            : { kind: 'action' as const, value: frame.value, clientId: frame.id, origin: this.id };
     this.deps.chat.handleInput(conversation, input).then(
       (result) => {
         // A fresh message is acknowledged when its commit is published; a resend right here.
@@ -158,6 +173,7 @@ export class VisitorConnection {
   }
 
   private hello(frame: HelloFrame): void {
+    if (frame.identity && this.deps.identity) return this.helloWithIdentity(frame, frame.identity, this.deps.identity);
     if (frame.session) {
       let conversation: LiveConversation;
       try {
@@ -183,6 +199,84 @@ export class VisitorConnection {
     );
   }
 
+  /**
+   * `hello` with an identity: the identity decides the conversation (a verified visitor's own, on
+   * any device), then the connection attaches to it like any other and is told the outcome.
+   */
+  private helloWithIdentity(frame: HelloFrame, claim: IdentityClaim, identity: IdentityService): void {
+    let current: LiveConversation | undefined;
+    if (frame.session) {
+      try {
+        current = this.deps.chat.resolveSession(frame.session, this.company);
+      } catch (error) {
+        return this.failed(error);
+      }
+    }
+    this.state = 'starting';
+    identity.identify(this.company, current, claim, this.visitor).then(
+      (outcome) => {
+        if (this.state === 'closed') return;
+        const moved = outcome.session !== undefined;
+        this.attach(outcome.conversation, outcome.session ?? frame.session!, !outcome.created, moved ? 0 : (frame.last_seq ?? 0));
+        if (!outcome.created) this.deps.conversations.touch(outcome.conversation);
+        this.identified(outcome);
+      },
+      (error: unknown) => {
+        this.state = 'new';
+        this.early = [];
+        this.failed(error);
+      },
+    );
+  }
+
+  /** An `identify` frame on a ready connection: may move it to the verified visitor's conversation. */
+  private identify(conversation: LiveConversation, claim: IdentityClaim): void {
+    const identity = this.deps.identity;
+    if (!identity) return this.error('bad_request', 'Identity is not supported here');
+    this.state = 'starting';
+    identity.identify(this.company, conversation, claim, this.visitor).then(
+      (outcome) => {
+        if (this.state === 'closed') return;
+        if (outcome.session !== undefined) {
+          this.detach();
+          this.attach(outcome.conversation, outcome.session, true, 0);
+        } else {
+          this.ready();
+        }
+        this.identified(outcome);
+      },
+      (error: unknown) => {
+        if (this.state !== 'closed') this.ready();
+        this.failed(error);
+      },
+    );
+  }
+
+  private identified({ identity }: IdentifyOutcome): void {
+    this.send({
+      type: 'identity',
+      verified: identity.verified,
+      ...(identity.userId ? { user_id: identity.userId } : {}),
+      ...(identity.error ? { error: identity.error } : {}),
+    });
+  }
+
+  /** Leaves the current conversation (before moving to another). */
+  private detach(): void {
+    this.unsubscribe?.();
+    if (this.unsubscribe && this.conversationId) this.deps.presence?.visitorDisconnected({ id: this.conversationId, companyId: this.company.id });
+    this.unsubscribe = undefined;
+    this.conversationId = undefined;
+  }
+
+  /** Back to `ready`, handling the frames kept meanwhile. */
+  private ready(): void {
+    this.state = 'ready';
+    const early = this.early;
+    this.early = [];
+    for (const frame of early) this.dispatch(frame);
+  }
+
   /** Subscribes to the conversation, sends welcome and replays what the client has not seen. */
   private attach(conversation: LiveConversation, session: string, resumed: boolean, lastSeq: number): void {
     this.conversationId = conversation.id;
@@ -206,10 +300,7 @@ export class VisitorConnection {
       }
       if (page.length < REPLAY_PAGE) break;
     }
-    this.state = 'ready';
-    const early = this.early;
-    this.early = [];
-    for (const frame of early) this.dispatch(frame);
+    this.ready();
   }
 
   private onEvent(event: BusEvent): void {
@@ -240,6 +331,9 @@ export class VisitorConnection {
         return;
       case 'stream':
         this.send({ type: 'stream', stream_id: event.streamId, delta: event.delta });
+        return;
+      case 'lead':
+        this.send({ type: 'lead', id: event.leadId, data: event.data });
         return;
       case 'typing':
         if (event.role !== 'user') this.send({ type: 'typing', role: event.role, on: event.on, ...(event.name ? { name: event.name } : {}) });

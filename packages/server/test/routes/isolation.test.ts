@@ -49,7 +49,27 @@ describe('tenant isolation', () => {
 
     const aMessage = (await app.db.selectFrom('messages').select('id').where('conversation_id', '=', aChat).where('role', '=', 'user').executeTakeFirstOrThrow()).id;
     const aLead = await app.db.selectFrom('leads').select('id').where('company_id', '=', companyA.id).executeTakeFirstOrThrow();
-    const secrets = [aChat, companyA.id, agentA.user.id, ownerA.user.id, 'Zebulon', 'xylophone', 'alpha.test', aLead.id, companyA.siteKey];
+    // Company A has a webhook endpoint with a delivery, and an identity secret.
+    const aHook = await call(http, 'POST', '/api/webhooks', { token: ownerA.token, body: { url: 'https://hooks.alpha-crm.test/parley', events: ['conversation.resolved'] } });
+    expect(aHook.status).toBe(201);
+    const aEndpoint = aHook.body.endpoint.id as string;
+    const aDelivery = (await app.webhooks.sendTest(companyA.id, aEndpoint, 0)).id;
+    const aIdentitySecret = (await call(http, 'GET', '/api/identity', { token: ownerA.token })).body.secret as string;
+    const secrets = [
+      aChat,
+      companyA.id,
+      agentA.user.id,
+      ownerA.user.id,
+      'Zebulon',
+      'xylophone',
+      'alpha.test',
+      aLead.id,
+      companyA.siteKey,
+      'alpha-crm',
+      aEndpoint,
+      aHook.body.secret,
+      aIdentitySecret,
+    ];
 
     const attempts: Attempt[] = [
       { method: 'GET', path: '/api/chats', asOther: 200 },
@@ -67,6 +87,21 @@ describe('tenant isolation', () => {
       { method: 'GET', path: '/api/search?q=Zebulon', asOther: 200 },
       { method: 'GET', path: '/api/leads', asOther: 200 },
       { method: 'GET', path: '/api/leads?format=csv', asOther: 200 },
+      { method: 'GET', path: '/api/leads?format=jsonl', asOther: 200 },
+      { method: 'GET', path: `/api/leads?conversation_id=${aChat}`, asOther: 200 },
+      { method: 'GET', path: `/api/leads/${aLead.id}`, asOther: 404 },
+      { method: 'POST', path: '/api/send-lead', body: { email: 'spoof@bravo.test' }, asOther: 401 },
+      { method: 'GET', path: '/api/webhooks', asOther: 200 },
+      { method: 'POST', path: '/api/webhooks', body: { url: 'https://hooks.bravo.test/x', events: ['lead.created'] }, asOther: 201 },
+      { method: 'GET', path: `/api/webhooks/${aEndpoint}`, asOther: 404 },
+      { method: 'PATCH', path: `/api/webhooks/${aEndpoint}`, body: { rotate_secret: true }, asOther: 404 },
+      { method: 'POST', path: `/api/webhooks/${aEndpoint}/test`, body: {}, asOther: 404 },
+      { method: 'GET', path: `/api/webhooks/${aEndpoint}/deliveries`, asOther: 404 },
+      { method: 'GET', path: `/api/webhooks/${aEndpoint}/deliveries/${aDelivery}`, asOther: 404 },
+      { method: 'POST', path: `/api/webhooks/${aEndpoint}/deliveries/${aDelivery}/redeliver`, body: {}, asOther: 404 },
+      { method: 'DELETE', path: `/api/webhooks/${aEndpoint}`, asOther: 404 },
+      { method: 'GET', path: '/api/identity', asOther: 200 },
+      { method: 'PATCH', path: '/api/identity', body: { rotate_secret: true }, asOther: 200 },
       { method: 'GET', path: '/api/users', asOther: 200 },
       { method: 'POST', path: '/api/users', body: { email: 'new@bravo.test', name: 'New', password: 'new-password-1', role: 'agent' }, asOther: 201 },
       { method: 'PATCH', path: `/api/users/${agentA.user.id}`, body: { disabled: true }, asOther: 404 },
@@ -107,7 +142,7 @@ describe('tenant isolation', () => {
     expect((await transfer(undefined, companyA.id)).status).toBe(401);
     expect((await transfer('sk_not-a-real-key', companyA.id)).status).toBe(401);
     expect((await transfer(b.apiKey, companyA.id)).status).toBe(404);
-    const { apiKey: aKey } = await app.companies.update(companyA.id, { rotateApiKey: true });
+    const aKey = (await app.companies.update(companyA.id, { rotateApiKey: true })).apiKey!;
     expect((await transfer(aKey, b.company.id)).status).toBe(404);
 
     // The REST chat API: B's key reaches none of A's conversations, and A's AI settings did not move.
@@ -145,6 +180,17 @@ describe('tenant isolation', () => {
     expect(aState).toEqual({ status: 'agent', assignee_id: agentA.user.id });
     expect(await app.users.active(agentA.user.id, companyA.id)).toBeDefined();
     expect(app.companies.defaultCompany().name).not.toBe('Bravo Ltd');
+    // A's webhook and identity secret are untouched; B's delivery ids do not reach A's log.
+    expect((await call(http, 'GET', `/api/webhooks/${aEndpoint}`, { token: ownerA.token })).status).toBe(200);
+    expect((await call(http, 'GET', '/api/identity', { token: ownerA.token })).body.secret).toBe(aIdentitySecret);
+    const bHook = (await call(http, 'GET', '/api/webhooks', { token: b.token })).body.endpoints[0].id as string;
+    expect((await call(http, 'GET', `/api/webhooks/${aEndpoint}/deliveries`, { token: b.token })).status).toBe(404);
+    expect((await call(http, 'GET', `/api/webhooks/${bHook}/deliveries/${aDelivery}`, { token: b.token })).status).toBe(404);
+    // A visitor session of company A cannot link a lead to B, nor B's key post into A.
+    const bLead = await call(http, 'POST', '/api/send-lead', { body: { email: 'x@bravo.test' }, headers: { 'x-api-key': b.apiKey, 'x-parley-session': visitor.welcome.session } });
+    expect(bLead.status).toBe(200);
+    const bLeads = (await call(http, 'GET', '/api/leads', { token: b.token })).body.leads;
+    expect(bLeads.map((l: { conversation_id: string | null }) => l.conversation_id)).toEqual([null]);
 
     // Zero frames about company A reached company B's sockets, while A's own agent saw everything.
     await new Promise((resolve) => setTimeout(resolve, 100));

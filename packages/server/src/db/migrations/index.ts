@@ -3,6 +3,7 @@ import * as initial from './2026_11_21_0001_initial.js';
 import * as agents from './2026_11_22_0001_agents.js';
 import * as aiSettings from './2026_11_23_0001_ai_settings.js';
 import * as searchBatches from './2026_11_24_0001_search_batches.js';
+import * as leadsWebhooksIdentity from './2026_11_24_0002_leads_webhooks_identity.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_0001_agents': agents,
   '2026_11_23_0001_ai_settings': aiSettings,
   '2026_11_24_0001_search_batches': searchBatches,
+  '2026_11_24_0002_leads_webhooks_identity': leadsWebhooksIdentity,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */

@@ -29,6 +29,13 @@ export interface ConversationsTable {
   handoff_reason: string | null;
   /** What the requester told the agents (an external bot's summary); never shown to the visitor. */
   handoff_context: string | null;
+  /** The visitor's id in the host site (`Parley.identify`), with the name and email it gave. */
+  identity_user_id: string | null;
+  identity_name: string | null;
+  identity_email: string | null;
+  /** 1 when the identity's hash or token checked out against the company's identity secret. */
+  identity_verified: Generated<number>;
+  identified_at: string | null;
 }
 export type ConversationRow = Selectable<ConversationsTable>;
 export type NewConversationRow = Insertable<ConversationsTable>;

@@ -2,19 +2,23 @@ import type { AiSettingsTable } from './ai-settings.table.js';
 import type { CompaniesTable } from './companies.table.js';
 import type { ConversationsTable } from './conversations.table.js';
 import type { FlowsTable } from './flows.table.js';
+import type { ConversationSessionsTable, IdentitySettingsTable } from './identity.table.js';
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
 import type { UploadsTable } from './uploads.table.js';
 import type { UsersTable } from './users.table.js';
+import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from './webhooks.table.js';
 
 export type * from './ai-settings.table.js';
 export type * from './companies.table.js';
 export type * from './conversations.table.js';
 export type * from './flows.table.js';
+export type * from './identity.table.js';
 export type * from './leads.table.js';
 export type * from './messages.table.js';
 export type * from './uploads.table.js';
 export type * from './users.table.js';
+export type * from './webhooks.table.js';
 
 /** Every table Parley stores, as Kysely sees them. */
 export interface Database {
@@ -26,4 +30,10 @@ export interface Database {
   leads: LeadsTable;
   uploads: UploadsTable;
   users: UsersTable;
+  identity_settings: IdentitySettingsTable;
+  conversation_sessions: ConversationSessionsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -7,8 +7,18 @@ export type BusEvent =
   | { type: 'stream'; conversationId: string; companyId: string; streamId: string; delta: string }
   | { type: 'state'; conversationId: string; companyId: string; status: ConversationStatus; position?: number; agent?: { name: string } }
   | { type: 'typing'; conversationId: string; companyId: string; role: 'user' | 'bot' | 'agent'; on: boolean; name?: string; origin?: string }
-  | { type: 'lead'; companyId: string; conversationId: string | null; leadId: string; data: Record<string, unknown>; createdAt: string }
+  | {
+      type: 'lead';
+      companyId: string;
+      conversationId: string | null;
+      leadId: string;
+      source: 'flow' | 'form' | 'api';
+      data: Record<string, string | number | boolean>;
+      createdAt: string;
+    }
   | { type: 'handoff'; conversationId: string; companyId: string; reason: HandoffReason }
+  | { type: 'resolved'; conversationId: string; companyId: string; by: { id: string; name: string } }
+  | { type: 'identified'; conversationId: string; companyId: string; verified: boolean }
   | { type: 'presence'; conversationId: string; companyId: string; online: boolean }
   | { type: 'agent_presence'; companyId: string; userId: string; name: string; online: boolean }
   | { type: 'read'; conversationId: string; companyId: string; seq: number; userId: string; origin?: string }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { escapeHtml, HANDOFF_ACTION, type ChatMessage, type Component, type ConversationStatus, type HandoffReason } from '@parley/protocol';
+import { escapeHtml, HANDOFF_ACTION, type ChatMessage, type Component, type ConversationStatus, type FormValues, type HandoffReason } from '@parley/protocol';
 import {
   advanceFlow,
   afterAiAnswer,
@@ -11,6 +11,7 @@ import {
   type FlowContext,
   type FlowTurn,
 } from '../../flows/engine.js';
+import { valuesSummary } from '../../flows/forms.js';
 import { flowContext } from '../../ai/prompt.js';
 import { aiFallback, looksLikeQuestion, type AiFallbackReason } from '../../ai/fallback.js';
 import type { AiAnswer, AiQuestion } from './ai.js';
@@ -24,12 +25,15 @@ import type { Lead, LeadRepository } from './leads.js';
 import type { UploadStore } from './uploads.js';
 
 /**
- * What a visitor sent: typed text, a click, or a request for a person (the widget's button; `value`
- * is the label stored as their message), with the client's message id when it gave one.
+ * What a visitor sent: typed text, a click, a request for a person (the widget's button; `value`
+ * is the label stored as their message), or a filled-in form, with the client's message id when
+ * it gave one.
  */
 export interface VisitorInput {
-  kind: 'text' | 'action' | 'handoff';
+  kind: 'text' | 'action' | 'handoff' | 'form';
   value: string;
+  /** The form's id and values (kind `form`). */
+  form?: { id: string; values: FormValues } | undefined;
   clientId?: string | undefined;
   /** The connection that sent it: it gets an `ack` instead of its own message back. */
   origin?: string | undefined;
@@ -45,6 +49,8 @@ export interface TurnResult {
   isTerminal: boolean;
   /** The client message id was already stored: nothing new was stored or answered. */
   duplicate: boolean;
+  /** Leads this turn stored (a flow's `lead` step, a form with `lead: true`). */
+  leads?: Lead[];
 }
 
 /** Visitor details recorded when a conversation starts. */
@@ -196,9 +202,10 @@ export class ChatService {
       ...(input.clientId ? { clientId: input.clientId } : {}),
     });
 
+    const shown = input.kind === 'form' && input.form ? valuesSummary(input.form.values) : [userText(input.value)];
     if (conversation.status === 'waiting' || conversation.status === 'agent') {
       // A person has, or is about to have, the conversation: the bot stays silent.
-      const [stored] = await this.commit(conversation, [user([userText(input.value)])], {}, [], input.origin);
+      const [stored] = await this.commit(conversation, [user(shown)], {}, [], input.origin);
       return { conversation, userSeq: stored!.seq, replies: [], isTerminal: false, duplicate: false };
     }
 
@@ -212,18 +219,24 @@ export class ChatService {
 
     const flow = this.flowOf(conversation);
     const state = flow.id === conversation.flowId ? conversation.flow : initialState();
-    const flowInput = input.kind === 'action' ? { kind: 'action' as const, value: input.value } : { kind: 'text' as const, text: input.value };
+    const flowInput =
+      input.kind === 'form' && input.form
+        ? { kind: 'form' as const, form: input.form.id, values: input.form.values }
+        : input.kind === 'action'
+          ? { kind: 'action' as const, value: input.value }
+          : { kind: 'text' as const, text: input.value };
     const turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
     const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(input.value)));
     if (turn.ai || (question && this.ai?.enabled(conversation.companyId))) {
       return this.aiTurn(conversation, flow, turn, input, user(turn.userComponents ?? [userText(input.value)]));
     }
-    const messages: NewMessage[] = [user(turn.userComponents ?? [userText(input.value)])];
+    const messages: NewMessage[] = [user(turn.userComponents ?? shown)];
     if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
     const changes = { ...this.changesOf(turn, conversation.status), flowId: flow.id };
     const handoff = turn.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
-    const stored = await this.commit(conversation, messages, changes, turn.effects, input.origin, handoff);
-    return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: turn.terminal, duplicate: false };
+    const leads: Lead[] = [];
+    const stored = await this.commit(conversation, messages, changes, turn.effects, input.origin, handoff, undefined, leads);
+    return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: turn.terminal, duplicate: false, leads };
   }
 
   /**
@@ -374,14 +387,17 @@ export class ChatService {
     origin?: string,
     handoff?: HandoffRequest,
     streamId?: string,
+    /** Receives the leads the write stores. */
+    collect?: Lead[],
   ): Promise<ChatMessage[]> {
     const request = handoff && this.handoff ? this.handoff.prepare(conversation, handoff) : undefined;
     if (request) messages = [...messages, ...request.messages];
     const leads: Lead[] = effects.flatMap((effect) =>
       effect.type === 'lead'
-        ? [this.leads.create({ companyId: conversation.companyId, conversationId: conversation.id, source: 'flow', data: effect.data })]
+        ? [this.leads.create({ companyId: conversation.companyId, conversationId: conversation.id, source: effect.source ?? 'flow', data: effect.data })]
         : [],
     );
+    collect?.push(...leads);
     const statusBefore = conversation.status;
     const stored = await this.conversations.append(
       conversation,
@@ -397,16 +413,7 @@ export class ChatService {
     );
     this.publishMessages(conversation, stored, origin, streamId);
     if (conversation.status !== statusBefore) this.publishState(conversation, conversation.status, request ? { position: request.position } : undefined);
-    for (const lead of leads) {
-      this.bus.publish(topics.company(lead.companyId), {
-        type: 'lead',
-        companyId: lead.companyId,
-        conversationId: lead.conversationId,
-        leadId: lead.id,
-        data: lead.data,
-        createdAt: lead.createdAt,
-      });
-    }
+    for (const lead of leads) this.leads.publish(lead);
     if (request && handoff) this.handoff?.announce(conversation, handoff);
     return stored;
   }

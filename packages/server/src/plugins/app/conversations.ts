@@ -134,7 +134,10 @@ export class ConversationStore {
            elapsed_ms, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       conversationById: sqlite.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
-      conversationBySession: sqlite.prepare<[string], { id: string }>('SELECT id FROM conversations WHERE session_hash = ?'),
+      // A conversation's first session, or one it gave a verified visitor's other device.
+      conversationBySession: sqlite.prepare<[string, string], { id: string }>(
+        'SELECT id FROM conversations WHERE session_hash = ? UNION ALL SELECT conversation_id FROM conversation_sessions WHERE token_hash = ? LIMIT 1',
+      ),
       seqOfClientId: sqlite.prepare<[string, string], { seq: number }>(
         'SELECT seq FROM messages WHERE conversation_id = ? AND client_id = ?',
       ),
@@ -161,7 +164,8 @@ export class ConversationStore {
 
   /** The conversation a session token belongs to. */
   bySessionToken(token: string): LiveConversation | undefined {
-    const row = this.statements.conversationBySession.get(hashToken(token));
+    const hash = hashToken(token);
+    const row = this.statements.conversationBySession.get(hash, hash);
     return row ? this.get(row.id) : undefined;
   }
 

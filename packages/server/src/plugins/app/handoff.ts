@@ -253,6 +253,10 @@ export class HandoffService implements HandoffHooks {
     const wasWaiting = conversation.status === 'waiting';
     const resume = this.chat.botResumption(conversation);
     await this.chat.record(conversation, [notice(text), ...resume.messages], { ...resume.changes, status, assigneeId: null });
+    if (status === 'resolved') {
+      const by = { id: user.id, name: user.name };
+      this.bus.publish(topics.company(conversation.companyId), { type: 'resolved', conversationId: conversation.id, companyId: conversation.companyId, by });
+    }
     if (wasWaiting) this.refreshQueue(conversation.companyId);
     return conversation;
   }

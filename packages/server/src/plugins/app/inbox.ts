@@ -19,6 +19,7 @@ import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../../lib/fts.js
 import { topics, type EventBus } from './bus.js';
 import { toChatMessage } from './conversations.js';
 import type { SearchIndex } from './search-index.js';
+import { toVisitorIdentity } from './identity.js';
 import type { PresenceTracker } from './presence.js';
 
 const LAST_MESSAGE_CHARS = 200;
@@ -73,6 +74,11 @@ export class InboxRepository {
         'c.handoff_at',
         'c.handoff_reason',
         'c.handoff_context',
+        'c.identity_user_id',
+        'c.identity_name',
+        'c.identity_email',
+        'c.identity_verified',
+        'c.identified_at',
         'lm.seq as last_seq',
         'lm.role as last_role',
         'lm.text as last_text',
@@ -126,6 +132,7 @@ export class InboxRepository {
         user_agent: row.visitor_user_agent,
         last_seen_at: row.last_seen_at,
         online: this.presence.isVisitorOnline(row.id),
+        ...(row.identity_user_id ? { identity: toVisitorIdentity(row)! } : {}),
       },
       lead: row.lead_data ? (JSON.parse(row.lead_data) as LeadData) : null,
       ...(row.handoff_at

@@ -11,7 +11,7 @@ export default fp(
     await app.register(cors, {
       origin: (origin, callback) => callback(null, origin === undefined || app.companies.allowsOriginAnywhere(origin)),
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['content-type', 'authorization', 'x-api-key'],
+      allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-site-key', 'x-parley-session'],
       maxAge: 600,
       credentials: false,
     });

@@ -6,6 +6,8 @@ import {
   ChatbotReply,
   ChatbotStartQuery,
   ChatbotStartResponse,
+  IdentifyRequest,
+  IdentifyResponse,
   SessionCloseRequest,
   SessionCloseResponse,
   SessionToken,
@@ -65,13 +67,41 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
     '/api/chatbot',
     { config, schema: { body: ChatbotMessageRequest, response: { 200: ChatbotReply, '4xx': ChatbotReply, '5xx': ChatbotReply } } },
     async (request) => {
+      const { message, form, message_id: clientId } = request.body;
+      if ((message === undefined) === (form === undefined)) throw Errors.validation('body: send either "message" or "form"');
       const conversation = sessionOf(sessionFrom(request, request.body.chatbot_session), request.headers.origin);
-      const result = await app.chat.handleInput(conversation, {
-        kind: 'text',
-        value: request.body.message,
-        clientId: request.body.message_id,
-      });
-      return { BOT: { components: botComponents(result.replies) }, is_terminal: result.isTerminal };
+      const result = await app.chat.handleInput(
+        conversation,
+        form ? { kind: 'form', value: '', form: { id: form.id, values: form.values }, clientId } : { kind: 'text', value: message!, clientId },
+      );
+      const lead = result.leads?.at(-1);
+      return {
+        BOT: { components: botComponents(result.replies) },
+        is_terminal: result.isTerminal,
+        ...(lead ? { lead: { id: lead.id, data: lead.data } } : {}),
+      };
+    },
+  );
+
+  app.post(
+    '/api/identify',
+    { config: { rateLimit }, schema: { body: IdentifyRequest, response: { 200: IdentifyResponse, '4xx': ApiError, '5xx': ApiError } } },
+    async (request, reply) => {
+      const { chatbot_session, ...claim } = request.body;
+      const conversation = sessionOf(sessionFrom(request, chatbot_session), request.headers.origin);
+      const company = app.chat.companyOf(conversation);
+      if (!company) throw Errors.notFound('Unknown chatbot session');
+      const outcome = await app.identity.identify(company, conversation, claim, { ip: request.ip, userAgent: request.headers['user-agent'] });
+      if (outcome.session) setSessionCookie(request, reply, outcome.session);
+      const { identity } = outcome;
+      return {
+        verified: identity.verified,
+        ...(identity.userId ? { user_id: identity.userId } : {}),
+        ...(identity.error ? { error: identity.error } : {}),
+        chatbot_session: outcome.session ?? sessionFrom(request, chatbot_session)!,
+        conversation_id: outcome.conversation.id,
+        switched: outcome.switched,
+      };
     },
   );
 

@@ -71,7 +71,16 @@ const visitorSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
         socket,
         request.visitorCompany!,
         { ip: request.ip, userAgent: request.headers['user-agent'] },
-        { chat: app.chat, conversations: app.conversations, bus: app.bus, log: request.log, limits, ipBucket: address.frames, presence: app.presence },
+        {
+          chat: app.chat,
+          conversations: app.conversations,
+          bus: app.bus,
+          log: request.log,
+          limits,
+          ipBucket: address.frames,
+          presence: app.presence,
+          identity: app.identity,
+        },
         (closed) => {
           connections.delete(closed);
           address.open--;

@@ -1,0 +1,59 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/** A company's webhook endpoint. The signing secret is sealed (see `lib/sealed.ts`). */
+export interface WebhookEndpointsTable {
+  id: string;
+  company_id: string;
+  url: string;
+  description: Generated<string>;
+  /** JSON array of subscribed event types. */
+  events: string;
+  secret_sealed: string;
+  enabled: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type NewWebhookEndpointRow = Insertable<WebhookEndpointsTable>;
+
+/** One event as it is sent to every subscribed endpoint (`payload` is the exact JSON body). */
+export interface WebhookEventsTable {
+  id: string;
+  company_id: string;
+  type: string;
+  payload: string;
+  created_at: string;
+}
+export type WebhookEventRow = Selectable<WebhookEventsTable>;
+
+/** One event on its way to one endpoint: the persisted delivery queue. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  endpoint_id: string;
+  event_id: string;
+  company_id: string;
+  /** pending | succeeded | failed */
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  created_at: string;
+  updated_at: string;
+}
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+
+/** The log of delivery attempts. */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  company_id: string;
+  attempt: number;
+  status_code: number | null;
+  error: string | null;
+  response_body: string | null;
+  duration_ms: number;
+  created_at: string;
+}
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;

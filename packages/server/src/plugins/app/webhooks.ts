@@ -1,0 +1,628 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type {
+  WebhookAttemptView,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+  WebhookEventType,
+  WebhookPayload,
+} from '@parley/protocol';
+import type { ParleyConfig, WebhooksConfig } from '../../config.js';
+import type { Database } from '../../db/database.js';
+import type { GroupCommit } from '../../db/group-commit.js';
+import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../../db/tables/index.js';
+import { Errors } from '../../errors.js';
+import { privateHostProblem } from '../../lib/net-guard.js';
+import { Sealer } from '../../lib/sealed.js';
+import { loadOrCreateSecret } from '../../lib/secret.js';
+import { postWebhook, webhookSignature, type PostResult } from '../../lib/webhook-post.js';
+import { topics, type BusEvent, type EventBus } from './bus.js';
+import type { InboxRepository } from './inbox.js';
+
+/** An endpoint as the service keeps it in memory. */
+interface Endpoint {
+  id: string;
+  companyId: string;
+  url: string;
+  description: string;
+  events: WebhookEventType[];
+  secret: string;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An event ready to be stored and queued for the endpoints that want it. */
+interface BuiltEvent {
+  payload: WebhookPayload;
+  /** Only this endpoint (a test event); otherwise every enabled subscriber of the company. */
+  endpointId?: string;
+}
+
+/** A new endpoint signing secret, such as `whsec_Qm9...`. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+/** The delay before retry number `attempt` (1 after the first failure): doubling, capped, ±20 % jitter. */
+export function retryDelayMs(attempt: number, config: Pick<WebhooksConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number {
+  const base = Math.min(config.retryMaxMs, config.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + random() * 0.4));
+}
+
+const EVENT_OF: Partial<Record<BusEvent['type'], WebhookEventType>> = {
+  message: 'message.created',
+  lead: 'lead.created',
+  handoff: 'conversation.handoff',
+  resolved: 'conversation.resolved',
+};
+
+function toDeliveryView(row: WebhookDeliveryRow & { event_type: string }): WebhookDeliveryView {
+  return {
+    id: String(row.id),
+    endpoint_id: row.endpoint_id,
+    event_id: row.event_id,
+    event_type: row.event_type,
+    status: row.status as WebhookDeliveryView['status'],
+    attempts: row.attempts,
+    next_attempt_at: row.status === 'pending' ? row.next_attempt_at : null,
+    last_status_code: row.last_status_code,
+    last_error: row.last_error,
+    last_duration_ms: row.last_duration_ms,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+function toAttemptView(row: WebhookAttemptRow): WebhookAttemptView {
+  return {
+    attempt: row.attempt,
+    status_code: row.status_code,
+    error: row.error,
+    response_body: row.response_body,
+    duration_ms: row.duration_ms,
+    created_at: row.created_at,
+  };
+}
+
+/**
+ * Webhooks: a company's endpoints, and the delivery of its events to them.
+ *
+ * Events come from the bus, so only after what they describe is committed; they are written to a
+ * queue in SQLite (one row per event and endpoint) and sent in the background, never on a chat's
+ * path. Each endpoint gets its events in order, one at a time: the next waits until the previous
+ * one succeeded or was given up. Failures are retried with exponential backoff; every attempt is
+ * logged. After a restart, whatever was pending is sent. At most `concurrency` requests are in
+ * flight, each bounded by `timeoutMs`.
+ */
+export class WebhookService {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly subscriptions = new Map<string, () => void>();
+  private readonly statements;
+  private incoming: BusEvent[] = [];
+  private draining = false;
+  private drained: Promise<void> = Promise.resolve();
+  private readonly busy = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private wakeAt = Infinity;
+  private scanScheduled = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private readonly waiters = new Map<number, Array<() => void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly bus: EventBus,
+    private readonly inbox: InboxRepository,
+    private readonly sealer: Sealer,
+    private readonly config: WebhooksConfig,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.statements = {
+      insertEvent: sqlite.prepare('INSERT INTO webhook_events (id, company_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
+      insertDelivery: sqlite.prepare(
+        `INSERT INTO webhook_deliveries (endpoint_id, event_id, company_id, status, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
+      ),
+      heads: sqlite.prepare<[], { id: number; endpoint_id: string; next_attempt_at: string | null }>(
+        `SELECT d.id, d.endpoint_id, d.next_attempt_at
+         FROM (SELECT endpoint_id, min(id) AS id FROM webhook_deliveries WHERE status = 'pending' GROUP BY endpoint_id) h
+         JOIN webhook_deliveries d ON d.id = h.id
+         JOIN webhook_endpoints e ON e.id = h.endpoint_id AND e.enabled = 1`,
+      ),
+      delivery: sqlite.prepare<[number], WebhookDeliveryRow & { payload: string; event_type: string }>(
+        `SELECT d.*, ev.payload, ev.type AS event_type FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id WHERE d.id = ?`,
+      ),
+      recordAttempt: sqlite.prepare(
+        `INSERT INTO webhook_attempts (delivery_id, company_id, attempt, status_code, error, response_body, duration_ms, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateDelivery: sqlite.prepare(
+        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?,
+           last_duration_ms = ?, updated_at = ? WHERE id = ?`,
+      ),
+    };
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------
+
+  /** Loads the endpoints, listens to the companies that have some, and resumes pending deliveries. */
+  async start(): Promise<void> {
+    for (const row of await this.db.selectFrom('webhook_endpoints').selectAll().execute()) this.remember(this.fromRow(row));
+    this.kick();
+  }
+
+  /** Stops sending: requests in flight are abandoned and stay pending (they are sent again on the next start). */
+  async stop(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const unsubscribe of this.subscriptions.values()) unsubscribe();
+    this.subscriptions.clear();
+    await this.drained;
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  // ---- endpoints (admin API) -------------------------------------------------------------------
+
+  /** The company's endpoints, oldest first. */
+  list(companyId: string): WebhookEndpointView[] {
+    return [...this.endpoints.values()].filter((e) => e.companyId === companyId).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((e) => this.view(e));
+  }
+
+  /** One endpoint of the company; 404 for an unknown id or another company's. */
+  get(companyId: string, id: string): WebhookEndpointView {
+    return this.view(this.owned(companyId, id));
+  }
+
+  /** Adds an endpoint. Its secret is returned this once. */
+  async create(companyId: string, input: { url: string; events: WebhookEventType[]; description?: string | undefined; enabled?: boolean | undefined }) {
+    this.checkUrl(input.url);
+    const now = new Date().toISOString();
+    const endpoint: Endpoint = {
+      id: randomUUID(),
+      companyId,
+      url: input.url,
+      description: input.description?.trim() ?? '',
+      events: [...new Set(input.events)],
+      secret: newWebhookSecret(),
+      enabled: input.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.db
+      .insertInto('webhook_endpoints')
+      .values({
+        id: endpoint.id,
+        company_id: companyId,
+        url: endpoint.url,
+        description: endpoint.description,
+        events: JSON.stringify(endpoint.events),
+        secret_sealed: this.sealer.seal(endpoint.secret),
+        enabled: endpoint.enabled ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    this.remember(endpoint);
+    return { endpoint: this.view(endpoint), secret: endpoint.secret };
+  }
+
+  /** Changes an endpoint, or gives it a new secret (returned this once; the old one stops at once). */
+  async update(
+    companyId: string,
+    id: string,
+    changes: { url?: string | undefined; events?: WebhookEventType[] | undefined; description?: string | undefined; enabled?: boolean | undefined; rotateSecret?: boolean | undefined },
+  ) {
+    const endpoint = this.owned(companyId, id);
+    if (changes.url !== undefined) this.checkUrl(changes.url);
+    const next: Endpoint = {
+      ...endpoint,
+      ...(changes.url !== undefined ? { url: changes.url } : {}),
+      ...(changes.events !== undefined ? { events: [...new Set(changes.events)] } : {}),
+      ...(changes.description !== undefined ? { description: changes.description.trim() } : {}),
+      ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
+      ...(changes.rotateSecret ? { secret: newWebhookSecret() } : {}),
+      updatedAt: new Date().toISOString(),
+    };
+    await this.db
+      .updateTable('webhook_endpoints')
+      .set({
+        url: next.url,
+        description: next.description,
+        events: JSON.stringify(next.events),
+        enabled: next.enabled ? 1 : 0,
+        updated_at: next.updatedAt,
+        ...(changes.rotateSecret ? { secret_sealed: this.sealer.seal(next.secret) } : {}),
+      })
+      .where('id', '=', id)
+      .where('company_id', '=', companyId)
+      .execute();
+    this.remember(next);
+    if (next.enabled && !endpoint.enabled) this.kick();
+    return { endpoint: this.view(next), ...(changes.rotateSecret ? { secret: next.secret } : {}) };
+  }
+
+  /** Removes an endpoint with its queue and log. */
+  async remove(companyId: string, id: string): Promise<void> {
+    this.owned(companyId, id);
+    await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).where('company_id', '=', companyId).execute();
+    this.endpoints.delete(id);
+    this.resubscribe(companyId);
+  }
+
+  // ---- deliveries (admin API) ------------------------------------------------------------------
+
+  /** An endpoint's deliveries, newest first. */
+  async deliveries(companyId: string, endpointId: string, query: { status?: string | undefined; limit?: number | undefined; before?: string | undefined }) {
+    this.owned(companyId, endpointId);
+    let q = this.db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
+      .selectAll('d')
+      .select('ev.type as event_type')
+      .where('d.endpoint_id', '=', endpointId)
+      .where('d.company_id', '=', companyId);
+    if (query.status) q = q.where('d.status', '=', query.status);
+    if (query.before) q = q.where('d.id', '<', Number(query.before));
+    const rows = await q.orderBy('d.id', 'desc').limit(query.limit ?? 50).execute();
+    return rows.map(toDeliveryView);
+  }
+
+  /** One delivery with every attempt and the exact body sent. */
+  async delivery(companyId: string, endpointId: string, deliveryId: string) {
+    const row = this.ownedDelivery(companyId, endpointId, deliveryId);
+    const attempts = await this.db
+      .selectFrom('webhook_attempts')
+      .selectAll()
+      .where('delivery_id', '=', row.id)
+      .where('company_id', '=', companyId)
+      .orderBy('attempt')
+      .execute();
+    return { delivery: toDeliveryView(row), attempts: attempts.map(toAttemptView), payload: JSON.parse(row.payload) as WebhookPayload };
+  }
+
+  /** Queues the event of a delivery again for its endpoint (same event id), behind what is pending. */
+  async redeliver(companyId: string, endpointId: string, deliveryId: string): Promise<WebhookDeliveryView> {
+    const row = this.ownedDelivery(companyId, endpointId, deliveryId);
+    const id = await this.writes.run(() => this.queueDelivery(endpointId, row.event_id, companyId));
+    this.kick();
+    return this.deliveryView(id);
+  }
+
+  /**
+   * Sends a `webhook.test` event to one endpoint (queued like any event, so after what is pending)
+   * and waits up to `waitMs` for its first attempt, to show the outcome at once.
+   */
+  async sendTest(companyId: string, endpointId: string, waitMs = this.config.timeoutMs + 2000): Promise<WebhookDeliveryView> {
+    const endpoint = this.owned(companyId, endpointId);
+    const payload = this.payload(companyId, 'webhook.test', {
+      message: 'A test event from Parley: your endpoint is reachable.',
+      endpoint: { id: endpoint.id, url: endpoint.url },
+    });
+    const [id] = await this.writes.run(() => this.store({ payload, endpointId }));
+    this.kick();
+    if (id !== undefined) await this.settled(id, waitMs);
+    return this.deliveryView(id!);
+  }
+
+  /** Resolves once the bus events received so far are queued (tests and shutdown). */
+  flushed(): Promise<void> {
+    return this.drained;
+  }
+
+  // ---- from the bus to the queue ---------------------------------------------------------------
+
+  /** Takes a committed event of a company that has endpoints; queued in order, in batches. */
+  private onBusEvent(event: BusEvent): void {
+    const type = EVENT_OF[event.type];
+    if (!type || !('companyId' in event) || !this.wanted(event.companyId, type)) return;
+    this.incoming.push(event);
+    if (!this.draining) this.drained = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.incoming.length) {
+        const batch = this.incoming;
+        this.incoming = [];
+        const built: BuiltEvent[] = [];
+        for (const event of batch) {
+          try {
+            const payload = await this.build(event);
+            if (payload) built.push({ payload });
+          } catch (error) {
+            this.log.error({ err: error, event: event.type }, 'webhook event could not be built');
+          }
+        }
+        if (!built.length) continue;
+        await this.writes.run(() => {
+          for (const event of built) this.store(event);
+        });
+        this.kick();
+      }
+    } catch (error) {
+      this.log.error({ err: error }, 'webhook events could not be queued');
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** The body of a bus event as a webhook payload (async only for conversation summaries). */
+  private async build(event: BusEvent): Promise<WebhookPayload | undefined> {
+    switch (event.type) {
+      case 'message':
+        return this.payload(event.companyId, 'message.created', { conversation_id: event.conversationId, message: event.message });
+      case 'lead':
+        return this.payload(event.companyId, 'lead.created', {
+          lead: { id: event.leadId, conversation_id: event.conversationId, source: event.source, data: event.data, created_at: event.createdAt },
+        });
+      case 'handoff':
+        return this.payload(event.companyId, 'conversation.handoff', {
+          conversation: await this.inbox.get(event.companyId, event.conversationId),
+          reason: event.reason,
+        });
+      case 'resolved':
+        return this.payload(event.companyId, 'conversation.resolved', {
+          conversation: await this.inbox.get(event.companyId, event.conversationId),
+          resolved_by: event.by,
+        });
+      default:
+        return undefined;
+    }
+  }
+
+  private payload(companyId: string, type: WebhookPayload['type'], data: Record<string, unknown>): WebhookPayload {
+    return { id: `evt_${randomUUID().replaceAll('-', '')}`, type, created_at: new Date().toISOString(), company_id: companyId, data };
+  }
+
+  /** Inside a write: stores the event and one delivery per endpoint that wants it. Returns the delivery ids. */
+  private store(event: BuiltEvent): number[] {
+    const { payload } = event;
+    const targets = event.endpointId
+      ? [this.endpoints.get(event.endpointId)].filter((e): e is Endpoint => !!e)
+      : [...this.endpoints.values()].filter((e) => e.companyId === payload.company_id && e.enabled && e.events.includes(payload.type as WebhookEventType));
+    if (!targets.length) return [];
+    this.statements.insertEvent.run(payload.id, payload.company_id, payload.type, JSON.stringify(payload), payload.created_at);
+    return targets.map((endpoint) => this.queueDelivery(endpoint.id, payload.id, payload.company_id));
+  }
+
+  private queueDelivery(endpointId: string, eventId: string, companyId: string): number {
+    const now = new Date().toISOString();
+    return Number(this.statements.insertDelivery.run(endpointId, eventId, companyId, now, now, now).lastInsertRowid);
+  }
+
+  private wanted(companyId: string, type: WebhookEventType): boolean {
+    for (const e of this.endpoints.values()) if (e.companyId === companyId && e.enabled && e.events.includes(type)) return true;
+    return false;
+  }
+
+  // ---- sending ---------------------------------------------------------------------------------
+
+  /** Looks for due deliveries soon (after the current write commits). */
+  private kick(): void {
+    if (this.closed || this.scanScheduled) return;
+    this.scanScheduled = true;
+    setImmediate(() => {
+      this.scanScheduled = false;
+      this.scan();
+    });
+  }
+
+  /** Starts the oldest pending delivery of every idle endpoint that is due, within the concurrency cap. */
+  private scan(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    let soonest = Infinity;
+    for (const head of this.statements.heads.all()) {
+      if (this.busy.has(head.endpoint_id)) continue;
+      const due = head.next_attempt_at ? Date.parse(head.next_attempt_at) : now;
+      if (due > now) {
+        soonest = Math.min(soonest, due);
+        continue;
+      }
+      if (this.inFlight.size >= this.config.concurrency) break;
+      this.send(head.id, head.endpoint_id);
+    }
+    this.wake(soonest);
+  }
+
+  private wake(at: number): void {
+    if (at === Infinity || at >= this.wakeAt) return;
+    clearTimeout(this.timer);
+    this.wakeAt = at;
+    this.timer = setTimeout(() => {
+      this.wakeAt = Infinity;
+      this.scan();
+    }, Math.max(0, at - Date.now()));
+    this.timer.unref?.();
+  }
+
+  private send(deliveryId: number, endpointId: string): void {
+    this.busy.add(endpointId);
+    const attempt = this.attempt(deliveryId)
+      .catch((error: unknown) => this.log.error({ err: error, deliveryId }, 'webhook attempt failed to record'))
+      .finally(() => {
+        this.busy.delete(endpointId);
+        this.inFlight.delete(attempt);
+        for (const wake of this.waiters.get(deliveryId) ?? []) wake();
+        this.waiters.delete(deliveryId);
+        this.kick();
+      });
+    this.inFlight.add(attempt);
+  }
+
+  private async attempt(deliveryId: number): Promise<void> {
+    const row = this.statements.delivery.get(deliveryId);
+    const endpoint = row ? this.endpoints.get(row.endpoint_id) : undefined;
+    if (!row || !endpoint || row.status !== 'pending') return;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      'user-agent': 'Parley-Webhooks/1',
+      'x-parley-event': row.event_type,
+      'x-parley-event-id': row.event_id,
+      'x-parley-delivery': String(row.id),
+      'x-parley-timestamp': String(timestamp),
+      'x-parley-signature': `v1=${webhookSignature(endpoint.secret, timestamp, row.payload)}`,
+    };
+    const result: PostResult = await postWebhook(endpoint.url, row.payload, headers, {
+      timeoutMs: this.config.timeoutMs,
+      allowPrivate: this.config.allowPrivate,
+      signal: this.abort.signal,
+    });
+    if (this.closed) return;
+    const attempts = row.attempts + 1;
+    const ok = result.error === undefined;
+    const status = ok ? 'succeeded' : attempts >= this.config.maxAttempts ? 'failed' : 'pending';
+    const now = new Date();
+    const next = status === 'pending' ? new Date(now.getTime() + retryDelayMs(attempts, this.config)).toISOString() : null;
+    if (!ok) this.log.info({ deliveryId, endpointId: endpoint.id, attempts, status, error: result.error }, 'webhook delivery failed');
+    await this.writes.run(() => {
+      this.statements.recordAttempt.run(
+        row.id,
+        row.company_id,
+        attempts,
+        result.statusCode ?? null,
+        result.error ?? null,
+        result.responseBody ?? null,
+        result.durationMs,
+        now.toISOString(),
+      );
+      this.statements.updateDelivery.run(status, attempts, next, result.statusCode ?? null, result.error ?? null, result.durationMs, now.toISOString(), row.id);
+    });
+  }
+
+  /** Resolves when a delivery's current attempt finished, or after `ms`. */
+  private settled(deliveryId: number, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const list = this.waiters.get(deliveryId) ?? [];
+      list.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.waiters.set(deliveryId, list);
+    });
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private checkUrl(url: string): void {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw Errors.validation('url: is not a valid URL');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw Errors.validation('url: must be http or https');
+    const problem = this.config.allowPrivate ? undefined : privateHostProblem(parsed);
+    if (problem) throw Errors.validation(`url: ${problem} (set PARLEY_WEBHOOKS_ALLOW_PRIVATE=true to allow private targets)`);
+  }
+
+  private owned(companyId: string, id: string): Endpoint {
+    const endpoint = this.endpoints.get(id);
+    if (!endpoint || endpoint.companyId !== companyId) throw Errors.notFound('Webhook endpoint not found');
+    return endpoint;
+  }
+
+  private ownedDelivery(companyId: string, endpointId: string, deliveryId: string) {
+    this.owned(companyId, endpointId);
+    const row = /^[0-9]{1,15}$/.test(deliveryId) ? this.statements.delivery.get(Number(deliveryId)) : undefined;
+    if (!row || row.company_id !== companyId || row.endpoint_id !== endpointId) throw Errors.notFound('Delivery not found');
+    return row;
+  }
+
+  private deliveryView(id: number): WebhookDeliveryView {
+    const row = this.statements.delivery.get(id);
+    if (!row) throw Errors.notFound('Delivery not found');
+    return toDeliveryView(row);
+  }
+
+  private view(endpoint: Endpoint): WebhookEndpointView {
+    const pending = this.sqlite
+      .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'pending'`)
+      .get(endpoint.id)?.n ?? 0;
+    const last = this.sqlite
+      .prepare<[string], { status: string; updated_at: string; last_status_code: number | null }>(
+        `SELECT status, updated_at, last_status_code FROM webhook_deliveries WHERE endpoint_id = ? AND status != 'pending' ORDER BY updated_at DESC, id DESC LIMIT 1`,
+      )
+      .get(endpoint.id);
+    return {
+      id: endpoint.id,
+      url: endpoint.url,
+      description: endpoint.description,
+      events: endpoint.events,
+      enabled: endpoint.enabled,
+      created_at: endpoint.createdAt,
+      updated_at: endpoint.updatedAt,
+      pending,
+      last_delivery: last ? { status: last.status as 'succeeded' | 'failed', at: last.updated_at, status_code: last.last_status_code } : null,
+    };
+  }
+
+  private fromRow(row: WebhookEndpointRow): Endpoint {
+    return {
+      id: row.id,
+      companyId: row.company_id,
+      url: row.url,
+      description: row.description,
+      events: JSON.parse(row.events) as WebhookEventType[],
+      secret: this.sealer.open(row.secret_sealed) ?? '',
+      enabled: row.enabled === 1,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  private remember(endpoint: Endpoint): void {
+    this.endpoints.set(endpoint.id, endpoint);
+    this.resubscribe(endpoint.companyId);
+  }
+
+  /** Listens to a company's events while it has an endpoint; companies without webhooks cost nothing. */
+  private resubscribe(companyId: string): void {
+    const has = [...this.endpoints.values()].some((e) => e.companyId === companyId);
+    const subscribed = this.subscriptions.get(companyId);
+    if (has && !subscribed && !this.closed) {
+      this.subscriptions.set(companyId, this.bus.subscribe(topics.company(companyId), (event) => this.onBusEvent(event)));
+    } else if (!has && subscribed) {
+      subscribed();
+      this.subscriptions.delete(companyId);
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Webhook endpoints and the background delivery of events to them. */
+    webhooks: WebhookService;
+  }
+}
+
+export default fp(
+  async (app, opts: { config: ParleyConfig }) => {
+    const secret = opts.config.secret ?? loadOrCreateSecret(opts.config.dataDir);
+    const webhooks = new WebhookService(
+      app.db,
+      app.sqlite,
+      app.writes,
+      app.bus,
+      app.inbox,
+      new Sealer(secret, 'webhook-secret'),
+      opts.config.webhooks,
+      app.log.child({ module: 'webhooks' }),
+    );
+    app.decorate('webhooks', webhooks);
+    // Sending starts once the server is ready; it stops before the database closes.
+    app.addHook('onReady', async () => webhooks.start());
+    app.addHook('onClose', async () => webhooks.stop());
+  },
+  { name: 'webhooks', dependencies: ['database', 'bus', 'inbox'] },
+);

@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  ApiError,
+  CreateWebhookRequest,
+  Strict,
+  UpdateWebhookRequest,
+  WebhookDeliveryDetail,
+  WebhookDeliveryList,
+  WebhookDeliveryListQuery,
+  WebhookDeliveryResponse,
+  WebhookEndpointList,
+  WebhookEndpointResponse,
+} from '@parley/protocol';
+import type { ParleyConfig } from '../../config.js';
+import { perAccount } from '../../plugins/app/auth.js';
+
+const EndpointParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const DeliveryParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }), deliveryId: Type.String({ minLength: 1, maxLength: 20 }) });
+const EmptyBody = Type.Union([Strict({}), Type.Null()]);
+const errors = { '4xx': ApiError, '5xx': ApiError } as const;
+
+/**
+ * The company's webhook endpoints and their delivery log (admins only): add, change, rotate the
+ * secret, remove; list deliveries, see one with its attempts and body, redeliver, send a test
+ * event. Another company's endpoint or delivery answers 404.
+ */
+const webhooks: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+  app.addHook('onRequest', app.requireRole('admin'));
+  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+
+  app.get('/api/webhooks', { config, schema: { response: { 200: WebhookEndpointList, ...errors } } }, async (request) => ({
+    endpoints: app.webhooks.list(request.user.companyId),
+  }));
+
+  app.post(
+    '/api/webhooks',
+    { config, schema: { body: CreateWebhookRequest, response: { 201: WebhookEndpointResponse, ...errors } } },
+    async (request, reply) => reply.code(201).send(await app.webhooks.create(request.user.companyId, request.body)),
+  );
+
+  app.get('/api/webhooks/:id', { config, schema: { params: EndpointParams, response: { 200: WebhookEndpointResponse, ...errors } } }, async (request) => ({
+    endpoint: app.webhooks.get(request.user.companyId, request.params.id),
+  }));
+
+  app.patch(
+    '/api/webhooks/:id',
+    { config, schema: { params: EndpointParams, body: UpdateWebhookRequest, response: { 200: WebhookEndpointResponse, ...errors } } },
+    async (request) => {
+      const { rotate_secret, ...changes } = request.body;
+      return app.webhooks.update(request.user.companyId, request.params.id, { ...changes, rotateSecret: rotate_secret });
+    },
+  );
+
+  app.delete('/api/webhooks/:id', { config, schema: { params: EndpointParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    await app.webhooks.remove(request.user.companyId, request.params.id);
+    return reply.code(204).send(null);
+  });
+
+  app.post(
+    '/api/webhooks/:id/test',
+    { config, schema: { params: EndpointParams, body: EmptyBody, response: { 200: WebhookDeliveryResponse, ...errors } } },
+    async (request) => ({ delivery: await app.webhooks.sendTest(request.user.companyId, request.params.id) }),
+  );
+
+  app.get(
+    '/api/webhooks/:id/deliveries',
+    { config, schema: { params: EndpointParams, querystring: WebhookDeliveryListQuery, response: { 200: WebhookDeliveryList, ...errors } } },
+    async (request) => ({ deliveries: await app.webhooks.deliveries(request.user.companyId, request.params.id, request.query) }),
+  );
+
+  app.get(
+    '/api/webhooks/:id/deliveries/:deliveryId',
+    { config, schema: { params: DeliveryParams, response: { 200: WebhookDeliveryDetail, ...errors } } },
+    async (request) => app.webhooks.delivery(request.user.companyId, request.params.id, request.params.deliveryId),
+  );
+
+  app.post(
+    '/api/webhooks/:id/deliveries/:deliveryId/redeliver',
+    { config, schema: { params: DeliveryParams, body: EmptyBody, response: { 201: WebhookDeliveryResponse, ...errors } } },
+    async (request, reply) =>
+      reply.code(201).send({ delivery: await app.webhooks.redeliver(request.user.companyId, request.params.id, request.params.deliveryId) }),
+  );
+};
+
+export default webhooks;

@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import type { AckFrame, WebhookDeliveryView, WebhookEndpointResponse } from '@parley/protocol';
+import { buildServer } from '../../src/server.js';
+import { isPrivateAddress } from '../../src/lib/net-guard.js';
+import { retryDelayMs } from '../../src/plugins/app/webhooks.js';
+import { onCleanup, tempDataDir } from '../helper.js';
+import { addAgent, call, is, login, openVisitor, OWNER, SECRET, startAgentServer } from '../agent-helper.js';
+import { startReceiver, type Received } from '../support/webhook-receiver.js';
+
+const fast = { allowPrivate: true, retryBaseMs: 40, retryMaxMs: 200, timeoutMs: 2000 };
+const ALL = ['lead.created', 'conversation.handoff', 'conversation.resolved', 'message.created'];
+
+async function subscribe(http: string, token: string, url: string, events: string[] = ALL) {
+  const made = await call<WebhookEndpointResponse>(http, 'POST', '/api/webhooks', { token, body: { url, events, description: 'CRM' } });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  return { id: made.body.endpoint.id, secret: made.body.secret! };
+}
+
+async function deliveriesOf(http: string, token: string, endpointId: string): Promise<WebhookDeliveryView[]> {
+  return (await call(http, 'GET', `/api/webhooks/${endpointId}/deliveries?limit=200`, { token })).body.deliveries;
+}
+
+async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('webhooks', () => {
+  it('sends every subscribed event, signed and timestamped, in the documented body', async () => {
+    const { app, http, ws } = await startAgentServer({ webhooks: fast });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver();
+    const endpoint = await subscribe(http, owner.token, receiver.url);
+    receiver.useSecret(endpoint.secret);
+    expect(endpoint.secret).toMatch(/^whsec_/);
+    const listed = await call(http, 'GET', '/api/webhooks', { token: owner.token });
+    expect(JSON.stringify(listed.body)).not.toContain(endpoint.secret);
+    expect(listed.body.endpoints).toEqual([expect.objectContaining({ id: endpoint.id, url: receiver.url, events: ALL, enabled: true, description: 'CRM' })]);
+
+    // A visitor asks for a person, an agent resolves, and the site posts a lead.
+    const visitor = await openVisitor(ws);
+    const chat = visitor.welcome.conversation_id;
+    visitor.socket.send({ type: 'message', id: 'h1', text: 'I need a human please' });
+    await visitor.socket.next(is.type('state', { status: 'waiting' }));
+    expect((await call(http, 'POST', `/api/chats/${chat}/resolve`, { token: owner.token, body: {} })).status).toBe(200);
+    const site = app.companies.defaultCompany().siteKey;
+    expect((await call(http, 'POST', `/api/send-lead?site=${site}`, { body: { email: 'ann@shop.test' } })).status).toBe(200);
+
+    await receiver.waitFor(1, (r) => r.body.type === 'lead.created');
+    const all = receiver.received;
+    const types = all.map((r) => r.body.type);
+    expect(types.indexOf('conversation.handoff')).toBeGreaterThan(types.indexOf('message.created'));
+    expect(types.indexOf('conversation.resolved')).toBeGreaterThan(types.indexOf('conversation.handoff'));
+    expect(new Set(types)).toEqual(new Set(ALL));
+    for (const request of all) {
+      expect(request.signatureOk, request.body.type).toBe(true);
+      expect(request.fresh).toBe(true);
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(request.headers['x-parley-event']).toBe(request.body.type);
+      expect(request.headers['x-parley-event-id']).toBe(request.body.id);
+      expect(request.body).toEqual({ id: expect.stringMatching(/^evt_/), type: request.body.type, created_at: expect.any(String), company_id: app.companies.defaultCompany().id, data: expect.any(Object) });
+    }
+    const byType = (type: string) => all.find((r) => r.body.type === type)!.body.data as Record<string, any>;
+    expect(byType('message.created')).toMatchObject({ conversation_id: chat, message: { role: 'bot', seq: 1 } });
+    const messages = all.filter((r) => r.body.type === 'message.created').map((r) => (r.body.data as { message: { seq: number; role: string } }).message);
+    expect(messages.slice(0, 3).map((m) => [m.seq, m.role])).toEqual([[1, 'bot'], [2, 'user'], [3, 'system']]);
+    expect(byType('conversation.handoff')).toMatchObject({ reason: 'visitor', conversation: { id: chat, status: 'waiting', queue_position: 1 } });
+    expect(byType('conversation.resolved')).toMatchObject({ conversation: { id: chat, status: 'resolved' }, resolved_by: { id: owner.user.id } });
+    expect(byType('lead.created')).toMatchObject({ lead: { source: 'api', conversation_id: null, data: { email: 'ann@shop.test', timestamp: expect.any(String) } } });
+
+    // A tampered body or another secret would not verify.
+    const one = all[0]!;
+    expect(receiver.received.length).toBe(new Set(receiver.received.map((r) => r.body.id)).size);
+    const { verifyParleySignature } = await import('../support/webhook-receiver.js');
+    expect(verifyParleySignature(one.raw.replace('"id"', '"ID"'), one.headers, endpoint.secret).ok).toBe(false);
+    expect(verifyParleySignature(one.raw, one.headers, 'whsec_other').ok).toBe(false);
+
+    // The log: one successful attempt each, with the status and duration.
+    const log = await until(async () => {
+      const list = await deliveriesOf(http, owner.token, endpoint.id);
+      return list.length === all.length && list.every((d) => d.status === 'succeeded') && list;
+    }, 'every delivery logged as succeeded');
+    expect(log[0]).toMatchObject({ attempts: 1, last_status_code: 200, last_error: null });
+    const detail = await call(http, 'GET', `/api/webhooks/${endpoint.id}/deliveries/${log[0]!.id}`, { token: owner.token });
+    expect(detail.body.attempts).toEqual([expect.objectContaining({ attempt: 1, status_code: 200, error: null, response_body: 'ok', duration_ms: expect.any(Number) })]);
+    expect(detail.body.payload.id).toBe(log[0]!.event_id);
+  });
+
+  it('retries a failing endpoint with growing delays, then logs every attempt', async () => {
+    const { http, ws } = await startAgentServer({ webhooks: fast });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver((_r, i) => ({ status: i < 2 ? 500 : 200, body: i < 2 ? 'database is down' : 'ok' }));
+    const endpoint = await subscribe(http, owner.token, receiver.url, ['message.created']);
+    receiver.useSecret(endpoint.secret);
+
+    const visitor = await openVisitor(ws);
+    await receiver.waitFor(3);
+    const [first, second, third] = receiver.received as [Received, Received, Received];
+    expect(new Set([first.body.id, second.body.id, third.body.id]).size).toBe(1);
+    expect(first.raw).toBe(third.raw);
+    expect(third.signatureOk).toBe(true);
+    expect(third.at - second.at).toBeGreaterThanOrEqual(second.at - first.at - 20);
+
+    const [delivery] = await until(async () => {
+      const list = await deliveriesOf(http, owner.token, endpoint.id);
+      return list[list.length - 1]?.status === 'succeeded' && list.slice(-1);
+    }, 'the retried delivery to succeed');
+    expect(delivery).toMatchObject({ attempts: 3, last_status_code: 200 });
+    const detail = await call(http, 'GET', `/api/webhooks/${endpoint.id}/deliveries/${delivery!.id}`, { token: owner.token });
+    expect(detail.body.attempts.map((a: { status_code: number; error: string | null }) => [a.status_code, a.error])).toEqual([
+      [500, 'Answered 500'],
+      [500, 'Answered 500'],
+      [200, null],
+    ]);
+    expect(detail.body.attempts[0].response_body).toBe('database is down');
+    visitor.socket.close();
+  });
+
+  it('keeps each endpoint in order: the next event waits until the previous one succeeded or was given up', async () => {
+    const { http, ws } = await startAgentServer({ webhooks: { ...fast, maxAttempts: 3 } });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    let poisoned: string | undefined;
+    // The greeting fails three times (given up); the next event fails twice, then goes through.
+    const failures = new Map<string, number>();
+    const receiver = await startReceiver((r) => {
+      poisoned ??= r.body.id;
+      const seen = (failures.get(r.body.id) ?? 0) + 1;
+      failures.set(r.body.id, seen);
+      if (r.body.id === poisoned) return { status: 503 };
+      return { status: seen <= 2 && failures.size === 2 ? 500 : 200 };
+    });
+    const endpoint = await subscribe(http, owner.token, receiver.url, ['message.created']);
+    receiver.useSecret(endpoint.secret);
+
+    const visitor = await openVisitor(ws);
+    for (const [id, value] of [['o1', 'no'], ['o2', 'Olive'], ['o3', 'olive@shop.test']] as const) {
+      visitor.socket.send(id === 'o1' ? { type: 'action', id, value } : { type: 'message', id, text: value });
+      await visitor.socket.next((f) => f.type === 'ack' && (f as AckFrame).id === id);
+    }
+    // greeting, then 3 x (visitor message + bot reply) = 7 events.
+    await until(async () => (await deliveriesOf(http, owner.token, endpoint.id)).filter((d) => d.status !== 'pending').length === 7, 'every event settled');
+
+    const order: string[] = [];
+    for (const r of receiver.received) if (order[order.length - 1] !== r.body.id) order.push(r.body.id);
+    expect(new Set(order).size, 'no event is sent again after a later one').toBe(order.length);
+    const seqs = receiver.received.map((r) => (r.body.data as { message: { seq: number } }).message.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs.filter((s) => s === 1)).toHaveLength(3);
+    const log = await deliveriesOf(http, owner.token, endpoint.id);
+    expect(log[log.length - 1]).toMatchObject({ status: 'failed', attempts: 3, last_status_code: 503 });
+    expect(log[log.length - 2]).toMatchObject({ status: 'succeeded', attempts: 3 });
+    expect(log.slice(0, -2).every((d) => d.status === 'succeeded' && d.attempts === 1)).toBe(true);
+  });
+
+  it('never slows a chat: turns stay fast while the endpoint hangs', async () => {
+    const { http, ws } = await startAgentServer({ webhooks: { ...fast, timeoutMs: 20_000 } });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver(() => ({ hang: true }));
+    const endpoint = await subscribe(http, owner.token, receiver.url);
+    receiver.useSecret(endpoint.secret);
+
+    const visitor = await openVisitor(ws);
+    await receiver.waitFor(1);
+    const turns: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const started = performance.now();
+      visitor.socket.send({ type: 'message', id: `s${i}`, text: `question ${i}` });
+      await visitor.socket.next((f) => f.type === 'ack' && (f as AckFrame).id === `s${i}`);
+      await visitor.socket.next(is.messageWithRole('bot'));
+      turns.push(performance.now() - started);
+    }
+    const slowest = Math.max(...turns);
+    expect(slowest, `turns took ${turns.map((t) => t.toFixed(1)).join(', ')} ms`).toBeLessThan(1000);
+    // Still one request hanging, and the rest waiting behind it, in order.
+    expect(receiver.received).toHaveLength(1);
+    // The greeting and 12 turns of two messages: 25 events queued behind the hanging one.
+    const pending = await until(async () => {
+      const list = await deliveriesOf(http, owner.token, endpoint.id);
+      return list.length === 25 && list;
+    }, 'every event queued');
+    expect(pending.every((d) => d.status === 'pending' && d.attempts === 0)).toBe(true);
+  });
+
+  it('resumes pending deliveries after a restart, in order', async () => {
+    const dataDir = tempDataDir();
+    const options = { dataDir, webhooks: { ...fast, timeoutMs: 20_000 } };
+    const first = await startAgentServer(options);
+    const owner = await login(first.http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver(() => ({ hang: true }));
+    const endpoint = await subscribe(first.http, owner.token, receiver.url, ['message.created']);
+    receiver.useSecret(endpoint.secret);
+    const visitor = await openVisitor(first.ws);
+    visitor.socket.send({ type: 'action', id: 'r1', value: 'yes' });
+    await visitor.socket.next(is.messageWithRole('bot'));
+    await receiver.waitFor(1);
+    await first.app.webhooks.flushed();
+    await first.app.close();
+
+    receiver.answer(() => ({ status: 200 }));
+    const second = await buildServer({ dataDir, logLevel: 'silent', secret: SECRET, webhooks: fast });
+    onCleanup(() => second.close());
+    await receiver.waitFor(4);
+    const ids = receiver.received.map((r) => r.body.id);
+    expect(ids[1], 'the request cut off by the shutdown is sent again first').toBe(ids[0]);
+    const seqs = receiver.received.slice(1).map((r) => (r.body.data as { message: { seq: number } }).message.seq);
+    expect(seqs).toEqual([1, 2, 3]);
+    expect(receiver.received.every((r) => r.signatureOk)).toBe(true);
+  });
+
+  it('sends a test event, redelivers with the same event id, and rotates the secret', async () => {
+    const { http } = await startAgentServer({ webhooks: fast });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver();
+    const endpoint = await subscribe(http, owner.token, receiver.url, ['lead.created']);
+    receiver.useSecret(endpoint.secret);
+
+    const test = await call(http, 'POST', `/api/webhooks/${endpoint.id}/test`, { token: owner.token, body: {} });
+    expect(test.status).toBe(200);
+    expect(test.body.delivery).toMatchObject({ status: 'succeeded', attempts: 1, last_status_code: 200, event_type: 'webhook.test' });
+    expect(receiver.received[0]!.body.type).toBe('webhook.test');
+    expect(receiver.received[0]!.signatureOk).toBe(true);
+
+    const again = await call(http, 'POST', `/api/webhooks/${endpoint.id}/deliveries/${test.body.delivery.id}/redeliver`, { token: owner.token, body: {} });
+    expect(again.status).toBe(201);
+    await receiver.waitFor(2);
+    expect(receiver.received[1]!.body.id).toBe(receiver.received[0]!.body.id);
+
+    const rotated = await call(http, 'PATCH', `/api/webhooks/${endpoint.id}`, { token: owner.token, body: { rotate_secret: true } });
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(endpoint.secret);
+    await call(http, 'POST', `/api/webhooks/${endpoint.id}/test`, { token: owner.token, body: {} });
+    expect(receiver.received[2]!.signatureOk, 'signed with the new secret').toBe(false);
+    receiver.useSecret(rotated.body.secret);
+    await call(http, 'POST', `/api/webhooks/${endpoint.id}/test`, { token: owner.token, body: {} });
+    expect(receiver.received[3]!.signatureOk).toBe(true);
+
+    // Disabled: nothing is sent. Deleted: gone with its log.
+    await call(http, 'PATCH', `/api/webhooks/${endpoint.id}`, { token: owner.token, body: { enabled: false } });
+    const site = (await call(http, 'GET', '/api/company', { token: owner.token })).body.company.site_key;
+    await call(http, 'POST', `/api/send-lead?site=${site}`, { body: { name: 'Nobody' } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.received).toHaveLength(4);
+    expect((await call(http, 'DELETE', `/api/webhooks/${endpoint.id}`, { token: owner.token })).status).toBe(204);
+    expect((await call(http, 'GET', `/api/webhooks/${endpoint.id}/deliveries`, { token: owner.token })).status).toBe(404);
+  });
+
+  it('refuses private and loopback targets unless allowed, and is for admins only', async () => {
+    const { app, http } = await startAgentServer();
+    const owner = await login(http, OWNER.email, OWNER.password);
+    for (const url of ['http://127.0.0.1:9/hook', 'http://localhost/hook', 'http://10.1.2.3/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest', 'ftp://example.com/x']) {
+      const answer = await call(http, 'POST', '/api/webhooks', { token: owner.token, body: { url, events: ['lead.created'] } });
+      expect(answer.status, url).toBe(400);
+    }
+    expect((await call(http, 'POST', '/api/webhooks', { token: owner.token, body: { url: 'https://hooks.example.com/parley', events: ['lead.created'] } })).status).toBe(201);
+    const agent = await addAgent(app, http, app.companies.defaultCompany().id, 'Ada');
+    expect((await call(http, 'GET', '/api/webhooks', { token: agent.token })).status).toBe(403);
+    expect((await call(http, 'GET', '/api/webhooks')).status).toBe(401);
+  });
+});
+
+describe('webhook helpers', () => {
+  it('tells private addresses from public ones', () => {
+    for (const ip of ['127.0.0.1', '10.0.0.8', '172.20.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) {
+      expect(isPrivateAddress(ip), ip).toBe(true);
+    }
+    for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect(isPrivateAddress(ip), ip).toBe(false);
+  });
+
+  it('backs off exponentially up to a cap, with jitter', () => {
+    const config = { retryBaseMs: 10_000, retryMaxMs: 3_600_000 };
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, config, () => 0.5))).toEqual([10_000, 20_000, 40_000, 80_000]);
+    expect(retryDelayMs(30, config, () => 0.5)).toBe(3_600_000);
+    expect(retryDelayMs(1, config, () => 0)).toBe(8000);
+    expect(retryDelayMs(1, config, () => 0.999999)).toBeLessThanOrEqual(12_000);
+  });
+});
