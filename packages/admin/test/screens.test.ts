@@ -8,6 +8,7 @@ import '../src/components/agents-view/agents-view.js';
 import '../src/components/leads-view/leads-view.js';
 import '../src/components/search-view/search-view.js';
 import '../src/components/account-view/account-view.js';
+import '../src/components/ai-view/ai-view.js';
 
 /*
  * The admin screens in happy-dom against a real server (started by the global setup, in plain
@@ -145,5 +146,34 @@ describe('leads and search', () => {
     await settle(search);
     expect(hit.querySelector('mark')).not.toBeNull();
     expect(hit.getAttribute('href')).toBe(`/admin/inbox/${encodeURIComponent(visitor.conversationId)}`);
+  });
+});
+
+describe('AI settings', () => {
+  it('saves a provider with a write-only key, and reports a test message the provider could not answer', async () => {
+    const view = await mount('parley-ai-view', { api: session.api });
+    const form = (await shows(view, 'form input[name="base_url"]')).closest('form') as HTMLFormElement;
+    const field = (name: string) => form.querySelector(`[name="${name}"]`) as HTMLInputElement;
+    field('enabled').checked = true;
+    field('base_url').value = 'http://127.0.0.1:9/v1';
+    field('model').value = 'llama3.1';
+    field('api_key').value = 'sk-typed-once';
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await until(async () => (await session.api.aiConfig()).api_key_set, 'settings saved');
+    expect(await session.api.aiConfig()).toMatchObject({ enabled: true, base_url: 'http://127.0.0.1:9/v1', model: 'llama3.1', api_key_set: true, source: 'saved' });
+    await until(() => field('api_key').value === '' && text(view).includes('AI settings saved.'), 'the key field emptied');
+    expect(text(view)).not.toContain('sk-typed-once');
+    expect(field('api_key').placeholder).toContain('A key is set');
+
+    const test = [...$$(view, 'form')].at(-1) as HTMLFormElement;
+    (test.querySelector('[name="message"]') as HTMLInputElement).value = 'Ping?';
+    test.dispatchEvent(new Event('submit', { cancelable: true }));
+    const result = await shows(view, '[part="test-result"]', 'the test result');
+    expect(result.textContent).toContain('Could not reach the AI provider at http://127.0.0.1:9/v1');
+
+    window.confirm = () => true;
+    $(view, '[data-action="remove-key"]')!.click();
+    await until(async () => !(await session.api.aiConfig()).api_key_set, 'key removed');
+    await session.api.updateAiConfig({ enabled: false });
   });
 });

@@ -1,4 +1,8 @@
 import type {
+  AiConfigUpdate,
+  AiConfigView,
+  AiTestRequest,
+  AiTestResponse,
   AgentReplyRequest,
   AgentReplyResponse,
   ChatActionResponse,
@@ -106,6 +110,16 @@ export class ApiClient {
   }
   updateCompany(body: UpdateCompanyRequest): Promise<CompanyResponse> {
     return this.request('PATCH', '/api/company', { body });
+  }
+
+  aiConfig(): Promise<AiConfigView> {
+    return this.request('GET', '/api/ai/config');
+  }
+  updateAiConfig(body: AiConfigUpdate): Promise<AiConfigView> {
+    return this.request('PUT', '/api/ai/config', { body });
+  }
+  testAi(body: AiTestRequest): Promise<AiTestResponse> {
+    return this.request('POST', '/api/ai/test', { body });
   }
 
   users(): Promise<UserList> {

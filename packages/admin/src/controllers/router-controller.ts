@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-/** The screens of the dashboard. `ai` is kept for the AI settings (issue 5). */
+/** The screens of the dashboard. */
 export type Screen = 'inbox' | 'search' | 'leads' | 'agents' | 'settings' | 'ai' | 'account';
 
 /** Where the dashboard is: a screen, and for the inbox the open conversation. */

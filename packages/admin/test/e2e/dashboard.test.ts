@@ -187,7 +187,7 @@ if (!CHROMIUM) {
       await view.locator('[part="messages"]').evaluate((el) => (el.scrollTop = el.scrollHeight));
       await agent.screenshot({ path: `${ARTIFACTS}laptop-components-end.png` });
 
-      for (const screen of ['search', 'leads', 'agents', 'settings', 'account'] as const) {
+      for (const screen of ['search', 'leads', 'agents', 'settings', 'ai', 'account'] as const) {
         await agent.locator(`parley-nav-bar [data-screen="${screen}"]`).click();
         await agent.locator(`parley-${screen}-view`).waitFor();
         if (screen === 'search') {
@@ -196,6 +196,7 @@ if (!CHROMIUM) {
           await agent.locator('parley-search-view [part="result"]').first().waitFor();
         }
         if (screen === 'settings') await agent.locator('parley-settings-view [part="snippet"]').waitFor();
+        if (screen === 'ai') await agent.locator('parley-ai-view input[name="model"]').waitFor();
         if (screen === 'agents') await agent.locator('parley-agents-view [part="agent"]').first().waitFor();
         if (screen === 'leads') await agent.locator('parley-leads-view').getByText('zoe@example.com').waitFor();
         await agent.screenshot({ path: `${ARTIFACTS}laptop-${screen}.png` });

@@ -166,7 +166,7 @@ export class ParleyAdminApp extends LitElement {
           @parley-user-change=${(e: CustomEvent<{ user: User }>) => this.dash.session.updateUser(e.detail.user)}
         ></parley-account-view>`;
       case 'ai':
-        return html`<div part="screen placeholder" class="placeholder">AI settings arrive with the AI replies feature.</div>`;
+        return html`<parley-ai-view part="screen" .api=${api}></parley-ai-view>`;
       default:
         return this.inboxScreen(inbox);
     }

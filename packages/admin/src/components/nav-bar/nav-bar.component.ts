@@ -15,7 +15,6 @@ interface Item {
   label: string;
   icon: keyof typeof icons;
   admin?: boolean;
-  soon?: boolean;
 }
 
 const ITEMS: Item[] = [
@@ -24,8 +23,7 @@ const ITEMS: Item[] = [
   { screen: 'leads', label: 'Leads', icon: 'leads' },
   { screen: 'agents', label: 'Agents', icon: 'agents', admin: true },
   { screen: 'settings', label: 'Settings', icon: 'settings', admin: true },
-  // AI settings arrive with issue 5; the place in the navigation is kept for them.
-  { screen: 'ai', label: 'AI', icon: 'ai', admin: true, soon: true },
+  { screen: 'ai', label: 'AI', icon: 'ai', admin: true },
 ];
 
 /**
@@ -85,10 +83,9 @@ export class ParleyNavBar extends LitElement {
       <div part="brand">Parley</div>
       <nav aria-label="Dashboard">
         ${ITEMS.filter((item) => !item.admin || admin).map(
-          (item) => html`<a part="link" class=${item.soon ? 'soon-item' : ''} href=${`/admin/${item.screen}`} data-screen=${item.screen} aria-current=${this.current === item.screen ? 'page' : 'false'} @click=${(e: MouseEvent) => this.go(e, item.screen)}>
+          (item) => html`<a part="link" href=${`/admin/${item.screen}`} data-screen=${item.screen} aria-current=${this.current === item.screen ? 'page' : 'false'} @click=${(e: MouseEvent) => this.go(e, item.screen)}>
             ${icons[item.icon]}<span>${item.label}</span>
             ${item.screen === 'inbox' && this.waiting ? html`<span part="badge" aria-label=${`${this.waiting} waiting`}>${this.waiting}</span>` : nothing}
-            ${item.soon ? html`<span class="soon">soon</span>` : nothing}
           </a>`,
         )}
       </nav>

@@ -58,12 +58,6 @@ export const styles = css`
     font-weight: 700;
     padding: 1px 6px;
   }
-  .soon {
-    margin-left: auto;
-    font-size: 10px;
-    text-transform: uppercase;
-    color: var(--parley-muted, #5c6670);
-  }
   [part='footer'] {
     margin-top: auto;
     display: grid;
@@ -128,8 +122,6 @@ export const styles = css`
       gap: 0;
     }
     [part='brand'],
-    .soon,
-    .soon-item,
     .label,
     [data-action='notify'],
     [data-action='theme'] {
