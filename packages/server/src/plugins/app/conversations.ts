@@ -37,6 +37,12 @@ export interface LiveConversation {
   pendingClientIds: Map<string, { seq: number; committed: Promise<unknown> }>;
   /** Set when a write failed: the live copy is dropped and re-read from the database. */
   failed: boolean;
+  /**
+   * Every client message id committed in this conversation, with its seq, while memory alone
+   * knows them all (a conversation this process created, up to `MAX_KNOWN_CLIENT_IDS` ids): the
+   * duplicate check of a fresh id then needs no query. Undefined: ask the database.
+   */
+  clientIds?: Map<string, number> | undefined;
 }
 
 /** A message to store. Texts are sanitized on the way in. */
@@ -105,6 +111,8 @@ function fromRow(row: ConversationRow): LiveConversation {
 }
 
 const MAX_CACHED = 20_000;
+/** Client ids a live conversation remembers before its duplicate check goes back to the database. */
+const MAX_KNOWN_CLIENT_IDS = 256;
 
 /**
  * Conversations and their messages on the hot path: prepared statements, a bounded cache of live
@@ -196,6 +204,7 @@ export class ConversationStore {
       pending: 0,
       pendingClientIds: new Map(),
       failed: false,
+      clientIds: new Map(),
     };
     const insert = [
       conversation.id,
@@ -304,6 +313,8 @@ export class ConversationStore {
       for (const { message } of prepared) if (message.client_id) conversation.pendingClientIds.delete(message.client_id);
       if (conversation.failed && this.cache.get(conversation.id) === conversation) this.cache.delete(conversation.id);
     };
+    // Known ids first, then off the pending list: at every moment an id is in one or the other.
+    if (conversation.clientIds) committed.then(() => this.knowClientIds(conversation, prepared), () => undefined);
     committed.then(settle, settle);
     return committed;
   }
@@ -321,6 +332,10 @@ export class ConversationStore {
   findClientMessage(conversation: LiveConversation, clientId: string): { seq: number; committed?: Promise<unknown> } | undefined {
     const pending = conversation.pendingClientIds.get(clientId);
     if (pending) return pending;
+    if (conversation.clientIds) {
+      const seq = conversation.clientIds.get(clientId);
+      return seq === undefined ? undefined : { seq };
+    }
     const row = this.statements.seqOfClientId.get(conversation.id, clientId);
     return row ? { seq: row.seq } : undefined;
   }
@@ -338,6 +353,14 @@ export class ConversationStore {
       replies.push(message);
     }
     return replies;
+  }
+
+  /** Adds committed client ids to those the conversation knows, or stops knowing them past the cap. */
+  private knowClientIds(conversation: LiveConversation, stored: Array<{ message: ChatMessage }>): void {
+    const known = conversation.clientIds;
+    if (!known) return;
+    for (const { message } of stored) if (message.client_id) known.set(message.client_id, message.seq);
+    if (known.size > MAX_KNOWN_CLIENT_IDS) conversation.clientIds = undefined;
   }
 
   private remember(conversation: LiveConversation): void {
