@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AiConfigUpdate, AiConfigView, AiTestResponse, ChatMessage } from '@parley/protocol';
 import type { Database } from '../../db/database.js';
@@ -64,6 +65,7 @@ export class AiService implements AiHooks {
     private readonly companies: CompanyRepository,
     private readonly sealer: Sealer,
     private readonly fromEnv: Partial<AiSettings> | undefined,
+    private readonly log?: FastifyBaseLogger,
   ) {
     const sweep = setInterval(() => this.buckets.clear(), 10 * 60_000);
     sweep.unref();
@@ -177,7 +179,12 @@ export class AiService implements AiHooks {
       };
     } catch (error) {
       const described = error instanceof AiError ? error : new AiError('bad_response', String(error));
-      return { ok: false, error: described, elapsedMs: Math.round(performance.now() - started) };
+      const elapsedMs = Math.round(performance.now() - started);
+      this.log?.warn(
+        { company: question.companyId, conversation: question.conversationId, kind: described.kind, elapsedMs, baseUrl: settings.baseUrl, model: settings.model },
+        `AI reply failed: ${described.message}`,
+      );
+      return { ok: false, error: described, elapsedMs };
     }
   }
 
@@ -223,7 +230,7 @@ declare module 'fastify' {
 export default fp(
   async (app, opts: { config: ParleyConfig }) => {
     const secret = opts.config.secret ?? loadOrCreateSecret(opts.config.dataDir);
-    const ai = new AiService(app.db, app.companies, new Sealer(secret, 'ai-api-key'), aiSettingsFromEnv());
+    const ai = new AiService(app.db, app.companies, new Sealer(secret, 'ai-api-key'), aiSettingsFromEnv(), app.log.child({ capability: 'ai' }));
     await ai.load();
     app.decorate('ai', ai);
     app.chat.attachAi(ai);
