@@ -113,6 +113,8 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  Parley is running (data in ${server.config.dataDir})`,
+    `  Demo page:      ${base}/          (the widget with the demo bot)`,
+    `  Dashboard:      ${base}/admin`,
     `  Health:         ${base}/health`,
     `  Chat API:       ${base}/api/chatbot`,
     `  WebSocket:      ${base.replace('http', 'ws')}/ws`,
