@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AckFrame, WebhookDeliveryView, WebhookEndpointResponse } from '@parley/protocol';
 import { buildServer } from '../../src/server.js';
 import { isPrivateAddress } from '../../src/lib/net-guard.js';
-import { retryDelayMs } from '../../src/plugins/app/webhooks.js';
+import { retryDelayMs } from '../../src/plugins/app/webhook-queue.js';
 import { onCleanup, tempDataDir } from '../helper.js';
 import { addAgent, call, is, login, openVisitor, OWNER, SECRET, startAgentServer } from '../agent-helper.js';
 import { startReceiver, type Received } from '../support/webhook-receiver.js';

@@ -13,14 +13,14 @@ import type {
 import type { ParleyConfig, WebhooksConfig } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import type { GroupCommit } from '../../db/group-commit.js';
-import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../../db/tables/index.js';
+import type { WebhookAttemptRow, WebhookEndpointRow } from '../../db/tables/index.js';
 import { Errors } from '../../errors.js';
 import { privateHostProblem } from '../../lib/net-guard.js';
 import { Sealer } from '../../lib/sealed.js';
 import { loadOrCreateSecret } from '../../lib/secret.js';
-import { postWebhook, webhookSignature, type PostResult } from '../../lib/webhook-post.js';
 import { topics, type BusEvent, type EventBus } from './bus.js';
 import type { InboxRepository } from './inbox.js';
+import { WebhookQueue, type DeliveryRow } from './webhook-queue.js';
 
 /** An endpoint as the service keeps it in memory. */
 interface Endpoint {
@@ -47,12 +47,6 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-/** The delay before retry number `attempt` (1 after the first failure): doubling, capped, ±20 % jitter. */
-export function retryDelayMs(attempt: number, config: Pick<WebhooksConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number {
-  const base = Math.min(config.retryMaxMs, config.retryBaseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.8 + random() * 0.4));
-}
-
 const EVENT_OF: Partial<Record<BusEvent['type'], WebhookEventType>> = {
   message: 'message.created',
   lead: 'lead.created',
@@ -60,7 +54,7 @@ const EVENT_OF: Partial<Record<BusEvent['type'], WebhookEventType>> = {
   resolved: 'conversation.resolved',
 };
 
-function toDeliveryView(row: WebhookDeliveryRow & { event_type: string }): WebhookDeliveryView {
+function toDeliveryView(row: Omit<DeliveryRow, 'payload'>): WebhookDeliveryView {
   return {
     id: String(row.id),
     endpoint_id: row.endpoint_id,
@@ -101,22 +95,16 @@ function toAttemptView(row: WebhookAttemptRow): WebhookAttemptView {
 export class WebhookService {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly subscriptions = new Map<string, () => void>();
+  private readonly queue: WebhookQueue;
   private readonly statements;
   private incoming: BusEvent[] = [];
   private draining = false;
   private drained: Promise<void> = Promise.resolve();
-  private readonly busy = new Set<string>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private wakeAt = Infinity;
-  private scanScheduled = false;
   private closed = false;
-  private readonly abort = new AbortController();
-  private readonly waiters = new Map<number, Array<() => void>>();
-  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly sqlite: SQLite.Database,
+    sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     private readonly bus: EventBus,
     private readonly inbox: InboxRepository,
@@ -124,28 +112,15 @@ export class WebhookService {
     private readonly config: WebhooksConfig,
     private readonly log: FastifyBaseLogger,
   ) {
+    this.queue = new WebhookQueue(sqlite, writes, config, log, (id) => {
+      const endpoint = this.endpoints.get(id);
+      return endpoint?.enabled ? endpoint : undefined;
+    });
     this.statements = {
-      insertEvent: sqlite.prepare('INSERT INTO webhook_events (id, company_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
-      insertDelivery: sqlite.prepare(
-        `INSERT INTO webhook_deliveries (endpoint_id, event_id, company_id, status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
-      ),
-      heads: sqlite.prepare<[], { id: number; endpoint_id: string; next_attempt_at: string | null }>(
-        `SELECT d.id, d.endpoint_id, d.next_attempt_at
-         FROM (SELECT endpoint_id, min(id) AS id FROM webhook_deliveries WHERE status = 'pending' GROUP BY endpoint_id) h
-         JOIN webhook_deliveries d ON d.id = h.id
-         JOIN webhook_endpoints e ON e.id = h.endpoint_id AND e.enabled = 1`,
-      ),
-      delivery: sqlite.prepare<[number], WebhookDeliveryRow & { payload: string; event_type: string }>(
-        `SELECT d.*, ev.payload, ev.type AS event_type FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id WHERE d.id = ?`,
-      ),
-      recordAttempt: sqlite.prepare(
-        `INSERT INTO webhook_attempts (delivery_id, company_id, attempt, status_code, error, response_body, duration_ms, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateDelivery: sqlite.prepare(
-        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?,
-           last_duration_ms = ?, updated_at = ? WHERE id = ?`,
+      pending: sqlite.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'pending'`),
+      last: sqlite.prepare<[string], { status: string; updated_at: string; last_status_code: number | null }>(
+        `SELECT status, updated_at, last_status_code FROM webhook_deliveries WHERE endpoint_id = ? AND status != 'pending'
+         ORDER BY updated_at DESC, id DESC LIMIT 1`,
       ),
     };
   }
@@ -155,18 +130,16 @@ export class WebhookService {
   /** Loads the endpoints, listens to the companies that have some, and resumes pending deliveries. */
   async start(): Promise<void> {
     for (const row of await this.db.selectFrom('webhook_endpoints').selectAll().execute()) this.remember(this.fromRow(row));
-    this.kick();
+    this.queue.kick();
   }
 
   /** Stops sending: requests in flight are abandoned and stay pending (they are sent again on the next start). */
   async stop(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     this.subscriptions.clear();
     await this.drained;
-    this.abort.abort();
-    await Promise.allSettled([...this.inFlight]);
+    await this.queue.stop();
   }
 
   // ---- endpoints (admin API) -------------------------------------------------------------------
@@ -245,7 +218,7 @@ export class WebhookService {
       .where('company_id', '=', companyId)
       .execute();
     this.remember(next);
-    if (next.enabled && !endpoint.enabled) this.kick();
+    if (next.enabled && !endpoint.enabled) this.queue.kick();
     return { endpoint: this.view(next), ...(changes.rotateSecret ? { secret: next.secret } : {}) };
   }
 
@@ -291,8 +264,8 @@ export class WebhookService {
   /** Queues the event of a delivery again for its endpoint (same event id), behind what is pending. */
   async redeliver(companyId: string, endpointId: string, deliveryId: string): Promise<WebhookDeliveryView> {
     const row = this.ownedDelivery(companyId, endpointId, deliveryId);
-    const id = await this.writes.run(() => this.queueDelivery(endpointId, row.event_id, companyId));
-    this.kick();
+    const id = await this.writes.run(() => this.queue.queueDelivery(endpointId, row.event_id, companyId));
+    this.queue.kick();
     return this.deliveryView(id);
   }
 
@@ -307,8 +280,8 @@ export class WebhookService {
       endpoint: { id: endpoint.id, url: endpoint.url },
     });
     const [id] = await this.writes.run(() => this.store({ payload, endpointId }));
-    this.kick();
-    if (id !== undefined) await this.settled(id, waitMs);
+    this.queue.kick();
+    if (id !== undefined) await this.queue.settled(id, waitMs);
     return this.deliveryView(id!);
   }
 
@@ -346,7 +319,7 @@ export class WebhookService {
         await this.writes.run(() => {
           for (const event of built) this.store(event);
         });
-        this.kick();
+        this.queue.kick();
       }
     } catch (error) {
       this.log.error({ err: error }, 'webhook events could not be queued');
@@ -383,133 +356,18 @@ export class WebhookService {
     return { id: `evt_${randomUUID().replaceAll('-', '')}`, type, created_at: new Date().toISOString(), company_id: companyId, data };
   }
 
-  /** Inside a write: stores the event and one delivery per endpoint that wants it. Returns the delivery ids. */
+  /** Inside a write: stores the event for every endpoint that wants it (or the one named). Returns the delivery ids. */
   private store(event: BuiltEvent): number[] {
     const { payload } = event;
     const targets = event.endpointId
       ? [this.endpoints.get(event.endpointId)].filter((e): e is Endpoint => !!e)
       : [...this.endpoints.values()].filter((e) => e.companyId === payload.company_id && e.enabled && e.events.includes(payload.type as WebhookEventType));
-    if (!targets.length) return [];
-    this.statements.insertEvent.run(payload.id, payload.company_id, payload.type, JSON.stringify(payload), payload.created_at);
-    return targets.map((endpoint) => this.queueDelivery(endpoint.id, payload.id, payload.company_id));
-  }
-
-  private queueDelivery(endpointId: string, eventId: string, companyId: string): number {
-    const now = new Date().toISOString();
-    return Number(this.statements.insertDelivery.run(endpointId, eventId, companyId, now, now, now).lastInsertRowid);
+    return this.queue.store(payload, targets.map((e) => e.id));
   }
 
   private wanted(companyId: string, type: WebhookEventType): boolean {
     for (const e of this.endpoints.values()) if (e.companyId === companyId && e.enabled && e.events.includes(type)) return true;
     return false;
-  }
-
-  // ---- sending ---------------------------------------------------------------------------------
-
-  /** Looks for due deliveries soon (after the current write commits). */
-  private kick(): void {
-    if (this.closed || this.scanScheduled) return;
-    this.scanScheduled = true;
-    setImmediate(() => {
-      this.scanScheduled = false;
-      this.scan();
-    });
-  }
-
-  /** Starts the oldest pending delivery of every idle endpoint that is due, within the concurrency cap. */
-  private scan(): void {
-    if (this.closed) return;
-    const now = Date.now();
-    let soonest = Infinity;
-    for (const head of this.statements.heads.all()) {
-      if (this.busy.has(head.endpoint_id)) continue;
-      const due = head.next_attempt_at ? Date.parse(head.next_attempt_at) : now;
-      if (due > now) {
-        soonest = Math.min(soonest, due);
-        continue;
-      }
-      if (this.inFlight.size >= this.config.concurrency) break;
-      this.send(head.id, head.endpoint_id);
-    }
-    this.wake(soonest);
-  }
-
-  private wake(at: number): void {
-    if (at === Infinity || at >= this.wakeAt) return;
-    clearTimeout(this.timer);
-    this.wakeAt = at;
-    this.timer = setTimeout(() => {
-      this.wakeAt = Infinity;
-      this.scan();
-    }, Math.max(0, at - Date.now()));
-    this.timer.unref?.();
-  }
-
-  private send(deliveryId: number, endpointId: string): void {
-    this.busy.add(endpointId);
-    const attempt = this.attempt(deliveryId)
-      .catch((error: unknown) => this.log.error({ err: error, deliveryId }, 'webhook attempt failed to record'))
-      .finally(() => {
-        this.busy.delete(endpointId);
-        this.inFlight.delete(attempt);
-        for (const wake of this.waiters.get(deliveryId) ?? []) wake();
-        this.waiters.delete(deliveryId);
-        this.kick();
-      });
-    this.inFlight.add(attempt);
-  }
-
-  private async attempt(deliveryId: number): Promise<void> {
-    const row = this.statements.delivery.get(deliveryId);
-    const endpoint = row ? this.endpoints.get(row.endpoint_id) : undefined;
-    if (!row || !endpoint || row.status !== 'pending') return;
-    const timestamp = Math.floor(Date.now() / 1000);
-    const headers = {
-      'user-agent': 'Parley-Webhooks/1',
-      'x-parley-event': row.event_type,
-      'x-parley-event-id': row.event_id,
-      'x-parley-delivery': String(row.id),
-      'x-parley-timestamp': String(timestamp),
-      'x-parley-signature': `v1=${webhookSignature(endpoint.secret, timestamp, row.payload)}`,
-    };
-    const result: PostResult = await postWebhook(endpoint.url, row.payload, headers, {
-      timeoutMs: this.config.timeoutMs,
-      allowPrivate: this.config.allowPrivate,
-      signal: this.abort.signal,
-    });
-    if (this.closed) return;
-    const attempts = row.attempts + 1;
-    const ok = result.error === undefined;
-    const status = ok ? 'succeeded' : attempts >= this.config.maxAttempts ? 'failed' : 'pending';
-    const now = new Date();
-    const next = status === 'pending' ? new Date(now.getTime() + retryDelayMs(attempts, this.config)).toISOString() : null;
-    if (!ok) this.log.info({ deliveryId, endpointId: endpoint.id, attempts, status, error: result.error }, 'webhook delivery failed');
-    await this.writes.run(() => {
-      this.statements.recordAttempt.run(
-        row.id,
-        row.company_id,
-        attempts,
-        result.statusCode ?? null,
-        result.error ?? null,
-        result.responseBody ?? null,
-        result.durationMs,
-        now.toISOString(),
-      );
-      this.statements.updateDelivery.run(status, attempts, next, result.statusCode ?? null, result.error ?? null, result.durationMs, now.toISOString(), row.id);
-    });
-  }
-
-  /** Resolves when a delivery's current attempt finished, or after `ms`. */
-  private settled(deliveryId: number, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      const list = this.waiters.get(deliveryId) ?? [];
-      list.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.waiters.set(deliveryId, list);
-    });
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -534,26 +392,20 @@ export class WebhookService {
 
   private ownedDelivery(companyId: string, endpointId: string, deliveryId: string) {
     this.owned(companyId, endpointId);
-    const row = /^[0-9]{1,15}$/.test(deliveryId) ? this.statements.delivery.get(Number(deliveryId)) : undefined;
+    const row = /^[0-9]{1,15}$/.test(deliveryId) ? this.queue.delivery(Number(deliveryId)) : undefined;
     if (!row || row.company_id !== companyId || row.endpoint_id !== endpointId) throw Errors.notFound('Delivery not found');
     return row;
   }
 
   private deliveryView(id: number): WebhookDeliveryView {
-    const row = this.statements.delivery.get(id);
+    const row = this.queue.delivery(id);
     if (!row) throw Errors.notFound('Delivery not found');
     return toDeliveryView(row);
   }
 
   private view(endpoint: Endpoint): WebhookEndpointView {
-    const pending = this.sqlite
-      .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'pending'`)
-      .get(endpoint.id)?.n ?? 0;
-    const last = this.sqlite
-      .prepare<[string], { status: string; updated_at: string; last_status_code: number | null }>(
-        `SELECT status, updated_at, last_status_code FROM webhook_deliveries WHERE endpoint_id = ? AND status != 'pending' ORDER BY updated_at DESC, id DESC LIMIT 1`,
-      )
-      .get(endpoint.id);
+    const pending = this.statements.pending.get(endpoint.id)?.n ?? 0;
+    const last = this.statements.last.get(endpoint.id);
     return {
       id: endpoint.id,
       url: endpoint.url,

@@ -1,0 +1,201 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type SQLite from 'better-sqlite3';
+import type { WebhookPayload } from '@parley/protocol';
+import type { WebhooksConfig } from '../../config.js';
+import type { GroupCommit } from '../../db/group-commit.js';
+import type { WebhookDeliveryRow } from '../../db/tables/index.js';
+import { postWebhook, webhookSignature, type PostResult } from '../../lib/webhook-post.js';
+
+/** The delay before retry number `attempt` (1 after the first failure): doubling, capped, ±20 % jitter. */
+export function retryDelayMs(attempt: number, config: Pick<WebhooksConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number {
+  const base = Math.min(config.retryMaxMs, config.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + random() * 0.4));
+}
+
+/** A delivery row with its event's body and type. */
+export type DeliveryRow = WebhookDeliveryRow & { payload: string; event_type: string };
+
+/**
+ * The persisted delivery queue and its sender. One row per event and endpoint in SQLite; the
+ * sender starts, for every endpoint, its oldest pending delivery once due, one at a time per
+ * endpoint (so each endpoint gets its events in order) and at most `concurrency` in all. A
+ * failed attempt is scheduled again with backoff until `maxAttempts`; every attempt is logged.
+ * Nothing here runs on a request's path: it is driven by timers and `kick()`.
+ */
+export class WebhookQueue {
+  private readonly statements;
+  private readonly busy = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private wakeAt = Infinity;
+  private scanScheduled = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private readonly waiters = new Map<number, Array<() => void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly config: WebhooksConfig,
+    private readonly log: FastifyBaseLogger,
+    /** The URL and secret of an endpoint that may be sent to now; undefined when it is gone. */
+    private readonly endpointOf: (id: string) => { id: string; url: string; secret: string } | undefined,
+  ) {
+    this.statements = {
+      insertEvent: sqlite.prepare('INSERT INTO webhook_events (id, company_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
+      insertDelivery: sqlite.prepare(
+        `INSERT INTO webhook_deliveries (endpoint_id, event_id, company_id, status, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
+      ),
+      heads: sqlite.prepare<[], { id: number; endpoint_id: string; next_attempt_at: string | null }>(
+        `SELECT d.id, d.endpoint_id, d.next_attempt_at
+         FROM (SELECT endpoint_id, min(id) AS id FROM webhook_deliveries WHERE status = 'pending' GROUP BY endpoint_id) h
+         JOIN webhook_deliveries d ON d.id = h.id
+         JOIN webhook_endpoints e ON e.id = h.endpoint_id AND e.enabled = 1`,
+      ),
+      delivery: sqlite.prepare<[number], DeliveryRow>(
+        `SELECT d.*, ev.payload, ev.type AS event_type FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id WHERE d.id = ?`,
+      ),
+      recordAttempt: sqlite.prepare(
+        `INSERT INTO webhook_attempts (delivery_id, company_id, attempt, status_code, error, response_body, duration_ms, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateDelivery: sqlite.prepare(
+        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?,
+           last_duration_ms = ?, updated_at = ? WHERE id = ?`,
+      ),
+    };
+  }
+
+  /** Inside a write: stores an event and one delivery per endpoint. Returns the delivery ids. */
+  store(payload: WebhookPayload, endpointIds: string[]): number[] {
+    if (!endpointIds.length) return [];
+    this.statements.insertEvent.run(payload.id, payload.company_id, payload.type, JSON.stringify(payload), payload.created_at);
+    return endpointIds.map((endpointId) => this.queueDelivery(endpointId, payload.id, payload.company_id));
+  }
+
+  /** Inside a write: queues a stored event for an endpoint, behind what it has pending. */
+  queueDelivery(endpointId: string, eventId: string, companyId: string): number {
+    const now = new Date().toISOString();
+    return Number(this.statements.insertDelivery.run(endpointId, eventId, companyId, now, now, now).lastInsertRowid);
+  }
+
+  /** A delivery with its event. */
+  delivery(id: number): DeliveryRow | undefined {
+    return this.statements.delivery.get(id);
+  }
+
+  /** Stops sending: requests in flight are abandoned and stay pending (sent again on the next start). */
+  async stop(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Looks for due deliveries soon (after the current write commits). */
+  kick(): void {
+    if (this.closed || this.scanScheduled) return;
+    this.scanScheduled = true;
+    setImmediate(() => {
+      this.scanScheduled = false;
+      this.scan();
+    });
+  }
+
+  /** Starts the oldest pending delivery of every idle endpoint that is due, within the concurrency cap. */
+  private scan(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    let soonest = Infinity;
+    for (const head of this.statements.heads.all()) {
+      if (this.busy.has(head.endpoint_id)) continue;
+      const due = head.next_attempt_at ? Date.parse(head.next_attempt_at) : now;
+      if (due > now) {
+        soonest = Math.min(soonest, due);
+        continue;
+      }
+      if (this.inFlight.size >= this.config.concurrency) break;
+      this.send(head.id, head.endpoint_id);
+    }
+    this.wake(soonest);
+  }
+
+  private wake(at: number): void {
+    if (at === Infinity || at >= this.wakeAt) return;
+    clearTimeout(this.timer);
+    this.wakeAt = at;
+    this.timer = setTimeout(() => {
+      this.wakeAt = Infinity;
+      this.scan();
+    }, Math.max(0, at - Date.now()));
+    this.timer.unref?.();
+  }
+
+  private send(deliveryId: number, endpointId: string): void {
+    this.busy.add(endpointId);
+    const attempt = this.attempt(deliveryId)
+      .catch((error: unknown) => this.log.error({ err: error, deliveryId }, 'webhook attempt failed to record'))
+      .finally(() => {
+        this.busy.delete(endpointId);
+        this.inFlight.delete(attempt);
+        for (const wake of this.waiters.get(deliveryId) ?? []) wake();
+        this.waiters.delete(deliveryId);
+        this.kick();
+      });
+    this.inFlight.add(attempt);
+  }
+
+  private async attempt(deliveryId: number): Promise<void> {
+    const row = this.statements.delivery.get(deliveryId);
+    const endpoint = row ? this.endpointOf(row.endpoint_id) : undefined;
+    if (!row || !endpoint || row.status !== 'pending') return;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      'user-agent': 'Parley-Webhooks/1',
+      'x-parley-event': row.event_type,
+      'x-parley-event-id': row.event_id,
+      'x-parley-delivery': String(row.id),
+      'x-parley-timestamp': String(timestamp),
+      'x-parley-signature': `v1=${webhookSignature(endpoint.secret, timestamp, row.payload)}`,
+    };
+    const result: PostResult = await postWebhook(endpoint.url, row.payload, headers, {
+      timeoutMs: this.config.timeoutMs,
+      allowPrivate: this.config.allowPrivate,
+      signal: this.abort.signal,
+    });
+    if (this.closed) return;
+    const attempts = row.attempts + 1;
+    const ok = result.error === undefined;
+    const status = ok ? 'succeeded' : attempts >= this.config.maxAttempts ? 'failed' : 'pending';
+    const now = new Date();
+    const next = status === 'pending' ? new Date(now.getTime() + retryDelayMs(attempts, this.config)).toISOString() : null;
+    if (!ok) this.log.info({ deliveryId, endpointId: endpoint.id, attempts, status, error: result.error }, 'webhook delivery failed');
+    await this.writes.run(() => {
+      this.statements.recordAttempt.run(
+        row.id,
+        row.company_id,
+        attempts,
+        result.statusCode ?? null,
+        result.error ?? null,
+        result.responseBody ?? null,
+        result.durationMs,
+        now.toISOString(),
+      );
+      this.statements.updateDelivery.run(status, attempts, next, result.statusCode ?? null, result.error ?? null, result.durationMs, now.toISOString(), row.id);
+    });
+  }
+
+  /** Resolves when a delivery's current attempt finished, or after `ms`. */
+  settled(deliveryId: number, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const list = this.waiters.get(deliveryId) ?? [];
+      list.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.waiters.set(deliveryId, list);
+    });
+  }
+}
