@@ -19,7 +19,7 @@ interface ParleyApi {
   q?: Call[];
 }
 
-const EVENTS: EmbedEvent[] = ['open', 'close', 'message', 'unread', 'lead', 'handoff', 'connection'];
+const EVENTS: EmbedEvent[] = ['open', 'close', 'message', 'unread', 'lead', 'identify', 'handoff', 'connection'];
 const w = window as unknown as { Parley?: ParleyApi | Call[]; requestIdleCallback?: (fn: () => void, o: object) => void };
 
 function scriptElement(): HTMLScriptElement | null {
@@ -79,13 +79,13 @@ function start(script: HTMLScriptElement | null): void {
     /** Closes the chat panel. */
     close: () => chat?.hide(),
     toggle: () => call('toggle'),
-    /** Tells Parley who the visitor is: `{ id, name, email, hash }`. */
+    /** Tells Parley who the visitor is: `{ id, name, email, hash }` or `{ token }` (docs/identity.md). */
     identify: (identity: object) => call('identify', identity),
     /** Sends a message as the visitor. */
     sendMessage: (text: string) => call('send', text),
     /** Forgets the conversation (call it when a visitor logs out). */
     reset: () => (chat ? chat.reset() : undefined),
-    /** Listens to open, close, message, unread, lead, handoff or connection. */
+    /** Listens to open, close, message, unread, lead, identify, handoff or connection. */
     on: (name: string, fn: Listener) => {
       if (!listeners.has(name)) listeners.set(name, new Set());
       listeners.get(name)!.add(fn);

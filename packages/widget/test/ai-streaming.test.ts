@@ -39,7 +39,7 @@ describe('AI answers streaming into the widget', () => {
     client.connect();
     await until(() => client.messages.some((m) => m.role === 'bot'));
     client.sendMessage('When do you open?');
-    await until(() => client.messages.filter((m) => m.role === 'bot').length >= 3, 10_000);
+    await until(() => client.messages.filter((m) => m.role === 'bot').length >= 3, 'the answer and the question again');
     client.disconnect();
 
     expect(seen).toEqual(['Our shop ', 'Our shop opens at ', 'Our shop opens at **9 am**', 'Our shop opens at **9 am** every day, ', 'Our shop opens at **9 am** every day, including Sundays.']);

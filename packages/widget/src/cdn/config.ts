@@ -21,4 +21,4 @@ export interface EmbedConfig {
 }
 
 /** Events a page can listen to with `Parley.on(name, fn)`. */
-export type EmbedEvent = 'open' | 'close' | 'message' | 'unread' | 'lead' | 'handoff' | 'connection';
+export type EmbedEvent = 'open' | 'close' | 'message' | 'unread' | 'lead' | 'identify' | 'handoff' | 'connection';

@@ -1,4 +1,4 @@
-import type { ChatbotMessagesResponse, ChatbotReply, ChatbotStartResponse } from '@parley/protocol';
+import type { ChatbotMessagesResponse, ChatbotReply, ChatbotStartResponse, IdentifyResponse } from '@parley/protocol';
 import { backoffDelay } from './backoff.js';
 import { apiUrl, type Link, type LinkHost } from './link.js';
 
@@ -65,6 +65,22 @@ export class HttpLink implements Link {
     // The HTTP API has no typing channel.
   }
 
+  identify(): void {
+    if (this.started) this.run(() => this.sendIdentity());
+  }
+
+  /** `POST /api/identify`; a verified visitor's conversation elsewhere becomes this client's. */
+  private async sendIdentity(): Promise<void> {
+    const claim = this.host.claim;
+    if (!claim || !this.host.session) return;
+    const answer = await this.request<IdentifyResponse>(apiUrl(this.options.server, '/api/identify'), { ...claim, chatbot_session: this.host.session });
+    if (answer.switched) {
+      this.host.receive({ type: 'welcome', session: answer.chatbot_session, conversation_id: answer.conversation_id, status: 'bot', last_seq: 0, is_terminal: false, resumed: true });
+      await this.poll(true);
+    }
+    this.host.receive({ type: 'identity', verified: answer.verified, ...(answer.user_id ? { user_id: answer.user_id } : {}), ...(answer.error ? { error: answer.error } : {}) });
+  }
+
   /** Runs one step at a time; a failed step backs off and tries again. */
   private run(step: () => Promise<void>): void {
     this.busy = this.busy.then(async () => {
@@ -108,6 +124,7 @@ export class HttpLink implements Link {
     }
     await this.poll(true);
     this.started = true;
+    await this.sendIdentity();
     await this.sendQueued();
   }
 
@@ -132,11 +149,12 @@ export class HttpLink implements Link {
       if (this.inFlight.has(entry.id) || !this.host.session) continue;
       this.inFlight.add(entry.id);
       try {
-        await this.request<ChatbotReply>(apiUrl(this.options.server, '/api/chatbot'), {
-          message: entry.value,
+        const reply = await this.request<ChatbotReply>(apiUrl(this.options.server, '/api/chatbot'), {
+          ...(entry.kind === 'form' ? { form: { id: entry.value, values: entry.values } } : { message: entry.value }),
           chatbot_session: this.host.session,
           message_id: entry.id,
         });
+        if (reply.lead) this.host.receive({ type: 'lead', ...reply.lead });
       } catch (error) {
         if (!(error instanceof HttpError) || error.status >= 500 || error.status === 429 || error.status === 404) throw error;
         const reply = error.body as Partial<ChatbotReply> | undefined;

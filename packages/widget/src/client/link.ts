@@ -1,4 +1,4 @@
-import type { VisitorServerFrame } from '@parley/protocol';
+import type { IdentityClaim, VisitorServerFrame } from '@parley/protocol';
 import type { ConnectionState, PendingMessage } from './types.js';
 
 /** What a link (WebSocket or HTTP) needs from the client it serves. */
@@ -7,6 +7,8 @@ export interface LinkHost {
   /** Highest sequence number received with nothing missing below it. */
   readonly lastSeq: number;
   readonly locale: string | undefined;
+  /** An identity the server has not answered yet (sent in `hello`, or with `identify`). */
+  readonly claim: IdentityClaim | undefined;
   /** Messages to (re)send, oldest first. */
   sendable(): PendingMessage[];
   /** A frame from the server (the HTTP link makes the same frames out of its answers). */
@@ -25,6 +27,8 @@ export interface Link {
   /** Sends what is queued, when connected; otherwise it goes out after the next `welcome`. */
   flush(): void;
   typing(on: boolean): void;
+  /** Sends the host's identity claim now, when connected (otherwise it goes with the next `hello`). */
+  identify(): void;
   /** Reconnect now (the browser came back online), skipping the backoff delay. */
   wake(): void;
 }

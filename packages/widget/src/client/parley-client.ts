@@ -1,4 +1,4 @@
-import type { ChatMessage, Component, ConversationStatus, VisitorServerFrame } from '@parley/protocol';
+import type { ChatMessage, Component, ConversationStatus, IdentityClaim, VisitorServerFrame } from '@parley/protocol';
 import { Emitter } from './emitter.js';
 import { HttpLink } from './http-link.js';
 import { MessageLog } from './message-log.js';
@@ -53,7 +53,9 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   /** An AI answer being written (plain text so far); the stored message replaces it when done. */
   streaming: StreamingReply | undefined;
   handoff: HandoffInfo | undefined;
+  /** Who the host page says the visitor is; `verified` once the server checked it. */
   identity: VisitorIdentity | undefined;
+  verified: boolean | undefined;
   session: string | undefined;
   readonly locale: string | undefined;
   readonly options: ParleyClientOptions;
@@ -64,7 +66,8 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   private link: Link | undefined;
   private visible = false;
   private thinkingTimer: ReturnType<typeof setTimeout> | undefined;
-  private emailSent: string | undefined;
+  /** The identity still has to reach the server (it goes in the next `hello` or an `identify`). */
+  private unanswered = false;
   private counter = 0;
   private readonly onOnline = () => this.link?.wake();
 
@@ -129,8 +132,12 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
 
   /** Sends typed text; it is shown at once and delivered exactly once, even across reconnects. */
   sendMessage(text: string, shown: Component[] = [textComponent(text)]): PendingMessage {
-    if (this.inputHint?.kind === 'email') this.emailSent = text.trim();
     return this.enqueue({ id: this.newId(), kind: 'message', value: text, shown, state: 'queued' });
+  }
+
+  /** Sends a filled-in `form` component (its id, the values by field name), delivered exactly once. */
+  sendForm(form: string, values: Record<string, string>, shown: Component[]): PendingMessage {
+    return this.enqueue({ id: this.newId(), kind: 'form', value: form, values, shown, state: 'queued' });
   }
 
   /** Sends a click: a button's value (shown as its label), a product's index, an uploaded image URL. */
@@ -181,11 +188,25 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     if (visible) this.markRead();
   }
 
-  /** Records who the visitor is, for the host page's own use and for the server once it supports it. */
+  /**
+   * Tells the server who the visitor is (see docs/identity.md). The answer comes as the
+   * `identify` event, with `verified`; a verified visitor's conversation from another device may
+   * replace this one.
+   */
   identify(identity: VisitorIdentity): void {
-    this.identity = { ...this.identity, ...identity };
-    this.emit('identify', this.identity);
+    this.identity = identity;
+    this.verified = undefined;
+    this.unanswered = true;
+    this.link?.identify();
     this.changed();
+  }
+
+  /** @internal The identity claim still to send, in the wire's shape. */
+  get claim(): IdentityClaim | undefined {
+    const i = this.identity;
+    if (!i || !this.unanswered) return undefined;
+    const claim = { user_id: i.id, name: i.name, email: i.email, hash: i.hash, token: i.token };
+    return Object.fromEntries(Object.entries(claim).filter(([, v]) => typeof v === 'string' && v !== '')) as IdentityClaim;
   }
 
   /** Forgets the conversation (for a log-out): closes the session on the server and clears storage. */
@@ -195,6 +216,8 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     this.disconnect();
     this.forgetSession();
     this.pending = [];
+    this.identity = this.verified = undefined;
+    this.unanswered = false;
     this.store.clear();
     if (session) await closeSession(this.options.server, session, this.options.fetch ?? globalThis.fetch);
     this.changed();
@@ -228,6 +251,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     this.read = 0;
     this.status = undefined;
     this.handoff = undefined;
+    this.unanswered = this.identity !== undefined;
     this.stopThinking();
     this.persist();
     this.changed();
@@ -288,6 +312,14 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
       case 'typing':
         this.typingInfo = frame.on ? { role: frame.role, name: frame.name } : undefined;
         break;
+      case 'lead':
+        this.emit('lead', { id: frame.id, data: frame.data, ...(typeof frame.data.email === 'string' ? { email: frame.data.email } : {}) });
+        return;
+      case 'identity':
+        this.unanswered = false;
+        this.verified = frame.verified;
+        this.emit('identify', { ...this.identity, verified: frame.verified, ...(frame.error ? { error: frame.error } : {}) });
+        break;
       case 'state':
         this.status = frame.status;
         if (frame.status === 'waiting' || frame.status === 'agent') {
@@ -311,18 +343,10 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     if (message.role !== 'user') {
       this.stopThinking();
       this.typingInfo = undefined;
-      this.checkLead(message);
     }
     if (this.visible) this.markRead();
     else if (this.unread !== unreadBefore) this.emit('unread', this.unread);
     this.emit('message', message);
-  }
-
-  private checkLead(reply: ChatMessage): void {
-    const email = this.emailSent;
-    if (email === undefined || reply.role !== 'bot') return;
-    this.emailSent = undefined;
-    if (!reply.components.some((c) => c.type === 'error')) this.emit('lead', { email });
   }
 
   private enqueue(entry: PendingMessage): PendingMessage {

@@ -59,9 +59,21 @@ export class SocketLink implements Link {
 
   flush(): void {
     if (!this.welcomed) return;
-    for (const { kind, id, value } of this.host.sendable()) {
-      this.send(kind === 'message' ? { type: 'message', id, text: value } : kind === 'action' ? { type: 'action', id, value } : { type: 'handoff', id });
+    for (const { kind, id, value, values } of this.host.sendable()) {
+      this.send(
+        kind === 'message'
+          ? { type: 'message', id, text: value }
+          : kind === 'action'
+            ? { type: 'action', id, value }
+            : kind === 'form'
+              ? { type: 'form', id, form: value, values }
+              : { type: 'handoff', id },
+      );
     }
+  }
+
+  identify(): void {
+    if (this.welcomed && this.host.claim) this.send({ type: 'identify', ...this.host.claim });
   }
 
   typing(on: boolean): void {
@@ -135,11 +147,12 @@ export class SocketLink implements Link {
   }
 
   private hello(): void {
-    const { session, lastSeq, locale } = this.host;
+    const { session, lastSeq, locale, claim } = this.host;
     this.send({
       type: 'hello',
       ...(session ? { session, last_seq: lastSeq } : {}),
       ...(locale ? { locale } : {}),
+      ...(claim ? { identity: claim } : {}),
     });
   }
 

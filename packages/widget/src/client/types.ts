@@ -52,11 +52,13 @@ export interface PendingMessage {
   id: string;
   /**
    * `message` is typed text; `action` a click (button value, product index, uploaded image URL);
-   * `handoff` asks for a person.
+   * `handoff` asks for a person; `form` a filled-in form (`value` is the form's id).
    */
-  kind: 'message' | 'action' | 'handoff';
+  kind: 'message' | 'action' | 'handoff' | 'form';
   /** What is sent. */
   value: string;
+  /** A form's values by field name (kind `form`). */
+  values?: Record<string, string> | undefined;
   /** What the visitor sees meanwhile (a button's label, a masked code, the uploaded image). */
   shown: Component[];
   /** `failed` when the server refused it for good (it is not resent); see `error`. */
@@ -89,13 +91,29 @@ export interface HandoffInfo {
   agent?: string | undefined;
 }
 
-/** Who the visitor is, as the host page knows it (see `identify`). */
+/** Who the visitor is, as the host page knows it (see `identify` and docs/identity.md). */
 export interface VisitorIdentity {
+  /** The visitor's id in the host site. */
   id?: string | undefined;
   name?: string | undefined;
   email?: string | undefined;
-  /** An HMAC of `id` made by the site's server, for identity verification. */
+  /** Hex HMAC-SHA256 of `id` keyed with the company's identity secret, made by the site's server. */
   hash?: string | undefined;
+  /** Or a short-lived HS256 JWT signed with that secret (`sub` = the id), made by the site's server. */
+  token?: string | undefined;
+}
+
+/** What the server made of an identity: verified or not, and why not. */
+export interface IdentityResult extends VisitorIdentity {
+  verified: boolean;
+  error?: string | undefined;
+}
+
+/** A lead the server stored from what the visitor gave (`email` when the lead has one). */
+export interface LeadInfo {
+  id: string;
+  data: Record<string, string | number | boolean>;
+  email?: string | undefined;
 }
 
 /** Events of `client.on(...)`, with their payloads. */
@@ -110,10 +128,10 @@ export interface ClientEventMap {
   connection: ConnectionState;
   /** A person was asked for, or joined. */
   handoff: HandoffInfo;
-  /** The visitor gave an email address that the bot accepted. */
-  lead: { email: string };
-  /** The host page identified the visitor. */
-  identify: VisitorIdentity;
+  /** The server stored a lead from what the visitor gave (a bot's lead step, a form). */
+  lead: LeadInfo;
+  /** The server checked the identity the host page gave: verified or not. */
+  identify: IdentityResult;
   /** A frame the client does not act on (forward compatibility, debugging). */
   frame: VisitorServerFrame;
 }

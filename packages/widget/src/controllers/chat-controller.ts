@@ -11,7 +11,7 @@ export interface ChatControllerHost extends ReactiveControllerHost, HTMLElement 
   transport: ParleyClientOptions['transport'];
 }
 
-const FORWARDED = ['message', 'unread', 'lead', 'handoff', 'connection'] as const;
+const FORWARDED = ['message', 'unread', 'lead', 'identify', 'handoff', 'connection'] as const;
 
 /**
  * Owns the headless client for `<parley-chat>`: creates it from the element's attributes (or

@@ -1,4 +1,5 @@
 export { ParleyActionEvent } from './parley-action.js';
+export { ParleyFormEvent } from './parley-form.js';
 export { ParleyUploadEvent } from './parley-upload.js';
 export { ParleySendEvent } from './parley-send.js';
 export { ParleyTypingEvent } from './parley-typing.js';

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@parley/protocol';
-import type { ConnectionState, HandoffInfo } from '../client/types.js';
+import type { ConnectionState, HandoffInfo, IdentityResult, LeadInfo } from '../client/types.js';
 
 /** What `<parley-chat>` tells the page, by event name (each prefixed `parley-`). */
 export interface ParleyChatEventMap {
@@ -7,14 +7,15 @@ export interface ParleyChatEventMap {
   close: undefined;
   message: ChatMessage;
   unread: number;
-  lead: { email: string };
+  lead: LeadInfo;
+  identify: IdentityResult;
   handoff: HandoffInfo;
   connection: ConnectionState;
 }
 
 /**
  * A notification from `<parley-chat>` to the page: `parley-open`, `parley-close`,
- * `parley-message`, `parley-unread`, `parley-lead`, `parley-handoff`, `parley-connection`.
+ * `parley-message`, `parley-unread`, `parley-lead`, `parley-identify`, `parley-handoff`, `parley-connection`.
  * The payload is in `detail`.
  */
 export class ParleyChatEvent<K extends keyof ParleyChatEventMap = keyof ParleyChatEventMap> extends CustomEvent<ParleyChatEventMap[K]> {
@@ -33,6 +34,7 @@ declare global {
     'parley-message': ParleyChatEvent<'message'>;
     'parley-unread': ParleyChatEvent<'unread'>;
     'parley-lead': ParleyChatEvent<'lead'>;
+    'parley-identify': ParleyChatEvent<'identify'>;
     'parley-handoff': ParleyChatEvent<'handoff'>;
     'parley-connection': ParleyChatEvent<'connection'>;
   }

@@ -5,6 +5,7 @@ import type { ParleyClientOptions, VisitorIdentity } from '../../client/types.js
 import { ChatController } from '../../controllers/chat-controller.js';
 import { ParleyChatEvent } from '../../events/parley-chat-event.js';
 import type { ParleyActionEvent } from '../../events/parley-action.js';
+import type { ParleyFormEvent } from '../../events/parley-form.js';
 import type { ParleyUploadEvent } from '../../events/parley-upload.js';
 import { defaultStrings, directionOf, format, type ParleyStrings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';
@@ -27,7 +28,8 @@ const CLOSE_ICON = html`<svg width="20" height="20" viewBox="0 0 24 24" aria-hid
  * @fires parley-close - The panel closed.
  * @fires parley-message - A message was added (`detail` is the ChatMessage).
  * @fires parley-unread - The unread count changed (`detail` is the count).
- * @fires parley-lead - The visitor gave an email the bot accepted (`detail.email`).
+ * @fires parley-lead - The server stored a lead from the visitor (`detail.id`, `detail.data`, `detail.email`).
+ * @fires parley-identify - The server checked the identity given to `identify()` (`detail.verified`, `detail.error`).
  * @fires parley-handoff - A person was asked for or joined (`detail.status`, `position`, `agent`).
  * @fires parley-connection - The connection state changed (`detail`).
  * @csspart launcher - The round button that opens and closes the panel.
@@ -136,7 +138,7 @@ export class ParleyChat extends LitElement {
     this.client?.sendMessage(text);
   }
 
-  /** Tells the widget who the visitor is. */
+  /** Tells the server who the visitor is (verified with `hash` or `token`; see docs/identity.md). */
   identify(identity: VisitorIdentity): void {
     this.chat.connect();
     this.client?.identify(identity);
@@ -224,6 +226,7 @@ export class ParleyChat extends LitElement {
       ?hidden=${!this.visible}
       @keydown=${this.onKeydown}
       @parley-action=${this.onAction}
+      @parley-form=${(e: ParleyFormEvent) => client?.sendForm(e.form, e.values, e.shown)}
       @parley-send=${(e: { text: string }) => this.onSend(e.text)}
       @parley-typing=${(e: { on: boolean }) => client?.setTyping(e.on)}
       @parley-retry=${(e: { id: string }) => client?.retry(e.id)}

@@ -36,6 +36,8 @@ export function renderComponent(component: Component, ctx: ComponentContext): Te
         .strings=${ctx.strings}
         .resolveUrl=${ctx.resolveUrl}
       ></parley-product-carousel>`;
+    case 'form':
+      return html`<parley-form class="wide" .form=${component.payload} ?disabled=${off}></parley-form>`;
     case 'selected_product_card':
       return html`<parley-selected-product-card .product=${component.payload.product} .locale=${ctx.locale} .strings=${ctx.strings}></parley-selected-product-card>`;
     case 'image': {
