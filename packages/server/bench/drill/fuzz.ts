@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { collectStderr, drillServer, type DrillServerOptions } from './kill.js';
+import { drillServer, type DrillServerOptions } from './kill.js';
 
 /** Error codes the protocol documents (packages/protocol/src/errors.ts). */
 const DOCUMENTED_CODES = new Set([
@@ -214,8 +214,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-fuzz-'));
   const server = await drillServer(dataDir, 0, options);
-  const stderr: string[] = [];
-  collectStderr(server, stderr);
   const report: FuzzReport = { frames: 0, requests: 0, leaks: [], serverErrors: [], undocumented: [], alive: false, faults: server.faults, seconds: 0 };
   const note = (list: string[], line: string) => list.length < 30 && list.push(line.slice(0, 300));
   try {

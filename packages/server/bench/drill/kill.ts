@@ -22,20 +22,18 @@ export const drillLimits: ServerJob['limits'] = {
   httpRequestsPerMinute: 1_000_000,
 };
 
-/** Starts the drill's server child on `dataDir` (and `port`, when restarting). */
-export function drillServer(dataDir: string, port: number, options: DrillServerOptions, limits = drillLimits): Promise<RunningServer> {
-  return startServerChild(
+/**
+ * Starts the drill's server child on `dataDir` (and `port`, when restarting). Its output is
+ * drained; its unhandled rejections and exceptions collect in `faults`.
+ */
+export async function drillServer(dataDir: string, port: number, options: DrillServerOptions, limits = drillLimits): Promise<RunningServer> {
+  const server = await startServerChild(
     { kind: 'parley', dataDir, port, flowFile: benchModule('flows/turns.json'), logLevel: 'error', limits },
     { execArgv: options.fromSource ? ['--conditions=source'] : [], output: 'pipe' },
   );
-}
-
-/** Keeps a child's stderr (for fault reports), bounded. */
-export function collectStderr(server: RunningServer, into: string[]): void {
-  server.child.stderr?.on('data', (chunk: Buffer) => {
-    if (into.length < 200) into.push(chunk.toString());
-  });
   server.child.stdout?.resume();
+  server.child.stderr?.resume();
+  return server;
 }
 
 export interface KillDrillOptions extends DrillServerOptions {
@@ -69,17 +67,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runKillDrill(options: KillDrillOptions): Promise<KillDrillReport> {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-drill-'));
-  const faults: string[] = [];
-  const stderr: string[] = [];
   let server = await drillServer(dataDir, 0, options);
+  const servers = [server];
   const port = server.port;
-  const watch = (s: RunningServer) => {
-    collectStderr(s, stderr);
-    s.child.on('message', (m: { type: string; kind?: string; detail?: string }) => {
-      if (m.type === 'fault') faults.push(`${m.kind}: ${m.detail}`);
-    });
-  };
-  watch(server);
   const visitors = Array.from(
     { length: options.visitors },
     (_, i) =>
@@ -110,7 +100,7 @@ export async function runKillDrill(options: KillDrillOptions): Promise<KillDrill
         kills++;
         await sleep(Math.random() * 300);
         server = await drillServer(dataDir, port, options);
-        watch(server);
+        servers.push(server);
         nextKill = Date.now() + rand(options.killEveryMs);
       }
       await sleep(20);
@@ -119,6 +109,7 @@ export async function runKillDrill(options: KillDrillOptions): Promise<KillDrill
     // Every client asks for its whole conversation once more: its transcript is then complete.
     if (finished) await Promise.all(visitors.filter((v) => v.session).map((v) => v.resync(0)));
     await server.stop();
+    const faults = servers.flatMap((s) => s.faults);
     if (server.child.exitCode !== 0) faults.push(`server exited with ${server.child.exitCode ?? server.child.signalCode} on SIGTERM`);
     const verdict = checkDelivery(dataDir, visitors);
     return {

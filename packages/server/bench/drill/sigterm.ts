@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { exited } from '../lib/children.js';
 import { checkDelivery, type DeliveryVerdict } from './check.js';
-import { collectStderr, drillServer, type DrillServerOptions } from './kill.js';
+import { drillServer, type DrillServerOptions } from './kill.js';
 import { DrillVisitor } from './visitor.js';
 
 export interface SigtermDrillOptions extends DrillServerOptions {
@@ -38,17 +38,9 @@ export interface SigtermDrillReport extends DeliveryVerdict {
 export async function runSigtermDrill(options: SigtermDrillOptions): Promise<SigtermDrillReport> {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-sigterm-'));
-  const faults: string[] = [];
-  const stderr: string[] = [];
   let server = await drillServer(dataDir, 0, options);
+  const servers = [server];
   const port = server.port;
-  const watch = () => {
-    collectStderr(server, stderr);
-    server.child.on('message', (m: { type: string; kind?: string; detail?: string }) => {
-      if (m.type === 'fault') faults.push(`${m.kind}: ${m.detail}`);
-    });
-  };
-  watch();
   const visitors = Array.from(
     { length: options.visitors },
     (_, i) => new DrillVisitor(server.ws('/ws'), `t${i}`, { messages: options.messages, window: 3, duplicateRate: 0.1, replayOldRate: 0.05, pauseMs: 20 }),
@@ -83,7 +75,7 @@ export async function runSigtermDrill(options: SigtermDrillOptions): Promise<Sig
     });
 
     server = await drillServer(dataDir, port, options);
-    watch();
+    servers.push(server);
     const deadline = started + options.deadlineMs;
     while (Date.now() < deadline && !visitors.every((v) => v.done)) await new Promise((resolve) => setTimeout(resolve, 20));
     const finished = visitors.every((v) => v.done);
@@ -99,7 +91,7 @@ export async function runSigtermDrill(options: SigtermDrillOptions): Promise<Sig
       ackedMissingAtExit,
       finished,
       seconds: Math.round((Date.now() - started) / 100) / 10,
-      faults,
+      faults: servers.flatMap((s) => s.faults),
     };
   } finally {
     for (const visitor of visitors) visitor.stop();
