@@ -35,9 +35,18 @@ function preview(text: string): string {
  * queue places, messages with read marks, full-text search. Every query takes the caller's
  * company and filters on it, so another company's ids find nothing (404).
  */
+/** Stand-ins for the ids in the prepared summary query (never valid ids). */
+const COMPANY_MARKER = '\u0000company';
+const CONVERSATION_MARKER = '\u0000conversation';
+
 export class InboxRepository {
   private readonly markReadStatement;
   private readonly unreadStatement;
+  /**
+   * `get` runs for every message agents see (the conversation's summary is re-sent): its query is
+   * built and prepared once, with markers where the company and conversation ids go.
+   */
+  private readonly summaryStatement: { statement: SQLite.Statement; parameters: readonly unknown[] };
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -53,6 +62,8 @@ export class InboxRepository {
     this.unreadStatement = sqlite.prepare<[string, string], { n: number }>(
       `SELECT count(*) AS n FROM messages WHERE company_id = ? AND conversation_id = ? AND role = 'user' AND read_at IS NULL`,
     );
+    const summary = this.summaries(COMPANY_MARKER).where('c.id', '=', CONVERSATION_MARKER).compile();
+    this.summaryStatement = { statement: sqlite.prepare(summary.sql), parameters: summary.parameters };
   }
 
   private summaries(companyId: string) {
@@ -162,7 +173,10 @@ export class InboxRepository {
 
   /** One conversation of the company; 404 when it is not there (or is another company's). */
   async get(companyId: string, id: string): Promise<ChatSummary> {
-    const row = await this.summaries(companyId).where('c.id', '=', id).executeTakeFirst();
+    const { statement, parameters } = this.summaryStatement;
+    const row = statement.get(parameters.map((p) => (p === COMPANY_MARKER ? companyId : p === CONVERSATION_MARKER ? id : p))) as
+      | Parameters<InboxRepository['toSummary']>[0]
+      | undefined;
     if (!row) throw Errors.notFound('Conversation not found');
     return this.toSummary(row);
   }
