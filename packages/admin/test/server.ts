@@ -27,6 +27,8 @@ export class TestServer {
       adminEmail: OWNER.email,
       adminPassword: OWNER.password,
       limits: { loginPerMinutePerEmail: 1000, loginPerMinutePerIp: 1000 },
+      // The webhook screen's test sends to a receiver on loopback.
+      webhooks: { allowPrivate: true, timeoutMs: 3000, retryBaseMs: 500, retryMaxMs: 2000 },
     } as Parameters<typeof buildServer>[0]);
     await this.app.listen({ host: '127.0.0.1', port: this.port });
     const address = this.app.server.address();

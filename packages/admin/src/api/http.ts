@@ -14,8 +14,19 @@ import type {
   CompanyResponse,
   CreateChatResponse,
   CreateUserRequest,
+  LeadDetail,
   LeadList,
   LeadListQuery,
+  CreateWebhookRequest,
+  IdentitySettingsView,
+  UpdateIdentitySettingsRequest,
+  UpdateWebhookRequest,
+  WebhookDeliveryDetail,
+  WebhookDeliveryList,
+  WebhookDeliveryListQuery,
+  WebhookDeliveryResponse,
+  WebhookEndpointList,
+  WebhookEndpointResponse,
   LoginRequest,
   LoginResponse,
   MessageList,
@@ -101,8 +112,48 @@ export class ApiClient {
   }
   /** The leads as CSV text (`GET /api/leads?format=csv`). */
   async leadsCsv(query: Omit<LeadListQuery, 'format'> = {}): Promise<string> {
-    const response = await this.send('GET', this.url('/api/leads', { ...query, format: 'csv' }), undefined, true);
+    return this.leadsExport('csv', query);
+  }
+  /** The leads as an export file's text: CSV or JSON Lines (`GET /api/leads?format=`). */
+  async leadsExport(format: 'csv' | 'jsonl', query: Omit<LeadListQuery, 'format'> = {}): Promise<string> {
+    const response = await this.send('GET', this.url('/api/leads', { ...query, format }), undefined, true);
     return response.text();
+  }
+  lead(id: string): Promise<LeadDetail> {
+    return this.request('GET', `/api/leads/${encodeURIComponent(id)}`);
+  }
+
+  webhooks(): Promise<WebhookEndpointList> {
+    return this.request('GET', '/api/webhooks');
+  }
+  createWebhook(body: CreateWebhookRequest): Promise<WebhookEndpointResponse> {
+    return this.request('POST', '/api/webhooks', { body });
+  }
+  updateWebhook(id: string, body: UpdateWebhookRequest): Promise<WebhookEndpointResponse> {
+    return this.request('PATCH', `/api/webhooks/${encodeURIComponent(id)}`, { body });
+  }
+  deleteWebhook(id: string): Promise<unknown> {
+    return this.request('DELETE', `/api/webhooks/${encodeURIComponent(id)}`);
+  }
+  /** Sends a test event and answers once its first attempt is done (or a few seconds passed). */
+  testWebhook(id: string): Promise<WebhookDeliveryResponse> {
+    return this.request('POST', `/api/webhooks/${encodeURIComponent(id)}/test`, { body: {} });
+  }
+  webhookDeliveries(id: string, query: WebhookDeliveryListQuery = {}): Promise<WebhookDeliveryList> {
+    return this.request('GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries`, { query: { ...query } });
+  }
+  webhookDelivery(id: string, deliveryId: string): Promise<WebhookDeliveryDetail> {
+    return this.request('GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}`);
+  }
+  redeliver(id: string, deliveryId: string): Promise<WebhookDeliveryResponse> {
+    return this.request('POST', `/api/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, { body: {} });
+  }
+
+  identitySettings(): Promise<IdentitySettingsView> {
+    return this.request('GET', '/api/identity');
+  }
+  updateIdentitySettings(body: UpdateIdentitySettingsRequest): Promise<IdentitySettingsView> {
+    return this.request('PATCH', '/api/identity', { body });
   }
 
   company(): Promise<CompanyResponse> {

@@ -187,7 +187,7 @@ if (!CHROMIUM) {
       await view.locator('[part="messages"]').evaluate((el) => (el.scrollTop = el.scrollHeight));
       await agent.screenshot({ path: `${ARTIFACTS}laptop-components-end.png` });
 
-      for (const screen of ['search', 'leads', 'agents', 'settings', 'ai', 'account'] as const) {
+      for (const screen of ['search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'account'] as const) {
         await agent.locator(`parley-nav-bar [data-screen="${screen}"]`).click();
         await agent.locator(`parley-${screen}-view`).waitFor();
         if (screen === 'search') {
@@ -197,8 +197,13 @@ if (!CHROMIUM) {
         }
         if (screen === 'settings') await agent.locator('parley-settings-view [part="snippet"]').waitFor();
         if (screen === 'ai') await agent.locator('parley-ai-view input[name="model"]').waitFor();
+        if (screen === 'webhooks') await agent.locator('parley-webhooks-view [part="add"]').waitFor();
         if (screen === 'agents') await agent.locator('parley-agents-view [part="agent"]').first().waitFor();
-        if (screen === 'leads') await agent.locator('parley-leads-view').getByText('zoe@example.com').waitFor();
+        if (screen === 'leads') {
+          await agent.locator('parley-leads-view').getByText('zoe@example.com').waitFor();
+          await agent.locator('parley-leads-view [data-lead]').first().click();
+          await agent.locator('parley-lead-detail [part="transcript"] parley-message-bubble').first().waitFor();
+        }
         await agent.screenshot({ path: `${ARTIFACTS}laptop-${screen}.png` });
       }
 

@@ -167,6 +167,8 @@ export class ParleyAdminApp extends LitElement {
         ></parley-account-view>`;
       case 'ai':
         return html`<parley-ai-view part="screen" .api=${api}></parley-ai-view>`;
+      case 'webhooks':
+        return html`<parley-webhooks-view part="screen" .api=${api}></parley-webhooks-view>`;
       default:
         return this.inboxScreen(inbox);
     }

@@ -7,6 +7,7 @@ import '../leads-view/leads-view.js';
 import '../agents-view/agents-view.js';
 import '../settings-view/settings-view.js';
 import '../ai-view/ai-view.js';
+import '../webhooks-view/webhooks-view.js';
 import '../account-view/account-view.js';
 import { define } from '../../lib/define.js';
 import { ParleyAdminApp } from './admin-app.component.js';

@@ -39,7 +39,28 @@ export const styles = css`
   tr:last-child td {
     border-bottom: 0;
   }
-  a {
+  a,
+  button.link {
     color: var(--parley-accent, #3b5bdb);
+  }
+  button.link {
+    border: 0;
+    background: none;
+    padding: 0;
+    min-height: 0;
+    text-decoration: underline;
+  }
+  .detail-head {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+    margin-bottom: 12px;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
   }
 `;

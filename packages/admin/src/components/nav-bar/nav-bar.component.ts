@@ -24,6 +24,7 @@ const ITEMS: Item[] = [
   { screen: 'agents', label: 'Agents', icon: 'agents', admin: true },
   { screen: 'settings', label: 'Settings', icon: 'settings', admin: true },
   { screen: 'ai', label: 'AI', icon: 'ai', admin: true },
+  { screen: 'webhooks', label: 'Webhooks', icon: 'webhooks', admin: true },
 ];
 
 /**

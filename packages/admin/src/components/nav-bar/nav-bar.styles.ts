@@ -124,7 +124,9 @@ export const styles = css`
     [part='brand'],
     .label,
     [data-action='notify'],
-    [data-action='theme'] {
+    [data-action='theme'],
+    [data-screen='webhooks'] {
+      /* Webhooks are reached from Settings on phones: the tab bar keeps room for the daily screens. */
       display: none;
     }
     .me {

@@ -6,11 +6,11 @@ import './nav-bar.js';
 const user = (role: User['role']): User => ({ id: 'u1', email: 'a@example.com', name: 'Ana', role, company_id: 'co', disabled: false, created_at: '' });
 
 describe('parley-nav-bar', () => {
-  it('shows agents and settings (and the AI place) to admins only', async () => {
+  it('shows agents, settings, AI and webhooks to admins only', async () => {
     const agent = await mount('parley-nav-bar', { user: user('agent') });
     expect($$(agent, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads']);
     const admin = await mount('parley-nav-bar', { user: user('admin') });
-    expect($$(admin, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai']);
+    expect($$(admin, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks']);
   });
 
   it('shows the waiting count and whether the connection is live', async () => {

@@ -4,6 +4,8 @@ import type { ApiClient } from '../../api/http.js';
 import { errorMessage } from '../../api/errors.js';
 import { TaskController } from '../../controllers/task-controller.js';
 import { controls, screen } from '../../styles/shared.js';
+import { ParleyNavigateEvent } from '../../events/navigate.js';
+import '../identity-settings/identity-settings.js';
 import { styles } from './settings-view.styles.js';
 
 /** The one line a site adds to show the widget. */
@@ -18,7 +20,8 @@ export function parseOrigins(text: string): string[] {
 
 /**
  * Company settings (admins): name, the widget's site key and embed snippet, the origins allowed
- * to embed it, and the server-to-server API key, which is shown once right after a rotation.
+ * to embed it, the server-to-server API key, which is shown once right after a rotation, and
+ * identity verification (`<parley-identity-settings>`).
  *
  * @csspart header - the title
  * @csspart snippet - the embed code
@@ -129,6 +132,18 @@ export class ParleySettingsView extends LitElement {
                       <div class="row"><button @click=${() => this.copy(this.apiKey, 'API key')}>Copy key</button></div>`
                   : nothing}
                 <div class="row"><button class="danger" data-action="rotate-api" @click=${() => this.rotate('api')}>${company.has_api_key ? 'Rotate API key' : 'Create API key'}</button></div>
+              </section>
+              <parley-identity-settings .api=${this.api}></parley-identity-settings>
+              <section class="card">
+                <h2>Webhooks</h2>
+                <p class="muted">Send new leads, hand-offs, resolved conversations and messages to your own systems as they happen.</p>
+                <div class="row">
+                  <a class="button" href="/admin/webhooks" data-action="webhooks" @click=${(e: MouseEvent) => {
+                    if (e.metaKey || e.ctrlKey || e.button !== 0) return;
+                    e.preventDefault();
+                    this.dispatchEvent(new ParleyNavigateEvent({ screen: 'webhooks' }));
+                  }}>Manage webhooks</a>
+                </div>
               </section>
             `}
       </div>
