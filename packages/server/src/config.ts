@@ -44,6 +44,8 @@ export interface WebhooksConfig {
   retryMaxMs: number;
   /** Requests in flight at once, across every endpoint (one per endpoint, to keep its order). */
   concurrency: number;
+  /** Days the delivery log keeps finished deliveries (`PARLEY_WEBHOOK_RETENTION_DAYS`, default 30). */
+  retentionDays: number;
 }
 
 export const defaultWebhooks: WebhooksConfig = {
@@ -53,6 +55,7 @@ export const defaultWebhooks: WebhooksConfig = {
   retryBaseMs: 10_000,
   retryMaxMs: 3_600_000,
   concurrency: 8,
+  retentionDays: 30,
 };
 
 /** Everything the server needs to start. Built by `loadConfig` from the environment and flags. */
@@ -122,7 +125,8 @@ function intFrom(value: string | undefined, name: string): number | undefined {
  * `PARLEY_WS_FRAMES_PER_SECOND_PER_IP`, `PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP`,
  * `PARLEY_HTTP_REQUESTS_PER_MINUTE`, `PARLEY_SEND_LEAD_PER_MINUTE`, and for agents `PARLEY_SECRET`, `PARLEY_ADMIN_EMAIL`,
  * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`, and for webhooks
- * `PARLEY_WEBHOOKS_ALLOW_PRIVATE`, `PARLEY_WEBHOOK_TIMEOUT_MS`, `PARLEY_WEBHOOK_MAX_ATTEMPTS`), then `overrides`.
+ * `PARLEY_WEBHOOKS_ALLOW_PRIVATE`, `PARLEY_WEBHOOK_TIMEOUT_MS`, `PARLEY_WEBHOOK_MAX_ATTEMPTS`,
+ * `PARLEY_WEBHOOK_RETENTION_DAYS`), then `overrides`.
  */
 export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const port = overrides.port ?? intFrom(env.PORT, 'PORT') ?? 3000;
@@ -169,6 +173,7 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
       ...(env.PARLEY_WEBHOOKS_ALLOW_PRIVATE !== undefined ? { allowPrivate: env.PARLEY_WEBHOOKS_ALLOW_PRIVATE === 'true' } : {}),
       ...optional('timeoutMs', intFrom(env.PARLEY_WEBHOOK_TIMEOUT_MS, 'PARLEY_WEBHOOK_TIMEOUT_MS')),
       ...optional('maxAttempts', intFrom(env.PARLEY_WEBHOOK_MAX_ATTEMPTS, 'PARLEY_WEBHOOK_MAX_ATTEMPTS')),
+      ...optional('retentionDays', intFrom(env.PARLEY_WEBHOOK_RETENTION_DAYS, 'PARLEY_WEBHOOK_RETENTION_DAYS')),
       ...overrides.webhooks,
     },
   };

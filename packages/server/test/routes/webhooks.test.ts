@@ -212,8 +212,8 @@ describe('webhooks', () => {
     expect(receiver.received.every((r) => r.signatureOk)).toBe(true);
   });
 
-  it('sends a test event, redelivers with the same event id, and rotates the secret', async () => {
-    const { http } = await startAgentServer({ webhooks: fast });
+  it('sends a test event, redelivers with the same event id, rotates the secret, and forgets old deliveries', async () => {
+    const { app, http } = await startAgentServer({ webhooks: fast });
     const owner = await login(http, OWNER.email, OWNER.password);
     const receiver = await startReceiver();
     const endpoint = await subscribe(http, owner.token, receiver.url, ['lead.created']);
@@ -238,6 +238,15 @@ describe('webhooks', () => {
     receiver.useSecret(rotated.body.secret);
     await call(http, 'POST', `/api/webhooks/${endpoint.id}/test`, { token: owner.token, body: {} });
     expect(receiver.received[3]!.signatureOk).toBe(true);
+
+    // The log keeps finished deliveries for the retention period only.
+    expect((await deliveriesOf(http, owner.token, endpoint.id)).length).toBe(4);
+    await app.webhooks.prune(Date.now() + 29 * 86_400_000);
+    expect((await deliveriesOf(http, owner.token, endpoint.id)).length).toBe(4);
+    await app.webhooks.prune(Date.now() + 31 * 86_400_000);
+    expect(await deliveriesOf(http, owner.token, endpoint.id)).toEqual([]);
+    expect(await app.db.selectFrom('webhook_events').selectAll().execute()).toEqual([]);
+    expect(await app.db.selectFrom('webhook_attempts').selectAll().execute()).toEqual([]);
 
     // Disabled: nothing is sent. Deleted: gone with its log.
     await call(http, 'PATCH', `/api/webhooks/${endpoint.id}`, { token: owner.token, body: { enabled: false } });

@@ -101,6 +101,7 @@ export class WebhookService {
   private draining = false;
   private drained: Promise<void> = Promise.resolve();
   private closed = false;
+  private pruning: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -131,11 +132,29 @@ export class WebhookService {
   async start(): Promise<void> {
     for (const row of await this.db.selectFrom('webhook_endpoints').selectAll().execute()) this.remember(this.fromRow(row));
     this.queue.kick();
+    await this.prune();
+    this.pruning = setInterval(() => void this.prune().catch((error: unknown) => this.log.warn({ err: error }, 'webhook log pruning failed')), 6 * 3600_000);
+    this.pruning.unref();
+  }
+
+  /**
+   * Forgets finished deliveries (and their attempts) older than `retentionDays`, and events no
+   * delivery refers to any more. Pending deliveries are never removed.
+   */
+  async prune(now = Date.now()): Promise<void> {
+    const before = new Date(now - this.config.retentionDays * 86_400_000).toISOString();
+    await this.db.deleteFrom('webhook_deliveries').where('status', '!=', 'pending').where('updated_at', '<', before).execute();
+    await this.db
+      .deleteFrom('webhook_events')
+      .where('created_at', '<', before)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'webhook_events.id'))))
+      .execute();
   }
 
   /** Stops sending: requests in flight are abandoned and stay pending (they are sent again on the next start). */
   async stop(): Promise<void> {
     this.closed = true;
+    clearInterval(this.pruning);
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     this.subscriptions.clear();
     await this.drained;
