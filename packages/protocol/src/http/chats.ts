@@ -179,7 +179,9 @@ export type LeadDetail = Static<typeof LeadDetail>;
  * `POST /api/send-lead`: any flat JSON object of visitor data (string, number and boolean values;
  * at most `Limits.maxFormFields` keys and `Limits.maxLeadBytes` bytes). The server adds `timestamp`.
  */
-export const SendLeadRequest = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
+export const SendLeadRequest = Type.Record(Type.String({ pattern: '^[\\s\\S]{1,100}$' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+  additionalProperties: false,
+});
 export type SendLeadRequest = Static<typeof SendLeadRequest>;
 
 /** Answer to `POST /api/send-lead`: always exactly `{"message":"Lead saved"}`. */

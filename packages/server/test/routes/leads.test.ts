@@ -171,7 +171,7 @@ describe('POST /api/send-lead', () => {
     const badJson = await raw('{"email": "a@b.c",');
     expect(badJson.status).toBe(400);
     expect(await badJson.json()).toMatchObject({ code: 'bad_request' });
-    for (const body of ['{"address": {"city": "Paris"}}', '{"tags": ["a", "b"]}', '{"x": null}', '[1, 2]', '"text"', '{}', '{"__proto__": {"admin": true}}']) {
+    for (const body of ['{"address": {"city": "Paris"}}', '{"tags": ["a", "b"]}', '{"x": null}', '[1, 2]', '"text"', '{}', '{"__proto__": {"admin": true}}', JSON.stringify({ ['k'.repeat(101)]: 'x' })]) {
       const answer = await raw(body);
       expect(answer.status, body).toBe(400);
     }
