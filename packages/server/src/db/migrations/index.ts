@@ -4,6 +4,7 @@ import * as agents from './2026_11_22_0001_agents.js';
 import * as aiSettings from './2026_11_23_0001_ai_settings.js';
 import * as searchBatches from './2026_11_24_0001_search_batches.js';
 import * as leadsWebhooksIdentity from './2026_11_24_0002_leads_webhooks_identity.js';
+import * as searchMergeSteps from './2026_11_25_0001_search_merge_steps.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0001_ai_settings': aiSettings,
   '2026_11_24_0001_search_batches': searchBatches,
   '2026_11_24_0002_leads_webhooks_identity': leadsWebhooksIdentity,
+  '2026_11_25_0001_search_merge_steps': searchMergeSteps,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */

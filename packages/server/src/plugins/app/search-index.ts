@@ -9,6 +9,8 @@ const INDEX_INTERVAL_MS = 200;
  * that one batch (about 4 microseconds a message) never stalls the event loop for long.
  */
 const BATCH = 500;
+/** Pages of FTS5 segment merging after each batch (automatic merging is off: 2026_11_25 migration). */
+const MERGE_PAGES = 32;
 
 /**
  * Keeps the full-text index (`messages_fts`) up to date in batches: storing a message only queues
@@ -21,6 +23,7 @@ export class SearchIndex {
   private readonly nextBatch: SQLite.Statement<[number], { last: number | null }>;
   private readonly indexPending: SQLite.Statement;
   private readonly clearPending: SQLite.Statement;
+  private readonly mergeStep: SQLite.Statement<[number]>;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -36,6 +39,7 @@ export class SearchIndex {
       'INSERT INTO messages_fts (rowid, text) SELECT m.id, m.text FROM search_pending p JOIN messages m ON m.id = p.id WHERE p.id <= ? ORDER BY p.id',
     );
     this.clearPending = sqlite.prepare('DELETE FROM search_pending WHERE id <= ?');
+    this.mergeStep = sqlite.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)");
     this.timer = setInterval(() => this.flush().catch(onError), INDEX_INTERVAL_MS);
     this.timer.unref();
   }
@@ -55,6 +59,8 @@ export class SearchIndex {
         const upTo = Math.min(last, target);
         const count = this.indexPending.run(upTo).changes;
         this.clearPending.run(upTo);
+        // A bounded step of segment merging, instead of FTS5's occasional merge in one go.
+        this.mergeStep.run(MERGE_PAGES);
         return { count, done: upTo === target };
       });
       indexed += batch.count;

@@ -58,4 +58,19 @@ describe('the batched search index', () => {
     expect(matches(app, 'parcel')).toEqual([indexed, reused]);
     expect(() => app.sqlite.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
   });
+
+  it('merges segments in small steps after each batch, and stays searchable and sound', async () => {
+    const app = await buildTestServer();
+    const automerge = app.sqlite.prepare("SELECT v FROM messages_fts_config WHERE k = 'automerge'").get() as { v: number };
+    expect(automerge.v).toBe(0);
+    const c = await conversation(app);
+    let seq = 1;
+    for (let batch = 0; batch < 30; batch++) {
+      for (let i = 0; i < 20; i++) store(app, c, ++seq, `parcel number ${seq} batch${batch}`);
+      await app.searchIndex.flush();
+    }
+    expect(matches(app, 'batch29')).toHaveLength(20);
+    expect(matches(app, 'parcel')).toHaveLength(600);
+    expect(() => app.sqlite.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+  });
 });
