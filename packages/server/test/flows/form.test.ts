@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Component, FormComponent } from '@parley/protocol';
 import { advanceFlow, currentPrompt, startFlow, type FlowContext } from '../../src/flows/engine.js';
-import { FlowError, parseFlow } from '../../src/flows/load.js';
+import { FlowError, loadFlowFile, parseFlow } from '../../src/flows/load.js';
 
 const ctx: FlowContext = { uploadUrl: () => undefined, newTicket: () => 'PAR-TEST0001', newId: () => 'id-1' };
 const errorsOf = (components: Component[]) => components.flatMap((c) => (c.type === 'error' ? [c.payload.text] : []));
@@ -104,5 +104,16 @@ describe('the form step', () => {
     expect(() =>
       parseFlow({ id: 'f', name: 'F', version: 1, start: 'a', steps: { a: { type: 'form', fields: [{ name: '__proto__', label: 'P', kind: 'text' }], next: 'a' } } }),
     ).toThrow(FlowError);
+  });
+});
+
+describe('the call-back example flow', () => {
+  it('loads, asks with a form, and stores the lead', () => {
+    const example = loadFlowFile(new URL('../../../../examples/flows/callback.json', import.meta.url).pathname);
+    const yes = advanceFlow(example, startFlow(example, ctx).state, { kind: 'action', value: 'yes' }, ctx);
+    expect(formOf(yes.components).payload.submit_label).toBe('Call me back');
+    const done = advanceFlow(example, yes.state, { kind: 'form', form: 'details', values: { name: 'Al', email: 'al@co.test', phone: '+44 20 7946 0000', topic: 'demo' } }, ctx);
+    expect(done.effects).toEqual([{ type: 'lead', source: 'form', data: { name: 'Al', email: 'al@co.test', phone: '+442079460000', topic: 'demo' } }]);
+    expect(done.terminal).toBe(true);
   });
 });
