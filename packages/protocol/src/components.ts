@@ -130,6 +130,16 @@ export type FormValues = Static<typeof FormValues>;
 /** A form's id, as given in its component (the flow step's name). */
 export const FormId = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' });
 
+/** What a form field is in a flow step and in the component alike: its name, label, kind and options. */
+export const FormFieldBase = {
+  name: FormFieldName,
+  label: Type.String({ minLength: 1, maxLength: 200 }),
+  kind: FormFieldKind,
+  required: Type.Optional(Type.Boolean()),
+  placeholder: Type.Optional(Type.String({ maxLength: 200 })),
+  options: Type.Optional(Type.Array(ButtonOption, { minItems: 1, maxItems: 50 })),
+};
+
 /**
  * One field of a `form` component. The rules (`required`, `pattern`, `min`/`max`,
  * `min_length`/`max_length`, `options` for a select) are hints for the client's own checks; the
@@ -137,12 +147,7 @@ export const FormId = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' });
  * entered when the form comes back after a mistake; `error` says what was wrong with this field.
  */
 export const FormField = Strict({
-  name: FormFieldName,
-  label: Type.String({ minLength: 1, maxLength: 200 }),
-  kind: FormFieldKind,
-  required: Type.Optional(Type.Boolean()),
-  placeholder: Type.Optional(Type.String({ maxLength: 200 })),
-  options: Type.Optional(Type.Array(ButtonOption, { minItems: 1, maxItems: 50 })),
+  ...FormFieldBase,
   pattern: Type.Optional(Type.String({ maxLength: 500 })),
   min: Type.Optional(Type.Number()),
   max: Type.Optional(Type.Number()),

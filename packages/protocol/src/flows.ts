@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Strict } from './strict.js';
-import { ButtonOption, FormFieldKind, FormFieldName, InputKind } from './components.js';
+import { FormFieldBase, InputKind } from './components.js';
 
 /*
  * The declarative flow format: a JSON document of named steps. The server validates a flow with
@@ -129,12 +129,7 @@ export const BranchStep = Strict({
  * `input` step of that kind would (`select` must be one of `options`); `validate` adds rules.
  */
 export const FormStepField = Strict({
-  name: FormFieldName,
-  label: Type.String({ minLength: 1, maxLength: 200 }),
-  kind: FormFieldKind,
-  required: Type.Optional(Type.Boolean()),
-  placeholder: Type.Optional(Type.String({ maxLength: 200 })),
-  options: Type.Optional(Type.Array(ButtonOption, { minItems: 1, maxItems: 50 })),
+  ...FormFieldBase,
   validate: Type.Optional(InputRules),
   error: Type.Optional(Type.String({ maxLength: 500 })),
 });
