@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { $, $$, mount, record, until } from '../../../test/dom.js';
 import { ParleyClient, type WebSocketConstructor } from '../../client/index.js';
 import type { ParleyChatEvent } from '../../events/parley-chat-event.js';
+import { ParleyFormEvent } from '../../events/parley-form.js';
 import '../../index.js';
 import type { ParleyChat } from './chat.component.js';
 import { contrast, textOn } from './color.js';
@@ -45,6 +46,23 @@ describe('<parley-chat>', () => {
     const thread = $(chat, 'parley-thread') as unknown as { updateComplete: Promise<unknown>; shadowRoot: ShadowRoot };
     await thread.updateComplete;
     expect(thread.shadowRoot.querySelectorAll('parley-message')).toHaveLength(1);
+  });
+
+  it('sends a submitted form through its client, and forwards the lead and identify events', async () => {
+    const chat = await widget({ open: true });
+    const sent: unknown[][] = [];
+    chat.client!.sendForm = (...args: Parameters<ParleyClient['sendForm']>) => (sent.push(args), undefined as never);
+    const shown = [{ type: 'text' as const, payload: { text: '<b>Email</b>: a@b.co' } }];
+    $(chat, 'parley-thread').dispatchEvent(new ParleyFormEvent('ask', { email: 'a@b.co' }, shown));
+    expect(sent).toEqual([['ask', { email: 'a@b.co' }, shown]]);
+
+    const leads = record<ParleyChatEvent<'lead'>>('parley-lead');
+    const identities = record<ParleyChatEvent<'identify'>>('parley-identify');
+    chat.client!.receive({ type: 'lead', id: 'l1', data: { email: 'a@b.co', plan: 'pro' } });
+    chat.client!.identify({ id: '42' });
+    chat.client!.receive({ type: 'identity', user_id: '42', verified: false, error: 'The identity hash does not match' });
+    expect(leads.map((e) => e.detail)).toEqual([{ id: 'l1', data: { email: 'a@b.co', plan: 'pro' }, email: 'a@b.co' }]);
+    expect(identities.map((e) => e.detail)).toEqual([{ id: '42', verified: false, error: 'The identity hash does not match' }]);
   });
 
   it('closes on Escape and gives focus back to the launcher', async () => {
