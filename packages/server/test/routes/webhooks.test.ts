@@ -212,6 +212,26 @@ describe('webhooks', () => {
     expect(receiver.received.every((r) => r.signatureOk)).toBe(true);
   });
 
+  it('never sends unsigned when the instance secret changed, and says so in the log', async () => {
+    const dataDir = tempDataDir();
+    const first = await startAgentServer({ dataDir, webhooks: fast });
+    const owner = await login(first.http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver();
+    const endpoint = await subscribe(first.http, owner.token, receiver.url, ['lead.created']);
+    await first.app.close();
+
+    const second = await startAgentServer({ dataDir, webhooks: fast, secret: 'another-secret-0123456789-abcdefghijkl' });
+    const admin = await login(second.http, OWNER.email, OWNER.password);
+    const test = await call(second.http, 'POST', `/api/webhooks/${endpoint.id}/test`, { token: admin.token, body: {} });
+    expect(test.body.delivery).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('signing secret cannot be read') });
+    expect(receiver.received).toHaveLength(0);
+    // A new secret fixes it.
+    const rotated = await call(second.http, 'PATCH', `/api/webhooks/${endpoint.id}`, { token: admin.token, body: { rotate_secret: true } });
+    receiver.useSecret(rotated.body.secret);
+    await receiver.waitFor(1);
+    expect(receiver.received[0]!.signatureOk).toBe(true);
+  });
+
   it('sends a test event, redelivers with the same event id, rotates the secret, and forgets old deliveries', async () => {
     const { app, http } = await startAgentServer({ webhooks: fast });
     const owner = await login(http, OWNER.email, OWNER.password);

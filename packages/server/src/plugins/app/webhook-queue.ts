@@ -159,11 +159,10 @@ export class WebhookQueue {
       'x-parley-timestamp': String(timestamp),
       'x-parley-signature': `v1=${webhookSignature(endpoint.secret, timestamp, row.payload)}`,
     };
-    const result: PostResult = await postWebhook(endpoint.url, row.payload, headers, {
-      timeoutMs: this.config.timeoutMs,
-      allowPrivate: this.config.allowPrivate,
-      signal: this.abort.signal,
-    });
+    // A secret sealed with another instance secret cannot be read: never send unsigned.
+    const result: PostResult = endpoint.secret
+      ? await postWebhook(endpoint.url, row.payload, headers, { timeoutMs: this.config.timeoutMs, allowPrivate: this.config.allowPrivate, signal: this.abort.signal })
+      : { error: 'The signing secret cannot be read (the instance secret changed): make a new secret for this endpoint', durationMs: 0 };
     if (this.closed) return;
     const attempts = row.attempts + 1;
     const ok = result.error === undefined;
