@@ -72,7 +72,13 @@ async function runTurns(
   server: RunningServer,
   job: TurnsJob,
 ): Promise<
-  TurnsResult & { serverCpuUsPerTurn: number; serverMainThreadUsPerTurn: number; turnsPerCommit?: number; serverEventLoop: ServerUsage['eventLoop'] }
+  TurnsResult & {
+    serverCpuUsPerTurn: number;
+    serverMainThreadUsPerTurn: number;
+    turnsPerCommit?: number;
+    serverEventLoop: ServerUsage['eventLoop'];
+    serverGc: ServerUsage['gc'];
+  }
 > {
   const load = forkModule(benchModule('load.ts'), job);
   const samples: Array<Promise<Awaited<ReturnType<RunningServer['usage']>>>> = [];
@@ -90,6 +96,7 @@ async function runTurns(
     serverCpuUsPerTurn: round((after.cpuUs - before.cpuUs) / Math.max(1, result.turns), 1),
     serverMainThreadUsPerTurn: round((after.mainThreadCpuUs - before.mainThreadCpuUs) / Math.max(1, result.turns), 1),
     serverEventLoop: after.eventLoop,
+    serverGc: after.gc,
     ...(after.commits ? { turnsPerCommit: round(result.turns / Math.max(1, after.commits - before.commits), 2) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { Limits } from '@parley/protocol';
 import { startServer, type LimitsConfig } from '@parley/server';
@@ -38,6 +38,8 @@ export interface ServerUsage {
   commits: number;
   /** Event-loop delay since the previous sample, in milliseconds: shows stalls (checkpoints, GC). */
   eventLoop: { p50: number; p99: number; max: number };
+  /** Garbage-collection pauses since the previous sample, in milliseconds. */
+  gc: { count: number; totalMs: number; maxMs: number };
   faults: { unhandledRejections: number; uncaughtExceptions: number };
 }
 
@@ -45,6 +47,14 @@ const job = JSON.parse(process.argv[2] ?? '{}') as ServerJob;
 const faults = { unhandledRejections: 0, uncaughtExceptions: 0 };
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
+let gc = { count: 0, totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.count++;
+    gc.totalMs += entry.duration;
+    gc.maxMs = Math.max(gc.maxMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 function fault(kind: 'unhandledRejection' | 'uncaughtException', error: unknown): void {
   if (kind === 'unhandledRejection') faults.unhandledRejections++;
@@ -123,9 +133,11 @@ process.on('message', (message: { type: string; id?: number; gc?: boolean }) => 
       p99: loopDelay.percentile(99) / 1e6,
       max: loopDelay.max / 1e6,
     },
+    gc,
     faults,
   };
   loopDelay.reset();
+  gc = { count: 0, totalMs: 0, maxMs: 0 };
   process.send?.(usage);
 });
 

@@ -17,6 +17,7 @@ type Turns = TurnsResult & {
   serverMainThreadUsPerTurn?: number;
   turnsPerCommit?: number;
   serverEventLoop?: { p50: number; p99: number; max: number };
+  serverGc?: { count: number; totalMs: number; maxMs: number };
 };
 
 interface IdleFigures {
@@ -84,11 +85,12 @@ export function formatReport(report: BenchReport): string {
       echo?.clientCpuUsPerTurn,
       parley!.turnsPerCommit,
       parley!.serverEventLoop ? `${parley!.serverEventLoop.p99.toFixed(1)} / ${parley!.serverEventLoop.max.toFixed(1)}` : undefined,
+      parley!.serverGc ? `${parley!.serverGc.count} / ${parley!.serverGc.maxMs.toFixed(1)}` : undefined,
     ]);
   if (rows.length) {
     out += '## Turns over /ws (send -> stored reply) vs the bare ws echo\n\n';
     out += table(
-      ['load', 'turns/s', 'echo msg/s', 'ratio', 'p50/p99/p99.9 ms', 'echo p50/p99/p99.9 ms', 'server CPU µs/turn (main thread)', 'echo CPU µs/msg', 'client CPU µs/turn', 'client CPU µs/echo', 'turns/commit', 'loop delay p99/max ms'],
+      ['load', 'turns/s', 'echo msg/s', 'ratio', 'p50/p99/p99.9 ms', 'echo p50/p99/p99.9 ms', 'server CPU µs/turn (main thread)', 'echo CPU µs/msg', 'client CPU µs/turn', 'client CPU µs/echo', 'turns/commit', 'loop delay p99/max ms', 'GC pauses / max ms'],
       rows,
     );
     out += '\n';
