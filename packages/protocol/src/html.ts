@@ -13,6 +13,8 @@ const SAFE_HREF = /^(?:https?:\/\/|mailto:)/i;
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?)*)\s*\/?>/g;
 const HREF_ATTR = /\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))/i;
 const ENTITY = /^&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});/;
+/** The only characters sanitizing can change. */
+const MARKUP = /[&<>]/;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -28,6 +30,7 @@ const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
  * well-formed entities such as `&amp;` are kept.
  */
 function escapeTextRun(text: string): string {
+  if (!MARKUP.test(text)) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
@@ -72,6 +75,8 @@ function safeHref(raw: string): string | undefined {
  * @example sanitizeLightHtml('<b>Hi</b><script>x</script>') // '<b>Hi</b>&lt;script&gt;x&lt;/script&gt;'
  */
 export function sanitizeLightHtml(input: string): string {
+  // Plain text (most chat messages) has no tag, entity or bracket: it comes out as it went in.
+  if (!MARKUP.test(input)) return input;
   const open: string[] = [];
   let out = '';
   let last = 0;

@@ -47,6 +47,12 @@ describe('sanitizeLightHtml', () => {
     }
   });
 
+  it('returns text without markup characters exactly as it came, whatever else it holds', () => {
+    for (const text of ['Where is my parcel?', 'Größe 42 "quoted" \'single\' 🙂', '  spaces\nand\tlines  ', '']) {
+      expect(sanitizeLightHtml(text)).toBe(text);
+    }
+  });
+
   it('caps nesting depth', () => {
     const deep = '<b>'.repeat(100) + 'x';
     expect(sanitizeLightHtml(deep).match(/<b>/g)?.length).toBe(32);
