@@ -5,7 +5,7 @@ import { benchModule, exited } from '../lib/children.js';
 import { startServerChild, type RunningServer } from '../lib/servers.js';
 import type { ServerJob } from '../server-child.js';
 import { checkDelivery, type DeliveryVerdict } from './check.js';
-import { DrillVisitor, type DrillVisitorOptions } from './visitor.js';
+import { DrillVisitor, drillVisitorDefaults, type DrillVisitorOptions } from './visitor.js';
 
 /** How a drill runs its server: the built package (`pnpm drill`) or the sources (the test suite). */
 export interface DrillServerOptions {
@@ -59,6 +59,17 @@ export interface KillDrillReport extends DeliveryVerdict {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * What every delivery drill starts with: a temporary data folder, its first server (later ones
+ * restart on the same port) and the visitors, not started yet.
+ */
+export async function startDrill(name: string, options: DrillServerOptions & { visitors: number }, visitor: DrillVisitorOptions) {
+  const dataDir = mkdtempSync(join(tmpdir(), `parley-${name}-`));
+  const first = await drillServer(dataDir, 0, options);
+  const visitors = Array.from({ length: options.visitors }, (_, i) => new DrillVisitor(first.ws('/ws'), `${name[0]}${i}`, visitor));
+  return { dataDir, port: first.port, servers: [first], visitors };
+}
+
+/**
  * The SIGKILL drill: visitors talk in closed loops with random ids, duplicates and resends, while
  * the server is killed at random moments and restarted on the same data and port. Clients
  * reconnect and resume by the protocol's rules. At the end every transcript is compared with the
@@ -66,22 +77,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function runKillDrill(options: KillDrillOptions): Promise<KillDrillReport> {
   const started = Date.now();
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-drill-'));
-  let server = await drillServer(dataDir, 0, options);
-  const servers = [server];
-  const port = server.port;
-  const visitors = Array.from(
-    { length: options.visitors },
-    (_, i) =>
-      new DrillVisitor(server.ws('/ws'), `v${i}`, {
-        messages: options.messages,
-        window: 3,
-        duplicateRate: 0.1,
-        replayOldRate: 0.05,
-        pauseMs: 0,
-        ...options.visitor,
-      }),
-  );
+  const { dataDir, port, servers, visitors } = await startDrill('drill', options, {
+    ...drillVisitorDefaults,
+    messages: options.messages,
+    ...options.visitor,
+  });
+  let server = servers[0]!;
   for (const visitor of visitors) visitor.start();
 
   let kills = 0;

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { exited } from '../lib/children.js';
 import { checkDelivery, type DeliveryVerdict } from './check.js';
-import { drillServer, type DrillServerOptions } from './kill.js';
-import { DrillVisitor } from './visitor.js';
+import { drillServer, startDrill, type DrillServerOptions } from './kill.js';
+import { drillVisitorDefaults } from './visitor.js';
 
 export interface SigtermDrillOptions extends DrillServerOptions {
   visitors: number;
@@ -37,14 +36,8 @@ export interface SigtermDrillReport extends DeliveryVerdict {
  */
 export async function runSigtermDrill(options: SigtermDrillOptions): Promise<SigtermDrillReport> {
   const started = Date.now();
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-sigterm-'));
-  let server = await drillServer(dataDir, 0, options);
-  const servers = [server];
-  const port = server.port;
-  const visitors = Array.from(
-    { length: options.visitors },
-    (_, i) => new DrillVisitor(server.ws('/ws'), `t${i}`, { messages: options.messages, window: 3, duplicateRate: 0.1, replayOldRate: 0.05, pauseMs: 20 }),
-  );
+  const { dataDir, port, servers, visitors } = await startDrill('sigterm', options, { ...drillVisitorDefaults, messages: options.messages, pauseMs: 20 });
+  let server = servers[0]!;
   try {
     for (const visitor of visitors) visitor.start();
     const total = options.visitors * options.messages;

@@ -44,6 +44,9 @@ export interface DrillVisitorOptions {
   pauseMs: number;
 }
 
+/** The drills' visitor: three messages in flight, 10% sent twice at once, 5% resending an old id. */
+export const drillVisitorDefaults: Omit<DrillVisitorOptions, 'messages'> = { window: 3, duplicateRate: 0.1, replayOldRate: 0.05, pauseMs: 0 };
+
 /**
  * A visitor that follows the protocol's reliability rules (docs/protocol.md) strictly: a fresh
  * random id per message kept until its ack, hello with `session` and `last_seq` on every
