@@ -35,6 +35,8 @@ export async function openDatabase(file: string, options: OpenDatabaseOptions): 
   sqlite.pragma('temp_store = MEMORY');
   sqlite.pragma('cache_size = -16000');
   if (options.externalCheckpoints) sqlite.pragma('wal_autocheckpoint = 0');
+  // When the WAL starts over, its file is cut back to this size instead of keeping its peak.
+  sqlite.pragma('journal_size_limit = 67108864');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
     await migrateToLatest(db);

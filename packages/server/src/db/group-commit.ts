@@ -27,6 +27,9 @@ export class GroupCommit {
   /** Transactions committed so far (for metrics and tests). */
   commits = 0;
 
+  /** Runs before each batch, with no transaction open (the WAL's catch-up checkpoint). */
+  beforeBatch: (() => void) | undefined;
+
   constructor(sqlite: SQLite.Database) {
     // Called inside the batch's transaction, a better-sqlite3 transaction function runs as a
     // savepoint. Made once: wrapping each write anew costs more than the write.
@@ -60,6 +63,7 @@ export class GroupCommit {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
+    this.beforeBatch?.();
     try {
       this.commitBatch(batch);
       this.commits++;

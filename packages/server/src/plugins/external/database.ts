@@ -18,13 +18,19 @@ declare module 'fastify' {
   }
 }
 
+/** How large the WAL may grow before a checkpoint holds writers back to start it over. */
+const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** Opens `<dataDir>/parley.sqlite` (WAL, migrated), the write queue and the background checkpointer. */
 export default fp(
   async (app, opts: { config: ParleyConfig }) => {
     const file = join(opts.config.dataDir, 'parley.sqlite');
     const { db, sqlite } = await openDatabase(file, { synchronous: opts.config.sqliteSynchronous, externalCheckpoints: true });
     const writes = new GroupCommit(sqlite);
-    const checkpointer = startCheckpointer(file, 1000, (message) => app.log.warn({ message }, 'WAL checkpoint failed'));
+    const checkpointer = startCheckpointer(file, { intervalMs: 100, walLimitBytes: WAL_LIMIT_BYTES }, (message) =>
+      app.log.warn({ message }, 'WAL checkpoint failed'),
+    );
+    writes.beforeBatch = () => checkpointer.catchUp(sqlite);
     app.decorate('db', db);
     app.decorate('sqlite', sqlite);
     app.decorate('writes', writes);
