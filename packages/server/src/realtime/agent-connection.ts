@@ -12,7 +12,6 @@ import {
   type User,
 } from '@parley/protocol';
 import type { LimitsConfig } from '../config.js';
-import { describeError } from '../plugins/app/error-handler.js';
 import type { BusEvent } from '../plugins/app/bus.js';
 import type { ChatService } from '../plugins/app/chat.js';
 import type { ConversationStore } from '../plugins/app/conversations.js';
@@ -21,8 +20,8 @@ import type { InboxRepository } from '../plugins/app/inbox.js';
 import type { PresenceTracker } from '../plugins/app/presence.js';
 import type { AuthUser } from '../plugins/app/users.js';
 import type { AgentEndpoint, AgentHub } from './agent-hub.js';
-import { sendFrameCorked } from './corked-send.js';
 import { frameReader } from './frame-reader.js';
+import { GuardedSocket } from './guarded-socket.js';
 import { TokenBucket } from './token-bucket.js';
 
 const readFrame = frameReader<AgentClientFrame>({
@@ -32,11 +31,6 @@ const readFrame = frameReader<AgentClientFrame>({
   claim: AgentClaimFrame,
   ping: AgentPingFrame,
 });
-
-/** Malformed frames in a row before the connection is closed with 1008. */
-const MAX_MALFORMED_IN_A_ROW = 10;
-/** Rate-limited frames before a flooding connection is closed with 1008. */
-const MAX_RATE_STRIKES = 50;
 
 /** What an agent connection needs from the app. */
 export interface AgentConnectionDeps {
@@ -56,15 +50,11 @@ let nextConnectionId = 0;
  * One agent's WebSocket (one dashboard tab). Authenticated before the upgrade; its first frame is
  * `ready`. It hears its company's events through the hub and acts through the same services as
  * the REST API, so a claim or a read in one tab shows in every other tab and colleague at once.
- * The message handler is attached at once and never throws: failures become `error` frames.
+ * Its hardening (frame checks, rate limits, heartbeat, slow consumers) is `GuardedSocket`'s.
  */
-export class AgentConnection implements AgentEndpoint {
+export class AgentConnection extends GuardedSocket<AgentClientFrame, AgentServerFrame> implements AgentEndpoint {
   readonly id = `a${++nextConnectionId}`;
-  /** Cleared by each heartbeat sweep, set again by a pong. */
-  alive = true;
   private closed = false;
-  private malformed = 0;
-  private strikes = 0;
   private readonly bucket: TokenBucket;
   private readonly leave: () => void;
   private readonly expiry: NodeJS.Timeout;
@@ -72,20 +62,15 @@ export class AgentConnection implements AgentEndpoint {
   private readonly typingIn = new Set<string>();
 
   constructor(
-    private readonly socket: WebSocket,
+    socket: WebSocket,
     private readonly user: AuthUser,
     view: User,
     expiresAt: number,
     private readonly deps: AgentConnectionDeps,
     private readonly onClosed: (connection: AgentConnection) => void,
   ) {
+    super(socket, readFrame, { log: deps.log, limits: deps.limits, label: 'agent' });
     this.bucket = new TokenBucket(deps.limits.wsFramesPerSecond);
-    socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    socket.on('pong', () => {
-      this.alive = true;
-    });
-    socket.on('close', () => this.dispose());
-    socket.on('error', (error) => deps.log.debug({ err: error }, 'agent socket error'));
 
     deps.presence.agentConnected(user);
     this.send({ type: 'ready', user: view, online_agents: deps.presence.onlineAgents(user.companyId) });
@@ -103,13 +88,6 @@ export class AgentConnection implements AgentEndpoint {
     return this.user.companyId;
   }
 
-  /** Sends a protocol ping, or terminates the connection if the last one went unanswered. */
-  heartbeat(): void {
-    if (!this.alive) return void this.socket.terminate();
-    this.alive = false;
-    this.socket.ping();
-  }
-
   deliverMessage(event: Extract<BusEvent, { type: 'message' }>, frame: AgentServerFrame): void {
     const { message } = event;
     if (event.origin === this.id && message.role === 'agent' && message.client_id) {
@@ -122,25 +100,9 @@ export class AgentConnection implements AgentEndpoint {
     this.close(CloseCode.unauthorized, 'Account disabled');
   }
 
-  private onMessage(data: Buffer, isBinary: boolean): void {
-    try {
-      if (isBinary) return this.reject('bad_request', 'Frames must be JSON text');
-      const result = readFrame(data.toString('utf8'));
-      if (!result.ok) return this.reject(result.code, result.message, result.id);
-      this.malformed = 0;
-      this.dispatch(result.frame);
-    } catch (error) {
-      this.failed(error);
-    }
-  }
-
-  private dispatch(frame: AgentClientFrame): void {
+  protected dispatch(frame: AgentClientFrame): void {
     if (frame.type === 'ping') return this.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
-    if (!this.bucket.take()) {
-      if (++this.strikes > MAX_RATE_STRIKES) return this.close(CloseCode.policy, 'Too many frames');
-      if (frame.type !== 'typing') this.error('rate_limited', 'Too many frames, please slow down', frame.type === 'reply' ? frame.id : undefined);
-      return;
-    }
+    if (!this.bucket.take()) return this.overBudget(frame, frame.type === 'reply' ? frame.id : undefined);
     const { handoff, chat, inbox } = this.deps;
     switch (frame.type) {
       case 'reply':
@@ -169,34 +131,7 @@ export class AgentConnection implements AgentEndpoint {
     }
   }
 
-  private failed(error: unknown, id?: string): void {
-    const { statusCode, code, message } = describeError(error as Error);
-    if (statusCode >= 500) this.deps.log.error({ err: error }, 'agent frame failed');
-    this.error(code, message, id);
-  }
-
-  private reject(code: 'bad_request' | 'validation_failed', message: string, id?: string): void {
-    this.error(code, message, id);
-    if (++this.malformed >= MAX_MALFORMED_IN_A_ROW) this.close(CloseCode.policy, 'Too many malformed frames');
-  }
-
-  private error(code: string, message: string, id?: string): void {
-    this.send({ type: 'error', code, message, ...(id ? { id } : {}) });
-  }
-
-  /** Sends a frame unless the socket is gone; closes a client that stopped reading. */
-  send(frame: AgentServerFrame): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.deps.limits.wsMaxBufferedBytes) return this.close(CloseCode.policy, 'Slow consumer');
-    sendFrameCorked(this.socket, frame);
-  }
-
-  close(code: number, reason: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
-    this.dispose();
-  }
-
-  private dispose(): void {
+  protected dispose(): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.expiry);

@@ -15,7 +15,7 @@ import {
   type VisitorServerFrame,
 } from '@parley/protocol';
 import type { LimitsConfig } from '../config.js';
-import { describeError } from '../plugins/app/error-handler.js';
+import { AppError } from '../errors.js';
 import { topics, type BusEvent, type EventBus } from '../plugins/app/bus.js';
 import type { ChatService, VisitorInfo } from '../plugins/app/chat.js';
 import type { Company } from '../plugins/app/companies.js';
@@ -23,8 +23,8 @@ import type { ConversationStore, LiveConversation } from '../plugins/app/convers
 import { HANDOFF_BUTTON_LABEL } from '../plugins/app/handoff.js';
 import type { IdentifyOutcome, IdentityService } from '../plugins/app/identity.js';
 import type { PresenceTracker } from '../plugins/app/presence.js';
-import { sendCorked } from './corked-send.js';
 import { frameReader } from './frame-reader.js';
+import { GuardedSocket } from './guarded-socket.js';
 import { TokenBucket } from './token-bucket.js';
 
 const readFrame = frameReader<VisitorClientFrame>({
@@ -38,10 +38,6 @@ const readFrame = frameReader<VisitorClientFrame>({
   ping: PingFrame,
 });
 
-/** Malformed frames in a row before the connection is closed with 1008. */
-const MAX_MALFORMED_IN_A_ROW = 10;
-/** Rate-limited frames before a flooding connection is closed with 1008. */
-const MAX_RATE_STRIKES = 50;
 /** Frames kept while a new conversation is being created. */
 const MAX_EARLY_FRAMES = 32;
 const REPLAY_PAGE = 500;
@@ -64,66 +60,34 @@ export interface VisitorConnectionDeps {
 let nextConnectionId = 0;
 
 /**
- * One visitor's WebSocket. Its message handler is attached at once (no frame is lost while
- * anything async runs) and never throws: every failure becomes an `error` frame or a close.
+ * One visitor's WebSocket. Its hardening (frame checks, rate limits, heartbeat, slow consumers)
+ * is `GuardedSocket`'s; this class runs the conversation.
  *
  * States: `new` (waiting for hello) -> `starting` (creating the conversation; frames are kept)
  * -> `ready` -> `closed`.
  */
-export class VisitorConnection {
+export class VisitorConnection extends GuardedSocket<VisitorClientFrame, VisitorServerFrame> {
   /** Names this connection as the origin of the messages it sends. */
   readonly id = `v${++nextConnectionId}`;
-  /** Cleared by each heartbeat sweep, set again by a pong. */
-  alive = true;
   private state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
   private conversationId: string | undefined;
   private lastSentSeq = 0;
   private unsubscribe: (() => void) | undefined;
   private early: VisitorClientFrame[] = [];
-  private malformed = 0;
-  private strikes = 0;
   private readonly bucket: TokenBucket;
 
   constructor(
-    private readonly socket: WebSocket,
+    socket: WebSocket,
     private readonly company: Company,
     private readonly visitor: VisitorInfo,
     private readonly deps: VisitorConnectionDeps,
     private readonly onClosed: (connection: VisitorConnection) => void,
   ) {
+    super(socket, readFrame, { log: deps.log, limits: deps.limits, label: 'visitor' });
     this.bucket = new TokenBucket(deps.limits.wsFramesPerSecond);
-    socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    socket.on('pong', () => {
-      this.alive = true;
-    });
-    socket.on('close', () => this.dispose());
-    socket.on('error', (error) => deps.log.debug({ err: error }, 'visitor socket error'));
   }
 
-  /** Sends a protocol ping, or terminates the connection if the last one went unanswered. */
-  heartbeat(): void {
-    if (!this.alive) {
-      this.socket.terminate();
-      return;
-    }
-    this.alive = false;
-    this.socket.ping();
-  }
-
-  private onMessage(data: Buffer, isBinary: boolean): void {
-    try {
-      if (isBinary) return this.reject('bad_request', 'Frames must be JSON text');
-      const result = readFrame(data.toString('utf8'));
-      if (!result.ok) return this.reject(result.code, result.message, result.id);
-      this.malformed = 0;
-      this.dispatch(result.frame);
-    } catch (error) {
-      this.deps.log.error({ err: error }, 'visitor frame handler failed');
-      this.send({ type: 'error', code: 'internal', message: 'The server could not handle this frame' });
-    }
-  }
-
-  private dispatch(frame: VisitorClientFrame): void {
+  protected dispatch(frame: VisitorClientFrame): void {
     if (frame.type === 'ping') {
       this.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
       return;
@@ -139,11 +103,7 @@ export class VisitorConnection {
       this.early.push(frame);
       return;
     }
-    if (!this.bucket.take() || !this.deps.ipBucket.take()) {
-      if (++this.strikes > MAX_RATE_STRIKES) return this.close(CloseCode.policy, 'Too many messages');
-      if (frame.type !== 'typing') this.error('rate_limited', 'Too many messages, please slow down', 'id' in frame ? frame.id : undefined);
-      return;
-    }
+    if (!this.bucket.take() || !this.deps.ipBucket.take()) return this.overBudget(frame, 'id' in frame ? frame.id : undefined);
     const conversation = this.conversation();
     if (!conversation) return this.error('not_found', 'The conversation no longer exists');
     if (frame.type === 'typing') {
@@ -347,38 +307,13 @@ export class VisitorConnection {
     return this.conversationId ? this.deps.conversations.get(this.conversationId) : undefined;
   }
 
-  private failed(error: unknown, id?: string): void {
-    const { statusCode, code, message } = describeError(error as Error);
-    if (statusCode >= 500) this.deps.log.error({ err: error }, 'visitor frame failed');
-    this.error(code, message, id);
-    if (code === 'session_closed') this.close(CloseCode.sessionClosed, 'Session closed');
+  /** A closed session also closes its sockets, with 4404. */
+  protected override failed(error: unknown, id?: string): void {
+    super.failed(error, id);
+    if (error instanceof AppError && error.code === 'session_closed') this.close(CloseCode.sessionClosed, 'Session closed');
   }
 
-  private reject(code: 'bad_request' | 'validation_failed', message: string, id?: string): void {
-    this.error(code, message, id);
-    if (++this.malformed >= MAX_MALFORMED_IN_A_ROW) this.close(CloseCode.policy, 'Too many malformed frames');
-  }
-
-  private error(code: string, message: string, id?: string): void {
-    this.send({ type: 'error', code, message, ...(id ? { id } : {}) });
-  }
-
-  /** Sends a frame unless the socket is gone; closes a client that stopped reading. */
-  send(frame: VisitorServerFrame): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.deps.limits.wsMaxBufferedBytes) {
-      this.close(CloseCode.policy, 'Slow consumer');
-      return;
-    }
-    sendCorked(this.socket, JSON.stringify(frame));
-  }
-
-  close(code: number, reason: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
-    this.dispose();
-  }
-
-  private dispose(): void {
+  protected dispose(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.unsubscribe?.();

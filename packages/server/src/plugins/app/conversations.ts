@@ -14,6 +14,7 @@ import {
 import type { GroupCommit } from '../../db/group-commit.js';
 import type { ConversationRow, MessageRow } from '../../db/tables/index.js';
 import { initialState, type FlowState } from '../../flows/engine.js';
+import { timestamp } from '../../lib/clock.js';
 
 /**
  * A conversation as the chat service works on it. The live copy in memory is the truth for
@@ -188,7 +189,7 @@ export class ConversationStore {
     messages: NewMessage[],
   ): { conversation: LiveConversation; token: string; committed: Promise<ChatMessage[]> } {
     const token = randomBytes(24).toString('base64url');
-    const now = new Date().toISOString();
+    const now = timestamp();
     const conversation: LiveConversation = {
       id: randomUUID(),
       companyId: input.companyId,
@@ -240,7 +241,7 @@ export class ConversationStore {
     before?: () => void,
     after?: () => void,
   ): Promise<ChatMessage[]> {
-    const now = new Date().toISOString();
+    const now = timestamp();
     const prepared = messages.map((m) => {
       const components = sanitizeComponents(m.components);
       const message: ChatMessage = {
@@ -321,7 +322,7 @@ export class ConversationStore {
 
   /** Records that the visitor is here (on connect), off the critical path. */
   touch(conversation: LiveConversation): void {
-    const now = new Date().toISOString();
+    const now = timestamp();
     this.writes.run(() => this.statements.touchConversation.run(now, conversation.id)).catch(() => undefined);
   }
 

@@ -13,6 +13,7 @@ import type { FlowRegistry } from './flows.js';
 import type { InboxRepository } from './inbox.js';
 import type { PresenceTracker } from './presence.js';
 import type { AuthUser } from './users.js';
+import { timestamp } from '../../lib/clock.js';
 
 /**
  * Words that ask for a person, matched as whole words in any case ("talk to a person" is caught
@@ -80,7 +81,7 @@ export class HandoffService implements HandoffHooks {
     const text = someoneOnline
       ? `I've asked a person to join. You are number ${position} in line.`
       : `I've asked a person to join. Nobody is online right now: stay here or come back later, and we will answer you in this chat. You are number ${position} in line.`;
-    const at = new Date().toISOString();
+    const at = timestamp();
     return {
       messages: [notice(text)],
       position,
