@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
@@ -28,6 +28,9 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(file: string, options: OpenDatabaseOptions): Promise<OpenDatabase> {
   mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
+  // It holds password hashes and sealed secrets: readable by its owner only (SQLite gives the
+  // -wal and -shm files the same mode).
+  chmodSync(file, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.synchronous}`);
   sqlite.pragma('foreign_keys = ON');
