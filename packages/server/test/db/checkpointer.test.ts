@@ -22,11 +22,12 @@ describe('the background checkpointer', () => {
     const insert = sqlite.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
     const walSize = () => statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 
-    // Write for two seconds without a pause: random keys spread the index over many pages.
+    // Write without a pause (random keys spread the index over many pages) until 120 MB went
+    // through, or six seconds passed on a slow machine.
     let written = 0;
     let largest = 0;
-    const until = performance.now() + 2000;
-    while (performance.now() < until) {
+    const until = performance.now() + 6000;
+    while (written < 120 * 1024 * 1024 && performance.now() < until) {
       const batch = [];
       for (let i = 0; i < 50; i++) {
         const value = randomBytes(1500);
@@ -38,8 +39,9 @@ describe('the background checkpointer', () => {
     }
 
     expect(written).toBeGreaterThan(40 * 1024 * 1024);
-    // Without RESTART checkpoints the WAL holds everything written (and more: index pages).
-    expect(largest).toBeLessThan(16 * 1024 * 1024);
+    // A WAL that never starts over holds at least everything written (429 MB here without the
+    // writer's catch-up); a bounded one stays near its limit, far below that.
+    expect(largest).toBeLessThan(written / 2);
     expect(writes.commits).toBeGreaterThan(100);
   });
 });
