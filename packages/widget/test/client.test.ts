@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ParleyClient, backoffDelay, type ParleyClientOptions, type WebSocketConstructor } from '../src/client/index.js';
 import { MemoryStorage, TestServer, until } from './server.js';
+import { testClient } from './clients.js';
 
 const server = new TestServer();
 const clients: ParleyClient[] = [];
@@ -20,16 +21,7 @@ afterEach(() => {
 });
 
 function client(options: Partial<ParleyClientOptions> = {}): ParleyClient {
-  const c = new ParleyClient({
-    server: server.url,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    storage: new MemoryStorage(),
-    minDelayMs: 50,
-    maxDelayMs: 400,
-    ...options,
-  });
-  clients.push(c);
-  return c;
+  return testClient(server.url, clients, options);
 }
 
 const texts = (c: ParleyClient) =>

@@ -27,4 +27,4 @@ export function record<E extends Event>(type: string): E[] {
   return seen;
 }
 
-export { until } from './until.js';
+export { until } from '../../server/test/support/until.js';

@@ -4,10 +4,10 @@
 // forms and leads round-trip.
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { parseFlow } from '../../server/src/flows/load.js';
-import { ParleyClient, type IdentityResult, type LeadInfo, type ParleyClientOptions, type WebSocketConstructor } from '../src/client/index.js';
-import { MemoryStorage, TestServer, until } from './server.js';
+import { ParleyClient, type IdentityResult, type LeadInfo, type ParleyClientOptions } from '../src/client/index.js';
+import { TestServer, until } from './server.js';
+import { testClient } from './clients.js';
 
 const server = new TestServer();
 const clients: ParleyClient[] = [];
@@ -25,17 +25,7 @@ afterEach(() => {
 });
 
 function client(options: Partial<ParleyClientOptions> = {}): ParleyClient {
-  const c = new ParleyClient({
-    server: server.url,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    storage: new MemoryStorage(),
-    minDelayMs: 50,
-    maxDelayMs: 400,
-    pollMs: 100,
-    ...options,
-  });
-  clients.push(c);
-  return c;
+  return testClient(server.url, clients, { pollMs: 100, ...options });
 }
 
 const hash = (id: string, key = secret) => createHmac('sha256', key).update(id).digest('hex');
