@@ -136,3 +136,13 @@ export const screen = css`
     }
   }
 `;
+
+/** A line of buttons and fields that wraps on narrow screens (settings-like screens). */
+export const row = css`
+  .row {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    flex-wrap: wrap;
+  }
+`;

@@ -3,7 +3,7 @@ import type { AiConfigUpdate, AiConfigView, AiTestResponse } from '@parley/proto
 import type { ApiClient } from '../../api/http.js';
 import { errorMessage } from '../../api/errors.js';
 import { TaskController } from '../../controllers/task-controller.js';
-import { controls, screen } from '../../styles/shared.js';
+import { controls, screen, row } from '../../styles/shared.js';
 import { styles } from './ai-view.styles.js';
 
 /** Known OpenAI-compatible providers: picking one fills the base URL. */
@@ -49,7 +49,7 @@ export function readAiForm(data: FormData): AiConfigUpdate {
  * @csspart test-result - the outcome of a test message
  */
 export class ParleyAiView extends LitElement {
-  static override styles = [controls, screen, styles];
+  static override styles = [controls, screen, row, styles];
   static override properties = {
     api: { attribute: false },
     message: { state: true },

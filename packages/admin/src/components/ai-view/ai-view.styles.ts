@@ -11,12 +11,6 @@ export const styles = css`
     grid-template-columns: repeat(auto-fit, minmax(160px, 1fr));
     gap: 10px;
   }
-  .row {
-    display: flex;
-    gap: 8px;
-    align-items: center;
-    flex-wrap: wrap;
-  }
   .row input {
     flex: 1;
     min-width: 0;

@@ -3,7 +3,7 @@ import type { IdentitySettingsView } from '@parley/protocol';
 import type { ApiClient } from '../../api/http.js';
 import { errorMessage } from '../../api/errors.js';
 import { TaskController } from '../../controllers/task-controller.js';
-import { controls } from '../../styles/shared.js';
+import { controls, row } from '../../styles/shared.js';
 import { styles } from './identity-settings.styles.js';
 
 /** What the site's server runs to prove who a visitor is (docs/identity.md has the token version). */
@@ -27,7 +27,7 @@ export function hashSnippet(): string {
  * @csspart hash-snippet - the code the site's server runs
  */
 export class ParleyIdentitySettings extends LitElement {
-  static override styles = [controls, styles];
+  static override styles = [controls, row, styles];
   static override properties = { api: { attribute: false }, revealed: { state: true }, message: { state: true }, failure: { state: true } };
 
   declare api: ApiClient | undefined;

@@ -12,12 +12,6 @@ export const styles = css`
   p {
     margin: 0;
   }
-  .row {
-    display: flex;
-    gap: 8px;
-    align-items: center;
-    flex-wrap: wrap;
-  }
   code[part='secret'],
   .masked {
     padding: 6px 8px;

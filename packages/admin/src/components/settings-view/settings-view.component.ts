@@ -3,7 +3,7 @@ import type { CompanyView, UpdateCompanyRequest } from '@parley/protocol';
 import type { ApiClient } from '../../api/http.js';
 import { errorMessage } from '../../api/errors.js';
 import { TaskController } from '../../controllers/task-controller.js';
-import { controls, screen } from '../../styles/shared.js';
+import { controls, screen, row } from '../../styles/shared.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
 import '../identity-settings/identity-settings.js';
 import { styles } from './settings-view.styles.js';
@@ -28,7 +28,7 @@ export function parseOrigins(text: string): string[] {
  * @csspart api-key - the new API key, shown once
  */
 export class ParleySettingsView extends LitElement {
-  static override styles = [controls, screen, styles];
+  static override styles = [controls, screen, row, styles];
   static override properties = {
     api: { attribute: false },
     origin: {},

@@ -6,12 +6,6 @@ export const styles = css`
     gap: 10px;
     max-width: 760px;
   }
-  .row {
-    display: flex;
-    gap: 8px;
-    align-items: center;
-    flex-wrap: wrap;
-  }
   .row input,
   .row code {
     flex: 1;

@@ -4,7 +4,7 @@ import type { ApiClient } from '../../api/http.js';
 import { errorMessage } from '../../api/errors.js';
 import { TaskController } from '../../controllers/task-controller.js';
 import { ago } from '../../lib/format.js';
-import { controls, screen } from '../../styles/shared.js';
+import { controls, screen, row } from '../../styles/shared.js';
 import '../webhook-log/webhook-log.js';
 import { styles } from './webhooks-view.styles.js';
 
@@ -33,7 +33,7 @@ export function outcome(delivery: Pick<WebhookDeliveryView, 'status' | 'last_sta
  * @csspart endpoint - one endpoint
  */
 export class ParleyWebhooksView extends LitElement {
-  static override styles = [controls, screen, styles];
+  static override styles = [controls, screen, row, styles];
   static override properties = {
     api: { attribute: false },
     secret: { state: true },

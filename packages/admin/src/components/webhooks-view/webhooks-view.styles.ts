@@ -9,12 +9,6 @@ export const styles = css`
   p {
     margin: 0;
   }
-  .row {
-    display: flex;
-    gap: 8px;
-    align-items: center;
-    flex-wrap: wrap;
-  }
   .url {
     font-size: 14px;
     overflow-wrap: anywhere;
