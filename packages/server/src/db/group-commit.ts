@@ -14,8 +14,12 @@ interface PendingWrite {
  * transaction, and each caller's promise settles only after that transaction commits. So an
  * acknowledgement sent when the promise resolves is a promise kept: the write is in the WAL.
  *
- * Each write runs in its own savepoint, so one failing write rolls back alone and rejects only
- * its own caller; the rest of the batch commits.
+ * A batch first runs as plain statements in one transaction. Only when a write throws is the
+ * batch rolled back and run again with each write in its own savepoint, so the failing write
+ * rolls back alone and rejects only its own caller while the rest commits. Failures are rare;
+ * two savepoint statements per write on every batch would cost more than the writes.
+ * Writes must therefore be safe to run twice when a neighbour fails (SQL, or JS that only
+ * assigns what the SQL returned).
  *
  * @example const id = await writes.run(() => insertMessage.run(row).lastInsertRowid);
  */
@@ -24,6 +28,7 @@ export class GroupCommit {
   private scheduled = false;
   private closed = false;
   private readonly commitBatch: (batch: PendingWrite[]) => void;
+  private readonly commitIsolated: (batch: PendingWrite[]) => void;
   /** Transactions committed so far (for metrics and tests). */
   commits = 0;
 
@@ -31,11 +36,23 @@ export class GroupCommit {
   beforeBatch: (() => void) | undefined;
 
   constructor(sqlite: SQLite.Database) {
-    // Called inside the batch's transaction, a better-sqlite3 transaction function runs as a
-    // savepoint. Made once: wrapping each write anew costs more than the write.
-    const runInSavepoint = sqlite.transaction((item: PendingWrite) => item.work());
+    // better-sqlite3 transaction functions are made once: wrapping each batch anew costs more than a write.
     this.commitBatch = sqlite.transaction((batch: PendingWrite[]) => {
       for (const item of batch) {
+        try {
+          item.outcome = { ok: true, value: item.work() };
+        } catch (error) {
+          // Kept so the isolated run rejects this write without running it again.
+          item.outcome = { ok: false, error };
+          throw error;
+        }
+      }
+    });
+    // Called inside the batch's transaction, a transaction function runs as a savepoint.
+    const runInSavepoint = sqlite.transaction((item: PendingWrite) => item.work());
+    this.commitIsolated = sqlite.transaction((batch: PendingWrite[]) => {
+      for (const item of batch) {
+        if (item.outcome && !item.outcome.ok) continue;
         try {
           item.outcome = { ok: true, value: runInSavepoint(item) };
         } catch (error) {
@@ -65,7 +82,13 @@ export class GroupCommit {
     this.queue = [];
     this.beforeBatch?.();
     try {
-      this.commitBatch(batch);
+      try {
+        this.commitBatch(batch);
+      } catch (error) {
+        // No write failed: the commit itself did (disk full, I/O error). Nothing was stored.
+        if (!batch.some((item) => item.outcome && !item.outcome.ok)) throw error;
+        this.commitIsolated(batch);
+      }
       this.commits++;
     } catch (error) {
       for (const item of batch) item.reject(error);
