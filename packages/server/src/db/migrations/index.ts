@@ -5,6 +5,7 @@ import * as aiSettings from './2026_11_23_0001_ai_settings.js';
 import * as searchBatches from './2026_11_24_0001_search_batches.js';
 import * as leadsWebhooksIdentity from './2026_11_24_0002_leads_webhooks_identity.js';
 import * as searchMergeSteps from './2026_11_25_0001_search_merge_steps.js';
+import * as leanTurns from './2026_11_26_0001_lean_turns.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0001_search_batches': searchBatches,
   '2026_11_24_0002_leads_webhooks_identity': leadsWebhooksIdentity,
   '2026_11_25_0001_search_merge_steps': searchMergeSteps,
+  '2026_11_26_0001_lean_turns': leanTurns,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */

@@ -36,6 +36,10 @@ export interface ConversationsTable {
   /** 1 when the identity's hash or token checked out against the company's identity secret. */
   identity_verified: Generated<number>;
   identified_at: string | null;
+  /** Visitor messages no agent has read yet. */
+  unread_count: Generated<number>;
+  /** The last visitor message agents have read (its seq). */
+  read_seq: Generated<number>;
 }
 export type ConversationRow = Selectable<ConversationsTable>;
 export type NewConversationRow = Insertable<ConversationsTable>;

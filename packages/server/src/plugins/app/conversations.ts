@@ -15,6 +15,7 @@ import type { GroupCommit } from '../../db/group-commit.js';
 import type { ConversationRow, MessageRow } from '../../db/tables/index.js';
 import { initialState, type FlowState } from '../../flows/engine.js';
 import { timestamp } from '../../lib/clock.js';
+import { ConversationUpdates } from './conversation-updates.js';
 
 /**
  * A conversation as the chat service works on it. The live copy in memory is the truth for
@@ -39,9 +40,9 @@ export interface LiveConversation {
   /** Set when a write failed: the live copy is dropped and re-read from the database. */
   failed: boolean;
   /**
-   * Every client message id committed in this conversation, with its seq, while memory alone
-   * knows them all (a conversation this process created, up to `MAX_KNOWN_CLIENT_IDS` ids): the
-   * duplicate check of a fresh id then needs no query. Undefined: ask the database.
+   * Client ids of the conversation's latest committed messages that have one (at most
+   * `RECENT_CLIENT_IDS`, oldest first), with their seq: what a resend is checked against.
+   * Undefined until first needed, then read from the database.
    */
   clientIds?: Map<string, number> | undefined;
 }
@@ -112,8 +113,12 @@ function fromRow(row: ConversationRow): LiveConversation {
 }
 
 const MAX_CACHED = 20_000;
-/** Client ids a live conversation remembers before its duplicate check goes back to the database. */
-const MAX_KNOWN_CLIENT_IDS = 256;
+/**
+ * Among how many of its latest messages with a client id a conversation recognises a resend. A
+ * client resends only messages it has no `ack` for, before anything newer, so a resend is always
+ * among the latest few; the window bounds memory and spares the database a unique index.
+ */
+export const RECENT_CLIENT_IDS = 256;
 
 /**
  * Conversations and their messages on the hot path: prepared statements, a bounded cache of live
@@ -123,19 +128,18 @@ export class ConversationStore {
   private readonly cache = new Map<string, LiveConversation>();
   private readonly statements;
 
+  private readonly updates: ConversationUpdates;
+
   constructor(
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
   ) {
+    this.updates = new ConversationUpdates(sqlite);
     this.statements = {
       insertConversation: sqlite.prepare(
         `INSERT INTO conversations (id, company_id, session_hash, flow_id, status, flow_state, last_seq, is_terminal,
            visitor_ip, visitor_user_agent, created_at, updated_at, last_seen_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateConversation: sqlite.prepare(
-        `UPDATE conversations SET status = ?, flow_id = ?, flow_state = ?, last_seq = ?, is_terminal = ?, assignee_id = ?,
-           updated_at = ?, last_seen_at = coalesce(?, last_seen_at), closed_at = coalesce(?, closed_at) WHERE id = ?`,
       ),
       touchConversation: sqlite.prepare('UPDATE conversations SET last_seen_at = ? WHERE id = ?'),
       insertMessage: sqlite.prepare(
@@ -147,8 +151,8 @@ export class ConversationStore {
       conversationBySession: sqlite.prepare<[string, string], { id: string }>(
         'SELECT id FROM conversations WHERE session_hash = ? UNION ALL SELECT conversation_id FROM conversation_sessions WHERE token_hash = ? LIMIT 1',
       ),
-      seqOfClientId: sqlite.prepare<[string, string], { seq: number }>(
-        'SELECT seq FROM messages WHERE conversation_id = ? AND client_id = ?',
+      recentClientIds: sqlite.prepare<[string, number], { client_id: string; seq: number }>(
+        'SELECT client_id, seq FROM messages WHERE conversation_id = ? AND client_id IS NOT NULL ORDER BY seq DESC LIMIT ?',
       ),
       messagesAfter: sqlite.prepare<[string, number, number], MessageRow>(
         'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -271,24 +275,7 @@ export class ConversationStore {
       ];
       return { message, params };
     });
-    if (changes.status !== undefined) conversation.status = changes.status;
-    if (changes.flowId !== undefined) conversation.flowId = changes.flowId;
-    if (changes.flow !== undefined) conversation.flow = changes.flow;
-    if (changes.isTerminal !== undefined) conversation.isTerminal = changes.isTerminal;
-    if (changes.assigneeId !== undefined) conversation.assigneeId = changes.assigneeId;
-    const visitorSpoke = messages.some((m) => m.role === 'user');
-    const update = [
-      conversation.status,
-      conversation.flowId,
-      JSON.stringify(conversation.flow),
-      conversation.lastSeq,
-      conversation.isTerminal ? 1 : 0,
-      conversation.assigneeId,
-      now,
-      visitorSpoke ? now : null,
-      changes.closed ? now : null,
-      conversation.id,
-    ];
+    const update = this.updates.of(conversation, changes, messages.filter((m) => m.role === 'user').length, now);
 
     conversation.pending++;
     const committed = this.writes.run(() => {
@@ -298,7 +285,7 @@ export class ConversationStore {
         for (const { message, params } of prepared) {
           message.id = String(this.statements.insertMessage.run(params).lastInsertRowid);
         }
-        this.statements.updateConversation.run(update);
+        update();
         after?.();
       } catch (error) {
         conversation.failed = true;
@@ -315,7 +302,7 @@ export class ConversationStore {
       if (conversation.failed && this.cache.get(conversation.id) === conversation) this.cache.delete(conversation.id);
     };
     // Known ids first, then off the pending list: at every moment an id is in one or the other.
-    if (conversation.clientIds) committed.then(() => this.knowClientIds(conversation, prepared), () => undefined);
+    committed.then(() => this.knowClientIds(conversation, prepared), () => undefined);
     committed.then(settle, settle);
     return committed;
   }
@@ -333,12 +320,16 @@ export class ConversationStore {
   findClientMessage(conversation: LiveConversation, clientId: string): { seq: number; committed?: Promise<unknown> } | undefined {
     const pending = conversation.pendingClientIds.get(clientId);
     if (pending) return pending;
-    if (conversation.clientIds) {
-      const seq = conversation.clientIds.get(clientId);
-      return seq === undefined ? undefined : { seq };
+    const seq = this.recentClientIds(conversation).get(clientId);
+    return seq === undefined ? undefined : { seq };
+  }
+
+  private recentClientIds(conversation: LiveConversation): Map<string, number> {
+    if (!conversation.clientIds) {
+      const rows = this.statements.recentClientIds.all(conversation.id, RECENT_CLIENT_IDS);
+      conversation.clientIds = new Map(rows.reverse().map((row) => [row.client_id, row.seq]));
     }
-    const row = this.statements.seqOfClientId.get(conversation.id, clientId);
-    return row ? { seq: row.seq } : undefined;
+    return conversation.clientIds;
   }
 
   /** Committed messages with `seq > after`, oldest first, at most `limit`. */
@@ -356,12 +347,15 @@ export class ConversationStore {
     return replies;
   }
 
-  /** Adds committed client ids to those the conversation knows, or stops knowing them past the cap. */
+  /** Adds committed client ids to the recent ones (when loaded: else the database has them), dropping the oldest. */
   private knowClientIds(conversation: LiveConversation, stored: Array<{ message: ChatMessage }>): void {
     const known = conversation.clientIds;
     if (!known) return;
-    for (const { message } of stored) if (message.client_id) known.set(message.client_id, message.seq);
-    if (known.size > MAX_KNOWN_CLIENT_IDS) conversation.clientIds = undefined;
+    for (const { message } of stored) {
+      if (!message.client_id) continue;
+      known.set(message.client_id, message.seq);
+      if (known.size > RECENT_CLIENT_IDS) known.delete(known.keys().next().value!);
+    }
   }
 
   private remember(conversation: LiveConversation): void {

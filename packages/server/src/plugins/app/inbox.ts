@@ -40,8 +40,7 @@ const COMPANY_MARKER = '\u0000company';
 const CONVERSATION_MARKER = '\u0000conversation';
 
 export class InboxRepository {
-  private readonly markReadStatement;
-  private readonly unreadStatement;
+  private readonly markReadStatements;
   /**
    * `get` runs for every message agents see (the conversation's summary is re-sent): its query is
    * built and prepared once, with markers where the company and conversation ids go.
@@ -56,12 +55,14 @@ export class InboxRepository {
     private readonly bus: EventBus,
     private readonly searchIndex?: SearchIndex,
   ) {
-    this.markReadStatement = sqlite.prepare(
-      `UPDATE messages SET read_at = ? WHERE company_id = ? AND conversation_id = ? AND role = 'user' AND read_at IS NULL AND seq <= ?`,
-    );
-    this.unreadStatement = sqlite.prepare<[string, string], { n: number }>(
-      `SELECT count(*) AS n FROM messages WHERE company_id = ? AND conversation_id = ? AND role = 'user' AND read_at IS NULL`,
-    );
+    this.markReadStatements = {
+      readSeq: sqlite.prepare<[string, string], { read_seq: number }>('SELECT read_seq FROM conversations WHERE company_id = ? AND id = ?'),
+      markMessages: sqlite.prepare(
+        `UPDATE messages SET read_at = ? WHERE conversation_id = ? AND seq > ? AND seq <= ? AND role = 'user' AND read_at IS NULL`,
+      ),
+      countUnread: sqlite.prepare<[string, number], { n: number }>(`SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND seq > ? AND role = 'user'`),
+      setRead: sqlite.prepare('UPDATE conversations SET read_seq = ?, unread_count = ? WHERE id = ?'),
+    };
     const summary = this.summaries(COMPANY_MARKER).where('c.id', '=', CONVERSATION_MARKER).compile();
     this.summaryStatement = { statement: sqlite.prepare(summary.sql), parameters: summary.parameters };
   }
@@ -90,19 +91,13 @@ export class InboxRepository {
         'c.identity_email',
         'c.identity_verified',
         'c.identified_at',
+        'c.unread_count',
         'lm.seq as last_seq',
         'lm.role as last_role',
         'lm.text as last_text',
         'lm.created_at as last_created_at',
       ])
       .select((eb) => [
-        eb
-          .selectFrom('messages as m')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('m.conversation_id', '=', 'c.id')
-          .where('m.role', '=', 'user')
-          .where('m.read_at', 'is', null)
-          .as('unread_count'),
         eb
           .selectFrom('leads as l')
           .select('l.data')
@@ -243,9 +238,14 @@ export class InboxRepository {
   async markRead(reader: { id: string; companyId: string }, conversationId: string, seq: number, origin?: string): Promise<number> {
     await this.assertConversation(reader.companyId, conversationId);
     const now = new Date().toISOString();
+    const statements = this.markReadStatements;
     const unread = await this.writes.run(() => {
-      this.markReadStatement.run(now, reader.companyId, conversationId, seq);
-      return this.unreadStatement.get(reader.companyId, conversationId)?.n ?? 0;
+      const before = statements.readSeq.get(reader.companyId, conversationId)?.read_seq ?? 0;
+      const readSeq = Math.max(before, seq);
+      statements.markMessages.run(now, conversationId, before, readSeq);
+      const left = statements.countUnread.get(conversationId, readSeq)?.n ?? 0;
+      statements.setRead.run(readSeq, left, conversationId);
+      return left;
     });
     this.bus.publish(topics.company(reader.companyId), {
       type: 'read',

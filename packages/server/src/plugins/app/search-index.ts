@@ -13,16 +13,17 @@ const BATCH = 500;
 const MERGE_PAGES = 32;
 
 /**
- * Keeps the full-text index (`messages_fts`) up to date in batches: storing a message only queues
- * its id (`search_pending`, see the 2026_11_24 migration), and this indexes the queue in batches,
- * through the group commit, five times a second and before every search. FTS5 then writes one
- * segment per batch instead of one per commit, which halves the SQLite cost of a chat turn.
+ * Keeps the full-text index (`messages_fts`) up to date in batches: messages are indexed in id
+ * order behind a watermark (`search_state.indexed_up_to`, see the 2026_11_26 migration), through
+ * the group commit, five times a second and before every search. Storing a message costs the
+ * index nothing, and FTS5 writes one segment per batch instead of one per commit.
  */
 export class SearchIndex {
-  private readonly lastPending: SQLite.Statement<[], { last: number | null }>;
-  private readonly nextBatch: SQLite.Statement<[number], { last: number | null }>;
-  private readonly indexPending: SQLite.Statement;
-  private readonly clearPending: SQLite.Statement;
+  private readonly newest: SQLite.Statement<[], { last: number | null }>;
+  private readonly watermark: SQLite.Statement<[], { upTo: number }>;
+  private readonly batchEnd: SQLite.Statement<[number, number], { last: number | null }>;
+  private readonly indexRange: SQLite.Statement<[number, number]>;
+  private readonly advance: SQLite.Statement<[number]>;
   private readonly mergeStep: SQLite.Statement<[number]>;
   private readonly timer: NodeJS.Timeout;
 
@@ -31,14 +32,13 @@ export class SearchIndex {
     private readonly writes: GroupCommit,
     onError: (error: unknown) => void,
   ) {
-    this.lastPending = sqlite.prepare('SELECT max(id) AS last FROM search_pending');
-    this.nextBatch = sqlite.prepare<[number], { last: number | null }>(
-      'SELECT max(id) AS last FROM (SELECT id FROM search_pending ORDER BY id LIMIT ?)',
+    this.newest = sqlite.prepare('SELECT max(id) AS last FROM messages');
+    this.watermark = sqlite.prepare('SELECT indexed_up_to AS upTo FROM search_state');
+    this.batchEnd = sqlite.prepare<[number, number], { last: number | null }>(
+      'SELECT max(id) AS last FROM (SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?)',
     );
-    this.indexPending = sqlite.prepare(
-      'INSERT INTO messages_fts (rowid, text) SELECT m.id, m.text FROM search_pending p JOIN messages m ON m.id = p.id WHERE p.id <= ? ORDER BY p.id',
-    );
-    this.clearPending = sqlite.prepare('DELETE FROM search_pending WHERE id <= ?');
+    this.indexRange = sqlite.prepare('INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ? AND id <= ? ORDER BY id');
+    this.advance = sqlite.prepare('UPDATE search_state SET indexed_up_to = ?');
     this.mergeStep = sqlite.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)");
     this.timer = setInterval(() => this.flush().catch(onError), INDEX_INTERVAL_MS);
     this.timer.unref();
@@ -49,19 +49,20 @@ export class SearchIndex {
    * never chases the tail), a batch per write; resolves once all of it is committed.
    */
   async flush(): Promise<number> {
-    const target = this.lastPending.get()?.last;
-    if (target === null || target === undefined) return 0;
+    const target = this.newest.get()?.last ?? 0;
+    if (target <= (this.watermark.get()?.upTo ?? 0)) return 0;
     let indexed = 0;
     for (;;) {
       const batch = await this.writes.run(() => {
-        const last = this.nextBatch.get(BATCH)?.last;
-        if (last === null || last === undefined) return { count: 0, done: true };
+        const from = this.watermark.get()?.upTo ?? 0;
+        const last = this.batchEnd.get(from, BATCH)?.last;
+        if (last === null || last === undefined || from >= target) return { count: 0, done: true };
         const upTo = Math.min(last, target);
-        const count = this.indexPending.run(upTo).changes;
-        this.clearPending.run(upTo);
+        const count = this.indexRange.run(from, upTo).changes;
+        this.advance.run(upTo);
         // A bounded step of segment merging, instead of FTS5's occasional merge in one go.
         this.mergeStep.run(MERGE_PAGES);
-        return { count, done: upTo === target };
+        return { count, done: upTo >= target };
       });
       indexed += batch.count;
       if (batch.done) return indexed;

@@ -56,6 +56,14 @@ describe('the batched search index', () => {
     expect(matches(app, 'delta')).toEqual([]);
     expect(matches(app, 'epsilon')).toEqual([reused]);
     expect(matches(app, 'parcel')).toEqual([indexed, reused]);
+
+    // The newest message was indexed: deleting it lowers the watermark, so its id, reused, is indexed again.
+    app.sqlite.prepare('DELETE FROM messages WHERE id = ?').run(reused);
+    const again = store(app, c, 5, 'zeta parcel');
+    expect(again).toBe(reused);
+    await app.searchIndex.flush();
+    expect(matches(app, 'epsilon')).toEqual([]);
+    expect(matches(app, 'zeta')).toEqual([again]);
     expect(() => app.sqlite.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
   });
 
