@@ -22,6 +22,11 @@ export interface TurnsJob {
   durationMs: number;
   /** Pause between a reply and the next message; 0 is a closed loop at full speed. */
   pauseMs: number;
+  /**
+   * How much pauses vary around `pauseMs`: 0 is always exactly `pauseMs`; 0.5 draws each pause
+   * uniformly between half and one and a half times it (the same mean), as people's pauses vary.
+   */
+  pauseSpread?: number;
   /** The visitor's message text (the echo gets the same frame, byte for byte). */
   text: string;
   /**
@@ -225,6 +230,8 @@ async function turns(spec: TurnsJob): Promise<TurnsResult> {
   let inFlight = 0;
 
   const prefix = spec.text;
+  const spread = spec.pauseSpread ?? 0;
+  const pause = () => spec.pauseMs * (1 - spread + 2 * spread * Math.random());
   sockets.forEach((socket, v) => {
     let n = 0;
     let sentAt = 0;
@@ -245,7 +252,7 @@ async function turns(spec: TurnsJob): Promise<TurnsResult> {
       inFlight--;
       latency.add(performance.now() - sentAt);
       completed++;
-      if (spec.pauseMs > 0) setTimeout(send, spec.pauseMs);
+      if (spec.pauseMs > 0) setTimeout(send, pause());
       else send();
     };
     socket.on('message', (data) => {

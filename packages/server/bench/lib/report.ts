@@ -36,9 +36,11 @@ export interface BenchReport {
   settings: { visitors: number; seconds: number; text: string; priority: number };
   /** 1-minute load average before and after the run: other work on the machine skews every figure. */
   loadAverage: { before: number; after?: number };
-  echo?: { closed: Turns; moderate?: Turns };
+  echo?: { closed: Turns; moderate?: Turns; lockstep?: Turns };
   turns?: Turns & { ratio: number | undefined };
   moderate?: Turns;
+  /** The paced load with identical pauses (reported, not checked). */
+  lockstep?: Turns;
   memory?: { echo: IdleFigures; parley: IdleFigures; ratio: number };
   agents?: (Turns & { agents?: AgentFigures }) | { pending: string };
   widget?: WidgetWeight;
@@ -67,7 +69,8 @@ export function formatReport(report: BenchReport): string {
 
   const loads: Array<[string, Turns | undefined, Turns | undefined]> = [
     ['closed loop', report.turns, report.echo?.closed],
-    ['paced, 100 ms pauses', report.moderate, report.echo?.moderate],
+    ['paced, 50-150 ms pauses', report.moderate, report.echo?.moderate],
+    ['paced, 100 ms pauses (lockstep)', report.lockstep, report.echo?.lockstep],
   ];
   if (report.agents && 'turns' in report.agents) loads.push(['closed loop + 20 agents', report.agents, report.echo?.closed]);
   const rows = loads

@@ -22,7 +22,7 @@ describe('the conversation store', () => {
     expect(conversation.clientIds?.has('first')).toBe(false);
 
     // A process that reads the conversation afresh (a restart) knows the same window from the database.
-    conversation.clientIds = undefined;
+    Reflect.deleteProperty(conversation, 'clientIds');
     const last = sent.at(-1)!;
     expect(await app.chat.handleInput(conversation, { kind: 'text', value: 'x', clientId: last.id })).toMatchObject({ duplicate: true, userSeq: last.seq });
     expect(await app.chat.handleInput(conversation, { kind: 'text', value: 'x', clientId: sent[0]!.id })).toMatchObject({ duplicate: true, userSeq: sent[0]!.seq });
