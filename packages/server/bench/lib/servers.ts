@@ -18,19 +18,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/**
- * Node flags of a production Parley process: garbage collection on the main thread only. On small
- * virtual machines the parallel collector's helper threads wait for idle vCPUs to wake, and
- * young-generation pauses of 1 ms grew to 8 ms under load.
- */
-export const SERVER_NODE_FLAGS = ['--single-threaded-gc'];
-
 /** Starts `bench/server-child.ts` and waits until it listens. */
 export async function startServerChild(job: ServerJob, options: ForkOptions = {}): Promise<RunningServer> {
   const child = forkModule(benchModule('server-child.ts'), job, {
     ...options,
-    // Both servers run with the V8 flags `parley start` is documented with (docs/deployment.md).
-    execArgv: ['--expose-gc', ...SERVER_NODE_FLAGS, ...(options.execArgv ?? [])],
+    execArgv: ['--expose-gc', ...(options.execArgv ?? [])],
   });
   const faults: string[] = [];
   child.on('message', (message: { type: string; kind?: string; detail?: string }) => {
