@@ -120,11 +120,15 @@ export function sanitizeLightHtml(input: string): string {
   return out;
 }
 
+const MARKUP_OR_BREAK = /[<&\n]/;
+
 /**
  * Flattens light HTML to readable plain text: tags removed, entities decoded, paragraphs, breaks
  * and list items on their own lines. Used for search, transcripts and the REST chat API.
  */
 export function lightHtmlToText(html: string): string {
+  // Without a tag, an entity or a line break every pass below is a no-op: skip them (chat turns).
+  if (!MARKUP_OR_BREAK.test(html)) return html.trim();
   return decodeEntities(
     html
       .replace(/<br\s*\/?>/gi, '\n')

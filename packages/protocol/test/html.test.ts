@@ -69,4 +69,10 @@ describe('escapeHtml and lightHtmlToText', () => {
       'Hello you\n\n- one\n- two\nTom & Jerry\nend',
     );
   });
+
+  it('gives plain text back trimmed, and still tidies line breaks and entities', () => {
+    expect(lightHtmlToText('  Where is order #48213?  ')).toBe('Where is order #48213?');
+    expect(lightHtmlToText('one  \n\n\n\ntwo')).toBe('one\n\ntwo');
+    expect(lightHtmlToText('a &lt; b')).toBe('a < b');
+  });
 });
