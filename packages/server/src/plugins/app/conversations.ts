@@ -302,8 +302,10 @@ export class ConversationStore {
       if (conversation.failed && this.cache.get(conversation.id) === conversation) this.cache.delete(conversation.id);
     };
     // Known ids first, then off the pending list: at every moment an id is in one or the other.
-    committed.then(() => this.knowClientIds(conversation, prepared), () => undefined);
-    committed.then(settle, settle);
+    committed.then(() => {
+      this.knowClientIds(conversation, prepared);
+      settle();
+    }, settle);
     return committed;
   }
 
