@@ -10,6 +10,8 @@ const INDEX_INTERVAL_MS = 50;
  * most. At 500 a batch, the batches were the slowest turns of a chat under load.
  */
 const BATCH = 100;
+/** Batches a background pass indexes at most. */
+const BATCHES_PER_PASS = 4;
 /** Pages of FTS5 segment merging after each batch (automatic merging is off: 2026_11_25 migration). */
 const MERGE_PAGES = 8;
 
@@ -27,6 +29,7 @@ export class SearchIndex {
   private readonly advance: SQLite.Statement<[number]>;
   private readonly mergeStep: SQLite.Statement<[number]>;
   private readonly timer: NodeJS.Timeout;
+  private background: Promise<unknown> | undefined;
 
   constructor(
     sqlite: SQLite.Database,
@@ -41,19 +44,27 @@ export class SearchIndex {
     this.indexRange = sqlite.prepare('INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ? AND id <= ? ORDER BY id');
     this.advance = sqlite.prepare('UPDATE search_state SET indexed_up_to = ?');
     this.mergeStep = sqlite.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)");
-    this.timer = setInterval(() => this.flush().catch(onError), INDEX_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      // One background pass at a time, and a few batches per pass: after a burst the backlog is
+      // worked off beside the chats (up to 8,000 messages a second), never in front of them.
+      if (this.background) return;
+      this.background = this.flush(BATCHES_PER_PASS)
+        .catch(onError)
+        .finally(() => (this.background = undefined));
+    }, INDEX_INTERVAL_MS);
     this.timer.unref();
   }
 
   /**
    * Indexes every message stored so far (not those stored while it runs, so a search under load
-   * never chases the tail), a batch per write; resolves once all of it is committed.
+   * never chases the tail), a batch per write, or only the first `maxBatches` batches; resolves
+   * once that is committed.
    */
-  async flush(): Promise<number> {
+  async flush(maxBatches = Infinity): Promise<number> {
     const target = this.newest.get()?.last ?? 0;
     if (target <= (this.watermark.get()?.upTo ?? 0)) return 0;
     let indexed = 0;
-    for (;;) {
+    for (let batches = 0; batches < maxBatches; batches++) {
       const batch = await this.writes.run(() => {
         const from = this.watermark.get()?.upTo ?? 0;
         const last = this.batchEnd.get(from, BATCH)?.last;
@@ -66,8 +77,9 @@ export class SearchIndex {
         return { count, done: upTo >= target };
       });
       indexed += batch.count;
-      if (batch.done) return indexed;
+      if (batch.done) break;
     }
+    return indexed;
   }
 
   stop(): void {

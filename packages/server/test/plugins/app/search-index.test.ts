@@ -34,6 +34,16 @@ describe('the batched search index', () => {
     expect(await app.searchIndex.flush()).toBe(0);
   });
 
+  it('indexes only as many batches of 100 as asked, and the rest on the next flush', async () => {
+    const app = await buildTestServer();
+    const c = await conversation(app);
+    for (let seq = 2; seq < 252; seq++) store(app, c, seq, `parcel ${seq}`);
+    // (The background pass may take batches meanwhile: this call still takes exactly one.)
+    expect(await app.searchIndex.flush(1)).toBe(100);
+    await app.searchIndex.flush();
+    expect(matches(app, 'parcel')).toHaveLength(250);
+  });
+
   it('stays exact when pending and indexed messages are edited or deleted', async () => {
     const app = await buildTestServer();
     const c = await conversation(app);
