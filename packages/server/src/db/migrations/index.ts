@@ -6,6 +6,7 @@ import * as searchBatches from './2026_11_24_0001_search_batches.js';
 import * as leadsWebhooksIdentity from './2026_11_24_0002_leads_webhooks_identity.js';
 import * as searchMergeSteps from './2026_11_25_0001_search_merge_steps.js';
 import * as leanTurns from './2026_11_26_0001_lean_turns.js';
+import * as searchDetailNone from './2026_11_26_0002_search_detail_none.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_24_0002_leads_webhooks_identity': leadsWebhooksIdentity,
   '2026_11_25_0001_search_merge_steps': searchMergeSteps,
   '2026_11_26_0001_lean_turns': leanTurns,
+  '2026_11_26_0002_search_detail_none': searchDetailNone,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */
