@@ -16,10 +16,11 @@ export async function down(db: Kysely<any>): Promise<void> {
   await rebuild(db, 'detail = full');
 }
 
+/**
+ * Drops and recreates `messages_fts` with the same name: the delete and update triggers of
+ * 2026_11_26_0001 name it in their bodies and work on the new table unchanged.
+ */
 async function rebuild(db: Kysely<any>, detail: string): Promise<void> {
-  for (const trigger of ['messages_fts_delete', 'messages_fts_update']) {
-    await sql`DROP TRIGGER IF EXISTS ${sql.raw(trigger)}`.execute(db);
-  }
   await sql`DROP TABLE messages_fts`.execute(db);
   await sql`CREATE VIRTUAL TABLE messages_fts USING fts5(
     text, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', ${sql.raw(detail)}
@@ -28,16 +29,4 @@ async function rebuild(db: Kysely<any>, detail: string): Promise<void> {
   await sql`INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 0)`.execute(db);
   await sql`INSERT INTO messages_fts (rowid, text)
     SELECT id, text FROM messages WHERE id <= (SELECT indexed_up_to FROM search_state) ORDER BY id`.execute(db);
-  // The triggers of 2026_11_26_0001, unchanged.
-  await sql`CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, text)
-      SELECT 'delete', old.id, old.text WHERE old.id <= (SELECT indexed_up_to FROM search_state);
-    UPDATE search_state SET indexed_up_to = (SELECT coalesce(max(id), 0) FROM messages)
-      WHERE indexed_up_to > (SELECT coalesce(max(id), 0) FROM messages);
-  END`.execute(db);
-  await sql`CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages
-    WHEN old.id <= (SELECT indexed_up_to FROM search_state) BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
-  END`.execute(db);
 }
