@@ -232,7 +232,7 @@ export class ChatService {
     }
     const messages: NewMessage[] = [user(turn.userComponents ?? shown)];
     if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
-    const changes = { ...this.changesOf(turn, conversation.status), flowId: flow.id };
+    const changes = this.changesOf(turn, conversation.status, flow.id);
     const handoff = turn.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
     const leads: Lead[] = [];
     const stored = await this.commit(conversation, messages, changes, turn.effects, input.origin, handoff, undefined, leads);
@@ -369,13 +369,12 @@ export class ChatService {
     this.bus.publish(topics.company(conversation.companyId), event);
   }
 
-  private changesOf(turn: FlowTurn, status: ConversationStatus): ConversationChanges {
-    const handoff = turn.effects.some((e) => e.type === 'handoff');
-    return {
-      flow: turn.state,
-      isTerminal: turn.terminal,
-      ...(handoff ? { status: 'waiting' as const } : status === 'resolved' ? { status: 'bot' as const } : {}),
-    };
+  private changesOf(turn: FlowTurn, status: ConversationStatus, flowId?: string): ConversationChanges {
+    const changes: ConversationChanges = { flow: turn.state, isTerminal: turn.terminal };
+    if (turn.effects.some((e) => e.type === 'handoff')) changes.status = 'waiting';
+    else if (status === 'resolved') changes.status = 'bot';
+    if (flowId !== undefined) changes.flowId = flowId;
+    return changes;
   }
 
   /** Stores a turn with its effects as one write, then publishes what was committed. */
@@ -392,12 +391,13 @@ export class ChatService {
   ): Promise<ChatMessage[]> {
     const request = handoff && this.handoff ? this.handoff.prepare(conversation, handoff) : undefined;
     if (request) messages = [...messages, ...request.messages];
-    const leads: Lead[] = effects.flatMap((effect) =>
-      effect.type === 'lead'
-        ? [this.leads.create({ companyId: conversation.companyId, conversationId: conversation.id, source: effect.source ?? 'flow', data: effect.data })]
-        : [],
-    );
-    collect?.push(...leads);
+    const leads: Lead[] = [];
+    for (const effect of effects) {
+      if (effect.type !== 'lead') continue;
+      const lead = this.leads.create({ companyId: conversation.companyId, conversationId: conversation.id, source: effect.source ?? 'flow', data: effect.data });
+      leads.push(lead);
+      collect?.push(lead);
+    }
     const statusBefore = conversation.status;
     const stored = await this.conversations.append(
       conversation,

@@ -74,8 +74,18 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** The components with their texts sanitized; the same array when nothing needed it (a chat turn's usual case). */
 function sanitizeComponents(components: Component[]): Component[] {
-  return components.map((c) => (c.type === 'text' ? { type: 'text', payload: { text: sanitizeLightHtml(c.payload.text) } } : c));
+  let sanitized: Component[] | undefined;
+  for (let i = 0; i < components.length; i++) {
+    const c = components[i]!;
+    if (c.type !== 'text') continue;
+    const text = sanitizeLightHtml(c.payload.text);
+    if (text === c.payload.text) continue;
+    sanitized ??= components.slice();
+    sanitized[i] = { type: 'text', payload: { text } };
+  }
+  return sanitized ?? components;
 }
 
 /** A stored message row as clients see it. */
@@ -248,16 +258,14 @@ export class ConversationStore {
     const now = timestamp();
     const prepared = messages.map((m) => {
       const components = sanitizeComponents(m.components);
-      const message: ChatMessage = {
-        seq: ++conversation.lastSeq,
-        id: '',
-        ...(m.clientId ? { client_id: m.clientId } : {}),
-        role: m.role,
-        ...(m.author ? { author: m.author } : {}),
-        components,
-        created_at: now,
-        status: m.status ?? 'success',
-      };
+      // Built field by field in the order clients see (no spread of temporary objects: this runs twice a turn).
+      const message = { seq: ++conversation.lastSeq, id: '' } as ChatMessage;
+      if (m.clientId) message.client_id = m.clientId;
+      message.role = m.role;
+      if (m.author) message.author = m.author;
+      message.components = components;
+      message.created_at = now;
+      message.status = m.status ?? 'success';
       const params = [
         conversation.id,
         conversation.companyId,
