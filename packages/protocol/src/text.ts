@@ -40,6 +40,8 @@ export function componentToText(component: Component): string {
  * as numbered lines. Used for transcripts, search, notifications and the REST chat API.
  */
 export function componentsToText(components: readonly Component[]): string {
+  // Most messages are one component: no arrays to build.
+  if (components.length === 1) return componentToText(components[0]!);
   return components
     .map(componentToText)
     .filter((part) => part !== '')

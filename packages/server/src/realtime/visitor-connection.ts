@@ -270,12 +270,10 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
         if (message.role === 'user' && event.origin === this.id && message.client_id) {
           this.send({ type: 'ack', id: message.client_id, seq: message.seq });
         } else if (message.seq > this.lastSentSeq) {
-          this.send({
-            type: 'message',
-            message,
-            ...(event.isTerminal ? { is_terminal: true } : {}),
-            ...(event.streamId ? { stream_id: event.streamId } : {}),
-          });
+          const frame: VisitorServerFrame & { type: 'message' } = { type: 'message', message };
+          if (event.isTerminal) frame.is_terminal = true;
+          if (event.streamId) frame.stream_id = event.streamId;
+          this.send(frame);
         }
         this.lastSentSeq = Math.max(this.lastSentSeq, message.seq);
         return;

@@ -421,6 +421,8 @@ export class ChatService {
   /** Publishes committed messages; `streamId` marks the first bot message as the end of that stream. */
   private publishMessages(conversation: LiveConversation, messages: ChatMessage[], origin?: string, streamId?: string): void {
     const streamed = streamId ? messages.find((m) => m.role === 'bot') : undefined;
+    const conversationTopic = topics.conversation(conversation.id);
+    const companyTopic = topics.company(conversation.companyId);
     for (const message of messages) {
       const event: BusEvent = {
         type: 'message',
@@ -428,11 +430,11 @@ export class ChatService {
         companyId: conversation.companyId,
         message,
         isTerminal: conversation.isTerminal,
-        ...(origin && message.client_id ? { origin } : {}),
-        ...(message === streamed ? { streamId } : {}),
       };
-      this.bus.publish(topics.conversation(conversation.id), event);
-      this.bus.publish(topics.company(conversation.companyId), event);
+      if (origin && message.client_id) event.origin = origin;
+      if (message === streamed) event.streamId = streamId;
+      this.bus.publish(conversationTopic, event);
+      this.bus.publish(companyTopic, event);
     }
   }
 

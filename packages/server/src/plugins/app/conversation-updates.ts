@@ -29,19 +29,37 @@ export class ConversationUpdates {
    * write's transaction. `lastSeq` must already count the write's messages.
    */
   of(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string): () => void {
+    // Values in the order of OPTIONAL_ASSIGNMENTS, each with its bit in `mask`.
     const values: unknown[] = [conversation.lastSeq, now];
     let mask = 0;
-    const set = (bit: number, ...assigned: unknown[]) => {
-      mask |= 1 << bit;
-      values.push(...assigned);
-    };
-    if (changes.status !== undefined && changes.status !== conversation.status) set(0, (conversation.status = changes.status));
-    if (changes.flowId !== undefined && changes.flowId !== conversation.flowId) set(1, (conversation.flowId = changes.flowId));
-    if (changes.flow !== undefined) set(2, JSON.stringify((conversation.flow = changes.flow)));
-    if (changes.isTerminal !== undefined && changes.isTerminal !== conversation.isTerminal) set(3, (conversation.isTerminal = changes.isTerminal) ? 1 : 0);
-    if (changes.assigneeId !== undefined && changes.assigneeId !== conversation.assigneeId) set(4, (conversation.assigneeId = changes.assigneeId));
-    if (visitorMessages > 0) set(5, now, visitorMessages);
-    if (changes.closed) set(6, now);
+    if (changes.status !== undefined && changes.status !== conversation.status) {
+      mask |= 1 << 0;
+      values.push((conversation.status = changes.status));
+    }
+    if (changes.flowId !== undefined && changes.flowId !== conversation.flowId) {
+      mask |= 1 << 1;
+      values.push((conversation.flowId = changes.flowId));
+    }
+    if (changes.flow !== undefined) {
+      mask |= 1 << 2;
+      values.push(JSON.stringify((conversation.flow = changes.flow)));
+    }
+    if (changes.isTerminal !== undefined && changes.isTerminal !== conversation.isTerminal) {
+      mask |= 1 << 3;
+      values.push((conversation.isTerminal = changes.isTerminal) ? 1 : 0);
+    }
+    if (changes.assigneeId !== undefined && changes.assigneeId !== conversation.assigneeId) {
+      mask |= 1 << 4;
+      values.push((conversation.assigneeId = changes.assigneeId));
+    }
+    if (visitorMessages > 0) {
+      mask |= 1 << 5;
+      values.push(now, visitorMessages);
+    }
+    if (changes.closed) {
+      mask |= 1 << 6;
+      values.push(now);
+    }
     values.push(conversation.id);
     const statement = this.statement(mask);
     return () => statement.run(values);
