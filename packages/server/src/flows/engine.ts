@@ -148,7 +148,7 @@ function runFrom(flow: Flow, from: string | null, turn: FlowTurn, ctx: FlowConte
     const step: FlowStep | undefined = id === null ? undefined : flow.steps[id];
     if (!step) {
       // A flow that runs out of steps ends, as if it had an `end` step.
-      return { ...turn, state: { ...state, step: null, attempts: 0, done: true }, terminal: true };
+      return waitAt(turn, null, true, true);
     }
     const vars = state.vars;
     switch (step.type) {
@@ -186,20 +186,38 @@ function runFrom(flow: Flow, from: string | null, turn: FlowTurn, ctx: FlowConte
         if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
         turn.effects.push({ type: 'handoff' });
         // The bot falls silent; when the conversation comes back to it, it resumes at `next`.
-        return { ...turn, state: { ...state, step: step.next ?? null, attempts: 0, done: step.next === undefined } };
+        return waitAt(turn, step.next ?? null, step.next === undefined);
       case 'end':
         if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
-        return { ...turn, state: { ...state, step: null, attempts: 0, done: true }, terminal: true };
+        return waitAt(turn, null, true, true);
       case 'ai':
         // Waits for the visitor's question; `attempts` counts the model's answers at this step.
         if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
-        return { ...turn, state: { ...state, step: id, attempts: 0, done: false } };
+        return waitAt(turn, id, false);
       default:
         turn.components.push(...prompt(flow, step, vars, id!));
-        return { ...turn, state: { ...state, step: id, attempts: 0, done: false } };
+        return waitAt(turn, id, false);
     }
   }
   throw new Error(`Flow ${flow.id} ran ${MAX_STEPS_PER_TURN} steps without waiting for the visitor`);
+}
+
+/**
+ * Ends a turn waiting at `step` (null: nowhere). Changes the turn in place: every turn `runFrom`
+ * gets is its own copy (`emptyTurn`), and a chat turn makes several of these.
+ */
+function waitAt(turn: FlowTurn, step: string | null, done: boolean, terminal = false): FlowTurn {
+  turn.state.step = step;
+  turn.state.attempts = 0;
+  turn.state.done = done;
+  if (terminal) turn.terminal = true;
+  return turn;
+}
+
+/** Sets how the visitor's input is shown, in place (see `waitAt`). */
+function shownAs(turn: FlowTurn, userComponents: Component[]): FlowTurn {
+  turn.userComponents = userComponents;
+  return turn;
 }
 
 function emptyTurn(state: FlowState): FlowTurn {
@@ -244,18 +262,16 @@ function matchProduct(catalog: CatalogProduct[], raw: string): { product: Catalo
  */
 export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx: FlowContext): FlowTurn {
   const raw = input.kind === 'text' ? input.text : input.kind === 'action' ? input.value : '';
-  const shownInput = input.kind === 'form' ? valuesSummary(input.values) : [userText(raw)];
+  // How the input shows when no step shows it its own way (built only then).
+  const shownInput = () => (input.kind === 'form' ? valuesSummary(input.values) : [userText(raw)]);
   const step = state.step === null ? undefined : flow.steps[state.step];
-  if (state.done || !step) {
-    const turn = startFlow(flow, ctx);
-    return { ...turn, userComponents: shownInput };
-  }
+  if (state.done || !step) return shownAs(startFlow(flow, ctx), shownInput());
   const turn = emptyTurn(state);
   const vars = turn.state.vars;
   const retry = (message: string, unrecognized = false): FlowTurn => ({
     ...turn,
     components: [error(message), ...prompt(flow, step, vars, state.step!)],
-    userComponents: shownInput,
+    userComponents: shownInput(),
     ...(unrecognized ? { unrecognized } : {}),
   });
   if (input.kind === 'form' && (step.type !== 'form' || input.form !== state.step)) {
@@ -268,13 +284,13 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
       const option = matchChoice(step, raw);
       if (!option) return retry(step.error ?? 'Please choose one of the options below.', true);
       if (step.var) vars[step.var] = option.value;
-      return { ...runFrom(flow, option.next ?? step.next ?? null, turn, ctx), userComponents: [userText(option.label)] };
+      return shownAs(runFrom(flow, option.next ?? step.next ?? null, turn, ctx), [userText(option.label)]);
     }
     case 'products': {
       const match = matchProduct(flow.catalog ?? [], raw);
       if (!match) return retry(step.error ?? 'Please pick one of the products below.', true);
       vars[step.var] = { ...match.product, index: match.index };
-      return { ...runFrom(flow, step.next, turn, ctx), userComponents: [userText(match.product.name)] };
+      return shownAs(runFrom(flow, step.next, turn, ctx), [userText(match.product.name)]);
     }
     case 'upload': {
       const url = ctx.uploadUrl(raw.trim());
@@ -290,12 +306,12 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
       const result = checkInput(step.kind, raw, step.validate, vars, step.error);
       if (result.ok) {
         vars[step.var] = result.value;
-        return { ...runFrom(flow, step.next, turn, ctx), userComponents: shown };
+        return shownAs(runFrom(flow, step.next, turn, ctx), shown);
       }
       const attempts = state.attempts + 1;
       if (step.max_attempts !== undefined && attempts >= step.max_attempts) {
         turn.components.push(error(result.error));
-        return { ...runFrom(flow, step.on_fail ?? null, turn, ctx), userComponents: shown };
+        return shownAs(runFrom(flow, step.on_fail ?? null, turn, ctx), shown);
       }
       return { ...retry(result.error), state: { ...turn.state, attempts }, userComponents: shown, invalid: true };
     }
@@ -322,7 +338,7 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
       }
       Object.assign(vars, values);
       if (step.lead) turn.effects.push({ type: 'lead', source: 'form', data: { ...values } });
-      return { ...runFrom(flow, step.next, turn, ctx), userComponents: shown };
+      return shownAs(runFrom(flow, step.next, turn, ctx), shown);
     }
     case 'ai':
       return {

@@ -202,10 +202,11 @@ export class ChatService {
       ...(input.clientId ? { clientId: input.clientId } : {}),
     });
 
-    const shown = input.kind === 'form' && input.form ? valuesSummary(input.form.values) : [userText(input.value)];
+    // How the input shows when the flow does not say (built only then).
+    const shown = () => (input.kind === 'form' && input.form ? valuesSummary(input.form.values) : [userText(input.value)]);
     if (conversation.status === 'waiting' || conversation.status === 'agent') {
       // A person has, or is about to have, the conversation: the bot stays silent.
-      const [stored] = await this.commit(conversation, [user(shown)], {}, [], input.origin);
+      const [stored] = await this.commit(conversation, [user(shown())], {}, [], input.origin);
       return { conversation, userSeq: stored!.seq, replies: [], isTerminal: false, duplicate: false };
     }
 
@@ -230,7 +231,7 @@ export class ChatService {
     if (turn.ai || (question && this.ai?.enabled(conversation.companyId))) {
       return this.aiTurn(conversation, flow, turn, input, user(turn.userComponents ?? [userText(input.value)]));
     }
-    const messages: NewMessage[] = [user(turn.userComponents ?? shown)];
+    const messages: NewMessage[] = [user(turn.userComponents ?? shown())];
     if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
     const changes = this.changesOf(turn, conversation.status, flow.id);
     const handoff = turn.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
