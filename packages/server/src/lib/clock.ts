@@ -12,6 +12,16 @@ export function timestamp(): string {
   let micros = Date.now() * 1000;
   if (micros <= last) micros = last + 1;
   last = micros;
-  const iso = new Date(Math.floor(micros / 1000)).toISOString();
-  return `${iso.slice(0, 23)}${String(micros % 1000).padStart(3, '0')}Z`;
+  const ms = Math.floor(micros / 1000);
+  // Many events share a millisecond under load: its ISO text is made once.
+  if (ms !== cachedMs) {
+    cachedMs = ms;
+    cachedPrefix = new Date(ms).toISOString().slice(0, 23);
+  }
+  return `${cachedPrefix}${MICROS[micros % 1000]}Z`;
 }
+
+let cachedMs = -1;
+let cachedPrefix = '';
+/** '000' to '999': the microseconds part, without building it each time. */
+const MICROS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));

@@ -196,11 +196,8 @@ export class ChatService {
       conversation = this.conversations.get(conversation.id) ?? conversation;
     }
 
-    const user = (components: Component[]): NewMessage => ({
-      role: 'user',
-      components,
-      ...(input.clientId ? { clientId: input.clientId } : {}),
-    });
+    const clientId = input.clientId;
+    const user = (components: Component[]): NewMessage => (clientId ? { role: 'user', components, clientId } : { role: 'user', components });
 
     // How the input shows when the flow does not say (built only then).
     const shown = () => (input.kind === 'form' && input.form ? valuesSummary(input.form.values) : [userText(input.value)]);

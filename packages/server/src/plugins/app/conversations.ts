@@ -74,6 +74,12 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+function visitorMessages(messages: NewMessage[]): number {
+  let count = 0;
+  for (const m of messages) if (m.role === 'user') count++;
+  return count;
+}
+
 /** The components with their texts sanitized; the same array when nothing needed it (a chat turn's usual case). */
 function sanitizeComponents(components: Component[]): Component[] {
   let sanitized: Component[] | undefined;
@@ -283,7 +289,8 @@ export class ConversationStore {
       ];
       return { message, params };
     });
-    const update = this.updates.of(conversation, changes, messages.filter((m) => m.role === 'user').length, now);
+    const stored = prepared.map((p) => p.message);
+    const update = this.updates.of(conversation, changes, visitorMessages(messages), now);
 
     conversation.pending++;
     const committed = this.writes.run(() => {
@@ -299,7 +306,7 @@ export class ConversationStore {
         conversation.failed = true;
         throw error;
       }
-      return prepared.map((p) => p.message);
+      return stored;
     });
     for (const { message } of prepared) {
       if (message.client_id) conversation.pendingClientIds.set(message.client_id, { seq: message.seq, committed });
