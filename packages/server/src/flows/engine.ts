@@ -56,7 +56,14 @@ const MAX_STEPS_PER_TURN = 64;
 
 const text = (html: string): Component => ({ type: 'text', payload: { text: html } });
 const error = (message: string): Component => ({ type: 'error', payload: { text: message } });
-const userText = (typed: string): Component => text(escapeHtml(typed));
+/** What a visitor typed, as the text component their message shows. */
+export const userText = (typed: string): Component => text(escapeHtml(typed));
+
+/** How an input shows as the visitor's message when no step shows it its own way. */
+export function shownInput(input: FlowInput): Component[] {
+  if (input.kind === 'form') return valuesSummary(input.values);
+  return [userText(input.kind === 'text' ? input.text : input.value)];
+}
 
 function placeholderFor(kind: string): string {
   switch (kind) {
@@ -262,16 +269,14 @@ function matchProduct(catalog: CatalogProduct[], raw: string): { product: Catalo
  */
 export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx: FlowContext): FlowTurn {
   const raw = input.kind === 'text' ? input.text : input.kind === 'action' ? input.value : '';
-  // How the input shows when no step shows it its own way (built only then).
-  const shownInput = () => (input.kind === 'form' ? valuesSummary(input.values) : [userText(raw)]);
   const step = state.step === null ? undefined : flow.steps[state.step];
-  if (state.done || !step) return shownAs(startFlow(flow, ctx), shownInput());
+  if (state.done || !step) return shownAs(startFlow(flow, ctx), shownInput(input));
   const turn = emptyTurn(state);
   const vars = turn.state.vars;
   const retry = (message: string, unrecognized = false): FlowTurn => ({
     ...turn,
     components: [error(message), ...prompt(flow, step, vars, state.step!)],
-    userComponents: shownInput(),
+    userComponents: shownInput(input),
     ...(unrecognized ? { unrecognized } : {}),
   });
   if (input.kind === 'form' && (step.type !== 'form' || input.form !== state.step)) {

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { escapeHtml, HANDOFF_ACTION, type ChatMessage, type Component, type ConversationStatus, type FormValues, type HandoffReason } from '@parley/protocol';
+import { HANDOFF_ACTION, type ChatMessage, type Component, type ConversationStatus, type FormValues, type HandoffReason } from '@parley/protocol';
 import {
   advanceFlow,
   afterAiAnswer,
   currentPrompt,
   initialState,
   resumeFlow,
+  shownInput,
   startFlow,
+  userText,
   type FlowContext,
+  type FlowInput,
   type FlowTurn,
 } from '../../flows/engine.js';
-import { valuesSummary } from '../../flows/forms.js';
 import { flowContext } from '../../ai/prompt.js';
 import { aiFallback, looksLikeQuestion, type AiFallbackReason } from '../../ai/fallback.js';
 import type { AiAnswer, AiQuestion } from './ai.js';
@@ -59,7 +61,13 @@ export interface VisitorInfo {
   userAgent?: string | undefined;
 }
 
-const userText = (typed: string): Component => ({ type: 'text', payload: { text: escapeHtml(typed) } });
+
+/** What the flow engine sees of a visitor's input. */
+function toFlowInput(input: VisitorInput): FlowInput {
+  if (input.kind === 'form' && input.form) return { kind: 'form', form: input.form.id, values: input.form.values };
+  if (input.kind === 'action') return { kind: 'action', value: input.value };
+  return { kind: 'text', text: input.value };
+}
 
 /** A hand-off request carried by a write: why, and what the requester told the agents. */
 export interface HandoffRequest {
@@ -199,11 +207,9 @@ export class ChatService {
     const clientId = input.clientId;
     const user = (components: Component[]): NewMessage => (clientId ? { role: 'user', components, clientId } : { role: 'user', components });
 
-    // How the input shows when the flow does not say (built only then).
-    const shown = () => (input.kind === 'form' && input.form ? valuesSummary(input.form.values) : [userText(input.value)]);
     if (conversation.status === 'waiting' || conversation.status === 'agent') {
       // A person has, or is about to have, the conversation: the bot stays silent.
-      const [stored] = await this.commit(conversation, [user(shown())], {}, [], input.origin);
+      const [stored] = await this.commit(conversation, [user(shownInput(toFlowInput(input)))], {}, [], input.origin);
       return { conversation, userSeq: stored!.seq, replies: [], isTerminal: false, duplicate: false };
     }
 
@@ -217,18 +223,13 @@ export class ChatService {
 
     const flow = this.flowOf(conversation);
     const state = flow.id === conversation.flowId ? conversation.flow : initialState();
-    const flowInput =
-      input.kind === 'form' && input.form
-        ? { kind: 'form' as const, form: input.form.id, values: input.form.values }
-        : input.kind === 'action'
-          ? { kind: 'action' as const, value: input.value }
-          : { kind: 'text' as const, text: input.value };
+    const flowInput = toFlowInput(input);
     const turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
     const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(input.value)));
     if (turn.ai || (question && this.ai?.enabled(conversation.companyId))) {
       return this.aiTurn(conversation, flow, turn, input, user(turn.userComponents ?? [userText(input.value)]));
     }
-    const messages: NewMessage[] = [user(turn.userComponents ?? shown())];
+    const messages: NewMessage[] = [user(turn.userComponents ?? shownInput(flowInput))];
     if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
     const changes = this.changesOf(turn, conversation.status, flow.id);
     const handoff = turn.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
