@@ -3,10 +3,11 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { Limits } from '@parley/protocol';
 import { startServer, type LimitsConfig } from '@parley/server';
+import { startFloorServer } from './lib/floor-server.js';
 
 /**
- * The server under test, as its own process: Parley (the built package, as it ships) or the bare
- * `ws` echo server that is the ceiling. It reports on IPC: `ready` with its port, `usage` (its own
+ * The server under test, as its own process: Parley (the built package, as it ships), the bare
+ * `ws` echo server that is the ceiling, or the stored-turn floor (`lib/floor-server.ts`). It reports on IPC: `ready` with its port, `usage` (its own
  * CPU time and RSS) on request, and `fault` for every unhandled rejection or uncaught exception.
  * SIGTERM shuts Parley down the way production does (1001 to every socket, queued writes commit).
  *
@@ -14,7 +15,7 @@ import { startServer, type LimitsConfig } from '@parley/server';
  * `node --import tsx bench/server-child.ts '{"kind":"echo"}'`.
  */
 export interface ServerJob {
-  kind: 'parley' | 'echo';
+  kind: 'parley' | 'echo' | 'floor';
   /** 0 (default) picks a free port. The drills pass a fixed one so clients reconnect to it. */
   port?: number;
   dataDir?: string;
@@ -34,7 +35,7 @@ export interface ServerUsage {
   mainThreadCpuUs: number;
   rss: number;
   heapUsed: number;
-  /** Group-commit transactions so far (Parley only). */
+  /** Group-commit transactions so far (Parley and the floor). */
   commits: number;
   /** Event-loop delay since the previous sample, in milliseconds: shows stalls (checkpoints, GC). */
   eventLoop: { p50: number; p99: number; max: number };
@@ -100,6 +101,13 @@ async function main(): Promise<number> {
       wss.close(() => process.exit(0));
     });
     return (wss.address() as { port: number }).port;
+  }
+  if (job.kind === 'floor') {
+    if (!job.dataDir) throw new Error('the floor server needs a dataDir');
+    const floor = await startFloorServer(job.dataDir, job.port);
+    commits = floor.commits;
+    process.once('SIGTERM', () => void floor.close().then(() => process.exit(0)));
+    return floor.port;
   }
   const server = await startServer({
     host: '127.0.0.1',

@@ -37,6 +37,8 @@ export interface BenchReport {
   /** 1-minute load average before and after the run: other work on the machine skews every figure. */
   loadAverage: { before: number; after?: number };
   echo?: { closed: Turns; moderate?: Turns; lockstep?: Turns };
+  /** The stored-turn floor (`floor-server.ts`) in the closed loop: the least a stored turn costs on this stack. */
+  floor?: Turns & { ratio: number | undefined };
   turns?: Turns & { ratio: number | undefined };
   moderate?: Turns;
   /** The paced load with identical pauses (reported, not checked). */
@@ -73,6 +75,7 @@ export function formatReport(report: BenchReport): string {
     ['paced, 100 ms pauses (lockstep)', report.lockstep, report.echo?.lockstep],
   ];
   if (report.agents && 'turns' in report.agents) loads.push(['closed loop + 20 agents', report.agents, report.echo?.closed]);
+  if (report.floor) loads.push(['reference: stored-turn floor, closed loop', report.floor, report.echo?.closed]);
   const rows = loads
     .filter(([, parley]) => parley)
     .map(([name, parley, echo]) => [
@@ -96,6 +99,11 @@ export function formatReport(report: BenchReport): string {
       ['load', 'turns/s', 'echo msg/s', 'ratio', 'p50/p99/p99.9 ms', 'echo p50/p99/p99.9 ms', 'server CPU µs/turn (main thread)', 'echo CPU µs/msg', 'client CPU µs/turn', 'client CPU µs/echo', 'turns/commit', 'loop delay p99/max ms', 'GC pauses / max ms'],
       rows,
     );
+    if (report.floor) {
+      out += '\nThe stored-turn floor is not Parley: a minimal server on the same stack that parses a message, stores it, its answer and\n';
+      out += 'the sequence number in one group commit with the `(conversation_id, seq)` index, and sends the `ack` and reply after the commit.\n';
+      out += 'It shows what storing a turn costs at all on this machine; Parley adds validation, flows, resends, the agents\' bus and search.\n';
+    }
     out += '\n';
   }
   if (report.memory) {
