@@ -155,7 +155,7 @@ async function addCompany(server: FastifyInstance, command: CompanyCommand): Pro
     `  Site key:       ${company.siteKey}   (public: the widget's data-site)`,
     `  API key:        ${apiKey}   (secret: shown only now; for POST /api/transfer_to_agent)`,
     ...(admin ? [`  Admin:          ${admin.email}`, ...(command.adminPassword ? [] : [`  Admin password: ${password}   (shown only now)`])] : []),
-    'A running server serves it after a restart (POST /api/companies adds one without restarting).',
+    'A server already running on this data folder serves it within a second, without a restart.',
     '',
   ].join('\n');
 }

@@ -79,6 +79,26 @@ describe('parley company add and the first start', () => {
     expect((await app.chat.start(company)).messages).toHaveLength(1);
   });
 
+  it('a company added beside a running server is served by it without a restart', async () => {
+    const dataDir = tempDataDir();
+    const app = await buildTestServer({ dataDir });
+    const added = await cli(['company', 'add', 'Delta', '--data-dir', dataDir, '--admin-email', 'lead@delta.test']);
+    expect(added.code).toBe(0);
+    const siteKey = /Site key: +(pk_\S+)/.exec(added.stdout)?.[1];
+    const adminPassword = /Admin password: +(\S+)/.exec(added.stdout)?.[1];
+    expect(siteKey && adminPassword).toBeTruthy();
+    // The running server polls for other processes' commits; make it look now instead of waiting.
+    await app.externalChanges.checkNow();
+    const company = app.companies.resolveSite(siteKey);
+    expect(company.name).toBe('Delta');
+    // Its admin signs in and sees the company's (empty) inbox; its widget gets the demo bot.
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'lead@delta.test', password: adminPassword } });
+    expect(login.statusCode).toBe(200);
+    const chats = await app.inject({ method: 'GET', url: '/api/chats', headers: { authorization: `Bearer ${login.json().token}` } });
+    expect(chats.statusCode).toBe(200);
+    expect((await app.chat.start(company)).messages).toHaveLength(1);
+  });
+
   it('prints a generated owner password on the first start only, never to the log', async () => {
     const dataDir = tempDataDir();
     const first = await cli(['start', '--port', '0', '--data-dir', dataDir], { LOG_LEVEL: 'info' }, /Save it now/);

@@ -27,8 +27,8 @@ export class GroupCommit {
   private queue: PendingWrite[] = [];
   private scheduled = false;
   private closed = false;
-  private readonly commitBatch: (batch: PendingWrite[]) => void;
-  private readonly commitIsolated: (batch: PendingWrite[]) => void;
+  private readonly commitBatch: SQLite.Transaction<(batch: PendingWrite[]) => void>;
+  private readonly commitIsolated: SQLite.Transaction<(batch: PendingWrite[]) => void>;
   /** Transactions committed so far (for metrics and tests). */
   commits = 0;
 
@@ -83,11 +83,13 @@ export class GroupCommit {
     this.beforeBatch?.();
     try {
       try {
-        this.commitBatch(batch);
+        // IMMEDIATE takes the write lock first: another process writing (the CLI) is waited for,
+        // instead of failing a batch that read before its commit and writes after it.
+        this.commitBatch.immediate(batch);
       } catch (error) {
         // No write failed: the commit itself did (disk full, I/O error). Nothing was stored.
         if (!batch.some((item) => item.outcome && !item.outcome.ok)) throw error;
-        this.commitIsolated(batch);
+        this.commitIsolated.immediate(batch);
       }
       this.commits++;
     } catch (error) {

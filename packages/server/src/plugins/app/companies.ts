@@ -54,7 +54,10 @@ export interface CompanyChanges {
   rotateApiKey?: boolean | undefined;
 }
 
-/** Companies (tenants), cached in memory: they are read on every connection and rarely change. */
+/**
+ * Companies (tenants), cached in memory: they are read on every connection and rarely change.
+ * Changes made by another process (the CLI) are read again within a second (`ExternalChanges`).
+ */
 export class CompanyRepository {
   private byId = new Map<string, Company>();
   private bySiteKey = new Map<string, Company>();
@@ -204,6 +207,8 @@ export default fp(
   async (app) => {
     const companies = new CompanyRepository(app.db);
     await companies.load();
+    // `parley company add` run beside this server writes from another process.
+    app.externalChanges.onChange(() => companies.load());
     app.decorate('companies', companies);
   },
   { name: 'companies', dependencies: ['database'] },

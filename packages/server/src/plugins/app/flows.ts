@@ -26,13 +26,19 @@ export class FlowRegistry {
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Loads every stored flow. A stored flow that no longer validates is skipped and reported. */
+  /**
+   * Loads every stored flow (again, after another process changed them). A stored flow that no
+   * longer validates is skipped and reported.
+   */
   async load(onInvalid: (id: string, error: Error) => void): Promise<void> {
     const rows = await this.db.selectFrom('flows').selectAll().orderBy('created_at').execute();
     for (const row of rows) {
       try {
-        const flow = parseFlow(JSON.parse(row.definition), `flows/${row.id}`);
-        this.byId.set(row.id, { id: row.id, companyId: row.company_id, flow });
+        // A stored flow never changes (a new version is a new row): parse each one once.
+        if (!this.byId.has(row.id)) {
+          const flow = parseFlow(JSON.parse(row.definition), `flows/${row.id}`);
+          this.byId.set(row.id, { id: row.id, companyId: row.company_id, flow });
+        }
         if (row.is_active === 1) this.activeByCompany.set(row.company_id, row.id);
       } catch (error) {
         onInvalid(row.id, error as Error);
@@ -89,7 +95,8 @@ declare module 'fastify' {
 export default fp(
   async (app, opts: { config: ParleyConfig }) => {
     const flows = new FlowRegistry(app.db);
-    await flows.load((id, error) => app.log.error({ flow: id, err: error }, 'stored flow is invalid; skipped'));
+    const reportInvalid = (id: string, error: Error) => app.log.error({ flow: id, err: error }, 'stored flow is invalid; skipped');
+    await flows.load(reportInvalid);
     const defaultCompany = app.companies.defaultCompany();
     const flow = loadFlowFile(opts.config.flowFile ?? demoFlowPath());
     const active = flows.active(defaultCompany.id);
@@ -99,6 +106,8 @@ export default fp(
       await flows.activate(defaultCompany.id, flow);
     }
     app.decorate('flows', flows);
+    // A company added by `parley company add` beside this server comes with its flow.
+    app.externalChanges.onChange(() => flows.load(reportInvalid));
   },
   { name: 'flows', dependencies: ['database', 'companies'] },
 );
