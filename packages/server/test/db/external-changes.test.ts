@@ -11,15 +11,21 @@ function open(file: string) {
   return db;
 }
 
+/** Two connections to one new database with a table, and a watch on the first. */
+function setUp() {
+  const file = join(tempDataDir(), 'x.sqlite');
+  const own = open(file);
+  const other = open(file);
+  own.exec('CREATE TABLE t (v INTEGER)');
+  const errors: unknown[] = [];
+  const watch = new ExternalChanges(own, 60_000, (error) => errors.push(error));
+  onCleanup(() => watch.stop());
+  return { own, other, errors, watch };
+}
+
 describe('ExternalChanges', () => {
   it('reloads after another connection commits, never after its own writes', async () => {
-    const file = join(tempDataDir(), 'x.sqlite');
-    const own = open(file);
-    const other = open(file);
-    own.exec('CREATE TABLE t (v INTEGER)');
-    const errors: unknown[] = [];
-    const watch = new ExternalChanges(own, 60_000, (error) => errors.push(error));
-    onCleanup(() => watch.stop());
+    const { own, other, errors, watch } = setUp();
     const reloads: string[] = [];
     watch.onChange(async () => void reloads.push('first'));
     watch.onChange(async () => void reloads.push('second'));
@@ -38,13 +44,7 @@ describe('ExternalChanges', () => {
   });
 
   it('runs the reload once more for a change made while it ran, and reports a failing listener', async () => {
-    const file = join(tempDataDir(), 'x.sqlite');
-    const own = open(file);
-    const other = open(file);
-    own.exec('CREATE TABLE t (v INTEGER)');
-    const errors: unknown[] = [];
-    const watch = new ExternalChanges(own, 60_000, (error) => errors.push(error));
-    onCleanup(() => watch.stop());
+    const { other, errors, watch } = setUp();
     let runs = 0;
     watch.onChange(async () => {
       runs++;
