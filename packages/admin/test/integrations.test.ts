@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SessionStore } from '../src/store/session-store.js';
 import { dayAfter } from '../src/components/leads-view/leads-view.component.js';
-import { outcome } from '../src/components/webhooks-view/webhooks-view.component.js';
+import { disabledNotice, outcome } from '../src/components/webhooks-view/webhooks-view.component.js';
 import { $, $$, mount, settle, text } from './dom.js';
 import { MemoryStorage, OWNER, until } from './server.js';
 import { RawVisitor } from './visitor.js';
@@ -29,7 +29,9 @@ const receiver = createServer((req, res) => {
   req.on('data', (chunk) => (raw += chunk));
   req.on('end', () => {
     hits.push({ headers: req.headers, raw });
-    res.writeHead(200).end('thanks');
+    // `/down` is a receiver that fails.
+    if (req.url === '/down') res.writeHead(500).end('down for maintenance');
+    else res.writeHead(200).end('thanks');
   });
 });
 
@@ -152,10 +154,36 @@ describe('webhooks', () => {
     await until(() => text(again).includes('No endpoints yet'), 'removed');
   });
 
+  it('says when an endpoint was disabled because its deliveries kept failing, and enables it again', async () => {
+    const port = (receiver.address() as AddressInfo).port;
+    const { endpoint } = await session.api.createWebhook({ url: `http://127.0.0.1:${port}/down`, events: ['lead.created'] });
+    const view = await mount('parley-webhooks-view', { api: session.api });
+    const card = await until(() => $(view, `[data-endpoint="${endpoint.id}"]`), 'the endpoint');
+    expect(card.querySelector('[data-disabled-notice]')).toBeNull();
+
+    // The test server gives a delivery up after one attempt, and disables an endpoint after one.
+    card.querySelector<HTMLButtonElement>('[data-action="test"]')!.click();
+    await until(() => text(view).includes('Test event: Gave up after 1 attempt: Answered 500.'), 'the test outcome');
+    const notice = await until(() => $(view, `[data-endpoint="${endpoint.id}"] [data-disabled-notice]`), 'the notice');
+    expect(notice.textContent).toBe('Disabled after 1 failed delivery in a row. Fix the receiver, then enable the endpoint.');
+    const toggle = $(view, `[data-endpoint="${endpoint.id}"] [data-action="toggle"]`)!;
+    expect(toggle.textContent!.trim()).toBe('Enable');
+
+    toggle.click();
+    await until(() => $(view, `[data-endpoint="${endpoint.id}"] [data-action="toggle"]`)!.textContent!.trim() === 'Disable', 'enabled');
+    expect($(view, `[data-endpoint="${endpoint.id}"] [data-disabled-notice]`)).toBeNull();
+    expect((await session.api.webhooks()).endpoints[0]).toMatchObject({ enabled: true, disabled_reason: null, consecutive_failures: 0 });
+    await session.api.deleteWebhook(endpoint.id);
+  });
+
   it('words each delivery state plainly', () => {
     expect(outcome({ status: 'succeeded', last_status_code: 204, last_error: null, attempts: 1 })).toBe('Delivered (204)');
     expect(outcome({ status: 'pending', last_status_code: 500, last_error: 'Answered 500', attempts: 2 })).toBe('Retrying: Answered 500');
     expect(outcome({ status: 'failed', last_status_code: null, last_error: 'Connection refused', attempts: 15 })).toBe('Gave up after 15 attempts: Connection refused');
+    expect(disabledNotice({ disabled_reason: null, consecutive_failures: 2, pending: 0 })).toBeUndefined();
+    expect(disabledNotice({ disabled_reason: 'failing', consecutive_failures: 3, pending: 12 })).toBe(
+      'Disabled after 3 failed deliveries in a row. Fix the receiver, then enable the endpoint: the 12 deliveries waiting will be sent, in order.',
+    );
     expect(dayAfter('2026-12-31')).toBe('2027-01-01');
   });
 });

@@ -46,6 +46,11 @@ export interface WebhooksConfig {
   concurrency: number;
   /** Days the delivery log keeps finished deliveries (`PARLEY_WEBHOOK_RETENTION_DAYS`, default 30). */
   retentionDays: number;
+  /**
+   * Deliveries given up in a row after which an endpoint is disabled, its pending deliveries kept
+   * until an admin enables it again (`PARLEY_WEBHOOK_DISABLE_AFTER`, default 3; 0 never disables).
+   */
+  disableAfterFailures: number;
 }
 
 export const defaultWebhooks: WebhooksConfig = {
@@ -56,6 +61,7 @@ export const defaultWebhooks: WebhooksConfig = {
   retryMaxMs: 3_600_000,
   concurrency: 8,
   retentionDays: 30,
+  disableAfterFailures: 3,
 };
 
 /** Everything the server needs to start. Built by `loadConfig` from the environment and flags. */
@@ -126,7 +132,7 @@ function intFrom(value: string | undefined, name: string): number | undefined {
  * `PARLEY_HTTP_REQUESTS_PER_MINUTE`, `PARLEY_SEND_LEAD_PER_MINUTE`, and for agents `PARLEY_SECRET`, `PARLEY_ADMIN_EMAIL`,
  * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`, and for webhooks
  * `PARLEY_WEBHOOKS_ALLOW_PRIVATE`, `PARLEY_WEBHOOK_TIMEOUT_MS`, `PARLEY_WEBHOOK_MAX_ATTEMPTS`,
- * `PARLEY_WEBHOOK_RETENTION_DAYS`), then `overrides`.
+ * `PARLEY_WEBHOOK_RETENTION_DAYS`, `PARLEY_WEBHOOK_DISABLE_AFTER`), then `overrides`.
  */
 export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const port = overrides.port ?? intFrom(env.PORT, 'PORT') ?? 3000;
@@ -174,6 +180,7 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
       ...optional('timeoutMs', intFrom(env.PARLEY_WEBHOOK_TIMEOUT_MS, 'PARLEY_WEBHOOK_TIMEOUT_MS')),
       ...optional('maxAttempts', intFrom(env.PARLEY_WEBHOOK_MAX_ATTEMPTS, 'PARLEY_WEBHOOK_MAX_ATTEMPTS')),
       ...optional('retentionDays', intFrom(env.PARLEY_WEBHOOK_RETENTION_DAYS, 'PARLEY_WEBHOOK_RETENTION_DAYS')),
+      ...optional('disableAfterFailures', intFrom(env.PARLEY_WEBHOOK_DISABLE_AFTER, 'PARLEY_WEBHOOK_DISABLE_AFTER')),
       ...overrides.webhooks,
     },
   };

@@ -41,6 +41,14 @@ export const WebhookEndpointView = Strict({
   description: Type.String(),
   events: Type.Array(WebhookEventType),
   enabled: Type.Boolean(),
+  /**
+   * Why it is disabled: 'failing' when Parley disabled it after `consecutive_failures` deliveries
+   * in a row were given up (its pending deliveries wait for it to be enabled again); null when it
+   * is enabled or an admin disabled it.
+   */
+  disabled_reason: Type.Union([Type.Literal('failing'), Type.Null()]),
+  /** Deliveries given up in a row; any success, or enabling or disabling it, resets it. */
+  consecutive_failures: Type.Integer({ minimum: 0 }),
   created_at: Type.String(),
   updated_at: Type.String(),
   /** Deliveries waiting to be sent or retried. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AckFrame, WebhookDeliveryView, WebhookEndpointResponse } from '@parley/protocol';
+import type { AckFrame, WebhookDeliveryView, WebhookEndpointResponse, WebhookEndpointView } from '@parley/protocol';
 import { buildServer } from '../../src/server.js';
+import { loadConfig } from '../../src/config.js';
 import { isPrivateAddress } from '../../src/lib/net-guard.js';
 import { retryDelayMs } from '../../src/plugins/app/webhook-queue.js';
 import { onCleanup, tempDataDir } from '../helper.js';
@@ -289,6 +290,111 @@ describe('webhooks', () => {
     const agent = await addAgent(app, http, app.companies.defaultCompany().id, 'Ada');
     expect((await call(http, 'GET', '/api/webhooks', { token: agent.token })).status).toBe(403);
     expect((await call(http, 'GET', '/api/webhooks')).status).toBe(401);
+  });
+});
+
+async function endpointView(http: string, token: string, endpointId: string): Promise<WebhookEndpointView> {
+  return (await call<WebhookEndpointResponse>(http, 'GET', `/api/webhooks/${endpointId}`, { token })).body.endpoint;
+}
+
+/** Sends a test event and returns how its first attempt ended. */
+async function testOutcome(http: string, token: string, endpointId: string): Promise<string> {
+  return (await call(http, 'POST', `/api/webhooks/${endpointId}/test`, { token, body: {} })).body.delivery.status;
+}
+
+describe('endpoints that keep failing', () => {
+  it('are disabled after three deliveries in a row were given up, keep what is pending, and send it in order once enabled', async () => {
+    const { http, ws } = await startAgentServer({ webhooks: { ...fast, maxAttempts: 2, retryBaseMs: 20, retryMaxMs: 20 } });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    // The receiver is down; its first answer is held until every event is queued behind it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const receiver = await startReceiver((_r, i) => ({ status: 500, body: 'down', ...(i === 0 ? { after: held } : {}) }));
+    const endpoint = await subscribe(http, owner.token, receiver.url, ['message.created']);
+    receiver.useSecret(endpoint.secret);
+
+    const visitor = await openVisitor(ws);
+    for (const [id, value] of [['f1', 'no'], ['f2', 'Olive'], ['f3', 'olive@shop.test']] as const) {
+      visitor.socket.send(id === 'f1' ? { type: 'action', id, value } : { type: 'message', id, text: value });
+      await visitor.socket.next((f) => f.type === 'ack' && (f as AckFrame).id === id);
+    }
+    // greeting, then 3 x (visitor message + bot reply) = 7 events.
+    await until(async () => (await deliveriesOf(http, owner.token, endpoint.id)).length === 7, 'seven events queued');
+    release();
+
+    const disabled = await until(async () => {
+      const view = await endpointView(http, owner.token, endpoint.id);
+      return !view.enabled && view;
+    }, 'the endpoint disabled');
+    expect(disabled).toMatchObject({ enabled: false, disabled_reason: 'failing', consecutive_failures: 3, pending: 4 });
+    const log = await deliveriesOf(http, owner.token, endpoint.id);
+    expect(log.map((d) => [d.status, d.attempts])).toEqual([...Array(4).fill(['pending', 0]), ...Array(3).fill(['failed', 2])]);
+    expect(receiver.received).toHaveLength(6);
+
+    // Disabled: nothing more is sent, and new events are not queued for it.
+    visitor.socket.send({ type: 'message', id: 'f4', text: 'anyone there?' });
+    await visitor.socket.next((f) => f.type === 'ack' && (f as AckFrame).id === 'f4');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await deliveriesOf(http, owner.token, endpoint.id)).toHaveLength(7);
+    expect(receiver.received).toHaveLength(6);
+
+    // The receiver is fixed and an admin enables the endpoint: what waited goes out, in order.
+    receiver.answer(() => ({ status: 200 }));
+    const enabled = await call<WebhookEndpointResponse>(http, 'PATCH', `/api/webhooks/${endpoint.id}`, { token: owner.token, body: { enabled: true } });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body.endpoint).toMatchObject({ enabled: true, disabled_reason: null, consecutive_failures: 0 });
+    await receiver.waitFor(10);
+    const waited = log.slice(0, 4).reverse().map((d) => d.event_id);
+    expect(receiver.received.slice(6).map((r) => r.body.id)).toEqual(waited);
+    expect(receiver.received.slice(6).every((r) => r.signatureOk)).toBe(true);
+    const seqs = receiver.received.slice(6).map((r) => (r.body.data as { message: { seq: number } }).message.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const after = await until(async () => {
+      const view = await endpointView(http, owner.token, endpoint.id);
+      return view.pending === 0 && view;
+    }, 'nothing pending');
+    expect(after).toMatchObject({ enabled: true, disabled_reason: null, consecutive_failures: 0, last_delivery: { status: 'succeeded' } });
+    expect(receiver.received).toHaveLength(10);
+    visitor.socket.close();
+  });
+
+  it('count only failures in a row: a success starts the count again, and the count survives a restart', async () => {
+    const dataDir = tempDataDir();
+    const options = { dataDir, webhooks: { ...fast, maxAttempts: 1 } };
+    const first = await startAgentServer(options);
+    const owner = await login(first.http, OWNER.email, OWNER.password);
+    const answers = [500, 500, 200, 500, 500, 500];
+    const receiver = await startReceiver((_r, i) => ({ status: answers[i] ?? 200 }));
+    const endpoint = await subscribe(first.http, owner.token, receiver.url, ['lead.created']);
+
+    expect([await testOutcome(first.http, owner.token, endpoint.id), await testOutcome(first.http, owner.token, endpoint.id)]).toEqual(['failed', 'failed']);
+    expect(await endpointView(first.http, owner.token, endpoint.id)).toMatchObject({ enabled: true, consecutive_failures: 2 });
+    expect(await testOutcome(first.http, owner.token, endpoint.id)).toBe('succeeded');
+    expect(await endpointView(first.http, owner.token, endpoint.id)).toMatchObject({ enabled: true, consecutive_failures: 0 });
+    expect([await testOutcome(first.http, owner.token, endpoint.id), await testOutcome(first.http, owner.token, endpoint.id)]).toEqual(['failed', 'failed']);
+    await first.app.close();
+
+    const second = await startAgentServer(options);
+    const admin = await login(second.http, OWNER.email, OWNER.password);
+    expect(await endpointView(second.http, admin.token, endpoint.id)).toMatchObject({ enabled: true, consecutive_failures: 2, disabled_reason: null });
+    expect(await testOutcome(second.http, admin.token, endpoint.id)).toBe('failed');
+    expect(await endpointView(second.http, admin.token, endpoint.id)).toMatchObject({ enabled: false, consecutive_failures: 3, disabled_reason: 'failing' });
+    await second.app.close();
+
+    const third = await startAgentServer(options);
+    const again = await login(third.http, OWNER.email, OWNER.password);
+    expect(await endpointView(third.http, again.token, endpoint.id)).toMatchObject({ enabled: false, consecutive_failures: 3, disabled_reason: 'failing' });
+  });
+
+  it('are never disabled with PARLEY_WEBHOOK_DISABLE_AFTER=0', async () => {
+    const { http } = await startAgentServer({ webhooks: { ...fast, maxAttempts: 1, disableAfterFailures: 0 } });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver(() => ({ status: 500 }));
+    const endpoint = await subscribe(http, owner.token, receiver.url, ['lead.created']);
+    for (let i = 0; i < 5; i++) expect(await testOutcome(http, owner.token, endpoint.id)).toBe('failed');
+    expect(await endpointView(http, owner.token, endpoint.id)).toMatchObject({ enabled: true, disabled_reason: null, consecutive_failures: 5 });
+    expect(loadConfig({}, { PARLEY_WEBHOOK_DISABLE_AFTER: '0' }).webhooks.disableAfterFailures).toBe(0);
+    expect(loadConfig({}, {}).webhooks.disableAfterFailures).toBe(3);
   });
 });
 

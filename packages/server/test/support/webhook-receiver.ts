@@ -16,10 +16,11 @@ export interface Received {
   at: number;
 }
 
-/** What the receiver answers: a status (200 by default), after a delay, or never (hang). */
+/** What the receiver answers: a status (200 by default), after a delay or once `after` settles, or never (hang). */
 export interface Answer {
   status?: number;
   delayMs?: number;
+  after?: Promise<unknown>;
   hang?: boolean;
   body?: string;
 }
@@ -64,7 +65,9 @@ export async function startReceiver(plan: (request: Received, index: number) => 
         hanging.push(res);
         return;
       }
-      setTimeout(() => res.writeHead(answer.status ?? 200, { 'content-type': 'text/plain' }).end(answer.body ?? 'ok'), answer.delayMs ?? 0);
+      const reply = () => setTimeout(() => res.writeHead(answer.status ?? 200, { 'content-type': 'text/plain' }).end(answer.body ?? 'ok'), answer.delayMs ?? 0);
+      if (answer.after) void answer.after.finally(reply);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

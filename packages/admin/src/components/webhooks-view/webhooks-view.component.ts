@@ -20,17 +20,29 @@ export const EVENT_LABELS: Record<WebhookEventType, string> = {
 export function outcome(delivery: Pick<WebhookDeliveryView, 'status' | 'last_status_code' | 'last_error' | 'attempts'>): string {
   if (delivery.status === 'succeeded') return `Delivered (${delivery.last_status_code ?? 'ok'})`;
   const why = delivery.last_error ?? 'not sent yet';
-  return delivery.status === 'failed' ? `Gave up after ${delivery.attempts} attempts: ${why}` : delivery.attempts ? `Retrying: ${why}` : 'Waiting to be sent';
+  return delivery.status === 'failed' ? `Gave up after ${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'}: ${why}` : delivery.attempts ? `Retrying: ${why}` : 'Waiting to be sent';
+}
+
+/** Why Parley disabled an endpoint, and what enabling it does; undefined unless it was disabled for failing. */
+export function disabledNotice(endpoint: Pick<WebhookEndpointView, 'disabled_reason' | 'consecutive_failures' | 'pending'>): string | undefined {
+  if (endpoint.disabled_reason !== 'failing') return undefined;
+  const n = endpoint.consecutive_failures;
+  const waiting = endpoint.pending
+    ? `Fix the receiver, then enable the endpoint: the ${endpoint.pending} ${endpoint.pending === 1 ? 'delivery' : 'deliveries'} waiting will be sent, in order.`
+    : 'Fix the receiver, then enable the endpoint.';
+  return `Disabled after ${n} failed ${n === 1 ? 'delivery' : 'deliveries'} in a row. ${waiting}`;
 }
 
 /**
  * Webhooks (admins): the company's endpoints, each with its events, a signing secret shown once
- * (when made or renewed), a test event, enable/disable and removal, and its delivery log.
+ * (when made or renewed), a test event, enable/disable and removal, and its delivery log. An
+ * endpoint Parley disabled because its deliveries kept failing says so.
  *
  * @csspart header - the title
  * @csspart add - the form that adds an endpoint
  * @csspart secret - a signing secret, shown once
  * @csspart endpoint - one endpoint
+ * @csspart disabled-notice - why Parley disabled an endpoint
  */
 export class ParleyWebhooksView extends LitElement {
   static override styles = [controls, screen, row, styles];
@@ -121,11 +133,13 @@ export class ParleyWebhooksView extends LitElement {
 
   private renderEndpoint(endpoint: WebhookEndpointView): TemplateResult {
     const last = endpoint.last_delivery;
-    return html`<article part="endpoint" class="card ${endpoint.enabled ? '' : 'off'}" data-endpoint=${endpoint.id}>
+    const notice = disabledNotice(endpoint);
+    return html`<article part="endpoint" class="card ${endpoint.enabled ? '' : notice ? 'failing' : 'off'}" data-endpoint=${endpoint.id}>
       <div class="row">
         <code class="url">${endpoint.url}</code>
         ${endpoint.enabled ? nothing : html`<span class="badge">Disabled</span>`}
       </div>
+      ${notice ? html`<p part="disabled-notice" class="notice" role="status" data-disabled-notice>${notice}</p>` : nothing}
       ${endpoint.description ? html`<p>${endpoint.description}</p>` : nothing}
       <p class="muted">${endpoint.events.join(', ')}</p>
       <p class="muted" data-status>
@@ -138,7 +152,12 @@ export class ParleyWebhooksView extends LitElement {
       <div class="row">
         <button data-action="test" ?disabled=${this.busy || !endpoint.enabled} @click=${() => this.test(endpoint)}>Send test event</button>
         <button data-action="log" aria-pressed=${this.logOf === endpoint.id ? 'true' : 'false'} @click=${() => (this.logOf = this.logOf === endpoint.id ? undefined : endpoint.id)}>Deliveries</button>
-        <button data-action="toggle" ?disabled=${this.busy} @click=${() => this.act(async () => void (await this.api!.updateWebhook(endpoint.id, { enabled: !endpoint.enabled })))}>
+        <button
+          class=${notice ? 'primary' : ''}
+          data-action="toggle"
+          ?disabled=${this.busy}
+          @click=${() => this.act(async () => void (await this.api!.updateWebhook(endpoint.id, { enabled: !endpoint.enabled })))}
+        >
           ${endpoint.enabled ? 'Disable' : 'Enable'}
         </button>
         <button class="danger" data-action="rotate" ?disabled=${this.busy} @click=${() => this.rotate(endpoint)}>New secret</button>

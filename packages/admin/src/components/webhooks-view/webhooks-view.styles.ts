@@ -16,6 +16,9 @@ export const styles = css`
   .off {
     opacity: 0.75;
   }
+  .failing {
+    border-color: var(--parley-waiting, #d9480f);
+  }
   .badge {
     font-size: 12px;
     padding: 2px 8px;
@@ -45,5 +48,11 @@ export const styles = css`
   }
   .ok {
     color: var(--parley-ok, #2b8a3e);
+  }
+  .notice {
+    padding: 8px 10px;
+    border-left: 4px solid var(--parley-waiting, #d9480f);
+    border-radius: 6px;
+    background: var(--parley-waiting-soft, #fff1e6);
   }
 `;

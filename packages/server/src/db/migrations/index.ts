@@ -7,6 +7,7 @@ import * as leadsWebhooksIdentity from './2026_11_24_0002_leads_webhooks_identit
 import * as searchMergeSteps from './2026_11_25_0001_search_merge_steps.js';
 import * as leanTurns from './2026_11_26_0001_lean_turns.js';
 import * as searchDetailNone from './2026_11_26_0002_search_detail_none.js';
+import * as webhookAutoDisable from './2026_11_27_0001_webhook_auto_disable.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_25_0001_search_merge_steps': searchMergeSteps,
   '2026_11_26_0001_lean_turns': leanTurns,
   '2026_11_26_0002_search_detail_none': searchDetailNone,
+  '2026_11_27_0001_webhook_auto_disable': webhookAutoDisable,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */

@@ -10,6 +10,10 @@ export interface WebhookEndpointsTable {
   events: string;
   secret_sealed: string;
   enabled: Generated<number>;
+  /** Deliveries given up in a row; a success resets it. */
+  consecutive_failures: Generated<number>;
+  /** Why it is disabled: 'failing' when that count reached the limit, null otherwise. */
+  disabled_reason: string | null;
   created_at: string;
   updated_at: string;
 }

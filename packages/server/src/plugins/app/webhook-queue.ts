@@ -20,7 +20,10 @@ export type DeliveryRow = WebhookDeliveryRow & { payload: string; event_type: st
  * sender starts, for every endpoint, its oldest pending delivery once due, one at a time per
  * endpoint (so each endpoint gets its events in order) and at most `concurrency` in all. A
  * failed attempt is scheduled again with backoff until `maxAttempts`; every attempt is logged.
- * Nothing here runs on a request's path: it is driven by timers and `kick()`.
+ * Each endpoint counts the deliveries it gave up in a row (a success resets the count); at
+ * `disableAfterFailures` the endpoint is disabled, in the same write, and what it still has
+ * pending waits for it to be enabled again. Nothing here runs on a request's path: it is driven
+ * by timers and `kick()`.
  */
 export class WebhookQueue {
   private readonly statements;
@@ -38,8 +41,10 @@ export class WebhookQueue {
     private readonly writes: GroupCommit,
     private readonly config: WebhooksConfig,
     private readonly log: FastifyBaseLogger,
-    /** The URL and secret of an endpoint that may be sent to now; undefined when it is gone. */
+    /** The URL and secret of an endpoint that may be sent to now; undefined when it is gone or disabled. */
     private readonly endpointOf: (id: string) => { id: string; url: string; secret: string } | undefined,
+    /** Told after the commit that disabled an endpoint for failing: its failures in a row, and when. */
+    private readonly onDisabled: (endpointId: string, failures: number, at: string) => void,
   ) {
     this.statements = {
       insertEvent: sqlite.prepare('INSERT INTO webhook_events (id, company_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
@@ -64,6 +69,11 @@ export class WebhookQueue {
         `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?,
            last_duration_ms = ?, updated_at = ? WHERE id = ?`,
       ),
+      resetFailures: sqlite.prepare('UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures != 0'),
+      countFailure: sqlite.prepare<[string], { failures: number }>(
+        'UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1 WHERE id = ? RETURNING consecutive_failures AS failures',
+      ),
+      disableFailing: sqlite.prepare(`UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'failing', updated_at = ? WHERE id = ? AND enabled = 1`),
     };
   }
 
@@ -170,7 +180,7 @@ export class WebhookQueue {
     const now = new Date();
     const next = status === 'pending' ? new Date(now.getTime() + retryDelayMs(attempts, this.config)).toISOString() : null;
     if (!ok) this.log.info({ deliveryId, endpointId: endpoint.id, attempts, status, error: result.error }, 'webhook delivery failed');
-    await this.writes.run(() => {
+    const disabledAfter = await this.writes.run(() => {
       this.statements.recordAttempt.run(
         row.id,
         row.company_id,
@@ -182,7 +192,21 @@ export class WebhookQueue {
         now.toISOString(),
       );
       this.statements.updateDelivery.run(status, attempts, next, result.statusCode ?? null, result.error ?? null, result.durationMs, now.toISOString(), row.id);
+      if (status === 'succeeded') this.statements.resetFailures.run(endpoint.id);
+      return status === 'failed' ? this.countFailure(endpoint.id, now) : undefined;
     });
+    if (disabledAfter !== undefined) this.onDisabled(endpoint.id, disabledAfter, now.toISOString());
+  }
+
+  /**
+   * Inside a write: counts a given-up delivery against its endpoint and disables the endpoint when
+   * the count reached `disableAfterFailures` (0: never). Returns the count when it was disabled now.
+   */
+  private countFailure(endpointId: string, now: Date): number | undefined {
+    const failures = this.statements.countFailure.get(endpointId)?.failures ?? 0;
+    const limit = this.config.disableAfterFailures;
+    if (limit <= 0 || failures < limit) return undefined;
+    return this.statements.disableFailing.run(now.toISOString(), endpointId).changes ? failures : undefined;
   }
 
   /** Resolves when a delivery's current attempt finished, or after `ms`. */

@@ -31,6 +31,8 @@ interface Endpoint {
   events: WebhookEventType[];
   secret: string;
   enabled: boolean;
+  /** 'failing' when the queue disabled it after too many given-up deliveries in a row. */
+  disabledReason: 'failing' | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -90,7 +92,8 @@ function toAttemptView(row: WebhookAttemptRow): WebhookAttemptView {
  * path. Each endpoint gets its events in order, one at a time: the next waits until the previous
  * one succeeded or was given up. Failures are retried with exponential backoff; every attempt is
  * logged. After a restart, whatever was pending is sent. At most `concurrency` requests are in
- * flight, each bounded by `timeoutMs`.
+ * flight, each bounded by `timeoutMs`. An endpoint that gives up `disableAfterFailures` deliveries
+ * in a row is disabled (its pending deliveries kept) until an admin enables it again.
  */
 export class WebhookService {
   private readonly endpoints = new Map<string, Endpoint>();
@@ -113,12 +116,20 @@ export class WebhookService {
     private readonly config: WebhooksConfig,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.queue = new WebhookQueue(sqlite, writes, config, log, (id) => {
-      const endpoint = this.endpoints.get(id);
-      return endpoint?.enabled ? endpoint : undefined;
-    });
+    this.queue = new WebhookQueue(
+      sqlite,
+      writes,
+      config,
+      log,
+      (id) => {
+        const endpoint = this.endpoints.get(id);
+        return endpoint?.enabled ? endpoint : undefined;
+      },
+      (id, failures, at) => this.disabledForFailing(id, failures, at),
+    );
     this.statements = {
       pending: sqlite.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'pending'`),
+      failures: sqlite.prepare<[string], { n: number }>('SELECT consecutive_failures AS n FROM webhook_endpoints WHERE id = ?'),
       last: sqlite.prepare<[string], { status: string; updated_at: string; last_status_code: number | null }>(
         `SELECT status, updated_at, last_status_code FROM webhook_deliveries WHERE endpoint_id = ? AND status != 'pending'
          ORDER BY updated_at DESC, id DESC LIMIT 1`,
@@ -185,6 +196,7 @@ export class WebhookService {
       events: [...new Set(input.events)],
       secret: newWebhookSecret(),
       enabled: input.enabled ?? true,
+      disabledReason: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -206,7 +218,11 @@ export class WebhookService {
     return { endpoint: this.view(endpoint), secret: endpoint.secret };
   }
 
-  /** Changes an endpoint, or gives it a new secret (returned this once; the old one stops at once). */
+  /**
+   * Changes an endpoint, or gives it a new secret (returned this once; the old one stops at once).
+   * Enabling or disabling it starts its count of failures in a row again and clears why the queue
+   * disabled it; enabling it sends what it has pending, in order.
+   */
   async update(
     companyId: string,
     id: string,
@@ -214,31 +230,37 @@ export class WebhookService {
   ) {
     const endpoint = this.owned(companyId, id);
     if (changes.url !== undefined) this.checkUrl(changes.url);
-    const next: Endpoint = {
-      ...endpoint,
+    const switched = changes.enabled !== undefined && changes.enabled !== endpoint.enabled;
+    const secret = changes.rotateSecret ? newWebhookSecret() : undefined;
+    const updatedAt = new Date().toISOString();
+    const apply = (current: Endpoint): Endpoint => ({
+      ...current,
       ...(changes.url !== undefined ? { url: changes.url } : {}),
       ...(changes.events !== undefined ? { events: [...new Set(changes.events)] } : {}),
       ...(changes.description !== undefined ? { description: changes.description.trim() } : {}),
-      ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
-      ...(changes.rotateSecret ? { secret: newWebhookSecret() } : {}),
-      updatedAt: new Date().toISOString(),
-    };
+      ...(switched ? { enabled: changes.enabled!, disabledReason: null } : {}),
+      ...(secret ? { secret } : {}),
+      updatedAt,
+    });
+    const next = apply(endpoint);
     await this.db
       .updateTable('webhook_endpoints')
       .set({
         url: next.url,
         description: next.description,
         events: JSON.stringify(next.events),
-        enabled: next.enabled ? 1 : 0,
-        updated_at: next.updatedAt,
-        ...(changes.rotateSecret ? { secret_sealed: this.sealer.seal(next.secret) } : {}),
+        updated_at: updatedAt,
+        ...(switched ? { enabled: next.enabled ? 1 : 0, disabled_reason: null, consecutive_failures: 0 } : {}),
+        ...(secret ? { secret_sealed: this.sealer.seal(secret) } : {}),
       })
       .where('id', '=', id)
       .where('company_id', '=', companyId)
       .execute();
-    this.remember(next);
-    if (next.enabled && !endpoint.enabled) this.queue.kick();
-    return { endpoint: this.view(next), ...(changes.rotateSecret ? { secret: next.secret } : {}) };
+    // The queue may have disabled it meanwhile: change what is in memory now, not the copy read above.
+    const changed = apply(this.endpoints.get(id) ?? endpoint);
+    this.remember(changed);
+    if (switched && changed.enabled) this.queue.kick();
+    return { endpoint: this.view(changed), ...(secret ? { secret } : {}) };
   }
 
   /** Removes an endpoint with its queue and log. */
@@ -431,6 +453,8 @@ export class WebhookService {
       description: endpoint.description,
       events: endpoint.events,
       enabled: endpoint.enabled,
+      disabled_reason: endpoint.disabledReason,
+      consecutive_failures: this.statements.failures.get(endpoint.id)?.n ?? 0,
       created_at: endpoint.createdAt,
       updated_at: endpoint.updatedAt,
       pending,
@@ -447,9 +471,22 @@ export class WebhookService {
       events: JSON.parse(row.events) as WebhookEventType[],
       secret: this.sealer.open(row.secret_sealed) ?? '',
       enabled: row.enabled === 1,
+      disabledReason: row.disabled_reason === 'failing' ? 'failing' : null,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
+  }
+
+  /** After the queue disabled an endpoint for failing (committed): nothing new is queued for it. */
+  private disabledForFailing(id: string, failures: number, at: string): void {
+    const endpoint = this.endpoints.get(id);
+    if (!endpoint) return;
+    this.endpoints.set(id, { ...endpoint, enabled: false, disabledReason: 'failing', updatedAt: at });
+    this.log.warn(
+      { endpointId: id, companyId: endpoint.companyId, url: endpoint.url, failures },
+      'webhook endpoint disabled after %d deliveries in a row were given up; its pending deliveries wait until it is enabled again',
+      failures,
+    );
   }
 
   private remember(endpoint: Endpoint): void {

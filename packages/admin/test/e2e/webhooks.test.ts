@@ -1,0 +1,90 @@
+// @vitest-environment node
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { WebhookEndpointResponse } from '@parley/protocol';
+import { OWNER, TestServer } from '../server.js';
+import { findChromium, launch } from './chromium.js';
+
+const CHROMIUM = findChromium();
+const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
+
+/*
+ * The webhooks screen in Chromium with endpoints in the states an admin has to act on, kept as
+ * screenshots in artifacts/ (look at them). Skipped without Chromium, like dashboard.test.ts.
+ */
+describe.skipIf(!CHROMIUM)('webhooks screen in Chromium', () => {
+  const server = new TestServer();
+  // `/down` fails; anything else is acknowledged.
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(req.url === '/down' ? 500 : 200).end());
+  });
+  let browser: Browser;
+  let token: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await server.start();
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    browser = await launch(CHROMIUM!);
+    token = await server.token();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    await server.dispose();
+  });
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
+    return (await response.json()) as T;
+  }
+
+  async function webhooksScreen(viewport: { width: number; height: number }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    context.setDefaultTimeout(8000);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${server.url}/admin/webhooks`);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('parley-webhooks-view [part="endpoint"]').first().waitFor();
+    return page;
+  }
+
+  it('shows an endpoint disabled for failing, with the way to enable it again', async () => {
+    const port = (receiver.address() as AddressInfo).port;
+    const failing = await api<WebhookEndpointResponse>('POST', '/api/webhooks', { url: `http://127.0.0.1:${port}/down`, events: ['lead.created'], description: 'Old CRM' });
+    // The test server disables an endpoint after one given-up delivery of one attempt.
+    await api('POST', `/api/webhooks/${failing.endpoint.id}/test`, {});
+    await api('POST', '/api/webhooks', { url: `http://127.0.0.1:${port}/crm`, events: ['lead.created', 'conversation.handoff'], description: 'CRM' });
+
+    const page = await webhooksScreen({ width: 1280, height: 800 });
+    const card = page.locator(`parley-webhooks-view [data-endpoint="${failing.endpoint.id}"]`);
+    await expect.poll(() => card.locator('[data-disabled-notice]').textContent()).toBe('Disabled after 1 failed delivery in a row. Fix the receiver, then enable the endpoint.');
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}laptop-webhooks-disabled.png`, fullPage: true });
+    const phone = await webhooksScreen({ width: 390, height: 844 });
+    await phone.locator(`parley-webhooks-view [data-endpoint="${failing.endpoint.id}"]`).scrollIntoViewIfNeeded();
+    await phone.screenshot({ path: `${ARTIFACTS}phone-webhooks-disabled.png` });
+
+    await card.locator('[data-action="toggle"]').click();
+    await card.locator('[data-action="toggle"]', { hasText: 'Disable' }).waitFor();
+    expect(await card.locator('[data-disabled-notice]').count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
