@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SessionStore } from '../src/store/session-store.js';
 import { dayAfter } from '../src/components/leads-view/leads-view.component.js';
-import { disabledNotice, outcome } from '../src/components/webhooks-view/webhooks-view.component.js';
+import { disabledNotice, outcome, previousSecretNote } from '../src/components/webhooks-view/webhooks-view.component.js';
+import { dateTime } from '../src/lib/format.js';
 import { $, $$, mount, settle, text } from './dom.js';
 import { MemoryStorage, OWNER, until } from './server.js';
 import { RawVisitor } from './visitor.js';
@@ -176,10 +177,44 @@ describe('webhooks', () => {
     await session.api.deleteWebhook(endpoint.id);
   });
 
+  it('after a new secret, signs with both until the previous one is stopped', async () => {
+    const port = (receiver.address() as AddressInfo).port;
+    const made = await session.api.createWebhook({ url: `http://127.0.0.1:${port}/rotate`, events: ['lead.created'] });
+    const view = await mount('parley-webhooks-view', { api: session.api });
+    const card = await until(() => $(view, `[data-endpoint="${made.endpoint.id}"]`), 'the endpoint');
+    expect(card.querySelector('[data-previous-secret]')).toBeNull();
+
+    card.querySelector<HTMLButtonElement>('[data-action="rotate"]')!.click();
+    const fresh = (await until(() => $(view, '[data-webhook-secret]'), 'the new secret')).textContent!;
+    const endpoint = (await session.api.webhooks()).endpoints.find((e) => e.id === made.endpoint.id)!;
+    const until24h = dateTime(endpoint.previous_secret_expires_at);
+    expect(Date.parse(endpoint.previous_secret_expires_at!) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    await until(() => text(view).includes(`Copy it now: it is not shown again. The previous secret also signs requests until ${until24h}.`), 'the message');
+    expect($(view, '[data-previous-secret]')!.textContent).toContain(`The previous secret also signs requests until ${until24h}.`);
+
+    // Both signatures, the new one first.
+    const signed = async () => {
+      const before = hits.length;
+      await session.api.testWebhook(made.endpoint.id);
+      const hit = hits[before]!;
+      const sign = (secret: string) => createHmac('sha256', secret).update(`${hit.headers['x-parley-timestamp']}.${hit.raw}`).digest('hex');
+      return { header: hit.headers['x-parley-signature'], sign };
+    };
+    const during = await signed();
+    expect(during.header).toBe(`v1=${during.sign(fresh)},v1=${during.sign(made.secret!)}`);
+
+    $(view, '[data-action="expire-previous"]')!.click();
+    await until(() => text(view).includes('The previous secret no longer signs requests.') && !$(view, '[data-previous-secret]'), 'stopped');
+    const after = await signed();
+    expect(after.header).toBe(`v1=${after.sign(fresh)}`);
+    await session.api.deleteWebhook(made.endpoint.id);
+  });
+
   it('words each delivery state plainly', () => {
     expect(outcome({ status: 'succeeded', last_status_code: 204, last_error: null, attempts: 1 })).toBe('Delivered (204)');
     expect(outcome({ status: 'pending', last_status_code: 500, last_error: 'Answered 500', attempts: 2 })).toBe('Retrying: Answered 500');
     expect(outcome({ status: 'failed', last_status_code: null, last_error: 'Connection refused', attempts: 15 })).toBe('Gave up after 15 attempts: Connection refused');
+    expect(previousSecretNote({ previous_secret_expires_at: null })).toBe('The previous secret no longer signs requests.');
     expect(disabledNotice({ disabled_reason: null, consecutive_failures: 2, pending: 0 })).toBeUndefined();
     expect(disabledNotice({ disabled_reason: 'failing', consecutive_failures: 3, pending: 12 })).toBe(
       'Disabled after 3 failed deliveries in a row. Fix the receiver, then enable the endpoint: the 12 deliveries waiting will be sent, in order.',

@@ -51,6 +51,12 @@ export interface WebhooksConfig {
    * until an admin enables it again (`PARLEY_WEBHOOK_DISABLE_AFTER`, default 3; 0 never disables).
    */
   disableAfterFailures: number;
+  /**
+   * How long a rotated signing secret keeps signing beside the new one, so receivers can be
+   * updated without rejecting requests (`PARLEY_WEBHOOK_SECRET_GRACE_HOURS`, default 24 h; 0 stops
+   * the old secret at once).
+   */
+  secretGraceMs: number;
 }
 
 export const defaultWebhooks: WebhooksConfig = {
@@ -62,6 +68,7 @@ export const defaultWebhooks: WebhooksConfig = {
   concurrency: 8,
   retentionDays: 30,
   disableAfterFailures: 3,
+  secretGraceMs: 24 * 3_600_000,
 };
 
 /** Everything the server needs to start. Built by `loadConfig` from the environment and flags. */
@@ -117,6 +124,10 @@ function optional<K extends string>(key: K, value: number | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
+function hoursAsMs<K extends string>(key: K, hours: number | undefined): Partial<Record<K, number>> {
+  return optional(key, hours === undefined ? undefined : hours * 3_600_000);
+}
+
 function intFrom(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
@@ -132,7 +143,7 @@ function intFrom(value: string | undefined, name: string): number | undefined {
  * `PARLEY_HTTP_REQUESTS_PER_MINUTE`, `PARLEY_SEND_LEAD_PER_MINUTE`, and for agents `PARLEY_SECRET`, `PARLEY_ADMIN_EMAIL`,
  * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`, and for webhooks
  * `PARLEY_WEBHOOKS_ALLOW_PRIVATE`, `PARLEY_WEBHOOK_TIMEOUT_MS`, `PARLEY_WEBHOOK_MAX_ATTEMPTS`,
- * `PARLEY_WEBHOOK_RETENTION_DAYS`, `PARLEY_WEBHOOK_DISABLE_AFTER`), then `overrides`.
+ * `PARLEY_WEBHOOK_RETENTION_DAYS`, `PARLEY_WEBHOOK_DISABLE_AFTER`, `PARLEY_WEBHOOK_SECRET_GRACE_HOURS`), then `overrides`.
  */
 export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const port = overrides.port ?? intFrom(env.PORT, 'PORT') ?? 3000;
@@ -181,6 +192,7 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
       ...optional('maxAttempts', intFrom(env.PARLEY_WEBHOOK_MAX_ATTEMPTS, 'PARLEY_WEBHOOK_MAX_ATTEMPTS')),
       ...optional('retentionDays', intFrom(env.PARLEY_WEBHOOK_RETENTION_DAYS, 'PARLEY_WEBHOOK_RETENTION_DAYS')),
       ...optional('disableAfterFailures', intFrom(env.PARLEY_WEBHOOK_DISABLE_AFTER, 'PARLEY_WEBHOOK_DISABLE_AFTER')),
+      ...hoursAsMs('secretGraceMs', intFrom(env.PARLEY_WEBHOOK_SECRET_GRACE_HOURS, 'PARLEY_WEBHOOK_SECRET_GRACE_HOURS')),
       ...overrides.webhooks,
     },
   };

@@ -13,7 +13,8 @@ const CHROMIUM = findChromium();
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
 
 /*
- * The webhooks screen in Chromium with endpoints in the states an admin has to act on, kept as
+ * The webhooks screen in Chromium with endpoints in the states an admin has to act on (disabled
+ * for failing, just given a new secret), kept as
  * screenshots in artifacts/ (look at them). Skipped without Chromium, like dashboard.test.ts.
  */
 describe.skipIf(!CHROMIUM)('webhooks screen in Chromium', () => {
@@ -85,6 +86,24 @@ describe.skipIf(!CHROMIUM)('webhooks screen in Chromium', () => {
     await card.locator('[data-action="toggle"]').click();
     await card.locator('[data-action="toggle"]', { hasText: 'Disable' }).waitFor();
     expect(await card.locator('[data-disabled-notice]').count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('says until when the previous secret signs after a new one, and stops it on request', async () => {
+    const page = await webhooksScreen({ width: 1280, height: 800 });
+    const card = page.locator('parley-webhooks-view [part="endpoint"]', { hasText: '/crm' });
+    await card.locator('[data-action="rotate"]').click();
+    await card.locator('[data-webhook-secret]').waitFor();
+    await page.locator('parley-webhooks-view [role="status"]', { hasText: 'The previous secret also signs requests until' }).waitFor();
+    await card.locator('[data-previous-secret]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}laptop-webhooks-rotated.png` });
+    const phone = await webhooksScreen({ width: 390, height: 844 });
+    await phone.locator('parley-webhooks-view [data-previous-secret]').scrollIntoViewIfNeeded();
+    await phone.screenshot({ path: `${ARTIFACTS}phone-webhooks-rotated.png` });
+
+    await card.locator('[data-action="expire-previous"]').click();
+    await page.locator('parley-webhooks-view [role="status"]', { hasText: 'The previous secret no longer signs requests.' }).waitFor();
+    expect(await card.locator('[data-previous-secret]').count()).toBe(0);
     expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -49,6 +49,11 @@ export const WebhookEndpointView = Strict({
   disabled_reason: Type.Union([Type.Literal('failing'), Type.Null()]),
   /** Deliveries given up in a row; any success, or enabling or disabling it, resets it. */
   consecutive_failures: Type.Integer({ minimum: 0 }),
+  /**
+   * After a rotation: until when the previous secret still signs requests beside the new one
+   * (two `v1=` signatures); null when only the current secret signs. The secret itself is never shown again.
+   */
+  previous_secret_expires_at: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
   updated_at: Type.String(),
   /** Deliveries waiting to be sent or retried. */
@@ -70,13 +75,18 @@ export const CreateWebhookRequest = Strict({
 });
 export type CreateWebhookRequest = Static<typeof CreateWebhookRequest>;
 
-/** `PATCH /api/webhooks/:id` (admin): change it, or make a new secret (the old one stops at once). */
+/**
+ * `PATCH /api/webhooks/:id` (admin): change it, or make a new secret. With `rotate_secret` the
+ * secret it replaces keeps signing beside the new one for a grace period (24 h by default);
+ * `expire_previous_secret` stops the previous secret at once, with a rotation or on its own.
+ */
 export const UpdateWebhookRequest = Strict({
   url: Type.Optional(WebhookUrl),
   events: Type.Optional(Type.Array(WebhookEventType, { minItems: 1, maxItems: 4, uniqueItems: true })),
   description: Type.Optional(Type.String({ maxLength: 200 })),
   enabled: Type.Optional(Type.Boolean()),
   rotate_secret: Type.Optional(Type.Boolean()),
+  expire_previous_secret: Type.Optional(Type.Boolean()),
 });
 export type UpdateWebhookRequest = Static<typeof UpdateWebhookRequest>;
 

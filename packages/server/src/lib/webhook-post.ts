@@ -26,6 +26,16 @@ export function webhookSignature(secret: string, timestamp: number, body: string
 }
 
 /**
+ * The `X-Parley-Signature` value: one `v1=<hex>` per secret, comma-separated, the current secret
+ * first. Two during a rotation's grace period, so receivers holding either secret accept it.
+ *
+ * @example signatureHeader([current, previous], 1795500969, body) // 'v1=5b0e…,v1=9c41…'
+ */
+export function signatureHeader(secrets: readonly string[], timestamp: number, body: string): string {
+  return secrets.map((secret) => `v1=${webhookSignature(secret, timestamp, body)}`).join(',');
+}
+
+/**
  * Posts a JSON body to a webhook endpoint: no redirects followed, private addresses refused
  * (unless `allowPrivate`), the whole exchange bounded by `timeoutMs`, at most 1 KB of the answer
  * read. Never throws: every failure is a `PostResult` with `error`.

@@ -1,9 +1,13 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { AckFrame, WebhookDeliveryView, WebhookEndpointResponse, WebhookEndpointView } from '@parley/protocol';
 import { buildServer } from '../../src/server.js';
 import { loadConfig } from '../../src/config.js';
 import { isPrivateAddress } from '../../src/lib/net-guard.js';
 import { retryDelayMs } from '../../src/plugins/app/webhook-queue.js';
+import { webhookSignature } from '../../src/lib/webhook-post.js';
 import { onCleanup, tempDataDir } from '../helper.js';
 import { addAgent, call, is, login, openVisitor, OWNER, SECRET, startAgentServer } from '../agent-helper.js';
 import { startReceiver, type Received } from '../support/webhook-receiver.js';
@@ -255,7 +259,7 @@ describe('webhooks', () => {
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(endpoint.secret);
     await call(http, 'POST', `/api/webhooks/${endpoint.id}/test`, { token: owner.token, body: {} });
-    expect(receiver.received[2]!.signatureOk, 'signed with the new secret').toBe(false);
+    expect(receiver.received[2]!.signatureOk, 'the old secret still signs during the grace period').toBe(true);
     receiver.useSecret(rotated.body.secret);
     await call(http, 'POST', `/api/webhooks/${endpoint.id}/test`, { token: owner.token, body: {} });
     expect(receiver.received[3]!.signatureOk).toBe(true);
@@ -395,6 +399,134 @@ describe('endpoints that keep failing', () => {
     expect(await endpointView(http, owner.token, endpoint.id)).toMatchObject({ enabled: true, disabled_reason: null, consecutive_failures: 5 });
     expect(loadConfig({}, { PARLEY_WEBHOOK_DISABLE_AFTER: '0' }).webhooks.disableAfterFailures).toBe(0);
     expect(loadConfig({}, {}).webhooks.disableAfterFailures).toBe(3);
+  });
+});
+
+/**
+ * The `verifyParley` function of the Node snippet in docs/webhooks.md, as written there, with its
+ * `SECRET`: the tests check signatures with the code receivers are told to copy.
+ */
+function documentedVerifier(secret: string): (rawBody: string, headers: Received['headers']) => boolean {
+  const docs = readFileSync(fileURLToPath(new URL('../../../../docs/webhooks.md', import.meta.url)), 'utf8');
+  const source = /^function verifyParley\(rawBody, headers\) \{\n[\s\S]*?\n\}$/m.exec(docs)?.[0];
+  if (!source) throw new Error('docs/webhooks.md has no verifyParley function');
+  return new Function('createHmac', 'timingSafeEqual', 'SECRET', 'TOLERANCE_S', `${source}\nreturn verifyParley;`)(createHmac, timingSafeEqual, secret, 300);
+}
+
+describe('signing secret rotation', () => {
+  it('signs with the new and the previous secret during the grace period, then with the new one only', async () => {
+    const { http } = await startAgentServer({ webhooks: { ...fast, secretGraceMs: 1500 } });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver();
+    const endpoint = await subscribe(http, owner.token, receiver.url, ['lead.created']);
+    const old = endpoint.secret;
+
+    const rotated = await call<WebhookEndpointResponse>(http, 'PATCH', `/api/webhooks/${endpoint.id}`, { token: owner.token, body: { rotate_secret: true } });
+    expect(rotated.status).toBe(200);
+    const fresh = rotated.body.secret!;
+    expect(fresh).toMatch(/^whsec_/);
+    expect(fresh).not.toBe(old);
+    const expiresAt = rotated.body.endpoint.previous_secret_expires_at!;
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(1000);
+    expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(1500);
+    const listed = await call(http, 'GET', '/api/webhooks', { token: owner.token });
+    const one = await call(http, 'GET', `/api/webhooks/${endpoint.id}`, { token: owner.token });
+    for (const body of [rotated.body, listed.body, one.body]) expect(JSON.stringify(body)).not.toContain(old);
+    expect(one.body.endpoint.previous_secret_expires_at).toBe(expiresAt);
+
+    // During the grace period: the new signature, then the previous one; either secret verifies.
+    expect(await testOutcome(http, owner.token, endpoint.id)).toBe('succeeded');
+    const during = receiver.received[0]!;
+    const timestamp = Number(during.headers['x-parley-timestamp']);
+    expect(during.headers['x-parley-signature']).toBe(`v1=${webhookSignature(fresh, timestamp, during.raw)},v1=${webhookSignature(old, timestamp, during.raw)}`);
+    expect(documentedVerifier(fresh)(during.raw, during.headers)).toBe(true);
+    expect(documentedVerifier(old)(during.raw, during.headers)).toBe(true);
+    expect(documentedVerifier('whsec_other')(during.raw, during.headers)).toBe(false);
+    expect(documentedVerifier(old)(during.raw.replace('"id"', '"ID"'), during.headers)).toBe(false);
+
+    // After it: the new secret only.
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 20));
+    expect(await testOutcome(http, owner.token, endpoint.id)).toBe('succeeded');
+    const after = receiver.received[1]!;
+    expect(after.headers['x-parley-signature']).toBe(`v1=${webhookSignature(fresh, Number(after.headers['x-parley-timestamp']), after.raw)}`);
+    expect(documentedVerifier(fresh)(after.raw, after.headers)).toBe(true);
+    expect(documentedVerifier(old)(after.raw, after.headers)).toBe(false);
+    expect((await endpointView(http, owner.token, endpoint.id)).previous_secret_expires_at).toBeNull();
+  });
+
+  it('keeps the previous secret sealed across a restart, and stops it at once when asked', async () => {
+    const dataDir = tempDataDir();
+    const options = { dataDir, webhooks: fast };
+    const first = await startAgentServer(options);
+    const owner = await login(first.http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver();
+    const endpoint = await subscribe(first.http, owner.token, receiver.url, ['lead.created']);
+    const rotated = await call<WebhookEndpointResponse>(first.http, 'PATCH', `/api/webhooks/${endpoint.id}`, { token: owner.token, body: { rotate_secret: true } });
+    const fresh = rotated.body.secret!;
+    // The default grace period: 24 hours.
+    expect(Date.parse(rotated.body.endpoint.previous_secret_expires_at!) - Date.now()).toBeGreaterThan(24 * 3_600_000 - 60_000);
+    const stored = await first.app.db.selectFrom('webhook_endpoints').select(['secret_sealed', 'previous_secret_sealed']).executeTakeFirstOrThrow();
+    expect(stored.previous_secret_sealed).toMatch(/^v1\./);
+    expect(JSON.stringify(stored)).not.toContain(endpoint.secret);
+    expect(JSON.stringify(stored)).not.toContain(fresh);
+    await first.app.close();
+
+    const second = await startAgentServer(options);
+    const admin = await login(second.http, OWNER.email, OWNER.password);
+    expect((await endpointView(second.http, admin.token, endpoint.id)).previous_secret_expires_at).toBe(rotated.body.endpoint.previous_secret_expires_at);
+    await testOutcome(second.http, admin.token, endpoint.id);
+    expect(documentedVerifier(endpoint.secret)(receiver.received[0]!.raw, receiver.received[0]!.headers)).toBe(true);
+    expect(documentedVerifier(fresh)(receiver.received[0]!.raw, receiver.received[0]!.headers)).toBe(true);
+
+    // Every receiver has the new secret: stop the previous one now.
+    const expired = await call<WebhookEndpointResponse>(second.http, 'PATCH', `/api/webhooks/${endpoint.id}`, { token: admin.token, body: { expire_previous_secret: true } });
+    expect(expired.status).toBe(200);
+    expect(expired.body.secret).toBeUndefined();
+    expect(expired.body.endpoint.previous_secret_expires_at).toBeNull();
+    await testOutcome(second.http, admin.token, endpoint.id);
+    expect(receiver.received[1]!.headers['x-parley-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(documentedVerifier(fresh)(receiver.received[1]!.raw, receiver.received[1]!.headers)).toBe(true);
+    expect(documentedVerifier(endpoint.secret)(receiver.received[1]!.raw, receiver.received[1]!.headers)).toBe(false);
+
+    // A leaked secret: rotate and stop it at once.
+    const leaked = await call<WebhookEndpointResponse>(second.http, 'PATCH', `/api/webhooks/${endpoint.id}`, {
+      token: admin.token,
+      body: { rotate_secret: true, expire_previous_secret: true },
+    });
+    expect(leaked.body.endpoint.previous_secret_expires_at).toBeNull();
+    await testOutcome(second.http, admin.token, endpoint.id);
+    expect(documentedVerifier(leaked.body.secret!)(receiver.received[2]!.raw, receiver.received[2]!.headers)).toBe(true);
+    expect(documentedVerifier(fresh)(receiver.received[2]!.raw, receiver.received[2]!.headers)).toBe(false);
+    expect(await second.app.db.selectFrom('webhook_endpoints').select(['previous_secret_sealed', 'previous_secret_expires_at']).executeTakeFirstOrThrow()).toEqual({
+      previous_secret_sealed: null,
+      previous_secret_expires_at: null,
+    });
+  });
+
+  it('stops the old secret at once with PARLEY_WEBHOOK_SECRET_GRACE_HOURS=0, and forgets expired ones when pruning', async () => {
+    expect(loadConfig({}, { PARLEY_WEBHOOK_SECRET_GRACE_HOURS: '0' }).webhooks.secretGraceMs).toBe(0);
+    expect(loadConfig({}, { PARLEY_WEBHOOK_SECRET_GRACE_HOURS: '2' }).webhooks.secretGraceMs).toBe(2 * 3_600_000);
+    expect(loadConfig({}, {}).webhooks.secretGraceMs).toBe(24 * 3_600_000);
+
+    const { http } = await startAgentServer({ webhooks: { ...fast, secretGraceMs: 0 } });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver();
+    const endpoint = await subscribe(http, owner.token, receiver.url, ['lead.created']);
+    const rotated = await call<WebhookEndpointResponse>(http, 'PATCH', `/api/webhooks/${endpoint.id}`, { token: owner.token, body: { rotate_secret: true } });
+    expect(rotated.body.endpoint.previous_secret_expires_at).toBeNull();
+    await testOutcome(http, owner.token, endpoint.id);
+    expect(documentedVerifier(rotated.body.secret!)(receiver.received[0]!.raw, receiver.received[0]!.headers)).toBe(true);
+    expect(documentedVerifier(endpoint.secret)(receiver.received[0]!.raw, receiver.received[0]!.headers)).toBe(false);
+
+    // With a grace period, the sealed previous secret is removed by the first pruning after it.
+    const graceful = await startAgentServer({ webhooks: fast });
+    const admin = await login(graceful.http, OWNER.email, OWNER.password);
+    const other = await subscribe(graceful.http, admin.token, receiver.url, ['lead.created']);
+    await call(graceful.http, 'PATCH', `/api/webhooks/${other.id}`, { token: admin.token, body: { rotate_secret: true } });
+    await graceful.app.webhooks.prune(Date.now() + 23 * 3_600_000);
+    expect((await endpointView(graceful.http, admin.token, other.id)).previous_secret_expires_at).not.toBeNull();
+    await graceful.app.webhooks.prune(Date.now() + 25 * 3_600_000);
+    expect(await graceful.app.db.selectFrom('webhook_endpoints').select('previous_secret_sealed').executeTakeFirstOrThrow()).toEqual({ previous_secret_sealed: null });
   });
 });
 

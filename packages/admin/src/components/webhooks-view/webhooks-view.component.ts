@@ -3,7 +3,7 @@ import { WEBHOOK_EVENT_TYPES, type WebhookDeliveryView, type WebhookEndpointView
 import type { ApiClient } from '../../api/http.js';
 import { errorMessage } from '../../api/errors.js';
 import { TaskController } from '../../controllers/task-controller.js';
-import { ago } from '../../lib/format.js';
+import { ago, dateTime } from '../../lib/format.js';
 import { controls, screen, row } from '../../styles/shared.js';
 import '../webhook-log/webhook-log.js';
 import { styles } from './webhooks-view.styles.js';
@@ -33,16 +33,25 @@ export function disabledNotice(endpoint: Pick<WebhookEndpointView, 'disabled_rea
   return `Disabled after ${n} failed ${n === 1 ? 'delivery' : 'deliveries'} in a row. ${waiting}`;
 }
 
+/** Until when a rotated secret still signs requests beside the new one, in a sentence. */
+export function previousSecretNote(endpoint: Pick<WebhookEndpointView, 'previous_secret_expires_at'>): string {
+  return endpoint.previous_secret_expires_at
+    ? `The previous secret also signs requests until ${dateTime(endpoint.previous_secret_expires_at)}.`
+    : 'The previous secret no longer signs requests.';
+}
+
 /**
  * Webhooks (admins): the company's endpoints, each with its events, a signing secret shown once
  * (when made or renewed), a test event, enable/disable and removal, and its delivery log. An
- * endpoint Parley disabled because its deliveries kept failing says so.
+ * endpoint Parley disabled because its deliveries kept failing says so; after a new secret, the
+ * previous one's grace period is shown, with a way to end it at once.
  *
  * @csspart header - the title
  * @csspart add - the form that adds an endpoint
  * @csspart secret - a signing secret, shown once
  * @csspart endpoint - one endpoint
  * @csspart disabled-notice - why Parley disabled an endpoint
+ * @csspart previous-secret - until when a rotated secret still signs, with "Stop it now"
  */
 export class ParleyWebhooksView extends LitElement {
   static override styles = [controls, screen, row, styles];
@@ -114,11 +123,19 @@ export class ParleyWebhooksView extends LitElement {
   }
 
   private rotate(endpoint: WebhookEndpointView): void {
-    if (!confirm('Requests are signed with the new secret at once: update your receiver first. Continue?')) return;
+    if (!confirm('Make a new signing secret? The current one keeps signing requests beside it for a grace period (24 hours by default), so your receiver can be updated meanwhile.')) return;
     void this.act(async () => {
-      const { secret } = await this.api!.updateWebhook(endpoint.id, { rotate_secret: true });
+      const { endpoint: rotated, secret } = await this.api!.updateWebhook(endpoint.id, { rotate_secret: true });
       this.secret = { endpoint: endpoint.id, value: secret! };
-      return 'New signing secret made. Copy it now: it is not shown again.';
+      return `New signing secret made. Copy it now: it is not shown again. ${previousSecretNote(rotated)}`;
+    });
+  }
+
+  private expirePrevious(endpoint: WebhookEndpointView): void {
+    if (!confirm('Stop signing with the previous secret now? A receiver still using it will reject every request.')) return;
+    void this.act(async () => {
+      await this.api!.updateWebhook(endpoint.id, { expire_previous_secret: true });
+      return 'The previous secret no longer signs requests.';
     });
   }
 
@@ -148,6 +165,12 @@ export class ParleyWebhooksView extends LitElement {
       </p>
       ${this.secret?.endpoint === endpoint.id
         ? html`<p><strong>Signing secret</strong> (shown once): <code part="secret" data-webhook-secret>${this.secret.value}</code></p>`
+        : nothing}
+      ${endpoint.previous_secret_expires_at
+        ? html`<div part="previous-secret" class="row" data-previous-secret>
+            <span class="muted">${previousSecretNote(endpoint)}</span>
+            <button data-action="expire-previous" ?disabled=${this.busy} @click=${() => this.expirePrevious(endpoint)}>Stop it now</button>
+          </div>`
         : nothing}
       <div class="row">
         <button data-action="test" ?disabled=${this.busy || !endpoint.enabled} @click=${() => this.test(endpoint)}>Send test event</button>

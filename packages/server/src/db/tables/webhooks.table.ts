@@ -14,6 +14,9 @@ export interface WebhookEndpointsTable {
   consecutive_failures: Generated<number>;
   /** Why it is disabled: 'failing' when that count reached the limit, null otherwise. */
   disabled_reason: string | null;
+  /** The secret before the last rotation (sealed), still signing until `previous_secret_expires_at`. */
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: string | null;
   created_at: string;
   updated_at: string;
 }

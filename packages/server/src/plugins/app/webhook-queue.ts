@@ -4,7 +4,7 @@ import type { WebhookPayload } from '@parley/protocol';
 import type { WebhooksConfig } from '../../config.js';
 import type { GroupCommit } from '../../db/group-commit.js';
 import type { WebhookDeliveryRow } from '../../db/tables/index.js';
-import { postWebhook, webhookSignature, type PostResult } from '../../lib/webhook-post.js';
+import { postWebhook, signatureHeader, type PostResult } from '../../lib/webhook-post.js';
 
 /** The delay before retry number `attempt` (1 after the first failure): doubling, capped, ±20 % jitter. */
 export function retryDelayMs(attempt: number, config: Pick<WebhooksConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number {
@@ -41,8 +41,11 @@ export class WebhookQueue {
     private readonly writes: GroupCommit,
     private readonly config: WebhooksConfig,
     private readonly log: FastifyBaseLogger,
-    /** The URL and secret of an endpoint that may be sent to now; undefined when it is gone or disabled. */
-    private readonly endpointOf: (id: string) => { id: string; url: string; secret: string } | undefined,
+    /**
+     * The URL of an endpoint that may be sent to now and the secrets to sign with, current first
+     * (none when it cannot be read); undefined when the endpoint is gone or disabled.
+     */
+    private readonly endpointOf: (id: string) => { id: string; url: string; secrets: string[] } | undefined,
     /** Told after the commit that disabled an endpoint for failing: its failures in a row, and when. */
     private readonly onDisabled: (endpointId: string, failures: number, at: string) => void,
   ) {
@@ -167,10 +170,10 @@ export class WebhookQueue {
       'x-parley-event-id': row.event_id,
       'x-parley-delivery': String(row.id),
       'x-parley-timestamp': String(timestamp),
-      'x-parley-signature': `v1=${webhookSignature(endpoint.secret, timestamp, row.payload)}`,
+      'x-parley-signature': signatureHeader(endpoint.secrets, timestamp, row.payload),
     };
     // A secret sealed with another instance secret cannot be read: never send unsigned.
-    const result: PostResult = endpoint.secret
+    const result: PostResult = endpoint.secrets.length
       ? await postWebhook(endpoint.url, row.payload, headers, { timeoutMs: this.config.timeoutMs, allowPrivate: this.config.allowPrivate, signal: this.abort.signal })
       : { error: 'The signing secret cannot be read (the instance secret changed): make a new secret for this endpoint', durationMs: 0 };
     if (this.closed) return;

@@ -30,6 +30,9 @@ interface Endpoint {
   description: string;
   events: WebhookEventType[];
   secret: string;
+  /** The secret before the last rotation, signing beside `secret` until `previousSecretExpiresAt`; '' when none. */
+  previousSecret: string;
+  previousSecretExpiresAt: string | null;
   enabled: boolean;
   /** 'failing' when the queue disabled it after too many given-up deliveries in a row. */
   disabledReason: 'failing' | null;
@@ -55,6 +58,16 @@ const EVENT_OF: Partial<Record<BusEvent['type'], WebhookEventType>> = {
   handoff: 'conversation.handoff',
   resolved: 'conversation.resolved',
 };
+
+/**
+ * The secrets an endpoint's requests are signed with now: its secret, then the one it replaced
+ * while that one's grace period lasts. None when its secret cannot be read (never send unsigned).
+ */
+function signingSecrets(endpoint: Endpoint, now = Date.now()): string[] {
+  if (!endpoint.secret) return [];
+  const previousValid = endpoint.previousSecret && endpoint.previousSecretExpiresAt && Date.parse(endpoint.previousSecretExpiresAt) > now;
+  return previousValid ? [endpoint.secret, endpoint.previousSecret] : [endpoint.secret];
+}
 
 function toDeliveryView(row: Omit<DeliveryRow, 'payload'>): WebhookDeliveryView {
   return {
@@ -123,7 +136,7 @@ export class WebhookService {
       log,
       (id) => {
         const endpoint = this.endpoints.get(id);
-        return endpoint?.enabled ? endpoint : undefined;
+        return endpoint?.enabled ? { id, url: endpoint.url, secrets: signingSecrets(endpoint) } : undefined;
       },
       (id, failures, at) => this.disabledForFailing(id, failures, at),
     );
@@ -149,10 +162,22 @@ export class WebhookService {
   }
 
   /**
-   * Forgets finished deliveries (and their attempts) older than `retentionDays`, and events no
-   * delivery refers to any more. Pending deliveries are never removed.
+   * Forgets finished deliveries (and their attempts) older than `retentionDays`, events no
+   * delivery refers to any more, and previous signing secrets whose grace period is over.
+   * Pending deliveries are never removed.
    */
   async prune(now = Date.now()): Promise<void> {
+    const expired = new Date(now).toISOString();
+    await this.db
+      .updateTable('webhook_endpoints')
+      .set({ previous_secret_sealed: null, previous_secret_expires_at: null })
+      .where('previous_secret_expires_at', '<=', expired)
+      .execute();
+    for (const endpoint of this.endpoints.values()) {
+      if (endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt <= expired) {
+        this.endpoints.set(endpoint.id, { ...endpoint, previousSecret: '', previousSecretExpiresAt: null });
+      }
+    }
     const before = new Date(now - this.config.retentionDays * 86_400_000).toISOString();
     await this.db.deleteFrom('webhook_deliveries').where('status', '!=', 'pending').where('updated_at', '<', before).execute();
     await this.db
@@ -195,6 +220,8 @@ export class WebhookService {
       description: input.description?.trim() ?? '',
       events: [...new Set(input.events)],
       secret: newWebhookSecret(),
+      previousSecret: '',
+      previousSecretExpiresAt: null,
       enabled: input.enabled ?? true,
       disabledReason: null,
       createdAt: now,
@@ -219,20 +246,38 @@ export class WebhookService {
   }
 
   /**
-   * Changes an endpoint, or gives it a new secret (returned this once; the old one stops at once).
-   * Enabling or disabling it starts its count of failures in a row again and clears why the queue
-   * disabled it; enabling it sends what it has pending, in order.
+   * Changes an endpoint, or gives it a new secret (returned this once). The secret it replaces
+   * keeps signing beside it for `secretGraceMs`, unless `expirePreviousSecret`, which also ends
+   * the grace period of an earlier rotation at once. Enabling or disabling it starts its count of
+   * failures in a row again and clears why the queue disabled it; enabling it sends what it has
+   * pending, in order.
    */
   async update(
     companyId: string,
     id: string,
-    changes: { url?: string | undefined; events?: WebhookEventType[] | undefined; description?: string | undefined; enabled?: boolean | undefined; rotateSecret?: boolean | undefined },
+    changes: {
+      url?: string | undefined;
+      events?: WebhookEventType[] | undefined;
+      description?: string | undefined;
+      enabled?: boolean | undefined;
+      rotateSecret?: boolean | undefined;
+      expirePreviousSecret?: boolean | undefined;
+    },
   ) {
     const endpoint = this.owned(companyId, id);
     if (changes.url !== undefined) this.checkUrl(changes.url);
     const switched = changes.enabled !== undefined && changes.enabled !== endpoint.enabled;
     const secret = changes.rotateSecret ? newWebhookSecret() : undefined;
-    const updatedAt = new Date().toISOString();
+    const now = Date.now();
+    const updatedAt = new Date(now).toISOString();
+    // The secret a rotation replaces signs beside the new one for the grace period (if it can be
+    // read; an older previous secret is dropped). `expirePreviousSecret` drops it at once.
+    let previous: Pick<Endpoint, 'previousSecret' | 'previousSecretExpiresAt'> | undefined;
+    if (secret && !changes.expirePreviousSecret && this.config.secretGraceMs > 0 && endpoint.secret) {
+      previous = { previousSecret: endpoint.secret, previousSecretExpiresAt: new Date(now + this.config.secretGraceMs).toISOString() };
+    } else if (secret || changes.expirePreviousSecret) {
+      previous = { previousSecret: '', previousSecretExpiresAt: null };
+    }
     const apply = (current: Endpoint): Endpoint => ({
       ...current,
       ...(changes.url !== undefined ? { url: changes.url } : {}),
@@ -240,6 +285,7 @@ export class WebhookService {
       ...(changes.description !== undefined ? { description: changes.description.trim() } : {}),
       ...(switched ? { enabled: changes.enabled!, disabledReason: null } : {}),
       ...(secret ? { secret } : {}),
+      ...previous,
       updatedAt,
     });
     const next = apply(endpoint);
@@ -252,6 +298,12 @@ export class WebhookService {
         updated_at: updatedAt,
         ...(switched ? { enabled: next.enabled ? 1 : 0, disabled_reason: null, consecutive_failures: 0 } : {}),
         ...(secret ? { secret_sealed: this.sealer.seal(secret) } : {}),
+        ...(previous
+          ? {
+              previous_secret_sealed: previous.previousSecret ? this.sealer.seal(previous.previousSecret) : null,
+              previous_secret_expires_at: previous.previousSecretExpiresAt,
+            }
+          : {}),
       })
       .where('id', '=', id)
       .where('company_id', '=', companyId)
@@ -455,6 +507,7 @@ export class WebhookService {
       enabled: endpoint.enabled,
       disabled_reason: endpoint.disabledReason,
       consecutive_failures: this.statements.failures.get(endpoint.id)?.n ?? 0,
+      previous_secret_expires_at: signingSecrets(endpoint).length > 1 ? endpoint.previousSecretExpiresAt : null,
       created_at: endpoint.createdAt,
       updated_at: endpoint.updatedAt,
       pending,
@@ -470,6 +523,8 @@ export class WebhookService {
       description: row.description,
       events: JSON.parse(row.events) as WebhookEventType[],
       secret: this.sealer.open(row.secret_sealed) ?? '',
+      previousSecret: (row.previous_secret_sealed && this.sealer.open(row.previous_secret_sealed)) || '',
+      previousSecretExpiresAt: row.previous_secret_sealed ? row.previous_secret_expires_at : null,
       enabled: row.enabled === 1,
       disabledReason: row.disabled_reason === 'failing' ? 'failing' : null,
       createdAt: row.created_at,

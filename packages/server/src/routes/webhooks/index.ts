@@ -22,8 +22,9 @@ const errors = { '4xx': ApiError, '5xx': ApiError } as const;
 
 /**
  * The company's webhook endpoints and their delivery log (admins only): add, change, rotate the
- * secret, remove; list deliveries, see one with its attempts and body, redeliver, send a test
- * event. Another company's endpoint or delivery answers 404.
+ * secret (the previous one signing too for a grace period), remove; list deliveries, see one with
+ * its attempts and body, redeliver, send a test event. Another company's endpoint or delivery
+ * answers 404.
  */
 const webhooks: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
   app.addHook('onRequest', app.requireRole('admin'));
@@ -47,8 +48,8 @@ const webhooks: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app
     '/api/webhooks/:id',
     { config, schema: { params: EndpointParams, body: UpdateWebhookRequest, response: { 200: WebhookEndpointResponse, ...errors } } },
     async (request) => {
-      const { rotate_secret, ...changes } = request.body;
-      return app.webhooks.update(request.user.companyId, request.params.id, { ...changes, rotateSecret: rotate_secret });
+      const { rotate_secret, expire_previous_secret, ...changes } = request.body;
+      return app.webhooks.update(request.user.companyId, request.params.id, { ...changes, rotateSecret: rotate_secret, expirePreviousSecret: expire_previous_secret });
     },
   );
 
