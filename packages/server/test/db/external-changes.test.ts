@@ -7,7 +7,7 @@ import { onCleanup, tempDataDir } from '../helper.js';
 function open(file: string) {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  onCleanup(() => db.close());
+  onCleanup(() => void db.close());
   return db;
 }
 
