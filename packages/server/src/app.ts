@@ -9,6 +9,7 @@ import rateLimit from './plugins/external/rate-limit.js';
 import jwt from './plugins/external/jwt.js';
 import errorHandler from './plugins/app/error-handler.js';
 import bus from './plugins/app/bus.js';
+import outbox from './plugins/app/outbox.js';
 import companies from './plugins/app/companies.js';
 import flows from './plugins/app/flows.js';
 import conversations from './plugins/app/conversations.js';
@@ -64,6 +65,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
 
   // Our capabilities.
   await fastify.register(bus);
+  await fastify.register(outbox);
   await fastify.register(companies);
   await fastify.register(flows, { config });
   await fastify.register(conversations);

@@ -191,6 +191,21 @@ describe('webhooks', () => {
     expect(pending.every((d) => d.status === 'pending' && d.attempts === 0)).toBe(true);
   });
 
+  it('stores an event in the same transaction as what it describes, so no crash can come between them', async () => {
+    const server = await startAgentServer({ webhooks: fast });
+    const owner = await login(server.http, OWNER.email, OWNER.password);
+    const receiver = await startReceiver(() => ({ hang: true }));
+    await subscribe(server.http, owner.token, receiver.url, ['message.created', 'lead.created']);
+    const deliveries = server.app.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM webhook_deliveries');
+    const before = deliveries.get()!.n;
+    // The moment the write that stores the greeting has committed (the promise settles in the same
+    // tick as the commit), its events are stored too: there is no later write to lose.
+    const { messages } = await server.app.chat.start(server.app.companies.defaultCompany());
+    expect(deliveries.get()!.n - before).toBe(messages.length);
+    await server.app.leads.save({ companyId: server.app.companies.defaultCompany().id, conversationId: null, source: 'api', data: { email: 'a@b.test' } });
+    expect(deliveries.get()!.n - before).toBe(messages.length + 1);
+  });
+
   it('resumes pending deliveries after a restart, in order', async () => {
     const dataDir = tempDataDir();
     const options = { dataDir, webhooks: { ...fast, timeoutMs: 20_000 } };
@@ -203,7 +218,6 @@ describe('webhooks', () => {
     visitor.socket.send({ type: 'action', id: 'r1', value: 'yes' });
     await visitor.socket.next(is.messageWithRole('bot'));
     await receiver.waitFor(1);
-    await first.app.webhooks.flushed();
     await first.app.close();
 
     receiver.answer(() => ({ status: 200 }));

@@ -24,6 +24,7 @@ import type { Company, CompanyRepository } from './companies.js';
 import type { ConversationChanges, ConversationStore, LiveConversation, NewMessage } from './conversations.js';
 import type { FlowRegistry, StoredFlow } from './flows.js';
 import type { Lead, LeadRepository } from './leads.js';
+import type { Outbox } from './outbox.js';
 import type { UploadStore } from './uploads.js';
 
 /**
@@ -122,6 +123,7 @@ export class ChatService {
     private readonly bus: EventBus,
     private readonly leads: LeadRepository,
     private readonly uploads: UploadStore,
+    private readonly outbox: Outbox,
   ) {}
 
   private handoff: HandoffHooks | undefined;
@@ -155,6 +157,8 @@ export class ChatService {
       turn.state,
       turn.terminal,
       turn.components.length ? [...first, { role: 'bot', components: turn.components }] : first,
+      // Runs inside the write, after `create` has returned the conversation.
+      (written) => this.recordMessages(conversation, written),
     );
     const messages = await committed;
     this.publishMessages(conversation, messages);
@@ -326,7 +330,10 @@ export class ChatService {
   async record(conversation: LiveConversation, messages: NewMessage[], changes: ConversationChanges = {}, options: RecordOptions = {}): Promise<ChatMessage[]> {
     if (conversation.status === 'closed') throw Errors.sessionClosed();
     const statusBefore = conversation.status;
-    const stored = await this.conversations.append(conversation, messages, changes, undefined, options.after);
+    const stored = await this.conversations.append(conversation, messages, changes, undefined, (written) => {
+      this.recordMessages(conversation, written);
+      options.after?.();
+    });
     this.publishMessages(conversation, stored, options.origin);
     if (conversation.status !== statusBefore || options.state) this.publishState(conversation, conversation.status, options.state);
     return stored;
@@ -403,18 +410,25 @@ export class ChatService {
       messages,
       changes,
       undefined,
-      leads.length || request
-        ? () => {
-            for (const lead of leads) this.leads.insertNow(lead);
-            request?.record();
-          }
-        : undefined,
+      (written) => {
+        this.recordMessages(conversation, written);
+        for (const lead of leads) this.leads.insertNow(lead);
+        request?.record();
+      },
     );
     this.publishMessages(conversation, stored, origin, streamId);
     if (conversation.status !== statusBefore) this.publishState(conversation, conversation.status, request ? { position: request.position } : undefined);
     for (const lead of leads) this.leads.publish(lead);
     if (request && handoff) this.handoff?.announce(conversation, handoff);
     return stored;
+  }
+
+  /** Inside the write that stores them: the messages' events for the outbox (webhooks). */
+  private recordMessages(conversation: LiveConversation, messages: ChatMessage[]): void {
+    const { id: conversationId, companyId } = conversation;
+    for (const message of messages) {
+      this.outbox.add(companyId, 'message', () => ({ type: 'message', conversationId, companyId, message, isTerminal: conversation.isTerminal }));
+    }
   }
 
   /** Publishes committed messages; `streamId` marks the first bot message as the end of that stream. */
@@ -470,7 +484,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('chat', new ChatService(app.conversations, app.flows, app.companies, app.bus, app.leads, app.uploads));
+    app.decorate('chat', new ChatService(app.conversations, app.flows, app.companies, app.bus, app.leads, app.uploads, app.outbox));
   },
-  { name: 'chat', dependencies: ['conversations', 'flows', 'companies', 'bus', 'leads', 'uploads'] },
+  { name: 'chat', dependencies: ['conversations', 'flows', 'companies', 'bus', 'leads', 'uploads', 'outbox'] },
 );

@@ -200,13 +200,15 @@ export class ConversationStore {
 
   /**
    * Creates a conversation with its first messages (the greeting). Returns the session token at
-   * once; `committed` resolves with the stored messages once the transaction commits.
+   * once; `committed` resolves with the stored messages once the transaction commits. `after` runs
+   * inside that transaction, as in `append`.
    */
   create(
     input: { companyId: string; flowId: string | null; ip?: string | undefined; userAgent?: string | undefined },
     flow: FlowState,
     isTerminal: boolean,
     messages: NewMessage[],
+    after?: (stored: ChatMessage[]) => void,
   ): { conversation: LiveConversation; token: string; committed: Promise<ChatMessage[]> } {
     const token = randomBytes(24).toString('base64url');
     const now = timestamp();
@@ -243,23 +245,30 @@ export class ConversationStore {
       now,
     ];
     this.remember(conversation);
-    const committed = this.append(conversation, messages, { flow, isTerminal }, () => {
-      this.statements.insertConversation.run(insert);
-    });
+    const committed = this.append(
+      conversation,
+      messages,
+      { flow, isTerminal },
+      () => {
+        this.statements.insertConversation.run(insert);
+      },
+      after,
+    );
     return { conversation, token, committed };
   }
 
   /**
    * Stores messages and conversation changes as one write. Sequence numbers are given now, in
    * memory, so concurrent turns never collide; the promise resolves after the commit.
-   * `before` runs first inside the same transaction (creating the row); `after` runs last (a lead).
+   * `before` runs first inside the same transaction (creating the row); `after` runs last, with the
+   * stored messages (their ids given), for what must commit with them (a lead, outbox events).
    */
   append(
     conversation: LiveConversation,
     messages: NewMessage[],
     changes: ConversationChanges = {},
     before?: () => void,
-    after?: () => void,
+    after?: (stored: ChatMessage[]) => void,
   ): Promise<ChatMessage[]> {
     const now = timestamp();
     const prepared = messages.map((m) => {
@@ -301,7 +310,7 @@ export class ConversationStore {
           message.id = String(this.statements.insertMessage.run(params).lastInsertRowid);
         }
         update();
-        after?.();
+        after?.(stored);
       } catch (error) {
         conversation.failed = true;
         throw error;

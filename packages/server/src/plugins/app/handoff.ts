@@ -6,6 +6,7 @@ import type { GroupCommit } from '../../db/group-commit.js';
 import { Errors } from '../../errors.js';
 import { hasRole } from './auth.js';
 import { topics, type EventBus } from './bus.js';
+import type { Outbox } from './outbox.js';
 import type { ChatService, HandoffHooks, HandoffRequest } from './chat.js';
 import type { Company } from './companies.js';
 import type { ConversationStore, LiveConversation, NewMessage } from './conversations.js';
@@ -55,6 +56,7 @@ export class HandoffService implements HandoffHooks {
     private readonly inbox: InboxRepository,
     private readonly presence: PresenceTracker,
     private readonly bus: EventBus,
+    private readonly outbox: Outbox,
   ) {
     this.statements = {
       waitingAhead: sqlite.prepare<[string, string], { n: number }>(
@@ -85,7 +87,11 @@ export class HandoffService implements HandoffHooks {
     return {
       messages: [notice(text)],
       position,
-      record: () => void this.statements.record.run(at, request.reason, request.context ?? null, conversation.id, conversation.companyId),
+      record: () => {
+        const { id: conversationId, companyId } = conversation;
+        this.statements.record.run(at, request.reason, request.context ?? null, conversationId, companyId);
+        this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }));
+      },
     };
   }
 
@@ -253,11 +259,15 @@ export class HandoffService implements HandoffHooks {
     }
     const wasWaiting = conversation.status === 'waiting';
     const resume = this.chat.botResumption(conversation);
-    await this.chat.record(conversation, [notice(text), ...resume.messages], { ...resume.changes, status, assigneeId: null });
-    if (status === 'resolved') {
-      const by = { id: user.id, name: user.name };
-      this.bus.publish(topics.company(conversation.companyId), { type: 'resolved', conversationId: conversation.id, companyId: conversation.companyId, by });
-    }
+    const by = { id: user.id, name: user.name };
+    const resolved = { type: 'resolved' as const, conversationId: conversation.id, companyId: conversation.companyId, by };
+    await this.chat.record(
+      conversation,
+      [notice(text), ...resume.messages],
+      { ...resume.changes, status, assigneeId: null },
+      status === 'resolved' ? { after: () => this.outbox.add(resolved.companyId, 'resolved', () => resolved) } : {},
+    );
+    if (status === 'resolved') this.bus.publish(topics.company(conversation.companyId), resolved);
     if (wasWaiting) this.refreshQueue(conversation.companyId);
     return conversation;
   }
@@ -309,10 +319,10 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const handoff = new HandoffService(app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.presence, app.bus);
+    const handoff = new HandoffService(app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.presence, app.bus, app.outbox);
     app.chat.attachHandoff(handoff);
     app.presence.onVisitorConnected((conversation) => handoff.remind(conversation));
     app.decorate('handoff', handoff);
   },
-  { name: 'handoff', dependencies: ['database', 'chat', 'conversations', 'flows', 'inbox', 'presence', 'bus'] },
+  { name: 'handoff', dependencies: ['database', 'chat', 'conversations', 'flows', 'inbox', 'presence', 'bus', 'outbox'] },
 );

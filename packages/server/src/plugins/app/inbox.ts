@@ -168,12 +168,18 @@ export class InboxRepository {
 
   /** One conversation of the company; 404 when it is not there (or is another company's). */
   async get(companyId: string, id: string): Promise<ChatSummary> {
+    const summary = this.summaryNow(companyId, id);
+    if (!summary) throw Errors.notFound('Conversation not found');
+    return summary;
+  }
+
+  /** The same, synchronously (inside a write it sees that write's changes); undefined when not there. */
+  summaryNow(companyId: string, id: string): ChatSummary | undefined {
     const { statement, parameters } = this.summaryStatement;
     const row = statement.get(parameters.map((p) => (p === COMPANY_MARKER ? companyId : p === CONVERSATION_MARKER ? id : p))) as
       | Parameters<InboxRepository['toSummary']>[0]
       | undefined;
-    if (!row) throw Errors.notFound('Conversation not found');
-    return this.toSummary(row);
+    return row ? this.toSummary(row) : undefined;
   }
 
   /** Waiting conversations of the company in queue order (ids only). */

@@ -4,7 +4,8 @@ import type SQLite from 'better-sqlite3';
 import type { LeadView } from '@parley/protocol';
 import type { LeadRow } from '../../db/tables/index.js';
 import type { GroupCommit } from '../../db/group-commit.js';
-import { topics, type EventBus } from './bus.js';
+import { topics, type BusEvent, type EventBus } from './bus.js';
+import type { Outbox } from './outbox.js';
 
 /** A lead as stored: flat visitor data with its company, conversation and server timestamp. */
 export interface Lead {
@@ -47,6 +48,7 @@ export class LeadRepository {
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     private readonly bus: EventBus,
+    private readonly outbox: Outbox,
   ) {
     this.selectOne = sqlite.prepare<[string, string], LeadRow>('SELECT * FROM leads WHERE id = ? AND company_id = ?');
     this.select = sqlite.prepare<
@@ -99,25 +101,30 @@ export class LeadRepository {
     return lead;
   }
 
-  /** Tells the company's agents, the conversation's visitor and the webhooks about a committed lead. */
+  /** Tells the company's agents and the conversation's visitor about a committed lead. */
   publish(lead: Lead): void {
-    const event = {
-      type: 'lead' as const,
-      companyId: lead.companyId,
-      conversationId: lead.conversationId,
-      leadId: lead.id,
-      source: lead.source,
-      data: lead.data,
-      createdAt: lead.createdAt,
-    };
+    const event = leadEvent(lead);
     this.bus.publish(topics.company(lead.companyId), event);
     if (lead.conversationId) this.bus.publish(topics.conversation(lead.conversationId), event);
   }
 
-  /** Writes a lead; call it inside a group-commit write. */
+  /** Writes a lead and records its event for the webhooks; call it inside a group-commit write. */
   insertNow(lead: Lead): void {
     this.insert.run(lead.id, lead.companyId, lead.conversationId, lead.source, JSON.stringify(lead.data), lead.createdAt);
+    this.outbox.add(lead.companyId, 'lead', () => leadEvent(lead));
   }
+}
+
+function leadEvent(lead: Lead): Extract<BusEvent, { type: 'lead' }> {
+  return {
+    type: 'lead',
+    companyId: lead.companyId,
+    conversationId: lead.conversationId,
+    leadId: lead.id,
+    source: lead.source,
+    data: lead.data,
+    createdAt: lead.createdAt,
+  };
 }
 
 function rowToView(row: LeadRow): LeadView {
@@ -138,7 +145,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('leads', new LeadRepository(app.sqlite, app.writes, app.bus));
+    app.decorate('leads', new LeadRepository(app.sqlite, app.writes, app.bus, app.outbox));
   },
-  { name: 'leads', dependencies: ['database', 'bus'] },
+  { name: 'leads', dependencies: ['database', 'bus', 'outbox'] },
 );

@@ -18,7 +18,7 @@ import { Errors } from '../../errors.js';
 import { privateHostProblem } from '../../lib/net-guard.js';
 import { Sealer } from '../../lib/sealed.js';
 import { loadOrCreateSecret } from '../../lib/secret.js';
-import { topics, type BusEvent, type EventBus } from './bus.js';
+import type { Outbox, OutboxEvent } from './outbox.js';
 import type { InboxRepository } from './inbox.js';
 import { WebhookQueue, type DeliveryRow } from './webhook-queue.js';
 
@@ -52,7 +52,7 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-const EVENT_OF: Partial<Record<BusEvent['type'], WebhookEventType>> = {
+const EVENT_OF: Record<OutboxEvent['type'], WebhookEventType> = {
   message: 'message.created',
   lead: 'lead.created',
   handoff: 'conversation.handoff',
@@ -100,9 +100,9 @@ function toAttemptView(row: WebhookAttemptRow): WebhookAttemptView {
 /**
  * Webhooks: a company's endpoints, and the delivery of its events to them.
  *
- * Events come from the bus, so only after what they describe is committed; they are written to a
- * queue in SQLite (one row per event and endpoint) and sent in the background, never on a chat's
- * path. Each endpoint gets its events in order, one at a time: the next waits until the previous
+ * Events are written to a queue in SQLite (one row per event and endpoint) in the same transaction
+ * as what they describe (through the `Outbox`), so a crash can lose neither without the other, and
+ * sent in the background, never on a chat's path. Each endpoint gets its events in order, one at a time: the next waits until the previous
  * one succeeded or was given up. Failures are retried with exponential backoff; every attempt is
  * logged. After a restart, whatever was pending is sent. At most `concurrency` requests are in
  * flight, each bounded by `timeoutMs`. An endpoint that gives up `disableAfterFailures` deliveries
@@ -110,20 +110,15 @@ function toAttemptView(row: WebhookAttemptRow): WebhookAttemptView {
  */
 export class WebhookService {
   private readonly endpoints = new Map<string, Endpoint>();
-  private readonly subscriptions = new Map<string, () => void>();
   private readonly queue: WebhookQueue;
   private readonly statements;
-  private incoming: BusEvent[] = [];
-  private draining = false;
-  private drained: Promise<void> = Promise.resolve();
-  private closed = false;
   private pruning: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
-    private readonly bus: EventBus,
+    outbox: Outbox,
     private readonly inbox: InboxRepository,
     private readonly sealer: Sealer,
     private readonly config: WebhooksConfig,
@@ -148,11 +143,15 @@ export class WebhookService {
          ORDER BY updated_at DESC, id DESC LIMIT 1`,
       ),
     };
+    outbox.listen(
+      (event) => this.record(event),
+      (companyId, type) => this.wanted(companyId, EVENT_OF[type]),
+    );
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------------
 
-  /** Loads the endpoints, listens to the companies that have some, and resumes pending deliveries. */
+  /** Loads the endpoints (events are recorded for them from now on) and resumes pending deliveries. */
   async start(): Promise<void> {
     for (const row of await this.db.selectFrom('webhook_endpoints').selectAll().execute()) this.remember(this.fromRow(row));
     this.queue.kick();
@@ -189,11 +188,8 @@ export class WebhookService {
 
   /** Stops sending: requests in flight are abandoned and stay pending (they are sent again on the next start). */
   async stop(): Promise<void> {
-    this.closed = true;
     clearInterval(this.pruning);
-    for (const unsubscribe of this.subscriptions.values()) unsubscribe();
-    this.subscriptions.clear();
-    await this.drained;
+    // Events keep being recorded until the database closes: what is pending is sent at the next start.
     await this.queue.stop();
   }
 
@@ -320,7 +316,6 @@ export class WebhookService {
     this.owned(companyId, id);
     await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).where('company_id', '=', companyId).execute();
     this.endpoints.delete(id);
-    this.resubscribe(companyId);
   }
 
   // ---- deliveries (admin API) ------------------------------------------------------------------
@@ -378,51 +373,21 @@ export class WebhookService {
     return this.deliveryView(id!);
   }
 
-  /** Resolves once the bus events received so far are queued (tests and shutdown). */
-  flushed(): Promise<void> {
-    return this.drained;
+  // ---- from the outbox to the queue ------------------------------------------------------------
+
+  /**
+   * Inside the write that stores what the event describes (see `Outbox`): stores the event and a
+   * delivery for every endpoint that wants it, so both commit together.
+   */
+  private record(event: OutboxEvent): void {
+    const payload = this.build(event);
+    if (!payload || !this.store({ payload }).length) return;
+    // Runs on the next turn of the event loop, after this transaction has committed.
+    this.queue.kick();
   }
 
-  // ---- from the bus to the queue ---------------------------------------------------------------
-
-  /** Takes a committed event of a company that has endpoints; queued in order, in batches. */
-  private onBusEvent(event: BusEvent): void {
-    const type = EVENT_OF[event.type];
-    if (!type || !('companyId' in event) || !this.wanted(event.companyId, type)) return;
-    this.incoming.push(event);
-    if (!this.draining) this.drained = this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.incoming.length) {
-        const batch = this.incoming;
-        this.incoming = [];
-        const built: BuiltEvent[] = [];
-        for (const event of batch) {
-          try {
-            const payload = await this.build(event);
-            if (payload) built.push({ payload });
-          } catch (error) {
-            this.log.error({ err: error, event: event.type }, 'webhook event could not be built');
-          }
-        }
-        if (!built.length) continue;
-        await this.writes.run(() => {
-          for (const event of built) this.store(event);
-        });
-        this.queue.kick();
-      }
-    } catch (error) {
-      this.log.error({ err: error }, 'webhook events could not be queued');
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  /** The body of a bus event as a webhook payload (async only for conversation summaries). */
-  private async build(event: BusEvent): Promise<WebhookPayload | undefined> {
+  /** The body of an event as a webhook payload; conversation summaries are read in the same transaction. */
+  private build(event: OutboxEvent): WebhookPayload | undefined {
     switch (event.type) {
       case 'message':
         return this.payload(event.companyId, 'message.created', { conversation_id: event.conversationId, message: event.message });
@@ -430,18 +395,14 @@ export class WebhookService {
         return this.payload(event.companyId, 'lead.created', {
           lead: { id: event.leadId, conversation_id: event.conversationId, source: event.source, data: event.data, created_at: event.createdAt },
         });
-      case 'handoff':
-        return this.payload(event.companyId, 'conversation.handoff', {
-          conversation: await this.inbox.get(event.companyId, event.conversationId),
-          reason: event.reason,
-        });
-      case 'resolved':
-        return this.payload(event.companyId, 'conversation.resolved', {
-          conversation: await this.inbox.get(event.companyId, event.conversationId),
-          resolved_by: event.by,
-        });
-      default:
-        return undefined;
+      case 'handoff': {
+        const conversation = this.inbox.summaryNow(event.companyId, event.conversationId);
+        return conversation && this.payload(event.companyId, 'conversation.handoff', { conversation, reason: event.reason });
+      }
+      case 'resolved': {
+        const conversation = this.inbox.summaryNow(event.companyId, event.conversationId);
+        return conversation && this.payload(event.companyId, 'conversation.resolved', { conversation, resolved_by: event.by });
+      }
     }
   }
 
@@ -546,19 +507,6 @@ export class WebhookService {
 
   private remember(endpoint: Endpoint): void {
     this.endpoints.set(endpoint.id, endpoint);
-    this.resubscribe(endpoint.companyId);
-  }
-
-  /** Listens to a company's events while it has an endpoint; companies without webhooks cost nothing. */
-  private resubscribe(companyId: string): void {
-    const has = [...this.endpoints.values()].some((e) => e.companyId === companyId);
-    const subscribed = this.subscriptions.get(companyId);
-    if (has && !subscribed && !this.closed) {
-      this.subscriptions.set(companyId, this.bus.subscribe(topics.company(companyId), (event) => this.onBusEvent(event)));
-    } else if (!has && subscribed) {
-      subscribed();
-      this.subscriptions.delete(companyId);
-    }
   }
 }
 
@@ -576,7 +524,7 @@ export default fp(
       app.db,
       app.sqlite,
       app.writes,
-      app.bus,
+      app.outbox,
       app.inbox,
       new Sealer(secret, 'webhook-secret'),
       opts.config.webhooks,
@@ -587,5 +535,5 @@ export default fp(
     app.addHook('onReady', async () => webhooks.start());
     app.addHook('onClose', async () => webhooks.stop());
   },
-  { name: 'webhooks', dependencies: ['database', 'bus', 'inbox'] },
+  { name: 'webhooks', dependencies: ['database', 'outbox', 'inbox'] },
 );
