@@ -58,6 +58,10 @@ export type AgentReadyFrame = Static<typeof AgentReadyFrame>;
 export const AgentConversationFrame = Strict({ type: Type.Literal('conversation'), chat: ChatSummary });
 export type AgentConversationFrame = Static<typeof AgentConversationFrame>;
 
+/** A conversation was deleted (by an admin, or by the retention policy): drop it and its messages. */
+export const AgentConversationDeletedFrame = Strict({ type: Type.Literal('conversation_deleted'), conversation_id: Type.String() });
+export type AgentConversationDeletedFrame = Static<typeof AgentConversationDeletedFrame>;
+
 /** A new message in a conversation of the company (visitor, bot, agent or system). */
 export const AgentMessageFrame = Strict({ type: Type.Literal('message'), conversation_id: Type.String(), message: ChatMessage });
 export type AgentMessageFrame = Static<typeof AgentMessageFrame>;
@@ -128,6 +132,7 @@ export type AgentPongFrame = Static<typeof AgentPongFrame>;
 export const AgentServerFrame = Type.Union([
   AgentReadyFrame,
   AgentConversationFrame,
+  AgentConversationDeletedFrame,
   AgentMessageFrame,
   AgentSideTypingFrame,
   VisitorPresenceFrame,
