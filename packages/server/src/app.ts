@@ -26,6 +26,7 @@ import ai from './plugins/app/ai.js';
 import restChat from './plugins/app/rest-chat.js';
 import identity from './plugins/app/identity.js';
 import webhooks from './plugins/app/webhooks.js';
+import erasure from './plugins/app/erasure.js';
 import healthRoutes from './routes/health/index.js';
 import chatbotRoutes from './routes/chatbot/index.js';
 import uploadRoutes from './routes/uploads/index.js';
@@ -82,6 +83,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(restChat);
   await fastify.register(identity, { config });
   await fastify.register(webhooks, { config });
+  await fastify.register(erasure, { config });
   await fastify.register(cors);
 
   // Routes.

@@ -99,6 +99,12 @@ export interface ParleyConfig {
    * allowed origins (`PARLEY_ADMIN_ORIGINS`, comma-separated), such as a dashboard dev server.
    */
   adminOrigins: string[];
+  /**
+   * Days after its last activity that a conversation (with its messages, uploads and leads) is
+   * deleted (`PARLEY_RETENTION_DAYS`); 0, the default, keeps everything. Conversations waiting
+   * for or with a person are kept until they are resolved.
+   */
+  retentionDays: number;
   webhooks: WebhooksConfig;
 }
 
@@ -141,7 +147,7 @@ function intFrom(value: string | undefined, name: string): number | undefined {
  * `PARLEY_MAX_UPLOAD_BYTES`, `PARLEY_WS_CONNECTIONS_PER_IP`, `PARLEY_WS_FRAMES_PER_SECOND`,
  * `PARLEY_WS_FRAMES_PER_SECOND_PER_IP`, `PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP`,
  * `PARLEY_HTTP_REQUESTS_PER_MINUTE`, `PARLEY_SEND_LEAD_PER_MINUTE`, and for agents `PARLEY_SECRET`, `PARLEY_ADMIN_EMAIL`,
- * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`, and for webhooks
+ * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`, `PARLEY_RETENTION_DAYS`, and for webhooks
  * `PARLEY_WEBHOOKS_ALLOW_PRIVATE`, `PARLEY_WEBHOOK_TIMEOUT_MS`, `PARLEY_WEBHOOK_MAX_ATTEMPTS`,
  * `PARLEY_WEBHOOK_RETENTION_DAYS`, `PARLEY_WEBHOOK_DISABLE_AFTER`, `PARLEY_WEBHOOK_SECRET_GRACE_HOURS`), then `overrides`.
  */
@@ -185,6 +191,7 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
     tokenTtlSeconds: overrides.tokenTtlSeconds ?? intFrom(env.PARLEY_TOKEN_TTL, 'PARLEY_TOKEN_TTL') ?? 12 * 3600,
     adminOrigins: overrides.adminOrigins ?? (env.PARLEY_ADMIN_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     limits: { ...defaultLimits, ...fromEnv, ...overrides.limits },
+    retentionDays: overrides.retentionDays ?? intFrom(env.PARLEY_RETENTION_DAYS, 'PARLEY_RETENTION_DAYS') ?? 0,
     webhooks: {
       ...defaultWebhooks,
       ...(env.PARLEY_WEBHOOKS_ALLOW_PRIVATE !== undefined ? { allowPrivate: env.PARLEY_WEBHOOKS_ALLOW_PRIVATE === 'true' } : {}),

@@ -77,6 +77,9 @@ class CompanyChannel {
         return;
       case 'identified':
         return this.touch(event.conversationId);
+      case 'erased':
+        this.dirty.delete(event.conversationId);
+        return this.broadcast({ type: 'conversation_deleted', conversation_id: event.conversationId });
       case 'user_revoked':
         for (const connection of [...this.connections]) if (connection.userId === event.userId) connection.revoke();
         return;

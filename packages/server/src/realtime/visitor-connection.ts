@@ -287,6 +287,10 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
         });
         if (event.status === 'closed') this.close(CloseCode.sessionClosed, 'Session closed');
         return;
+      case 'erased':
+        // Its session token is gone too: the widget starts a new conversation on 4404.
+        this.close(CloseCode.sessionClosed, 'Conversation deleted');
+        return;
       case 'stream':
         this.send({ type: 'stream', stream_id: event.streamId, delta: event.delta });
         return;

@@ -22,7 +22,8 @@ export type BusEvent =
   | { type: 'presence'; conversationId: string; companyId: string; online: boolean }
   | { type: 'agent_presence'; companyId: string; userId: string; name: string; online: boolean }
   | { type: 'read'; conversationId: string; companyId: string; seq: number; userId: string; origin?: string }
-  | { type: 'user_revoked'; companyId: string; userId: string };
+  | { type: 'user_revoked'; companyId: string; userId: string }
+  | { type: 'erased'; conversationId: string; companyId: string };
 
 export type BusHandler = (event: BusEvent) => void;
 

@@ -191,6 +191,11 @@ export class ConversationStore {
     return live;
   }
 
+  /** Drops a deleted conversation from memory. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
   /** The conversation a session token belongs to. */
   bySessionToken(token: string): LiveConversation | undefined {
     const hash = hashToken(token);

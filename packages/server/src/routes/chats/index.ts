@@ -31,7 +31,7 @@ const errors = { '4xx': ApiError, '5xx': ApiError } as const;
 
 /**
  * The agents' REST API over their company's conversations: the inbox, one chat, its messages,
- * read marks, claiming, replying, resolving, handing back to the bot, and search. Everything is
+ * read marks, claiming, replying, resolving, handing back to the bot, deleting (admins), and search. Everything is
  * scoped to the caller's company: another company's conversation or message id answers 404.
  */
 const chats: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
@@ -55,6 +55,16 @@ const chats: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     const live = app.handoff.owned(request.user, chat.id);
     return { chat, variables: live.flow.vars };
   });
+
+  // Admins only: deletes the conversation with its messages, uploads, leads and webhook events.
+  app.delete(
+    '/api/chats/:id',
+    { config, onRequest: app.requireRole('admin'), schema: { params: ChatParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      if (!(await app.eraser.erase(request.user.companyId, request.params.id))) throw Errors.notFound('Conversation not found');
+      return reply.code(204).send(null);
+    },
+  );
 
   /** Claim, resolve and return-to-bot: the same shape, each answering the chat as it is now. */
   const actions = {
