@@ -33,6 +33,10 @@ describe('ExternalChanges', () => {
     own.prepare('INSERT INTO t VALUES (1)').run();
     await watch.checkNow();
     expect(reloads).toEqual([]);
+    // A checkpoint by another connection (the server's checkpoint worker) is not a change.
+    other.pragma('wal_checkpoint(PASSIVE)');
+    await watch.checkNow();
+    expect(reloads).toEqual([]);
 
     other.prepare('INSERT INTO t VALUES (2)').run();
     await watch.checkNow();
