@@ -1,44 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AgentSocket, type SocketLike, type SocketState } from './agent-socket.js';
-
-/** A socket the test drives by hand: it plays the server. */
-class HandSocket implements SocketLike {
-  static made: HandSocket[] = [];
-  readyState = 0;
-  sent: string[] = [];
-  closedWith: number | undefined;
-  onopen: ((event: unknown) => void) | null = null;
-  onclose: ((event: { code: number }) => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-
-  constructor(readonly url: string) {
-    HandSocket.made.push(this);
-  }
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(code = 1000): void {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-  /** The server accepts and says `ready`. */
-  accept(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-    this.onmessage?.({ data: JSON.stringify({ type: 'ready', user: {}, online_agents: [] }) });
-  }
-  /** The server (or the network) closes the connection. */
-  drop(code: number): void {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-}
+import { HandSocket } from '../../test/hand-socket.js';
+import { AgentSocket, type SocketState } from './agent-socket.js';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function socket(extra: Partial<ConstructorParameters<typeof AgentSocket>[0]> = {}) {
-  HandSocket.made = [];
+  HandSocket.reset();
   const states: SocketState[] = [];
   const agent = new AgentSocket({
     url: 'ws://x/ws/agent',
