@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatSummary } from '@parley/protocol';
+import type { ChatMessage, ChatSummary, User } from '@parley/protocol';
 
 /** A chat summary with sensible defaults. */
 export function chat(id: string, extra: Partial<ChatSummary> = {}): ChatSummary {
@@ -19,4 +19,9 @@ export function chat(id: string, extra: Partial<ChatSummary> = {}): ChatSummary 
 /** A one-text message. */
 export function msg(seq: number, role: ChatMessage['role'], body: string, extra: Partial<ChatMessage> = {}): ChatMessage {
   return { seq, id: `m${seq}`, role, components: [{ type: 'text', payload: { text: body } }], created_at: '2026-11-21T10:00:00.000Z', ...extra };
+}
+
+/** A user of the company; `role` decides what the dashboard offers them. */
+export function user(role: User['role'] = 'agent', extra: Partial<User> = {}): User {
+  return { id: `u-${role}`, email: `${role}@parley.test`, name: role === 'agent' ? 'Bo' : 'Ada', role, company_id: 'co1', disabled: false, created_at: '2026-11-01T09:00:00.000Z', ...extra };
 }

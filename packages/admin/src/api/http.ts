@@ -103,6 +103,10 @@ export class ApiClient {
   reply(id: string, body: AgentReplyRequest): Promise<AgentReplyResponse> {
     return this.request('POST', `/api/chats/${encodeURIComponent(id)}/messages`, { body });
   }
+  /** Deletes a conversation for good: its messages, uploads, leads and webhook events (admins and the owner; 204). */
+  deleteChat(id: string): Promise<void> {
+    return this.request('DELETE', `/api/chats/${encodeURIComponent(id)}`);
+  }
 
   search(q: string, limit?: number): Promise<SearchResponse> {
     return this.request('GET', '/api/search', { query: { q, limit } });

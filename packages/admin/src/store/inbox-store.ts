@@ -55,6 +55,8 @@ export class InboxStore extends Notifier {
   activeId: string | undefined;
   /** Conversations the server says do not exist (or belong to another company). */
   readonly missing = new Set<string>();
+  /** Conversations deleted while the dashboard was open: nothing about them is kept or taken back. */
+  readonly deleted = new Set<string>();
   /** The last failure of a background load or action, for a banner. */
   error = '';
   loaded = false;
@@ -126,7 +128,7 @@ export class InboxStore extends Notifier {
     const before = held.length ? held.map((c) => c.updated_at).sort()[0] : undefined;
     try {
       const { chats } = await this.session.api.listChats({ status, limit: PAGE, before, ...(filter === 'mine' ? { assignee: 'me' } : {}) });
-      for (const chat of chats) if (!older || !this.chats.has(chat.id)) this.chats.set(chat.id, chat);
+      for (const chat of chats) if ((!older || !this.chats.has(chat.id)) && !this.deleted.has(chat.id)) this.chats.set(chat.id, chat);
       this.more.set(filter, chats.length === PAGE);
       this.loaded = true;
       this.changed();
@@ -144,6 +146,7 @@ export class InboxStore extends Notifier {
   async open(conversationId: string): Promise<void> {
     this.activeId = conversationId;
     const detail = this.session.api.getChat(conversationId).then(({ chat, variables }) => {
+      if (this.deleted.has(chat.id)) return;
       this.chats.set(chat.id, chat);
       this.variables.set(chat.id, variables);
     });
@@ -223,6 +226,21 @@ export class InboxStore extends Notifier {
     }
   }
 
+  /**
+   * Deletes a conversation for good (admins and the owner): its messages, uploads and leads go
+   * too. Resolves false, with {@link error} set, when the server refuses.
+   */
+  async deleteChat(conversationId: string): Promise<boolean> {
+    try {
+      await this.session.api.deleteChat(conversationId);
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+    this.forget(conversationId);
+    return true;
+  }
+
   /** Forgets the banner error. */
   clearError(): void {
     this.error = '';
@@ -230,6 +248,9 @@ export class InboxStore extends Notifier {
   }
 
   private apply(frame: AgentServerFrame): void {
+    // A frame sent before the deletion reached us must not bring the conversation back.
+    const about = 'chat' in frame ? frame.chat.id : 'conversation_id' in frame ? frame.conversation_id : undefined;
+    if (about !== undefined && this.deleted.has(about)) return;
     switch (frame.type) {
       case 'ready':
         this.onlineAgents.clear();
@@ -239,6 +260,9 @@ export class InboxStore extends Notifier {
         this.chats.set(frame.chat.id, frame.chat);
         if (frame.chat.id === this.activeId && frame.chat.unread_count > 0 && isVisible()) queueMicrotask(() => this.markRead(frame.chat.id));
         break;
+      case 'conversation_deleted':
+        this.forget(frame.conversation_id);
+        return;
       case 'handoff':
         this.chats.set(frame.chat.id, frame.chat);
         this.options.onHandoff?.(frame.chat);
@@ -286,8 +310,22 @@ export class InboxStore extends Notifier {
   /** After a reconnect: the chat list and everything each loaded conversation missed. */
   private async resync(): Promise<void> {
     await this.loadChats();
-    await Promise.all([...this.messages.keys()].map((id) => this.messages.fetchAfter(id).catch((error: unknown) => this.fail(error))));
+    // A conversation deleted while the socket was down answers 404: its deletion frame was missed.
+    const refetch = (id: string) => this.messages.fetchAfter(id).catch((error: unknown) => (error instanceof ApiRequestError && error.status === 404 ? this.forget(id) : this.fail(error)));
+    await Promise.all([...this.messages.keys()].map(refetch));
     if (this.activeId) this.markRead(this.activeId);
+  }
+
+  /** Drops a deleted conversation from every list, with its messages, replies not sent and typing. */
+  private forget(conversationId: string): void {
+    this.deleted.add(conversationId);
+    this.missing.delete(conversationId);
+    this.chats.delete(conversationId);
+    this.variables.delete(conversationId);
+    this.messages.delete(conversationId);
+    this.typing.delete(conversationId);
+    for (const [clientId, reply] of this.pending) if (reply.conversationId === conversationId) this.pending.delete(clientId);
+    this.changed();
   }
 
   private failPending(clientId: string, error: string): void {

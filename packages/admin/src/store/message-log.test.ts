@@ -26,4 +26,22 @@ describe('message log', () => {
     expect(asked[0]).toBe(0);
     expect(asked).toContain(3);
   });
+
+  it('forgets a deleted conversation, and a fetch still running for it brings nothing back', async () => {
+    let answer: (list: MessageList) => void = () => undefined;
+    const log = new MessageLog(
+      () => new Promise<MessageList>((resolve) => (answer = resolve)),
+      () => undefined,
+    );
+    const first = log.fetchAfter('c1');
+    answer({ conversation_id: 'c1', messages: [{ message: msg(1, 'user', 'hello'), read_at: null }] });
+    await first;
+    expect(log.get('c1')).toHaveLength(1);
+    const late = log.fetchAfter('c1');
+    log.delete('c1');
+    answer({ conversation_id: 'c1', messages: [{ message: msg(2, 'bot', 'too late'), read_at: null }] });
+    await late;
+    expect(log.get('c1')).toBeUndefined();
+    expect([...log.keys()]).toEqual([]);
+  });
 });

@@ -46,20 +46,30 @@ export class MessageLog {
     return 'added';
   }
 
+  /** Forgets a conversation's messages (it was deleted); a fetch still running for it stores nothing. */
+  delete(conversationId: string): void {
+    this.lists.delete(conversationId);
+    this.fetching.delete(conversationId);
+  }
+
   /** Fetches everything after the newest message held: one request chain at a time per conversation. */
   fetchAfter(conversationId: string): Promise<void> {
     const running = this.fetching.get(conversationId);
     if (running) return running.then(() => this.fetchAfter(conversationId));
-    const task = (async () => {
+    let task: Promise<void> | undefined;
+    task = (async () => {
       for (;;) {
         const have = this.lists.get(conversationId) ?? [];
         const { messages } = await this.fetchMessages(conversationId, lastSeq(have), PAGE);
+        if (this.fetching.get(conversationId) !== task) return;
         const stored = messages.map((m) => m.message);
         this.lists.set(conversationId, mergeMessages(have, stored));
         this.onChange(stored);
         if (messages.length < PAGE) return;
       }
-    })().finally(() => this.fetching.delete(conversationId));
+    })().finally(() => {
+      if (this.fetching.get(conversationId) === task) this.fetching.delete(conversationId);
+    });
     this.fetching.set(conversationId, task);
     return task;
   }

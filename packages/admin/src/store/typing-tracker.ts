@@ -35,6 +35,16 @@ export class TypingTracker {
     this.onChange();
   }
 
+  /** Forgets who was typing in a conversation (it was deleted). */
+  delete(conversationId: string): void {
+    for (const [key, timer] of this.timers) {
+      if (!key.startsWith(`${conversationId}\u0000`)) continue;
+      clearTimeout(timer);
+      this.timers.delete(key);
+    }
+    this.states.delete(conversationId);
+  }
+
   /** Stops every timer (the store is shutting down). */
   clear(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);

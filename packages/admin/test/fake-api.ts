@@ -1,0 +1,32 @@
+/** A request the fake API received. */
+export interface FakeCall {
+  method: string;
+  /** The path with its query string, e.g. `/api/chats?limit=100`. */
+  path: string;
+  authorization: string | undefined;
+}
+
+/** What a route of the fake API answers: a status (200 unless said) and a JSON body. */
+export interface FakeAnswer {
+  status?: number;
+  body?: unknown;
+}
+
+/**
+ * A `fetch` that answers the dashboard's REST calls from a function instead of a server, and
+ * records every call, for tests of what the dashboard sends (and when it must send nothing).
+ *
+ * @example const api = fakeApi((call) => (call.method === 'DELETE' ? { status: 204 } : { body: { chats: [] } }));
+ */
+export function fakeApi(answer: (call: FakeCall, body: unknown) => FakeAnswer | undefined): { fetch: typeof fetch; calls: FakeCall[] } {
+  const calls: FakeCall[] = [];
+  const respond = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(String(input), 'http://parley.test');
+    const headers = (init.headers ?? {}) as Record<string, string>;
+    const call: FakeCall = { method: init.method ?? 'GET', path: `${url.pathname}${url.search}`, authorization: headers.authorization };
+    calls.push(call);
+    const { status = 200, body } = answer(call, init.body ? JSON.parse(String(init.body)) : undefined) ?? { status: 404, body: { statusCode: 404, code: 'not_found', error: 'Not Found', message: 'Not found' } };
+    return new Response(status === 204 ? null : JSON.stringify(body ?? {}), { status, headers: { 'content-type': 'application/json' } });
+  };
+  return { fetch: respond as typeof fetch, calls };
+}
