@@ -4,6 +4,7 @@ export * from './logout.js';
 export * from './reply.js';
 export * from './typing.js';
 export * from './chat-action.js';
+export * from './chat-delete.js';
 export * from './filter-change.js';
 export * from './retry.js';
 export * from './theme-toggle.js';

@@ -95,6 +95,14 @@ export class ParleyAdminApp extends LitElement {
     if (ok && action === 'claim') this.renderRoot.querySelector('parley-conversation-view')?.focusComposer();
   }
 
+  /** Deletes a conversation (already confirmed); once it is gone, back to the inbox without a history entry to return to it. */
+  private async deleteChat(inbox: InboxStore, id: string): Promise<void> {
+    this.busy = true;
+    const ok = await inbox.deleteChat(id);
+    this.busy = false;
+    if (ok && this.router.route.conversationId === id) this.router.go({ screen: 'inbox' }, true);
+  }
+
   private readonly onKey = (event: KeyboardEvent): void => {
     const inbox = this.dash.inbox;
     if (!inbox) return;
@@ -135,8 +143,10 @@ export class ParleyAdminApp extends LitElement {
             me=${me}
             ?admin=${this.dash.session.isAdmin}
             ?missing=${inbox.missing.has(id)}
+            ?deleted=${inbox.deleted.has(id)}
             ?busy=${this.busy}
             @parley-chat-action=${(e: CustomEvent<{ action: 'claim' | 'resolve' | 'return-to-bot' }>) => this.act(inbox, id, e.detail.action)}
+            @parley-chat-delete=${() => this.deleteChat(inbox, id)}
             @parley-reply=${(e: CustomEvent<{ text: string }>) => inbox.reply(id, e.detail.text)}
             @parley-typing=${(e: CustomEvent<{ on: boolean }>) => inbox.setTyping(id, e.detail.on)}
             @parley-retry=${(e: CustomEvent<{ clientId: string }>) => inbox.retry(e.detail.clientId)}
@@ -189,7 +199,7 @@ export class ParleyAdminApp extends LitElement {
         ?busy=${this.busy}
       ></parley-login-form>`;
     }
-    const toast = this.toast;
+    const toast = this.toast && !inbox.deleted.has(this.toast.id) ? this.toast : undefined;
     return html`<div part="shell">
       <parley-nav-bar
         current=${this.router.route.screen}

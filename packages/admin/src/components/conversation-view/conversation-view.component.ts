@@ -5,6 +5,7 @@ import { ago, statusLabel, visitorName } from '../../lib/format.js';
 import { icons } from '../../lib/icons.js';
 import type { PendingReply, TypingState } from '../../store/inbox-store.js';
 import { ParleyChatActionEvent } from '../../events/chat-action.js';
+import { ParleyChatDeleteEvent } from '../../events/chat-delete.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
 import { styles } from './conversation-view.styles.js';
 
@@ -15,12 +16,18 @@ const REASONS: Record<string, string> = {
   api: 'Your bot handed this visitor over',
 };
 
+/** What the admin is asked before a conversation is deleted. */
+export const DELETE_QUESTION =
+  'Delete this conversation for good? Its messages, the files the visitor uploaded and the leads it produced are deleted too, for everyone. This cannot be undone.';
+
 /**
  * One conversation: a header with the visitor and the actions that fit its state (claim, resolve,
  * return to the bot), the messages, who is typing, the composer, and the visitor's details beside
- * it (a drawer on narrower screens). It only shows what it is given and reports what the agent does.
+ * it (a drawer on narrower screens), where admins may delete the conversation. It only shows what
+ * it is given and reports what the agent does.
  *
  * @event parley-chat-action - claim, resolve or return-to-bot (`detail.action`)
+ * @event parley-chat-delete - an admin confirmed deleting the conversation (`detail.conversationId`)
  * @event parley-navigate - back to the list (phones)
  * @event parley-reply - bubbled from the composer
  * @event parley-typing - bubbled from the composer
@@ -30,6 +37,7 @@ const REASONS: Record<string, string> = {
  * @csspart handoff - the waiting banner: why the visitor was handed over, and the context given
  * @csspart typing - "Visitor is typing…"
  * @csspart details - the visitor details panel; `close-details` its close button (drawer only)
+ * @csspart delete - "Delete conversation", at the end of the details (admins only)
  */
 export class ParleyConversationView extends LitElement {
   static override styles = [controls, styles];
@@ -42,6 +50,7 @@ export class ParleyConversationView extends LitElement {
     me: {},
     admin: { type: Boolean },
     missing: { type: Boolean },
+    deleted: { type: Boolean },
     busy: { type: Boolean },
     showDetails: { type: Boolean, attribute: 'show-details' },
   };
@@ -53,10 +62,12 @@ export class ParleyConversationView extends LitElement {
   declare variables: Record<string, unknown> | undefined;
   /** The signed-in user's id. */
   declare me: string;
-  /** The signed-in user is an admin or the owner: they may take over a colleague's chat. */
+  /** The signed-in user is an admin or the owner: they may take over a colleague's chat, and delete one. */
   declare admin: boolean;
   /** The server does not know the conversation (a wrong or foreign link). */
   declare missing: boolean;
+  /** The conversation was deleted while it was open here. */
+  declare deleted: boolean;
   /** An action is running: its buttons are disabled. */
   declare busy: boolean;
   declare showDetails: boolean;
@@ -69,6 +80,7 @@ export class ParleyConversationView extends LitElement {
     this.me = '';
     this.admin = false;
     this.missing = false;
+    this.deleted = false;
     this.busy = false;
     this.showDetails = typeof matchMedia === 'function' ? matchMedia('(min-width: 1101px)').matches : true;
   }
@@ -123,6 +135,11 @@ export class ParleyConversationView extends LitElement {
     this.dispatchEvent(new ParleyChatActionEvent({ action }));
   }
 
+  /** Asks first, as every destructive action of the dashboard does. */
+  private confirmDelete(chat: ChatSummary): void {
+    if (confirm(DELETE_QUESTION)) this.dispatchEvent(new ParleyChatDeleteEvent({ conversationId: chat.id }));
+  }
+
   private actions(chat: ChatSummary): TemplateResult {
     const mine = chat.assignee?.id === this.me;
     const canClaim = chat.status !== 'agent' || (!mine && (this.admin || !chat.assignee));
@@ -163,8 +180,12 @@ export class ParleyConversationView extends LitElement {
   override render(): TemplateResult {
     const chat = this.chat;
     if (!chat) {
+      const notice = this.deleted ? 'This conversation was deleted.' : this.missing ? 'This conversation does not exist, or it is not yours to see.' : 'Loading…';
       return html`<div part="main">
-        <div part="messages" class="muted" role="status">${this.missing ? 'This conversation does not exist, or it is not yours to see.' : 'Loading…'}</div>
+        <div part="messages" class="muted" role="status">
+          ${notice}
+          ${this.deleted ? html`<p><button @click=${() => this.dispatchEvent(new ParleyNavigateEvent({ screen: 'inbox' }))}>Back to the inbox</button></p>` : nothing}
+        </div>
       </div>`;
     }
     const typing = this.typingLine();
@@ -202,6 +223,11 @@ export class ParleyConversationView extends LitElement {
       <aside part="details" ?hidden=${!this.showDetails} aria-label="Visitor details">
         <button part="close-details" aria-label="Close the details" @click=${() => (this.showDetails = false)}>×</button>
         <parley-visitor-details .chat=${chat} .variables=${this.variables}></parley-visitor-details>
+        ${this.admin
+          ? html`<div part="delete">
+              <button class="danger" data-action="delete" ?disabled=${this.busy} @click=${() => this.confirmDelete(chat)}>Delete conversation</button>
+            </div>`
+          : nothing}
       </aside>
     `;
   }

@@ -113,6 +113,9 @@ export const styles = css`
     overflow-y: auto;
     position: relative;
   }
+  [part='delete'] {
+    padding: 0 16px 16px;
+  }
   [part='close-details'] {
     display: none;
     position: absolute;

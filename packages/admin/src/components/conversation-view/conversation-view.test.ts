@@ -1,11 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { $, $$, mount, record, settle, text } from '../../../test/dom.js';
 import { chat, msg } from '../../../test/fixtures.js';
+import { DELETE_QUESTION } from './conversation-view.component.js';
 import './conversation-view.js';
 
 const actions = (el: HTMLElement) => $$(el, '[part="actions"] button').map((b) => b.dataset.action);
 
 describe('parley-conversation-view', () => {
+  const realConfirm = window.confirm;
+  afterEach(() => (window.confirm = realConfirm));
+
   it('offers the actions that fit the state: claim a waiting chat, resolve or return your own', async () => {
     const el = await mount('parley-conversation-view', {
       me: 'u1',
@@ -68,5 +72,37 @@ describe('parley-conversation-view', () => {
     $(el, '[part="close-details"]')!.click();
     await el.updateComplete;
     expect($(el, '[part="details"]')!.hidden).toBe(true);
+  });
+
+  it('offers admins, and only them, to delete the conversation from its details, after asking plainly', async () => {
+    const el = await mount('parley-conversation-view', { chat: chat('c1', { status: 'agent', assignee: { id: 'u1', name: 'Me' } }), me: 'u1', showDetails: true });
+    expect($(el, '[data-action="delete"]')).toBeNull();
+    el.admin = true;
+    await el.updateComplete;
+    const button = $(el, '[part="details"] [part="delete"] [data-action="delete"]')!;
+    expect(button.textContent).toContain('Delete conversation');
+
+    const asked: string[] = [];
+    const deletions = record<{ conversationId: string }>(el, 'parley-chat-delete');
+    window.confirm = (question) => (asked.push(String(question)), false);
+    button.click();
+    expect(deletions).toEqual([]);
+    window.confirm = (question) => (asked.push(String(question)), true);
+    button.click();
+    expect(deletions).toEqual([{ conversationId: 'c1' }]);
+    expect(asked).toEqual([DELETE_QUESTION, DELETE_QUESTION]);
+    expect(DELETE_QUESTION).toMatch(/for good/);
+    for (const what of ['messages', 'files', 'leads']) expect(DELETE_QUESTION).toContain(what);
+  });
+
+  it('says so when the open conversation was deleted, with a way back to the inbox', async () => {
+    const el = await mount('parley-conversation-view', { chat: undefined, deleted: true });
+    expect(text(el)).toContain('This conversation was deleted.');
+    const navigations = record<{ screen: string }>(el, 'parley-navigate');
+    [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Back to the inbox'))!.click();
+    expect(navigations).toEqual([{ screen: 'inbox' }]);
+    el.deleted = false;
+    await el.updateComplete;
+    expect(text(el)).not.toContain('deleted');
   });
 });

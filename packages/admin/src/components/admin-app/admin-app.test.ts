@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { User } from '@parley/protocol';
+import { until } from '../../../../server/test/support/until.js';
+import { $, $$, mount } from '../../../test/dom.js';
+import { fakeApi, type FakeCall } from '../../../test/fake-api.js';
+import { chat, msg, user } from '../../../test/fixtures.js';
+import { HandSocket } from '../../../test/hand-socket.js';
+import { ParleyAdminApp } from './admin-app.component.js';
+import './admin-app.js';
+
+/*
+ * The whole dashboard in happy-dom, with a fake REST API and a hand-driven agent socket, open on
+ * a conversation: who is offered to delete it, what is sent, and what the screen shows after.
+ */
+const c1 = chat('c1', { status: 'waiting', queue_position: 1 });
+const c2 = chat('c2');
+let calls: FakeCall[];
+const realConfirm = window.confirm;
+
+/** Signs `who` in (a saved session) and opens the dashboard on c1. */
+async function dashboard(who: User): Promise<ParleyAdminApp> {
+  HandSocket.reset();
+  const api = fakeApi((call) => {
+    if (call.path === '/api/auth/verify') return { body: { user: who, expires_at: '2099-01-01T00:00:00.000Z' } };
+    if (call.method === 'GET' && call.path.startsWith('/api/chats?')) return { body: { chats: [c1, c2] } };
+    if (call.method === 'GET' && call.path === '/api/chats/c1') return { body: { chat: c1, variables: {} } };
+    if (call.method === 'GET' && call.path.startsWith('/api/messages/c1')) return { body: { conversation_id: 'c1', messages: [{ message: msg(1, 'user', 'Please delete my data'), read_at: null }] } };
+    if (call.method === 'DELETE' && call.path === '/api/chats/c1') return { status: 204 };
+    return undefined;
+  });
+  calls = api.calls;
+  vi.stubGlobal('fetch', api.fetch);
+  const saved = new Map([['parley.admin.session', JSON.stringify({ token: 'jwt', expires_at: '2099-01-01T00:00:00.000Z' })]]);
+  const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v), removeItem: (k: string) => void saved.delete(k) };
+  ParleyAdminApp.options = { storage, socketUrl: 'ws://parley.test/ws/agent', WebSocket: HandSocket };
+  const app = await mount('parley-admin-app');
+  await until(() => HandSocket.made.length, 'the agent socket');
+  HandSocket.last.accept();
+  await until(() => view(app)?.chat && view(app)!.messages.length, 'the conversation on screen');
+  return app;
+}
+
+const view = (app: Element) => app.shadowRoot!.querySelector('parley-conversation-view');
+const rows = (app: Element) => $$(app.shadowRoot!.querySelector('parley-chat-list')!, '[part="item"]').map((row) => row.textContent!.replace(/\s+/g, ' '));
+const deleteButton = (app: Element) => $(view(app)!, '[data-action="delete"]');
+
+beforeEach(() => (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL('http://parley.test/admin/inbox/c1'));
+afterEach(() => {
+  window.confirm = realConfirm;
+  vi.unstubAllGlobals();
+  ParleyAdminApp.options = {};
+});
+
+describe('parley-admin-app: deleting a conversation', () => {
+  it('never offers an agent to delete a conversation', async () => {
+    const app = await dashboard(user('agent'));
+    expect(view(app)!.admin).toBe(false);
+    expect(deleteButton(app)).toBeNull();
+  });
+
+  it('deletes the conversation once the admin confirms, then goes back to the inbox without it', async () => {
+    const app = await dashboard(user('admin'));
+    expect(rows(app).some((row) => row.includes('hello from c1'))).toBe(true);
+    window.confirm = () => false;
+    deleteButton(app)!.click();
+    expect(calls.filter((c) => c.method === 'DELETE')).toEqual([]);
+
+    window.confirm = () => true;
+    deleteButton(app)!.click();
+    await until(() => location.pathname === '/admin/inbox', 'back to the inbox');
+    expect(calls.filter((c) => c.method === 'DELETE')).toEqual([{ method: 'DELETE', path: '/api/chats/c1', authorization: 'Bearer jwt' }]);
+    await until(() => !view(app), 'the conversation closed');
+    expect(app.shadowRoot!.querySelector('[part~="placeholder"]')).not.toBeNull();
+    expect(rows(app).some((row) => row.includes('hello from c1'))).toBe(false);
+    expect(rows(app).some((row) => row.includes('hello from c2'))).toBe(true);
+  });
+
+  it('shows why the server refused in the banner, and keeps the conversation open', async () => {
+    const app = await dashboard(user('admin'));
+    // Meanwhile an owner made this admin an agent again.
+    vi.stubGlobal('fetch', fakeApi(() => ({ status: 403, body: { statusCode: 403, code: 'forbidden', error: 'Forbidden', message: 'Only admins can delete conversations.' } })).fetch);
+    window.confirm = () => true;
+    deleteButton(app)!.click();
+    const banner = await until(() => app.shadowRoot!.querySelector('[part="banner"][role="alert"]'), 'the error banner');
+    expect(banner.textContent).toContain('Only admins can delete conversations.');
+    expect(location.pathname).toBe('/admin/inbox/c1');
+    expect(view(app)!.chat?.id).toBe('c1');
+  });
+
+  it('closes the open conversation with a notice when someone else deletes it', async () => {
+    const app = await dashboard(user('agent'));
+    HandSocket.last.frame({ type: 'conversation_deleted', conversation_id: 'c1' });
+    await until(() => view(app)?.shadowRoot?.textContent?.includes('This conversation was deleted.'), 'the notice');
+    expect(view(app)!.shadowRoot!.querySelector('parley-composer')).toBeNull();
+    expect(rows(app).some((row) => row.includes('hello from c1'))).toBe(false);
+  });
+});
