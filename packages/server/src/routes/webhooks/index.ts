@@ -31,17 +31,17 @@ const webhooks: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app
   const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
 
   app.get('/api/webhooks', { config, schema: { response: { 200: WebhookEndpointList, ...errors } } }, async (request) => ({
-    endpoints: app.webhooks.list(request.user.companyId),
+    endpoints: app.webhooks.endpoints.list(request.user.companyId),
   }));
 
   app.post(
     '/api/webhooks',
     { config, schema: { body: CreateWebhookRequest, response: { 201: WebhookEndpointResponse, ...errors } } },
-    async (request, reply) => reply.code(201).send(await app.webhooks.create(request.user.companyId, request.body)),
+    async (request, reply) => reply.code(201).send(await app.webhooks.endpoints.create(request.user.companyId, request.body)),
   );
 
   app.get('/api/webhooks/:id', { config, schema: { params: EndpointParams, response: { 200: WebhookEndpointResponse, ...errors } } }, async (request) => ({
-    endpoint: app.webhooks.get(request.user.companyId, request.params.id),
+    endpoint: app.webhooks.endpoints.get(request.user.companyId, request.params.id),
   }));
 
   app.patch(
@@ -49,12 +49,12 @@ const webhooks: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app
     { config, schema: { params: EndpointParams, body: UpdateWebhookRequest, response: { 200: WebhookEndpointResponse, ...errors } } },
     async (request) => {
       const { rotate_secret, expire_previous_secret, ...changes } = request.body;
-      return app.webhooks.update(request.user.companyId, request.params.id, { ...changes, rotateSecret: rotate_secret, expirePreviousSecret: expire_previous_secret });
+      return app.webhooks.endpoints.update(request.user.companyId, request.params.id, { ...changes, rotateSecret: rotate_secret, expirePreviousSecret: expire_previous_secret });
     },
   );
 
   app.delete('/api/webhooks/:id', { config, schema: { params: EndpointParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    await app.webhooks.remove(request.user.companyId, request.params.id);
+    await app.webhooks.endpoints.remove(request.user.companyId, request.params.id);
     return reply.code(204).send(null);
   });
 
