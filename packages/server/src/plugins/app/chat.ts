@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { HANDOFF_ACTION, type ChatMessage, type Component, type ConversationStatus, type FormValues, type HandoffReason } from '@parley/protocol';
+import { HANDOFF_ACTION, type ChatMessage, type Component, type ConversationStatus, type HandoffReason } from '@parley/protocol';
 import {
   advanceFlow,
   afterAiAnswer,
@@ -16,98 +16,26 @@ import {
 } from '../../flows/engine.js';
 import { flowContext } from '../../ai/prompt.js';
 import { aiFallback, looksLikeQuestion, type AiFallbackReason } from '../../ai/fallback.js';
-import type { AiAnswer, AiQuestion } from './ai.js';
+import type { AiAnswer } from './ai.js';
 import { newTicketReference } from '../../lib/ids.js';
 import { Errors } from '../../errors.js';
-import { topics, type BusEvent, type EventBus } from './bus.js';
+import type { EventBus } from './bus.js';
 import type { Company, CompanyRepository } from './companies.js';
 import type { ConversationChanges, ConversationStore, LiveConversation, NewMessage } from './conversations.js';
 import type { FlowRegistry, StoredFlow } from './flows.js';
 import type { Lead, LeadRepository } from './leads.js';
 import type { Outbox } from './outbox.js';
+import { ChatAnnouncer } from './chat-announcer.js';
 import type { UploadStore } from './uploads.js';
+import type { AiHooks, HandoffHooks, HandoffRequest, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 
-/**
- * What a visitor sent: typed text, a click, a request for a person (the widget's button; `value`
- * is the label stored as their message), or a filled-in form, with the client's message id when
- * it gave one.
- */
-export interface VisitorInput {
-  kind: 'text' | 'action' | 'handoff' | 'form';
-  value: string;
-  /** The form's id and values (kind `form`). */
-  form?: { id: string; values: FormValues } | undefined;
-  clientId?: string | undefined;
-  /** The connection that sent it: it gets an `ack` instead of its own message back. */
-  origin?: string | undefined;
-}
-
-/** The outcome of one visitor input. */
-export interface TurnResult {
-  conversation: LiveConversation;
-  /** Sequence number of the visitor's stored message. */
-  userSeq: number;
-  /** What answered it (the bot's reply; empty while a person has the conversation). */
-  replies: ChatMessage[];
-  isTerminal: boolean;
-  /** The client message id was already stored: nothing new was stored or answered. */
-  duplicate: boolean;
-  /** Leads this turn stored (a flow's `lead` step, a form with `lead: true`). */
-  leads?: Lead[];
-}
-
-/** Visitor details recorded when a conversation starts. */
-export interface VisitorInfo {
-  ip?: string | undefined;
-  userAgent?: string | undefined;
-}
-
+export type { AiHooks, HandoffHooks, HandoffRequest, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 
 /** What the flow engine sees of a visitor's input. */
 function toFlowInput(input: VisitorInput): FlowInput {
   if (input.kind === 'form' && input.form) return { kind: 'form', form: input.form.id, values: input.form.values };
   if (input.kind === 'action') return { kind: 'action', value: input.value };
   return { kind: 'text', text: input.value };
-}
-
-/** A hand-off request carried by a write: why, and what the requester told the agents. */
-export interface HandoffRequest {
-  reason: HandoffReason;
-  context?: string | undefined;
-}
-
-/**
- * What the hand-off capability (plugins/app/handoff.ts) adds to the chat service: it recognises a
- * visitor asking for a person, adds its notice and bookkeeping to the write that moves a
- * conversation to `waiting`, and tells the agents once that write is committed.
- */
-export interface HandoffHooks {
-  /** True when typed text asks for a person ("human", "talk to a person" ...). */
-  asksForPerson(text: string): boolean;
-  /** Messages to add to the write, the visitor's place in the queue, and work to run in its transaction. */
-  prepare(conversation: LiveConversation, request: HandoffRequest): { messages: NewMessage[]; position: number; record: () => void };
-  /** Called after the write is committed and published. */
-  announce(conversation: LiveConversation, request: HandoffRequest): void;
-}
-
-/**
- * What the AI capability (plugins/app/ai.ts) adds to the chat service: answers to questions the
- * flow cannot take, and the turns of a flow's `ai` step.
- */
-export interface AiHooks {
-  enabled(companyId: string): boolean;
-  allowTurn(conversationId: string, ip: string | null): boolean;
-  answer(question: AiQuestion): Promise<AiAnswer>;
-}
-
-/** Options of `ChatService.record`. */
-export interface RecordOptions {
-  /** The connection that caused the write: it gets an `ack` for messages with a client id. */
-  origin?: string | undefined;
-  /** Work to run last inside the write's transaction. */
-  after?: (() => void) | undefined;
-  /** Extra details for the visitor's `state` frame (sent when the status changes, or when given). */
-  state?: { position?: number; agent?: { name: string } } | undefined;
 }
 
 /**
@@ -120,11 +48,16 @@ export class ChatService {
     private readonly conversations: ConversationStore,
     private readonly flows: FlowRegistry,
     private readonly companies: CompanyRepository,
-    private readonly bus: EventBus,
+    bus: EventBus,
     private readonly leads: LeadRepository,
     private readonly uploads: UploadStore,
-    private readonly outbox: Outbox,
-  ) {}
+    outbox: Outbox,
+  ) {
+    this.announce = new ChatAnnouncer(bus, outbox);
+  }
+
+  /** Outbox events inside writes, bus events after commits. */
+  private readonly announce: ChatAnnouncer;
 
   private handoff: HandoffHooks | undefined;
   private ai: AiHooks | undefined;
@@ -158,10 +91,10 @@ export class ChatService {
       turn.terminal,
       turn.components.length ? [...first, { role: 'bot', components: turn.components }] : first,
       // Runs inside the write, after `create` has returned the conversation.
-      (written) => this.recordMessages(conversation, written),
+      (written) => this.announce.recordMessages(conversation, written),
     );
     const messages = await committed;
-    this.publishMessages(conversation, messages);
+    this.announce.messages(conversation, messages);
     return { conversation, token, messages };
   }
 
@@ -270,7 +203,6 @@ export class ChatService {
       unavailable = 'limited';
       if (this.ai.allowTurn(conversation.id, conversation.visitorIp)) {
         this.typing(conversation, 'bot', true);
-        const topic = topics.conversation(conversation.id);
         answer = await this.ai.answer({
           companyId: conversation.companyId,
           conversationId: conversation.id,
@@ -279,8 +211,7 @@ export class ChatService {
           history: this.conversations.messagesAfter(conversation.id, Math.max(0, conversation.lastSeq - 101), 100).slice(0, -1),
           variables: flowContext(flow.flow, state.vars),
           ...(instructions ? { instructions } : {}),
-          onDelta: (delta) =>
-            this.bus.publish(topic, { type: 'stream', conversationId: conversation.id, companyId: conversation.companyId, streamId, delta }),
+          onDelta: (delta) => this.announce.stream(conversation, streamId, delta),
         });
         this.typing(conversation, 'bot', false);
       }
@@ -331,11 +262,11 @@ export class ChatService {
     if (conversation.status === 'closed') throw Errors.sessionClosed();
     const statusBefore = conversation.status;
     const stored = await this.conversations.append(conversation, messages, changes, undefined, (written) => {
-      this.recordMessages(conversation, written);
+      this.announce.recordMessages(conversation, written);
       options.after?.();
     });
-    this.publishMessages(conversation, stored, options.origin);
-    if (conversation.status !== statusBefore || options.state) this.publishState(conversation, conversation.status, options.state);
+    this.announce.messages(conversation, stored, options.origin);
+    if (conversation.status !== statusBefore || options.state) this.announce.state(conversation, conversation.status, options.state);
     return stored;
   }
 
@@ -357,22 +288,12 @@ export class ChatService {
   async close(conversation: LiveConversation): Promise<void> {
     if (conversation.status === 'closed') return;
     await this.conversations.append(conversation, [], { status: 'closed', closed: true });
-    this.publishState(conversation, 'closed');
+    this.announce.state(conversation, 'closed');
   }
 
   /** Tells the other side that someone is typing (nothing is stored). */
   typing(conversation: LiveConversation, role: 'user' | 'bot' | 'agent', on: boolean, origin?: string, name?: string): void {
-    const event: BusEvent = {
-      type: 'typing',
-      conversationId: conversation.id,
-      companyId: conversation.companyId,
-      role,
-      on,
-      ...(name ? { name } : {}),
-      ...(origin ? { origin } : {}),
-    };
-    this.bus.publish(topics.conversation(conversation.id), event);
-    this.bus.publish(topics.company(conversation.companyId), event);
+    this.announce.typing(conversation, role, on, origin, name);
   }
 
   private changesOf(turn: FlowTurn, status: ConversationStatus, flowId?: string): ConversationChanges {
@@ -411,50 +332,16 @@ export class ChatService {
       changes,
       undefined,
       (written) => {
-        this.recordMessages(conversation, written);
+        this.announce.recordMessages(conversation, written);
         for (const lead of leads) this.leads.insertNow(lead);
         request?.record();
       },
     );
-    this.publishMessages(conversation, stored, origin, streamId);
-    if (conversation.status !== statusBefore) this.publishState(conversation, conversation.status, request ? { position: request.position } : undefined);
+    this.announce.messages(conversation, stored, origin, streamId);
+    if (conversation.status !== statusBefore) this.announce.state(conversation, conversation.status, request ? { position: request.position } : undefined);
     for (const lead of leads) this.leads.publish(lead);
     if (request && handoff) this.handoff?.announce(conversation, handoff);
     return stored;
-  }
-
-  /** Inside the write that stores them: the messages' events for the outbox (webhooks). */
-  private recordMessages(conversation: LiveConversation, messages: ChatMessage[]): void {
-    const { id: conversationId, companyId } = conversation;
-    for (const message of messages) {
-      this.outbox.add(companyId, 'message', () => ({ type: 'message', conversationId, companyId, message, isTerminal: conversation.isTerminal }));
-    }
-  }
-
-  /** Publishes committed messages; `streamId` marks the first bot message as the end of that stream. */
-  private publishMessages(conversation: LiveConversation, messages: ChatMessage[], origin?: string, streamId?: string): void {
-    const streamed = streamId ? messages.find((m) => m.role === 'bot') : undefined;
-    const conversationTopic = topics.conversation(conversation.id);
-    const companyTopic = topics.company(conversation.companyId);
-    for (const message of messages) {
-      const event: BusEvent = {
-        type: 'message',
-        conversationId: conversation.id,
-        companyId: conversation.companyId,
-        message,
-        isTerminal: conversation.isTerminal,
-      };
-      if (origin && message.client_id) event.origin = origin;
-      if (message === streamed) event.streamId = streamId;
-      this.bus.publish(conversationTopic, event);
-      this.bus.publish(companyTopic, event);
-    }
-  }
-
-  private publishState(conversation: LiveConversation, status: ConversationStatus, extra: RecordOptions['state'] = {}): void {
-    const event: BusEvent = { type: 'state', conversationId: conversation.id, companyId: conversation.companyId, status, ...extra };
-    this.bus.publish(topics.conversation(conversation.id), event);
-    this.bus.publish(topics.company(conversation.companyId), event);
   }
 
   /** The flow a conversation runs: the one it started with, or its company's active flow. */

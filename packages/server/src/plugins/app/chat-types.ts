@@ -1,0 +1,81 @@
+import type { ChatMessage, FormValues, HandoffReason } from '@parley/protocol';
+import type { AiAnswer, AiQuestion } from './ai.js';
+import type { LiveConversation, NewMessage } from './conversations.js';
+import type { Lead } from './leads.js';
+
+/* The shapes the chat service takes and gives, and the hooks other capabilities attach to it. */
+
+/**
+ * What a visitor sent: typed text, a click, a request for a person (the widget's button; `value`
+ * is the label stored as their message), or a filled-in form, with the client's message id when
+ * it gave one.
+ */
+export interface VisitorInput {
+  kind: 'text' | 'action' | 'handoff' | 'form';
+  value: string;
+  /** The form's id and values (kind `form`). */
+  form?: { id: string; values: FormValues } | undefined;
+  clientId?: string | undefined;
+  /** The connection that sent it: it gets an `ack` instead of its own message back. */
+  origin?: string | undefined;
+}
+
+/** The outcome of one visitor input. */
+export interface TurnResult {
+  conversation: LiveConversation;
+  /** Sequence number of the visitor's stored message. */
+  userSeq: number;
+  /** What answered it (the bot's reply; empty while a person has the conversation). */
+  replies: ChatMessage[];
+  isTerminal: boolean;
+  /** The client message id was already stored: nothing new was stored or answered. */
+  duplicate: boolean;
+  /** Leads this turn stored (a flow's `lead` step, a form with `lead: true`). */
+  leads?: Lead[];
+}
+
+/** Visitor details recorded when a conversation starts. */
+export interface VisitorInfo {
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+/** A hand-off request carried by a write: why, and what the requester told the agents. */
+export interface HandoffRequest {
+  reason: HandoffReason;
+  context?: string | undefined;
+}
+
+/**
+ * What the hand-off capability (plugins/app/handoff.ts) adds to the chat service: it recognises a
+ * visitor asking for a person, adds its notice and bookkeeping to the write that moves a
+ * conversation to `waiting`, and tells the agents once that write is committed.
+ */
+export interface HandoffHooks {
+  /** True when typed text asks for a person ("human", "talk to a person" ...). */
+  asksForPerson(text: string): boolean;
+  /** Messages to add to the write, the visitor's place in the queue, and work to run in its transaction. */
+  prepare(conversation: LiveConversation, request: HandoffRequest): { messages: NewMessage[]; position: number; record: () => void };
+  /** Called after the write is committed and published. */
+  announce(conversation: LiveConversation, request: HandoffRequest): void;
+}
+
+/**
+ * What the AI capability (plugins/app/ai.ts) adds to the chat service: answers to questions the
+ * flow cannot take, and the turns of a flow's `ai` step.
+ */
+export interface AiHooks {
+  enabled(companyId: string): boolean;
+  allowTurn(conversationId: string, ip: string | null): boolean;
+  answer(question: AiQuestion): Promise<AiAnswer>;
+}
+
+/** Options of `ChatService.record`. */
+export interface RecordOptions {
+  /** The connection that caused the write: it gets an `ack` for messages with a client id. */
+  origin?: string | undefined;
+  /** Work to run last inside the write's transaction. */
+  after?: (() => void) | undefined;
+  /** Extra details for the visitor's `state` frame (sent when the status changes, or when given). */
+  state?: { position?: number; agent?: { name: string } } | undefined;
+}
