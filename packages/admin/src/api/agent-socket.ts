@@ -36,6 +36,12 @@ export interface AgentSocketOptions {
   pingMs?: number;
 }
 
+/** The `/ws/agent` URL of the page's own origin (`ws:` or `wss:` as the page is served). */
+export function pageSocketUrl(): string {
+  const { protocol, host } = globalThis.location ?? { protocol: 'http:', host: 'localhost' };
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/ws/agent`;
+}
+
 const OPEN = 1;
 /**
  * `CloseCode.unauthorized` of the protocol, spelled out: importing the value would bring the

@@ -1,25 +1,17 @@
-import type { AgentServerFrame, ChatMessage, ChatSummary } from '@parley/protocol';
-import { AgentSocket, type SocketLike, type SocketState } from '../api/agent-socket.js';
+import type { ChatMessage, ChatSummary } from '@parley/protocol';
+import { AgentSocket, pageSocketUrl, type SocketLike, type SocketState } from '../api/agent-socket.js';
 import { ApiRequestError, errorMessage } from '../api/errors.js';
-import { Notifier, randomId } from '../lib/observable.js';
+import { Notifier } from '../lib/observable.js';
 import type { SessionStore } from './session-store.js';
-import { compareChats, matchesFilter, type InboxFilter } from './chat-order.js';
+import { applyAgentFrame, type FrameSteps } from './agent-frames.js';
+import type { InboxFilter } from './chat-order.js';
+import { ChatPages } from './chat-pages.js';
 import { MessageLog } from './message-log.js';
+import { ReplyOutbox, type PendingReply } from './reply-outbox.js';
 import { TypingTracker } from './typing-tracker.js';
 
+export type { PendingReply } from './reply-outbox.js';
 export type { TypingState } from './typing-tracker.js';
-
-/** A reply the agent sent that the server has not stored yet (or refused). */
-export interface PendingReply {
-  clientId: string;
-  conversationId: string;
-  text: string;
-  state: 'sending' | 'failed';
-  error?: string;
-}
-
-/** Chats per page of the inbox list. */
-const PAGE = 100;
 
 /** Options of {@link InboxStore}. */
 export interface InboxStoreOptions {
@@ -32,22 +24,30 @@ export interface InboxStoreOptions {
 
 /**
  * The live inbox, headless: every chat of the company and the messages of the ones opened, kept
- * current by the agent socket. After every (re)connect it refetches the chat list and whatever
- * each opened conversation missed, so a dropped connection loses nothing.
+ * current by the agent socket (its frames are applied in `agent-frames.ts`). After every
+ * (re)connect it refetches the chat list and whatever each opened conversation missed, so a
+ * dropped connection loses nothing.
  */
 export class InboxStore extends Notifier {
   connection: SocketState = 'idle';
-  readonly chats = new Map<string, ChatSummary>();
+  private readonly pages = new ChatPages({
+    fetch: (query) => this.session.api.listChats(query),
+    me: () => this.session.user?.id,
+    listable: (id) => !this.deleted.has(id),
+  });
+  /** The chats held, by id: pages of the list, plus what frames and actions brought. */
+  readonly chats = this.pages.chats;
   /** Messages of the conversations opened so far. */
   readonly messages = new MessageLog(
     (id, after, limit) => this.session.api.messages(id, after, limit),
     (stored) => {
-      for (const message of stored) if (message.client_id) this.pending.delete(message.client_id);
+      for (const message of stored) if (message.client_id) this.pending.stored(message.client_id);
       this.changed();
     },
   );
   readonly variables = new Map<string, Record<string, unknown>>();
-  readonly pending = new Map<string, PendingReply>();
+  /** Replies sent and not stored yet. */
+  readonly pending = new ReplyOutbox();
   /** Who is typing where (the visitor, other agents). */
   readonly typing = new TypingTracker(() => this.changed());
   readonly onlineAgents = new Map<string, string>();
@@ -61,7 +61,14 @@ export class InboxStore extends Notifier {
   error = '';
   loaded = false;
   private readonly socket: AgentSocket;
-  private readonly more = new Map<InboxFilter, boolean>();
+  /** What socket frames have the store do beyond changing its state. */
+  private readonly frameSteps: FrameSteps = {
+    receive: (conversationId, message) => this.onMessage(conversationId, message),
+    forget: (conversationId) => this.forget(conversationId),
+    failReply: (clientId, reason) => this.failPending(clientId, reason),
+    handoff: (chat) => this.options.onHandoff?.(chat),
+    readIfOnScreen: (conversationId) => this.readIfOnScreen(conversationId),
+  };
 
   constructor(
     private readonly session: SessionStore,
@@ -69,10 +76,12 @@ export class InboxStore extends Notifier {
   ) {
     super();
     this.socket = new AgentSocket({
-      url: options.socketUrl ?? defaultSocketUrl(),
+      url: options.socketUrl ?? pageSocketUrl(),
       token: () => session.token,
       WebSocket: options.WebSocket,
-      onFrame: (frame) => this.apply(frame),
+      onFrame: (frame) => {
+        if (applyAgentFrame(frame, this, this.frameSteps)) this.changed();
+      },
       onState: (state) => {
         const wasDown = this.connection === 'reconnecting' || this.connection === 'connecting';
         this.connection = state;
@@ -108,8 +117,7 @@ export class InboxStore extends Notifier {
 
   /** Chats under a filter, in inbox order. */
   list(filter: InboxFilter): ChatSummary[] {
-    const me = this.session.user?.id;
-    return [...this.chats.values()].filter((chat) => matchesFilter(chat, filter, me)).sort(compareChats);
+    return this.pages.list(filter);
   }
 
   /** How many chats each filter holds, and their unread visitor messages. */
@@ -123,13 +131,8 @@ export class InboxStore extends Notifier {
    * oldest chat held under that filter. Remembers whether the server may have more.
    */
   async loadChats(filter: InboxFilter = 'all', older = false): Promise<void> {
-    const status = filter === 'waiting' || filter === 'agent' || filter === 'bot' || filter === 'resolved' ? filter : undefined;
-    const held = older ? this.list(filter) : [];
-    const before = held.length ? held.map((c) => c.updated_at).sort()[0] : undefined;
     try {
-      const { chats } = await this.session.api.listChats({ status, limit: PAGE, before, ...(filter === 'mine' ? { assignee: 'me' } : {}) });
-      for (const chat of chats) if ((!older || !this.chats.has(chat.id)) && !this.deleted.has(chat.id)) this.chats.set(chat.id, chat);
-      this.more.set(filter, chats.length === PAGE);
+      await this.pages.load(filter, older);
       this.loaded = true;
       this.changed();
     } catch (error) {
@@ -139,7 +142,7 @@ export class InboxStore extends Notifier {
 
   /** Whether older chats may exist under a filter (the last page was full). */
   hasMore(filter: InboxFilter): boolean {
-    return this.more.get(filter) ?? false;
+    return this.pages.hasMore(filter);
   }
 
   /** Loads a conversation's details and its messages (only what is missing when already loaded). */
@@ -164,8 +167,7 @@ export class InboxStore extends Notifier {
 
   /** Sends a reply over the socket (REST when it is down); it shows as pending until stored. */
   reply(conversationId: string, text: string): void {
-    const clientId = randomId('r');
-    this.pending.set(clientId, { clientId, conversationId, text, state: 'sending' });
+    const clientId = this.pending.add(conversationId, text);
     this.changed();
     if (this.socket.send({ type: 'reply', id: clientId, conversation_id: conversationId, text })) return;
     this.session.api.reply(conversationId, { text, client_id: clientId }).then(
@@ -176,15 +178,13 @@ export class InboxStore extends Notifier {
 
   /** Tries a failed reply again. */
   retry(clientId: string): void {
-    const pending = this.pending.get(clientId);
-    if (!pending) return;
-    this.pending.delete(clientId);
-    this.reply(pending.conversationId, pending.text);
+    const pending = this.pending.take(clientId);
+    if (pending) this.reply(pending.conversationId, pending.text);
   }
 
   /** Replies of a conversation not stored yet. */
   pendingIn(conversationId: string): PendingReply[] {
-    return [...this.pending.values()].filter((p) => p.conversationId === conversationId);
+    return this.pending.in(conversationId);
   }
 
   /** Tells the visitor the agent is typing (or stopped). */
@@ -247,64 +247,17 @@ export class InboxStore extends Notifier {
     this.changed();
   }
 
-  private apply(frame: AgentServerFrame): void {
-    // A frame sent before the deletion reached us must not bring the conversation back.
-    const about = 'chat' in frame ? frame.chat.id : 'conversation_id' in frame ? frame.conversation_id : undefined;
-    if (about !== undefined && this.deleted.has(about)) return;
-    switch (frame.type) {
-      case 'ready':
-        this.onlineAgents.clear();
-        for (const agent of frame.online_agents) this.onlineAgents.set(agent.id, agent.name);
-        break;
-      case 'conversation':
-        this.chats.set(frame.chat.id, frame.chat);
-        if (frame.chat.id === this.activeId && frame.chat.unread_count > 0 && isVisible()) queueMicrotask(() => this.markRead(frame.chat.id));
-        break;
-      case 'conversation_deleted':
-        this.forget(frame.conversation_id);
-        return;
-      case 'handoff':
-        this.chats.set(frame.chat.id, frame.chat);
-        this.options.onHandoff?.(frame.chat);
-        break;
-      case 'message':
-        this.onMessage(frame.conversation_id, frame.message);
-        break;
-      case 'typing':
-        this.typing.set(frame.conversation_id, frame.role, frame.on, frame.name);
-        break;
-      case 'presence': {
-        const chat = this.chats.get(frame.conversation_id);
-        if (chat) this.chats.set(chat.id, { ...chat, visitor: { ...chat.visitor, online: frame.online, last_seen_at: new Date().toISOString() } });
-        break;
-      }
-      case 'agent_presence':
-        if (frame.online) this.onlineAgents.set(frame.user_id, frame.name);
-        else this.onlineAgents.delete(frame.user_id);
-        break;
-      case 'read': {
-        const chat = this.chats.get(frame.conversation_id);
-        if (chat && chat.last_message && frame.seq >= chat.last_message.seq) this.chats.set(chat.id, { ...chat, unread_count: 0 });
-        break;
-      }
-      case 'error':
-        if (frame.id && this.pending.has(frame.id)) this.failPending(frame.id, frame.message);
-        else this.error = frame.message;
-        break;
-      default:
-        return;
-    }
-    this.changed();
-  }
-
   private onMessage(conversationId: string, message: ChatMessage, notify = false): void {
-    if (message.client_id) this.pending.delete(message.client_id);
+    if (message.client_id) this.pending.stored(message.client_id);
     if (notify) this.changed();
     if (message.role === 'user') this.typing.set(conversationId, 'user', false);
     if (this.messages.add(conversationId, message) !== 'added') return;
-    if (message.role === 'user' && conversationId === this.activeId && isVisible()) {
-      queueMicrotask(() => this.markRead(conversationId));
-    }
+    if (message.role === 'user') this.readIfOnScreen(conversationId);
+  }
+
+  /** Marks a conversation read soon if it is the one on screen and the page is visible. */
+  private readIfOnScreen(conversationId: string): void {
+    if (conversationId === this.activeId && isVisible()) queueMicrotask(() => this.markRead(conversationId));
   }
 
   /** After a reconnect: the chat list and everything each loaded conversation missed. */
@@ -324,13 +277,12 @@ export class InboxStore extends Notifier {
     this.variables.delete(conversationId);
     this.messages.delete(conversationId);
     this.typing.delete(conversationId);
-    for (const [clientId, reply] of this.pending) if (reply.conversationId === conversationId) this.pending.delete(clientId);
+    this.pending.dropConversation(conversationId);
     this.changed();
   }
 
   private failPending(clientId: string, error: string): void {
-    const pending = this.pending.get(clientId);
-    if (pending) this.pending.set(clientId, { ...pending, state: 'failed', error });
+    this.pending.fail(clientId, error);
     this.changed();
   }
 
@@ -342,9 +294,4 @@ export class InboxStore extends Notifier {
 
 function isVisible(): boolean {
   return typeof document === 'undefined' || document.visibilityState !== 'hidden';
-}
-
-function defaultSocketUrl(): string {
-  const { protocol, host } = globalThis.location ?? { protocol: 'http:', host: 'localhost' };
-  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/ws/agent`;
 }
