@@ -1,3 +1,5 @@
+import type { ChatSummary } from '@parley/protocol';
+
 /** A request the fake API received. */
 export interface FakeCall {
   method: string;
@@ -29,4 +31,21 @@ export function fakeApi(answer: (call: FakeCall, body: unknown) => FakeAnswer | 
     return new Response(status === 204 ? null : JSON.stringify(body ?? {}), { status, headers: { 'content-type': 'application/json' } });
   };
   return { fetch: respond as typeof fetch, calls };
+}
+
+/**
+ * Answers `GET /api/chats?...` from a list of chats as the server does: newest activity first
+ * (`updated_at`, then id, descending), filtered by `status`, `assignee` (`me` is `meId`) and
+ * `before`, cut at `limit` (50 unless given).
+ */
+export function chatListAnswer(chats: readonly ChatSummary[], call: FakeCall, meId = 'u-admin'): FakeAnswer {
+  const query = new URL(call.path, 'http://parley.test').searchParams;
+  const status = query.get('status');
+  const assignee = query.get('assignee');
+  const before = query.get('before');
+  const answer = chats
+    .filter((chat) => (!status || chat.status === status) && (!assignee || chat.assignee?.id === (assignee === 'me' ? meId : assignee)) && (!before || chat.updated_at < before))
+    .sort((a, b) => b.updated_at.localeCompare(a.updated_at) || b.id.localeCompare(a.id))
+    .slice(0, Number(query.get('limit') ?? 50));
+  return { body: { chats: answer } };
 }

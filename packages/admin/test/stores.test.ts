@@ -166,6 +166,36 @@ describe('inbox store against the server', () => {
     }
   });
 
+  it('drops a conversation deleted while its connection was down, though it was never opened', async () => {
+    const session = await signedIn();
+    let offline = false;
+    /** The agent's network: while offline, every connection attempt fails. */
+    class Flaky extends WebSocket {
+      constructor(url: string) {
+        super(offline ? 'ws://127.0.0.1:9/ws/agent' : url);
+      }
+    }
+    const store = new InboxStore(session, { socketUrl: `${server.wsUrl}/ws/agent`, WebSocket: Flaky as unknown as new (url: string) => SocketLike });
+    store.start();
+    const visitor = await RawVisitor.connect(server.wsUrl);
+    const id = visitor.conversationId;
+    try {
+      await until(() => store.connection === 'open' && store.chats.get(id), 'the conversation listed');
+      offline = true;
+      store.reconnect();
+      await until(() => store.connection === 'reconnecting', 'socket down');
+      await session.api.deleteChat(id);
+      offline = false;
+      store.retryNow();
+      await until(() => store.connection === 'open', 'socket back');
+      await until(() => !store.chats.has(id), 'the deleted conversation gone from the inbox');
+      expect(store.error).toBe('');
+    } finally {
+      store.stop();
+      visitor.close();
+    }
+  });
+
   it('signs the agent out at once when an admin disables the account', async () => {
     const admin = await signedIn();
     const { user } = await admin.api.createUser({ email: 'cy@parley.test', name: 'Cy', password: 'cy-password-1', role: 'agent' });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatSummary } from '@parley/protocol';
 import { until } from '../../../server/test/support/until.js';
-import { fakeApi, type FakeAnswer, type FakeCall } from '../../test/fake-api.js';
+import { chatListAnswer, fakeApi, type FakeAnswer, type FakeCall } from '../../test/fake-api.js';
 import { chat, msg, user } from '../../test/fixtures.js';
 import { HandSocket } from '../../test/hand-socket.js';
 import { InboxStore } from './inbox-store.js';
@@ -97,6 +97,24 @@ describe('inbox store: deleted conversations', () => {
     HandSocket.last.accept();
     await until(() => inbox.deleted.has('c1'), 'c1 forgotten after the resync');
     expect(inbox.chats.has('c1')).toBe(false);
+    expect(inbox.error).toBe('');
+  });
+
+  it('drops a listed conversation, never opened, deleted while its socket was down; older pages stay', async () => {
+    // 150 conversations, one a minute apart: the first page holds the 100 newest, "load more" the rest.
+    const server = Array.from({ length: 150 }, (_, i) => chat(`b${String(i).padStart(3, '0')}`, { updated_at: new Date(Date.UTC(2026, 10, 21, 9, i)).toISOString() }));
+    const { inbox, socket } = await adminInbox((call) => (call.method === 'GET' && call.path.startsWith('/api/chats?') ? chatListAnswer(server, call) : undefined));
+    await inbox.loadChats('all');
+    await inbox.loadChats('all', true);
+    expect(inbox.list('all')).toHaveLength(150);
+
+    socket.drop(1006);
+    // The retention policy (or another admin) deletes b120; its conversation_deleted frame is missed.
+    server.splice(120, 1);
+    await until(() => HandSocket.made.length === 2, 'a new connection', 5000);
+    HandSocket.last.accept();
+    await until(() => !inbox.chats.has('b120'), 'b120 gone after the resync', 3000);
+    expect(inbox.list('all').map((c) => c.id).sort()).toEqual(server.map((c) => c.id).sort());
     expect(inbox.error).toBe('');
   });
 });

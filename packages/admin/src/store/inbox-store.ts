@@ -25,8 +25,8 @@ export interface InboxStoreOptions {
 /**
  * The live inbox, headless: every chat of the company and the messages of the ones opened, kept
  * current by the agent socket (its frames are applied in `agent-frames.ts`). After every
- * (re)connect it refetches the chat list and whatever each opened conversation missed, so a
- * dropped connection loses nothing.
+ * (re)connect it reloads the first page of each list shown so far and whatever each opened
+ * conversation missed, so a dropped connection loses nothing nor keeps what was deleted meanwhile.
  */
 export class InboxStore extends Notifier {
   connection: SocketState = 'idle';
@@ -34,6 +34,7 @@ export class InboxStore extends Notifier {
     fetch: (query) => this.session.api.listChats(query),
     me: () => this.session.user?.id,
     listable: (id) => !this.deleted.has(id),
+    kept: (id) => this.messages.get(id) !== undefined,
   });
   /** The chats held, by id: pages of the list, plus what frames and actions brought. */
   readonly chats = this.pages.chats;
@@ -127,8 +128,9 @@ export class InboxStore extends Notifier {
   }
 
   /**
-   * Loads chats (all, or one filter's) and merges them in. With `older`, loads the page before the
-   * oldest chat held under that filter. Remembers whether the server may have more.
+   * Loads chats (all, or one filter's) and merges them in; the first page replaces what it covers
+   * (see {@link ChatPages}). With `older`, loads the page before the oldest chat held under that
+   * filter. Remembers whether the server may have more.
    */
   async loadChats(filter: InboxFilter = 'all', older = false): Promise<void> {
     try {
@@ -260,9 +262,10 @@ export class InboxStore extends Notifier {
     if (conversationId === this.activeId && isVisible()) queueMicrotask(() => this.markRead(conversationId));
   }
 
-  /** After a reconnect: the chat list and everything each loaded conversation missed. */
+  /** After a (re)connect: the first page of every list loaded so far, and what each opened conversation missed. */
   private async resync(): Promise<void> {
-    await this.loadChats();
+    const filters = new Set<InboxFilter>(['all', ...this.pages.loadedFilters()]);
+    await Promise.all([...filters].map((filter) => this.loadChats(filter)));
     // A conversation deleted while the socket was down answers 404: its deletion frame was missed.
     const refetch = (id: string) => this.messages.fetchAfter(id).catch((error: unknown) => (error instanceof ApiRequestError && error.status === 404 ? this.forget(id) : this.fail(error)));
     await Promise.all([...this.messages.keys()].map(refetch));
