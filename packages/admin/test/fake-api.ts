@@ -43,8 +43,10 @@ export function chatListAnswer(chats: readonly ChatSummary[], call: FakeCall, me
   const status = query.get('status');
   const assignee = query.get('assignee');
   const before = query.get('before');
+  const beforeId = query.get('before_id');
+  const older = (chat: ChatSummary) => !before || chat.updated_at < before || (!!beforeId && chat.updated_at === before && chat.id < beforeId);
   const answer = chats
-    .filter((chat) => (!status || chat.status === status) && (!assignee || chat.assignee?.id === (assignee === 'me' ? meId : assignee)) && (!before || chat.updated_at < before))
+    .filter((chat) => (!status || chat.status === status) && (!assignee || chat.assignee?.id === (assignee === 'me' ? meId : assignee)) && older(chat))
     .sort((a, b) => b.updated_at.localeCompare(a.updated_at) || b.id.localeCompare(a.id))
     .slice(0, Number(query.get('limit') ?? 50));
   return { body: { chats: answer } };

@@ -29,6 +29,24 @@ describe('what a first page shows gone', () => {
 });
 
 describe('chat pages', () => {
+  it("asks for the page after the oldest chat held, by time and id, so chats sharing that time are not skipped", async () => {
+    const asked: Array<Record<string, unknown>> = [];
+    const pages = new ChatPages({
+      fetch: async (query) => {
+        asked.push({ ...query });
+        return { chats: [] };
+      },
+      me: () => 'u1',
+      listable: () => true,
+      kept: () => false,
+    });
+    pages.chats.set('b', at('b', 5));
+    pages.chats.set('a', at('a', 5));
+    pages.chats.set('c', at('c', 7));
+    await pages.load('all', true);
+    expect(asked[0]).toMatchObject({ before: at('a', 5).updated_at, before_id: 'a' });
+  });
+
   it('keeps a chat that arrived while the first page was on its way, and an opened one', async () => {
     let answer: (list: ChatList) => void = () => undefined;
     const pages = new ChatPages({

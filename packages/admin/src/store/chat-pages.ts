@@ -57,9 +57,13 @@ export class ChatPages {
   async load(filter: InboxFilter, older: boolean): Promise<void> {
     const query = pageQuery(filter);
     const held = older ? this.list(filter) : [];
-    const before = held.length ? held.map((c) => c.updated_at).sort()[0] : undefined;
+    // The oldest held in the server's order (last activity, then id): the next page starts after it.
+    const oldest = held.reduce<ChatSummary | undefined>(
+      (min, c) => (!min || c.updated_at < min.updated_at || (c.updated_at === min.updated_at && c.id < min.id) ? c : min),
+      undefined,
+    );
     const asked = older ? undefined : new Map(this.chats);
-    const { chats } = await this.options.fetch({ ...query, limit: PAGE_SIZE, before });
+    const { chats } = await this.options.fetch({ ...query, limit: PAGE_SIZE, ...(oldest ? { before: oldest.updated_at, before_id: oldest.id } : {}) });
     if (asked) this.dropMissing(asked, chats, query);
     for (const chat of chats) if ((!older || !this.chats.has(chat.id)) && this.options.listable(chat.id)) this.chats.set(chat.id, chat);
     this.more.set(filter, chats.length === PAGE_SIZE);

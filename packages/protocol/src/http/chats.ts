@@ -64,7 +64,10 @@ export const ChatListQuery = Strict({
   status: Type.Optional(ConversationStatus),
   assignee: Type.Optional(Type.String({ maxLength: 64, description: 'a user id, "me" or "none"' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  /** Only chats whose last activity is before this `updated_at` (the oldest you have: the next page). */
   before: Type.Optional(Type.String({ maxLength: 40 })),
+  /** With `before`, the id of that oldest chat: chats with the same `updated_at` and a smaller id come next, so none is skipped. */
+  before_id: Type.Optional(Type.String({ maxLength: 64 })),
 });
 export type ChatListQuery = Static<typeof ChatListQuery>;
 

@@ -54,6 +54,25 @@ describe('the agents REST API', () => {
     expect((await call(http, 'PATCH', `/api/messages/abc`, { token: owner.token, body: { read: true } })).status).toBe(400);
   });
 
+  it('pages chats without skipping those last active at the same moment', async () => {
+    const { app, http } = await startAgentServer();
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const company = app.companies.defaultCompany();
+    const started = [];
+    for (let i = 0; i < 5; i++) started.push((await app.chat.start(company)).conversation.id);
+    // Three share one time: a page boundary falls among them.
+    app.sqlite.prepare("UPDATE conversations SET updated_at = '2026-11-21T10:00:00.000000Z' WHERE id IN (?, ?, ?)").run(started[1], started[2], started[3]);
+    const seen: string[] = [];
+    let page = (await call<ChatList>(http, 'GET', '/api/chats?limit=2', { token: owner.token })).body.chats;
+    while (page.length) {
+      seen.push(...page.map((c) => c.id));
+      const last = page[page.length - 1]!;
+      const query = `limit=2&before=${encodeURIComponent(last.updated_at)}&before_id=${encodeURIComponent(last.id)}`;
+      page = (await call<ChatList>(http, 'GET', `/api/chats?${query}`, { token: owner.token })).body.chats;
+    }
+    expect(seen.sort()).toEqual([...started].sort());
+  });
+
   it('replies over REST, claims a waiting chat, refuses a colleague, and 409s a closed chat', async () => {
     const { app, http, ws, agentWs } = await startAgentServer();
     const owner = await login(http, OWNER.email, OWNER.password);

@@ -161,7 +161,11 @@ export class InboxRepository {
     if (query.status) q = q.where('c.status', '=', query.status);
     if (query.assignee === 'none') q = q.where('c.assignee_id', 'is', null);
     else if (query.assignee) q = q.where('c.assignee_id', '=', query.assignee === 'me' ? userId : query.assignee);
-    if (query.before) q = q.where('c.updated_at', '<', query.before);
+    const { before, before_id: beforeId } = query;
+    if (before && beforeId) {
+      // The page after (before, beforeId) in the order below: ties on the time go by id.
+      q = q.where((eb) => eb.or([eb('c.updated_at', '<', before), eb.and([eb('c.updated_at', '=', before), eb('c.id', '<', beforeId)])]));
+    } else if (before) q = q.where('c.updated_at', '<', before);
     const rows = await q.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(query.limit ?? DEFAULT_PAGE).execute();
     return rows.map((row) => this.toSummary(row));
   }
