@@ -39,6 +39,8 @@ export const CreateUserRequest = Strict({
   name: Type.String({ minLength: 1, maxLength: 120 }),
   password: Type.String({ minLength: 8, maxLength: 200 }),
   role: Type.Union([Type.Literal('admin'), Type.Literal('agent')]),
+  /** The owner only: add the account to this company instead of their own (its first admin, say). */
+  company_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });
 export type CreateUserRequest = Static<typeof CreateUserRequest>;
 

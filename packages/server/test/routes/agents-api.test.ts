@@ -271,5 +271,24 @@ describe('accounts and companies', () => {
     expect(cors.status).toBe(403);
     const b = await addCompany(app, http, 'Foxtrot');
     expect((await call(http, 'GET', '/api/company', { token: b.token })).body.company.name).toBe('Foxtrot');
+
+    // A company made without an admin gets one from the owner; nobody else may staff another company.
+    const bare = await call<CreateCompanyResponse>(http, 'POST', '/api/companies', { token: owner.token, body: { name: 'Golf' } });
+    expect(bare.body).not.toHaveProperty('admin');
+    const golfId = bare.body.company.id;
+    const account = { email: 'lead@golf.test', name: 'Gail', password: 'golf-password-1', role: 'admin', company_id: golfId };
+    expect((await call(http, 'POST', '/api/users', { token: dee.token, body: account })).status).toBe(403);
+    expect((await call(http, 'POST', '/api/users', { token: owner.token, body: { ...account, company_id: 'no-such-company' } })).status).toBe(404);
+    const staffed = await call(http, 'POST', '/api/users', { token: owner.token, body: account });
+    expect(staffed.status).toBe(201);
+    expect(staffed.body.user).toMatchObject({ email: 'lead@golf.test', role: 'admin', company_id: golfId });
+    const gail = await login(http, 'lead@golf.test', 'golf-password-1');
+    expect((await call(http, 'GET', '/api/company', { token: gail.token })).body.company.name).toBe('Golf');
+    // An admin naming their own company is fine.
+    const own = await call(http, 'POST', '/api/users', {
+      token: gail.token,
+      body: { email: 'agent@golf.test', name: 'Gus', password: 'golf-password-2', role: 'agent', company_id: golfId },
+    });
+    expect(own.status).toBe(201);
   });
 });

@@ -105,6 +105,12 @@ describe('tenant isolation', () => {
       { method: 'PATCH', path: '/api/identity', body: { rotate_secret: true }, asOther: 200 },
       { method: 'GET', path: '/api/users', asOther: 200 },
       { method: 'POST', path: '/api/users', body: { email: 'new@bravo.test', name: 'New', password: 'new-password-1', role: 'agent' }, asOther: 201 },
+      {
+        method: 'POST',
+        path: '/api/users',
+        body: { email: 'mole@bravo.test', name: 'Mole', password: 'mole-password-1', role: 'admin', company_id: companyA.id },
+        asOther: 403,
+      },
       { method: 'PATCH', path: `/api/users/${agentA.user.id}`, body: { disabled: true }, asOther: 404 },
       { method: 'PATCH', path: `/api/users/${ownerA.user.id}`, body: { name: 'Pwned' }, asOther: 404 },
       { method: 'DELETE', path: `/api/users/${agentA.user.id}`, asOther: 404 },

@@ -29,7 +29,13 @@ const users: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
       schema: { body: CreateUserRequest, response: { 201: UserResponse, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request, reply) => {
-      const user = await app.users.create(request.user.companyId, request.body);
+      const { company_id: companyId = request.user.companyId, ...account } = request.body;
+      if (companyId !== request.user.companyId) {
+        // Only the owner runs the whole instance, and so may staff another company.
+        if (request.user.role !== 'owner') throw Errors.forbidden('Only the owner may add accounts to another company');
+        if (!app.companies.byIdOrUndefined(companyId)) throw Errors.notFound('Company not found');
+      }
+      const user = await app.users.create(companyId, account);
       return reply.code(201).send({ user });
     },
   );
