@@ -154,7 +154,9 @@ async function addCompany(server: FastifyInstance, command: CompanyCommand): Pro
     `  Company id:     ${company.id}`,
     `  Site key:       ${company.siteKey}   (public: the widget's data-site)`,
     `  API key:        ${apiKey}   (secret: shown only now; for POST /api/transfer_to_agent)`,
-    ...(admin ? [`  Admin:          ${admin.email}`, ...(command.adminPassword ? [] : [`  Admin password: ${password}   (shown only now)`])] : []),
+    ...(admin
+      ? [`  Admin:          ${admin.email}`, ...(command.adminPassword ? [] : [`  Admin password: ${password}   (shown only now)`])]
+      : ['  No admin yet: the owner adds one with POST /api/users and this company id (docs/agents.md).']),
     'A server already running on this data folder serves it within a second, without a restart.',
     '',
   ].join('\n');

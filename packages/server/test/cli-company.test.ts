@@ -64,6 +64,7 @@ describe('parley company add and the first start', () => {
     const second = await cli(['company', 'add', 'Gamma', '--data-dir', dataDir]);
     expect(second.code).toBe(0);
     expect(second.stdout).not.toContain('First start');
+    expect(second.stdout).toContain('No admin yet');
     expect(second.stdout).not.toContain(ownerPassword!);
 
     const app = await buildTestServer({ dataDir });
