@@ -18,3 +18,4 @@ export * from './http/ai.js';
 export * from './http/rest-chat.js';
 export * from './http/identity.js';
 export * from './http/webhooks.js';
+export * from './http/saved-replies.js';
