@@ -27,6 +27,7 @@ import restChat from './plugins/app/rest-chat.js';
 import identity from './plugins/app/identity.js';
 import webhooks from './plugins/app/webhooks.js';
 import erasure from './plugins/app/erasure.js';
+import savedReplies from './plugins/app/saved-replies.js';
 import healthRoutes from './routes/health/index.js';
 import chatbotRoutes from './routes/chatbot/index.js';
 import uploadRoutes from './routes/uploads/index.js';
@@ -44,6 +45,7 @@ import aiRoutes from './routes/ai/index.js';
 import restChatRoutes from './routes/rest-chat/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import identityRoutes from './routes/identity/index.js';
+import savedReplyRoutes from './routes/saved-replies/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -84,6 +86,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(identity, { config });
   await fastify.register(webhooks, { config });
   await fastify.register(erasure, { config });
+  await fastify.register(savedReplies);
   await fastify.register(cors);
 
   // Routes.
@@ -102,6 +105,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(restChatRoutes, { config });
   await fastify.register(webhookRoutes, { config });
   await fastify.register(identityRoutes, { config });
+  await fastify.register(savedReplyRoutes, { config });
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });

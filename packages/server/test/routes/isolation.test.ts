@@ -55,6 +55,8 @@ describe('tenant isolation', () => {
     const aEndpoint = aHook.body.endpoint.id as string;
     const aDelivery = (await app.webhooks.sendTest(companyA.id, aEndpoint, 0)).id;
     const aIdentitySecret = (await call(http, 'GET', '/api/identity', { token: ownerA.token })).body.secret as string;
+    const aReply = (await call(http, 'POST', '/api/saved-replies', { token: ownerA.token, body: { shortcut: 'alpha', text: 'Quokka discount code' } })).body.reply
+      .id as string;
     const secrets = [
       aChat,
       companyA.id,
@@ -69,6 +71,7 @@ describe('tenant isolation', () => {
       aEndpoint,
       aHook.body.secret,
       aIdentitySecret,
+      'Quokka discount code',
     ];
 
     const attempts: Attempt[] = [
@@ -101,6 +104,9 @@ describe('tenant isolation', () => {
       { method: 'GET', path: `/api/webhooks/${aEndpoint}/deliveries/${aDelivery}`, asOther: 404 },
       { method: 'POST', path: `/api/webhooks/${aEndpoint}/deliveries/${aDelivery}/redeliver`, body: {}, asOther: 404 },
       { method: 'DELETE', path: `/api/webhooks/${aEndpoint}`, asOther: 404 },
+      { method: 'GET', path: '/api/saved-replies', asOther: 200 },
+      { method: 'PATCH', path: `/api/saved-replies/${aReply}`, body: { text: 'Hijacked' }, asOther: 404 },
+      { method: 'DELETE', path: `/api/saved-replies/${aReply}`, asOther: 404 },
       { method: 'GET', path: '/api/identity', asOther: 200 },
       { method: 'PATCH', path: '/api/identity', body: { rotate_secret: true }, asOther: 200 },
       { method: 'GET', path: '/api/users', asOther: 200 },

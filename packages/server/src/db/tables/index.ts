@@ -5,6 +5,7 @@ import type { FlowsTable } from './flows.table.js';
 import type { ConversationSessionsTable, IdentitySettingsTable } from './identity.table.js';
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
+import type { SavedRepliesTable } from './saved-replies.table.js';
 import type { UploadsTable } from './uploads.table.js';
 import type { UsersTable } from './users.table.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from './webhooks.table.js';
@@ -16,6 +17,7 @@ export type * from './flows.table.js';
 export type * from './identity.table.js';
 export type * from './leads.table.js';
 export type * from './messages.table.js';
+export type * from './saved-replies.table.js';
 export type * from './uploads.table.js';
 export type * from './users.table.js';
 export type * from './webhooks.table.js';
@@ -36,4 +38,5 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  saved_replies: SavedRepliesTable;
 }
