@@ -79,6 +79,14 @@ export type ChatList = Static<typeof ChatList>;
 export const ChatDetail = Strict({ chat: ChatSummary, variables: Type.Record(Type.String(), Type.Unknown()) });
 export type ChatDetail = Static<typeof ChatDetail>;
 
+/** `GET /api/chats/:id/transcript`: plain text (the default) or JSON, as a download. */
+export const TranscriptQuery = Strict({ format: Type.Optional(Type.Union([Type.Literal('txt'), Type.Literal('json')])) });
+export type TranscriptQuery = Static<typeof TranscriptQuery>;
+
+/** The JSON transcript: the chat's summary and every message, oldest first. */
+export const Transcript = Strict({ chat: ChatSummary, messages: Type.Array(ChatMessage) });
+export type Transcript = Static<typeof Transcript>;
+
 /** `POST /api/chats`: open a conversation for the caller's company (the bot greets first). */
 export const CreateChatResponse = Strict({ chat: ChatSummary, chatbot_session: Type.String() });
 export type CreateChatResponse = Static<typeof CreateChatResponse>;

@@ -84,6 +84,8 @@ describe('tenant isolation', () => {
       { method: 'POST', path: `/api/chats/${aChat}/resolve`, body: {}, asOther: 404 },
       { method: 'POST', path: `/api/chats/${aChat}/return-to-bot`, body: {}, asOther: 404 },
       { method: 'POST', path: `/api/chats/${aChat}/messages`, body: { text: 'Hijack' }, asOther: 404 },
+      { method: 'GET', path: `/api/chats/${aChat}/transcript`, asOther: 404 },
+      { method: 'GET', path: `/api/chats/${aChat}/transcript?format=json`, asOther: 404 },
       { method: 'DELETE', path: `/api/chats/${aChat}`, asOther: 404 },
       { method: 'GET', path: `/api/messages/${aChat}`, asOther: 404 },
       { method: 'PATCH', path: `/api/messages/${aMessage}`, body: { read: true }, asOther: 404 },

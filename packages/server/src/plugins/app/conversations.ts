@@ -255,6 +255,16 @@ export class ConversationStore {
     return conversation.clientIds;
   }
 
+  /** Every committed message of a conversation, oldest first (a transcript), read a page at a time. */
+  allMessages(conversationId: string): ChatMessage[] {
+    const all: ChatMessage[] = [];
+    for (;;) {
+      const page = this.messagesAfter(conversationId, all.at(-1)?.seq ?? 0, 500);
+      all.push(...page);
+      if (page.length < 500) return all;
+    }
+  }
+
   /** Committed messages with `seq > after`, oldest first, at most `limit`. */
   messagesAfter(conversationId: string, after: number, limit = 500): ChatMessage[] {
     return this.statements.messagesAfter.all(conversationId, after, limit).map(toChatMessage);

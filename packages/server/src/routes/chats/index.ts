@@ -16,8 +16,11 @@ import {
   SearchQuery,
   SearchResponse,
   Strict,
+  Transcript,
+  TranscriptQuery,
 } from '@parley/protocol';
 import { Errors } from '../../errors.js';
+import { transcriptText } from '../../lib/transcript.js';
 import type { ParleyConfig } from '../../config.js';
 import { perAccount } from '../../plugins/app/auth.js';
 import type { AuthUser } from '../../plugins/app/users.js';
@@ -55,6 +58,20 @@ const chats: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     const live = app.handoff.owned(request.user, chat.id);
     return { chat, variables: live.flow.vars };
   });
+
+  // A download of the whole conversation: plain text for people, or JSON.
+  app.get(
+    '/api/chats/:id/transcript',
+    { config, schema: { params: ChatParams, querystring: TranscriptQuery, response: { 200: Type.Union([Transcript, Type.String()]), ...errors } } },
+    async (request, reply) => {
+      const chat = await summary(request.user, request.params.id);
+      const messages = app.conversations.allMessages(chat.id);
+      const format = request.query.format ?? 'txt';
+      reply.header('content-disposition', `attachment; filename="conversation-${chat.id}.${format}"`).header('x-content-type-options', 'nosniff');
+      if (format === 'json') return { chat, messages };
+      return reply.type('text/plain; charset=utf-8').send(transcriptText(chat, messages));
+    },
+  );
 
   // Admins only: deletes the conversation with its messages, uploads, leads and webhook events.
   app.delete(
