@@ -18,6 +18,10 @@ import type {
   LeadList,
   LeadListQuery,
   CreateWebhookRequest,
+  CreateSavedReplyRequest,
+  SavedReplyList,
+  SavedReplyResponse,
+  UpdateSavedReplyRequest,
   IdentitySettingsView,
   UpdateIdentitySettingsRequest,
   UpdateWebhookRequest,
@@ -151,6 +155,22 @@ export class ApiClient {
   }
   redeliver(id: string, deliveryId: string): Promise<WebhookDeliveryResponse> {
     return this.request('POST', `/api/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, { body: {} });
+  }
+
+  /** The company's saved replies, by shortcut (every agent). */
+  savedReplies(): Promise<SavedReplyList> {
+    return this.request('GET', '/api/saved-replies');
+  }
+  /** Adds a saved reply (admins; 409 when the shortcut is taken or the company has too many). */
+  createSavedReply(body: CreateSavedReplyRequest): Promise<SavedReplyResponse> {
+    return this.request('POST', '/api/saved-replies', { body });
+  }
+  updateSavedReply(id: string, body: UpdateSavedReplyRequest): Promise<SavedReplyResponse> {
+    return this.request('PATCH', `/api/saved-replies/${encodeURIComponent(id)}`, { body });
+  }
+  /** Deletes a saved reply (admins; 204). */
+  deleteSavedReply(id: string): Promise<void> {
+    return this.request('DELETE', `/api/saved-replies/${encodeURIComponent(id)}`);
   }
 
   identitySettings(): Promise<IdentitySettingsView> {
