@@ -1,4 +1,4 @@
-import type { ChatSummary } from '@parley/protocol';
+import type { ChatSummary, SavedReplyView } from '@parley/protocol';
 
 /** A request the fake API received. */
 export interface FakeCall {
@@ -50,4 +50,48 @@ export function chatListAnswer(chats: readonly ChatSummary[], call: FakeCall, me
     .sort((a, b) => b.updated_at.localeCompare(a.updated_at) || b.id.localeCompare(a.id))
     .slice(0, Number(query.get('limit') ?? 50));
   return { body: { chats: answer } };
+}
+
+/** A saved reply with the dates filled in. */
+export function savedReply(shortcut: string, text: string, id = `sr-${shortcut}`): SavedReplyView {
+  return { id, shortcut, text, created_at: '2026-11-21T09:00:00.000Z', updated_at: '2026-11-21T09:00:00.000Z' };
+}
+
+/**
+ * A company's saved replies in memory, answering `/api/saved-replies` as the server does: listed
+ * by shortcut, 201 on create, 409 `conflict` for a taken shortcut, 404 for an unknown id, 204 on
+ * delete. Answers undefined (so the caller can go on) for any other path.
+ *
+ * @example const replies = savedRepliesAnswer([savedReply('hi', 'Hello!')]); fakeApi((call, body) => replies(call, body));
+ */
+export function savedRepliesAnswer(initial: readonly SavedReplyView[] = []): (call: FakeCall, body: unknown) => FakeAnswer | undefined {
+  const replies = new Map(initial.map((reply) => [reply.id, reply]));
+  const error = (status: number, code: string, message: string): FakeAnswer => ({ status, body: { statusCode: status, code, error: code, message } });
+  const taken = (shortcut: string | undefined, id?: string) => [...replies.values()].some((r) => r.shortcut === shortcut && r.id !== id);
+  return (call, body) => {
+    const match = /^\/api\/saved-replies(?:\/([^/?]+))?$/.exec(call.path);
+    if (!match) return undefined;
+    const id = match[1] && decodeURIComponent(match[1]);
+    const fields = (body ?? {}) as Partial<SavedReplyView>;
+    if (call.method === 'GET' && !id) return { body: { replies: [...replies.values()].sort((a, b) => (a.shortcut < b.shortcut ? -1 : 1)) } };
+    if (call.method === 'POST' && !id) {
+      if (taken(fields.shortcut)) return error(409, 'conflict', `The shortcut /${fields.shortcut} is already used.`);
+      const reply = savedReply(fields.shortcut!, fields.text!, `sr-${replies.size + 1}-${fields.shortcut}`);
+      replies.set(reply.id, reply);
+      return { status: 201, body: { reply } };
+    }
+    const existing = id ? replies.get(id) : undefined;
+    if (!existing) return error(404, 'not_found', 'Saved reply not found.');
+    if (call.method === 'PATCH') {
+      if (taken(fields.shortcut, existing.id)) return error(409, 'conflict', `The shortcut /${fields.shortcut} is already used.`);
+      const reply = { ...existing, ...fields, updated_at: '2026-11-22T09:00:00.000Z' };
+      replies.set(reply.id, reply);
+      return { body: { reply } };
+    }
+    if (call.method === 'DELETE') {
+      replies.delete(existing.id);
+      return { status: 204 };
+    }
+    return undefined;
+  };
 }

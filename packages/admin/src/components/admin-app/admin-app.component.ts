@@ -165,7 +165,7 @@ export class ParleyAdminApp extends LitElement {
       case 'agents':
         return html`<parley-agents-view part="screen" .api=${api} me=${this.dash.session.user?.id ?? ''} .online=${new Set(inbox.onlineAgents.keys())}></parley-agents-view>`;
       case 'settings':
-        return html`<parley-settings-view part="screen" .api=${api}></parley-settings-view>`;
+        return html`<parley-settings-view part="screen" .api=${api} .savedReplies=${this.dash.savedReplies} ?admin=${this.dash.session.isAdmin}></parley-settings-view>`;
       case 'account':
         return html`<parley-account-view
           part="screen"

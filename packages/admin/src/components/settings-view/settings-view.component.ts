@@ -5,7 +5,9 @@ import { errorMessage } from '../../api/errors.js';
 import { TaskController } from '../../controllers/task-controller.js';
 import { controls, screen, row } from '../../styles/shared.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
+import type { SavedRepliesStore } from '../../store/saved-replies-store.js';
 import '../identity-settings/identity-settings.js';
+import '../saved-replies-settings/saved-replies-settings.js';
 import { styles } from './settings-view.styles.js';
 
 /** The one line a site adds to show the widget. */
@@ -20,8 +22,9 @@ export function parseOrigins(text: string): string[] {
 
 /**
  * Company settings (admins): name, the widget's site key and embed snippet, the origins allowed
- * to embed it, the server-to-server API key, which is shown once right after a rotation, and
- * identity verification (`<parley-identity-settings>`).
+ * to embed it, the company's saved replies (`<parley-saved-replies-settings>`, admins only), the
+ * server-to-server API key, which is shown once right after a rotation, and identity verification
+ * (`<parley-identity-settings>`).
  *
  * @csspart header - the title
  * @csspart snippet - the embed code
@@ -32,6 +35,8 @@ export class ParleySettingsView extends LitElement {
   static override properties = {
     api: { attribute: false },
     origin: {},
+    admin: { type: Boolean },
+    savedReplies: { attribute: false },
     apiKey: { state: true },
     message: { state: true },
     failure: { state: true },
@@ -40,6 +45,10 @@ export class ParleySettingsView extends LitElement {
   declare api: ApiClient | undefined;
   /** The server's public origin for the snippet (defaults to this page's). */
   declare origin: string;
+  /** The signed-in user is an admin or the owner: they manage the saved replies. */
+  declare admin: boolean;
+  /** The session's saved replies, managed here by admins. */
+  declare savedReplies: SavedRepliesStore | undefined;
   declare private apiKey: string;
   declare private message: string;
   declare private failure: string;
@@ -48,6 +57,7 @@ export class ParleySettingsView extends LitElement {
   constructor() {
     super();
     this.origin = globalThis.location?.origin ?? '';
+    this.admin = false;
     this.apiKey = '';
     this.message = '';
     this.failure = '';
@@ -122,6 +132,7 @@ export class ParleySettingsView extends LitElement {
                 </label>
                 <div class="row"><button class="primary" type="submit">Save</button></div>
               </form>
+              ${this.admin && this.savedReplies ? html`<parley-saved-replies-settings .store=${this.savedReplies}></parley-saved-replies-settings>` : nothing}
               <section class="card">
                 <h2>API key</h2>
                 <p class="muted">For your servers: external bots hand visitors to your agents with <code>POST /api/transfer_to_agent</code>.
