@@ -3,6 +3,7 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     display: block;
+    position: relative;
     border-top: 1px solid var(--parley-border, #dfe3e8);
     background: var(--parley-surface, #fff);
     padding: 8px 12px calc(8px + env(safe-area-inset-bottom, 0px));
@@ -27,6 +28,63 @@ export const styles = css`
     font-size: 11.5px;
     color: var(--parley-muted, #5c6670);
     margin-top: 4px;
+  }
+  [part='saved-replies'] {
+    position: absolute;
+    left: 12px;
+    right: 12px;
+    bottom: calc(100% + 4px);
+    z-index: 5;
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    margin: 0;
+    padding: 4px;
+    list-style: none;
+    max-height: min(264px, 45vh);
+    overflow-y: auto;
+    background: var(--parley-surface, #fff);
+    border: 1px solid var(--parley-border, #dfe3e8);
+    border-radius: var(--parley-radius, 10px);
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.16);
+  }
+  [part='saved-replies'][hidden] {
+    display: none;
+  }
+  /* Each option spans the list's two columns, so every shortcut lines up with the others. */
+  [part='saved-reply'] {
+    grid-column: 1 / -1;
+    display: grid;
+    grid-template-columns: subgrid;
+    gap: 12px;
+    align-items: baseline;
+    padding: 7px 10px;
+    border-radius: 6px;
+    cursor: pointer;
+    font-size: 13.5px;
+    line-height: 1.35;
+  }
+  [part='saved-reply']:hover {
+    background: var(--parley-surface-2, #f0f2f5);
+  }
+  [part='saved-reply'][aria-selected='true'] {
+    background: var(--parley-accent-soft, #e7ecff);
+  }
+  [part='saved-reply'] code {
+    font-weight: 600;
+    color: var(--parley-accent, #3b5bdb);
+  }
+  [part='saved-reply'] span {
+    min-width: 0;
+    overflow: hidden;
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
+    line-clamp: 2;
+    overflow-wrap: anywhere;
+    color: var(--parley-muted, #5c6670);
+  }
+  [part='saved-reply'][aria-selected='true'] span {
+    color: var(--parley-text, #1b1f24);
   }
   @media (max-width: 720px) {
     [part='hint'] {

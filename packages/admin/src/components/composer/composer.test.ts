@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { $, mount, record } from '../../../test/dom.js';
+import { until } from '../../../../server/test/support/until.js';
+import { ApiClient } from '../../api/http.js';
+import { SavedRepliesStore } from '../../store/saved-replies-store.js';
+import { $, $$, mount, record } from '../../../test/dom.js';
+import { fakeApi, savedRepliesAnswer, savedReply, type FakeCall } from '../../../test/fake-api.js';
+import type { ParleyComposer } from './composer.js';
 import './composer.js';
 
 function type(box: HTMLTextAreaElement, value: string): void {
@@ -59,5 +64,124 @@ describe('parley-composer', () => {
     type(box, 'hi');
     key(box, { key: 'Enter' });
     expect(replies).toEqual([]);
+  });
+});
+
+describe('parley-composer: saved replies after /', () => {
+  const replies = [savedReply('hello', 'Hi! How can I help you today?'), savedReply('refund', 'Refunds reach your account within 5 days.'), savedReply('return', 'Send it back within 30 days.')];
+
+  /** A composer offering `replies`, and the calls its store makes. */
+  async function composer(): Promise<{ el: ParleyComposer; box: HTMLTextAreaElement; calls: FakeCall[]; sent: Array<{ text: string }> }> {
+    const api = fakeApi(savedRepliesAnswer(replies));
+    const store = new SavedRepliesStore(new ApiClient({ token: () => 'jwt', fetch: api.fetch }));
+    const el = await mount('parley-composer', { conversationId: 'c1', savedReplies: store });
+    return { el, box: $(el, 'textarea') as HTMLTextAreaElement, calls: api.calls, sent: record<{ text: string }>(el, 'parley-reply') };
+  }
+  const offered = (el: Element) => $$(el, '[role="option"]').map((o) => o.dataset.shortcut);
+  const listbox = (el: Element) => $(el, '[role="listbox"]')!;
+  const chosen = (el: Element) => $(el, '[role="option"][aria-selected="true"]')?.dataset.shortcut;
+
+  it('loads the replies the first time / is typed, and offers those whose shortcut starts with what follows, else whose text contains it', async () => {
+    const { el, box, calls } = await composer();
+    type(box, 'Hello');
+    await el.updateComplete;
+    expect(calls).toEqual([]);
+    expect(listbox(el).hidden).toBe(true);
+    expect(box.getAttribute('aria-expanded')).toBe('false');
+
+    type(box, '/');
+    await until(() => offered(el).length, 'the saved replies');
+    expect(offered(el)).toEqual(['hello', 'refund', 'return']);
+    expect(listbox(el).hidden).toBe(false);
+    expect(box.getAttribute('role')).toBe('combobox');
+    expect(box.getAttribute('aria-expanded')).toBe('true');
+    expect(box.getAttribute('aria-controls')).toBe(listbox(el).id);
+    expect(box.getAttribute('aria-activedescendant')).toBe($(el, '[role="option"][aria-selected="true"]')!.id);
+
+    type(box, '/re');
+    await el.updateComplete;
+    expect(offered(el)).toEqual(['refund', 'return']);
+    type(box, '/days');
+    await el.updateComplete;
+    expect(offered(el)).toEqual(['refund', 'return']);
+    type(box, '/zzz');
+    await el.updateComplete;
+    expect(listbox(el).hidden).toBe(true);
+    expect(box.getAttribute('aria-expanded')).toBe('false');
+    expect(box.hasAttribute('aria-activedescendant')).toBe(false);
+    type(box, '/ref please');
+    await el.updateComplete;
+    expect(listbox(el).hidden).toBe(true);
+
+    type(box, '/');
+    await el.updateComplete;
+    expect(offered(el)).toHaveLength(3);
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /api/saved-replies']);
+  });
+
+  it('moves with ↑ and ↓, and Enter puts the chosen reply in the box instead of sending; the next Enter sends it', async () => {
+    const { el, box, sent } = await composer();
+    type(box, '/re');
+    await until(() => offered(el).length, 'the saved replies');
+    expect(chosen(el)).toBe('refund');
+    key(box, { key: 'ArrowDown' });
+    await el.updateComplete;
+    expect(chosen(el)).toBe('return');
+    key(box, { key: 'ArrowDown' });
+    await el.updateComplete;
+    expect(chosen(el)).toBe('refund');
+    key(box, { key: 'ArrowUp' });
+    await el.updateComplete;
+    expect(chosen(el)).toBe('return');
+    expect(box.getAttribute('aria-activedescendant')).toBe($(el, '[data-shortcut="return"]')!.id);
+
+    key(box, { key: 'Enter' });
+    await el.updateComplete;
+    expect(sent).toEqual([]);
+    expect(box.value).toBe('Send it back within 30 days.');
+    expect(listbox(el).hidden).toBe(true);
+
+    key(box, { key: 'Enter' });
+    expect(sent).toEqual([{ text: 'Send it back within 30 days.' }]);
+  });
+
+  it('inserts with Tab or a click too, and Esc closes the list so Enter sends the draft as typed', async () => {
+    const { el, box, sent } = await composer();
+    type(box, '/h');
+    await until(() => offered(el).length, 'the saved replies');
+    key(box, { key: 'Tab' });
+    await el.updateComplete;
+    expect(box.value).toBe('Hi! How can I help you today?');
+
+    type(box, '/');
+    await el.updateComplete;
+    $(el, '[data-shortcut="refund"]')!.click();
+    await el.updateComplete;
+    expect(box.value).toBe('Refunds reach your account within 5 days.');
+    expect(sent).toEqual([]);
+
+    type(box, '/r');
+    await el.updateComplete;
+    expect(listbox(el).hidden).toBe(false);
+    key(box, { key: 'Escape' });
+    await el.updateComplete;
+    expect(listbox(el).hidden).toBe(true);
+    key(box, { key: 'Enter' });
+    expect(sent).toEqual([{ text: '/r' }]);
+  });
+
+  it('sends on Enter as before once the list is closed: a sentence after a slash, or an ordinary message', async () => {
+    const { el, box, sent, calls } = await composer();
+    type(box, '/re');
+    await until(() => offered(el).length, 'the saved replies');
+    type(box, '/re is our returns page');
+    await el.updateComplete;
+    expect(listbox(el).hidden).toBe(true);
+    key(box, { key: 'ArrowDown' });
+    key(box, { key: 'Enter' });
+    type(box, 'Thanks for waiting');
+    key(box, { key: 'Enter' });
+    expect(sent).toEqual([{ text: '/re is our returns page' }, { text: 'Thanks for waiting' }]);
+    expect(calls).toHaveLength(1);
   });
 });

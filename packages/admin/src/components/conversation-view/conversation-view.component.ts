@@ -4,6 +4,7 @@ import { controls } from '../../styles/shared.js';
 import { ago, statusLabel, visitorName } from '../../lib/format.js';
 import { icons } from '../../lib/icons.js';
 import type { PendingReply, TypingState } from '../../store/inbox-store.js';
+import type { SavedRepliesStore } from '../../store/saved-replies-store.js';
 import { ParleyChatActionEvent } from '../../events/chat-action.js';
 import { ParleyChatDeleteEvent } from '../../events/chat-delete.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
@@ -47,6 +48,7 @@ export class ParleyConversationView extends LitElement {
     pending: { attribute: false },
     typing: { attribute: false },
     variables: { attribute: false },
+    savedReplies: { attribute: false },
     me: {},
     admin: { type: Boolean },
     missing: { type: Boolean },
@@ -60,6 +62,8 @@ export class ParleyConversationView extends LitElement {
   declare pending: PendingReply[];
   declare typing: TypingState | undefined;
   declare variables: Record<string, unknown> | undefined;
+  /** The saved replies the composer offers after `/`. */
+  declare savedReplies: SavedRepliesStore | undefined;
   /** The signed-in user's id. */
   declare me: string;
   /** The signed-in user is an admin or the owner: they may take over a colleague's chat, and delete one. */
@@ -218,7 +222,7 @@ export class ParleyConversationView extends LitElement {
           : nothing}
         <div part="messages" role="log" aria-live="polite" @scroll=${this.onScroll}><div class="stack">${this.list()}</div></div>
         <div part="typing" aria-live="polite">${typing ? html`<span class="pulse" aria-hidden="true"><i></i><i></i><i></i></span> ${typing}…` : nothing}</div>
-        <parley-composer conversation-id=${chat.id} placeholder=${placeholder} ?disabled=${chat.status === 'closed' || locked}></parley-composer>
+        <parley-composer conversation-id=${chat.id} .savedReplies=${this.savedReplies} placeholder=${placeholder} ?disabled=${chat.status === 'closed' || locked}></parley-composer>
       </div>
       <aside part="details" ?hidden=${!this.showDetails} aria-label="Visitor details">
         <button part="close-details" aria-label="Close the details" @click=${() => (this.showDetails = false)}>×</button>
