@@ -58,7 +58,8 @@ export const controls = css`
   textarea,
   select {
     font: inherit;
-    color: inherit;
+    /* Not inherited: inside a (muted) label, typed values would look like placeholders. */
+    color: var(--parley-text, #1b1f24);
     background: var(--parley-surface, #fff);
     border: 1px solid var(--parley-border, #dfe3e8);
     border-radius: 8px;

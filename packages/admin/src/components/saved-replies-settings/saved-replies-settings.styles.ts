@@ -70,11 +70,6 @@ export const styles = css`
     max-width: 320px;
     font-family: inherit;
   }
-  /* Labels are muted; what was typed is not. */
-  input,
-  textarea {
-    color: var(--parley-text, #1b1f24);
-  }
   textarea {
     width: 100%;
     min-height: 72px;
