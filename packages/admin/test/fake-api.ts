@@ -8,10 +8,11 @@ export interface FakeCall {
   authorization: string | undefined;
 }
 
-/** What a route of the fake API answers: a status (200 unless said) and a JSON body. */
+/** What a route of the fake API answers: a status (200 unless said) and a JSON body, or plain `text`. */
 export interface FakeAnswer {
   status?: number;
   body?: unknown;
+  text?: string;
 }
 
 /**
@@ -27,7 +28,8 @@ export function fakeApi(answer: (call: FakeCall, body: unknown) => FakeAnswer | 
     const headers = (init.headers ?? {}) as Record<string, string>;
     const call: FakeCall = { method: init.method ?? 'GET', path: `${url.pathname}${url.search}`, authorization: headers.authorization };
     calls.push(call);
-    const { status = 200, body } = answer(call, init.body ? JSON.parse(String(init.body)) : undefined) ?? { status: 404, body: { statusCode: 404, code: 'not_found', error: 'Not Found', message: 'Not found' } };
+    const { status = 200, body, text } = answer(call, init.body ? JSON.parse(String(init.body)) : undefined) ?? { status: 404, body: { statusCode: 404, code: 'not_found', error: 'Not Found', message: 'Not found' } };
+    if (text !== undefined) return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
     return new Response(status === 204 ? null : JSON.stringify(body ?? {}), { status, headers: { 'content-type': 'application/json' } });
   };
   return { fetch: respond as typeof fetch, calls };

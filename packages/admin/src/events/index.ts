@@ -11,3 +11,4 @@ export * from './theme-toggle.js';
 export * from './enable-notifications.js';
 export * from './load-more.js';
 export * from './user-change.js';
+export * from './transcript-download.js';

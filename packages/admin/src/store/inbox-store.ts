@@ -243,6 +243,16 @@ export class InboxStore extends Notifier {
     return true;
   }
 
+  /** A conversation's transcript as plain text; undefined (and the banner says why) when it cannot be had. */
+  async transcript(conversationId: string): Promise<string | undefined> {
+    try {
+      return await this.session.api.transcript(conversationId);
+    } catch (error) {
+      this.fail(error);
+      return undefined;
+    }
+  }
+
   /** Forgets the banner error. */
   clearError(): void {
     this.error = '';

@@ -11,6 +11,7 @@ import type { InboxFilter } from '../../store/chat-order.js';
 import type { InboxStore } from '../../store/inbox-store.js';
 import { shortcut } from './shortcuts.js';
 import { styles } from './admin-app.styles.js';
+import { saveFile } from '../../lib/save-file.js';
 
 /**
  * The dashboard: sign-in, then the navigation and the current screen (inbox with the open
@@ -103,6 +104,12 @@ export class ParleyAdminApp extends LitElement {
     if (ok && this.router.route.conversationId === id) this.router.go({ screen: 'inbox' }, true);
   }
 
+  /** Fetches a conversation's transcript and hands it to the browser as `conversation-<id>.txt`. */
+  private async downloadTranscript(inbox: InboxStore, id: string): Promise<void> {
+    const text = await inbox.transcript(id);
+    if (text !== undefined) saveFile(text, 'text/plain;charset=utf-8', `conversation-${id}.txt`);
+  }
+
   private readonly onKey = (event: KeyboardEvent): void => {
     const inbox = this.dash.inbox;
     if (!inbox) return;
@@ -148,6 +155,7 @@ export class ParleyAdminApp extends LitElement {
             ?busy=${this.busy}
             @parley-chat-action=${(e: CustomEvent<{ action: 'claim' | 'resolve' | 'return-to-bot' }>) => this.act(inbox, id, e.detail.action)}
             @parley-chat-delete=${() => this.deleteChat(inbox, id)}
+            @parley-transcript-download=${() => this.downloadTranscript(inbox, id)}
             @parley-reply=${(e: CustomEvent<{ text: string }>) => inbox.reply(id, e.detail.text)}
             @parley-typing=${(e: CustomEvent<{ on: boolean }>) => inbox.setTyping(id, e.detail.on)}
             @parley-retry=${(e: CustomEvent<{ clientId: string }>) => inbox.retry(e.detail.clientId)}

@@ -26,6 +26,7 @@ async function dashboard(who: User): Promise<ParleyAdminApp> {
     if (call.method === 'GET' && call.path === '/api/chats/c1') return { body: { chat: c1, variables: {} } };
     if (call.method === 'GET' && call.path.startsWith('/api/messages/c1')) return { body: { conversation_id: 'c1', messages: [{ message: msg(1, 'user', 'Please delete my data'), read_at: null }] } };
     if (call.method === 'DELETE' && call.path === '/api/chats/c1') return { status: 204 };
+    if (call.method === 'GET' && call.path === '/api/chats/c1/transcript') return { text: 'Conversation c1\n\n[2026-11-21 10:00:01] Visitor: Please delete my data\n' };
     return undefined;
   });
   calls = api.calls;
@@ -93,5 +94,26 @@ describe('parley-admin-app: deleting a conversation', () => {
     await until(() => view(app)?.shadowRoot?.textContent?.includes('This conversation was deleted.'), 'the notice');
     expect(view(app)!.shadowRoot!.querySelector('parley-composer')).toBeNull();
     expect(rows(app).some((row) => row.includes('hello from c1'))).toBe(false);
+  });
+});
+
+describe('parley-admin-app: transcripts', () => {
+  it('downloads the open conversation as a text file, for agents too', async () => {
+    const app = await dashboard(user('agent'));
+    const files: Array<{ name: string; blob: Blob }> = [];
+    let blob: Blob | undefined;
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      blob = b as Blob;
+      return 'blob:transcript';
+    });
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      files.push({ name: this.download, blob: blob! });
+    });
+    $(view(app)!, '[data-action="transcript"]')!.click();
+    await until(() => files.length, 'the download');
+    expect(calls.filter((c) => c.path.endsWith('/transcript'))).toEqual([{ method: 'GET', path: '/api/chats/c1/transcript', authorization: 'Bearer jwt' }]);
+    expect(files[0]!.name).toBe('conversation-c1.txt');
+    expect(await files[0]!.blob.text()).toContain('Visitor: Please delete my data');
+    vi.restoreAllMocks();
   });
 });

@@ -8,6 +8,7 @@ import type { SavedRepliesStore } from '../../store/saved-replies-store.js';
 import { ParleyChatActionEvent } from '../../events/chat-action.js';
 import { ParleyChatDeleteEvent } from '../../events/chat-delete.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
+import { ParleyTranscriptDownloadEvent } from '../../events/transcript-download.js';
 import { styles } from './conversation-view.styles.js';
 
 const REASONS: Record<string, string> = {
@@ -38,6 +39,7 @@ export const DELETE_QUESTION =
  * @csspart handoff - the waiting banner: why the visitor was handed over, and the context given
  * @csspart typing - "Visitor is typing…"
  * @csspart details - the visitor details panel; `close-details` its close button (drawer only)
+ * @csspart transcript - "Download transcript", in the details (everyone)
  * @csspart delete - "Delete conversation", at the end of the details (admins only)
  */
 export class ParleyConversationView extends LitElement {
@@ -227,6 +229,11 @@ export class ParleyConversationView extends LitElement {
       <aside part="details" ?hidden=${!this.showDetails} aria-label="Visitor details">
         <button part="close-details" aria-label="Close the details" @click=${() => (this.showDetails = false)}>×</button>
         <parley-visitor-details .chat=${chat} .variables=${this.variables}></parley-visitor-details>
+        <div part="transcript">
+          <button data-action="transcript" @click=${() => this.dispatchEvent(new ParleyTranscriptDownloadEvent({ conversationId: chat.id }))}>
+            Download transcript
+          </button>
+        </div>
         ${this.admin
           ? html`<div part="delete">
               <button class="danger" data-action="delete" ?disabled=${this.busy} @click=${() => this.confirmDelete(chat)}>Delete conversation</button>

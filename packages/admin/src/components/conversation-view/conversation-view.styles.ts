@@ -113,6 +113,7 @@ export const styles = css`
     overflow-y: auto;
     position: relative;
   }
+  [part='transcript'],
   [part='delete'] {
     padding: 0 16px 16px;
   }

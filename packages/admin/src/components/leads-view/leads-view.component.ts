@@ -8,6 +8,7 @@ import { dateTime } from '../../lib/format.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
 import '../lead-detail/lead-detail.js';
 import { styles } from './leads-view.styles.js';
+import { saveFile } from '../../lib/save-file.js';
 
 /** Every key used by any lead, in first-seen order: the table's columns. */
 export function leadColumns(leads: readonly LeadView[]): string[] {
@@ -76,12 +77,7 @@ export class ParleyLeadsView extends LitElement {
     try {
       const text = await this.api!.leadsExport(format, this.query());
       const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson;charset=utf-8';
-      const url = URL.createObjectURL(new Blob([text], { type }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `leads-${new Date().toISOString().slice(0, 10)}.${format}`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(text, type, `leads-${new Date().toISOString().slice(0, 10)}.${format}`);
     } catch (error) {
       this.exportError = errorMessage(error);
     }
