@@ -79,6 +79,28 @@ export type ChatList = Static<typeof ChatList>;
 export const ChatDetail = Strict({ chat: ChatSummary, variables: Type.Record(Type.String(), Type.Unknown()) });
 export type ChatDetail = Static<typeof ChatDetail>;
 
+/** An internal note on a conversation: agents only, never shown to the visitor. */
+export const NoteView = Strict({
+  id: Type.String(),
+  conversation_id: Type.String(),
+  author: Strict({ id: Type.Union([Type.String(), Type.Null()]), name: Type.String() }),
+  text: Type.String(),
+  created_at: Type.String(),
+});
+export type NoteView = Static<typeof NoteView>;
+
+/** `GET /api/chats/:id/notes`: oldest first. */
+export const NoteList = Strict({ notes: Type.Array(NoteView) });
+export type NoteList = Static<typeof NoteList>;
+
+/** `POST /api/chats/:id/notes`: plain text, like a reply. */
+export const CreateNoteRequest = Strict({ text: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }) });
+export type CreateNoteRequest = Static<typeof CreateNoteRequest>;
+
+/** The answer of `POST /api/chats/:id/notes`. */
+export const NoteResponse = Strict({ note: NoteView });
+export type NoteResponse = Static<typeof NoteResponse>;
+
 /** `GET /api/chats/:id/transcript`: plain text (the default) or JSON, as a download. */
 export const TranscriptQuery = Strict({ format: Type.Optional(Type.Union([Type.Literal('txt'), Type.Literal('json')])) });
 export type TranscriptQuery = Static<typeof TranscriptQuery>;

@@ -3,7 +3,7 @@ import { Strict } from '../strict.js';
 import { Limits } from '../limits.js';
 import { ChatMessage } from '../messages.js';
 import { User } from '../http/auth.js';
-import { ChatSummary, HandoffReason } from '../http/chats.js';
+import { ChatSummary, HandoffReason, NoteView } from '../http/chats.js';
 
 /*
  * The agent channel, `/ws/agent?token=JWT`. Every event is scoped to the agent's company: an
@@ -61,6 +61,12 @@ export type AgentConversationFrame = Static<typeof AgentConversationFrame>;
 /** A conversation was deleted (by an admin, or by the retention policy): drop it and its messages. */
 export const AgentConversationDeletedFrame = Strict({ type: Type.Literal('conversation_deleted'), conversation_id: Type.String() });
 export type AgentConversationDeletedFrame = Static<typeof AgentConversationDeletedFrame>;
+
+/** An agent wrote (`note`) or removed (`note_deleted`) an internal note; visitors never see notes. */
+export const AgentNoteFrame = Strict({ type: Type.Literal('note'), conversation_id: Type.String(), note: NoteView });
+export type AgentNoteFrame = Static<typeof AgentNoteFrame>;
+export const AgentNoteDeletedFrame = Strict({ type: Type.Literal('note_deleted'), conversation_id: Type.String(), note_id: Type.String() });
+export type AgentNoteDeletedFrame = Static<typeof AgentNoteDeletedFrame>;
 
 /** A new message in a conversation of the company (visitor, bot, agent or system). */
 export const AgentMessageFrame = Strict({ type: Type.Literal('message'), conversation_id: Type.String(), message: ChatMessage });
@@ -133,6 +139,8 @@ export const AgentServerFrame = Type.Union([
   AgentReadyFrame,
   AgentConversationFrame,
   AgentConversationDeletedFrame,
+  AgentNoteFrame,
+  AgentNoteDeletedFrame,
   AgentMessageFrame,
   AgentSideTypingFrame,
   VisitorPresenceFrame,
