@@ -77,6 +77,10 @@ class CompanyChannel {
         return;
       case 'identified':
         return this.touch(event.conversationId);
+      case 'note':
+        return this.broadcast({ type: 'note', conversation_id: event.conversationId, note: event.note });
+      case 'note_deleted':
+        return this.broadcast({ type: 'note_deleted', conversation_id: event.conversationId, note_id: event.noteId });
       case 'erased':
         this.dirty.delete(event.conversationId);
         return this.broadcast({ type: 'conversation_deleted', conversation_id: event.conversationId });

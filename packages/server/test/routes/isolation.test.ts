@@ -55,6 +55,7 @@ describe('tenant isolation', () => {
     const aEndpoint = aHook.body.endpoint.id as string;
     const aDelivery = (await app.webhooks.sendTest(companyA.id, aEndpoint, 0)).id;
     const aIdentitySecret = (await call(http, 'GET', '/api/identity', { token: ownerA.token })).body.secret as string;
+    const aNote = (await call(http, 'POST', `/api/chats/${aChat}/notes`, { token: ownerA.token, body: { text: 'Wombat internal note' } })).body.note.id as string;
     const aReply = (await call(http, 'POST', '/api/saved-replies', { token: ownerA.token, body: { shortcut: 'alpha', text: 'Quokka discount code' } })).body.reply
       .id as string;
     const secrets = [
@@ -72,6 +73,7 @@ describe('tenant isolation', () => {
       aHook.body.secret,
       aIdentitySecret,
       'Quokka discount code',
+      'Wombat internal note',
     ];
 
     const attempts: Attempt[] = [
@@ -84,6 +86,9 @@ describe('tenant isolation', () => {
       { method: 'POST', path: `/api/chats/${aChat}/resolve`, body: {}, asOther: 404 },
       { method: 'POST', path: `/api/chats/${aChat}/return-to-bot`, body: {}, asOther: 404 },
       { method: 'POST', path: `/api/chats/${aChat}/messages`, body: { text: 'Hijack' }, asOther: 404 },
+      { method: 'GET', path: `/api/chats/${aChat}/notes`, asOther: 404 },
+      { method: 'POST', path: `/api/chats/${aChat}/notes`, body: { text: 'Planted' }, asOther: 404 },
+      { method: 'DELETE', path: `/api/chats/${aChat}/notes/${aNote}`, asOther: 404 },
       { method: 'GET', path: `/api/chats/${aChat}/transcript`, asOther: 404 },
       { method: 'GET', path: `/api/chats/${aChat}/transcript?format=json`, asOther: 404 },
       { method: 'DELETE', path: `/api/chats/${aChat}`, asOther: 404 },

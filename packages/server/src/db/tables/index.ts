@@ -5,6 +5,7 @@ import type { FlowsTable } from './flows.table.js';
 import type { ConversationSessionsTable, IdentitySettingsTable } from './identity.table.js';
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
+import type { ConversationNotesTable } from './notes.table.js';
 import type { SavedRepliesTable } from './saved-replies.table.js';
 import type { UploadsTable } from './uploads.table.js';
 import type { UsersTable } from './users.table.js';
@@ -17,6 +18,7 @@ export type * from './flows.table.js';
 export type * from './identity.table.js';
 export type * from './leads.table.js';
 export type * from './messages.table.js';
+export type * from './notes.table.js';
 export type * from './saved-replies.table.js';
 export type * from './uploads.table.js';
 export type * from './users.table.js';
@@ -39,4 +41,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   saved_replies: SavedRepliesTable;
+  conversation_notes: ConversationNotesTable;
 }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { ChatMessage, ConversationStatus, HandoffReason } from '@parley/protocol';
+import type { ChatMessage, ConversationStatus, HandoffReason, NoteView } from '@parley/protocol';
 
 /** Events fanned out after they are committed. `origin` names the connection that caused it, if any. */
 export type BusEvent =
@@ -23,7 +23,10 @@ export type BusEvent =
   | { type: 'agent_presence'; companyId: string; userId: string; name: string; online: boolean }
   | { type: 'read'; conversationId: string; companyId: string; seq: number; userId: string; origin?: string }
   | { type: 'user_revoked'; companyId: string; userId: string }
-  | { type: 'erased'; conversationId: string; companyId: string };
+  | { type: 'erased'; conversationId: string; companyId: string }
+  /** Internal notes: published on the company's topic only, never on the conversation's (its visitors). */
+  | { type: 'note'; conversationId: string; companyId: string; note: NoteView }
+  | { type: 'note_deleted'; conversationId: string; companyId: string; noteId: string };
 
 export type BusHandler = (event: BusEvent) => void;
 

@@ -8,11 +8,14 @@ import {
   ChatDetail,
   ChatList,
   ChatListQuery,
+  CreateNoteRequest,
   CreateChatResponse,
   MarkReadRequest,
   MarkReadResponse,
   MessageList,
   MessageListQuery,
+  NoteList,
+  NoteResponse,
   SearchQuery,
   SearchResponse,
   Strict,
@@ -27,6 +30,7 @@ import type { AuthUser } from '../../plugins/app/users.js';
 
 const ChatParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const ConversationParams = Strict({ conversationId: Type.String({ minLength: 1, maxLength: 64 }) });
+const NoteParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }), noteId: Type.String({ minLength: 1, maxLength: 64 }) });
 const MessageParams = Strict({ id: Type.String({ pattern: '^[0-9]{1,15}$' }) });
 /** Action routes take no body; clients may send `{}`. */
 const EmptyBody = Type.Union([Strict({}), Type.Null()]);
@@ -34,7 +38,8 @@ const errors = { '4xx': ApiError, '5xx': ApiError } as const;
 
 /**
  * The agents' REST API over their company's conversations: the inbox, one chat, its messages,
- * read marks, claiming, replying, resolving, handing back to the bot, deleting (admins), and search. Everything is
+ * read marks, claiming, replying, resolving, handing back to the bot, internal notes, transcripts,
+ * deleting (admins), and search. Everything is
  * scoped to the caller's company: another company's conversation or message id answers 404.
  */
 const chats: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
@@ -58,6 +63,24 @@ const chats: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     const live = app.handoff.owned(request.user, chat.id);
     return { chat, variables: live.flow.vars };
   });
+
+  // Internal notes: every agent of the company reads and writes them; visitors never see them.
+  app.get('/api/chats/:id/notes', { config, schema: { params: ChatParams, response: { 200: NoteList, ...errors } } }, async (request) => ({
+    notes: await app.notes.list(request.user, request.params.id),
+  }));
+  app.post(
+    '/api/chats/:id/notes',
+    { config, schema: { params: ChatParams, body: CreateNoteRequest, response: { 201: NoteResponse, ...errors } } },
+    async (request, reply) => reply.code(201).send({ note: await app.notes.add(request.user, request.params.id, request.body.text) }),
+  );
+  app.delete(
+    '/api/chats/:id/notes/:noteId',
+    { config, schema: { params: NoteParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      await app.notes.remove(request.user, request.params.id, request.params.noteId);
+      return reply.code(204).send(null);
+    },
+  );
 
   // A download of the whole conversation: plain text for people, or JSON.
   app.get(
