@@ -13,6 +13,7 @@ import type {
   ChatListQuery,
   CompanyResponse,
   CreateChatResponse,
+  CreateNoteRequest,
   CreateUserRequest,
   LeadDetail,
   LeadList,
@@ -34,6 +35,8 @@ import type {
   LoginRequest,
   LoginResponse,
   MessageList,
+  NoteList,
+  NoteResponse,
   SearchResponse,
   UpdateCompanyRequest,
   UpdateUserRequest,
@@ -106,6 +109,18 @@ export class ApiClient {
   }
   reply(id: string, body: AgentReplyRequest): Promise<AgentReplyResponse> {
     return this.request('POST', `/api/chats/${encodeURIComponent(id)}/messages`, { body });
+  }
+  /** A conversation's internal notes, oldest first (agents only; visitors never see them). */
+  notes(conversationId: string): Promise<NoteList> {
+    return this.request('GET', `/api/chats/${encodeURIComponent(conversationId)}/notes`);
+  }
+  /** Adds an internal note (201); it neither claims the chat nor reaches the visitor. */
+  createNote(conversationId: string, body: CreateNoteRequest): Promise<NoteResponse> {
+    return this.request('POST', `/api/chats/${encodeURIComponent(conversationId)}/notes`, { body });
+  }
+  /** Deletes a note (its author, admins and the owner; 204, else 403). */
+  deleteNote(conversationId: string, noteId: string): Promise<void> {
+    return this.request('DELETE', `/api/chats/${encodeURIComponent(conversationId)}/notes/${encodeURIComponent(noteId)}`);
   }
   /** Deletes a conversation for good: its messages, uploads, leads and webhook events (admins and the owner; 204). */
   deleteChat(id: string): Promise<void> {
