@@ -1,4 +1,4 @@
-import type { ChatSummary, SavedReplyView } from '@parley/protocol';
+import type { ChatSummary, NoteView, SavedReplyView, User } from '@parley/protocol';
 
 /** A request the fake API received. */
 export interface FakeCall {
@@ -95,5 +95,36 @@ export function savedRepliesAnswer(initial: readonly SavedReplyView[] = []): (ca
       return { status: 204 };
     }
     return undefined;
+  };
+}
+
+/**
+ * The internal notes of the company's conversations in memory, answering
+ * `/api/chats/:id/notes[/:noteId]` for `who` as the server does: listed oldest first, 201 with the
+ * note signed by `who` on create, 204 on delete, 403 `forbidden` when an agent deletes someone
+ * else's note, 404 for an unknown note. Answers undefined for any other path. `notes` is the
+ * server's store: a test changes it as a colleague would (and sends the frame that goes with it).
+ *
+ * @example const notes = notesAnswer(user('agent'), [note('n1', 'VIP')]); fakeApi((call, body) => notes(call, body));
+ */
+export function notesAnswer(who: User, notes: NoteView[] = []): (call: FakeCall, body: unknown) => FakeAnswer | undefined {
+  let made = 0;
+  const error = (status: number, code: string, message: string): FakeAnswer => ({ status, body: { statusCode: status, code, error: code, message } });
+  return (call, body) => {
+    const match = /^\/api\/chats\/([^/?]+)\/notes(?:\/([^/?]+))?$/.exec(call.path);
+    if (!match) return undefined;
+    const conversationId = decodeURIComponent(match[1]!);
+    const noteId = match[2] && decodeURIComponent(match[2]);
+    if (call.method === 'GET' && !noteId) return { body: { notes: notes.filter((n) => n.conversation_id === conversationId) } };
+    if (call.method === 'POST' && !noteId) {
+      const note: NoteView = { id: `n-new-${++made}`, conversation_id: conversationId, author: { id: who.id, name: who.name }, text: (body as { text: string }).text, created_at: new Date().toISOString() };
+      notes.push(note);
+      return { status: 201, body: { note } };
+    }
+    const at = notes.findIndex((n) => n.id === noteId && n.conversation_id === conversationId);
+    if (call.method !== 'DELETE' || at < 0) return error(404, 'not_found', 'Note not found');
+    if (notes[at]!.author.id !== who.id && who.role === 'agent') return error(403, 'forbidden', 'Only its author or an admin can remove a note');
+    notes.splice(at, 1);
+    return { status: 204 };
   };
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatSummary, User } from '@parley/protocol';
+import type { ChatMessage, ChatSummary, NoteView, User } from '@parley/protocol';
 
 /** A chat summary with sensible defaults. */
 export function chat(id: string, extra: Partial<ChatSummary> = {}): ChatSummary {
@@ -24,4 +24,9 @@ export function msg(seq: number, role: ChatMessage['role'], body: string, extra:
 /** A user of the company; `role` decides what the dashboard offers them. */
 export function user(role: User['role'] = 'agent', extra: Partial<User> = {}): User {
   return { id: `u-${role}`, email: `${role}@parley.test`, name: role === 'agent' ? 'Bo' : 'Ada', role, company_id: 'co1', disabled: false, created_at: '2026-11-01T09:00:00.000Z', ...extra };
+}
+
+/** An internal note on c1 by Bo (an agent), at `created_at`. */
+export function note(id: string, text: string, extra: Partial<NoteView> = {}): NoteView {
+  return { id, conversation_id: 'c1', author: { id: 'u-agent', name: 'Bo' }, text, created_at: '2026-11-21T10:00:00.000Z', ...extra };
 }

@@ -1,4 +1,5 @@
 import type { AgentServerFrame, ChatMessage, ChatSummary } from '@parley/protocol';
+import type { NoteBook } from './note-book.js';
 import type { TypingTracker } from './typing-tracker.js';
 
 /** The inbox state that frames of `/ws/agent` change (the inbox store's public fields). */
@@ -6,6 +7,8 @@ export interface FrameState {
   readonly chats: Map<string, ChatSummary>;
   readonly onlineAgents: Map<string, string>;
   readonly typing: TypingTracker;
+  /** Internal notes of the conversations opened. */
+  readonly notes: Pick<NoteBook, 'put' | 'drop'>;
   /** Replies not stored yet, by client id: an `error` frame may answer one of them. */
   readonly pending: { has(clientId: string): boolean };
   /** Deleted conversations: frames about them are ignored. */
@@ -54,6 +57,12 @@ export function applyAgentFrame(frame: AgentServerFrame, inbox: FrameState, step
       return true;
     case 'message':
       steps.receive(frame.conversation_id, frame.message);
+      return true;
+    case 'note':
+      inbox.notes.put(frame.conversation_id, frame.note);
+      return true;
+    case 'note_deleted':
+      inbox.notes.drop(frame.conversation_id, frame.note_id);
       return true;
     case 'typing':
       inbox.typing.set(frame.conversation_id, frame.role, frame.on, frame.name);

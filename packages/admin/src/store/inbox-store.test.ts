@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatSummary } from '@parley/protocol';
 import { until } from '../../../server/test/support/until.js';
-import { chatListAnswer, fakeApi, type FakeAnswer, type FakeCall } from '../../test/fake-api.js';
-import { chat, msg, user } from '../../test/fixtures.js';
+import { chatListAnswer, fakeApi, notesAnswer, type FakeAnswer, type FakeCall } from '../../test/fake-api.js';
+import { chat, msg, note, user } from '../../test/fixtures.js';
 import { HandSocket } from '../../test/hand-socket.js';
 import { InboxStore } from './inbox-store.js';
 import { SessionStore } from './session-store.js';
@@ -17,11 +17,11 @@ const stores: InboxStore[] = [];
 afterEach(() => stores.splice(0).forEach((store) => store.stop()));
 
 /** An admin signed in, with c1 and c2 in the inbox; `answer` overrides the fake server's routes. */
-async function adminInbox(answer: (call: FakeCall) => FakeAnswer | undefined = () => undefined) {
+async function adminInbox(answer: (call: FakeCall, body: unknown) => FakeAnswer | undefined = () => undefined) {
   HandSocket.reset();
   let listed: ChatSummary[] = [c1, c2];
-  const api = fakeApi((call) => {
-    const overridden = answer(call);
+  const api = fakeApi((call, body) => {
+    const overridden = answer(call, body);
     if (overridden) return overridden;
     if (call.path === '/api/auth/login') return { body: { token: 'jwt', user: user('admin'), expires_at: '2099-01-01T00:00:00.000Z' } };
     if (call.method === 'GET' && call.path.startsWith('/api/chats?')) return { body: { chats: listed } };
@@ -116,5 +116,46 @@ describe('inbox store: deleted conversations', () => {
     await until(() => !inbox.chats.has('b120'), 'b120 gone after the resync', 3000);
     expect(inbox.list('all').map((c) => c.id).sort()).toEqual(server.map((c) => c.id).sort());
     expect(inbox.error).toBe('');
+  });
+});
+
+describe('inbox store: internal notes', () => {
+  const vip = note('n1', 'Customer is a VIP', { created_at: '2026-11-21T10:01:00.000Z' });
+
+  it('loads the notes when a conversation is opened, keeps them current from frames, and forgets them with it', async () => {
+    const notes = notesAnswer(user('admin'), [vip]);
+    const { inbox, socket, calls } = await adminInbox(notes);
+    await inbox.open('c1');
+    expect(calls.filter((c) => c.path.includes('/notes')).map((c) => `${c.method} ${c.path}`)).toEqual(['GET /api/chats/c1/notes']);
+    expect(inbox.notes.get('c1')!.map((n) => n.text)).toEqual(['Customer is a VIP']);
+    expect(inbox.notes.get('c2')).toBeUndefined();
+
+    socket.frame({ type: 'note', conversation_id: 'c1', note: note('n2', 'Refund approved by Sam', { created_at: '2026-11-21T10:05:00.000Z' }) });
+    expect(inbox.notes.get('c1')!.map((n) => n.id)).toEqual(['n1', 'n2']);
+    socket.frame({ type: 'note_deleted', conversation_id: 'c1', note_id: 'n1' });
+    expect(inbox.notes.get('c1')!.map((n) => n.id)).toEqual(['n2']);
+
+    socket.frame({ type: 'conversation_deleted', conversation_id: 'c1' });
+    expect(inbox.notes.get('c1')).toBeUndefined();
+    socket.frame({ type: 'note', conversation_id: 'c1', note: note('n3', 'late') });
+    expect(inbox.notes.get('c1')).toBeUndefined();
+  });
+
+  it('writes a note over POST /api/chats/:id/notes, never as a reply, and shows the server refusal in the banner', async () => {
+    const notes = notesAnswer(user('admin'), [vip]);
+    let refuse = false;
+    const refused = { status: 404, body: { statusCode: 404, code: 'not_found', error: 'Not Found', message: 'Conversation not found' } };
+    const { inbox, socket, calls } = await adminInbox((call, body) => (refuse && call.method === 'POST' ? refused : notes(call, body)));
+    await inbox.open('c1');
+    expect(await inbox.notes.write('c1', 'Called them back')).toBe(true);
+    expect(calls.filter((c) => c.method === 'POST' && c.path.startsWith('/api/chats')).map((c) => c.path)).toEqual(['/api/chats/c1/notes']);
+    expect(socket.sent.map((frame) => JSON.parse(frame).type)).not.toContain('reply');
+    expect(inbox.notes.get('c1')!.map((n) => n.text)).toEqual(['Customer is a VIP', 'Called them back']);
+    expect(inbox.pendingIn('c1')).toEqual([]);
+
+    refuse = true;
+    expect(await inbox.notes.write('c1', 'Again')).toBe(false);
+    expect(inbox.error).toBe('Conversation not found');
+    expect(inbox.notes.get('c1')).toHaveLength(2);
   });
 });

@@ -7,6 +7,7 @@ import { applyAgentFrame, type FrameSteps } from './agent-frames.js';
 import type { InboxFilter } from './chat-order.js';
 import { ChatPages } from './chat-pages.js';
 import { MessageLog } from './message-log.js';
+import { NoteBook } from './note-book.js';
 import { ReplyOutbox, type PendingReply } from './reply-outbox.js';
 import { TypingTracker } from './typing-tracker.js';
 
@@ -46,6 +47,8 @@ export class InboxStore extends Notifier {
       this.changed();
     },
   );
+  /** Internal notes of the conversations opened so far (agents only); `notes.write` / `notes.erase` add and delete them. */
+  readonly notes = new NoteBook(() => this.session.api, () => this.changed(), (error) => this.fail(error));
   readonly variables = new Map<string, Record<string, unknown>>();
   /** Replies sent and not stored yet. */
   readonly pending = new ReplyOutbox();
@@ -147,7 +150,7 @@ export class InboxStore extends Notifier {
     return this.pages.hasMore(filter);
   }
 
-  /** Loads a conversation's details and its messages (only what is missing when already loaded). */
+  /** Loads a conversation's details, its messages (only what is missing when already loaded) and its notes. */
   async open(conversationId: string): Promise<void> {
     this.activeId = conversationId;
     const detail = this.session.api.getChat(conversationId).then(({ chat, variables }) => {
@@ -155,8 +158,10 @@ export class InboxStore extends Notifier {
       this.chats.set(chat.id, chat);
       this.variables.set(chat.id, variables);
     });
+    // The messages decide whether the conversation exists; a notes failure only shows in the banner.
+    const notes = this.notes.load(conversationId).catch((error: unknown) => this.failUnlessMissing(error));
     try {
-      await Promise.all([detail, this.messages.fetchAfter(conversationId)]);
+      await Promise.all([detail, this.messages.fetchAfter(conversationId), notes]);
       this.changed();
       this.markRead(conversationId);
     } catch (error) {
@@ -272,13 +277,14 @@ export class InboxStore extends Notifier {
     if (conversationId === this.activeId && isVisible()) queueMicrotask(() => this.markRead(conversationId));
   }
 
-  /** After a (re)connect: the first page of every list loaded so far, and what each opened conversation missed. */
+  /** After a (re)connect: the first page of every list loaded so far, and what each opened conversation missed (messages and notes). */
   private async resync(): Promise<void> {
     const filters = new Set<InboxFilter>(['all', ...this.pages.loadedFilters()]);
     await Promise.all([...filters].map((filter) => this.loadChats(filter)));
     // A conversation deleted while the socket was down answers 404: its deletion frame was missed.
     const refetch = (id: string) => this.messages.fetchAfter(id).catch((error: unknown) => (error instanceof ApiRequestError && error.status === 404 ? this.forget(id) : this.fail(error)));
-    await Promise.all([...this.messages.keys()].map(refetch));
+    const reloadNotes = (id: string) => this.notes.load(id).catch((error: unknown) => this.failUnlessMissing(error));
+    await Promise.all([...[...this.messages.keys()].map(refetch), ...[...this.notes.keys()].map(reloadNotes)]);
     if (this.activeId) this.markRead(this.activeId);
   }
 
@@ -289,6 +295,7 @@ export class InboxStore extends Notifier {
     this.chats.delete(conversationId);
     this.variables.delete(conversationId);
     this.messages.delete(conversationId);
+    this.notes.forget(conversationId);
     this.typing.delete(conversationId);
     this.pending.dropConversation(conversationId);
     this.changed();
@@ -302,6 +309,11 @@ export class InboxStore extends Notifier {
   private fail(error: unknown): void {
     this.error = errorMessage(error);
     this.changed();
+  }
+
+  /** A 404 is the messages' to report (the conversation is missing or was deleted). */
+  private failUnlessMissing(error: unknown): void {
+    if (!(error instanceof ApiRequestError && error.status === 404)) this.fail(error);
   }
 }
 
