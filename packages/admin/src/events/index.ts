@@ -12,3 +12,4 @@ export * from './enable-notifications.js';
 export * from './load-more.js';
 export * from './user-change.js';
 export * from './transcript-download.js';
+export * from './note-delete.js';

@@ -144,6 +144,7 @@ export class ParleyAdminApp extends LitElement {
             part="conversation"
             .chat=${chat}
             .messages=${inbox.messages.get(id) ?? []}
+            .notes=${inbox.notes.get(id) ?? []}
             .pending=${inbox.pendingIn(id)}
             .typing=${inbox.typing.get(id)}
             .variables=${inbox.variables.get(id)}
@@ -157,6 +158,7 @@ export class ParleyAdminApp extends LitElement {
             @parley-chat-delete=${() => this.deleteChat(inbox, id)}
             @parley-transcript-download=${() => this.downloadTranscript(inbox, id)}
             @parley-reply=${(e: CustomEvent<{ text: string }>) => inbox.reply(id, e.detail.text)}
+            @parley-note-delete=${(e: CustomEvent<{ noteId: string }>) => inbox.notes.erase(id, e.detail.noteId)}
             @parley-typing=${(e: CustomEvent<{ on: boolean }>) => inbox.setTyping(id, e.detail.on)}
             @parley-retry=${(e: CustomEvent<{ clientId: string }>) => inbox.retry(e.detail.clientId)}
           ></parley-conversation-view>`

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { User } from '@parley/protocol';
+import type { NoteView, User } from '@parley/protocol';
 import { until } from '../../../../server/test/support/until.js';
 import { $, $$, mount } from '../../../test/dom.js';
-import { fakeApi, type FakeCall } from '../../../test/fake-api.js';
-import { chat, msg, user } from '../../../test/fixtures.js';
+import { fakeApi, notesAnswer, type FakeCall } from '../../../test/fake-api.js';
+import { chat, msg, note, user } from '../../../test/fixtures.js';
 import { HandSocket } from '../../../test/hand-socket.js';
 import { ParleyAdminApp } from './admin-app.component.js';
 import './admin-app.js';
@@ -15,12 +15,21 @@ import './admin-app.js';
 const c1 = chat('c1', { status: 'waiting', queue_position: 1 });
 const c2 = chat('c2');
 let calls: FakeCall[];
+/** The fake server's notes: a test changes them as a colleague would. */
+let serverNotes: NoteView[];
 const realConfirm = window.confirm;
+
+/** A colleague's note on c1, written after the visitor's message. */
+const vip = note('n1', 'Customer is a VIP', { author: { id: 'u-colleague', name: 'Cy' }, created_at: '2026-11-21T10:05:00.000Z' });
 
 /** Signs `who` in (a saved session) and opens the dashboard on c1. */
 async function dashboard(who: User): Promise<ParleyAdminApp> {
   HandSocket.reset();
-  const api = fakeApi((call) => {
+  serverNotes = [vip];
+  const notes = notesAnswer(who, serverNotes);
+  const api = fakeApi((call, body) => {
+    const answered = notes(call, body);
+    if (answered) return answered;
     if (call.path === '/api/auth/verify') return { body: { user: who, expires_at: '2099-01-01T00:00:00.000Z' } };
     if (call.method === 'GET' && call.path.startsWith('/api/chats?')) return { body: { chats: [c1, c2] } };
     if (call.method === 'GET' && call.path === '/api/chats/c1') return { body: { chat: c1, variables: {} } };
@@ -115,5 +124,38 @@ describe('parley-admin-app: transcripts', () => {
     expect(files[0]!.name).toBe('conversation-c1.txt');
     expect(await files[0]!.blob.text()).toContain('Visitor: Please delete my data');
     vi.restoreAllMocks();
+  });
+});
+
+describe('parley-admin-app: internal notes', () => {
+  const cards = (app: Element) => $$(view(app)!, 'parley-note-card');
+  const cardTexts = (app: Element) => cards(app).map((card) => card.shadowRoot!.querySelector('[part="text"]')!.textContent);
+
+  it("adds a colleague's note live and removes a deleted one", async () => {
+    const app = await dashboard(user('agent'));
+    await until(() => cards(app).length === 1, "the colleague's note");
+    const called = note('n9', 'Called them back', { author: { id: 'u-colleague', name: 'Cy' }, created_at: '2026-11-21T10:09:00.000Z' });
+    serverNotes.push(called);
+    HandSocket.last.frame({ type: 'note', conversation_id: 'c1', note: called });
+    await until(() => cards(app).length === 2, 'the live note');
+    expect(cardTexts(app)).toEqual(['Customer is a VIP', 'Called them back']);
+    serverNotes.splice(0, 1);
+    HandSocket.last.frame({ type: 'note_deleted', conversation_id: 'c1', note_id: 'n1' });
+    await until(() => cards(app).length === 1, 'the deleted note gone');
+    expect(cardTexts(app)).toEqual(['Called them back']);
+  });
+
+  it("shows an agent no Delete on a colleague's note; an admin deletes it, after confirming", async () => {
+    const agentApp = await dashboard(user('agent'));
+    await until(() => cards(agentApp).length === 1, "the colleague's note");
+    expect($(cards(agentApp)[0]!, '[part="delete"]')).toBeNull();
+    agentApp.remove();
+
+    const app = await dashboard(user('admin'));
+    await until(() => cards(app).length === 1, "the colleague's note");
+    window.confirm = () => true;
+    $(cards(app)[0]!, '[part="delete"]')!.click();
+    await until(() => cards(app).length === 0, 'the note deleted');
+    expect(calls.filter((c) => c.method === 'DELETE')).toEqual([{ method: 'DELETE', path: '/api/chats/c1/notes/n1', authorization: 'Bearer jwt' }]);
   });
 });

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { escapeHtml, type ChatMessage, type ChatSummary } from '@parley/protocol';
+import { escapeHtml, type ChatMessage, type ChatSummary, type NoteView } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { ago, statusLabel, visitorName } from '../../lib/format.js';
 import { icons } from '../../lib/icons.js';
@@ -24,7 +24,8 @@ export const DELETE_QUESTION =
 
 /**
  * One conversation: a header with the visitor and the actions that fit its state (claim, resolve,
- * return to the bot), the messages, who is typing, the composer, and the visitor's details beside
+ * return to the bot), the messages with the agents' internal notes among them in time order (amber
+ * cards; their author and admins may delete them), who is typing, the composer, and the visitor's details beside
  * it (a drawer on narrower screens), where admins may delete the conversation. It only shows what
  * it is given and reports what the agent does.
  *
@@ -32,6 +33,7 @@ export const DELETE_QUESTION =
  * @event parley-chat-delete - an admin confirmed deleting the conversation (`detail.conversationId`)
  * @event parley-navigate - back to the list (phones)
  * @event parley-reply - bubbled from the composer
+ * @event parley-note-delete - bubbled from a note card (`detail.noteId`), already confirmed
  * @event parley-typing - bubbled from the composer
  * @event parley-retry - bubbled from a failed reply
  * @csspart header - the bar on top; `actions` its buttons; `back` the phone back button
@@ -47,6 +49,7 @@ export class ParleyConversationView extends LitElement {
   static override properties = {
     chat: { attribute: false },
     messages: { attribute: false },
+    notes: { attribute: false },
     pending: { attribute: false },
     typing: { attribute: false },
     variables: { attribute: false },
@@ -61,6 +64,8 @@ export class ParleyConversationView extends LitElement {
 
   declare chat: ChatSummary | undefined;
   declare messages: ChatMessage[];
+  /** The conversation's internal notes, oldest first. */
+  declare notes: readonly NoteView[];
   declare pending: PendingReply[];
   declare typing: TypingState | undefined;
   declare variables: Record<string, unknown> | undefined;
@@ -82,6 +87,7 @@ export class ParleyConversationView extends LitElement {
   constructor() {
     super();
     this.messages = [];
+    this.notes = [];
     this.pending = [];
     this.me = '';
     this.admin = false;
@@ -167,14 +173,29 @@ export class ParleyConversationView extends LitElement {
     return `${who.join(' and ')} ${who.length > 1 ? 'are' : 'is'} typing`;
   }
 
+  private noteCard(note: NoteView): TemplateResult {
+    const deletable = this.admin || (!!note.author.id && note.author.id === this.me);
+    return html`<parley-note-card .note=${note} ?deletable=${deletable} data-note-id=${note.id}></parley-note-card>`;
+  }
+
+  /** Messages and notes in time order (a note and a message of the same instant: the message first), then pending replies. */
   private list(): TemplateResult[] {
     const out: TemplateResult[] = [];
     let previous = '';
+    let n = 0;
+    const notesUntil = (time: number) => {
+      for (; n < this.notes.length && Date.parse(this.notes[n]!.created_at) < time; n++) {
+        out.push(this.noteCard(this.notes[n]!));
+        previous = 'note';
+      }
+    };
     for (const m of this.messages) {
+      notesUntil(Date.parse(m.created_at));
       const key = `${m.role}:${m.author?.name ?? ''}`;
       out.push(html`<parley-message-bubble .message=${m} .showAuthor=${key !== previous} data-seq=${m.seq}></parley-message-bubble>`);
       previous = key;
     }
+    notesUntil(Infinity);
     for (const p of this.pending) {
       // Agents type plain text: shown escaped, as the server will store it.
       const message: ChatMessage = { seq: 0, id: p.clientId, role: 'agent', components: [{ type: 'text', payload: { text: escapeHtml(p.text) } }], created_at: new Date().toISOString() };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { $, $$, mount, record, settle, text } from '../../../test/dom.js';
-import { chat, msg } from '../../../test/fixtures.js';
+import { chat, msg, note } from '../../../test/fixtures.js';
 import { DELETE_QUESTION } from './conversation-view.component.js';
 import './conversation-view.js';
 
@@ -104,5 +104,30 @@ describe('parley-conversation-view', () => {
     el.deleted = false;
     await el.updateComplete;
     expect(text(el)).not.toContain('deleted');
+  });
+
+  it('shows internal notes among the messages in time order, as note cards rather than bubbles', async () => {
+    const at = (minute: number) => `2026-11-21T10:0${minute}:00.000Z`;
+    const el = await mount('parley-conversation-view', {
+      chat: chat('c1', { status: 'agent' }),
+      messages: [msg(1, 'user', 'Where is my refund?', { created_at: at(1) }), msg(2, 'agent', 'Checking', { created_at: at(3) }), msg(3, 'user', 'Thanks', { created_at: at(5) })],
+      notes: [note('n1', 'Customer is a VIP', { created_at: at(0) }), note('n2', 'Refund approved by Sam', { created_at: at(4) }), note('n3', 'Closed the ticket', { created_at: at(7) })],
+    });
+    await settle(el);
+    const timeline = $$(el, '.stack > *').map((item) => item.dataset.noteId ?? `m${item.dataset.seq}`);
+    expect(timeline).toEqual(['n1', 'm1', 'm2', 'n2', 'm3', 'n3']);
+    expect($$(el, 'parley-note-card')).toHaveLength(3);
+    expect($$(el, 'parley-message-bubble').some((b) => b.shadowRoot!.textContent!.includes('VIP'))).toBe(false);
+  });
+
+  it('offers to delete a note to its author and to admins, and to nobody else', async () => {
+    const notes = [note('n1', 'Mine', { author: { id: 'u1', name: 'Me' } }), note('n2', "Bo's", { author: { id: 'u2', name: 'Bo' } }), note('n3', 'From a deleted account', { author: { id: null, name: 'Kim' } })];
+    const el = await mount('parley-conversation-view', { chat: chat('c1', { status: 'agent' }), me: 'u1', notes });
+    await settle(el);
+    const deletable = () => $$(el, 'parley-note-card').map((card) => (card as HTMLElement & { deletable: boolean }).deletable);
+    expect(deletable()).toEqual([true, false, false]);
+    el.admin = true;
+    await settle(el);
+    expect(deletable()).toEqual([true, true, true]);
   });
 });

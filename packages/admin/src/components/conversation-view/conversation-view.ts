@@ -1,5 +1,6 @@
 import '../message-bubble/message-bubble.js';
 import '../composer/composer.js';
+import '../note-card/note-card.js';
 import '../visitor-details/visitor-details.js';
 import { define } from '../../lib/define.js';
 import { ParleyConversationView } from './conversation-view.component.js';
