@@ -12,4 +12,5 @@ export * from './enable-notifications.js';
 export * from './load-more.js';
 export * from './user-change.js';
 export * from './transcript-download.js';
+export * from './note.js';
 export * from './note-delete.js';

@@ -17,7 +17,7 @@ import { saveFile } from '../../lib/save-file.js';
  * The dashboard: sign-in, then the navigation and the current screen (inbox with the open
  * conversation, search, leads, agents, settings). It wires events from the screens to the
  * headless stores and keeps only view state (the inbox filter, a hand-off toast) itself.
- * Keyboard: `j`/`k` next/previous chat, `r` reply, `/` search, `Esc` back to the list.
+ * Keyboard: `j`/`k` next/previous chat, `r` reply, `n` note, `/` search, `Esc` back to the list.
  *
  * @csspart shell - navigation and main area
  * @csspart main - the current screen
@@ -104,6 +104,12 @@ export class ParleyAdminApp extends LitElement {
     if (ok && this.router.route.conversationId === id) this.router.go({ screen: 'inbox' }, true);
   }
 
+  /** Adds an internal note; if the server refuses, the banner says why and the text goes back in the composer. */
+  private async addNote(inbox: InboxStore, id: string, text: string): Promise<void> {
+    const ok = await inbox.notes.write(id, text);
+    if (!ok && this.router.route.conversationId === id) this.renderRoot.querySelector('parley-conversation-view')?.restoreNote(text);
+  }
+
   /** Fetches a conversation's transcript and hands it to the browser as `conversation-<id>.txt`. */
   private async downloadTranscript(inbox: InboxStore, id: string): Promise<void> {
     const text = await inbox.transcript(id);
@@ -116,7 +122,7 @@ export class ParleyAdminApp extends LitElement {
     const route = shortcut(event, this.router.route, inbox.list(this.filter).map((c) => c.id));
     if (!route) return;
     event.preventDefault();
-    if (route === 'reply') this.renderRoot.querySelector('parley-conversation-view')?.focusComposer();
+    if (route === 'reply' || route === 'note') this.renderRoot.querySelector('parley-conversation-view')?.focusComposer(route);
     else this.go(route);
   };
 
@@ -158,6 +164,7 @@ export class ParleyAdminApp extends LitElement {
             @parley-chat-delete=${() => this.deleteChat(inbox, id)}
             @parley-transcript-download=${() => this.downloadTranscript(inbox, id)}
             @parley-reply=${(e: CustomEvent<{ text: string }>) => inbox.reply(id, e.detail.text)}
+            @parley-note=${(e: CustomEvent<{ text: string }>) => this.addNote(inbox, id, e.detail.text)}
             @parley-note-delete=${(e: CustomEvent<{ noteId: string }>) => inbox.notes.erase(id, e.detail.noteId)}
             @parley-typing=${(e: CustomEvent<{ on: boolean }>) => inbox.setTyping(id, e.detail.on)}
             @parley-retry=${(e: CustomEvent<{ clientId: string }>) => inbox.retry(e.detail.clientId)}

@@ -130,6 +130,30 @@ describe('parley-admin-app: transcripts', () => {
 describe('parley-admin-app: internal notes', () => {
   const cards = (app: Element) => $$(view(app)!, 'parley-note-card');
   const cardTexts = (app: Element) => cards(app).map((card) => card.shadowRoot!.querySelector('[part="text"]')!.textContent);
+  const composer = (app: Element) => $(view(app)!, 'parley-composer') as HTMLElement & { mode: string };
+
+  it('shows the notes with the conversation; n and Enter add one over the notes route, with no reply, typing or claim', async () => {
+    const app = await dashboard(user('agent'));
+    await until(() => cards(app).length === 1, "the colleague's note");
+    expect(cardTexts(app)).toEqual(['Customer is a VIP']);
+
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'n', bubbles: true, cancelable: true }));
+    await until(() => composer(app).mode === 'note', 'Note mode');
+    const box = $(composer(app), 'textarea') as HTMLTextAreaElement;
+    await until(() => composer(app).shadowRoot!.activeElement === box, 'the cursor in the box');
+    box.value = 'Refund approved by Sam';
+    box.dispatchEvent(new Event('input'));
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    await until(() => cards(app).length === 2, 'the new note on screen');
+
+    expect(cardTexts(app)).toEqual(['Customer is a VIP', 'Refund approved by Sam']);
+    const writes = calls.filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.path}`);
+    expect(writes).toEqual(['POST /api/chats/c1/notes']);
+    const sent = HandSocket.last.sent.map((frame) => JSON.parse(frame).type);
+    expect(sent).not.toContain('reply');
+    expect(sent).not.toContain('typing');
+    expect(composer(app).mode).toBe('note');
+  });
 
   it("adds a colleague's note live and removes a deleted one", async () => {
     const app = await dashboard(user('agent'));
@@ -157,5 +181,15 @@ describe('parley-admin-app: internal notes', () => {
     $(cards(app)[0]!, '[part="delete"]')!.click();
     await until(() => cards(app).length === 0, 'the note deleted');
     expect(calls.filter((c) => c.method === 'DELETE')).toEqual([{ method: 'DELETE', path: '/api/chats/c1/notes/n1', authorization: 'Bearer jwt' }]);
+  });
+
+  it('shows why a note was refused and puts its text back in the box, in Note mode', async () => {
+    const app = await dashboard(user('agent'));
+    vi.stubGlobal('fetch', fakeApi(() => ({ status: 500, body: { statusCode: 500, code: 'internal', error: 'Internal Server Error', message: 'Something went wrong' } })).fetch);
+    (view(app) as HTMLElement).dispatchEvent(new CustomEvent('parley-note', { detail: { text: 'Refund approved by Sam' }, bubbles: true, composed: true }));
+    const banner = await until(() => app.shadowRoot!.querySelector('[part="banner"][role="alert"]'), 'the error banner');
+    expect(banner.textContent).toContain('Something went wrong');
+    await until(() => composer(app).mode === 'note', 'Note mode');
+    expect(($(composer(app), 'textarea') as HTMLTextAreaElement).value).toBe('Refund approved by Sam');
   });
 });

@@ -4,6 +4,7 @@ import { ApiClient } from '../../api/http.js';
 import { SavedRepliesStore } from '../../store/saved-replies-store.js';
 import { $, $$, mount, record } from '../../../test/dom.js';
 import { fakeApi, savedRepliesAnswer, savedReply, type FakeCall } from '../../../test/fake-api.js';
+import { NOTE_PLACEHOLDER } from './composer.component.js';
 import type { ParleyComposer } from './composer.js';
 import './composer.js';
 
@@ -183,5 +184,103 @@ describe('parley-composer: saved replies after /', () => {
     key(box, { key: 'Enter' });
     expect(sent).toEqual([{ text: '/re is our returns page' }, { text: 'Thanks for waiting' }]);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('parley-composer: Reply | Note', () => {
+  const radio = (el: Element, mode: string) => $(el, `[part="mode"][data-mode="${mode}"] input`) as HTMLInputElement;
+  /** Picks a mode as the keyboard does (arrow keys check a radio without a pointer click). */
+  async function pick(el: ParleyComposer, mode: 'reply' | 'note'): Promise<void> {
+    const input = radio(el, mode);
+    input.checked = true;
+    input.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+  }
+
+  it('is a radio group, Reply first and chosen; Note mode changes the box, its placeholder and the button', async () => {
+    const el = await mount('parley-composer', { conversationId: 'c1', placeholder: 'Write a reply…' });
+    const group = $(el, '[part="modes"]')!;
+    expect(group.getAttribute('role')).toBe('radiogroup');
+    expect($$(el, '[part="mode"] input[type="radio"]').map((r) => (r as HTMLInputElement).value)).toEqual(['reply', 'note']);
+    expect(radio(el, 'reply').checked).toBe(true);
+    const box = $(el, 'textarea') as HTMLTextAreaElement;
+    expect(box.placeholder).toBe('Write a reply…');
+    expect($(el, '[part="send"]')!.textContent!.trim()).toBe('Send');
+
+    await pick(el, 'note');
+    expect(el.mode).toBe('note');
+    expect(el.getAttribute('mode')).toBe('note');
+    expect(box.placeholder).toBe(NOTE_PLACEHOLDER);
+    expect(NOTE_PLACEHOLDER).toMatch(/visitor will not see/);
+    expect(box.getAttribute('aria-label')).toBe('Internal note');
+    expect($(el, '[part="send"]')!.textContent!.trim()).toBe('Add note');
+    expect(group.textContent).toContain('Only agents see notes');
+  });
+
+  it('in Note mode, Enter adds a note and never a reply, reports no typing, and stays in Note mode', async () => {
+    const el = await mount('parley-composer', { conversationId: 'c1' });
+    const replies = record(el, 'parley-reply');
+    const notes = record<{ text: string }>(el, 'parley-note');
+    const typing = record(el, 'parley-typing');
+    await pick(el, 'note');
+    const box = $(el, 'textarea') as HTMLTextAreaElement;
+    type(box, ' Customer is a VIP ');
+    key(box, { key: 'Enter' });
+    expect(notes).toEqual([{ text: 'Customer is a VIP' }]);
+    expect(replies).toEqual([]);
+    expect(typing).toEqual([]);
+    await el.updateComplete;
+    expect(box.value).toBe('');
+    expect(el.mode).toBe('note');
+
+    // Back in Reply mode the box works as before.
+    await pick(el, 'reply');
+    type(box, 'Hello');
+    key(box, { key: 'Enter' });
+    expect(replies).toEqual([{ text: 'Hello' }]);
+    expect(notes).toHaveLength(1);
+    expect(typing).toEqual([{ on: true }, { on: false }]);
+  });
+
+  it('stops the typing indicator when the agent switches a draft to Note mode', async () => {
+    const el = await mount('parley-composer', { conversationId: 'c1' });
+    const typing = record<{ on: boolean }>(el, 'parley-typing');
+    const box = $(el, 'textarea') as HTMLTextAreaElement;
+    type(box, 'They are a VI');
+    await pick(el, 'note');
+    type(box, 'They are a VIP');
+    expect(typing).toEqual([{ on: true }, { on: false }]);
+  });
+
+  it('writes notes where replies are off, and opens no saved replies in Note mode', async () => {
+    const api = fakeApi(savedRepliesAnswer([savedReply('hello', 'Hi!')]));
+    const store = new SavedRepliesStore(new ApiClient({ token: () => 'jwt', fetch: api.fetch }));
+    const el = await mount('parley-composer', { conversationId: 'c1', disabled: true, savedReplies: store });
+    const notes = record<{ text: string }>(el, 'parley-note');
+    const box = $(el, 'textarea') as HTMLTextAreaElement;
+    expect(box.disabled).toBe(true);
+    await pick(el, 'note');
+    expect(box.disabled).toBe(false);
+    type(box, '/hello');
+    await el.updateComplete;
+    expect(api.calls).toEqual([]);
+    expect(($(el, '[role="listbox"]') as HTMLElement).hidden).toBe(true);
+    expect(box.hasAttribute('role')).toBe(false);
+    key(box, { key: 'Enter' });
+    expect(notes).toEqual([{ text: '/hello' }]);
+  });
+
+  it('goes back to Reply when the agent opens another conversation, and gets a refused note back', async () => {
+    const el = await mount('parley-composer', { conversationId: 'c1' });
+    await pick(el, 'note');
+    el.conversationId = 'c2';
+    await el.updateComplete;
+    expect(el.mode).toBe('reply');
+    expect(radio(el, 'reply').checked).toBe(true);
+
+    el.restoreNote('Refund approved by Sam');
+    await el.updateComplete;
+    expect(el.mode).toBe('note');
+    expect(($(el, 'textarea') as HTMLTextAreaElement).value).toBe('Refund approved by Sam');
   });
 });

@@ -5,6 +5,7 @@ import { ago, statusLabel, visitorName } from '../../lib/format.js';
 import { icons } from '../../lib/icons.js';
 import type { PendingReply, TypingState } from '../../store/inbox-store.js';
 import type { SavedRepliesStore } from '../../store/saved-replies-store.js';
+import type { ComposerMode } from '../composer/composer.component.js';
 import { ParleyChatActionEvent } from '../../events/chat-action.js';
 import { ParleyChatDeleteEvent } from '../../events/chat-delete.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
@@ -33,6 +34,7 @@ export const DELETE_QUESTION =
  * @event parley-chat-delete - an admin confirmed deleting the conversation (`detail.conversationId`)
  * @event parley-navigate - back to the list (phones)
  * @event parley-reply - bubbled from the composer
+ * @event parley-note - bubbled from the composer in Note mode
  * @event parley-note-delete - bubbled from a note card (`detail.noteId`), already confirmed
  * @event parley-typing - bubbled from the composer
  * @event parley-retry - bubbled from a failed reply
@@ -138,9 +140,16 @@ export class ParleyConversationView extends LitElement {
     else if (list.scrollTop < this.autoTop - 4) this.stickToBottom = false;
   }
 
-  /** Puts the cursor in the reply box. */
-  focusComposer(): void {
-    this.renderRoot.querySelector('parley-composer')?.focus();
+  /** Puts the cursor in the reply box; with a mode, switches the composer to it first (`n` writes a note). */
+  focusComposer(mode?: ComposerMode): void {
+    const composer = this.renderRoot.querySelector('parley-composer');
+    if (mode) void composer?.write(mode);
+    else composer?.focus();
+  }
+
+  /** Puts a note that could not be added back in the composer. */
+  restoreNote(text: string): void {
+    this.renderRoot.querySelector('parley-composer')?.restoreNote(text);
   }
 
   private act(action: 'claim' | 'resolve' | 'return-to-bot'): void {
