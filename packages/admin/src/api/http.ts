@@ -125,12 +125,12 @@ export class ApiClient {
   /** Deletes a conversation for good: its messages, uploads, leads and webhook events (admins and the owner; 204). */
   deleteChat(id: string): Promise<void> {
     return this.request('DELETE', `/api/chats/${encodeURIComponent(id)}`);
-  }  /** A conversation's transcript as plain text (`GET /api/chats/:id/transcript`). */
+  }
+  /** A conversation's transcript as plain text (`GET /api/chats/:id/transcript`). */
   async transcript(id: string): Promise<string> {
     const response = await this.send('GET', this.url(`/api/chats/${encodeURIComponent(id)}/transcript`, {}), undefined, true);
     return response.text();
   }
-
 
   search(q: string, limit?: number): Promise<SearchResponse> {
     return this.request('GET', '/api/search', { query: { q, limit } });
