@@ -1,17 +1,10 @@
 // @vitest-environment node
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { OWNER, TestServer } from '../server.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { OWNER } from '../server.js';
 import { RawVisitor } from '../visitor.js';
-import { findChromium, launch } from './chromium.js';
-import { widgetVisitor, type Visitor } from './visitor-page.js';
+import { ARTIFACTS, CHROMIUM, chromiumHarness, LAPTOP, PHONE } from './harness.js';
 
-const CHROMIUM = findChromium();
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-const LAPTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 /** A 1x1 PNG: the photo of the damage the visitor uploads. */
 const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a30000000049454e44ae426082',
@@ -33,54 +26,17 @@ if (!CHROMIUM) {
   }
 } else {
   describe('dashboard in Chromium: a visitor and an agent in two browser contexts', () => {
-    const server = new TestServer();
-    let browser: Browser;
-    const problems: string[] = [];
-
-    beforeAll(async () => {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await server.start();
-      browser = await launch(CHROMIUM);
+    // Here ERR_CONNECTION console errors are also expected, and any CSP violation counts.
+    const { server, problems, browser, openVisitor, ...harness } = chromiumHarness({
+      ignoredConsoleErrors: /Failed to load resource|WebSocket connection|ERR_CONNECTION/,
+      csp: true,
     });
-
-    afterAll(async () => {
-      await browser?.close();
-      await server.dispose();
-    });
-
-    /** Records page errors, console errors and CSP violations; the test fails on any. */
-    const watch = (page: Page, who: string): Page => {
-      page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
-      page.on('console', (message) => {
-        const text = message.text();
-        if (message.type() === 'error' && !/Failed to load resource|WebSocket connection|ERR_CONNECTION/.test(text)) problems.push(`${who}: ${text}`);
-        if (/Content Security Policy/i.test(text)) problems.push(`${who}: ${text}`);
-      });
-      return page;
-    };
-
-    async function signIn(context: BrowserContext, path = '/admin'): Promise<Page> {
-      context.setDefaultTimeout(8000);
-      const page = watch(await context.newPage(), 'agent');
-      await page.goto(`${server.url}${path}`);
-      await page.getByLabel('Email').fill(OWNER.email);
-      await page.getByLabel('Password').fill(OWNER.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.locator('parley-nav-bar [part="connection"].open').waitFor();
-      return page;
-    }
-
-    async function openVisitor(context: BrowserContext): Promise<Visitor> {
-      const widget = await fetch(`${server.url}/widget.js`);
-      context.setDefaultTimeout(8000);
-      if (widget.ok) return widgetVisitor(watch(await context.newPage(), 'visitor'), server.url);
-      console.warn('*** /widget.js is not built: the visitor is driven over a raw WebSocket ***');
-      return RawVisitor.connect(server.wsUrl);
-    }
+    /** The owner, signed in. */
+    const signIn = (context: BrowserContext, path = '/admin'): Promise<Page> => harness.signIn(context, OWNER, path);
 
     it('hand-off, claim, typing both ways, replies both ways, resolve, and the bot back', async () => {
-      const agentContext = await browser.newContext({ viewport: LAPTOP });
-      const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+      const agentContext = await browser().newContext({ viewport: LAPTOP });
+      const visitorContext = await browser().newContext({ viewport: { width: 1100, height: 800 } });
       const agent = await signIn(agentContext);
       await agent.screenshot({ path: `${ARTIFACTS}laptop-inbox-empty.png` });
 
@@ -130,7 +86,7 @@ if (!CHROMIUM) {
       await agent.screenshot({ path: `${ARTIFACTS}laptop-resolved.png` });
 
       // The same conversation on a phone, in dark: list and conversation are stacked views.
-      const phoneContext = await browser.newContext({ viewport: PHONE, colorScheme: 'dark', isMobile: true, hasTouch: true });
+      const phoneContext = await browser().newContext({ viewport: PHONE, colorScheme: 'dark', isMobile: true, hasTouch: true });
       const phone = await signIn(phoneContext);
       await phone.locator('parley-chat-list [part="item"]').first().waitFor();
       await phone.screenshot({ path: `${ARTIFACTS}phone-dark-inbox.png` });
@@ -175,7 +131,7 @@ if (!CHROMIUM) {
       await lead.turn('text', '+15550123');
       lead.close();
 
-      const context = await browser.newContext({ viewport: LAPTOP });
+      const context = await browser().newContext({ viewport: LAPTOP });
       const agent = await signIn(context, `/admin/inbox/${visitor.conversationId}`);
       const view = agent.locator('parley-conversation-view');
       for (const part of ['buttons', 'carousel', 'card', 'alert', 'image', 'file-request', 'hint', 'text']) {
@@ -207,7 +163,7 @@ if (!CHROMIUM) {
         await agent.screenshot({ path: `${ARTIFACTS}laptop-${screen}.png` });
       }
 
-      const phoneContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+      const phoneContext = await browser().newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
       const phone = await signIn(phoneContext, `/admin/inbox/${visitor.conversationId}`);
       await phone.locator('parley-conversation-view [part="handoff"]').waitFor();
       await phone.screenshot({ path: `${ARTIFACTS}phone-light-conversation.png` });

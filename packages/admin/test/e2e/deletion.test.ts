@@ -1,18 +1,11 @@
 // @vitest-environment node
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '@parley/protocol';
-import { OWNER, TestServer, until } from '../server.js';
+import { OWNER } from '../server.js';
 import { RawVisitor } from '../visitor.js';
-import { findChromium, launch } from './chromium.js';
+import { ARTIFACTS, CHROMIUM, chromiumHarness, LAPTOP, PHONE } from './harness.js';
 import { widgetVisitor } from './visitor-page.js';
 
-const CHROMIUM = findChromium();
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-const LAPTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const EVE = { email: 'eve@parley.test', password: 'eve-password-1' };
 
 /*
@@ -23,74 +16,27 @@ const EVE = { email: 'eve@parley.test', password: 'eve-password-1' };
  * Skipped without Chromium, like dashboard.test.ts.
  */
 describe.skipIf(!CHROMIUM)('deleting a conversation in Chromium', () => {
-  const server = new TestServer();
-  let browser: Browser;
-  let token: string;
-  const problems: string[] = [];
   const questions: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await server.start();
-    browser = await launch(CHROMIUM!);
-    token = await server.token();
-    await api('POST', '/api/users', { ...EVE, name: 'Eve', role: 'agent' });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server.dispose();
-  });
-
-  async function api(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  }
-
-  /** Records page errors and console errors (a refused load is expected once its conversation is gone); the test fails on any. */
-  function watch(page: Page, who: string): Page {
-    page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource|WebSocket connection/.test(message.text())) problems.push(`${who}: ${message.text()}`);
-    });
+  const { server, problems, browser, api, watch, signIn, conversationOf } = chromiumHarness({
+    agents: [{ ...EVE, name: 'Eve' }],
     // Every confirmation is accepted, and what it asked is kept.
-    page.on('dialog', (dialog) => {
-      questions.push(dialog.message());
-      void dialog.accept();
-    });
-    return page;
-  }
-
-  async function signIn(context: BrowserContext, who: { email: string; password: string }, path: string): Promise<Page> {
-    context.setDefaultTimeout(8000);
-    const page = watch(await context.newPage(), who.email);
-    await page.goto(`${server.url}${path}`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('parley-nav-bar [part="connection"].open').waitFor();
-    return page;
-  }
-
-  /** The conversation a message was said in, found with the dashboard's own search. */
-  async function conversationOf(words: string): Promise<string> {
-    const found = await until(async () => ((await (await api('GET', `/api/search?q=${encodeURIComponent(words)}`)).json()) as SearchResponse).results[0], `"${words}" indexed`);
-    return found.conversation_id;
-  }
+    onPage: (page) =>
+      page.on('dialog', (dialog) => {
+        questions.push(dialog.message());
+        void dialog.accept();
+      }),
+  });
 
   it('the owner deletes a widget visitor’s conversation; it vanishes for Eve too, with a notice where it was open', async () => {
-    const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const visitorContext = await browser().newContext({ viewport: { width: 1100, height: 800 } });
     visitorContext.setDefaultTimeout(8000);
     const visitor = await widgetVisitor(watch(await visitorContext.newPage(), 'visitor'), server.url);
     await visitor.say('I would like to talk to a human please');
     await visitor.say('Please delete everything you know about me');
     const id = await conversationOf('delete everything');
 
-    const ownerContext = await browser.newContext({ viewport: LAPTOP });
-    const eveContext = await browser.newContext({ viewport: LAPTOP });
+    const ownerContext = await browser().newContext({ viewport: LAPTOP });
+    const eveContext = await browser().newContext({ viewport: LAPTOP });
     const owner = await signIn(ownerContext, OWNER, '/admin');
     const eve = await signIn(eveContext, EVE, `/admin/inbox/${id}`);
     const eveView = eve.locator('parley-conversation-view');
@@ -131,8 +77,8 @@ describe.skipIf(!CHROMIUM)('deleting a conversation in Chromium', () => {
     visitor.askForPerson();
     await visitor.next((f) => f.type === 'state' && f.status === 'waiting');
     const phone = { viewport: PHONE, isMobile: true, hasTouch: true };
-    const ownerContext = await browser.newContext(phone);
-    const eveContext = await browser.newContext(phone);
+    const ownerContext = await browser().newContext(phone);
+    const eveContext = await browser().newContext(phone);
     const owner = await signIn(ownerContext, OWNER, `/admin/inbox/${visitor.conversationId}`);
     const eve = await signIn(eveContext, EVE, `/admin/inbox/${visitor.conversationId}`);
     await eve.locator('parley-conversation-view [part="handoff"]').waitFor();

@@ -1,17 +1,11 @@
 // @vitest-environment node
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ChatDetail, NoteList, SearchResponse } from '@parley/protocol';
-import { TestServer, until } from '../server.js';
-import { findChromium, launch } from './chromium.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { ChatDetail, NoteList } from '@parley/protocol';
+import { until } from '../server.js';
+import { ARTIFACTS, CHROMIUM, chromiumHarness, LAPTOP, PHONE } from './harness.js';
 import { widgetVisitor } from './visitor-page.js';
 
-const CHROMIUM = findChromium();
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-const LAPTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const ANN = { email: 'ann@parley.test', password: 'ann-password-1' };
 const BEN = { email: 'ben@parley.test', password: 'ben-password-1' };
 const NOTE = 'Customer is a VIP: refund approved by Sam, no need to ask for the receipt.';
@@ -29,59 +23,14 @@ const REPLY = 'Good news: your refund is on its way.';
  * Chromium, like dashboard.test.ts.
  */
 describe.skipIf(!CHROMIUM)('internal notes in Chromium', () => {
-  const server = new TestServer();
-  let browser: Browser;
-  let token: string;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await server.start();
-    browser = await launch(CHROMIUM!);
-    token = await server.token();
-    await api('POST', '/api/users', { ...ANN, name: 'Ann', role: 'agent' });
-    await api('POST', '/api/users', { ...BEN, name: 'Ben', role: 'agent' });
+  const { server, problems, browser, api, watch, signIn, conversationOf } = chromiumHarness({
+    agents: [
+      { ...ANN, name: 'Ann' },
+      { ...BEN, name: 'Ben' },
+    ],
+    // Every confirmation (deleting a note) is accepted.
+    onPage: (page) => page.on('dialog', (dialog) => void dialog.accept()),
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server.dispose();
-  });
-
-  async function api(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  }
-
-  /** Records page errors and console errors, and accepts every confirmation; the test fails on any error. */
-  function watch(page: Page, who: string): Page {
-    page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource|WebSocket connection/.test(message.text())) problems.push(`${who}: ${message.text()}`);
-    });
-    page.on('dialog', (dialog) => void dialog.accept());
-    return page;
-  }
-
-  async function signIn(context: BrowserContext, who: { email: string; password: string }, path: string): Promise<Page> {
-    context.setDefaultTimeout(8000);
-    const page = watch(await context.newPage(), who.email);
-    await page.goto(`${server.url}${path}`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('parley-nav-bar [part="connection"].open').waitFor();
-    return page;
-  }
-
-  /** The conversation a message was said in, found with the dashboard's own search. */
-  async function conversationOf(words: string): Promise<string> {
-    const found = await until(async () => ((await (await api('GET', `/api/search?q=${encodeURIComponent(words)}`)).json()) as SearchResponse).results[0], `"${words}" indexed`);
-    return found.conversation_id;
-  }
 
   /** Every text on a page, shadow roots included (the widget draws in its own). */
   const pageText = (page: Page) =>
@@ -96,7 +45,7 @@ describe.skipIf(!CHROMIUM)('internal notes in Chromium', () => {
 
   it('Ann writes a note; Ben sees it live, the visitor never does, and nobody claimed the chat', async () => {
     // A widget visitor asks for a person; every frame its socket receives is kept.
-    const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const visitorContext = await browser().newContext({ viewport: { width: 1100, height: 800 } });
     visitorContext.setDefaultTimeout(8000);
     const visitorPage = watch(await visitorContext.newPage(), 'visitor');
     const visitorFrames: string[] = [];
@@ -107,9 +56,9 @@ describe.skipIf(!CHROMIUM)('internal notes in Chromium', () => {
     const id = await conversationOf('refund');
     expect(visitorFrames.length).toBeGreaterThan(0);
 
-    const annContext = await browser.newContext({ viewport: LAPTOP });
+    const annContext = await browser().newContext({ viewport: LAPTOP });
     const ann = await signIn(annContext, ANN, `/admin/inbox/${id}`);
-    const benContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const benContext = await browser().newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     const ben = await signIn(benContext, BEN, `/admin/inbox/${id}`);
     const view = ann.locator('parley-conversation-view');
     const benView = ben.locator('parley-conversation-view');

@@ -1,18 +1,9 @@
 // @vitest-environment node
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { SavedReplyList, SearchResponse } from '@parley/protocol';
-import { OWNER, TestServer, until } from '../server.js';
-import { RawVisitor } from '../visitor.js';
-import { findChromium, launch } from './chromium.js';
-import { widgetVisitor, type Visitor } from './visitor-page.js';
+import { describe, expect, it } from 'vitest';
+import type { SavedReplyList } from '@parley/protocol';
+import { OWNER } from '../server.js';
+import { ARTIFACTS, CHROMIUM, chromiumHarness, LAPTOP, PHONE } from './harness.js';
 
-const CHROMIUM = findChromium();
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-const LAPTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const EVE = { email: 'eve@parley.test', password: 'eve-password-1' };
 const REFUND = 'Refunds reach your account within 5 working days of us receiving the parcel.';
 
@@ -24,68 +15,11 @@ const REFUND = 'Refunds reach your account within 5 working days of us receiving
  * dashboard.test.ts.
  */
 describe.skipIf(!CHROMIUM)('saved replies in Chromium', () => {
-  const server = new TestServer();
-  let browser: Browser;
-  let token: string;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await server.start();
-    browser = await launch(CHROMIUM!);
-    token = await server.token();
-    await api('POST', '/api/users', { ...EVE, name: 'Eve', role: 'agent' });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server.dispose();
-  });
-
-  async function api(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  }
-
-  /** Records page errors and console errors; the test fails on any. */
-  function watch(page: Page, who: string): Page {
-    page.on('pageerror', (error) => problems.push(`${who}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource|WebSocket connection/.test(message.text())) problems.push(`${who}: ${message.text()}`);
-    });
-    return page;
-  }
-
-  async function signIn(context: BrowserContext, who: { email: string; password: string }, path: string): Promise<Page> {
-    context.setDefaultTimeout(8000);
-    const page = watch(await context.newPage(), who.email);
-    await page.goto(`${server.url}${path}`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('parley-nav-bar [part="connection"].open').waitFor();
-    return page;
-  }
-
-  async function openVisitor(context: BrowserContext): Promise<Visitor> {
-    context.setDefaultTimeout(8000);
-    if ((await fetch(`${server.url}/widget.js`)).ok) return widgetVisitor(watch(await context.newPage(), 'visitor'), server.url);
-    console.warn('*** /widget.js is not built: the visitor is driven over a raw WebSocket ***');
-    return RawVisitor.connect(server.wsUrl);
-  }
-
-  /** The conversation a message was said in, found with the dashboard's own search. */
-  async function conversationOf(words: string): Promise<string> {
-    const found = await until(async () => ((await (await api('GET', `/api/search?q=${encodeURIComponent(words)}`)).json()) as SearchResponse).results[0], `"${words}" indexed`);
-    return found.conversation_id;
-  }
+  const { problems, browser, api, signIn, openVisitor, conversationOf } = chromiumHarness({ agents: [{ ...EVE, name: 'Eve' }] });
 
   it('the owner adds a saved reply in Settings; Eve picks it with /ref in a conversation and the visitor gets its text', async () => {
     // The owner adds two replies in Settings; a taken shortcut is refused with the server's reason.
-    const ownerContext = await browser.newContext({ viewport: LAPTOP });
+    const ownerContext = await browser().newContext({ viewport: LAPTOP });
     const owner = await signIn(ownerContext, OWNER, '/admin/settings');
     const section = owner.locator('parley-saved-replies-settings');
     await section.getByText('No saved replies yet.').waitFor();
@@ -117,12 +51,12 @@ describe.skipIf(!CHROMIUM)('saved replies in Chromium', () => {
     await section.locator('[data-action="cancel"]').click();
 
     // A visitor asks for a person; Eve claims the conversation.
-    const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const visitorContext = await browser().newContext({ viewport: { width: 1100, height: 800 } });
     const visitor = await openVisitor(visitorContext);
     await visitor.say('I would like to talk to a human please');
     await visitor.say('Where is my refund?');
     const id = await conversationOf('refund');
-    const eveContext = await browser.newContext({ viewport: LAPTOP });
+    const eveContext = await browser().newContext({ viewport: LAPTOP });
     const eve = await signIn(eveContext, EVE, `/admin/inbox/${id}`);
     const view = eve.locator('parley-conversation-view');
     await view.getByText('Where is my refund?').waitFor();
@@ -161,7 +95,7 @@ describe.skipIf(!CHROMIUM)('saved replies in Chromium', () => {
     await box.fill('');
 
     // On a phone, in light and dark: the list opens above the box and fits.
-    const phoneContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const phoneContext = await browser().newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     const phone = await signIn(phoneContext, EVE, `/admin/inbox/${id}`);
     const phoneBox = phone.locator('parley-conversation-view parley-composer textarea');
     await phoneBox.pressSequentially('/', { delay: 20 });
@@ -173,7 +107,7 @@ describe.skipIf(!CHROMIUM)('saved replies in Chromium', () => {
     await phone.locator('parley-composer [role="option"][data-shortcut="hello"]').click();
     expect(await phoneBox.inputValue()).toBe('Hi, I am here to help. What can I do for you?');
 
-    const ownerPhoneContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const ownerPhoneContext = await browser().newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     const ownerPhone = await signIn(ownerPhoneContext, OWNER, '/admin/settings');
     const phoneSection = ownerPhone.locator('parley-saved-replies-settings');
     await phoneSection.locator('[part="reply"]').nth(2).waitFor();

@@ -1,16 +1,11 @@
 // @vitest-environment node
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { WebhookEndpointResponse } from '@parley/protocol';
-import { OWNER, TestServer } from '../server.js';
-import { findChromium, launch } from './chromium.js';
-
-const CHROMIUM = findChromium();
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
+import { OWNER } from '../server.js';
+import { ARTIFACTS, CHROMIUM, chromiumHarness } from './harness.js';
 
 /*
  * The webhooks screen in Chromium with endpoints in the states an admin has to act on (disabled
@@ -18,47 +13,29 @@ const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
  * screenshots in artifacts/ (look at them). Skipped without Chromium, like dashboard.test.ts.
  */
 describe.skipIf(!CHROMIUM)('webhooks screen in Chromium', () => {
-  const server = new TestServer();
+  // Every console error counts here, and every confirmation is accepted.
+  const harness = chromiumHarness({ ignoredConsoleErrors: null, onPage: (page) => page.on('dialog', (dialog) => void dialog.accept()) });
+  const { server, problems, browser } = harness;
   // `/down` fails; anything else is acknowledged.
   const receiver = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(req.url === '/down' ? 500 : 200).end());
   });
-  let browser: Browser;
-  let token: string;
-  const problems: string[] = [];
 
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await server.start();
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    browser = await launch(CHROMIUM!);
-    token = await server.token();
-  });
+  beforeAll(() => new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve)));
+  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => receiver.close(() => resolve()));
-    await server.dispose();
-  });
-
+  /** A request as the owner that must succeed; its JSON body. */
   async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+    const response = await harness.api(method, path, body);
     expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
     return (await response.json()) as T;
   }
 
   async function webhooksScreen(viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
+    const context = await browser().newContext({ viewport });
     context.setDefaultTimeout(8000);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-    page.on('dialog', (dialog) => void dialog.accept());
+    const page = harness.watch(await context.newPage(), 'owner');
     await page.goto(`${server.url}/admin/webhooks`);
     await page.getByLabel('Email').fill(OWNER.email);
     await page.getByLabel('Password').fill(OWNER.password);
