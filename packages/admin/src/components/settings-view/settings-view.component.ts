@@ -8,17 +8,8 @@ import { ParleyNavigateEvent } from '../../events/navigate.js';
 import type { SavedRepliesStore } from '../../store/saved-replies-store.js';
 import '../identity-settings/identity-settings.js';
 import '../saved-replies-settings/saved-replies-settings.js';
+import { embedSnippet, parseOrigins } from '../../lib/embed.js';
 import { styles } from './settings-view.styles.js';
-
-/** The one line a site adds to show the widget. */
-export function embedSnippet(origin: string, siteKey: string): string {
-  return `<script src="${origin}/widget.js" data-site="${siteKey}" async></script>`;
-}
-
-/** Allowed origins typed one per line (or separated by commas or spaces), trimmed, without duplicates or trailing slashes. */
-export function parseOrigins(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))];
-}
 
 /**
  * Company settings (admins): name, the widget's site key and embed snippet, the origins allowed

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { embedSnippet, parseOrigins } from './settings-view.component.js';
+import { embedSnippet, parseOrigins } from './embed.js';
 
-describe('company settings helpers', () => {
+describe('embed code and allowed origins', () => {
   it('makes the one-line embed code', () => {
     expect(embedSnippet('https://chat.example', 'site_abc')).toBe('<script src="https://chat.example/widget.js" data-site="site_abc" async></script>');
   });
