@@ -11,7 +11,10 @@ import type {
   ChatDetail,
   ChatList,
   ChatListQuery,
+  CompanyList,
   CompanyResponse,
+  CreateCompanyRequest,
+  CreateCompanyResponse,
   CreateChatResponse,
   CreateNoteRequest,
   CreateUserRequest,
@@ -207,6 +210,15 @@ export class ApiClient {
     return this.request('PATCH', '/api/company', { body });
   }
 
+  /** Every company of the instance (the owner only). */
+  companies(): Promise<CompanyList> {
+    return this.request('GET', '/api/companies');
+  }
+  /** Adds a company, with its first admin when given (the owner only; 201). Its API key is in this answer only. */
+  createCompany(body: CreateCompanyRequest): Promise<CreateCompanyResponse> {
+    return this.request('POST', '/api/companies', { body });
+  }
+
   aiConfig(): Promise<AiConfigView> {
     return this.request('GET', '/api/ai/config');
   }
@@ -222,6 +234,10 @@ export class ApiClient {
   }
   createUser(body: CreateUserRequest): Promise<UserResponse> {
     return this.request('POST', '/api/users', { body });
+  }
+  /** Adds an account to another company, its first admin say (the owner only; 404 unknown company, 409 email taken). */
+  createUserIn(companyId: string, body: Omit<CreateUserRequest, 'company_id'>): Promise<UserResponse> {
+    return this.createUser({ ...body, company_id: companyId });
   }
   updateUser(id: string, body: UpdateUserRequest): Promise<UserResponse> {
     return this.request('PATCH', `/api/users/${encodeURIComponent(id)}`, { body });

@@ -54,6 +54,11 @@ export class SessionStore extends Notifier {
     return this.user?.role === 'admin' || this.user?.role === 'owner';
   }
 
+  /** True for the instance's owner only: they add and staff companies. */
+  get isOwner(): boolean {
+    return this.user?.role === 'owner';
+  }
+
   /** Restores a saved token and checks it with the server. */
   async restore(): Promise<void> {
     const saved = this.read();
