@@ -15,7 +15,7 @@ import { saveFile } from '../../lib/save-file.js';
 
 /**
  * The dashboard: sign-in, then the navigation and the current screen (inbox with the open
- * conversation, search, leads, agents, settings). It wires events from the screens to the
+ * conversation, search, leads, agents, settings; companies for the owner). It wires events from the screens to the
  * headless stores and keeps only view state (the inbox filter, a hand-off toast) itself.
  * Keyboard: `j`/`k` next/previous chat, `r` reply, `n` note, `/` search, `Esc` back to the list.
  *
@@ -197,6 +197,11 @@ export class ParleyAdminApp extends LitElement {
         return html`<parley-ai-view part="screen" .api=${api}></parley-ai-view>`;
       case 'webhooks':
         return html`<parley-webhooks-view part="screen" .api=${api}></parley-webhooks-view>`;
+      case 'companies':
+        // The owner's screen; anyone else who types its address gets the inbox (the API refuses them anyway).
+        return this.dash.session.isOwner
+          ? html`<parley-companies-view part="screen" .api=${api} own=${this.dash.session.user?.company_id ?? ''}></parley-companies-view>`
+          : this.inboxScreen(inbox);
       default:
         return this.inboxScreen(inbox);
     }

@@ -193,3 +193,45 @@ describe('parley-admin-app: internal notes', () => {
     expect(($(composer(app), 'textarea') as HTMLTextAreaElement).value).toBe('Refund approved by Sam');
   });
 });
+
+describe('parley-admin-app: the Companies screen', () => {
+  /** Signs `who` in and opens the dashboard at /admin/companies; the server lists companies for the owner only. */
+  async function companiesPage(who: User): Promise<ParleyAdminApp> {
+    HandSocket.reset();
+    (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL('http://parley.test/admin/companies');
+    const api = fakeApi((call) => {
+      if (call.path === '/api/auth/verify') return { body: { user: who, expires_at: '2099-01-01T00:00:00.000Z' } };
+      if (call.method === 'GET' && call.path.startsWith('/api/chats?')) return { body: { chats: [c1, c2] } };
+      if (call.path === '/api/companies' && who.role === 'owner') return { body: { companies: [] } };
+      return undefined;
+    });
+    calls = api.calls;
+    vi.stubGlobal('fetch', api.fetch);
+    const saved = new Map([['parley.admin.session', JSON.stringify({ token: 'jwt', expires_at: '2099-01-01T00:00:00.000Z' })]]);
+    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v), removeItem: (k: string) => void saved.delete(k) };
+    ParleyAdminApp.options = { storage, socketUrl: 'ws://parley.test/ws/agent', WebSocket: HandSocket };
+    const app = await mount('parley-admin-app');
+    await until(() => HandSocket.made.length, 'the agent socket');
+    HandSocket.last.accept();
+    await until(() => app.shadowRoot!.querySelector('parley-nav-bar'), 'the navigation');
+    return app;
+  }
+  const nav = (app: Element) => app.shadowRoot!.querySelector('parley-nav-bar')!;
+
+  it('shows the owner Companies in the navigation and on its address; an admin and an agent get neither, only their inbox', async () => {
+    const owner = await companiesPage(user('owner'));
+    await until(() => owner.shadowRoot!.querySelector('parley-companies-view'), 'the Companies screen');
+    expect($(nav(owner), '[data-screen="companies"]')!.getAttribute('aria-current')).toBe('page');
+    await until(() => calls.some((c) => c.path === '/api/companies'), 'the companies asked for');
+    owner.remove();
+
+    for (const role of ['admin', 'agent'] as const) {
+      const app = await companiesPage(user(role));
+      await until(() => rows(app).length === 2, 'the inbox');
+      expect(app.shadowRoot!.querySelector('parley-companies-view')).toBeNull();
+      expect($(nav(app), '[data-screen="companies"]')).toBeNull();
+      expect(calls.filter((c) => c.path === '/api/companies')).toEqual([]);
+      app.remove();
+    }
+  });
+});

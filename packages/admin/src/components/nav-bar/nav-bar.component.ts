@@ -15,6 +15,8 @@ interface Item {
   label: string;
   icon: keyof typeof icons;
   admin?: boolean;
+  /** Only the instance's owner sees it. */
+  owner?: boolean;
 }
 
 const ITEMS: Item[] = [
@@ -25,6 +27,7 @@ const ITEMS: Item[] = [
   { screen: 'settings', label: 'Settings', icon: 'settings', admin: true },
   { screen: 'ai', label: 'AI', icon: 'ai', admin: true },
   { screen: 'webhooks', label: 'Webhooks', icon: 'webhooks', admin: true },
+  { screen: 'companies', label: 'Companies', icon: 'companies', owner: true },
 ];
 
 /**
@@ -78,12 +81,13 @@ export class ParleyNavBar extends LitElement {
   }
 
   override render(): TemplateResult {
-    const admin = this.user?.role === 'admin' || this.user?.role === 'owner';
+    const owner = this.user?.role === 'owner';
+    const admin = owner || this.user?.role === 'admin';
     const live = this.connection === 'open';
     return html`
       <div part="brand">Parley</div>
       <nav aria-label="Dashboard">
-        ${ITEMS.filter((item) => !item.admin || admin).map(
+        ${ITEMS.filter((item) => (!item.admin || admin) && (!item.owner || owner)).map(
           (item) => html`<a part="link" href=${`/admin/${item.screen}`} data-screen=${item.screen} aria-current=${this.current === item.screen ? 'page' : 'false'} @click=${(e: MouseEvent) => this.go(e, item.screen)}>
             ${icons[item.icon]}<span>${item.label}</span>
             ${item.screen === 'inbox' && this.waiting ? html`<span part="badge" aria-label=${`${this.waiting} waiting`}>${this.waiting}</span>` : nothing}

@@ -13,6 +13,12 @@ describe('parley-nav-bar', () => {
     expect($$(admin, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks']);
   });
 
+  it('shows Companies to the owner only', async () => {
+    const owner = await mount('parley-nav-bar', { user: user('owner') });
+    expect($$(owner, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'companies']);
+    expect($(owner, '[data-screen="companies"]')!.getAttribute('href')).toBe('/admin/companies');
+  });
+
   it('shows the waiting count and whether the connection is live', async () => {
     const el = await mount('parley-nav-bar', { user: user('agent'), waiting: 3, connection: 'reconnecting' });
     expect($(el, '[part="badge"]')!.textContent).toBe('3');
