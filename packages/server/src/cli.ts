@@ -156,7 +156,7 @@ async function addCompany(server: FastifyInstance, command: CompanyCommand): Pro
     `  API key:        ${apiKey}   (secret: shown only now; for POST /api/transfer_to_agent)`,
     ...(admin
       ? [`  Admin:          ${admin.email}`, ...(command.adminPassword ? [] : [`  Admin password: ${password}   (shown only now)`])]
-      : ['  No admin yet: the owner adds one on the dashboard'"'"'s Companies screen (or POST /api/users with this company id).']),
+      : ["  No admin yet: the owner adds one on the dashboard's Companies screen (or POST /api/users with this company id)."]),
     'A server already running on this data folder serves it within a second, without a restart.',
     '',
   ].join('\n');
