@@ -12,6 +12,7 @@ import type { InboxStore } from '../../store/inbox-store.js';
 import { shortcut } from './shortcuts.js';
 import { styles } from './admin-app.styles.js';
 import { saveFile } from '../../lib/save-file.js';
+import { mayOpen } from '../nav-bar/nav-bar.component.js';
 
 /**
  * The dashboard: sign-in, then the navigation and the current screen (inbox with the open
@@ -175,6 +176,8 @@ export class ParleyAdminApp extends LitElement {
 
   private screen(inbox: InboxStore): TemplateResult {
     const api = this.dash.session.api;
+    // A screen someone may not open (an agent typing /admin/settings) shows their inbox instead; the API refuses them anyway.
+    if (!mayOpen(this.router.route.screen, this.dash.session.user?.role)) return this.inboxScreen(inbox);
     switch (this.router.route.screen) {
       case 'search':
         return html`<parley-search-view part="screen" .api=${api}></parley-search-view>`;
@@ -198,10 +201,7 @@ export class ParleyAdminApp extends LitElement {
       case 'webhooks':
         return html`<parley-webhooks-view part="screen" .api=${api}></parley-webhooks-view>`;
       case 'companies':
-        // The owner's screen; anyone else who types its address gets the inbox (the API refuses them anyway).
-        return this.dash.session.isOwner
-          ? html`<parley-companies-view part="screen" .api=${api} own=${this.dash.session.user?.company_id ?? ''}></parley-companies-view>`
-          : this.inboxScreen(inbox);
+        return html`<parley-companies-view part="screen" .api=${api} own=${this.dash.session.user?.company_id ?? ''}></parley-companies-view>`;
       default:
         return this.inboxScreen(inbox);
     }

@@ -196,9 +196,9 @@ describe('parley-admin-app: internal notes', () => {
 
 describe('parley-admin-app: the Companies screen', () => {
   /** Signs `who` in and opens the dashboard at /admin/companies; the server lists companies for the owner only. */
-  async function companiesPage(who: User): Promise<ParleyAdminApp> {
+  async function companiesPage(who: User, path = '/admin/companies'): Promise<ParleyAdminApp> {
     HandSocket.reset();
-    (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL('http://parley.test/admin/companies');
+    (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`http://parley.test${path}`);
     const api = fakeApi((call) => {
       if (call.path === '/api/auth/verify') return { body: { user: who, expires_at: '2099-01-01T00:00:00.000Z' } };
       if (call.method === 'GET' && call.path.startsWith('/api/chats?')) return { body: { chats: [c1, c2] } };
@@ -233,5 +233,22 @@ describe('parley-admin-app: the Companies screen', () => {
       expect(calls.filter((c) => c.path === '/api/companies')).toEqual([]);
       app.remove();
     }
+  });
+
+  it("gives an agent who types an admin screen's address their inbox instead", async () => {
+    for (const [path, element] of [
+      ['/admin/settings', 'parley-settings-view'],
+      ['/admin/webhooks', 'parley-webhooks-view'],
+      ['/admin/ai', 'parley-ai-view'],
+      ['/admin/agents', 'parley-agents-view'],
+    ] as const) {
+      const app = await companiesPage(user('agent'), path);
+      await until(() => rows(app).length === 2, `the inbox at ${path}`);
+      expect(app.shadowRoot!.querySelector(element), path).toBeNull();
+      app.remove();
+    }
+    const admin = await companiesPage(user('admin'), '/admin/settings');
+    await until(() => admin.shadowRoot!.querySelector('parley-settings-view'), 'Settings for an admin');
+    admin.remove();
   });
 });

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import type { User } from '@parley/protocol';
+import type { User, UserRole } from '@parley/protocol';
 import type { SocketState } from '../../api/agent-socket.js';
 import type { Screen } from '../../controllers/router-controller.js';
 import { controls } from '../../styles/shared.js';
@@ -29,6 +29,16 @@ const ITEMS: Item[] = [
   { screen: 'webhooks', label: 'Webhooks', icon: 'webhooks', admin: true },
   { screen: 'companies', label: 'Companies', icon: 'companies', owner: true },
 ];
+
+/**
+ * Whether someone with `role` may open `screen`: its navigation item says who sees it (admins, or
+ * the owner only); screens without an item (a conversation, the account) are everyone's.
+ */
+export function mayOpen(screen: Screen, role: UserRole | undefined): boolean {
+  const item = ITEMS.find((i) => i.screen === screen);
+  const owner = role === 'owner';
+  return !item || ((!item.admin || owner || role === 'admin') && (!item.owner || owner));
+}
 
 /**
  * The navigation: a sidebar on laptops, a bottom tab bar on phones. Shows the waiting count on
@@ -87,7 +97,7 @@ export class ParleyNavBar extends LitElement {
     return html`
       <div part="brand">Parley</div>
       <nav aria-label="Dashboard">
-        ${ITEMS.filter((item) => (!item.admin || admin) && (!item.owner || owner)).map(
+        ${ITEMS.filter((item) => mayOpen(item.screen, this.user?.role)).map(
           (item) => html`<a part="link" href=${`/admin/${item.screen}`} data-screen=${item.screen} aria-current=${this.current === item.screen ? 'page' : 'false'} @click=${(e: MouseEvent) => this.go(e, item.screen)}>
             ${icons[item.icon]}<span>${item.label}</span>
             ${item.screen === 'inbox' && this.waiting ? html`<span part="badge" aria-label=${`${this.waiting} waiting`}>${this.waiting}</span>` : nothing}
