@@ -83,6 +83,12 @@ export class ConversationStore {
     return live;
   }
 
+  /** The live conversation when it belongs to the company; undefined for an unknown id or another company's. */
+  ofCompany(companyId: string, id: string): LiveConversation | undefined {
+    const conversation = id.length <= 64 ? this.get(id) : undefined;
+    return conversation?.companyId === companyId ? conversation : undefined;
+  }
+
   /** Drops a deleted conversation from memory. */
   forget(id: string): void {
     this.cache.delete(id);

@@ -239,8 +239,8 @@ export class HandoffService implements HandoffHooks {
 
   /** The live conversation if it belongs to the user's company; 404 otherwise (never another company's). */
   owned(user: { companyId: string }, conversationId: string): LiveConversation {
-    const conversation = conversationId.length <= 64 ? this.conversations.get(conversationId) : undefined;
-    if (!conversation || conversation.companyId !== user.companyId) throw Errors.notFound('Conversation not found');
+    const conversation = this.conversations.ofCompany(user.companyId, conversationId);
+    if (!conversation) throw Errors.notFound('Conversation not found');
     return conversation;
   }
 

@@ -7,7 +7,7 @@ import type { ConversationNoteRow } from '../../db/tables/index.js';
 import { Errors } from '../../errors.js';
 import { hasRole } from './auth.js';
 import { topics, type EventBus } from './bus.js';
-import type { InboxRepository } from './inbox.js';
+import type { ConversationStore } from './conversations.js';
 import type { AuthUser } from './users.js';
 
 function toView(row: ConversationNoteRow): NoteView {
@@ -29,7 +29,7 @@ function toView(row: ConversationNoteRow): NoteView {
 export class ConversationNotes {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly inbox: InboxRepository,
+    private readonly conversations: ConversationStore,
     private readonly bus: EventBus,
   ) {}
 
@@ -82,7 +82,7 @@ export class ConversationNotes {
   }
 
   private ownedConversation(user: AuthUser, conversationId: string): void {
-    if (!this.inbox.summaryNow(user.companyId, conversationId)) throw Errors.notFound('Conversation not found');
+    if (!this.conversations.ofCompany(user.companyId, conversationId)) throw Errors.notFound('Conversation not found');
   }
 }
 
@@ -95,7 +95,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('notes', new ConversationNotes(app.db, app.inbox, app.bus));
+    app.decorate('notes', new ConversationNotes(app.db, app.conversations, app.bus));
   },
-  { name: 'notes', dependencies: ['database', 'inbox', 'bus'] },
+  { name: 'notes', dependencies: ['database', 'conversations', 'bus'] },
 );
