@@ -72,8 +72,11 @@ export class ConversationEraser {
       const batch = this.statements.expired.all(cutoff, RETENTION_BATCH);
       if (!batch.length) return erased;
       const done = await this.writes.run(() => batch.map((c) => ({ ...c, files: this.eraseNow(c.company_id, c.id) })));
-      for (const { id, company_id: companyId, files } of done) if (files) await this.afterErase(companyId, id, files);
-      erased += batch.length;
+      for (const { id, company_id: companyId, files } of done) {
+        if (!files) continue;
+        await this.afterErase(companyId, id, files);
+        erased++;
+      }
     }
   }
 
