@@ -43,6 +43,11 @@ export function signingSecrets(endpoint: Endpoint, now = Date.now()): string[] {
   return previousValid ? [endpoint.secret, endpoint.previousSecret] : [endpoint.secret];
 }
 
+/** Whether the endpoint is on and takes `type` events of the company. */
+function subscribes(endpoint: Endpoint, companyId: string, type: WebhookEventType): boolean {
+  return endpoint.companyId === companyId && endpoint.enabled && endpoint.events.includes(type);
+}
+
 /**
  * A company's webhook endpoints: kept in memory (every stored event asks who wants it), changed
  * through the admin API, signing secrets sealed at rest. The queue reports when it disabled one
@@ -206,12 +211,12 @@ export class WebhookEndpoints {
 
   /** The enabled endpoints of a company that subscribe to `type`. */
   subscribers(companyId: string, type: WebhookEventType): Endpoint[] {
-    return [...this.endpoints.values()].filter((e) => e.companyId === companyId && e.enabled && e.events.includes(type));
+    return [...this.endpoints.values()].filter((e) => subscribes(e, companyId, type));
   }
 
   /** Whether any enabled endpoint of the company subscribes to `type` (asked for every stored event: no allocation). */
   wanted(companyId: string, type: WebhookEventType): boolean {
-    for (const e of this.endpoints.values()) if (e.companyId === companyId && e.enabled && e.events.includes(type)) return true;
+    for (const e of this.endpoints.values()) if (subscribes(e, companyId, type)) return true;
     return false;
   }
 
