@@ -147,3 +147,20 @@ export const row = css`
     flex-wrap: wrap;
   }
 `;
+
+/** Text a person copies as it is: an embed snippet, and a key shown once (framed in the warning colour). */
+export const copyable = css`
+  [part='snippet'],
+  [part='api-key'] {
+    display: block;
+    background: var(--parley-surface-2, #f0f2f5);
+    border-radius: 8px;
+    padding: 10px 12px;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    user-select: all;
+  }
+  [part='api-key'] {
+    border: 2px solid var(--parley-waiting, #d9480f);
+  }
+`;

@@ -5,7 +5,7 @@ import { errorMessage } from '../../api/errors.js';
 import { TaskController } from '../../controllers/task-controller.js';
 import { embedSnippet, parseOrigins } from '../../lib/embed.js';
 import { dateTime } from '../../lib/format.js';
-import { controls, screen, row } from '../../styles/shared.js';
+import { controls, screen, row, copyable } from '../../styles/shared.js';
 import '../company-admin-form/company-admin-form.js';
 import { styles } from './companies-view.styles.js';
 
@@ -23,7 +23,7 @@ import { styles } from './companies-view.styles.js';
  * @csspart add - the form that adds a company
  */
 export class ParleyCompaniesView extends LitElement {
-  static override styles = [controls, screen, row, styles];
+  static override styles = [controls, screen, row, copyable, styles];
   static override properties = {
     api: { attribute: false },
     origin: {},

@@ -63,19 +63,6 @@ export const styles = css`
     display: grid;
     gap: 10px;
   }
-  [part='snippet'],
-  [part='api-key'] {
-    display: block;
-    background: var(--parley-surface-2, #f0f2f5);
-    border-radius: 8px;
-    padding: 10px 12px;
-    white-space: pre-wrap;
-    overflow-wrap: anywhere;
-    user-select: all;
-  }
-  [part='api-key'] {
-    border: 2px solid var(--parley-waiting, #d9480f);
-  }
   fieldset {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(180px, 1fr));

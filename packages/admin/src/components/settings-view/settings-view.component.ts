@@ -3,7 +3,7 @@ import type { CompanyView, UpdateCompanyRequest } from '@parley/protocol';
 import type { ApiClient } from '../../api/http.js';
 import { errorMessage } from '../../api/errors.js';
 import { TaskController } from '../../controllers/task-controller.js';
-import { controls, screen, row } from '../../styles/shared.js';
+import { controls, screen, row, copyable } from '../../styles/shared.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
 import type { SavedRepliesStore } from '../../store/saved-replies-store.js';
 import '../identity-settings/identity-settings.js';
@@ -22,7 +22,7 @@ import { styles } from './settings-view.styles.js';
  * @csspart api-key - the new API key, shown once
  */
 export class ParleySettingsView extends LitElement {
-  static override styles = [controls, screen, row, styles];
+  static override styles = [controls, screen, row, copyable, styles];
   static override properties = {
     api: { attribute: false },
     origin: {},
