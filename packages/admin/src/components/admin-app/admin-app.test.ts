@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NoteView, User } from '@parley/protocol';
 import { until } from '../../../../server/test/support/until.js';
 import { $, $$, mount } from '../../../test/dom.js';
-import { fakeApi, notesAnswer, type FakeCall } from '../../../test/fake-api.js';
+import { fakeApi, notesAnswer, type FakeAnswer, type FakeCall } from '../../../test/fake-api.js';
 import { chat, msg, note, user } from '../../../test/fixtures.js';
 import { HandSocket } from '../../../test/hand-socket.js';
 import { ParleyAdminApp } from './admin-app.component.js';
@@ -22,21 +22,15 @@ const realConfirm = window.confirm;
 /** A colleague's note on c1, written after the visitor's message. */
 const vip = note('n1', 'Customer is a VIP', { author: { id: 'u-colleague', name: 'Cy' }, created_at: '2026-11-21T10:05:00.000Z' });
 
-/** Signs `who` in (a saved session) and opens the dashboard on c1. */
-async function dashboard(who: User): Promise<ParleyAdminApp> {
-  HandSocket.reset();
-  serverNotes = [vip];
-  const notes = notesAnswer(who, serverNotes);
+/**
+ * Mounts the dashboard with `who` signed in (a saved session), the REST API answered by `answer`
+ * (sign-in check and the inbox list are answered for it) and the agent socket accepted.
+ */
+async function signedIn(who: User, answer: (call: FakeCall, body: unknown) => FakeAnswer | undefined): Promise<ParleyAdminApp> {
   const api = fakeApi((call, body) => {
-    const answered = notes(call, body);
-    if (answered) return answered;
     if (call.path === '/api/auth/verify') return { body: { user: who, expires_at: '2099-01-01T00:00:00.000Z' } };
     if (call.method === 'GET' && call.path.startsWith('/api/chats?')) return { body: { chats: [c1, c2] } };
-    if (call.method === 'GET' && call.path === '/api/chats/c1') return { body: { chat: c1, variables: {} } };
-    if (call.method === 'GET' && call.path.startsWith('/api/messages/c1')) return { body: { conversation_id: 'c1', messages: [{ message: msg(1, 'user', 'Please delete my data'), read_at: null }] } };
-    if (call.method === 'DELETE' && call.path === '/api/chats/c1') return { status: 204 };
-    if (call.method === 'GET' && call.path === '/api/chats/c1/transcript') return { text: 'Conversation c1\n\n[2026-11-21 10:00:01] Visitor: Please delete my data\n' };
-    return undefined;
+    return answer(call, body);
   });
   calls = api.calls;
   vi.stubGlobal('fetch', api.fetch);
@@ -46,6 +40,23 @@ async function dashboard(who: User): Promise<ParleyAdminApp> {
   const app = await mount('parley-admin-app');
   await until(() => HandSocket.made.length, 'the agent socket');
   HandSocket.last.accept();
+  return app;
+}
+
+/** Signs `who` in (a saved session) and opens the dashboard on c1. */
+async function dashboard(who: User): Promise<ParleyAdminApp> {
+  HandSocket.reset();
+  serverNotes = [vip];
+  const notes = notesAnswer(who, serverNotes);
+  const app = await signedIn(who, (call, body) => {
+    const answered = notes(call, body);
+    if (answered) return answered;
+    if (call.method === 'GET' && call.path === '/api/chats/c1') return { body: { chat: c1, variables: {} } };
+    if (call.method === 'GET' && call.path.startsWith('/api/messages/c1')) return { body: { conversation_id: 'c1', messages: [{ message: msg(1, 'user', 'Please delete my data'), read_at: null }] } };
+    if (call.method === 'DELETE' && call.path === '/api/chats/c1') return { status: 204 };
+    if (call.method === 'GET' && call.path === '/api/chats/c1/transcript') return { text: 'Conversation c1\n\n[2026-11-21 10:00:01] Visitor: Please delete my data\n' };
+    return undefined;
+  });
   await until(() => view(app)?.chat && view(app)!.messages.length, 'the conversation on screen');
   return app;
 }
@@ -199,20 +210,7 @@ describe('parley-admin-app: the Companies screen', () => {
   async function companiesPage(who: User, path = '/admin/companies'): Promise<ParleyAdminApp> {
     HandSocket.reset();
     (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`http://parley.test${path}`);
-    const api = fakeApi((call) => {
-      if (call.path === '/api/auth/verify') return { body: { user: who, expires_at: '2099-01-01T00:00:00.000Z' } };
-      if (call.method === 'GET' && call.path.startsWith('/api/chats?')) return { body: { chats: [c1, c2] } };
-      if (call.path === '/api/companies' && who.role === 'owner') return { body: { companies: [] } };
-      return undefined;
-    });
-    calls = api.calls;
-    vi.stubGlobal('fetch', api.fetch);
-    const saved = new Map([['parley.admin.session', JSON.stringify({ token: 'jwt', expires_at: '2099-01-01T00:00:00.000Z' })]]);
-    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v), removeItem: (k: string) => void saved.delete(k) };
-    ParleyAdminApp.options = { storage, socketUrl: 'ws://parley.test/ws/agent', WebSocket: HandSocket };
-    const app = await mount('parley-admin-app');
-    await until(() => HandSocket.made.length, 'the agent socket');
-    HandSocket.last.accept();
+    const app = await signedIn(who, (call) => (call.path === '/api/companies' && who.role === 'owner' ? { body: { companies: [] } } : undefined));
     await until(() => app.shadowRoot!.querySelector('parley-nav-bar'), 'the navigation');
     return app;
   }
