@@ -3,6 +3,7 @@ import { Strict } from '../strict.js';
 import { ChatMessage, ConversationStatus, MessageRole } from '../messages.js';
 import { Limits } from '../limits.js';
 import { VisitorIdentity } from './identity.js';
+import { UserId } from '../user-id.js';
 
 /** A lead's values: flat strings, numbers and booleans. */
 export const LeadData = Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
@@ -223,10 +224,10 @@ export type SendLeadResponse = Static<typeof SendLeadResponse>;
 
 /**
  * `POST /api/transfer_to_agent` (company API key): an external bot hands its user to a person.
- * `user_id` is that user's id in the caller's system; `context` what the agent should know.
+ * `user_id` is that user's id in the caller's system (a string or an integer: `1` and `"1"` are one user); `context` what the agent should know.
  */
 export const TransferToAgentRequest = Strict({
-  user_id: Type.String({ minLength: 1, maxLength: 128 }),
+  user_id: UserId(128),
   company_id: Type.String({ minLength: 1, maxLength: 64 }),
   context: Type.Optional(Type.String({ maxLength: 8000 })),
 });

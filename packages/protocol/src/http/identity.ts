@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Strict } from '../strict.js';
 import { Limits } from '../limits.js';
+import { UserId } from '../user-id.js';
 
 /**
  * Who a visitor is, as the host page says (`Parley.identify`). Verified with either `hash`, the
@@ -10,7 +11,8 @@ import { Limits } from '../limits.js';
  * **unverified**: shown to agents as such, and never a key to another conversation.
  */
 export const IdentityClaim = Strict({
-  user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  /** A string or an integer (`1` and `"1"` are the same user). */
+  user_id: Type.Optional(UserId(256)),
   name: Type.Optional(Type.String({ maxLength: 200 })),
   email: Type.Optional(Type.String({ maxLength: 254 })),
   hash: Type.Optional(Type.String({ maxLength: 128 })),

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Strict } from '../strict.js';
 import { Limits } from '../limits.js';
+import { UserId } from '../user-id.js';
 
 /**
  * `POST /api/chat-message`: the REST chat API for headless clients (a phone app, a messaging
@@ -9,7 +10,8 @@ import { Limits } from '../limits.js';
  */
 export const RestChatMessageRequest = Strict({
   message: Type.String({ minLength: 1, maxLength: Limits.maxMessageChars }),
-  user_id: Type.String({ minLength: 1, maxLength: 128 }),
+  /** The user's id in your system, a string or an integer (`1` and `"1"` are the same user). */
+  user_id: UserId(128),
   message_id: Type.String({ pattern: Limits.clientIdPattern }),
   /** How many messages the client has seen in the conversation (informational). */
   message_count: Type.Integer({ minimum: 0 }),

@@ -193,6 +193,14 @@ describe('the agents REST API', () => {
     const again = await call(http, 'POST', '/api/transfer_to_agent', { body, headers: { authorization: `Bearer ${apiKey}` } });
     expect(again.body).toEqual({ conversation_id: first.body.conversation_id, status: 'waiting', queue_position: 1 });
 
+    // A system that numbers its users: 7 and "7" are one user, transferred once.
+    const numbered = await call(http, 'POST', '/api/transfer_to_agent', { body: { user_id: 7, company_id: company.id }, headers: { 'x-api-key': apiKey } });
+    expect(numbered.status).toBe(200);
+    await agent.socket.nextOf('handoff');
+    const sameAsString = await call(http, 'POST', '/api/transfer_to_agent', { body: { user_id: '7', company_id: company.id }, headers: { 'x-api-key': apiKey } });
+    expect(sameAsString.body.conversation_id).toBe(numbered.body.conversation_id);
+    expect(sameAsString.body.chatbot_session).toBeUndefined();
+
     // The caller relays with the session: the agent's reply comes back through the chat API.
     await call(http, 'POST', `/api/chats/${first.body.conversation_id}/messages`, { token: owner.token, body: { text: 'Hello from a person' } });
     const relay = await fetch(`${http}/api/chatbot/messages?chatbot_session=${first.body.chatbot_session}`);

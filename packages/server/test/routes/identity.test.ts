@@ -4,7 +4,7 @@ import { identityHash, signIdentityToken, verifyIdentityToken } from '../../src/
 import { TestSocket } from '../helper.js';
 import { addAgent, addCompany, call, is, login, OWNER, startAgentServer } from '../agent-helper.js';
 
-type Claim = { user_id?: string; name?: string; email?: string; hash?: string; token?: string };
+type Claim = { user_id?: string | number; name?: string; email?: string; hash?: string; token?: string };
 
 const inAnHour = (s = 600) => Math.floor(Date.now() / 1000) + s;
 
@@ -117,6 +117,12 @@ describe('identity verification', () => {
     expect(identified.body).toMatchObject({ verified: true, switched: true, conversation_id: laptop.welcome.conversation_id });
     const history = await call(http, 'GET', `/api/chatbot/messages?chatbot_session=${identified.body.chatbot_session}`);
     expect(JSON.stringify(history.body.messages)).toContain('order 7781');
+
+    // A site that numbers its users sends 42: the integer and the string "42" are one user.
+    const numbered = await device(ws, { user_id: 42, hash: identityHash('42', secret) });
+    expect(numbered.answer).toEqual({ type: 'identity', verified: true, user_id: '42' });
+    const sameUser = await call(http, 'POST', '/api/identify', { body: { chatbot_session: (await call(http, 'GET', '/api/chatbot')).body.chatbot_session, user_id: '42', hash: identityHash('42', secret) } });
+    expect(sameUser.body).toMatchObject({ verified: true, switched: true, conversation_id: numbered.welcome.conversation_id });
 
     // Agents see one verified visitor in that conversation.
     expect((await visitorOf(http, owner.token, laptop.welcome.conversation_id)).identity).toMatchObject({ user_id: 'u-42', verified: true });

@@ -34,6 +34,28 @@ describe('the REST chat API', () => {
     expect(stored.visitor_id).toBe('u-42');
   });
 
+  it("takes the FastAPI system's own verification call, with an integer user_id, as is", async () => {
+    const { app, http } = await startAgentServer();
+    const first = await send(http, { message: 'Hello!', user_id: 1, message_id: 'test-msg-001', message_count: 1, conversation_id: '' });
+    expect(first.status).toBe(200);
+    expect(first.body.message).toBe(GREETING);
+    const id = first.body.conversation_id;
+    // 1 and "1" are one user: the string form continues the conversation the integer opened, and back.
+    const asString = await send(http, { message: 'yes', user_id: '1', message_id: 'test-msg-002', message_count: 3, conversation_id: id });
+    expect(asString.body).toEqual({ message: 'Please enter your account number (6 to 10 digits).', conversation_id: id });
+    const asInteger = await send(http, { message: '1234567', user_id: 1, message_id: 'test-msg-003', message_count: 5, conversation_id: id });
+    expect(asInteger.status).toBe(200);
+    // A retried first message finds its conversation whichever form the id comes in.
+    const retried = await send(http, { message: 'Hello!', user_id: '1', message_id: 'test-msg-001', message_count: 1, conversation_id: '' });
+    expect(retried.body.conversation_id).toBe(id);
+    const stored = await app.db.selectFrom('conversations').select(['visitor_id']).execute();
+    expect(stored).toEqual([{ visitor_id: '1' }]);
+    // Another user may not continue it; a fraction or an unsafe integer is no user id.
+    expect((await send(http, { message: 'x', user_id: 2, message_id: 'o1', message_count: 0, conversation_id: id })).status).toBe(404);
+    expect((await send(http, { message: 'x', user_id: 1.5, message_id: 'o2', message_count: 0 })).status).toBe(400);
+    expect((await send(http, { message: 'x', user_id: 2 ** 60, message_id: 'o3', message_count: 0 })).status).toBe(400);
+  });
+
   it('answers a resent message id once and stores it once, even for the first message', async () => {
     const { app, http } = await startAgentServer();
     const body = { message: 'Hello', user_id: 'u-1', message_id: 'first', message_count: 0 };

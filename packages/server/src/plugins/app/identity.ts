@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import type { IdentityClaim, IdentitySettingsView, VisitorIdentity } from '@parley/protocol';
+import { userIdString, type IdentityClaim, type IdentitySettingsView, type VisitorIdentity } from '@parley/protocol';
 import type { ParleyConfig } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import type { GroupCommit } from '../../db/group-commit.js';
@@ -128,7 +128,9 @@ export class IdentityService {
   }
 
   /** Checks a claim's hash or token against the company's secret. Never throws. */
-  check(companyId: string, claim: IdentityClaim): CheckedIdentity {
+  check(companyId: string, given: IdentityClaim): CheckedIdentity {
+    // `1` and `"1"` are the same user: hashes, tokens and lookups all use the string form.
+    const claim = { ...given, user_id: given.user_id === undefined ? undefined : userIdString(given.user_id) };
     const name = claim.name?.trim() || undefined;
     const email = claim.email?.trim() || undefined;
     const secret = this.settingsByCompany.get(companyId)?.secret;

@@ -7,6 +7,7 @@ import {
   type RestChatMessageResponse,
   type RestHistoryEntry,
   type RestHistoryResponse,
+  userIdString,
 } from '@parley/protocol';
 import type { GroupCommit } from '../../db/group-commit.js';
 import { Errors } from '../../errors.js';
@@ -22,6 +23,9 @@ export function flattenReplies(messages: ChatMessage[]): string {
     .filter((text) => text !== '')
     .join('\n\n');
 }
+
+/** A `POST /api/chat-message` body with its user id in the one stored form (`1` is `"1"`). */
+type RestMessage = Omit<RestChatMessageRequest, 'user_id'> & { user_id: string };
 
 /**
  * The REST chat API for headless clients: conversations keyed by the caller's own user id,
@@ -49,7 +53,8 @@ export class RestChatService {
   }
 
   /** `POST /api/chat-message`: one message in, the bot's whole reply out. */
-  send(company: Company, body: RestChatMessageRequest, ip: string): Promise<RestChatMessageResponse> {
+  send(company: Company, request: RestChatMessageRequest, ip: string): Promise<RestChatMessageResponse> {
+    const body: RestMessage = { ...request, user_id: userIdString(request.user_id) };
     const key = `${company.id}\u0000${body.user_id}`;
     const next = (this.lanes.get(key) ?? Promise.resolve()).then(
       () => this.sendNow(company, body, ip),
@@ -80,7 +85,7 @@ export class RestChatService {
     return { conversation_id: conversation.id, message_count: messages.length, messages };
   }
 
-  private async sendNow(company: Company, body: RestChatMessageRequest, ip: string): Promise<RestChatMessageResponse> {
+  private async sendNow(company: Company, body: RestMessage, ip: string): Promise<RestChatMessageResponse> {
     if (!body.conversation_id) {
       // A retried first message finds the conversation it opened.
       const earlier = this.statements.byClientId.get(company.id, body.user_id, body.message_id);
@@ -96,7 +101,7 @@ export class RestChatService {
     return this.reply(conversation, body);
   }
 
-  private async reply(conversation: LiveConversation, body: RestChatMessageRequest): Promise<RestChatMessageResponse> {
+  private async reply(conversation: LiveConversation, body: RestMessage): Promise<RestChatMessageResponse> {
     const result = await this.chat.handleInput(conversation, { kind: 'text', value: body.message, clientId: body.message_id });
     return { message: flattenReplies(result.replies), conversation_id: conversation.id };
   }

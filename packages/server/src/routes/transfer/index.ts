@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ApiError, TransferToAgentRequest, TransferToAgentResponse } from '@parley/protocol';
+import { ApiError, TransferToAgentRequest, TransferToAgentResponse, userIdString } from '@parley/protocol';
 import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
 import type { Company } from '../../plugins/app/companies.js';
@@ -34,7 +34,7 @@ const transfer: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app
     async (request) => {
       const company = request.apiCompany!;
       if (request.body.company_id !== company.id) throw Errors.notFound('Company not found');
-      const result = await app.handoff.transfer(company, request.body.user_id, request.body.context);
+      const result = await app.handoff.transfer(company, userIdString(request.body.user_id), request.body.context);
       return {
         conversation_id: result.conversationId,
         status: result.status,
