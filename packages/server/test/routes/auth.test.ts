@@ -24,8 +24,11 @@ describe('signing in', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.user).toMatchObject({ email: OWNER.email, role: 'owner', disabled: false });
     expect(ok.body.user).not.toHaveProperty('password_hash');
-    expect(Date.parse(ok.body.expires_at) - Date.now()).toBeGreaterThan(11 * 3600_000);
-    const claims = JSON.parse(Buffer.from(ok.body.token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(ok.body.token.split('.')[1]!, 'base64url').toString()) as Record<string, number>;
+    // Twelve hours, as documented: not a second more (the JWT's exp is in seconds).
+    expect(claims.exp! - claims.iat!).toBe(12 * 3600);
+    expect(ok.body.expires_at).toBe(new Date(claims.exp! * 1000).toISOString());
+    expect(Math.abs(Date.parse(ok.body.expires_at) - (Date.now() + 12 * 3600_000))).toBeLessThan(5_000);
     expect(claims).toMatchObject({ sub: ok.body.user.id, company_id: ok.body.user.company_id, role: 'owner' });
     expect(JSON.parse(Buffer.from(ok.body.token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'HS256' });
 
@@ -41,6 +44,29 @@ describe('signing in', () => {
     }
     const malformed = await call(http, 'POST', '/api/auth/login', { body: { email: OWNER.email, password: OWNER.password, role: 'owner' } });
     expect(malformed.status).toBe(400);
+  });
+
+  it('refuses a token once its lifetime is over, on REST and on the agent socket (closed with 4401)', async () => {
+    const { http, agentWs } = await startAgentServer({ tokenTtlSeconds: 3 });
+    const owner = await login(http, OWNER.email, OWNER.password);
+    const claims = JSON.parse(Buffer.from(owner.token.split('.')[1]!, 'base64url').toString()) as Record<string, number>;
+    expect(claims.exp! - claims.iat!).toBe(3);
+    const expiresAt = Date.parse(owner.expires_at);
+    expect(expiresAt).toBe(claims.exp! * 1000);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(3_000);
+    const verified = await call<VerifyResponse>(http, 'GET', '/api/auth/verify', { token: owner.token });
+    expect(verified.status).toBe(200);
+    expect(verified.body.expires_at).toBe(owner.expires_at);
+    const { socket } = await openAgent(agentWs, owner.token);
+
+    expect(await socket.closed).toBe(4401);
+    // Closed at the expiry, give or take the timer's and the machine's slack.
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt - 50);
+    expect(Date.now() - expiresAt).toBeLessThan(1_500);
+    const refused = await call(http, 'GET', '/api/auth/verify', { token: owner.token });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ code: 'unauthorized', message: 'Invalid or expired token' });
+    await expect(TestSocket.open(`${agentWs}?token=${owner.token}`)).rejects.toThrow('HTTP 401');
   });
 
   it('refuses a disabled account, and its existing token stops working at once, sockets included', async () => {

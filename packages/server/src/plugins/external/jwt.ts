@@ -11,7 +11,7 @@ export default fp(
   async (app, opts: { config: ParleyConfig }) => {
     await app.register(jwt, {
       secret: opts.config.secret ?? loadOrCreateSecret(opts.config.dataDir),
-      sign: { algorithm: 'HS256', expiresIn: opts.config.tokenTtlSeconds * 1000 },
+      sign: { algorithm: 'HS256', expiresIn: opts.config.tokenTtlSeconds },
       verify: { algorithms: ['HS256'] },
     });
   },
