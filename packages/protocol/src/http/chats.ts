@@ -210,12 +210,19 @@ export const LeadDetail = Strict({ lead: LeadView, conversation: Type.Union([Cha
 export type LeadDetail = Static<typeof LeadDetail>;
 
 /**
- * `POST /api/send-lead`: any flat JSON object of visitor data (string, number and boolean values;
- * at most `Limits.maxFormFields` keys and `Limits.maxLeadBytes` bytes). The server adds `timestamp`.
+ * The visitor data of a lead: any flat JSON object (string, number and boolean values; at most
+ * `Limits.maxFormFields` keys and `Limits.maxLeadBytes` bytes). The server adds `timestamp`.
  */
-export const SendLeadRequest = Type.Record(Type.String({ pattern: '^[\\s\\S]{1,100}$' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+export const LeadFields = Type.Record(Type.String({ pattern: '^[\\s\\S]{1,100}$' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
   additionalProperties: false,
 });
+export type LeadFields = Static<typeof LeadFields>;
+
+/**
+ * `POST /api/send-lead` (and `POST /send-lead`): the lead's fields as the body, or wrapped as
+ * `{"userData": {...}}`, the way pages written for the Flask lead-capture system post them.
+ */
+export const SendLeadRequest = Type.Union([LeadFields, Strict({ userData: LeadFields })]);
 export type SendLeadRequest = Static<typeof SendLeadRequest>;
 
 /** Answer to `POST /api/send-lead`: always exactly `{"message":"Lead saved"}`. */

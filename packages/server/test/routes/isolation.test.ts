@@ -101,7 +101,6 @@ describe('tenant isolation', () => {
       { method: 'GET', path: '/api/leads?format=jsonl', asOther: 200 },
       { method: 'GET', path: `/api/leads?conversation_id=${aChat}`, asOther: 200 },
       { method: 'GET', path: `/api/leads/${aLead.id}`, asOther: 404 },
-      { method: 'POST', path: '/api/send-lead', body: { email: 'spoof@bravo.test' }, asOther: 401 },
       { method: 'GET', path: '/api/webhooks', asOther: 200 },
       { method: 'POST', path: '/api/webhooks', body: { url: 'https://hooks.bravo.test/x', events: ['lead.created'] }, asOther: 201 },
       { method: 'GET', path: `/api/webhooks/${aEndpoint}`, asOther: 404 },
@@ -148,6 +147,11 @@ describe('tenant isolation', () => {
       const text = typeof other.body === 'string' ? other.body : JSON.stringify(other.body);
       for (const secret of secrets) expect(text, `company B: ${label} leaks ${secret}`).not.toContain(secret);
     }
+
+    // Send-lead: an agent's token is no API key; a post with no key is the default company's (A's).
+    expect((await call(http, 'POST', '/api/send-lead', { token: b.token, body: { email: 'spoof@bravo.test' } })).status).toBe(401);
+    expect((await call(http, 'POST', '/send-lead', { body: { email: 'keyless@alpha.test' } })).status).toBe(200);
+    expect(JSON.stringify((await call(http, 'GET', '/api/leads', { token: b.token })).body)).not.toContain('keyless@alpha.test');
 
     // The real-time channel: anonymous callers are refused before the upgrade.
     await expect(TestSocket.open(agentWs)).rejects.toThrow('HTTP 401');

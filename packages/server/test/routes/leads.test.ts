@@ -164,7 +164,7 @@ describe('POST /api/send-lead', () => {
     expect((await call(http, 'GET', '/api/leads', { token: owner.token })).body.leads).toHaveLength(2);
   });
 
-  it('answers 400 for bad JSON or nested values, 413 over the cap, 401 without a key, 403 for a foreign page', async () => {
+  it('answers 400 for bad JSON or nested values, 413 over the cap, 401 for an unknown key, 403 for a foreign page', async () => {
     const { app, http, site } = await withForm();
     const raw = (body: string, headers: Record<string, string> = {}) =>
       fetch(`${http}/api/send-lead?site=${site}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -181,7 +181,6 @@ describe('POST /api/send-lead', () => {
     const many = await raw(JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]))));
     expect(many.status).toBe(413);
 
-    expect((await call(http, 'POST', '/api/send-lead', { body: { email: 'a@b.c' } })).status).toBe(401);
     expect((await call(http, 'POST', '/api/send-lead?site=pk_unknown', { body: { email: 'a@b.c' } })).status).toBe(401);
     expect((await call(http, 'POST', '/api/send-lead', { body: { email: 'a@b.c' }, headers: { 'x-api-key': 'sk_wrong' } })).status).toBe(401);
 
@@ -199,6 +198,89 @@ describe('POST /api/send-lead', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await call(http, 'POST', `/api/send-lead?site=${site}`, { body: { n: i } })).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  });
+});
+
+/** What the lead-capture page of the Flask system sends: no key, its visitor data as plain JSON. */
+const FLASK_PAGE_DATA = { name: 'Sam Ortiz', email: 'sam@shop.test', phone: '+1 555 0100', message: 'Call me <after> 5 & before 7' };
+
+describe('POST /send-lead without a key (the Flask lead-capture contract)', () => {
+  it('takes a page that worked against the Flask server unchanged: userData as plain JSON, no key, the text Lead saved', async () => {
+    const { app, http, owner } = await withForm();
+    const page = 'https://www.shop.example';
+    // The page's own call, cross-origin now: the browser asks first, and is allowed (no origins set).
+    const preflight = await fetch(`${http}/send-lead`, {
+      method: 'OPTIONS',
+      headers: { origin: page, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(page);
+    const flask = await fetch(`${http}/send-lead`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', origin: page },
+      body: JSON.stringify(FLASK_PAGE_DATA),
+    });
+    expect(flask.status).toBe(200);
+    expect(flask.headers.get('access-control-allow-origin')).toBe(page);
+    expect(await flask.json()).toEqual({ message: 'Lead saved' });
+    // Wrapped as {"userData": {...}}, as the page's variable is named, and on /api/send-lead alike.
+    const wrapped = await fetch(`${http}/api/send-lead`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userData: { ...FLASK_PAGE_DATA, email: 'wrapped@shop.test' } }),
+    });
+    expect(wrapped.status).toBe(200);
+    expect(await wrapped.text()).toBe('{"message":"Lead saved"}');
+
+    // Both went to the default company, as the chat does without ?site=, with the server's timestamp.
+    const leads = (await call(http, 'GET', '/api/leads', { token: owner.token })).body.leads;
+    expect(leads.map((l: { data: { email: string } }) => l.data.email)).toEqual(['wrapped@shop.test', 'sam@shop.test']);
+    expect(leads[1]).toMatchObject({ source: 'api', conversation_id: null, data: FLASK_PAGE_DATA });
+    expect(leads[1].data.timestamp).toBe(leads[1].created_at);
+    const stored = await app.db.selectFrom('leads').select('company_id').execute();
+    expect(stored.map((r) => r.company_id)).toEqual([app.companies.defaultCompany().id, app.companies.defaultCompany().id]);
+  });
+
+  it('answers exactly like /api/send-lead: keys still pick their company, the same checks and answers', async () => {
+    const { app, http, site } = await withForm();
+    const b = await addCompany(app, http, 'Bravo');
+    const both = async (body: string, headers: Record<string, string> = {}) => {
+      const answers = [];
+      for (const path of ['/send-lead', '/api/send-lead']) {
+        const response = await fetch(`${http}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+        answers.push({ status: response.status, body: await response.text() });
+      }
+      expect(answers[0], body).toEqual(answers[1]);
+      return answers[0]!;
+    };
+    expect((await both('{"email": "a@b.c"}', { 'x-api-key': b.apiKey })).status).toBe(200);
+    expect((await both('{"email": "a@b.c"}', { 'x-site-key': b.company.siteKey })).status).toBe(200);
+    expect((await both('{"email": "a@b.c"}', { 'x-api-key': 'sk_wrong' })).status).toBe(401);
+    expect((await both('{"email": "a@b.c"}', { 'x-site-key': 'pk_unknown' })).status).toBe(401);
+    expect((await both('{"address": {"city": "Paris"}}')).status).toBe(400);
+    expect((await both('{"userData": {"address": {"city": "Paris"}}}')).status).toBe(400);
+    expect((await both('{"userData": {}}')).status).toBe(400);
+    expect((await both('{"email": "a@b.c",')).status).toBe(400);
+    expect((await both(JSON.stringify({ note: 'x'.repeat(9000) }))).status).toBe(413);
+    const bLeads = await app.db.selectFrom('leads').select('id').where('company_id', '=', b.company.id).execute();
+    expect(bLeads).toHaveLength(4);
+
+    // The default company's allowed origins guard the keyless post as they guard its site key.
+    await app.companies.update(app.companies.defaultCompany().id, { allowedOrigins: ['https://shop.example'] });
+    const foreign = await both('{"email": "a@b.c"}', { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.body)).toMatchObject({ code: 'forbidden', message: 'Origin not allowed' });
+    expect((await both('{"email": "a@b.c"}', { origin: 'https://shop.example' })).status).toBe(200);
+    expect(site).toBe(app.companies.defaultCompany().siteKey);
+  });
+
+  it('shares one per-address limit between the two paths', async () => {
+    const { http } = await startAgentServer({ limits: { sendLeadPerMinute: 3 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await call(http, 'POST', i % 2 ? '/api/send-lead' : '/send-lead', { body: { n: i } })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
   });
 });
 

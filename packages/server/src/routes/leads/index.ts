@@ -1,7 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ApiError, LeadDetail, LeadList, LeadListQuery, Limits, SendLeadRequest, SendLeadResponse, Strict, type LeadView } from '@parley/protocol';
+import {
+  ApiError,
+  LeadDetail,
+  LeadList,
+  LeadListQuery,
+  Limits,
+  SendLeadRequest,
+  SendLeadResponse,
+  Strict,
+  type LeadFields,
+  type LeadView,
+} from '@parley/protocol';
 import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
 import { perAccount } from '../../plugins/app/auth.js';
@@ -37,8 +48,8 @@ declare module 'fastify' {
  * Leads. `GET /api/leads` lists the company's leads as JSON, or downloads them with
  * `?format=csv` (one column per field; cells escaped and guarded against spreadsheet formulas) or
  * `?format=jsonl` (one JSON object per line), the same records in the same order.
- * `GET /api/leads/:id` is one lead with its conversation. `POST /api/send-lead` takes visitor
- * data from a site's own page or server.
+ * `GET /api/leads/:id` is one lead with its conversation. `POST /api/send-lead` (also at
+ * `POST /send-lead`) takes visitor data from a site's own page or server.
  */
 const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
   const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
@@ -79,8 +90,12 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     },
   );
 
-  /** The company of a send-lead call: its API key (servers), or its site key (pages, whose Origin must be allowed). */
-  const leadCompany = async (request: FastifyRequest<{ Querystring: { site?: string } }>) => {
+  /**
+   * The company of a send-lead call: its API key (servers), or its site key (pages, whose Origin
+   * must be allowed), or with neither the default company (as `/api/chatbot` without `?site=`),
+   * under the same Origin check: a page written for the Flask lead-capture system posts no key.
+   */
+  const leadCompany = async (request: FastifyRequest) => {
     const header = request.headers['x-api-key'];
     const apiKey = (typeof header === 'string' ? header : undefined) ?? app.auth.bearer(request);
     if (apiKey) {
@@ -90,8 +105,9 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
       return;
     }
     const siteHeader = request.headers['x-site-key'];
-    const site = request.query.site ?? (typeof siteHeader === 'string' ? siteHeader : undefined);
-    if (!site) throw Errors.unauthorized('A site key (?site= or x-site-key) or an API key (x-api-key) is required');
+    // Before validation (this runs first): a repeated `?site=` is an array, never a key.
+    const query = (request.query as { site?: unknown }).site;
+    const site = (typeof query === 'string' ? query : undefined) ?? (typeof siteHeader === 'string' ? siteHeader : undefined);
     let company: Company;
     try {
       company = app.companies.resolveSite(site);
@@ -102,36 +118,43 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     request.leadCompany = company;
   };
 
-  app.post(
-    '/api/send-lead',
-    {
-      bodyLimit: Limits.maxLeadBytes,
-      config: { rateLimit: { max: opts.config.limits.sendLeadPerMinute, timeWindow: '1 minute' } },
-      onRequest: leadCompany,
-      schema: {
-        querystring: Strict({ site: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }),
-        body: SendLeadRequest,
-        response: { 200: SendLeadResponse, '4xx': ApiError, '5xx': ApiError },
+  // One per-address budget for both paths, so the alias is not a second allowance.
+  const perAddress = app.rateLimit({ max: opts.config.limits.sendLeadPerMinute, timeWindow: '1 minute' });
+  // The Flask lead-capture system's path is the same call, answered the same way.
+  for (const url of ['/api/send-lead', '/send-lead']) {
+    app.post(
+      url,
+      {
+        bodyLimit: Limits.maxLeadBytes,
+        onRequest: async (request, reply) => {
+          await leadCompany(request);
+          await perAddress.call(app, request, reply);
+        },
+        schema: {
+          querystring: Strict({ site: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }),
+          body: SendLeadRequest,
+          response: { 200: SendLeadResponse, '4xx': ApiError, '5xx': ApiError },
+        },
       },
-    },
-    async (request) => {
-      const company = request.leadCompany!;
-      const body = request.body;
-      if (Object.keys(body).length > Limits.maxFormFields) throw Errors.payloadTooLarge(`A lead has at most ${Limits.maxFormFields} fields`);
-      if (Object.keys(body).length === 0) throw Errors.validation('body: a lead needs at least one field');
-      const session = request.headers['x-parley-session'];
-      const conversation = typeof session === 'string' && session.length <= 128 ? app.conversations.bySessionToken(session) : undefined;
-      const timestamp = new Date().toISOString();
-      await app.leads.save({
-        companyId: company.id,
-        conversationId: conversation?.companyId === company.id ? conversation.id : null,
-        source: 'api',
-        data: { ...body, timestamp },
-        createdAt: timestamp,
-      });
-      return { message: 'Lead saved' as const };
-    },
-  );
+      async (request) => {
+        const company = request.leadCompany!;
+        const body: LeadFields = 'userData' in request.body && typeof request.body.userData === 'object' ? request.body.userData : (request.body as LeadFields);
+        if (Object.keys(body).length > Limits.maxFormFields) throw Errors.payloadTooLarge(`A lead has at most ${Limits.maxFormFields} fields`);
+        if (Object.keys(body).length === 0) throw Errors.validation('body: a lead needs at least one field');
+        const session = request.headers['x-parley-session'];
+        const conversation = typeof session === 'string' && session.length <= 128 ? app.conversations.bySessionToken(session) : undefined;
+        const timestamp = new Date().toISOString();
+        await app.leads.save({
+          companyId: company.id,
+          conversationId: conversation?.companyId === company.id ? conversation.id : null,
+          source: 'api',
+          data: { ...body, timestamp },
+          createdAt: timestamp,
+        });
+        return { message: 'Lead saved' as const };
+      },
+    );
+  }
 };
 
 export default leads;
