@@ -62,6 +62,7 @@ export const InputStep = Strict({
   kind: InputKind,
   placeholder: Type.Optional(Type.String({ maxLength: 200 })),
   validate: Type.Optional(InputRules),
+  /** Replaces every default message; `{{attempts_left}}` says how many answers are left before `on_fail`. */
   error: Type.Optional(Type.String({ maxLength: 500 })),
   max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   on_fail: Type.Optional(StepId),

@@ -1,7 +1,7 @@
 import type { CatalogProduct, Component, Flow, FlowStep, FormValues } from '@parley/protocol';
 import { escapeHtml, Limits } from '@parley/protocol';
 import { interpolateHtml, interpolateRaw, lookup, type FlowVars } from './interpolate.js';
-import { checkInput } from './validators.js';
+import { checkInput, errorText } from './validators.js';
 import { checkForm, formComponent, formSummary, valuesSummary } from './forms.js';
 
 /** Where a conversation stands in its flow. Stored as JSON with the conversation. */
@@ -314,11 +314,12 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
         return shownAs(runFrom(flow, step.next, turn, ctx), shown);
       }
       const attempts = state.attempts + 1;
+      const message = errorText(result.error, step.max_attempts === undefined ? undefined : Math.max(step.max_attempts - attempts, 0));
       if (step.max_attempts !== undefined && attempts >= step.max_attempts) {
-        turn.components.push(error(result.error));
+        turn.components.push(error(message));
         return shownAs(runFrom(flow, step.on_fail ?? null, turn, ctx), shown);
       }
-      return { ...retry(result.error), state: { ...turn.state, attempts }, userComponents: shown, invalid: true };
+      return { ...retry(message), state: { ...turn.state, attempts }, userComponents: shown, invalid: true };
     }
     case 'form': {
       let submitted: FormValues;

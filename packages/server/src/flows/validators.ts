@@ -73,3 +73,15 @@ export function checkInput(
   if (rules?.equals !== undefined && text !== rules.equals) return fail(DEFAULT_ERRORS[kind]);
   return { ok: true, value: text };
 }
+
+const ATTEMPTS_LEFT = /\{\{\s*attempts_left\s*\}\}/g;
+
+/**
+ * Fills the variables of a validator's error text: `{{attempts_left}}` is how many more answers
+ * the visitor may give before the step's `max_attempts` runs out (empty for a step without one).
+ *
+ * @example errorText('You have {{attempts_left}} attempt(s) left.', 2) // 'You have 2 attempt(s) left.'
+ */
+export function errorText(message: string, attemptsLeft: number | undefined): string {
+  return message.replace(ATTEMPTS_LEFT, attemptsLeft === undefined ? '' : String(attemptsLeft));
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Component, Flow } from '@parley/protocol';
 import { advanceFlow, resumeFlow, startFlow, type FlowContext, type FlowState } from '../../src/flows/engine.js';
-import { loadFlowFile } from '../../src/flows/load.js';
+import { loadFlowFile, parseFlow } from '../../src/flows/load.js';
 import { demoFlowPath } from '../../src/flows/demo.js';
 
 const demo = loadFlowFile(demoFlowPath());
@@ -78,6 +78,36 @@ describe('the demo support flow', () => {
       expect(turn.state.step).toBe('account');
     }
     expect(turns[4]!.state.step).toBe('otp');
+  });
+
+  it('says how many attempts are left after each wrong code, as the original component API did', () => {
+    const turns = play(demo, ['yes', '1234567', '111111', '22', '333333']);
+    const errors = turns.slice(3).map((t) => t.components[0]);
+    expect(errors).toEqual([
+      { type: 'error', payload: { text: 'Invalid OTP entered. You have 2 attempt(s) left.' } },
+      { type: 'error', payload: { text: 'Invalid OTP entered. You have 1 attempt(s) left.' } },
+      { type: 'error', payload: { text: 'Invalid OTP entered. You have 0 attempt(s) left.' } },
+    ]);
+    // A right code after a wrong one is accepted; the count starts again at the next such step.
+    const recovered = play(demo, ['yes', '1234567', '111111', '123456']);
+    expect(recovered[4]!.state.step).toBe('menu');
+  });
+
+  it('fills {{attempts_left}} in any input error, and leaves it empty without max_attempts', () => {
+    const flow = parseFlow({
+      id: 'pin',
+      name: 'PIN',
+      version: 1,
+      start: 'pin',
+      steps: {
+        pin: { type: 'input', kind: 'number', text: 'PIN?', var: 'pin', validate: { equals: '42' }, error: 'No ({{ attempts_left }} left).', max_attempts: 5, on_fail: 'out', next: 'free' },
+        free: { type: 'input', kind: 'email', text: 'Email?', var: 'email', error: 'Bad email{{attempts_left}}.', next: 'out' },
+        out: { type: 'end', text: 'Bye' },
+      },
+    });
+    const turns = play(flow, ['1', '2', '42', 'nope']);
+    expect(turns.slice(1, 3).map((t) => textOf([t.components[0]!]))).toEqual(['No (4 left).', 'No (3 left).']);
+    expect(textOf([turns[4]!.components[0]!])).toBe('Bad email.');
   });
 
   it('ends the conversation after three wrong codes, and masks codes in the transcript', () => {

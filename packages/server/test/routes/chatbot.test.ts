@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ChatbotReply, ChatbotStartResponse } from '@parley/protocol';
-import { buildTestServer, texts } from '../helper.js';
+import { buildTestServer, startTestServer, texts } from '../helper.js';
 
 async function start(app: FastifyInstance, query = '') {
   const res = await app.inject({ method: 'GET', url: `/api/chatbot${query}` });
@@ -61,17 +61,29 @@ describe('the component chat API', () => {
     expect(body.BOT.components[2]).toEqual({ type: 'input', payload: { placeholder: 'Account number', kind: 'number' } });
   });
 
-  it('ends the conversation after three wrong one-time codes', async () => {
-    const app = await buildTestServer();
-    const { body: first } = await start(app);
-    const session = first.chatbot_session;
-    await say(app, session, 'yes');
-    await say(app, session, '1234567');
-    expect((await say(app, session, '000001')).body.is_terminal).toBe(false);
-    expect((await say(app, session, '000002')).body.is_terminal).toBe(false);
-    const { body } = await say(app, session, '000003');
-    expect(body.is_terminal).toBe(true);
-    expect(texts(body.BOT.components)[1]).toMatch(/^Too many incorrect codes/);
+  it('counts down the attempts left on each wrong one-time code, then ends the conversation', async () => {
+    // Over a real socket, as the component API's own clients call it.
+    const { http } = await startTestServer();
+    const post = async (message: string, session?: string) => {
+      const res = await fetch(`${http}/api/chatbot`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message, ...(session ? { chatbot_session: session } : {}) }),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as ChatbotReply & { chatbot_session: string };
+    };
+    const session = (await (await fetch(`${http}/api/chatbot`)).json() as ChatbotStartResponse).chatbot_session;
+    await post('yes', session);
+    await post('1234567', session);
+    const wrongs = [await post('000001', session), await post('000002', session), await post('000003', session)];
+    expect(wrongs.map((reply) => reply.BOT.components[0])).toEqual([
+      { type: 'error', payload: { text: 'Invalid OTP entered. You have 2 attempt(s) left.' } },
+      { type: 'error', payload: { text: 'Invalid OTP entered. You have 1 attempt(s) left.' } },
+      { type: 'error', payload: { text: 'Invalid OTP entered. You have 0 attempt(s) left.' } },
+    ]);
+    expect(wrongs.map((reply) => reply.is_terminal)).toEqual([false, false, true]);
+    expect(texts(wrongs[2]!.BOT.components)[1]).toMatch(/^Too many incorrect codes/);
   });
 
   it('stores a new customer as a lead linked to the conversation', async () => {

@@ -31,7 +31,7 @@ describe('the visitor WebSocket', () => {
     expect((await turn(socket, 'action', 'a1', 'yes')).text).toEqual(['Please enter your account number (6 to 10 digits).']);
     expect((await turn(socket, 'message', 'm2', '1234567')).text[0]).toMatch(/one-time code/);
     const wrong = await turn(socket, 'message', 'm3', '999999');
-    expect(wrong.reply.message.components[0]).toEqual({ type: 'error', payload: { text: 'That code is not correct. Please check it and try again.' } });
+    expect(wrong.reply.message.components[0]).toEqual({ type: 'error', payload: { text: 'Invalid OTP entered. You have 2 attempt(s) left.' } });
     expect((await turn(socket, 'message', 'm4', '123456')).text[0]).toMatch(/How can we help you today/);
     const carousel = await turn(socket, 'action', 'a5', 'damaged');
     expect(carousel.reply.message.components[1]!.type).toBe('product_carousel');
