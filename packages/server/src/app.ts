@@ -47,6 +47,7 @@ import restChatRoutes from './routes/rest-chat/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import identityRoutes from './routes/identity/index.js';
 import savedReplyRoutes from './routes/saved-replies/index.js';
+import { health } from './core/health/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -90,6 +91,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(savedReplies);
   await fastify.register(notes);
   await fastify.register(cors);
+  await fastify.register(health);
 
   // Routes.
   await fastify.register(healthRoutes);

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, startServer } from './server.js';
-import type { ParleyOptions } from './config.js';
+import { loadConfig, type ParleyOptions } from './config.js';
 import { onboardCompany, type NewCompany } from './plugins/app/onboarding.js';
 import { generatePassword } from './lib/password.js';
+import { VERSION } from './core/version.js';
+import { backupDatabase, migrationStatus, openExisting, resetPassword, runMigrations } from './maintenance/index.js';
 
 const HELP = `Parley: self-hosted customer chat.
 
@@ -12,6 +15,13 @@ Usage:
   parley start [options]     Start the server (the demo bot answers until you add your own flow)
   parley company add NAME [--admin-email E] [--admin-password P] [--admin-name N] [--origin URL ...]
                              Add a company (tenant); prints its site key, API key and admin sign-in
+  parley backup FILE [-d DIR] Copy the database to FILE while the server runs (online, consistent)
+  parley migrate [-d DIR]    Run the pending database migrations (start also runs them)
+  parley migrate status [-d DIR]
+                             List the migrations this version knows and which have run
+  parley admin reset-password EMAIL [-d DIR]
+                             Give an account a new generated password, printed once
+  parley --version           Print the version
   parley --help              Show this help
 
 Options for start:
@@ -35,8 +45,19 @@ export interface CompanyCommand {
   origins?: string[];
 }
 
+/** A parsed command line: what to do, with the server options and the command's own arguments. */
+export interface CliCommand {
+  command: 'start' | 'help' | 'version' | 'company-add' | 'backup' | 'migrate' | 'migrate-status' | 'reset-password';
+  options: ParleyOptions;
+  company?: CompanyCommand;
+  /** The backup's target file. */
+  file?: string;
+  /** The account whose password is reset. */
+  email?: string;
+}
+
 /** Parses `parley` command-line arguments into a command and server options. Exported for tests. */
-export function parseCli(argv: string[]): { command: 'start' | 'help' | 'company-add'; options: ParleyOptions; company?: CompanyCommand } {
+export function parseCli(argv: string[]): CliCommand {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -51,10 +72,26 @@ export function parseCli(argv: string[]): { command: 'start' | 'help' | 'company
       'admin-name': { type: 'string' },
       origin: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
   const command = positionals[0];
+  if (values.version || command === 'version') return { command: 'version', options: {} };
   if (values.help || command === undefined || command === 'help') return { command: 'help', options: {} };
+  const dataDir: ParleyOptions = values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {};
+  if (command === 'backup') {
+    if (!positionals[1] || positionals.length > 2) throw new Error('Usage: parley backup FILE [--data-dir DIR]');
+    return { command: 'backup', options: dataDir, file: positionals[1] };
+  }
+  if (command === 'migrate') {
+    if (positionals.length === 1) return { command: 'migrate', options: dataDir };
+    if (positionals[1] === 'status' && positionals.length === 2) return { command: 'migrate-status', options: dataDir };
+    throw new Error('Usage: parley migrate [status] [--data-dir DIR]');
+  }
+  if (command === 'admin') {
+    if (positionals[1] !== 'reset-password' || !positionals[2] || positionals.length > 3) throw new Error('Usage: parley admin reset-password EMAIL [--data-dir DIR]');
+    return { command: 'reset-password', options: dataDir, email: positionals[2] };
+  }
   if (command === 'company') {
     if (positionals[1] !== 'add' || !positionals[2]) throw new Error('Usage: parley company add NAME [--admin-email E --admin-password P]');
     if (values['admin-password'] !== undefined && values['admin-email'] === undefined) throw new Error('--admin-password needs --admin-email');
@@ -93,6 +130,14 @@ async function main(): Promise<void> {
   }
   if (parsed.command === 'help') {
     process.stdout.write(HELP);
+    return;
+  }
+  if (parsed.command === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  if (parsed.command === 'backup' || parsed.command === 'migrate' || parsed.command === 'migrate-status' || parsed.command === 'reset-password') {
+    process.stdout.write(await maintain(parsed));
     return;
   }
   if (parsed.command === 'company-add') {
@@ -138,6 +183,41 @@ function firstStartLines(server: FastifyInstance): string {
     '',
     '',
   ].join('\n');
+}
+
+/** Runs a maintenance command on the configured data folder (beside a running server, or not). */
+async function maintain(parsed: CliCommand): Promise<string> {
+  const { dataDir } = loadConfig(parsed.options);
+  if (parsed.command === 'backup') {
+    const result = await backupDatabase(dataDir, parsed.file!);
+    return [
+      `Backed up ${dataDir} to ${result.file} (${result.bytes} bytes, one consistent snapshot).`,
+      `Keep the instance secret with it (PARLEY_SECRET, or ${join(dataDir, 'secret')}) and copy ${join(dataDir, 'uploads')} too: see docs/deployment.md.`,
+      '',
+    ].join('\n');
+  }
+  const db = openExisting(dataDir);
+  try {
+    if (parsed.command === 'migrate') {
+      const ran = await runMigrations(db);
+      return ran.length ? `Ran ${ran.length} migration(s):\n${ran.map((name) => `  ${name}\n`).join('')}` : 'The database is up to date.\n';
+    }
+    if (parsed.command === 'migrate-status') {
+      const states = await migrationStatus(db);
+      const pending = states.filter((m) => !m.executedAt).length;
+      const lines = states.map((m) => `  ${m.executedAt ? 'done   ' : 'pending'}  ${m.name}${m.executedAt ? `  (${m.executedAt.toISOString()})` : ''}`);
+      return `${lines.join('\n')}\n${pending ? `${pending} pending: run "parley migrate" (or start the server).` : 'The database is up to date.'}\n`;
+    }
+    const reset = await resetPassword(db, parsed.email!);
+    return [
+      `New password for ${reset.email}: ${reset.password}`,
+      'It is shown only now. Sign in with it and change it on the dashboard.',
+      ...(reset.disabled ? ['Note: this account is disabled; an admin must enable it before it can sign in.'] : []),
+      '',
+    ].join('\n');
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** Adds the company and says what to keep: its keys, and the admin's password when generated. */

@@ -56,6 +56,7 @@ export async function startServer(options: ParleyOptions = {}): Promise<FastifyI
     if (closing) return;
     closing = true;
     fastify.log.info({ signal }, 'shutting down');
+    fastify.readiness.drain();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     fastify.close().then(

@@ -1,14 +1,15 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { VERSION } from '../src/core/version.js';
 import { describe, expect, it } from 'vitest';
-import { buildTestServer, tempDataDir } from './helper.js';
+import { buildTestServer, startTestServer, tempDataDir } from './helper.js';
 
 describe('GET /health', () => {
   it('answers ok once the database answers', async () => {
     const app = await buildTestServer();
     const res = await app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok' });
+    expect(res.json()).toEqual({ status: 'ok', version: VERSION });
   });
 
   it('answers 503 when the database cannot answer', async () => {
@@ -27,5 +28,39 @@ describe('GET /health', () => {
       if (name !== 'parley.sqlite-wal') expect(mode, name).toBeDefined();
       if (mode !== undefined) expect((mode & 0o077).toString(8), name).toBe('0');
     }
+  });
+});
+
+describe('GET /livez and /readyz', () => {
+  it('reports the version on /health, live and ready over real HTTP', async () => {
+    const { http } = await startTestServer();
+    const health = await fetch(`${http}/health`);
+    expect(await health.json()).toEqual({ status: 'ok', version: VERSION });
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await (await fetch(`${http}/livez`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${http}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, migrations: true, shutting_down: false } });
+  });
+
+  it('is not ready while shutting down, yet still live', async () => {
+    const { app, http } = await startTestServer();
+    app.readiness.drain();
+    const ready = await fetch(`${http}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'not_ready', checks: { shutting_down: true, database: true } });
+    expect((await fetch(`${http}/livez`)).status).toBe(200);
+  });
+
+  it('is not ready when a migration is missing or the database does not answer', async () => {
+    const app = await buildTestServer();
+    app.sqlite.prepare("DELETE FROM kysely_migration WHERE name = (SELECT max(name) FROM kysely_migration)").run();
+    let res = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ checks: { database: true, migrations: false } });
+    app.sqlite.close();
+    res = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ checks: { database: false, migrations: false } });
   });
 });

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, HealthResponse } from '@parley/protocol';
 import { Errors } from '../../errors.js';
+import { VERSION } from '../../core/version.js';
 
-/** `GET /health`: ok once the database answers a query. */
+/** `GET /health`: ok, with the running version, once the database answers a query. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
   const probe = app.sqlite.prepare('SELECT 1 AS ok');
   app.get('/health', { schema: { response: { 200: HealthResponse, 503: ApiError } } }, async () => {
@@ -11,7 +12,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     } catch {
       throw Errors.unavailable('Database unavailable');
     }
-    return { status: 'ok' as const };
+    return { status: 'ok' as const, version: VERSION };
   });
 };
 

@@ -1,0 +1,2 @@
+export { default as health } from './plugin.js';
+export { Readiness, type ReadinessChecks } from './readiness.js';

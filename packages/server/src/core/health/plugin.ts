@@ -1,0 +1,23 @@
+import fp from 'fastify-plugin';
+import { migrationProvider } from '../../db/migrations/index.js';
+import { Readiness } from './readiness.js';
+import { healthRoutes } from './routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Whether this node should get traffic (`/readyz`); `drain()` it before stopping. */
+    readiness: Readiness;
+  }
+}
+
+/** Liveness and readiness: `/livez`, `/readyz`, and the `readiness` state shutdown drains. */
+export default fp(
+  async (app) => {
+    const names = Object.keys(await migrationProvider.getMigrations());
+    const readiness = new Readiness(app.sqlite, names);
+    app.decorate('readiness', readiness);
+    app.addHook('preClose', async () => readiness.drain());
+    await app.register(healthRoutes);
+  },
+  { name: 'health', dependencies: ['database'] },
+);

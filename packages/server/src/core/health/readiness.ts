@@ -1,0 +1,51 @@
+import type SQLite from 'better-sqlite3';
+
+/** What `/readyz` checks, each true when fine. */
+export interface ReadinessChecks {
+  database: boolean;
+  migrations: boolean;
+  shutting_down: boolean;
+}
+
+/**
+ * Whether this node should get traffic: the database answers, every migration this version knows
+ * has run, and the node is not draining. Each check is one tiny query, so a load balancer may poll
+ * it every second.
+ */
+export class Readiness {
+  private draining = false;
+  private readonly applied: SQLite.Statement<[], { n: number }> | undefined;
+
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly migrationNames: readonly string[],
+  ) {
+    try {
+      this.applied = sqlite.prepare('SELECT count(*) AS n FROM kysely_migration');
+    } catch {
+      this.applied = undefined;
+    }
+  }
+
+  /** Marks the node as stopping: `/readyz` answers 503 from now on while requests in flight finish. */
+  drain(): void {
+    this.draining = true;
+  }
+
+  get shuttingDown(): boolean {
+    return this.draining;
+  }
+
+  check(): ReadinessChecks {
+    let database = false;
+    let migrations = false;
+    try {
+      const n = this.applied?.get()?.n;
+      database = n !== undefined;
+      migrations = n !== undefined && n >= this.migrationNames.length;
+    } catch {
+      // The database did not answer: both stay false.
+    }
+    return { database, migrations, shutting_down: this.draining };
+  }
+}

@@ -1,0 +1,5 @@
+export { backupDatabase, databaseFile, type BackupResult } from './backup.js';
+export { migrationStatus, runMigrations, type MigrationState } from './migrations.js';
+export { resetPassword } from './reset-password.js';
+export { MaintenanceStore } from './store.js';
+export { openExisting } from './open.js';
