@@ -8,24 +8,32 @@ import { agentTokens, BENCH_ADMIN_PASSWORD } from './lib/agents.js';
 import { benchModule, forkModule, nextMessage, request, setChildPriority, stop, type ChildMessage } from './lib/children.js';
 import { machineInfo } from './lib/machine.js';
 import { startServerChild, type RunningServer } from './lib/servers.js';
-import { round } from './lib/stats.js';
+import { median, round } from './lib/stats.js';
 import type { ServerUsage } from './server-child.js';
 import { widgetWeight, type WidgetWeight } from './lib/widget-weight.js';
-import { formatReport, type BenchReport, type Check } from './lib/report.js';
+import { formatReport, type BenchReport, type Check, type ClosedRound, type FanoutRound } from './lib/report.js';
 
 /**
  * `pnpm bench`: the five measurements of issue 7, side by side with a bare `ws` echo server
  * started in the same run, printed as a table, written to `bench/results/<date>.json` (at the
  * repository root) and checked against the targets: the exit status is 1 when one is missed.
  *
- * Flags: --seconds N (measuring window per load, default 8), --only turns,moderate,memory,agents,widget,
- * --cpu-prof DIR (profile each Parley server into DIR/turns, /moderate, /lockstep, /agents), --no-write, --priority N
- * (nice value for the bench's processes; --priority=-10 as root keeps other work on a shared machine from
- * skewing the figures).
+ * The closed-loop comparisons (Parley against the stored-turn floor, and Parley with 20 agent
+ * dashboards against Parley without) run in several short rounds that alternate the servers, and
+ * compare the median of the per-round ratios: on a shared machine other work comes and goes, and
+ * two windows side by side see about the same machine, where two long windows minutes apart do not.
+ *
+ * Flags: --seconds N (measuring window of each paced load, default 8), --rounds N (closed-loop
+ * rounds, default 5), --round-seconds N (measuring window of each closed-loop round, default 3),
+ * --only turns,moderate,memory,agents,widget, --cpu-prof DIR (profile each Parley server into
+ * DIR/turns, /moderate, /lockstep, /agents), --no-write, --priority N (nice value for the bench's
+ * processes; --priority=-10 as root keeps other work on a shared machine from skewing the figures).
  */
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '5' },
+    'round-seconds': { type: 'string', default: '3' },
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
@@ -44,6 +52,14 @@ const IDLE_CONNECTIONS = 5000;
 const TEXT = 'Hi! My order #48213 has not arrived yet. Could you check where it is?';
 const warmupMs = 2000;
 const durationMs = seconds * 1000;
+const ROUNDS = Math.max(1, Number(values.rounds));
+const roundMs = Number(values['round-seconds']) * 1000;
+/** Closed-loop rounds hit servers that are already warm: a shorter warm-up fills the pipeline. */
+const ROUND_WARMUP_MS = 1500;
+/** Target 1: Parley's closed-loop turns/s at least this share of the stored-turn floor's, same run. */
+const FLOOR_TARGET = 0.9;
+/** Target 4: closed-loop turns/s with the agent dashboards connected, at least this share of the rate without. */
+const FANOUT_TARGET = 0.5;
 /** The bench raises every per-IP and per-connection limit of its own server: all its clients share one address. */
 const limits = {
   wsConnectionsPerIp: 1_000_000,
@@ -87,22 +103,30 @@ async function parleyServer(execArgv: string[] = []): Promise<RunningServer> {
 }
 
 /** Runs one `turns` load against `server` and measures the server's CPU over the same window. */
-async function runTurns(
-  server: RunningServer,
-  job: TurnsJob,
-): Promise<
-  TurnsResult & {
-    serverCpuUsPerTurn: number;
-    serverMainThreadUsPerTurn: number;
-    turnsPerCommit?: number;
-    serverEventLoop: ServerUsage['eventLoop'];
-    serverGc: ServerUsage['gc'];
-  }
-> {
+type TurnsFigures = TurnsResult & {
+  serverCpuUsPerTurn: number;
+  serverMainThreadUsPerTurn: number;
+  /** Server CPU over the whole window (all threads), in microseconds. */
+  serverCpuUs: number;
+  turnsPerCommit?: number;
+  serverEventLoop: ServerUsage['eventLoop'];
+  serverGc: ServerUsage['gc'];
+  /** How much `sample` (when given) grew over the window. */
+  sampled?: number;
+};
+
+/**
+ * Runs one `turns` load against `server` and measures the server's CPU over the same window;
+ * `sample`, when given, is read at both ends of the window too (the dashboards' frame count).
+ */
+async function runTurns(server: RunningServer, job: TurnsJob, sample?: () => Promise<number>): Promise<TurnsFigures> {
   const load = forkModule(benchModule('load.ts'), job);
   const samples: Array<Promise<Awaited<ReturnType<RunningServer['usage']>>>> = [];
+  const extra: Array<Promise<number>> = [];
   load.on('message', (message: ChildMessage) => {
-    if (message.type === 'phase') samples.push(server.usage());
+    if (message.type !== 'phase') return;
+    samples.push(server.usage());
+    if (sample) extra.push(sample());
   });
   const done = await nextMessage<ChildMessage>(load, (m) => m.type === 'result' || m.type === 'failed', job.warmupMs + job.durationMs + 90_000, 'the load result');
   await stop(load);
@@ -110,8 +134,11 @@ async function runTurns(
   const result = done as unknown as TurnsResult;
   const [before, after] = await Promise.all(samples);
   if (!before || !after) throw new Error('the server was not sampled around the window');
+  const [first, last] = await Promise.all(extra);
   return {
     ...result,
+    ...(first !== undefined && last !== undefined ? { sampled: last - first } : {}),
+    serverCpuUs: after.cpuUs - before.cpuUs,
     serverCpuUsPerTurn: round((after.cpuUs - before.cpuUs) / Math.max(1, result.turns), 1),
     serverMainThreadUsPerTurn: round((after.mainThreadCpuUs - before.mainThreadCpuUs) / Math.max(1, result.turns), 1),
     serverEventLoop: after.eventLoop,
@@ -182,61 +209,98 @@ function check(name: string, figure: number | undefined, op: '>=' | '<=', target
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-  if (only.has('turns') || only.has('moderate')) {
-    log('echo ceiling: closed loop');
-    const echo = await startServerChild({ kind: 'echo' });
-    try {
-      const closed = await runTurns(echo, { kind: 'turns', url: echo.ws(), target: 'echo', visitors: VISITORS, warmupMs, durationMs, pauseMs: 0, text: TEXT });
-      report.echo = { closed };
-      if (only.has('moderate')) {
-        log('echo ceiling: paced load');
-        report.echo.moderate = await runTurns(echo, paced(echo.ws(), 'echo', PAUSE_SPREAD));
-        log('echo ceiling: paced load in lockstep');
-        report.echo.lockstep = await runTurns(echo, paced(echo.ws(), 'echo', 0));
-      }
-    } finally {
-      await echo.stop();
-    }
-  }
+  const closedLoop = (url: string, target: 'parley' | 'echo', stampIds = false): TurnsJob => ({
+    kind: 'turns',
+    url,
+    target,
+    visitors: VISITORS,
+    warmupMs: ROUND_WARMUP_MS,
+    durationMs: roundMs,
+    pauseMs: 0,
+    text: TEXT,
+    ...(stampIds ? { stampIds } : {}),
+  });
 
-  if (only.has('turns')) {
-    log('stored-turn floor: closed loop');
-    const floor = await startServerChild({ kind: 'floor', dataDir: mkdtempSync(join(scratch, 'floor-')) });
-    try {
-      const closed = await runTurns(floor, { kind: 'turns', url: floor.ws(), target: 'parley', visitors: VISITORS, warmupMs, durationMs, pauseMs: 0, text: TEXT });
-      report.floor = { ...closed, ratio: report.echo?.closed ? round(closed.rate / report.echo.closed.rate) : undefined };
-    } finally {
-      await floor.stop();
-    }
-  }
-
-  // Each load gets a server of its own, on a new data folder: the closed loop leaves a large
-  // search-index backlog and WAL behind, which would be measured as part of the next load.
+  // Each Parley server runs on a new data folder: a closed loop leaves a large search-index
+  // backlog and WAL behind, which would be measured as part of the next kind of load.
   const serverFaults = { unhandledRejections: 0, uncaughtExceptions: 0 };
+  const countFaults = async (parley: RunningServer) => {
+    const usage = await parley.usage();
+    serverFaults.unhandledRejections += usage.faults.unhandledRejections;
+    serverFaults.uncaughtExceptions += usage.faults.uncaughtExceptions;
+    report.serverFaults = serverFaults;
+  };
   const withParley = async (name: string, run: (parley: RunningServer) => Promise<void>) => {
     const profile = values['cpu-prof'];
     const parley = await parleyServer(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, name)}`] : []);
     try {
       await run(parley);
-      const usage = await parley.usage();
-      serverFaults.unhandledRejections += usage.faults.unhandledRejections;
-      serverFaults.uncaughtExceptions += usage.faults.uncaughtExceptions;
-      report.serverFaults = serverFaults;
+      await countFaults(parley);
     } finally {
       await parley.stop();
     }
   };
+
   if (only.has('turns')) {
+    // Measurement 1: the echo, the stored-turn floor and Parley, each closed loop in turn, in
+    // short rounds whose order rotates; the servers stay up between rounds.
+    const echo = await startServerChild({ kind: 'echo' });
+    const floor = await startServerChild({ kind: 'floor', dataDir: mkdtempSync(join(scratch, 'floor-')) });
     await withParley('turns', async (parley) => {
-      log(`parley: ${VISITORS} visitors, closed loop`);
-      const turns = await runTurns(parley, { kind: 'turns', url: parley.ws('/ws'), target: 'parley', visitors: VISITORS, warmupMs, durationMs, pauseMs: 0, text: TEXT });
-      const ratio = report.echo?.closed ? round(turns.rate / report.echo.closed.rate) : undefined;
-      report.turns = { ...turns, ratio };
-      const floorNote = report.floor?.ratio === undefined ? '' : `; stored-turn floor ${report.floor.ratio} x, Parley ${round(turns.rate / report.floor.rate)} of it`;
-      check('1. turns/s vs bare echo', ratio, '>=', 0.6, 'x', `stretch 0.75${floorNote}`);
-    });
+      const rounds: Array<ClosedRound & { figures: Record<'echo' | 'floor' | 'parley', TurnsFigures> }> = [];
+      const servers = [
+        ['echo', () => runTurns(echo, closedLoop(echo.ws(), 'echo'))],
+        ['floor', () => runTurns(floor, closedLoop(floor.ws(), 'parley'))],
+        ['parley', () => runTurns(parley, closedLoop(parley.ws('/ws'), 'parley'))],
+      ] as const;
+      for (let r = 0; r < ROUNDS; r++) {
+        const loadAverage = loadavg()[0]!;
+        const figures = {} as Record<'echo' | 'floor' | 'parley', TurnsFigures>;
+        for (let i = 0; i < servers.length; i++) {
+          const [name, run] = servers[(r + i) % servers.length]!;
+          figures[name] = await run();
+        }
+        const round_: ClosedRound & { figures: typeof figures } = {
+          loadAverage,
+          echo: figures.echo.rate,
+          floor: figures.floor.rate,
+          parley: figures.parley.rate,
+          parleyVsFloor: round(figures.parley.rate / figures.floor.rate),
+          cpuUsPerTurn: { echo: figures.echo.serverCpuUsPerTurn, floor: figures.floor.serverCpuUsPerTurn, parley: figures.parley.serverCpuUsPerTurn },
+          figures,
+        };
+        rounds.push(round_);
+        log(`closed loop, round ${r + 1}/${ROUNDS} (load average ${loadAverage.toFixed(2)}): echo ${figures.echo.rate}, floor ${figures.floor.rate}, Parley ${figures.parley.rate} turns/s (${round_.parleyVsFloor} of the floor)`);
+      }
+      // The detailed figures of each server are those of its median round.
+      const medianRound = (name: 'echo' | 'floor' | 'parley') => {
+        const sorted = [...rounds].sort((a, b) => a[name] - b[name]);
+        return sorted[(sorted.length - 1) >> 1]!.figures[name];
+      };
+      const echoRate = median(rounds.map((r) => r.echo));
+      const floorRate = median(rounds.map((r) => r.floor));
+      const parleyRate = median(rounds.map((r) => r.parley));
+      report.echo = { closed: { ...medianRound('echo'), rate: echoRate } };
+      report.floor = { ...medianRound('floor'), rate: floorRate, ratio: round(floorRate / echoRate) };
+      report.turns = { ...medianRound('parley'), rate: parleyRate, ratio: round(parleyRate / echoRate) };
+      const vsFloor = round(median(rounds.map((r) => r.parleyVsFloor)));
+      report.closedRounds = { rounds: rounds.map(({ figures: _figures, ...rest }) => rest), parleyVsFloor: vsFloor };
+      const cpu = `CPU µs/turn echo ${report.echo.closed.serverCpuUsPerTurn}, floor ${report.floor.serverCpuUsPerTurn}, Parley ${report.turns.serverCpuUsPerTurn}`;
+      check('1. turns/s vs stored-turn floor', vsFloor, '>=', FLOOR_TARGET, 'x', `median of ${ROUNDS} rounds; vs echo: Parley ${report.turns.ratio}, floor ${report.floor.ratio}; ${cpu}`);
+    }).finally(() => Promise.all([echo.stop(), floor.stop()]));
   }
+
   if (only.has('moderate')) {
+    const echo = await startServerChild({ kind: 'echo' });
+    try {
+      log('echo ceiling: paced load');
+      const moderate = await runTurns(echo, paced(echo.ws(), 'echo', PAUSE_SPREAD));
+      log('echo ceiling: paced load in lockstep');
+      const lockstep = await runTurns(echo, paced(echo.ws(), 'echo', 0));
+      report.echo = { ...report.echo, moderate, lockstep } as NonNullable<BenchReport['echo']>;
+    } finally {
+      await echo.stop();
+    }
     await withParley('moderate', async (parley) => {
       log(`parley: ${VISITORS} visitors pausing 100 ms on average`);
       const moderate = await runTurns(parley, paced(parley.ws('/ws'), 'parley', PAUSE_SPREAD));
@@ -259,21 +323,23 @@ async function main(): Promise<void> {
   }
 
   if (only.has('agents')) {
-    const profile = values['cpu-prof'];
-    const parley = await parleyServer(profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, 'agents')}`] : []);
-    try {
+    await withParley('agents', async (parley) => {
       const tokens = await agentTokens(parley, AGENTS);
       if (!tokens) {
         report.agents = { pending: 'the agent channel /ws/agent is not in this build (issue 4)' };
         checks.push({ name: '4. agent fan-out delivered', unit: '', target: 'all', met: undefined, note: 'pending: no /ws/agent yet' });
-      } else {
-        log(`agents: ${AGENTS} dashboards while ${VISITORS} visitors talk`);
+        return;
+      }
+      // Measurement 4: the same closed loop without and with the dashboards, alternating in rounds.
+      const rounds: Array<FanoutRound & { without_: TurnsFigures; with_: TurnsFigures & { agents: AgentFigures } }> = [];
+      const withAgents = async (): Promise<TurnsFigures & { agents: AgentFigures }> => {
         const job: AgentsJob = { kind: 'agents', url: parley.ws('/ws/agent'), tokens };
         const dashboards = forkModule(benchModule('load.ts'), job);
         try {
           const connected = await nextMessage<ChildMessage>(dashboards, (m) => m.type === 'connected' || m.type === 'failed', 30_000, 'the agent dashboards');
           if (connected.type === 'failed') throw new Error(`agent dashboards failed: ${String(connected.message)}`);
-          const run = await runTurns(parley, { kind: 'turns', url: parley.ws('/ws'), target: 'parley', visitors: VISITORS, warmupMs, durationMs, pauseMs: 0, text: TEXT, stampIds: true });
+          const frames = async () => (await request<{ type: 'count'; frames: number }>(dashboards, { type: 'count' })).frames;
+          const run = await runTurns(parley, closedLoop(parley.ws('/ws'), 'parley', true), frames);
           // Wait until the dashboards stop receiving (the last copies of the window's messages).
           let delivered = -1;
           for (let i = 0; i < 40; i++) {
@@ -287,23 +353,67 @@ async function main(): Promise<void> {
             { type: 'report', start: run.window.start, end: run.window.end },
           );
           const expected = run.window.sends * seen.agents;
-          const figures: AgentFigures = { agents: seen.agents, expected, delivered: seen.delivered, missing: expected - seen.delivered, latency: seen.latency, closed: seen.closed };
-          report.agents = { ...run, agents: figures };
-          checks.push({
-            name: '4. agent fan-out delivered',
-            figure: figures.missing,
-            unit: 'missing',
-            target: '= 0',
-            met: figures.missing === 0 && figures.expected > 0,
-            note: `${figures.delivered}/${figures.expected}, p99 ${figures.latency.p99} ms${figures.closed.length ? `, ${figures.closed.length} agent sockets closed` : ''}`,
-          });
+          return { ...run, agents: { agents: seen.agents, expected, delivered: seen.delivered, missing: expected - seen.delivered, latency: seen.latency, closed: seen.closed } };
         } finally {
           await stop(dashboards);
         }
+      };
+      const withoutAgents = () => runTurns(parley, closedLoop(parley.ws('/ws'), 'parley'));
+      for (let r = 0; r < ROUNDS; r++) {
+        const loadAverage = loadavg()[0]!;
+        let without_: TurnsFigures;
+        let with_: TurnsFigures & { agents: AgentFigures };
+        if (r % 2 === 0) {
+          without_ = await withoutAgents();
+          with_ = await withAgents();
+        } else {
+          with_ = await withAgents();
+          without_ = await withoutAgents();
+        }
+        const frames = with_.sampled ?? 0;
+        // What the fan-out adds: the window's server CPU beyond what its turns cost without agents.
+        const fanoutCpuUs = with_.serverCpuUs - without_.serverCpuUsPerTurn * with_.turns;
+        rounds.push({
+          loadAverage,
+          without: without_.rate,
+          with: with_.rate,
+          ratio: round(with_.rate / without_.rate),
+          frames,
+          framesPerTurn: round(frames / Math.max(1, with_.turns), 1),
+          cpuUsPerFrame: round(fanoutCpuUs / Math.max(1, frames), 2),
+          cpuUsPerTurn: { without: without_.serverCpuUsPerTurn, with: with_.serverCpuUsPerTurn },
+          missing: with_.agents.missing,
+          without_,
+          with_,
+        });
+        const last = rounds.at(-1)!;
+        log(`agents, round ${r + 1}/${ROUNDS} (load average ${loadAverage.toFixed(2)}): ${last.without} turns/s without, ${last.with} with ${AGENTS} dashboards (${last.ratio}); ${last.cpuUsPerFrame} µs CPU per agent frame`);
       }
-    } finally {
-      await parley.stop();
-    }
+      const sorted = [...rounds].sort((a, b) => a.with - b.with);
+      const mid = sorted[(sorted.length - 1) >> 1]!;
+      const expected = rounds.reduce((n, r) => n + r.with_.agents.expected, 0);
+      const delivered = rounds.reduce((n, r) => n + r.with_.agents.delivered, 0);
+      const closed = rounds.flatMap((r) => r.with_.agents.closed);
+      const figures: AgentFigures = { agents: mid.with_.agents.agents, expected, delivered, missing: expected - delivered, latency: mid.with_.agents.latency, closed };
+      report.agents = { ...mid.with_, rate: median(rounds.map((r) => r.with)), agents: figures };
+      const ratio = round(median(rounds.map((r) => r.ratio)));
+      const cpuUsPerFrame = round(median(rounds.map((r) => r.cpuUsPerFrame)), 2);
+      report.fanout = {
+        rounds: rounds.map(({ without_: _a, with_: _b, ...rest }) => rest),
+        ratio,
+        without: median(rounds.map((r) => r.without)),
+        cpuUsPerFrame,
+      };
+      check('4. turns/s with 20 dashboards vs without', ratio, '>=', FANOUT_TARGET, 'x', `median of ${ROUNDS} rounds; ${cpuUsPerFrame} µs server CPU per delivered agent frame`);
+      checks.push({
+        name: '4. agent fan-out delivered',
+        figure: figures.missing,
+        unit: 'missing',
+        target: '= 0',
+        met: figures.missing === 0 && figures.expected > 0,
+        note: `${figures.delivered}/${figures.expected}, p99 ${figures.latency.p99} ms (median round)${figures.closed.length ? `, ${figures.closed.length} agent sockets closed` : ''}`,
+      });
+    });
   }
 
   if (only.has('widget')) {

@@ -20,6 +20,33 @@ type Turns = TurnsResult & {
   serverGc?: { count: number; totalMs: number; maxMs: number };
 };
 
+/** One round of the closed loop: each server's turns/s (messages/s for the echo) in windows side by side. */
+export interface ClosedRound {
+  /** 1-minute load average when the round began (the bench's own processes included). */
+  loadAverage: number;
+  echo: number;
+  floor: number;
+  parley: number;
+  parleyVsFloor: number;
+  /** Server CPU (all threads) per turn or echoed message, in microseconds. */
+  cpuUsPerTurn: { echo: number; floor: number; parley: number };
+}
+
+/** One round of the agent fan-out: Parley's closed loop without and with the dashboards. */
+export interface FanoutRound {
+  loadAverage: number;
+  without: number;
+  with: number;
+  ratio: number;
+  /** Frames the dashboards received in the window (every kind), and per turn. */
+  frames: number;
+  framesPerTurn: number;
+  /** Server CPU the dashboards added, per frame they received, in microseconds. */
+  cpuUsPerFrame: number;
+  cpuUsPerTurn: { without: number; with: number };
+  missing: number;
+}
+
 interface IdleFigures {
   connections: number;
   connectSeconds: number;
@@ -45,6 +72,10 @@ export interface BenchReport {
   lockstep?: Turns;
   memory?: { echo: IdleFigures; parley: IdleFigures; ratio: number };
   agents?: (Turns & { agents?: AgentFigures }) | { pending: string };
+  /** Measurement 1's rounds and the median of Parley's share of the floor in each. */
+  closedRounds?: { rounds: ClosedRound[]; parleyVsFloor: number };
+  /** Measurement 4's rounds: turns/s with the dashboards over turns/s without (median), and the CPU per agent frame. */
+  fanout?: { rounds: FanoutRound[]; ratio: number; without: number; cpuUsPerFrame: number };
   widget?: WidgetWeight;
   serverFaults?: { unhandledRejections: number; uncaughtExceptions: number };
   checks: Check[];
@@ -99,11 +130,31 @@ export function formatReport(report: BenchReport): string {
       ['load', 'turns/s', 'echo msg/s', 'ratio', 'p50/p99/p99.9 ms', 'echo p50/p99/p99.9 ms', 'server CPU µs/turn (main thread)', 'echo CPU µs/msg', 'client CPU µs/turn', 'client CPU µs/echo', 'turns/commit', 'loop delay p99/max ms', 'GC pauses / max ms'],
       rows,
     );
+    if (report.closedRounds) {
+      out += `\nClosed-loop rates are medians of ${report.closedRounds.rounds.length} rounds (the other figures are those of each server's median round);\n`;
+      out += 'in each round the echo, the floor and Parley ran one after the other, in an order that rotates.\n';
+    }
     if (report.floor) {
       out += '\nThe stored-turn floor is not Parley: a minimal server on the same stack that parses a message, stores it, its answer and\n';
       out += 'the sequence number in one group commit with the `(conversation_id, seq)` index, and sends the `ack` and reply after the commit.\n';
       out += 'It shows what storing a turn costs at all on this machine; Parley adds validation, flows, resends, the agents\' bus and search.\n';
     }
+    out += '\n';
+  }
+  if (report.closedRounds) {
+    out += `## Closed-loop rounds: Parley vs the stored-turn floor (median ${report.closedRounds.parleyVsFloor})\n\n`;
+    out += table(
+      ['round', 'load avg', 'echo msg/s', 'floor turns/s', 'Parley turns/s', 'Parley / floor', 'CPU µs/turn echo / floor / Parley'],
+      report.closedRounds.rounds.map((r, i) => [
+        i + 1,
+        r.loadAverage.toFixed(2),
+        r.echo,
+        r.floor,
+        r.parley,
+        r.parleyVsFloor,
+        `${r.cpuUsPerTurn.echo} / ${r.cpuUsPerTurn.floor} / ${r.cpuUsPerTurn.parley}`,
+      ]),
+    );
     out += '\n';
   }
   if (report.memory) {
@@ -128,6 +179,27 @@ export function formatReport(report: BenchReport): string {
         [[a.agents, a.expected, a.delivered, a.missing, `${a.latency.p50} / ${a.latency.p99} / ${a.latency.p999}`]],
       );
       out += '\n';
+    }
+    if (report.fanout) {
+      const f = report.fanout;
+      out += `Closed loop with the dashboards vs without, alternating (median ratio ${f.ratio}, ${f.cpuUsPerFrame} µs of server CPU per delivered agent frame):\n\n`;
+      out += table(
+        ['round', 'load avg', 'turns/s without', 'turns/s with', 'ratio', 'agent frames', 'frames/turn', 'CPU µs/turn without / with', 'CPU µs per agent frame', 'missing'],
+        f.rounds.map((r, i) => [
+          i + 1,
+          r.loadAverage.toFixed(2),
+          r.without,
+          r.with,
+          r.ratio,
+          r.frames,
+          r.framesPerTurn,
+          `${r.cpuUsPerTurn.without} / ${r.cpuUsPerTurn.with}`,
+          r.cpuUsPerFrame,
+          r.missing,
+        ]),
+      );
+      out += '\nThe CPU per agent frame is what the window with the dashboards cost beyond its turns at the CPU per turn of the window without them,\n';
+      out += 'divided by the frames the dashboards received (messages, conversation summaries).\n\n';
     }
   }
   if (report.widget) {

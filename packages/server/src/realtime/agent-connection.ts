@@ -88,12 +88,10 @@ export class AgentConnection extends GuardedSocket<AgentClientFrame, AgentServer
     return this.user.companyId;
   }
 
-  deliverMessage(event: Extract<BusEvent, { type: 'message' }>, frame: AgentServerFrame): void {
+  ackFor(event: Extract<BusEvent, { type: 'message' }>): AgentServerFrame | undefined {
     const { message } = event;
-    if (event.origin === this.id && message.role === 'agent' && message.client_id) {
-      this.send({ type: 'ack', id: message.client_id, conversation_id: event.conversationId, seq: message.seq });
-    }
-    this.send(frame);
+    if (event.origin !== this.id || message.role !== 'agent' || !message.client_id) return undefined;
+    return { type: 'ack', id: message.client_id, conversation_id: event.conversationId, seq: message.seq };
   }
 
   revoke(): void {

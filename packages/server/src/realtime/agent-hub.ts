@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AgentServerFrame, HandoffReason } from '@parley/protocol';
 import { topics, type BusEvent, type EventBus } from '../plugins/app/bus.js';
 import type { InboxRepository } from '../plugins/app/inbox.js';
+import { encodeTextFrames } from './shared-frames.js';
 
 /** What the hub needs of an agent connection. */
 export interface AgentEndpoint {
@@ -10,17 +11,22 @@ export interface AgentEndpoint {
   readonly userId: string;
   readonly companyId: string;
   send(frame: AgentServerFrame): void;
-  /** A message event: `ack` first when this connection sent it, then the message. */
-  deliverMessage(event: Extract<BusEvent, { type: 'message' }>, frame: AgentServerFrame): void;
+  /** Frames encoded once for every connection of the company (`encodeTextFrames`). */
+  sendEncoded(frames: Buffer): void;
+  /** The `ack` this connection is owed for a message event it caused, if any. */
+  ackFor(event: Extract<BusEvent, { type: 'message' }>): AgentServerFrame | undefined;
   /** The account was disabled or deleted. */
   revoke(): void;
 }
 
 /**
  * One company's agent connections behind one subscription to the company topic: every event is
- * turned into frames once and sent to each connection, and chat summaries (status, assignee, last
- * message, unread count, queue place) are recomputed once per conversation per event-loop turn,
- * however many events touched it.
+ * turned into a frame once, the frames of a tick are encoded once into one buffer and that buffer
+ * is written to each connection (one write per connection per tick, whatever the number of
+ * events), and chat summaries (status, assignee, last message, unread count, queue place) are
+ * recomputed once per conversation per event-loop turn, however many events touched it. A frame
+ * for some connections only (an `ack`, typing that skips its origin) first writes out what is
+ * queued, so every connection sees the frames in the order the events came.
  */
 class CompanyChannel {
   readonly connections = new Set<AgentEndpoint>();
@@ -28,6 +34,9 @@ class CompanyChannel {
   /** Conversations whose summary is due, with the hand-off reason when a person was asked for. */
   private dirty = new Map<string, HandoffReason | null>();
   private scheduled = false;
+  /** JSON of the frames every connection gets, queued in this tick. */
+  private shared: string[] = [];
+  private readonly writeShared = () => this.flushShared();
 
   constructor(
     private readonly companyId: string,
@@ -43,15 +52,38 @@ class CompanyChannel {
   }
 
   private broadcast(frame: AgentServerFrame, except?: string): void {
+    if (except === undefined) {
+      if (this.connections.size === 0) return;
+      if (this.shared.length === 0) process.nextTick(this.writeShared);
+      this.shared.push(JSON.stringify(frame));
+      return;
+    }
+    this.flushShared();
     for (const connection of this.connections) if (connection.id !== except) connection.send(frame);
+  }
+
+  /** Writes the frames queued for every connection, encoded once. */
+  private flushShared(): void {
+    if (this.shared.length === 0) return;
+    const frames = encodeTextFrames(this.shared);
+    this.shared = [];
+    for (const connection of this.connections) connection.sendEncoded(frames);
   }
 
   private onEvent(event: BusEvent): void {
     if (event.companyId !== this.companyId) return;
     switch (event.type) {
       case 'message': {
-        const frame: AgentServerFrame = { type: 'message', conversation_id: event.conversationId, message: event.message };
-        for (const connection of this.connections) connection.deliverMessage(event, frame);
+        if (event.origin) {
+          // The connection that sent it hears its `ack` first, then the message like everyone.
+          for (const connection of this.connections) {
+            const ack = connection.ackFor(event);
+            if (!ack) continue;
+            this.flushShared();
+            connection.send(ack);
+          }
+        }
+        this.broadcast({ type: 'message', conversation_id: event.conversationId, message: event.message });
         return this.touch(event.conversationId);
       }
       case 'state':
@@ -97,21 +129,22 @@ class CompanyChannel {
     if (reason || !this.dirty.has(conversationId)) this.dirty.set(conversationId, reason ?? this.dirty.get(conversationId) ?? null);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => void this.flush());
+    setImmediate(() => this.flush());
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     this.scheduled = false;
     const due = this.dirty;
     this.dirty = new Map();
     for (const [conversationId, reason] of due) {
       if (this.connections.size === 0) return;
       try {
-        const chat = await this.inbox.get(this.companyId, conversationId);
+        const chat = this.inbox.summaryNow(this.companyId, conversationId);
+        // A conversation deleted in the meantime has nothing to show.
+        if (!chat) continue;
         this.broadcast({ type: 'conversation', chat });
         if (reason) this.broadcast({ type: 'handoff', chat, reason });
       } catch (error) {
-        // A conversation deleted in the meantime has nothing to show.
         this.log.debug({ err: error, conversationId }, 'chat summary skipped');
       }
     }

@@ -4,6 +4,7 @@ import { CloseCode } from '@parley/protocol';
 import type { LimitsConfig } from '../config.js';
 import { describeError } from '../plugins/app/error-handler.js';
 import { sendFrameCorked } from './corked-send.js';
+import { writeEncodedFrames } from './shared-frames.js';
 import type { FrameResult } from './frame-reader.js';
 
 /** Malformed frames in a row before the connection is closed with 1008. */
@@ -69,6 +70,16 @@ export abstract class GuardedSocket<In extends { type: string }, Out extends obj
       return;
     }
     sendFrameCorked(this.socket, frame);
+  }
+
+  /** Sends frames already encoded for many sockets (`encodeTextFrames`), with the same checks as `send`. */
+  sendEncoded(frames: Buffer): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.guard.limits.wsMaxBufferedBytes) {
+      this.close(CloseCode.policy, 'Slow consumer');
+      return;
+    }
+    writeEncodedFrames(this.socket, frames);
   }
 
   close(code: number, reason: string): void {
