@@ -47,6 +47,7 @@ import restChatRoutes from './routes/rest-chat/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import identityRoutes from './routes/identity/index.js';
 import savedReplyRoutes from './routes/saved-replies/index.js';
+import { openapi } from './openapi/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -92,6 +93,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(cors);
 
   // Routes.
+  await fastify.register(openapi); // first: it collects the routes as they are added
   await fastify.register(healthRoutes);
   await fastify.register(chatbotRoutes, { config });
   await fastify.register(uploadRoutes, { config });

@@ -7,6 +7,10 @@ import { Errors } from '../../errors.js';
 import { perAccount } from '../../plugins/app/auth.js';
 import type { Company } from '../../plugins/app/companies.js';
 import { toCsv } from '../../lib/csv.js';
+import { agentAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('leads')], security: agentAuth };
 
 const FIXED_COLUMNS = ['id', 'created_at', 'source', 'conversation_id'] as const;
 
@@ -47,7 +51,7 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     {
       config,
       onRequest: app.authenticate,
-      schema: { querystring: LeadListQuery, response: { 200: Type.Union([LeadList, Type.String()]), '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'List leads, or export them as CSV or JSON Lines', ...openapi, querystring: LeadListQuery, response: { 200: Type.Union([LeadList, Type.String()]), '4xx': ApiError, '5xx': ApiError } },
     },
     async (request, reply) => {
       const { format, ...filter } = request.query;
@@ -69,7 +73,7 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     {
       config,
       onRequest: app.authenticate,
-      schema: { params: Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: LeadDetail, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Get one lead with its conversation', ...openapi, params: Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: LeadDetail, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request) => {
       const lead = app.leads.get(request.user.companyId, request.params.id);
@@ -109,6 +113,9 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
       config: { rateLimit: { max: opts.config.limits.sendLeadPerMinute, timeWindow: '1 minute' } },
       onRequest: leadCompany,
       schema: {
+        summary: "Send a lead from a site's page (site key) or server (API key)",
+        tags: [tag('leads')],
+        security: [{ companyApiKey: [] }, {}],
         querystring: Strict({ site: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }),
         body: SendLeadRequest,
         response: { 200: SendLeadResponse, '4xx': ApiError, '5xx': ApiError },
