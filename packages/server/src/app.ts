@@ -48,6 +48,7 @@ import webhookRoutes from './routes/webhooks/index.js';
 import identityRoutes from './routes/identity/index.js';
 import savedReplyRoutes from './routes/saved-replies/index.js';
 import { health } from './core/health/index.js';
+import { openapi } from './openapi/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -94,6 +95,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(health);
 
   // Routes.
+  await fastify.register(openapi); // first: it collects the routes as they are added
   await fastify.register(healthRoutes);
   await fastify.register(chatbotRoutes, { config });
   await fastify.register(uploadRoutes, { config });

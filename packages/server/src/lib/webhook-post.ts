@@ -18,7 +18,8 @@ export interface PostResult {
 const MAX_RESPONSE_CHARS = 1024;
 
 /**
- * The signature of a webhook body: hex HMAC-SHA256 of `${timestamp}.${body}` keyed with the
+ * The legacy signature of a webhook body (kept one release beside the Standard Webhooks headers
+ * for existing receivers; see docs/webhooks.md): hex HMAC-SHA256 of `${timestamp}.${body}` keyed with the
  * endpoint's secret. Sent as `X-Parley-Signature: v1=<hex>` beside `X-Parley-Timestamp`.
  */
 export function webhookSignature(secret: string, timestamp: number, body: string): string {
@@ -26,13 +27,35 @@ export function webhookSignature(secret: string, timestamp: number, body: string
 }
 
 /**
- * The `X-Parley-Signature` value: one `v1=<hex>` per secret, comma-separated, the current secret
+ * The legacy `X-Parley-Signature` value (deprecated, sent one more release): one `v1=<hex>` per secret, comma-separated, the current secret
  * first. Two during a rotation's grace period, so receivers holding either secret accept it.
  *
  * @example signatureHeader([current, previous], 1795500969, body) // 'v1=5b0e…,v1=9c41…'
  */
 export function signatureHeader(secrets: readonly string[], timestamp: number, body: string): string {
   return secrets.map((secret) => `v1=${webhookSignature(secret, timestamp, body)}`).join(',');
+}
+
+/**
+ * The HMAC key of a signing secret under Standard Webhooks (https://www.standardwebhooks.com):
+ * the bytes that the base64 after `whsec_` encodes. Secrets made before the switch use the
+ * URL-safe alphabet; Node decodes both alphabets to the same bytes.
+ */
+export function standardWebhookKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+}
+
+/**
+ * The Standard Webhooks `webhook-signature` value: one `v1,<base64 HMAC-SHA256 of
+ * "id.timestamp.body">` per secret, separated by spaces, the current secret first. Any verifier of
+ * the specification (in any language) accepts a request when one of them matches its secret.
+ *
+ * @example standardSignatureHeader([current, previous], 'evt_9f4c…', 1795500969, body) // 'v1,K5oZ… v1,Bf3q…'
+ */
+export function standardSignatureHeader(secrets: readonly string[], id: string, timestamp: number, body: string): string {
+  return secrets
+    .map((secret) => `v1,${createHmac('sha256', standardWebhookKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`)
+    .join(' ');
 }
 
 /**

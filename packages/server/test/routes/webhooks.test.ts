@@ -7,10 +7,10 @@ import { buildServer } from '../../src/server.js';
 import { loadConfig } from '../../src/config.js';
 import { isPrivateAddress } from '../../src/lib/net-guard.js';
 import { retryDelayMs } from '../../src/plugins/app/webhook-queue.js';
-import { webhookSignature } from '../../src/lib/webhook-post.js';
+import { standardSignatureHeader, webhookSignature } from '../../src/lib/webhook-post.js';
 import { onCleanup, tempDataDir } from '../helper.js';
 import { addAgent, call, is, login, openVisitor, OWNER, SECRET, startAgentServer } from '../agent-helper.js';
-import { startReceiver, type Received } from '../support/webhook-receiver.js';
+import { startReceiver, verifyStandardWebhook, type Received } from '../support/webhook-receiver.js';
 
 const fast = { allowPrivate: true, retryBaseMs: 40, retryMaxMs: 200, timeoutMs: 2000 };
 const ALL = ['lead.created', 'conversation.handoff', 'conversation.resolved', 'message.created'];
@@ -64,6 +64,10 @@ describe('webhooks', () => {
     expect(new Set(types)).toEqual(new Set(ALL));
     for (const request of all) {
       expect(request.signatureOk, request.body.type).toBe(true);
+      expect(request.standardOk, request.body.type).toBe(true);
+      expect(request.headers['webhook-id']).toBe(request.body.id);
+      expect(request.headers['webhook-timestamp']).toBe(request.headers['x-parley-timestamp']);
+      expect(request.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
       expect(request.fresh).toBe(true);
       expect(request.headers['content-type']).toBe('application/json');
       expect(request.headers['x-parley-event']).toBe(request.body.type);
@@ -84,6 +88,9 @@ describe('webhooks', () => {
     const { verifyParleySignature } = await import('../support/webhook-receiver.js');
     expect(verifyParleySignature(one.raw.replace('"id"', '"ID"'), one.headers, endpoint.secret).ok).toBe(false);
     expect(verifyParleySignature(one.raw, one.headers, 'whsec_other').ok).toBe(false);
+    expect(verifyStandardWebhook(one.raw.replace('"id"', '"ID"'), one.headers, endpoint.secret)).toBe(false);
+    expect(verifyStandardWebhook(one.raw, { ...one.headers, 'webhook-id': 'evt_other' }, endpoint.secret)).toBe(false);
+    expect(verifyStandardWebhook(one.raw, one.headers, `whsec_${Buffer.alloc(32, 7).toString('base64')}`)).toBe(false);
 
     // The log: one successful attempt each, with the status and duration.
     const log = await until(async () => {
@@ -274,9 +281,11 @@ describe('webhooks', () => {
     expect(rotated.body.secret).not.toBe(endpoint.secret);
     await call(http, 'POST', `/api/webhooks/${endpoint.id}/test`, { token: owner.token, body: {} });
     expect(receiver.received[2]!.signatureOk, 'the old secret still signs during the grace period').toBe(true);
+    expect(receiver.received[2]!.standardOk, 'in both formats').toBe(true);
     receiver.useSecret(rotated.body.secret);
     await call(http, 'POST', `/api/webhooks/${endpoint.id}/test`, { token: owner.token, body: {} });
     expect(receiver.received[3]!.signatureOk).toBe(true);
+    expect(receiver.received[3]!.standardOk).toBe(true);
 
     // The log keeps finished deliveries for the retention period only.
     expect((await deliveriesOf(http, owner.token, endpoint.id)).length).toBe(4);
@@ -457,6 +466,13 @@ describe('signing secret rotation', () => {
     expect(documentedVerifier(old)(during.raw, during.headers)).toBe(true);
     expect(documentedVerifier('whsec_other')(during.raw, during.headers)).toBe(false);
     expect(documentedVerifier(old)(during.raw.replace('"id"', '"ID"'), during.headers)).toBe(false);
+    // Standard Webhooks: two space-separated signatures; the specification's verifier takes either secret.
+    expect(String(during.headers['webhook-signature']).split(' ')).toEqual([
+      standardSignatureHeader([fresh], String(during.headers['webhook-id']), timestamp, during.raw),
+      standardSignatureHeader([old], String(during.headers['webhook-id']), timestamp, during.raw),
+    ]);
+    expect(verifyStandardWebhook(during.raw, during.headers, fresh)).toBe(true);
+    expect(verifyStandardWebhook(during.raw, during.headers, old)).toBe(true);
 
     // After it: the new secret only.
     await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 20));
@@ -465,6 +481,9 @@ describe('signing secret rotation', () => {
     expect(after.headers['x-parley-signature']).toBe(`v1=${webhookSignature(fresh, Number(after.headers['x-parley-timestamp']), after.raw)}`);
     expect(documentedVerifier(fresh)(after.raw, after.headers)).toBe(true);
     expect(documentedVerifier(old)(after.raw, after.headers)).toBe(false);
+    expect(verifyStandardWebhook(after.raw, after.headers, fresh)).toBe(true);
+    expect(verifyStandardWebhook(after.raw, after.headers, old)).toBe(false);
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
     expect((await endpointView(http, owner.token, endpoint.id)).previous_secret_expires_at).toBeNull();
   });
 
@@ -550,6 +569,18 @@ describe('webhook helpers', () => {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
     for (const ip of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8', '::ffff:808:808']) expect(isPrivateAddress(ip), ip).toBe(false);
+  });
+
+  it('signs a secret made before the switch (URL-safe base64) so the converted secret verifies', () => {
+    const bytes = Buffer.from(Array.from({ length: 32 }, (_, i) => 250 - i));
+    const urlSafe = `whsec_${bytes.toString('base64url')}`;
+    expect(urlSafe).toMatch(/[-_]/);
+    const converted = `whsec_${bytes.toString('base64')}`;
+    const body = '{"id":"evt_1"}';
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = { 'webhook-id': 'evt_1', 'webhook-timestamp': String(timestamp), 'webhook-signature': standardSignatureHeader([urlSafe], 'evt_1', timestamp, body) };
+    expect(verifyStandardWebhook(body, headers, converted)).toBe(true);
+    expect(verifyStandardWebhook(body, { ...headers, 'webhook-timestamp': String(timestamp - 600) }, converted), 'too old').toBe(false);
   });
 
   it('backs off exponentially up to a cap, with jitter', () => {

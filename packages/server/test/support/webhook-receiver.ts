@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebhookPayload } from '@parley/protocol';
+import { Webhook } from 'standardwebhooks';
 import { onCleanup } from '../helper.js';
 
 /** One request the receiver got, with its signature checked the way docs/webhooks.md tells receivers to. */
@@ -9,8 +10,10 @@ export interface Received {
   headers: IncomingMessage['headers'];
   raw: string;
   body: WebhookPayload;
-  /** The signature matched `${timestamp}.${raw}` with the secret the receiver was given. */
+  /** The legacy `X-Parley-Signature` matched `${timestamp}.${raw}` with the secret the receiver was given. */
   signatureOk: boolean;
+  /** The Standard Webhooks reference verifier (the `standardwebhooks` package) accepted it with that secret. */
+  standardOk: boolean;
   /** The timestamp is within five minutes of now. */
   fresh: boolean;
   at: number;
@@ -41,6 +44,16 @@ export function verifyParleySignature(raw: string, headers: IncomingMessage['hea
   return { ok, fresh: Number.isFinite(timestamp) && Math.abs(Date.now() / 1000 - timestamp) <= toleranceS };
 }
 
+/** Verifies the Standard Webhooks headers with the specification's own JavaScript verifier. */
+export function verifyStandardWebhook(raw: string, headers: IncomingMessage['headers'], secret: string): boolean {
+  try {
+    new Webhook(secret).verify(raw, headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A webhook receiver on loopback: records every request, checks its signature with `secret`, and
  * answers as `plan` says (per request, in arrival order).
@@ -57,7 +70,7 @@ export async function startReceiver(plan: (request: Received, index: number) => 
     req.on('data', (chunk: string) => (raw += chunk));
     req.on('end', () => {
       const check = verifyParleySignature(raw, req.headers, secret);
-      const entry: Received = { headers: req.headers, raw, body: JSON.parse(raw) as WebhookPayload, signatureOk: check.ok, fresh: check.fresh, at: Date.now() };
+      const entry: Received = { headers: req.headers, raw, body: JSON.parse(raw) as WebhookPayload, signatureOk: check.ok, standardOk: secret !== '' && verifyStandardWebhook(raw, req.headers, secret), fresh: check.fresh, at: Date.now() };
       received.push(entry);
       for (const wake of waiters.splice(0)) wake();
       const answer = current(entry, received.length - 1);

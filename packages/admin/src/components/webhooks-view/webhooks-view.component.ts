@@ -199,7 +199,7 @@ export class ParleyWebhooksView extends LitElement {
         ${this.message ? html`<div class="ok" role="status">${this.message}</div>` : nothing}
         <form part="add" class="card" @submit=${this.add}>
           <h2>Add an endpoint</h2>
-          <p class="muted">Parley posts each event as JSON to your URL, signed with <code>X-Parley-Signature</code>; failed deliveries are retried with growing delays, in order.</p>
+          <p class="muted">Parley posts each event as JSON to your URL, signed the Standard Webhooks way (<code>webhook-signature</code>); failed deliveries are retried with growing delays, in order.</p>
           <label>URL <input name="url" type="url" required maxlength="2048" placeholder="https://crm.example.com/parley-webhook" /></label>
           <label>Description <input name="description" maxlength="200" placeholder="CRM sync" /></label>
           <fieldset>

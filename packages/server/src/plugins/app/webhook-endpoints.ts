@@ -28,9 +28,12 @@ export interface Endpoint {
   updatedAt: string;
 }
 
-/** A new endpoint signing secret, such as `whsec_Qm9...`. */
+/**
+ * A new endpoint signing secret in the Standard Webhooks form: `whsec_` and 32 random bytes in
+ * standard base64, such as `whsec_Qm9+...=`, which the specification's verifiers decode as the key.
+ */
 export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64url')}`;
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
 /**

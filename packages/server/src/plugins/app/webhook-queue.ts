@@ -4,7 +4,7 @@ import type { WebhookPayload } from '@parley/protocol';
 import type { WebhooksConfig } from '../../config.js';
 import type { GroupCommit } from '../../db/group-commit.js';
 import type { WebhookDeliveryRow } from '../../db/tables/index.js';
-import { postWebhook, signatureHeader, type PostResult } from '../../lib/webhook-post.js';
+import { postWebhook, signatureHeader, standardSignatureHeader, type PostResult } from '../../lib/webhook-post.js';
 
 /** The delay before retry number `attempt` (1 after the first failure): doubling, capped, ±20 % jitter. */
 export function retryDelayMs(attempt: number, config: Pick<WebhooksConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number {
@@ -171,6 +171,10 @@ export class WebhookQueue {
       'x-parley-delivery': String(row.id),
       'x-parley-timestamp': String(timestamp),
       'x-parley-signature': signatureHeader(endpoint.secrets, timestamp, row.payload),
+      // Standard Webhooks: the event id stays the same across retries, so receivers can dedupe on it.
+      'webhook-id': row.event_id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': standardSignatureHeader(endpoint.secrets, row.event_id, timestamp, row.payload),
     };
     // A secret sealed with another instance secret cannot be read: never send unsigned.
     const result: PostResult = endpoint.secrets.length

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { Strict, type User } from '@parley/protocol';
+import { ApiError, Strict, type User } from '@parley/protocol';
 import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
 import type { Company } from '../../plugins/app/companies.js';
 import type { AuthUser } from '../../plugins/app/users.js';
 import { AgentConnection } from '../../realtime/agent-connection.js';
 import { AgentHub } from '../../realtime/agent-hub.js';
+import { noAuth, tag } from '../../openapi/index.js';
 
 /** Open agent sockets per account (dashboard tabs). */
 const MAX_SOCKETS_PER_USER = 20;
@@ -56,7 +57,14 @@ const agentSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (
     '/ws/agent',
     {
       websocket: true,
-      schema: { querystring: Strict({ token: Type.String({ minLength: 1, maxLength: 4096 }) }) },
+      schema: {
+        summary: "The agents' WebSocket (upgrade); frames in docs/protocol.md",
+        description: 'Browsers cannot set headers on a WebSocket: the agent JWT goes in `?token=`.',
+        tags: [tag('websocket')],
+        security: noAuth,
+        querystring: Strict({ token: Type.String({ minLength: 1, maxLength: 4096 }) }),
+        response: { '4xx': ApiError },
+      },
       preValidation: async (request) => {
         const token = (request.query as { token?: unknown }).token;
         if (typeof token !== 'string' || token === '') throw Errors.unauthorized('Pass the token as ?token=');

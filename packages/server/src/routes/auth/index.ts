@@ -4,6 +4,10 @@ import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
 import { perAccount } from '../../plugins/app/auth.js';
 import { normalizeEmail } from '../../plugins/app/users.js';
+import { agentAuth, noAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('auth')], security: agentAuth };
 
 /**
  * Sign-in for the dashboard: `POST /api/auth/login` trades an email and password for a token;
@@ -22,7 +26,7 @@ const auth: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, op
     '/api/auth/login',
     {
       config: { rateLimit: { max: loginPerMinutePerIp, timeWindow: '1 minute' } },
-      schema: { body: LoginRequest, response: { 200: LoginResponse, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Sign in with email and password; returns a JWT', tags: [tag('auth')], security: noAuth, body: LoginRequest, response: { 200: LoginResponse, '4xx': ApiError, '5xx': ApiError } },
       preHandler: async (request, reply) => {
         const limit = await perEmail(request);
         if (!limit.isAllowed && limit.isExceeded) {
@@ -44,7 +48,7 @@ const auth: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, op
     {
       config: { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) },
       onRequest: app.authenticate,
-      schema: { response: { 200: VerifyResponse, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Check a token and get the signed-in account', ...openapi, response: { 200: VerifyResponse, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request) => ({
       user: await app.users.get(request.user.companyId, request.user.id),

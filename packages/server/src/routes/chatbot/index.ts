@@ -19,6 +19,10 @@ import { Compile } from 'typebox/compile';
 import { Errors } from '../../errors.js';
 import type { ParleyConfig } from '../../config.js';
 import { sessionFrom, setSessionCookie } from './session-cookie.js';
+import { noAuth, visitorAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('visitor')], security: visitorAuth };
 
 const validSession = Compile(SessionToken);
 
@@ -50,7 +54,7 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
 
   app.get(
     '/api/chatbot',
-    { config, schema: { querystring: ChatbotStartQuery, response: { 200: ChatbotStartResponse, '4xx': ChatbotReply, '5xx': ChatbotReply } } },
+    { config, schema: { summary: "Start a conversation with the site's bot (identified by its public site key)", tags: [tag('visitor')], security: noAuth, querystring: ChatbotStartQuery, response: { 200: ChatbotStartResponse, '4xx': ChatbotReply, '5xx': ChatbotReply } } },
     async (request, reply) => {
       const company = app.companies.resolveSite(request.query.site);
       checkOrigin(company.id, request.headers.origin);
@@ -65,7 +69,7 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
 
   app.post(
     '/api/chatbot',
-    { config, schema: { body: ChatbotMessageRequest, response: { 200: ChatbotReply, '4xx': ChatbotReply, '5xx': ChatbotReply } } },
+    { config, schema: { summary: 'Send a message or a form to the bot and get its replies', ...openapi, body: ChatbotMessageRequest, response: { 200: ChatbotReply, '4xx': ChatbotReply, '5xx': ChatbotReply } } },
     async (request) => {
       const { message, form, message_id: clientId } = request.body;
       if ((message === undefined) === (form === undefined)) throw Errors.validation('body: send either "message" or "form"');
@@ -85,7 +89,7 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
 
   app.post(
     '/api/identify',
-    { config: { rateLimit }, schema: { body: IdentifyRequest, response: { 200: IdentifyResponse, '4xx': ApiError, '5xx': ApiError } } },
+    { config: { rateLimit }, schema: { summary: 'Identify the visitor (optionally verified with an identity token)', ...openapi, body: IdentifyRequest, response: { 200: IdentifyResponse, '4xx': ApiError, '5xx': ApiError } } },
     async (request, reply) => {
       const { chatbot_session, ...claim } = request.body;
       const conversation = sessionOf(sessionFrom(request, chatbot_session), request.headers.origin);
@@ -109,7 +113,7 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
     '/api/chatbot/messages',
     {
       config: { rateLimit },
-      schema: { querystring: ChatbotMessagesQuery, response: { 200: ChatbotMessagesResponse, '4xx': ApiError } },
+      schema: { summary: 'Catch up on the messages after a sequence number', ...openapi, querystring: ChatbotMessagesQuery, response: { 200: ChatbotMessagesResponse, '4xx': ApiError } },
     },
     async (request) => {
       const conversation = sessionOf(sessionFrom(request, request.query.chatbot_session), request.headers.origin);
@@ -125,7 +129,7 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
 
   app.post(
     '/api/session-close/',
-    { config, schema: { body: SessionCloseRequest, response: { 200: SessionCloseResponse, '4xx': ChatbotReply } } },
+    { config, schema: { summary: "Close the visitor's conversation", ...openapi, body: SessionCloseRequest, response: { 200: SessionCloseResponse, '4xx': ChatbotReply } } },
     async (request) => {
       const conversation = app.conversations.bySessionToken(request.body.chatbot_session);
       if (!conversation) throw Errors.notFound('Unknown chatbot session');

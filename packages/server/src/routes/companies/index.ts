@@ -13,6 +13,10 @@ import { perAccount } from '../../plugins/app/auth.js';
 import { Errors } from '../../errors.js';
 import type { Company } from '../../plugins/app/companies.js';
 import { onboardCompany } from '../../plugins/app/onboarding.js';
+import { agentAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('companies')], security: agentAuth };
 
 /** A company as its people see it (never the API key, only whether there is one). */
 export function toCompanyView(company: Company): CompanyView {
@@ -42,7 +46,7 @@ const companies: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (ap
 
   app.get(
     '/api/company',
-    { config, onRequest: app.authenticate, schema: { response: { 200: CompanyResponse, '4xx': ApiError, '5xx': ApiError } } },
+    { config, onRequest: app.authenticate, schema: { summary: "Get the caller's company", ...openapi, response: { 200: CompanyResponse, '4xx': ApiError, '5xx': ApiError } } },
     async (request) => ({ company: toCompanyView(own(request.user.companyId)) }),
   );
 
@@ -51,7 +55,7 @@ const companies: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (ap
     {
       config,
       onRequest: app.requireRole('admin'),
-      schema: { body: UpdateCompanyRequest, response: { 200: CompanyResponse, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Change the company, rotate its site key or API key (admins)', ...openapi, body: UpdateCompanyRequest, response: { 200: CompanyResponse, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request) => {
       const { name, allowed_origins, rotate_site_key, rotate_api_key } = request.body;
@@ -67,7 +71,7 @@ const companies: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (ap
 
   app.get(
     '/api/companies',
-    { config, onRequest: app.requireRole('owner'), schema: { response: { 200: CompanyList, '4xx': ApiError, '5xx': ApiError } } },
+    { config, onRequest: app.requireRole('owner'), schema: { summary: 'List every company (the instance owner)', ...openapi, response: { 200: CompanyList, '4xx': ApiError, '5xx': ApiError } } },
     async () => ({ companies: app.companies.list().map(toCompanyView) }),
   );
 
@@ -76,7 +80,7 @@ const companies: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (ap
     {
       config,
       onRequest: app.requireRole('owner'),
-      schema: { body: CreateCompanyRequest, response: { 201: CreateCompanyResponse, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Add a company with its first admin (the instance owner)', ...openapi, body: CreateCompanyRequest, response: { 201: CreateCompanyResponse, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request, reply) => {
       const { name, allowed_origins, admin } = request.body;

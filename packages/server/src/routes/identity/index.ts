@@ -2,6 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, IdentitySettingsView, UpdateIdentitySettingsRequest } from '@parley/protocol';
 import type { ParleyConfig } from '../../config.js';
 import { perAccount } from '../../plugins/app/auth.js';
+import { agentAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('identity')], security: agentAuth };
 
 const errors = { '4xx': ApiError, '5xx': ApiError } as const;
 
@@ -16,13 +20,13 @@ const identity: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app
 
   app.get(
     '/api/identity',
-    { config, onRequest: app.requireRole('admin'), schema: { response: { 200: IdentitySettingsView, ...errors } } },
+    { config, onRequest: app.requireRole('admin'), schema: { summary: 'Get the identity verification settings (admins)', ...openapi, response: { 200: IdentitySettingsView, ...errors } } },
     async (request) => app.identity.view(request.user.companyId),
   );
 
   app.patch(
     '/api/identity',
-    { config, onRequest: app.requireRole('admin'), schema: { body: UpdateIdentitySettingsRequest, response: { 200: IdentitySettingsView, ...errors } } },
+    { config, onRequest: app.requireRole('admin'), schema: { summary: 'Change identity verification or rotate its secret (admins)', ...openapi, body: UpdateIdentitySettingsRequest, response: { 200: IdentitySettingsView, ...errors } } },
     async (request) => app.identity.update(request.user.companyId, { enforce: request.body.enforce, rotateSecret: request.body.rotate_secret }),
   );
 };

@@ -18,6 +18,10 @@ import { Errors } from '../../errors.js';
 import { perAccount } from '../../plugins/app/auth.js';
 import type { Company } from '../../plugins/app/companies.js';
 import { toCsv } from '../../lib/csv.js';
+import { agentAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('leads')], security: agentAuth };
 
 const FIXED_COLUMNS = ['id', 'created_at', 'source', 'conversation_id'] as const;
 
@@ -58,7 +62,7 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     {
       config,
       onRequest: app.authenticate,
-      schema: { querystring: LeadListQuery, response: { 200: Type.Union([LeadList, Type.String()]), '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'List leads, or export them as CSV or JSON Lines', ...openapi, querystring: LeadListQuery, response: { 200: Type.Union([LeadList, Type.String()]), '4xx': ApiError, '5xx': ApiError } },
     },
     async (request, reply) => {
       const { format, ...filter } = request.query;
@@ -80,7 +84,7 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     {
       config,
       onRequest: app.authenticate,
-      schema: { params: Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: LeadDetail, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Get one lead with its conversation', ...openapi, params: Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: LeadDetail, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request) => {
       const lead = app.leads.get(request.user.companyId, request.params.id);
@@ -131,6 +135,9 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
           await perAddress.call(app, request, reply);
         },
         schema: {
+          summary: "Send a lead from a site's page (site key, or none for the default company) or server (API key)",
+          tags: [tag('leads')],
+          security: [{ companyApiKey: [] }, {}],
           querystring: Strict({ site: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }),
           body: SendLeadRequest,
           response: { 200: SendLeadResponse, '4xx': ApiError, '5xx': ApiError },

@@ -11,6 +11,10 @@ import type { FastifyRequest } from 'fastify';
 import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
 import type { Company } from '../../plugins/app/companies.js';
+import { apiKeyAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('integrations')], security: apiKeyAuth };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,7 +49,7 @@ const restChat: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app
 
   app.post(
     '/api/chat-message',
-    { config, onRequest: authenticate, schema: { body: RestChatMessageRequest, response: { 200: RestChatMessageResponse, ...errors } } },
+    { config, onRequest: authenticate, schema: { summary: "Send a user's message to the bot from a server and get its replies", ...openapi, body: RestChatMessageRequest, response: { 200: RestChatMessageResponse, ...errors } } },
     async (request) => app.restChat.send(request.restCompany!.company, request.body, request.ip),
   );
 
@@ -54,7 +58,7 @@ const restChat: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app
     {
       config,
       onRequest: authenticate,
-      schema: { params: Strict({ conversation_id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: RestHistoryResponse, ...errors } },
+      schema: { summary: "Get a conversation's history from a server", ...openapi, params: Strict({ conversation_id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: RestHistoryResponse, ...errors } },
     },
     async (request) => {
       const { company, demo } = request.restCompany!;

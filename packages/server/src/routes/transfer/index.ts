@@ -3,6 +3,10 @@ import { ApiError, TransferToAgentRequest, TransferToAgentResponse, userIdString
 import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
 import type { Company } from '../../plugins/app/companies.js';
+import { apiKeyAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('integrations')], security: apiKeyAuth };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,7 +33,7 @@ const transfer: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app
         if (!company) throw Errors.unauthorized('Unknown API key');
         request.apiCompany = company;
       },
-      schema: { body: TransferToAgentRequest, response: { 200: TransferToAgentResponse, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Hand a user of an external bot over to the agents', ...openapi, body: TransferToAgentRequest, response: { 200: TransferToAgentResponse, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request) => {
       const company = request.apiCompany!;

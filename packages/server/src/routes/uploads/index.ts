@@ -9,6 +9,10 @@ import { detectImageType } from '../../lib/image-type.js';
 import { uploadPath } from '../../plugins/app/uploads.js';
 import type { ParleyConfig } from '../../config.js';
 import { sessionFrom } from '../chatbot/session-cookie.js';
+import { noAuth, visitorAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('visitor')], security: visitorAuth };
 
 const validSession = Compile(SessionToken);
 
@@ -23,7 +27,7 @@ const uploads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
     '/api/upload-image/',
     {
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
-      schema: { response: { 200: UploadImageResponse, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Upload an image into the conversation (multipart/form-data: `image` file and `chatbot_session` field)', ...openapi, response: { 200: UploadImageResponse, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request) => {
       if (!request.isMultipart()) throw Errors.unsupportedMediaType('Send the image as multipart/form-data in the field "image"');
@@ -70,6 +74,9 @@ const uploads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
     '/uploads/:id',
     {
       schema: {
+        summary: 'Download an uploaded image',
+        tags: [tag('system')],
+        security: noAuth,
         params: Strict({ id: Type.String({ maxLength: 64 }) }),
         response: { 200: Type.Unsafe<NodeJS.ReadableStream>({ description: 'The image bytes, with their own type' }), '4xx': ApiError },
       },

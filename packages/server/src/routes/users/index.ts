@@ -5,6 +5,10 @@ import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
 import { hasRole, perAccount } from '../../plugins/app/auth.js';
 import { topics } from '../../plugins/app/bus.js';
+import { agentAuth, tag } from '../../openapi/index.js';
+
+/** How this area's routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('users')], security: agentAuth };
 
 const UserParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -17,7 +21,7 @@ const users: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
   const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
   app.get(
     '/api/users',
-    { config, onRequest: app.authenticate, schema: { response: { 200: UserList, '4xx': ApiError, '5xx': ApiError } } },
+    { config, onRequest: app.authenticate, schema: { summary: "List the company's accounts", ...openapi, response: { 200: UserList, '4xx': ApiError, '5xx': ApiError } } },
     async (request) => ({ users: await app.users.list(request.user.companyId) }),
   );
 
@@ -26,7 +30,7 @@ const users: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     {
       config,
       onRequest: app.requireRole('admin'),
-      schema: { body: CreateUserRequest, response: { 201: UserResponse, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Add an account (admins; the owner may add to another company)', ...openapi, body: CreateUserRequest, response: { 201: UserResponse, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request, reply) => {
       const { company_id: companyId = request.user.companyId, ...account } = request.body;
@@ -45,7 +49,7 @@ const users: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     {
       config,
       onRequest: app.authenticate,
-      schema: { params: UserParams, body: UpdateUserRequest, response: { 200: UserResponse, '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Change an account (your own profile, or any account as an admin)', ...openapi, params: UserParams, body: UpdateUserRequest, response: { 200: UserResponse, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request) => {
       const me = request.user;
@@ -66,7 +70,7 @@ const users: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
     {
       config,
       onRequest: app.requireRole('admin'),
-      schema: { params: UserParams, response: { 204: Type.Null(), '4xx': ApiError, '5xx': ApiError } },
+      schema: { summary: 'Delete an account and close its sockets (admins)', ...openapi, params: UserParams, response: { 204: Type.Null(), '4xx': ApiError, '5xx': ApiError } },
     },
     async (request, reply) => {
       const me = request.user;

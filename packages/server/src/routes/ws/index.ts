@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Strict } from '@parley/protocol';
+import { ApiError, Strict } from '@parley/protocol';
 import type { ParleyConfig } from '../../config.js';
 import { Errors } from '../../errors.js';
 import type { Company } from '../../plugins/app/companies.js';
 import { VisitorConnection } from '../../realtime/visitor-connection.js';
 import { TokenBucket } from '../../realtime/token-bucket.js';
+import { noAuth, tag } from '../../openapi/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,7 +55,14 @@ const visitorSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
     '/ws',
     {
       websocket: true,
-      schema: { querystring: Strict({ site: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }) },
+      schema: {
+        summary: "The visitor's WebSocket (upgrade); frames in docs/protocol.md",
+        description: 'Identified by the public site key (`?site=`); the session token travels in the `hello` frame.',
+        tags: [tag('websocket')],
+        security: noAuth,
+        querystring: Strict({ site: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }),
+        response: { '4xx': ApiError },
+      },
       preValidation: async (request) => {
         const company = app.companies.resolveSite((request.query as { site?: string }).site);
         if (!app.companies.allowsOrigin(company, request.headers.origin)) throw Errors.forbidden('Origin not allowed');
