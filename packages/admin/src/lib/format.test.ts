@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeUserAgent, shortAge, visitorName } from './format.js';
+import { ago, describeUserAgent, shortAge, visitorName } from './format.js';
 
 describe('formatting for agents', () => {
   it('names browsers and systems from user agents', () => {
@@ -11,10 +11,27 @@ describe('formatting for agents', () => {
 
   it('gives short ages', () => {
     const now = Date.parse('2026-11-21T12:00:00Z');
-    expect(shortAge('2026-11-21T11:59:40Z', now)).toBe('now');
-    expect(shortAge('2026-11-21T11:45:00Z', now)).toBe('15 min');
-    expect(shortAge('2026-11-21T09:00:00Z', now)).toBe('3 h');
-    expect(shortAge('2026-11-19T12:00:00Z', now)).toBe('2 d');
+    expect(shortAge('2026-11-21T11:59:40Z', now, 'en')).toBe('now');
+    expect(shortAge('2026-11-21T11:45:00Z', now, 'en')).toBe('15m ago');
+    expect(shortAge('2026-11-21T09:00:00Z', now, 'en')).toBe('3h ago');
+    expect(shortAge('2026-11-20T11:00:00Z', now, 'en')).toBe('yesterday');
+    expect(shortAge('2026-11-19T12:00:00Z', now, 'en')).toBe('2d ago');
+    expect(shortAge('2026-11-01T12:00:00Z', now, 'en')).toBe(new Date('2026-11-01T12:00:00Z').toLocaleDateString('en'));
+  });
+
+  it('says how long ago in words, in the given language, through Intl.RelativeTimeFormat', () => {
+    const now = Date.parse('2026-11-21T12:00:00Z');
+    expect(ago('2026-11-21T11:59:40Z', now, 'en')).toBe('now');
+    expect(ago('2026-11-21T12:05:00Z', now, 'en')).toBe('now');
+    expect(ago('2026-11-21T11:55:00Z', now, 'en')).toBe('5 minutes ago');
+    expect(ago('2026-11-21T11:00:00Z', now, 'en')).toBe('1 hour ago');
+    expect(ago('2026-11-20T12:00:00Z', now, 'en')).toBe('yesterday');
+    expect(ago('2026-11-01T12:00:00Z', now, 'en')).toBe('2 weeks ago');
+    expect(ago('2026-08-01T12:00:00Z', now, 'en')).toBe('3 months ago');
+    expect(ago('2026-11-21T11:55:00Z', now, 'de')).toBe('vor 5 Minuten');
+    expect(ago('2026-11-20T12:00:00Z', now, 'fr')).toBe('hier');
+    expect(ago(undefined, now)).toBe('');
+    expect(ago('not a date', now)).toBe('');
   });
 
   it('names visitors by who the site says they are, else their lead, else a short id', () => {

@@ -1,23 +1,49 @@
 import type { ConversationStatus } from '@parley/protocol';
 
-/** "now", "5 min", "3 h", "2 d", or a date, for list rows. */
-export function shortAge(iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return '';
-  const ms = now - Date.parse(iso);
-  if (!Number.isFinite(ms)) return '';
-  const min = Math.floor(ms / 60_000);
-  if (min < 1) return 'now';
-  if (min < 60) return `${min} min`;
-  const hours = Math.floor(min / 60);
-  if (hours < 24) return `${hours} h`;
-  const days = Math.floor(hours / 24);
-  return days < 7 ? `${days} d` : new Date(iso).toLocaleDateString();
+const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 86_400_000],
+  ['month', 30 * 86_400_000],
+  ['week', 7 * 86_400_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+const WEEK = 7 * 86_400_000;
+const formats = new Map<string, Intl.RelativeTimeFormat>();
+
+/** One formatter per locale and style (building them is the slow part). */
+function relativeFormat(style: Intl.RelativeTimeFormatStyle, locale: string | undefined): Intl.RelativeTimeFormat {
+  const key = `${locale ?? ''}|${style}`;
+  let format = formats.get(key);
+  if (!format) formats.set(key, (format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style })));
+  return format;
 }
 
-/** "just now" or "5 min ago", for sentences. */
-export function ago(iso: string | null | undefined, now = Date.now()): string {
-  const age = shortAge(iso, now);
-  return age === 'now' ? 'just now' : age.includes('/') || age.includes('.') ? `on ${age}` : `${age} ago`;
+/**
+ * How long ago `iso` was, in the browser's language (`Intl.RelativeTimeFormat`), in the largest
+ * whole unit: "now" under a minute, then "5 minutes ago", "3 hours ago", "yesterday", "2 weeks ago".
+ * A time ahead of `now` (another clock) reads as now. Empty for no or a bad date.
+ */
+export function relativeTime(iso: string | null | undefined, options: { now?: number; style?: Intl.RelativeTimeFormatStyle; locale?: string } = {}): string {
+  if (!iso) return '';
+  const ms = (options.now ?? Date.now()) - Date.parse(iso);
+  if (!Number.isFinite(ms)) return '';
+  const format = relativeFormat(options.style ?? 'long', options.locale);
+  for (const [unit, size] of UNITS) if (ms >= size) return format.format(-Math.floor(ms / size), unit);
+  return format.format(0, 'second');
+}
+
+/** For list rows: "now", "5m ago", "3h ago", "yesterday", "2d ago", or the date past a week. */
+export function shortAge(iso: string | null | undefined, now = Date.now(), locale?: string): string {
+  if (!iso) return '';
+  const ms = now - Date.parse(iso);
+  if (Number.isFinite(ms) && ms >= WEEK) return new Date(iso).toLocaleDateString(locale);
+  return relativeTime(iso, { now, style: 'narrow', ...(locale ? { locale } : {}) });
+}
+
+/** For sentences: "now", "5 minutes ago", "yesterday", "3 weeks ago". */
+export function ago(iso: string | null | undefined, now = Date.now(), locale?: string): string {
+  return relativeTime(iso, { now, ...(locale ? { locale } : {}) });
 }
 
 /** A time of day for message bubbles, with the date when it is not today. */

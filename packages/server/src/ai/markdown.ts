@@ -1,40 +1,84 @@
+import { Marked, type Tokens } from 'marked';
 import { escapeHtml } from '@parley/protocol';
 
 const SAFE_URL = /^(?:https?:\/\/|mailto:)[^\s<>"']+$/i;
 
-/** Inline Markdown of one escaped line: links, bold, italics; code spans lose their backticks. */
-function inline(escaped: string): string {
-  return escaped
-    .replace(/\[([^\]]{1,300})\]\(([^)\s]{1,2000})\)/g, (whole, label: string, url: string) =>
-      SAFE_URL.test(url) ? `<a href="${url}">${label}</a>` : label,
-    )
-    .replace(/(^|[\s(])((?:https?:\/\/)[^\s<>()]{3,2000})/g, (whole, before: string, url: string) =>
-      SAFE_URL.test(url) ? `${before}<a href="${url}">${url}</a>` : whole,
-    )
-    .replace(/\*\*([^*\n]+)\*\*|__([^_\n]+)__/g, (_, a?: string, b?: string) => `<strong>${a ?? b}</strong>`)
-    .replace(/(^|[^*\w])\*([^*\n]+)\*(?!\*)/g, '$1<em>$2</em>')
-    .replace(/(^|[^_\w])_([^_\n]+)_(?!_)/g, '$1<em>$2</em>')
-    .replace(/`([^`\n]+)`/g, '$1');
+/** Lines of plain text as escaped light HTML, indentation kept (no `pre` on the allowlist). */
+function escapedLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => escapeHtml(line).replace(/^ +/, (spaces) => '&nbsp;'.repeat(spaces.length)))
+    .join('<br>');
 }
 
 /**
- * Turns a model's Markdown answer into light HTML: paragraphs, line breaks, bulleted and numbered
- * lists, bold, italics, links (http, https, mailto only), headings as bold lines. Everything is
- * escaped first, so raw HTML in the answer shows as text. The result is sanitized again when stored.
+ * A `marked` instance whose renderer only ever writes light HTML (`b strong i em u br p ul ol li a`,
+ * see the protocol's `sanitizeLightHtml`): what has no tag on the allowlist is rendered with the
+ * tags it has. Raw HTML in the Markdown is text; links keep http, https and mailto targets only.
  */
-export function markdownToLightHtml(markdown: string): string {
-  const blocks = escapeHtml(markdown.replace(/\r\n?/g, '\n').trim()).split(/\n{2,}/);
-  return blocks
-    .map((block) => {
-      const lines = block.split('\n');
-      if (lines.every((l) => /^\s*[-*+]\s+/.test(l))) {
-        return `<ul>${lines.map((l) => `<li>${inline(l.replace(/^\s*[-*+]\s+/, ''))}</li>`).join('')}</ul>`;
-      }
-      if (lines.every((l) => /^\s*\d{1,3}[.)]\s+/.test(l))) {
-        return `<ol>${lines.map((l) => `<li>${inline(l.replace(/^\s*\d{1,3}[.)]\s+/, ''))}</li>`).join('')}</ol>`;
-      }
-      const html = lines.map((l) => (/^#{1,6}\s+/.test(l) ? `<b>${inline(l.replace(/^#{1,6}\s+/, ''))}</b>` : inline(l))).join('<br>');
-      return blocks.length > 1 ? `<p>${html}</p>` : html;
-    })
-    .join('');
+const markdown = new Marked({
+  gfm: true,
+  breaks: true,
+  renderer: {
+    heading({ tokens }) {
+      return `<p><b>${this.parser.parseInline(tokens)}</b></p>`;
+    },
+    // Fenced and indented code: its lines as text, each on its own line.
+    code({ text }) {
+      return `<p>${escapedLines(text.replace(/\n+$/, ''))}</p>`;
+    },
+    codespan({ text }) {
+      return escapeHtml(text);
+    },
+    html({ text }) {
+      return escapeHtml(text);
+    },
+    blockquote({ tokens }) {
+      return this.parser.parse(tokens);
+    },
+    hr() {
+      return '';
+    },
+    del({ tokens }) {
+      return this.parser.parseInline(tokens);
+    },
+    checkbox({ checked }) {
+      return checked ? '☑ ' : '☐ ';
+    },
+    link({ href, tokens }) {
+      const label = this.parser.parseInline(tokens);
+      return SAFE_URL.test(href) ? `<a href="${escapeHtml(href)}">${label}</a>` : label;
+    },
+    image({ href, text }) {
+      return SAFE_URL.test(href) ? `<a href="${escapeHtml(href)}">${escapeHtml(text || href)}</a>` : escapeHtml(text);
+    },
+    // A table becomes a list, one row an item, each cell named by its column: readable in a
+    // chat bubble as narrow as a phone.
+    table({ header, rows }: Tokens.Table) {
+      const names = header.map((cell) => this.parser.parseInline(cell.tokens));
+      const items = rows.map((row) => {
+        const cells = row.map((cell, i) => {
+          const value = this.parser.parseInline(cell.tokens);
+          return names[i] ? `<b>${names[i]}</b>: ${value}` : value;
+        });
+        return `<li>${cells.join('; ')}</li>`;
+      });
+      return items.length ? `<ul>${items.join('')}</ul>` : `<p>${names.map((n) => `<b>${n}</b>`).join('; ')}</p>`;
+    },
+  },
+});
+
+/**
+ * Turns a model's Markdown answer into light HTML with `marked` (GitHub-flavoured: nested lists,
+ * fenced code, tables, bare links without their trailing punctuation): paragraphs, line breaks,
+ * lists, bold, italics, links (http, https, mailto only), headings as bold lines, code as plain
+ * lines, tables as lists. Raw HTML in the answer shows as text. The result is sanitized again when
+ * stored. A single paragraph comes out without its `<p>`.
+ *
+ * @example markdownToLightHtml('**Hi**, see https://shop.example.') // '<strong>Hi</strong>, see <a href="https://shop.example">https://shop.example</a>.'
+ */
+export function markdownToLightHtml(text: string): string {
+  const html = (markdown.parse(text.replace(/\r\n?/g, '\n').trim(), { async: false }) as string).replace(/\n*(<[^>]*>)\n*/g, '$1').replace(/\n/g, ' ');
+  const single = /^<p>((?:(?!<\/?p>).)*)<\/p>$/s.exec(html);
+  return single ? single[1]! : html;
 }

@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { escapeHtml, type SearchHit } from '@parley/protocol';
+import { decodeEntities, type SearchHit } from '@parley/protocol';
 import type { ApiClient } from '../../api/http.js';
 import { TaskController } from '../../controllers/task-controller.js';
 import { controls, screen } from '../../styles/shared.js';
@@ -8,12 +7,26 @@ import { dateTime } from '../../lib/format.js';
 import { ParleyNavigateEvent } from '../../events/navigate.js';
 import { styles } from './search-view.styles.js';
 
-/** The search snippet with only its `<mark>` highlights kept as markup; everything else is text. */
-export function highlightSnippet(snippet: string): string {
-  return snippet
-    .split(/(<mark>|<\/mark>)/)
-    .map((part) => (part === '<mark>' || part === '</mark>' ? part : escapeHtml(part)))
-    .join('');
+/** One run of a search snippet: plain text, and whether it is a highlighted hit. */
+export interface SnippetPart {
+  text: string;
+  hit: boolean;
+}
+
+/**
+ * The server's snippet (escaped HTML with `<mark>` round the hits) as plain text runs. The text is
+ * decoded once, here, and rendered as text, never as markup: a message holding
+ * `<script>alert(1)</script>` shows exactly that, and nothing in it can run.
+ */
+export function snippetParts(snippet: string): SnippetPart[] {
+  const parts: SnippetPart[] = [];
+  let hit = false;
+  for (const piece of snippet.split(/(<mark>|<\/mark>)/)) {
+    if (piece === '<mark>') hit = true;
+    else if (piece === '</mark>') hit = false;
+    else if (piece) parts.push({ text: decodeEntities(piece), hit });
+  }
+  return parts;
 }
 
 const WHO: Record<string, string> = { user: 'Visitor', bot: 'Bot', agent: 'Agent', system: 'System' };
@@ -25,7 +38,7 @@ const WHO: Record<string, string> = { user: 'Visitor', bot: 'Bot', agent: 'Agent
  * @event parley-navigate - a hit was opened (`detail.conversationId`)
  * @csspart header - the search form
  * @csspart body - the results area
- * @csspart results - the list; `result` each hit
+ * @csspart results - the list; `result` each hit, `snippet` its text with `<mark>` round the matches
  */
 export class ParleySearchView extends LitElement {
   static override styles = [controls, screen, styles];
@@ -78,7 +91,7 @@ export class ParleySearchView extends LitElement {
                 ${hits.map(
                   (hit) => html`<li>
                     <a part="result" class="card" href=${`/admin/inbox/${encodeURIComponent(hit.conversation_id)}`} @click=${(e: MouseEvent) => this.open(e, hit.conversation_id)}>
-                      <span>${unsafeHTML(highlightSnippet(hit.snippet))}</span>
+                      <span part="snippet">${snippetParts(hit.snippet).map((part) => (part.hit ? html`<mark>${part.text}</mark>` : part.text))}</span>
                       <span class="meta">${WHO[hit.role] ?? hit.role} · ${dateTime(hit.created_at)} · ${hit.conversation_id}</span>
                     </a>
                   </li>`,

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import type { ChatSummary } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
-import { dateTime, describeUserAgent, identityOf, shortAge, statusLabel } from '../../lib/format.js';
+import { ago, dateTime, describeUserAgent, identityOf, statusLabel } from '../../lib/format.js';
 import { styles } from './visitor-details.styles.js';
 
 /** A collected value for people: links stay links, objects read as `key: value` pairs. */
@@ -71,7 +71,7 @@ export class ParleyVisitorDetails extends LitElement {
         <dl part="visitor">
           <dt>Status</dt>
           <dd>
-            <span part="presence" class=${v.online ? 'online' : ''}>${v.online ? 'Online' : `Offline${v.last_seen_at ? ` · seen ${shortAge(v.last_seen_at)} ago` : ''}`}</span>
+            <span part="presence" class=${v.online ? 'online' : ''}>${v.online ? 'Online' : `Offline${v.last_seen_at ? ` · seen ${ago(v.last_seen_at)}` : ''}`}</span>
           </dd>
           <dt>Last seen</dt>
           <dd>${dateTime(v.last_seen_at)}</dd>
