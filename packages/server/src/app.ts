@@ -48,6 +48,7 @@ import webhookRoutes from './routes/webhooks/index.js';
 import identityRoutes from './routes/identity/index.js';
 import savedReplyRoutes from './routes/saved-replies/index.js';
 import { health } from './core/health/index.js';
+import { metrics } from './metrics/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -92,6 +93,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(notes);
   await fastify.register(cors);
   await fastify.register(health);
+  await fastify.register(metrics, { config });
 
   // Routes.
   await fastify.register(healthRoutes);
