@@ -49,6 +49,7 @@ import identityRoutes from './routes/identity/index.js';
 import savedReplyRoutes from './routes/saved-replies/index.js';
 import { health } from './core/health/index.js';
 import { openapi } from './openapi/index.js';
+import { metrics } from './metrics/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -93,6 +94,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(notes);
   await fastify.register(cors);
   await fastify.register(health);
+  await fastify.register(metrics, { config });
 
   // Routes.
   await fastify.register(openapi); // first: it collects the routes as they are added

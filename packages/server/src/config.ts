@@ -71,6 +71,16 @@ export const defaultWebhooks: WebhooksConfig = {
   secretGraceMs: 24 * 3_600_000,
 };
 
+/** Prometheus metrics at `/metrics`, off unless asked for. */
+export interface MetricsConfig {
+  /** Serve metrics (`PARLEY_METRICS=true`). */
+  enabled: boolean;
+  /** Bearer token a scraper must send (`PARLEY_METRICS_TOKEN`, at least 16 characters). */
+  token?: string;
+  /** Serve metrics on this port of the same host instead of the main one (`PARLEY_METRICS_PORT`). */
+  port?: number;
+}
+
 /** Everything the server needs to start. Built by `loadConfig` from the environment and flags. */
 export interface ParleyConfig {
   host: string;
@@ -106,6 +116,7 @@ export interface ParleyConfig {
    */
   retentionDays: number;
   webhooks: WebhooksConfig;
+  metrics: MetricsConfig;
 }
 
 export const defaultLimits: LimitsConfig = {
@@ -149,7 +160,8 @@ function intFrom(value: string | undefined, name: string): number | undefined {
  * `PARLEY_HTTP_REQUESTS_PER_MINUTE`, `PARLEY_SEND_LEAD_PER_MINUTE`, and for agents `PARLEY_SECRET`, `PARLEY_ADMIN_EMAIL`,
  * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`, `PARLEY_RETENTION_DAYS`, and for webhooks
  * `PARLEY_WEBHOOKS_ALLOW_PRIVATE`, `PARLEY_WEBHOOK_TIMEOUT_MS`, `PARLEY_WEBHOOK_MAX_ATTEMPTS`,
- * `PARLEY_WEBHOOK_RETENTION_DAYS`, `PARLEY_WEBHOOK_DISABLE_AFTER`, `PARLEY_WEBHOOK_SECRET_GRACE_HOURS`), then `overrides`.
+ * `PARLEY_WEBHOOK_RETENTION_DAYS`, `PARLEY_WEBHOOK_DISABLE_AFTER`, `PARLEY_WEBHOOK_SECRET_GRACE_HOURS`, and for
+ * metrics `PARLEY_METRICS`, `PARLEY_METRICS_TOKEN`, `PARLEY_METRICS_PORT`), then `overrides`.
  */
 export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const port = overrides.port ?? intFrom(env.PORT, 'PORT') ?? 3000;
@@ -177,6 +189,9 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
   const adminEmail = overrides.adminEmail ?? (env.PARLEY_ADMIN_EMAIL || undefined);
   const adminPassword = overrides.adminPassword ?? (env.PARLEY_ADMIN_PASSWORD || undefined);
   if (adminPassword !== undefined && adminPassword.length < 8) throw new Error('PARLEY_ADMIN_PASSWORD must be at least 8 characters long');
+  const metricsToken = overrides.metrics?.token ?? (env.PARLEY_METRICS_TOKEN || undefined);
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new Error('PARLEY_METRICS_TOKEN must be at least 16 characters long');
+  const metricsPort = overrides.metrics?.port ?? intFrom(env.PARLEY_METRICS_PORT, 'PARLEY_METRICS_PORT');
   return {
     host: overrides.host ?? env.HOST ?? '127.0.0.1',
     port,
@@ -201,6 +216,11 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
       ...optional('disableAfterFailures', intFrom(env.PARLEY_WEBHOOK_DISABLE_AFTER, 'PARLEY_WEBHOOK_DISABLE_AFTER')),
       ...hoursAsMs('secretGraceMs', intFrom(env.PARLEY_WEBHOOK_SECRET_GRACE_HOURS, 'PARLEY_WEBHOOK_SECRET_GRACE_HOURS')),
       ...overrides.webhooks,
+    },
+    metrics: {
+      enabled: overrides.metrics?.enabled ?? env.PARLEY_METRICS === 'true',
+      ...(metricsToken ? { token: metricsToken } : {}),
+      ...(metricsPort !== undefined ? { port: metricsPort } : {}),
     },
   };
 }

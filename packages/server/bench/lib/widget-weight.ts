@@ -1,13 +1,19 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { compressedDir, sameTime } from '../../src/core/assets/index.js';
 
-/** Sizes of one file, raw and compressed as a CDN would serve it. */
+/**
+ * Sizes of one file as the server sends it: raw, to a client accepting gzip, and to one accepting
+ * brotli. These are the build-time compressed copies the server answers with (`dist/compressed/`);
+ * without a fresh copy the server sends the raw bytes, and so does this count.
+ */
 export interface FileWeight {
   file: string;
   bytes: number;
   gzip: number;
   brotli: number;
+  /** False when the server has no fresh compressed copy and sends the file raw (run `pnpm build`). */
+  compressed: boolean;
 }
 
 /** Measurement 5: the script-tag build's weight. `launcher` is what loads before the chat opens. */
@@ -20,14 +26,18 @@ export interface WidgetWeight {
   total: { bytes: number; gzip: number; brotli: number };
 }
 
-function weigh(path: string, root: string): FileWeight {
-  const data = readFileSync(path);
-  return {
-    file: relative(root, path),
-    bytes: data.length,
-    gzip: gzipSync(data, { level: 9 }).length,
-    brotli: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
+/** The size of the server's compressed copy of a file, when it is fresh (made from this build). */
+function sentSize(copy: string, source: { mtimeMs: number; size: number }): number | undefined {
+  const info = statSync(copy, { throwIfNoEntry: false });
+  return info && sameTime(info.mtimeMs, source.mtimeMs) && info.size < source.size ? info.size : undefined;
+}
+
+function weigh(path: string, root: string, copies: string): FileWeight {
+  const file = relative(root, path);
+  const info = statSync(path);
+  const gzip = sentSize(join(copies, `${file}.gz`), info);
+  const brotli = sentSize(join(copies, `${file}.br`), info);
+  return { file, bytes: info.size, gzip: gzip ?? info.size, brotli: brotli ?? info.size, compressed: gzip !== undefined && brotli !== undefined };
 }
 
 function listFiles(dir: string): string[] {
@@ -38,17 +48,19 @@ function listFiles(dir: string): string[] {
 }
 
 /**
- * Weighs `packages/widget/dist/cdn/` as built (the bench never builds the widget itself). Source
- * maps are not shipped to visitors and are left out. The launcher is the script a page includes
+ * Weighs `packages/widget/dist/cdn/` as built and as the server sends it (the bench never builds
+ * the widget itself): the compressed columns are the bytes of the server's build-time brotli and
+ * gzip copies in `copies` (default `packages/server/dist/compressed/widget`). Source maps are not
+ * shipped to visitors and are left out. The launcher is the script a page includes
  * (the JavaScript file at the top of the folder, `widget.js`); what it loads when the visitor
  * opens the chat lives in subfolders.
  */
-export function widgetWeight(dir: string): WidgetWeight {
+export function widgetWeight(dir: string, copies: string = compressedDir('widget')): WidgetWeight {
   if (!existsSync(dir)) return { dir, present: false, files: [], total: { bytes: 0, gzip: 0, brotli: 0 } };
   const files = listFiles(dir)
     .filter((path) => !path.endsWith('.map') && !path.endsWith('.d.ts'))
     .sort()
-    .map((path) => weigh(path, dir));
+    .map((path) => weigh(path, dir, copies));
   const topScripts = files.filter((f) => !f.file.includes(sep) && /\.m?js$/.test(f.file));
   const launcher = topScripts.find((f) => /launcher|widget|parley/.test(basename(f.file))) ?? topScripts[0];
   const total = files.reduce((sum, f) => ({ bytes: sum.bytes + f.bytes, gzip: sum.gzip + f.gzip, brotli: sum.brotli + f.brotli }), {

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { AiSettings } from './settings.js';
+import { probes } from '../core/probes.js';
 
 /** One message sent to the model. */
 export interface ModelMessage {
@@ -91,6 +92,8 @@ export async function completeChat(
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
   const withTools = options.tools ?? true;
+  const started = probes.aiCall.hasSubscribers ? performance.now() : 0;
+  let ok = false;
   try {
     const stream = await clientFor(settings).chat.completions.create(
       {
@@ -126,9 +129,11 @@ export async function completeChat(
       } catch {
         // A tool call with unreadable arguments still means "hand over".
       }
+      ok = true;
       return { text, handoff: { reason } };
     }
     if (text.trim() === '') throw new AiError('bad_response', 'The AI provider sent an empty answer');
+    ok = true;
     return { text };
   } catch (error) {
     const described = controller.signal.aborted
@@ -141,5 +146,6 @@ export async function completeChat(
     throw described;
   } finally {
     clearTimeout(timer);
+    if (started) probes.aiCall.publish({ ok, ms: performance.now() - started });
   }
 }

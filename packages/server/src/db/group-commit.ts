@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import { probes } from '../core/probes.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -81,6 +82,7 @@ export class GroupCommit {
     const batch = this.queue;
     this.queue = [];
     this.beforeBatch?.();
+    const started = probes.batch.hasSubscribers ? performance.now() : 0;
     try {
       try {
         // IMMEDIATE takes the write lock first: another process writing (the CLI) is waited for,
@@ -92,6 +94,7 @@ export class GroupCommit {
         this.commitIsolated.immediate(batch);
       }
       this.commits++;
+      if (started) probes.batch.publish({ size: batch.length, ms: performance.now() - started });
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;

@@ -3,6 +3,7 @@ import { topics, type BusEvent, type EventBus } from './bus.js';
 import type { RecordOptions } from './chat-types.js';
 import type { LiveConversation } from './conversations.js';
 import type { Outbox } from './outbox.js';
+import { probes } from '../../core/probes.js';
 
 /**
  * What the chat service tells the rest of the server: inside a write, the outbox events its
@@ -28,6 +29,7 @@ export class ChatAnnouncer {
     const streamed = streamId ? messages.find((m) => m.role === 'bot') : undefined;
     const conversationTopic = topics.conversation(conversation.id);
     const companyTopic = topics.company(conversation.companyId);
+    if (probes.messages.hasSubscribers) probes.messages.publish({ roles: messages.map((m) => m.role) });
     for (const message of messages) {
       const event: BusEvent = {
         type: 'message',

@@ -28,6 +28,7 @@ import type { Outbox } from './outbox.js';
 import { ChatAnnouncer } from './chat-announcer.js';
 import type { UploadStore } from './uploads.js';
 import type { AiHooks, HandoffHooks, HandoffRequest, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
+import { probes } from '../../core/probes.js';
 
 export type { AiHooks, HandoffHooks, HandoffRequest, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 
@@ -115,6 +116,7 @@ export class ChatService {
    */
   async handleInput(conversation: LiveConversation, input: VisitorInput): Promise<TurnResult> {
     if (conversation.status === 'closed') throw Errors.sessionClosed();
+    if (probes.turn.hasSubscribers) probes.turn.publish({ companyId: conversation.companyId });
     if (input.clientId) {
       const existing = this.conversations.findClientMessage(conversation, input.clientId);
       if (existing) {

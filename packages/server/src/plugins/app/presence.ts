@@ -58,6 +58,15 @@ export class PresenceTracker {
     this.publishAgent(user.id, entry, false);
   }
 
+  /** Sockets open now, visitors' and agents' (for metrics). */
+  socketCounts(): { visitors: number; agents: number } {
+    let visitors = 0;
+    let agents = 0;
+    for (const count of this.visitors.values()) visitors += count;
+    for (const entry of this.agents.values()) agents += entry.sockets;
+    return { visitors, agents };
+  }
+
   /** The company's agents with at least one socket open. */
   onlineAgents(companyId: string): Array<{ id: string; name: string }> {
     const online: Array<{ id: string; name: string }> = [];

@@ -5,6 +5,7 @@ import type { WebhooksConfig } from '../../config.js';
 import type { GroupCommit } from '../../db/group-commit.js';
 import type { WebhookDeliveryRow } from '../../db/tables/index.js';
 import { postWebhook, signatureHeader, standardSignatureHeader, type PostResult } from '../../lib/webhook-post.js';
+import { probes } from '../../core/probes.js';
 
 /** The delay before retry number `attempt` (1 after the first failure): doubling, capped, ±20 % jitter. */
 export function retryDelayMs(attempt: number, config: Pick<WebhooksConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number {
@@ -187,6 +188,7 @@ export class WebhookQueue {
     const now = new Date();
     const next = status === 'pending' ? new Date(now.getTime() + retryDelayMs(attempts, this.config)).toISOString() : null;
     if (!ok) this.log.info({ deliveryId, endpointId: endpoint.id, attempts, status, error: result.error }, 'webhook delivery failed');
+    if (probes.webhookAttempt.hasSubscribers) probes.webhookAttempt.publish({ ok, gaveUp: status === 'failed' });
     const disabledAfter = await this.writes.run(() => {
       this.statements.recordAttempt.run(
         row.id,

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -7,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError } from '@parley/protocol';
 import { Errors } from '../../errors.js';
+import { AssetFiles, IMMUTABLE, compressedDir, sendAsset } from '../../core/assets/index.js';
 
 /** The dashboard's build (`dist` of `@parley/admin`), or undefined when the package is missing. */
 function adminDir(): string | undefined {
@@ -52,6 +51,8 @@ export const ADMIN_CSP = [
 export interface AdminRoutesOptions {
   /** The build folder to serve; defaults to `@parley/admin`'s `dist`. */
   dir?: string;
+  /** Where its brotli and gzip copies are (see `precompressDir`); defaults to this package's `dist/compressed/admin` for the default folder. */
+  compressedDir?: string;
 }
 
 const FILE = Type.Unsafe<NodeJS.ReadableStream>({ description: 'a file of the dashboard' });
@@ -59,17 +60,19 @@ const FILE = Type.Unsafe<NodeJS.ReadableStream>({ description: 'a file of the da
 /**
  * Serves the agent dashboard at `/admin`: hashed assets under `/admin/assets/` are cached for a
  * year; every other path answers `index.html` (the app routes in the browser) with a strict
- * Content-Security-Policy and no caching. Without a build, a 404 says to run `pnpm build`.
+ * Content-Security-Policy and no caching. Files go out brotli or gzip compressed (made at build
+ * time) when the client accepts it. Without a build, a 404 says to run `pnpm build`.
  */
 const admin: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, options) => {
   const root = options.dir ?? adminDir();
 
+  const files = new AssetFiles(root ?? '', options.compressedDir ?? (options.dir ? undefined : compressedDir('admin')));
+
   const sendFile = async (reply: FastifyReply, path: string, cacheControl: string): Promise<FastifyReply | undefined> => {
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile()) return undefined;
-    const etag = `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
+    const asset = await files.lookup(path);
+    if (!asset) return undefined;
     const type = TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-    reply.header('x-content-type-options', 'nosniff').header('cache-control', cacheControl).header('etag', etag).type(type);
+    reply.header('x-content-type-options', 'nosniff');
     if (type.startsWith('text/html')) {
       reply
         .header('content-security-policy', ADMIN_CSP)
@@ -77,8 +80,7 @@ const admin: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, options
         .header('referrer-policy', 'no-referrer')
         .header('cross-origin-opener-policy', 'same-origin');
     }
-    if (reply.request.headers['if-none-match'] === etag) return reply.code(304).send();
-    return reply.header('content-length', info.size).send(createReadStream(path));
+    return sendAsset(reply, asset, { type, cacheControl });
   };
 
   const sendIndex = async (reply: FastifyReply) => {
@@ -97,7 +99,7 @@ const admin: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, options
       const path = resolve(root, rest);
       if (path.startsWith(root + sep)) {
         const immutable = rest.startsWith('assets/');
-        const sent = await sendFile(reply, path, immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+        const sent = await sendFile(reply, path, immutable ? IMMUTABLE : 'public, max-age=300');
         if (sent) return sent;
         // A missing script or style must not be answered with the page.
         if (immutable || /\.(js|css|map)$/.test(rest)) throw Errors.notFound('No such dashboard file');

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -7,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError, Strict } from '@parley/protocol';
 import { Errors } from '../../errors.js';
+import { AssetFiles, IMMUTABLE, compressedDir, memoryAsset, sendAsset } from '../../core/assets/index.js';
 import { demoPage } from './demo-page.js';
 
 /** The widget's script-tag build (`dist/cdn` of `@parley/widget`), or undefined when the package is missing. */
@@ -24,27 +23,23 @@ const JS = Type.Unsafe<NodeJS.ReadableStream>({ description: 'JavaScript' });
  * Serves the embeddable widget: `/widget.js` (the launcher a site pastes in a script tag) and
  * `/widget/<file>` (the bundle it imports on demand), readable from any origin, and the demo page
  * at `/` that embeds it. The launcher is revalidated every few minutes so a new release reaches
- * visitors; bundles carry a content hash and are cached for a year.
+ * visitors; bundles carry a content hash and are cached for a year. Everything goes out brotli or
+ * gzip compressed when the client accepts it (files compressed at build time, the page at startup).
  */
 const widget: FastifyPluginAsyncTypebox = async (app) => {
   const dir = widgetDir();
 
+  const files = new AssetFiles(dir ?? '', compressedDir('widget'));
+  const page = memoryAsset(demoPage());
+
   const sendScript = async (reply: FastifyReply, file: string, cacheControl: string) => {
-    const path = dir ? join(dir, file) : undefined;
-    const info = path ? await stat(path).catch(() => undefined) : undefined;
-    if (!path || !info?.isFile()) {
-      throw Errors.notFound(`The widget is not built (${file} is missing): run "pnpm build" in the repository first`);
-    }
-    const etag = `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
+    const asset = dir ? await files.lookup(join(dir, file)) : undefined;
+    if (!asset) throw Errors.notFound(`The widget is not built (${file} is missing): run "pnpm build" in the repository first`);
     reply
       .header('access-control-allow-origin', '*')
       .header('cross-origin-resource-policy', 'cross-origin')
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', cacheControl)
-      .header('etag', etag)
-      .type('text/javascript; charset=utf-8');
-    if (reply.request.headers['if-none-match'] === etag) return reply.code(304).send();
-    return reply.header('content-length', info.size).send(createReadStream(path));
+      .header('x-content-type-options', 'nosniff');
+    return sendAsset(reply, asset, { type: 'text/javascript; charset=utf-8', cacheControl });
   };
 
   app.get('/widget.js', { schema: { response: { 200: JS, 304: Type.Null(), '4xx': ApiError } } }, (_request, reply) =>
@@ -59,13 +54,12 @@ const widget: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: JS, 304: Type.Null(), '4xx': ApiError },
       },
     },
-    (request, reply) => sendScript(reply, join('widget', request.params.file), 'public, max-age=31536000, immutable'),
+    (request, reply) => sendScript(reply, join('widget', request.params.file), IMMUTABLE),
   );
 
-  app.get('/', { schema: { response: { 200: Type.String({ description: 'HTML' }) } } }, async (_request, reply) => {
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
-    return demoPage();
-  });
+  app.get('/', { schema: { response: { 200: Type.String({ description: 'HTML' }), 304: Type.Null() } } }, async (_request, reply) =>
+    sendAsset(reply, page, { type: 'text/html; charset=utf-8', cacheControl: 'no-cache' }),
+  );
 };
 
 export default widget;

@@ -1,0 +1,2 @@
+export { default as metrics, bearerMatches } from './plugin.js';
+export { ParleyMetrics, fileBytes, type MetricSources } from './registry.js';
