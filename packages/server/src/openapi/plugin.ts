@@ -63,5 +63,5 @@ export default fp(
     });
     await app.register(openapiRoutes);
   },
-  { name: 'openapi', dependencies: ['cookie'] },
+  { name: 'openapi', dependencies: ['rate-limit'] },
 );

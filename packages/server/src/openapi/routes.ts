@@ -4,22 +4,25 @@ import { ApiError } from '@parley/protocol';
 import { noAuth } from './security.js';
 import { tag } from './tags.js';
 
-/** `GET /api/openapi.json`: the OpenAPI 3.1 document, built once after the last route was added. */
+/** The document as sent: an object to the schema, a string already serialized on the wire. */
+const OpenApiDocument = Type.Unsafe<Record<string, unknown> | string>({ type: 'object', additionalProperties: true, description: 'An OpenAPI 3.1 document' });
+
+/**
+ * `GET /api/openapi.json`: the OpenAPI 3.1 document, built and serialized once, on the first
+ * request (every route is registered by then), and sent as is afterwards.
+ */
 const openapiRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  let document: Record<string, unknown> | undefined;
+  let document: string | undefined;
   app.get(
     '/api/openapi.json',
     {
-      schema: {
-        summary: 'This OpenAPI 3.1 document',
-        tags: [tag('system')],
-        security: noAuth,
-        response: { 200: Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, description: 'An OpenAPI 3.1 document' }), '5xx': ApiError },
-      },
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: { summary: 'This OpenAPI 3.1 document', tags: [tag('system')], security: noAuth, response: { 200: OpenApiDocument, '4xx': ApiError, '5xx': ApiError } },
     },
     async (_request, reply) => {
-      document ??= app.swagger() as unknown as Record<string, unknown>;
-      return reply.header('cache-control', 'no-cache').send(document);
+      document ??= JSON.stringify(app.swagger());
+      // A string with a JSON content type skips serialization.
+      return reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').send(document);
     },
   );
 };
