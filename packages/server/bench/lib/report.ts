@@ -60,7 +60,7 @@ interface IdleFigures {
 export interface BenchReport {
   date: string;
   machine: MachineInfo;
-  settings: { visitors: number; seconds: number; text: string; priority: number };
+  settings: { visitors: number; seconds: number; rounds?: number; roundSeconds?: number; text: string; priority: number };
   /** 1-minute load average before and after the run: other work on the machine skews every figure. */
   loadAverage: { before: number; after?: number };
   echo?: { closed: Turns; moderate?: Turns; lockstep?: Turns };
@@ -95,10 +95,13 @@ export function formatReport(report: BenchReport): string {
   const m = report.machine;
   let out = `# Parley bench, ${report.date}\n\n`;
   out += `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}.\n`;
-  out += `${report.settings.visitors} visitors, ${report.settings.seconds} s measured per load after a 2 s warm-up, ${report.settings.text.length}-character messages.\n`;
+  out += `${report.settings.visitors} visitors, ${report.settings.text.length}-character messages; paced loads measured ${report.settings.seconds} s after a 2 s warm-up`;
+  out += report.settings.rounds ? `, closed loops in ${report.settings.rounds} rounds of ${report.settings.roundSeconds} s after 1.5 s.\n` : '.\n';
   if (report.settings.priority !== 0) out += `Bench processes ran at nice ${report.settings.priority}.\n`;
   out += `Load average before/after: ${report.loadAverage.before.toFixed(2)} / ${report.loadAverage.after?.toFixed(2) ?? '-'}`;
-  out += report.loadAverage.before > m.cpus * 0.25 ? ' (WARNING: the machine was busy with other work; throughput and latency are understated).\n\n' : '.\n\n';
+  out += report.loadAverage.before > m.cpus * 0.25
+    ? ' (WARNING: the machine was busy with other work; throughput and latency are understated and ratios are noisy).\n\n'
+    : '.\n\n';
 
   const loads: Array<[string, Turns | undefined, Turns | undefined]> = [
     ['closed loop', report.turns, report.echo?.closed],
