@@ -43,8 +43,8 @@ export class CsatService {
       ),
       rating: sqlite.prepare<[string, string], ConversationRatingRow>('SELECT * FROM conversation_ratings WHERE conversation_id = ? AND company_id = ?'),
       insert: sqlite.prepare(
-        `INSERT OR IGNORE INTO conversation_ratings (conversation_id, company_id, scale, score, comment, agent_id, created_at)
-         VALUES (?, ?, ?, ?, ?, (SELECT resolved_by FROM conversation_facts WHERE conversation_id = ?), ?)`,
+        `INSERT OR IGNORE INTO conversation_ratings (conversation_id, company_id, scale, score, comment, agent_id, created_at, conversation_created_ms)
+         SELECT ?, ?, ?, ?, ?, resolved_by, ?, created_ms FROM conversation_facts WHERE conversation_id = ?`,
       ),
     };
   }
@@ -94,14 +94,15 @@ export class CsatService {
     const createdAt = timestamp();
     const { id: conversationId, companyId } = conversation;
     const stored = await this.writes.run(() => {
-      const inserted = this.statements.insert.run(conversationId, companyId, scale, score, text, conversationId, createdAt).changes === 1;
+      const inserted = this.statements.insert.run(conversationId, companyId, scale, score, text, createdAt, conversationId).changes === 1;
       if (inserted) {
         this.recorder.rated(conversationId, score);
         this.outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt }));
       }
       return inserted;
     });
-    const rating = this.rating(companyId, conversationId)!;
+    const rating = this.rating(companyId, conversationId);
+    if (!rating) throw Errors.unavailable('The rating could not be stored');
     if (stored) {
       this.bus.publish(topics.company(companyId), { type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt });
     }

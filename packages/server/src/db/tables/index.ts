@@ -6,7 +6,7 @@ import type { ConversationSessionsTable, IdentitySettingsTable } from './identit
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
 import type { ConversationNotesTable } from './notes.table.js';
-import type { ConversationFactsTable, ConversationRatingsTable, ConversationStepsTable, CsatSettingsTable, FunnelCountsTable } from './insights.table.js';
+import type { ConversationFactsTable, ConversationRatingsTable, ConversationStepsTable, CsatSettingsTable, FunnelCountsTable, InsightCountsTable } from './insights.table.js';
 import type { SavedRepliesTable } from './saved-replies.table.js';
 import type { UploadsTable } from './uploads.table.js';
 import type { UsersTable } from './users.table.js';
@@ -49,4 +49,5 @@ export interface Database {
   conversation_facts: ConversationFactsTable;
   conversation_steps: ConversationStepsTable;
   funnel_counts: FunnelCountsTable;
+  insight_counts: InsightCountsTable;
 }

@@ -24,6 +24,8 @@ export interface ConversationRatingsTable {
   /** The agent who resolved the conversation, when one did. */
   agent_id: string | null;
   created_at: string;
+  /** When the rated conversation started, in epoch ms. */
+  conversation_created_ms: number;
 }
 export type ConversationRatingRow = Selectable<ConversationRatingsTable>;
 
@@ -65,4 +67,20 @@ export interface FunnelCountsTable {
   bucket: number;
   step: string;
   reached: number;
+}
+
+/** Outcome counts of the conversations that started in a quarter hour (`bucket`, epoch ms / 900000). */
+export interface InsightCountsTable {
+  company_id: string;
+  bucket: number;
+  conversations: Generated<number>;
+  bot_only: Generated<number>;
+  handed_off: Generated<number>;
+  resolved: Generated<number>;
+  rating_sum: Generated<number>;
+  r1: Generated<number>;
+  r2: Generated<number>;
+  r3: Generated<number>;
+  r4: Generated<number>;
+  r5: Generated<number>;
 }
