@@ -172,6 +172,25 @@ export const FormComponent = Strict({
 });
 export type FormComponent = Static<typeof FormComponent>;
 
+/** How a rating is asked: five stars (1-5), or thumbs up / down (stored as 5 and 1). */
+export const RatingScale = Type.Union([Type.Literal('five'), Type.Literal('thumbs')]);
+export type RatingScale = Static<typeof RatingScale>;
+
+/**
+ * Asks the visitor to rate the conversation (CSAT), with an optional comment. The answer goes to
+ * `POST /api/chatbot/rating`; a conversation keeps its first rating.
+ */
+export const RatingComponent = Strict({
+  type: Type.Literal('rating'),
+  payload: Strict({
+    scale: RatingScale,
+    prompt: Type.String({ maxLength: 500 }),
+    /** Whether to offer a comment box. */
+    comment: Type.Boolean(),
+  }),
+});
+export type RatingComponent = Static<typeof RatingComponent>;
+
 /** Every component the server may send. */
 export const Component = Type.Union([
   TextComponent,
@@ -183,6 +202,7 @@ export const Component = Type.Union([
   FileRequestComponent,
   InputComponent,
   FormComponent,
+  RatingComponent,
 ]);
 export type Component = Static<typeof Component>;
 

@@ -184,6 +184,17 @@ export const AiStep = Strict({
 /** Ends the conversation (terminal). The next visitor message starts the flow again. */
 export const EndStep = Strict({ type: Type.Literal('end'), text: Type.Optional(FlowText) });
 
+/**
+ * Asks the visitor to rate the conversation (the `rating` component, on the company's CSAT scale)
+ * and moves on at once: the visitor may answer any time, and a conversation keeps its first rating.
+ */
+export const RatingStep = Strict({
+  type: Type.Literal('rating'),
+  text: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  comment: Type.Optional(Type.Boolean()),
+  next: StepId,
+});
+
 /** Every step type. */
 export const FlowStep = Type.Union([
   SayStep,
@@ -199,6 +210,7 @@ export const FlowStep = Type.Union([
   HandoffStep,
   AiStep,
   EndStep,
+  RatingStep,
 ]);
 export type FlowStep = Static<typeof FlowStep>;
 export type FlowStepType = FlowStep['type'];

@@ -50,6 +50,7 @@ import savedReplyRoutes from './routes/saved-replies/index.js';
 import { health } from './core/health/index.js';
 import { openapi } from './openapi/index.js';
 import { metrics } from './metrics/index.js';
+import { insights, insightsRoutes, ratingRoutes } from './insights/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -92,6 +93,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(erasure, { config });
   await fastify.register(savedReplies);
   await fastify.register(notes);
+  await fastify.register(insights);
   await fastify.register(cors);
   await fastify.register(health);
   await fastify.register(metrics, { config });
@@ -114,6 +116,8 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(webhookRoutes, { config });
   await fastify.register(identityRoutes, { config });
   await fastify.register(savedReplyRoutes, { config });
+  await fastify.register(ratingRoutes, { config });
+  await fastify.register(insightsRoutes, { config });
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });

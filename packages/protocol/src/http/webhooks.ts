@@ -12,11 +12,18 @@ export const WebhookEventType = Type.Union([
   Type.Literal('conversation.handoff'),
   Type.Literal('conversation.resolved'),
   Type.Literal('message.created'),
+  Type.Literal('conversation.rated'),
 ]);
 export type WebhookEventType = Static<typeof WebhookEventType>;
 
 /** Every subscribable event type, in the order the dashboard lists them. */
-export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['lead.created', 'conversation.handoff', 'conversation.resolved', 'message.created'];
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
+  'lead.created',
+  'conversation.handoff',
+  'conversation.resolved',
+  'message.created',
+  'conversation.rated',
+];
 
 /**
  * The JSON body of every webhook request. `id` is unique per event (a redelivery keeps it, so a

@@ -1,4 +1,4 @@
-import type { CatalogProduct, Component, Flow, FlowStep, FormValues } from '@parley/protocol';
+import type { CatalogProduct, Component, Flow, FlowStep, FormValues, RatingScale } from '@parley/protocol';
 import { escapeHtml, Limits } from '@parley/protocol';
 import { interpolateHtml, interpolateRaw, lookup, type FlowVars } from './interpolate.js';
 import { checkInput, errorText } from './validators.js';
@@ -33,6 +33,8 @@ export interface FlowContext {
   /** A new ticket reference, such as `PAR-7KQ2M9XD`. */
   newTicket(): string;
   newId(): string;
+  /** The company's rating scale, for `rating` steps (five stars when not given). */
+  ratingScale?(): RatingScale;
 }
 
 /** The outcome of one turn. */
@@ -50,6 +52,8 @@ export interface FlowTurn {
   invalid?: boolean;
   /** The flow waits at an `ai` step: the model should answer the visitor, then `afterAiAnswer` runs. */
   ai?: { instructions?: string };
+  /** The steps this turn ran, in order (the bot's funnel counts them). */
+  path?: string[];
 }
 
 const MAX_STEPS_PER_TURN = 64;
@@ -158,7 +162,15 @@ function runFrom(flow: Flow, from: string | null, turn: FlowTurn, ctx: FlowConte
       return waitAt(turn, null, true, true);
     }
     const vars = state.vars;
+    (turn.path ??= []).push(id!);
     switch (step.type) {
+      case 'rating':
+        turn.components.push({
+          type: 'rating',
+          payload: { scale: ctx.ratingScale?.() ?? 'five', prompt: step.text ?? 'How did we do?', comment: step.comment ?? true },
+        });
+        id = step.next;
+        break;
       case 'say':
         turn.components.push(text(interpolateHtml(step.text, vars)));
         id = step.next;

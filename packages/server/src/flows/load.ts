@@ -16,7 +16,7 @@ export class FlowError extends Error {
 const flowSchema = Compile(Flow);
 
 /** Steps that run and move on without waiting for the visitor. */
-const PASS_THROUGH = new Set<FlowStep['type']>(['say', 'set', 'branch', 'lead', 'product_card']);
+const PASS_THROUGH = new Set<FlowStep['type']>(['say', 'set', 'branch', 'lead', 'product_card', 'rating']);
 
 /** Names of the steps a step can lead to. */
 export function successors(step: FlowStep): string[] {

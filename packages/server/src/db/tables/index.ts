@@ -6,6 +6,7 @@ import type { ConversationSessionsTable, IdentitySettingsTable } from './identit
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
 import type { ConversationNotesTable } from './notes.table.js';
+import type { ConversationFactsTable, ConversationRatingsTable, ConversationStepsTable, CsatSettingsTable, FunnelCountsTable, InsightCountsTable } from './insights.table.js';
 import type { SavedRepliesTable } from './saved-replies.table.js';
 import type { UploadsTable } from './uploads.table.js';
 import type { UsersTable } from './users.table.js';
@@ -19,6 +20,7 @@ export type * from './identity.table.js';
 export type * from './leads.table.js';
 export type * from './messages.table.js';
 export type * from './notes.table.js';
+export type * from './insights.table.js';
 export type * from './saved-replies.table.js';
 export type * from './uploads.table.js';
 export type * from './users.table.js';
@@ -42,4 +44,10 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   saved_replies: SavedRepliesTable;
   conversation_notes: ConversationNotesTable;
+  csat_settings: CsatSettingsTable;
+  conversation_ratings: ConversationRatingsTable;
+  conversation_facts: ConversationFactsTable;
+  conversation_steps: ConversationStepsTable;
+  funnel_counts: FunnelCountsTable;
+  insight_counts: InsightCountsTable;
 }

@@ -18,6 +18,8 @@ export type BusEvent =
     }
   | { type: 'handoff'; conversationId: string; companyId: string; reason: HandoffReason }
   | { type: 'resolved'; conversationId: string; companyId: string; by: { id: string; name: string } }
+  /** The visitor rated the conversation (CSAT). */
+  | { type: 'rated'; conversationId: string; companyId: string; scale: 'five' | 'thumbs'; score: number; comment: string | null; createdAt: string }
   | { type: 'identified'; conversationId: string; companyId: string; verified: boolean }
   | { type: 'presence'; conversationId: string; companyId: string; online: boolean }
   | { type: 'agent_presence'; companyId: string; userId: string; name: string; online: boolean }

@@ -1,4 +1,4 @@
-import type { ChatMessage, FormValues, HandoffReason } from '@parley/protocol';
+import type { ChatMessage, FormValues, HandoffReason, RatingScale } from '@parley/protocol';
 import type { AiAnswer, AiQuestion } from './ai.js';
 import type { LiveConversation, NewMessage } from './conversations.js';
 import type { Lead } from './leads.js';
@@ -78,4 +78,22 @@ export interface RecordOptions {
   after?: (() => void) | undefined;
   /** Extra details for the visitor's `state` frame (sent when the status changes, or when given). */
   state?: { position?: number; agent?: { name: string } } | undefined;
+}
+
+/**
+ * What insights (reports and CSAT) need from the chat: calls made inside the write that stores a
+ * conversation's start, a turn, or an agent's action (they must only run SQL), and the rating
+ * prompt a resolution adds.
+ */
+export interface InsightsHooks {
+  /** A new conversation, with the flow steps its greeting ran. */
+  started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void;
+  /** A visitor turn ran these flow steps; `terminal` when it reached an `end` step. */
+  turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void;
+  /** Messages not from the visitor (an agent's reply, a claim, a hand-back) were stored. */
+  recorded(conversation: LiveConversation, messages: NewMessage[]): void;
+  /** The company's rating scale, for flow `rating` steps. */
+  ratingScale(companyId: string): RatingScale;
+  /** The rating prompt to add when a conversation is resolved this way, if the company asks for one. */
+  ratingPrompt(conversation: LiveConversation, after: 'agent' | 'bot'): NewMessage[];
 }

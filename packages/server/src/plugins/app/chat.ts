@@ -27,10 +27,10 @@ import type { Lead, LeadRepository } from './leads.js';
 import type { Outbox } from './outbox.js';
 import { ChatAnnouncer } from './chat-announcer.js';
 import type { UploadStore } from './uploads.js';
-import type { AiHooks, HandoffHooks, HandoffRequest, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
+import type { AiHooks, HandoffHooks, HandoffRequest, InsightsHooks, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 import { probes } from '../../core/probes.js';
 
-export type { AiHooks, HandoffHooks, HandoffRequest, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
+export type { AiHooks, HandoffHooks, HandoffRequest, InsightsHooks, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 
 /** What the flow engine sees of a visitor's input. */
 function toFlowInput(input: VisitorInput): FlowInput {
@@ -62,12 +62,18 @@ export class ChatService {
 
   private handoff: HandoffHooks | undefined;
   private ai: AiHooks | undefined;
+  private insights: InsightsHooks | undefined;
   /** Conversations with an AI turn in flight: later input waits for it, so turns never interleave. */
   private readonly lanes = new Map<string, Promise<void>>();
 
   /** Plugs in live agents; without them a hand-off only sets the status to `waiting`. */
   attachHandoff(hooks: HandoffHooks): void {
     this.handoff = hooks;
+  }
+
+  /** Plugs in insights (reports' rollups and CSAT prompts); without them nothing is recorded for reports. */
+  attachInsights(hooks: InsightsHooks): void {
+    this.insights = hooks;
   }
 
   /** Plugs in AI replies; without them unrecognized input gets the flow's error and prompt. */
@@ -82,7 +88,7 @@ export class ChatService {
    */
   async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }) {
     const stored = this.flows.activeOrFail(company.id);
-    const turn = startFlow(stored.flow, this.context(undefined));
+    const turn = startFlow(stored.flow, this.context(undefined, company.id));
     const first: NewMessage[] = opener
       ? [{ role: 'user', components: [userText(opener.text)], ...(opener.clientId ? { clientId: opener.clientId } : {}) }]
       : [];
@@ -92,7 +98,10 @@ export class ChatService {
       turn.terminal,
       turn.components.length ? [...first, { role: 'bot', components: turn.components }] : first,
       // Runs inside the write, after `create` has returned the conversation.
-      (written) => this.announce.recordMessages(conversation, written),
+      (written) => {
+        this.announce.recordMessages(conversation, written);
+        this.insights?.started(conversation, turn.path, turn.terminal);
+      },
     );
     const messages = await committed;
     this.announce.messages(conversation, messages);
@@ -170,6 +179,7 @@ export class ChatService {
     }
     const messages: NewMessage[] = [user(turn.userComponents ?? shownInput(flowInput))];
     if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
+    if (turn.terminal && this.insights) messages.push(...this.insights.ratingPrompt(conversation, 'bot'));
     const changes = this.changesOf(turn, conversation.status, flow.id);
     const handoff = turn.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
     const leads: Lead[] = [];
@@ -265,6 +275,7 @@ export class ChatService {
     const statusBefore = conversation.status;
     const stored = await this.conversations.append(conversation, messages, changes, undefined, (written) => {
       this.announce.recordMessages(conversation, written);
+      this.insights?.recorded(conversation, messages);
       options.after?.();
     });
     this.announce.messages(conversation, stored, options.origin);
@@ -286,6 +297,11 @@ export class ChatService {
     };
   }
 
+  /** The rating prompt to add when a conversation is resolved (none unless the company asks for one). */
+  ratingPrompt(conversation: LiveConversation, after: 'agent' | 'bot'): NewMessage[] {
+    return this.insights?.ratingPrompt(conversation, after) ?? [];
+  }
+
   /** Closes a conversation for good; its session can no longer be used. */
   async close(conversation: LiveConversation): Promise<void> {
     if (conversation.status === 'closed') return;
@@ -300,6 +316,7 @@ export class ChatService {
 
   private changesOf(turn: FlowTurn, status: ConversationStatus, flowId?: string): ConversationChanges {
     const changes: ConversationChanges = { flow: turn.state, isTerminal: turn.terminal };
+    if (turn.path) changes.reached = turn.path;
     if (turn.effects.some((e) => e.type === 'handoff')) changes.status = 'waiting';
     else if (status === 'resolved') changes.status = 'bot';
     if (flowId !== undefined) changes.flowId = flowId;
@@ -337,6 +354,7 @@ export class ChatService {
         this.announce.recordMessages(conversation, written);
         for (const lead of leads) this.leads.insertNow(lead);
         request?.record();
+        if (changes.reached) this.insights?.turn(conversation, changes.reached, changes.isTerminal === true);
       },
     );
     this.announce.messages(conversation, stored, origin, streamId);
@@ -351,8 +369,9 @@ export class ChatService {
     return (conversation.flowId ? this.flows.get(conversation.flowId) : undefined) ?? this.flows.activeOrFail(conversation.companyId);
   }
 
-  private context(conversation: LiveConversation | undefined): FlowContext {
+  private context(conversation: LiveConversation | undefined, companyId = conversation?.companyId): FlowContext {
     return {
+      ratingScale: () => (companyId && this.insights ? this.insights.ratingScale(companyId) : 'five'),
       uploadUrl: (value) => (conversation ? this.uploads.pathInConversation(value, conversation.id) : undefined),
       newTicket: newTicketReference,
       newId: randomUUID,

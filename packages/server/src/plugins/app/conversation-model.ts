@@ -63,6 +63,8 @@ export interface ConversationChanges {
   isTerminal?: boolean;
   assigneeId?: string | null;
   closed?: boolean;
+  /** The flow steps the write's turn ran (for the bot's funnel); no column of its own. */
+  reached?: string[];
 }
 
 /** SHA-256 of a session token, as stored. */

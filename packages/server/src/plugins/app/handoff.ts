@@ -263,7 +263,7 @@ export class HandoffService implements HandoffHooks {
     const resolved = { type: 'resolved' as const, conversationId: conversation.id, companyId: conversation.companyId, by };
     await this.chat.record(
       conversation,
-      [notice(text), ...resume.messages],
+      [notice(text), ...(status === 'resolved' ? this.chat.ratingPrompt(conversation, 'agent') : []), ...resume.messages],
       { ...resume.changes, status, assigneeId: null },
       status === 'resolved' ? { after: () => this.outbox.add(resolved.companyId, 'resolved', () => resolved) } : {},
     );

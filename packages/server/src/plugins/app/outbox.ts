@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { BusEvent } from './bus.js';
 
 /** The events that are recorded in the transaction of the change they describe (what webhooks send). */
-export type OutboxEvent = Extract<BusEvent, { type: 'message' | 'lead' | 'handoff' | 'resolved' }>;
+export type OutboxEvent = Extract<BusEvent, { type: 'message' | 'lead' | 'handoff' | 'resolved' | 'rated' }>;
 
 interface OutboxListener {
   record: (event: OutboxEvent) => void;

@@ -33,6 +33,7 @@ const EVENT_OF: Record<OutboxEvent['type'], WebhookEventType> = {
   lead: 'lead.created',
   handoff: 'conversation.handoff',
   resolved: 'conversation.resolved',
+  rated: 'conversation.rated',
 };
 
 function toDeliveryView(row: Omit<DeliveryRow, 'payload'>): WebhookDeliveryView {
@@ -234,6 +235,11 @@ export class WebhookService {
       case 'resolved': {
         const conversation = this.inbox.summaryNow(event.companyId, event.conversationId);
         return conversation && this.payload(event.companyId, 'conversation.resolved', { conversation, resolved_by: event.by });
+      }
+      case 'rated': {
+        const conversation = this.inbox.summaryNow(event.companyId, event.conversationId);
+        const rating = { scale: event.scale, score: event.score, comment: event.comment, created_at: event.createdAt };
+        return conversation && this.payload(event.companyId, 'conversation.rated', { conversation, rating });
       }
     }
   }

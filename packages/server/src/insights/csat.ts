@@ -1,0 +1,111 @@
+import type SQLite from 'better-sqlite3';
+import type { CsatSettings, RatingScale, RatingView } from '@parley/protocol';
+import type { GroupCommit } from '../db/group-commit.js';
+import type { ConversationRatingRow, CsatSettingsRow } from '../db/tables/index.js';
+import type { LiveConversation, NewMessage } from '../plugins/app/conversations.js';
+import type { Outbox } from '../plugins/app/outbox.js';
+import type { EventBus } from '../plugins/app/bus.js';
+import { topics } from '../plugins/app/bus.js';
+import { Errors } from '../errors.js';
+import { timestamp } from '../lib/clock.js';
+import type { InsightsRecorder } from './recorder.js';
+
+/** CSAT is off until an admin turns it on. */
+export const DEFAULT_CSAT: CsatSettings = { enabled: false, scale: 'five', ask_after: 'agent' };
+
+const PROMPT = 'How would you rate this conversation?';
+
+function toView(row: ConversationRatingRow): RatingView {
+  return { scale: row.scale as RatingScale, score: row.score, comment: row.comment, created_at: row.created_at };
+}
+
+/**
+ * Visitor satisfaction: each company's settings, the rating prompt a resolution adds, and the
+ * ratings themselves (one per conversation: the first stands). A rating is stored with its rollup
+ * and its `conversation.rated` webhook event in one write.
+ */
+export class CsatService {
+  private readonly statements;
+
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly recorder: InsightsRecorder,
+    private readonly outbox: Outbox,
+    private readonly bus: EventBus,
+  ) {
+    this.statements = {
+      settings: sqlite.prepare<[string], CsatSettingsRow>('SELECT * FROM csat_settings WHERE company_id = ?'),
+      saveSettings: sqlite.prepare(
+        `INSERT INTO csat_settings (company_id, enabled, scale, ask_after, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (company_id) DO UPDATE SET enabled = excluded.enabled, scale = excluded.scale,
+           ask_after = excluded.ask_after, updated_at = excluded.updated_at`,
+      ),
+      rating: sqlite.prepare<[string, string], ConversationRatingRow>('SELECT * FROM conversation_ratings WHERE conversation_id = ? AND company_id = ?'),
+      insert: sqlite.prepare(
+        `INSERT OR IGNORE INTO conversation_ratings (conversation_id, company_id, scale, score, comment, agent_id, created_at, conversation_created_ms)
+         SELECT ?, ?, ?, ?, ?, resolved_by, ?, created_ms FROM conversation_facts WHERE conversation_id = ?`,
+      ),
+    };
+  }
+
+  /** The company's settings (the defaults until an admin saves some). */
+  settings(companyId: string): CsatSettings {
+    const row = this.statements.settings.get(companyId);
+    if (!row) return DEFAULT_CSAT;
+    return { enabled: row.enabled === 1, scale: row.scale as RatingScale, ask_after: row.ask_after as CsatSettings['ask_after'] };
+  }
+
+  /** Saves the company's settings. */
+  async saveSettings(companyId: string, settings: CsatSettings): Promise<CsatSettings> {
+    await this.writes.run(() =>
+      this.statements.saveSettings.run(companyId, settings.enabled ? 1 : 0, settings.scale, settings.ask_after, timestamp()),
+    );
+    return this.settings(companyId);
+  }
+
+  /**
+   * The bot message asking for a rating when a conversation is resolved this way: none when CSAT
+   * is off, the company asks only after the other kind of resolution, or the visitor already rated.
+   */
+  ratingPrompt(conversation: LiveConversation, after: 'agent' | 'bot'): NewMessage[] {
+    const settings = this.settings(conversation.companyId);
+    if (!settings.enabled || (settings.ask_after !== 'both' && settings.ask_after !== after)) return [];
+    if (this.rating(conversation.companyId, conversation.id)) return [];
+    return [{ role: 'bot', components: [{ type: 'rating', payload: { scale: settings.scale, prompt: PROMPT, comment: true } }] }];
+  }
+
+  /** A conversation's rating, if it has one (undefined for another company's conversation). */
+  rating(companyId: string, conversationId: string): RatingView | undefined {
+    const row = this.statements.rating.get(conversationId, companyId);
+    return row ? toView(row) : undefined;
+  }
+
+  /**
+   * The visitor rates their conversation. The first rating stands: a repeat answers it with
+   * `duplicate: true`. A thumbs scale takes only 1 (down) and 5 (up).
+   */
+  async rate(conversation: LiveConversation, score: number, comment: string | undefined): Promise<{ rating: RatingView; duplicate: boolean }> {
+    const existing = this.rating(conversation.companyId, conversation.id);
+    if (existing) return { rating: existing, duplicate: true };
+    const { scale } = this.settings(conversation.companyId);
+    if (scale === 'thumbs' && score !== 1 && score !== 5) throw Errors.validation('A thumbs rating is 5 (up) or 1 (down)');
+    const text = comment?.trim() ? comment.trim() : null;
+    const createdAt = timestamp();
+    const { id: conversationId, companyId } = conversation;
+    const stored = await this.writes.run(() => {
+      const inserted = this.statements.insert.run(conversationId, companyId, scale, score, text, createdAt, conversationId).changes === 1;
+      if (inserted) {
+        this.recorder.rated(conversationId, score);
+        this.outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt }));
+      }
+      return inserted;
+    });
+    const rating = this.rating(companyId, conversationId);
+    if (!rating) throw Errors.unavailable('The rating could not be stored');
+    if (stored) {
+      this.bus.publish(topics.company(companyId), { type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt });
+    }
+    return { rating, duplicate: !stored };
+  }
+}

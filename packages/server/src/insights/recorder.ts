@@ -1,0 +1,163 @@
+import type SQLite from 'better-sqlite3';
+import type { LiveConversation, NewMessage } from '../plugins/app/conversations.js';
+
+/** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
+export const BUCKET_MS = 15 * 60_000;
+
+/** The facts a transition reads and writes. */
+interface Facts {
+  created_ms: number;
+  handed_off_ms: number | null;
+  first_response_ms: number | null;
+  first_agent_id: string | null;
+  resolution_ms: number | null;
+  resolved_by: string | null;
+  bot_ended: number;
+  rating: number | null;
+}
+
+/** Where a conversation counts: handed to a person wins over the bot's end; neither is abandoned. */
+function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
+  return facts.handed_off_ms !== null ? 'handed_off' : facts.bot_ended === 1 ? 'bot_only' : 'abandoned';
+}
+
+/**
+ * The reports' rollups, kept in the write path. Every method runs inside the write that stores
+ * the change it records (so a rollup never disagrees with what committed) and only runs prepared
+ * statements. A visitor turn that reaches no new flow step costs nothing; one that does costs an
+ * `INSERT OR IGNORE` per step (plus a count for a step reached the first time) and one `UPDATE` by
+ * primary key. The rarer events (a start, the bot's end, a hand-off, a first reply, a resolution,
+ * a rating) read the conversation's facts, write them back, and move its outcome counts.
+ */
+export class InsightsRecorder {
+  private readonly statements;
+
+  constructor(sqlite: SQLite.Database) {
+    this.statements = {
+      insertFacts: sqlite.prepare(
+        'INSERT OR IGNORE INTO conversation_facts (conversation_id, company_id, flow_id, created_ms) VALUES (?, ?, ?, ?)',
+      ),
+      countStart: sqlite.prepare(
+        `INSERT INTO insight_counts (company_id, bucket, conversations) VALUES (?, ?, 1)
+         ON CONFLICT (company_id, bucket) DO UPDATE SET conversations = conversations + 1`,
+      ),
+      insertStep: sqlite.prepare('INSERT OR IGNORE INTO conversation_steps (conversation_id, step) VALUES (?, ?)'),
+      countStep: sqlite.prepare(
+        `INSERT INTO funnel_counts (company_id, flow_id, bucket, step, reached) VALUES (?, ?, ?, ?, 1)
+         ON CONFLICT (company_id, flow_id, bucket, step) DO UPDATE SET reached = reached + 1`,
+      ),
+      lastStep: sqlite.prepare('UPDATE conversation_facts SET last_step = ? WHERE conversation_id = ?'),
+      facts: sqlite.prepare<[string], Facts & { company_id: string }>(
+        `SELECT company_id, created_ms, handed_off_ms, first_response_ms, first_agent_id, resolution_ms, resolved_by, bot_ended, rating
+         FROM conversation_facts WHERE conversation_id = ?`,
+      ),
+      saveFacts: sqlite.prepare(
+        `UPDATE conversation_facts SET handed_off_ms = @handed_off_ms, first_response_ms = @first_response_ms, first_agent_id = @first_agent_id,
+           resolution_ms = @resolution_ms, resolved_by = @resolved_by, bot_ended = @bot_ended, rating = @rating
+         WHERE conversation_id = @id`,
+      ),
+      moveCounts: sqlite.prepare(
+        `UPDATE insight_counts SET bot_only = bot_only + @bot_only, handed_off = handed_off + @handed_off, resolved = resolved + @resolved,
+           rating_sum = rating_sum + @rating_sum, r1 = r1 + @r1, r2 = r2 + @r2, r3 = r3 + @r3, r4 = r4 + @r4, r5 = r5 + @r5
+         WHERE company_id = @company_id AND bucket = @bucket`,
+      ),
+    };
+  }
+
+  /** A new conversation and the steps its greeting ran. */
+  started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void {
+    const created = Date.parse(conversation.createdAt);
+    if (this.statements.insertFacts.run(conversation.id, conversation.companyId, conversation.flowId, created).changes === 1) {
+      this.statements.countStart.run(conversation.companyId, Math.floor(created / BUCKET_MS));
+    }
+    this.turn(conversation, path, terminal);
+  }
+
+  /** The steps a turn ran: each counts once per conversation in the funnel; the last is where it stands. */
+  turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void {
+    if (!path?.length) return;
+    const { id, companyId, flowId } = conversation;
+    let bucket: number | undefined;
+    for (const step of path) {
+      if (this.statements.insertStep.run(id, step).changes === 1 && flowId) {
+        bucket ??= Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS);
+        this.statements.countStep.run(companyId, flowId, bucket, step);
+      }
+    }
+    this.statements.lastStep.run(path[path.length - 1], id);
+    if (terminal) this.change(id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+  }
+
+  /** A person was asked for (the first time counts). */
+  handedOff(conversationId: string, at: number): void {
+    this.change(conversationId, (f) => (f.handed_off_ms === null ? { ...f, handed_off_ms: at } : undefined));
+  }
+
+  /**
+   * Messages an agent action stored. The first agent reply is the first response, counted from the
+   * hand-off, or from a claim of a conversation nobody asked a person for; an agent who steps in
+   * with a reply unasked starts the person's part but sets no response time.
+   */
+  recorded(conversation: LiveConversation, messages: NewMessage[], at: number): void {
+    for (const message of messages) {
+      if (message.role !== 'agent' || !message.authorId) continue;
+      const agent = message.authorId;
+      this.change(conversation.id, (f) =>
+        f.first_agent_id !== null
+          ? undefined
+          : { ...f, handed_off_ms: f.handed_off_ms ?? at, first_agent_id: agent, first_response_ms: f.handed_off_ms === null ? null : at - f.handed_off_ms },
+      );
+      return;
+    }
+    if (conversation.status === 'agent') this.handedOff(conversation.id, at);
+  }
+
+  /** An agent resolved the conversation (the first resolution counts). */
+  resolved(conversationId: string, agentId: string, at: number): void {
+    this.change(conversationId, (f) =>
+      f.resolved_by !== null
+        ? undefined
+        : { ...f, handed_off_ms: f.handed_off_ms ?? at, resolved_by: agentId, resolution_ms: f.handed_off_ms === null ? null : at - f.handed_off_ms },
+    );
+  }
+
+  /** The visitor's rating, 1 to 5 (the first stands). */
+  rated(conversationId: string, score: number): void {
+    this.change(conversationId, (f) => (f.rating === null ? { ...f, rating: score } : undefined));
+  }
+
+  /** Reads a conversation's facts, applies `next` (undefined: no change), and moves its counts. */
+  private change(conversationId: string, next: (facts: Facts) => Facts | undefined): void {
+    const before = this.statements.facts.get(conversationId);
+    if (!before) return;
+    const after = next(before);
+    if (!after) return;
+    this.statements.saveFacts.run({
+      id: conversationId,
+      handed_off_ms: after.handed_off_ms,
+      first_response_ms: after.first_response_ms,
+      first_agent_id: after.first_agent_id,
+      resolution_ms: after.resolution_ms,
+      resolved_by: after.resolved_by,
+      bot_ended: after.bot_ended,
+      rating: after.rating,
+    });
+    const was = outcome(before);
+    const is = outcome(after);
+    const delta = (name: string) => (is === name ? 1 : 0) - (was === name ? 1 : 0);
+    const rating = (score: number) => (after.rating === score ? 1 : 0) - (before.rating === score ? 1 : 0);
+    this.statements.moveCounts.run({
+      company_id: before.company_id,
+      bucket: Math.floor(before.created_ms / BUCKET_MS),
+      bot_only: delta('bot_only'),
+      handed_off: delta('handed_off'),
+      resolved: (after.resolved_by !== null ? 1 : 0) - (before.resolved_by !== null ? 1 : 0),
+      rating_sum: (after.rating ?? 0) - (before.rating ?? 0),
+      r1: rating(1),
+      r2: rating(2),
+      r3: rating(3),
+      r4: rating(4),
+      r5: rating(5),
+    });
+  }
+}

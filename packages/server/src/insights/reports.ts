@@ -1,0 +1,234 @@
+import type SQLite from 'better-sqlite3';
+import type {
+  AgentTimes,
+  CsatReport,
+  DailyReport,
+  DurationStats,
+  Flow,
+  FunnelReport,
+  HoursReport,
+  OverviewReport,
+  RatingScale,
+  ResponseTimesReport,
+} from '@parley/protocol';
+import { successors } from '../flows/load.js';
+import { BUCKET_MS } from './recorder.js';
+import { dayIndex, type Period } from './period.js';
+
+/** How many comments the CSAT report lists (the newest first). */
+export const MAX_COMMENTS = 100;
+
+/**
+ * The `p`-th percentile (0 < p <= 1) of ascending values by the nearest-rank method: the smallest
+ * value with at least p of all values at or below it. Null for no values.
+ *
+ * @example percentile([10, 20, 30, 40], 0.5) // 20
+ */
+export function percentile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+/** Sorts numbers ascending in place (a typed sort: much faster than a comparator on large lists). */
+function sortNumbers(values: number[]): number[] {
+  const typed = Float64Array.from(values).sort();
+  for (let i = 0; i < typed.length; i++) values[i] = typed[i]!;
+  return values;
+}
+
+function stats(sorted: number[]): DurationStats {
+  return { median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9) };
+}
+
+function average(sum: number, count: number): number | null {
+  return count ? Math.round((sum / count) * 100) / 100 : null;
+}
+
+interface OutcomeRow {
+  conversations: number;
+  bot_only: number;
+  handed_off: number;
+  resolved: number;
+}
+
+/** A period as quarter-hour buckets of the rollups: `[from, to)`. */
+const BUCKETS = 'company_id = ? AND bucket >= ? AND bucket < ?';
+const PERIOD = 'company_id = ? AND created_ms >= ? AND created_ms < ?';
+
+function outcomes(row: OutcomeRow) {
+  const { conversations, bot_only, handed_off, resolved } = row;
+  return { conversations, bot_only, handed_off, resolved, abandoned: conversations - bot_only - handed_off };
+}
+
+/**
+ * The reports' SQL. Counts come from the rollups by quarter hour (`insight_counts`,
+ * `funnel_counts`); durations and funnel stops from partial indexes that cover exactly what they
+ * read; never from the messages. Grouping is by UTC quarter hour in SQL and by local day or hour
+ * here, so any time zone (every zone's offset is a whole number of quarter hours) costs the same.
+ */
+export class ReportStore {
+  private readonly statements;
+
+  constructor(sqlite: SQLite.Database) {
+    const durations = (column: string) =>
+      sqlite.prepare<[string, number, number], number>(`SELECT ${column} FROM conversation_facts WHERE ${PERIOD} AND ${column} IS NOT NULL`).pluck();
+    const sums = 'sum(conversations) AS conversations, sum(bot_only) AS bot_only, sum(handed_off) AS handed_off, sum(resolved) AS resolved';
+    this.statements = {
+      overview: sqlite.prepare<[string, number, number], { [K in keyof OutcomeRow]: number | null } & { rating_sum: number | null; rated: number | null }>(
+        `SELECT ${sums}, sum(rating_sum) AS rating_sum, sum(r1 + r2 + r3 + r4 + r5) AS rated FROM insight_counts WHERE ${BUCKETS}`,
+      ),
+      byQuarter: sqlite.prepare<[string, number, number], OutcomeRow & { bucket: number }>(
+        `SELECT bucket, conversations, bot_only, handed_off, resolved FROM insight_counts WHERE ${BUCKETS}`,
+      ),
+      firstResponses: durations('first_response_ms'),
+      resolutions: durations('resolution_ms'),
+      firstResponsesByAgent: sqlite.prepare<[string, number, number], [number, string]>(
+        `SELECT first_response_ms, first_agent_id FROM conversation_facts WHERE ${PERIOD} AND first_response_ms IS NOT NULL`,
+      ).raw(),
+      resolutionsByAgent: sqlite.prepare<[string, number, number], [number, string]>(
+        `SELECT resolution_ms, resolved_by FROM conversation_facts WHERE ${PERIOD} AND resolution_ms IS NOT NULL`,
+      ).raw(),
+      agentNames: sqlite.prepare<[string], { id: string; name: string }>('SELECT id, name FROM users WHERE company_id = ?'),
+      ratings: sqlite.prepare<[string, number, number], { r1: number | null; r2: number | null; r3: number | null; r4: number | null; r5: number | null }>(
+        `SELECT sum(r1) AS r1, sum(r2) AS r2, sum(r3) AS r3, sum(r4) AS r4, sum(r5) AS r5 FROM insight_counts WHERE ${BUCKETS}`,
+      ),
+      comments: sqlite.prepare<[string, number, number, number], CsatReport['comments'][number]>(
+        `SELECT conversation_id, score, scale, comment, created_at FROM conversation_ratings
+         WHERE company_id = ? AND conversation_created_ms >= ? AND conversation_created_ms < ? AND comment IS NOT NULL
+         ORDER BY conversation_created_ms DESC LIMIT ?`,
+      ),
+      funnelReached: sqlite.prepare<[string, string, number, number], { step: string; reached: number }>(
+        'SELECT step, sum(reached) AS reached FROM funnel_counts WHERE company_id = ? AND flow_id = ? AND bucket >= ? AND bucket < ? GROUP BY step',
+      ),
+      funnelStopped: sqlite.prepare<[string, string, number, number], { step: string | null; n: number }>(
+        'SELECT last_step AS step, count(*) AS n FROM conversation_facts WHERE company_id = ? AND flow_id = ? AND created_ms >= ? AND created_ms < ? GROUP BY last_step',
+      ),
+    };
+  }
+
+  /** The period's totals. */
+  overview(companyId: string, period: Period): OverviewReport {
+    const args = [companyId, period.from, period.to] as const;
+    const row = this.statements.overview.get(...this.buckets(companyId, period))!;
+    return {
+      ...outcomes({ conversations: row.conversations ?? 0, bot_only: row.bot_only ?? 0, handed_off: row.handed_off ?? 0, resolved: row.resolved ?? 0 }),
+      first_response_ms: stats(sortNumbers(this.statements.firstResponses.all(...args))),
+      resolution_ms: stats(sortNumbers(this.statements.resolutions.all(...args))),
+      csat: { average: average(row.rating_sum ?? 0, row.rated ?? 0), count: row.rated ?? 0 },
+    };
+  }
+
+  /** Outcomes per local day, every day of the period included. */
+  daily(companyId: string, period: Period): DailyReport {
+    const days = period.days.map((day) => ({ day, conversations: 0, bot_only: 0, handed_off: 0, resolved: 0 }));
+    for (const row of this.statements.byQuarter.all(...this.buckets(companyId, period))) {
+      const day = days[dayIndex(period, row.bucket * BUCKET_MS)];
+      if (!day) continue;
+      day.conversations += row.conversations;
+      day.bot_only += row.bot_only;
+      day.handed_off += row.handed_off;
+      day.resolved += row.resolved;
+    }
+    return { days: days.map((d) => ({ day: d.day, ...outcomes(d) })) };
+  }
+
+  /** The period as rollup buckets. */
+  private buckets(companyId: string, period: Period): [string, number, number] {
+    return [companyId, Math.floor(period.from / BUCKET_MS), Math.ceil(period.to / BUCKET_MS)];
+  }
+
+  /** First response and resolution times, overall and per agent (agents by name). */
+  responseTimes(companyId: string, period: Period): ResponseTimesReport {
+    const args = [companyId, period.from, period.to] as const;
+    const names = new Map(this.statements.agentNames.all(companyId).map((u) => [u.id, u.name]));
+    const agents = new Map<string, { first: number[]; resolution: number[] }>();
+    const of = (id: string) => {
+      let agent = agents.get(id);
+      if (!agent) agents.set(id, (agent = { first: [], resolution: [] }));
+      return agent;
+    };
+    const first: number[] = [];
+    const resolution: number[] = [];
+    for (const [ms, agent] of this.statements.firstResponsesByAgent.all(...args)) {
+      first.push(ms);
+      of(agent).first.push(ms);
+    }
+    for (const [ms, agent] of this.statements.resolutionsByAgent.all(...args)) {
+      resolution.push(ms);
+      of(agent).resolution.push(ms);
+    }
+    sortNumbers(first);
+    sortNumbers(resolution);
+    for (const agent of agents.values()) {
+      sortNumbers(agent.first);
+      sortNumbers(agent.resolution);
+    }
+    const list: AgentTimes[] = [...agents].map(([id, a]) => ({
+      agent_id: id,
+      name: names.get(id) ?? 'Former agent',
+      first_responses: a.first.length,
+      first_response_ms: stats(a.first),
+      resolutions: a.resolution.length,
+      resolution_ms: stats(a.resolution),
+    }));
+    list.sort((a, b) => a.name.localeCompare(b.name) || a.agent_id.localeCompare(b.agent_id));
+    return { first_response_ms: stats(first), resolution_ms: stats(resolution), agents: list };
+  }
+
+  /** CSAT: the average, how many of each score, and the newest comments. */
+  csat(companyId: string, period: Period): CsatReport {
+    const row = this.statements.ratings.get(...this.buckets(companyId, period))!;
+    const distribution = [row.r1 ?? 0, row.r2 ?? 0, row.r3 ?? 0, row.r4 ?? 0, row.r5 ?? 0];
+    const count = distribution.reduce((a, b) => a + b, 0);
+    const sum = distribution.reduce((a, n, i) => a + n * (i + 1), 0);
+    const comments = this.statements.comments.all(companyId, period.from, period.to, MAX_COMMENTS).map((c) => ({ ...c, scale: c.scale as RatingScale }));
+    return { average: average(sum, count), count, distribution, comments };
+  }
+
+  /** Conversations started per local weekday (Monday first) and hour. */
+  hours(companyId: string, period: Period): HoursReport {
+    const cells = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+    for (const row of this.statements.byQuarter.all(...this.buckets(companyId, period))) {
+      const utc = row.bucket * BUCKET_MS;
+      const local = utc + period.offsetAt(utc);
+      const weekday = (Math.floor(local / 86_400_000) + 3) % 7; // 1970-01-01 was a Thursday.
+      const hour = Math.floor(local / 3_600_000) % 24;
+      cells[weekday]![hour]! += row.conversations;
+    }
+    return { cells };
+  }
+
+  /**
+   * The published flow's funnel: its steps in the order a walk from `start` first meets them, how
+   * many of the period's conversations reached each, and how many stand last at it.
+   */
+  funnel(companyId: string, period: Period, flow: { id: string; flow: Flow } | undefined): FunnelReport {
+    if (!flow) return { flow: null, conversations: 0, steps: [] };
+    const reached = new Map<string, number>();
+    const [, fromBucket, toBucket] = this.buckets(companyId, period);
+    for (const row of this.statements.funnelReached.all(companyId, flow.id, fromBucket, toBucket)) reached.set(row.step, row.reached);
+    const stopped = new Map<string, number>();
+    let conversations = 0;
+    for (const row of this.statements.funnelStopped.all(companyId, flow.id, period.from, period.to)) {
+      conversations += row.n;
+      if (row.step !== null) stopped.set(row.step, row.n);
+    }
+    const order: string[] = [];
+    const seen = new Set<string>();
+    const queue = [flow.flow.start];
+    while (queue.length) {
+      const id = queue.shift()!;
+      const step = flow.flow.steps[id];
+      if (seen.has(id) || !step) continue;
+      seen.add(id);
+      order.push(id);
+      queue.push(...successors(step));
+    }
+    for (const id of Object.keys(flow.flow.steps)) if (!seen.has(id)) order.push(id);
+    return {
+      flow: { id: flow.id, name: flow.flow.name },
+      conversations,
+      steps: order.map((id) => ({ step: id, type: flow.flow.steps[id]!.type, reached: reached.get(id) ?? 0, stopped: stopped.get(id) ?? 0 })),
+    };
+  }
+}
