@@ -172,6 +172,21 @@ export const FormComponent = Strict({
 });
 export type FormComponent = Static<typeof FormComponent>;
 
+/**
+ * A help article that answers the visitor: its title, the passage that matched as plain text
+ * (never HTML), and its help-center page (`url`: a path on the Parley server, or an absolute
+ * http(s) URL). With an empty excerpt it is a citation: a link under an AI answer.
+ */
+export const ArticleComponent = Strict({
+  type: Type.Literal('article'),
+  payload: Strict({
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    excerpt: Text(2000),
+    url: Type.String({ minLength: 1, maxLength: 2048, pattern: '^(?:/(?!/)|https?://)' }),
+  }),
+});
+export type ArticleComponent = Static<typeof ArticleComponent>;
+
 /** Every component the server may send. */
 export const Component = Type.Union([
   TextComponent,
@@ -183,6 +198,7 @@ export const Component = Type.Union([
   FileRequestComponent,
   InputComponent,
   FormComponent,
+  ArticleComponent,
 ]);
 export type Component = Static<typeof Component>;
 

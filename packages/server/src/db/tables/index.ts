@@ -1,4 +1,5 @@
 import type { AiSettingsTable } from './ai-settings.table.js';
+import type { ArticlePassagesTable, ArticlesTable } from './articles.table.js';
 import type { CompaniesTable } from './companies.table.js';
 import type { ConversationsTable } from './conversations.table.js';
 import type { FlowsTable } from './flows.table.js';
@@ -23,6 +24,7 @@ export type * from './saved-replies.table.js';
 export type * from './uploads.table.js';
 export type * from './users.table.js';
 export type * from './webhooks.table.js';
+export type * from './articles.table.js';
 
 /** Every table Parley stores, as Kysely sees them. */
 export interface Database {
@@ -42,4 +44,6 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   saved_replies: SavedRepliesTable;
   conversation_notes: ConversationNotesTable;
+  articles: ArticlesTable;
+  article_passages: ArticlePassagesTable;
 }
