@@ -21,8 +21,18 @@ export function words(text: string): string[] {
 
 /** The index's form of a word: Porter's stem for ASCII words (as SQLite's `porter` does), else the word. */
 export function stem(word: string): string {
-  return /^[a-z]+$/.test(word) && word.length > 2 ? stemmer(word) : word;
+  let s = stems.get(word);
+  if (s === undefined) {
+    s = /^[a-z]+$/.test(word) && word.length > 2 ? stemmer(word) : word;
+    if (stems.size >= MAX_MEMO) stems.clear();
+    stems.set(word, s);
+  }
+  return s;
 }
+
+/** Stems of words seen, shared by every company (a word stems the same everywhere). */
+const stems = new Map<string, string>();
+const MAX_MEMO = 200_000;
 
 /**
  * Words that say nothing about the topic: English, German, French and Spanish function words and
@@ -36,7 +46,7 @@ const STOPWORDS = new Set(
   thank thanks that the their them then there these they this those through to too under until up upon us very want wanted
   was we were what whats when where which while who whom why will with would you your yours yourself hi hello hey dear
   there im ive id dont doesnt didnt cant wont isnt arent tell know need like help question ok okay yes yeah pls plz u ur
-  r one anyone someone something thing things way really actually maybe guys team
+  r one anyone something thing things way really actually maybe guys team take taking took get got getting
   der die das den dem des ein eine einen einem einer ich du er sie es wir ihr mein meine meinen mir mich dir dich ist sind
   war habe hat haben kann koennen konnen wie was wo wann warum und oder aber nicht kein keine mit fur von zu zum zur bei auf
   aus an im in ob bitte danke hallo gibt man noch schon auch so da dass
@@ -63,27 +73,62 @@ const SYNONYM_GROUPS: string[][] = [
   ['cancel', 'cancellation', 'cancelled', 'canceled', 'stop'],
   ['price', 'cost', 'costs', 'fee', 'fees', 'expensive', 'cheap', 'much'],
   ['track', 'tracking', 'trace', 'status', 'where'],
-  ['broken', 'damaged', 'defective', 'faulty', 'cracked', 'smashed', 'dented'],
+  ['broken', 'broke', 'damaged', 'damage', 'defective', 'defect', 'faulty', 'cracked', 'smashed', 'dented', 'torn', 'ripped'],
   ['size', 'sizing', 'fit', 'fits', 'small', 'large', 'big'],
   ['discount', 'coupon', 'promo', 'promotion', 'voucher', 'code', 'sale'],
   ['international', 'abroad', 'overseas', 'worldwide', 'country', 'countries', 'foreign', 'europe'],
-  ['late', 'delay', 'delayed', 'slow', 'long', 'waiting'],
+  ['late', 'delay', 'delayed', 'slow', 'waiting', 'lost', 'still', 'yet', 'never'],
   ['change', 'modify', 'edit', 'update', 'correct', 'amend'],
-  ['address', 'postcode', 'zip'],
+  ['address', 'postcode', 'redirect'],
   ['warranty', 'guarantee', 'repair'],
   ['gift', 'present'],
-  ['contact', 'phone', 'call', 'email', 'mail', 'reach', 'support'],
+  ['contact', 'phone', 'call', 'email', 'reach', 'support', 'service', 'chat', 'talk'],
   ['delete', 'remove', 'close', 'erase', 'gdpr'],
   ['newsletter', 'unsubscribe', 'emails', 'marketing', 'spam'],
   ['wrong', 'incorrect', 'missing', 'mistake', 'error'],
   ['store', 'shop', 'location', 'branch', 'pickup', 'collect'],
   ['stock', 'available', 'availability', 'restock', 'sold', 'soldout'],
   ['order', 'purchase', 'bought', 'buy'],
-  ['fast', 'express', 'quick', 'quickly', 'urgent', 'overnight', 'next'],
+  ['fast', 'express', 'quick', 'quickly', 'urgent', 'overnight', 'tomorrow', 'asap'],
   ['free', 'threshold', 'minimum'],
-  ['secure', 'security', 'safe', 'fraud', 'hacked', 'scam'],
+  ['secure', 'security', 'safe', 'fraud', 'hacked', 'hack', 'scam', 'phishing', 'suspicious', 'unauthorised', 'unauthorized', 'stolen'],
   ['clean', 'wash', 'washing', 'care', 'laundry'],
-  ['material', 'fabric', 'cotton', 'made', 'sustainable', 'recycled'],
+  ['material', 'fabric', 'cotton', 'made', 'sustainable', 'recycled', 'organic', 'eco'],
+  ['loyalty', 'points', 'rewards', 'reward', 'bonus', 'member', 'membership'],
+  ['currency', 'currencies', 'dollar', 'dollars', 'euro', 'euros', 'pounds', 'usd'],
+  ['deadline', 'window', 'period', 'within', 'limit'],
+  ['twice', 'double', 'duplicate', 'doubled'],
+  ['several', 'separate', 'multiple', 'partial', 'half', 'split', 'boxes'],
+  ['business', 'company', 'corporate', 'bulk', 'wholesale', 'volume'],
+  ['locker', 'lockers', 'packstation'],
+  ['hours', 'open', 'opening', 'closing'],
+  // German, French and Spanish: the same ideas in the languages a help center is often written in.
+  ['versand', 'lieferung', 'liefern', 'lieferzeit', 'zustellung', 'paket', 'versandkosten'],
+  ['rucksendung', 'zuruckschicken', 'zurucksenden', 'retoure', 'erstattung', 'erstatten', 'geld', 'umtausch'],
+  ['zahlung', 'zahlen', 'bezahlen', 'zahlungsarten', 'kreditkarte', 'rechnung'],
+  ['livraison', 'livrer', 'expedition', 'envoi', 'colis'],
+  ['retour', 'retourner', 'rembourser', 'remboursement', 'rembourse'],
+  ['envio', 'envios', 'enviar', 'entrega', 'enviamos'],
+  ['devolucion', 'devoluciones', 'devolver', 'devuelvo', 'reembolso'],
+];
+
+/**
+ * Phrases whose words are stopwords or vague one by one but ask something definite together
+ * ("how long" asks for a time). Their meaning joins the question at half weight.
+ */
+const PHRASES: Array<[RegExp, string]> = [
+  [/\bhow (?:long|many days|soon)\b/, 'days time'],
+  [/\bhow much\b/, 'cost price'],
+  [/\bmoney back\b/, 'refund'],
+  [/\b(?:send|sent|sending|give|bring) (?:it |them |this |stuff |something |\w+ )?back\b/, 'return'],
+  [/\b(?:log|sign|logged|signed) ?in\b/, 'login'],
+  [/\bsign ?up\b/, 'account'],
+  [/\bpick ?up\b/, 'collect'],
+  [/\bchanged? my mind\b/, 'cancel'],
+  [/\bsold out\b/, 'stock'],
+  [/\b(?:has ?n[o']?t|hasnt|did ?n[o']?t|didnt|never) (?:come|came|arrived?|shown up|turned up)\b/, 'late arrive'],
+  [/\b(?:does ?n[o']?t|doesnt|wo ?n[o']?t|wont|stopped) work(?:ing)?\b/, 'faulty'],
+  [/\bwhere is\b/, 'track'],
 ];
 
 const SYNONYMS = new Map<string, string[]>();
@@ -112,20 +157,25 @@ export const MAX_QUERY_WORDS = 24;
  * The typed words that carry meaning, in order, without duplicates: function words dropped, each
  * word with its stem. Falls back to every word when all of them are stopwords ("how do I?").
  */
-export function contentWords(text: string): Array<{ word: string; stem: string }> {
+export function contentWords(text: string): Array<{ word: string; stem: string; weight: number }> {
   const all = words(text).slice(0, 200);
   const kept = all.filter((w) => !STOPWORDS.has(w) && (w.length > 1 || /\d/.test(w)));
+  const joined = ` ${all.join(' ')} `;
+  const implied = PHRASES.flatMap(([phrase, meaning]) => (phrase.test(joined) ? meaning.split(' ') : []));
   const seen = new Set<string>();
-  const out: Array<{ word: string; stem: string }> = [];
-  for (const word of kept) {
+  const out: Array<{ word: string; stem: string; weight: number }> = [];
+  for (const [i, word] of [...kept, ...implied].entries()) {
     const s = stem(word);
     if (seen.has(s)) continue;
     seen.add(s);
-    out.push({ word, stem: s });
+    out.push({ word, stem: s, weight: i < kept.length ? 1 : PHRASE_WEIGHT });
     if (out.length >= MAX_QUERY_WORDS) break;
   }
   return out;
 }
+
+/** Weight of what a phrase implies next to a word the visitor typed. */
+const PHRASE_WEIGHT = 0.5;
 
 /** The synonyms (as stems) of a stem. */
 export function synonymsOf(s: string): readonly string[] {

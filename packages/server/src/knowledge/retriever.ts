@@ -19,6 +19,8 @@ const CORRECTED_WEIGHT = 0.8;
 const BM25_SHARE = 0.2;
 /** Extra weight of question words found in the title or heading over those found in the body. */
 const TITLE_SHARE = 0.25;
+/** Part of an article's score from all its matching passages together (the rest: its best passage). */
+const ARTICLE_SHARE = 0.5;
 
 /** One deletion of each character: the keys of the typo index (one edit away). */
 function deletions(word: string): string[] {
@@ -86,6 +88,8 @@ export class Vocabulary {
     let best: string | undefined;
     let bestDf = 0;
     for (const w of found) {
+      // People seldom mistype a word's first letter; "reach" is not a typo of "each".
+      if (w[0] !== word[0]) continue;
       const df = this.df.get(stem(w)) ?? 0;
       if (df > bestDf) [best, bestDf] = [w, df];
     }
@@ -104,25 +108,47 @@ export interface AnalyzedQuestion {
 export function analyze(question: string, vocab: Vocabulary): AnalyzedQuestion {
   const terms: QueryTerm[] = [];
   const groupIdf: number[] = [];
-  for (const { word, stem: s } of contentWords(question)) {
+  for (const { word, stem: s, weight: importance } of contentWords(question)) {
     const group = groupIdf.length;
     let base = s;
     if (vocab.df.has(s)) {
       terms.push({ stem: s, word, weight: 1, group });
-    } else {
+    } else if (!synonymsOf(s).some((syn) => vocab.df.has(syn))) {
+      // A word the articles lack is put right only when none of its synonyms stands in for it.
       const fixed = vocab.correct(word);
       if (fixed) {
         base = stem(fixed);
         terms.push({ stem: base, word: fixed, weight: CORRECTED_WEIGHT, group });
       }
     }
-    groupIdf.push(vocab.idf(base));
+    groupIdf.push(vocab.idf(base) * importance);
     for (const syn of synonymsOf(base)) {
       const w = vocab.wordFor(syn);
       if (w) terms.push({ stem: syn, word: w, weight: SYNONYM_WEIGHT, group });
     }
   }
   return { terms, groupIdf };
+}
+
+/** Share of a company's passages above which a term is too common to pick candidates by. */
+const COMMON_SHARE = 0.05;
+/** Below this many passages every term picks candidates (a small help center is cheap to score whole). */
+const PRUNE_FROM = 5000;
+/** Words the index is asked for at most. */
+const MAX_SEARCH_WORDS = 12;
+
+/**
+ * The words to ask the index for: the rarer terms first, and no term that a large share of the
+ * passages hold while a rarer one is there to pick candidates by (a common term still counts in
+ * the re-ranking). Each common term would make the index score thousands of passages for little.
+ */
+export function searchTerms(query: AnalyzedQuestion, vocab: Vocabulary): string[] {
+  const byRarity = [...query.terms].sort((a, b) => (vocab.df.get(a.stem) ?? 0) - (vocab.df.get(b.stem) ?? 0));
+  if (vocab.passages < PRUNE_FROM) return [...new Set(byRarity.map((t) => t.word))].slice(0, MAX_SEARCH_WORDS * 2);
+  const common = vocab.passages * COMMON_SHARE;
+  const rare = byRarity.filter((t) => (vocab.df.get(t.stem) ?? 0) <= common);
+  const picked = rare.length ? rare : byRarity.slice(0, 2);
+  return [...new Set(picked.map((t) => t.word))].slice(0, MAX_SEARCH_WORDS);
 }
 
 /**
@@ -181,31 +207,44 @@ export class Retriever {
     const vocab = await this.vocabulary(companyId);
     if (vocab.passages === 0) return [];
     const query = analyze(question, vocab);
-    const searchWords = [...new Set(query.terms.map((t) => t.word))];
+    const searchWords = searchTerms(query, vocab);
     const candidates = await this.store.searchPassages(companyId, searchWords, CANDIDATES);
     return rerank(query, candidates, limit);
   }
 }
 
-/** Orders candidates by coverage (with the title's share) and BM25; keeps each article's best passage. */
+/**
+ * Orders candidates and keeps each article's best passage. An article's score mixes how much of
+ * the question its best passage covers and how much all its matching passages cover together (a
+ * question's words are often spread over an article's title and two paragraphs), the title and
+ * heading counting extra; BM25 breaks near-ties.
+ */
 export function rerank(query: AnalyzedQuestion, candidates: readonly Candidate[], limit: number): KnowledgeHit[] {
   if (candidates.length === 0) return [];
   const best = Math.min(...candidates.map((c) => c.rank));
-  const scored = candidates.map((c) => {
+  const byArticle = new Map<string, { stems: Set<string>; passages: Array<{ c: Candidate; score: number; bm25: number }> }>();
+  for (const c of candidates) {
     const head = stemsOf(`${c.title} ${c.heading}`);
     const all = stemsOf(`${c.title} ${c.heading} ${c.text}`);
     const score = (1 - TITLE_SHARE) * coverage(query, all) + TITLE_SHARE * coverage(query, head);
-    const bm25 = best < 0 ? c.rank / best : 0;
-    return { c, score, key: (1 - BM25_SHARE) * score + BM25_SHARE * bm25 };
-  });
-  scored.sort((a, b) => b.key - a.key);
-  const seen = new Set<string>();
-  const hits: KnowledgeHit[] = [];
-  for (const { c, score } of scored) {
-    if (seen.has(c.articleId)) continue;
-    seen.add(c.articleId);
-    hits.push({ articleId: c.articleId, title: c.title, heading: c.heading, text: c.text || c.title, score: Math.round(score * 1000) / 1000 });
-    if (hits.length >= limit) break;
+    let article = byArticle.get(c.articleId);
+    if (!article) byArticle.set(c.articleId, (article = { stems: new Set(), passages: [] }));
+    for (const s of all) article.stems.add(s);
+    article.passages.push({ c, score, bm25: best < 0 ? c.rank / best : 0 });
   }
-  return hits;
+  const ranked = [...byArticle.values()].map(({ stems, passages }) => {
+    passages.sort((a, b) => b.score + BM25_SHARE * b.bm25 - (a.score + BM25_SHARE * a.bm25));
+    const top = passages[0]!;
+    const score = (1 - ARTICLE_SHARE) * top.score + ARTICLE_SHARE * coverage(query, stems);
+    const bm25 = Math.max(...passages.map((p) => p.bm25));
+    return { top: top.c, score, key: (1 - BM25_SHARE) * score + BM25_SHARE * bm25 };
+  });
+  ranked.sort((a, b) => b.key - a.key);
+  return ranked.slice(0, limit).map(({ top, score }) => ({
+    articleId: top.articleId,
+    title: top.title,
+    heading: top.heading,
+    text: top.text || top.title,
+    score: Math.round(score * 1000) / 1000,
+  }));
 }

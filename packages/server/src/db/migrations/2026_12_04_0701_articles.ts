@@ -24,6 +24,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('articles_company_updated').on('articles').columns(['company_id', 'updated_at']).execute();
+  // Covers the version check a search makes (count and latest change of the published ones).
+  await db.schema.createIndex('articles_company_status_updated').on('articles').columns(['company_id', 'status', 'updated_at']).execute();
   await db.schema
     .createTable('article_passages')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
@@ -36,7 +38,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('article_passages_article').on('article_passages').columns(['article_id', 'position']).execute();
   await sql`CREATE VIRTUAL TABLE article_fts USING fts5(
     company, title, heading, body,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    detail = column
   )`.execute(db);
 }
 
