@@ -5,6 +5,7 @@ import { buildServer, startServer } from './server.js';
 import type { ParleyOptions } from './config.js';
 import { onboardCompany, type NewCompany } from './plugins/app/onboarding.js';
 import { generatePassword } from './lib/password.js';
+import { exportArticles, importArticles } from './knowledge/commands.js';
 
 const HELP = `Parley: self-hosted customer chat.
 
@@ -12,6 +13,11 @@ Usage:
   parley start [options]     Start the server (the demo bot answers until you add your own flow)
   parley company add NAME [--admin-email E] [--admin-password P] [--admin-name N] [--origin URL ...]
                              Add a company (tenant); prints its site key, API key and admin sign-in
+  parley articles import PATH [--site KEY]
+                             Import help articles: a folder of Markdown files (sub-folders are
+                             categories) or a JSON/CSV file; into the company of KEY, else the default
+  parley articles export [--site KEY]
+                             Print the company's articles as JSON (what import takes back)
   parley --help              Show this help
 
 Options for start:
@@ -36,7 +42,12 @@ export interface CompanyCommand {
 }
 
 /** Parses `parley` command-line arguments into a command and server options. Exported for tests. */
-export function parseCli(argv: string[]): { command: 'start' | 'help' | 'company-add'; options: ParleyOptions; company?: CompanyCommand } {
+export function parseCli(argv: string[]): {
+  command: 'start' | 'help' | 'company-add' | 'articles-import' | 'articles-export';
+  options: ParleyOptions;
+  company?: CompanyCommand;
+  articles?: { path?: string; site?: string };
+} {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -50,6 +61,7 @@ export function parseCli(argv: string[]): { command: 'start' | 'help' | 'company
       'admin-password': { type: 'string' },
       'admin-name': { type: 'string' },
       origin: { type: 'string', multiple: true },
+      site: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,6 +80,12 @@ export function parseCli(argv: string[]): { command: 'start' | 'help' | 'company
     if (values['admin-name'] !== undefined) company.adminName = values['admin-name'];
     if (values.origin !== undefined) company.origins = values.origin;
     return { command: 'company-add', options: values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}, company };
+  }
+  if (command === 'articles') {
+    const action = positionals[1];
+    if (!((action === 'import' && positionals[2]) || action === 'export')) throw new Error('Usage: parley articles import PATH [--site KEY] | parley articles export [--site KEY]');
+    const articles = { ...(positionals[2] ? { path: positionals[2] } : {}), ...(values.site !== undefined ? { site: values.site } : {}) };
+    return { command: action === 'import' ? 'articles-import' : 'articles-export', options: values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}, articles };
   }
   if (command !== 'start') throw new Error(`Unknown command "${command}". Run parley --help.`);
   const options: ParleyOptions = {};
@@ -99,6 +117,19 @@ async function main(): Promise<void> {
     const server = await buildServer({ logLevel: 'warn', ...parsed.options });
     try {
       process.stdout.write(firstStartLines(server) + (await addCompany(server, parsed.company!)));
+    } finally {
+      await server.close();
+    }
+    return;
+  }
+  if (parsed.command === 'articles-import' || parsed.command === 'articles-export') {
+    const server = await buildServer({ logLevel: 'warn', ...parsed.options });
+    try {
+      const { path, site } = parsed.articles!;
+      process.stdout.write(parsed.command === 'articles-import' ? await importArticles(server, path!, site) : await exportArticles(server, site));
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exitCode = 1;
     } finally {
       await server.close();
     }

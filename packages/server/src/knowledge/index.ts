@@ -10,3 +10,4 @@ export { Retriever, Vocabulary, DEFAULT_THRESHOLD, analyze, rerank } from './ret
 export { toPassages, articleHtml, excerptOf } from './passages.js';
 export { parseImport, parseMarkdownArticle, readMarkdownFolder, parseCsv } from './import.js';
 export type * from './types.js';
+export { importArticles, exportArticles } from './commands.js';
