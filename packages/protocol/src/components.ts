@@ -190,6 +190,20 @@ export const RatingComponent = Strict({
   }),
 });
 export type RatingComponent = Static<typeof RatingComponent>;
+/**
+ * A help article that answers the visitor: its title, the passage that matched as plain text
+ * (never HTML), and its help-center page (`url`: a path on the Parley server, or an absolute
+ * http(s) URL). With an empty excerpt it is a citation: a link under an AI answer.
+ */
+export const ArticleComponent = Strict({
+  type: Type.Literal('article'),
+  payload: Strict({
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    excerpt: Text(2000),
+    url: Type.String({ minLength: 1, maxLength: 2048, pattern: '^(?:/(?!/)|https?://)' }),
+  }),
+});
+export type ArticleComponent = Static<typeof ArticleComponent>;
 
 /** Every component the server may send. */
 export const Component = Type.Union([
@@ -203,6 +217,7 @@ export const Component = Type.Union([
   InputComponent,
   FormComponent,
   RatingComponent,
+  ArticleComponent,
 ]);
 export type Component = Static<typeof Component>;
 

@@ -181,6 +181,18 @@ export const AiStep = Strict({
   next: StepId,
 });
 
+/**
+ * Answers a question from the company's articles: shows `text` (for example "What is your
+ * question?"), waits for the question, answers it with the best matching article (or, with AI on,
+ * a model answer grounded in the articles), then moves on to `next`. With no confident match the
+ * visitor is told so and offered a person, then the flow moves on.
+ */
+export const SearchStep = Strict({
+  type: Type.Literal('search'),
+  text: Type.Optional(FlowText),
+  next: StepId,
+});
+
 /** Ends the conversation (terminal). The next visitor message starts the flow again. */
 export const EndStep = Strict({ type: Type.Literal('end'), text: Type.Optional(FlowText) });
 
@@ -211,6 +223,7 @@ export const FlowStep = Type.Union([
   AiStep,
   EndStep,
   RatingStep,
+  SearchStep,
 ]);
 export type FlowStep = Static<typeof FlowStep>;
 export type FlowStepType = FlowStep['type'];

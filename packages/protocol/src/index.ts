@@ -21,3 +21,4 @@ export * from './http/webhooks.js';
 export * from './http/saved-replies.js';
 export * from './user-id.js';
 export * from './http/insights.js';
+export * from './http/articles.js';

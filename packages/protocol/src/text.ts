@@ -30,6 +30,10 @@ export function componentToText(component: Component): string {
       return `[form: ${component.payload.fields.map((f) => f.label).join(', ')}]`;
     case 'input':
       return '';
+    case 'article': {
+      const { title, excerpt, url } = component.payload;
+      return excerpt ? `${title}\n${excerpt}\n${url}` : `${title}: ${url}`;
+    }
     default:
       return '';
   }

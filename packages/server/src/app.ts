@@ -51,6 +51,7 @@ import { health } from './core/health/index.js';
 import { openapi } from './openapi/index.js';
 import { metrics } from './metrics/index.js';
 import { insights, insightsRoutes, ratingRoutes } from './insights/index.js';
+import { articleRoutes, helpCenterRoutes, knowledge } from './knowledge/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -94,6 +95,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(savedReplies);
   await fastify.register(notes);
   await fastify.register(insights);
+  await fastify.register(knowledge, { config });
   await fastify.register(cors);
   await fastify.register(health);
   await fastify.register(metrics, { config });
@@ -118,6 +120,8 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(savedReplyRoutes, { config });
   await fastify.register(ratingRoutes, { config });
   await fastify.register(insightsRoutes, { config });
+  await fastify.register(articleRoutes, { config });
+  await fastify.register(helpCenterRoutes);
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });

@@ -8,6 +8,7 @@ import { onboardCompany, type NewCompany } from './plugins/app/onboarding.js';
 import { generatePassword } from './lib/password.js';
 import { VERSION } from './core/version.js';
 import { backupDatabase, migrationStatus, openExisting, resetPassword, runMigrations } from './maintenance/index.js';
+import { exportArticles, importArticles } from './knowledge/commands.js';
 
 const HELP = `Parley: self-hosted customer chat.
 
@@ -22,6 +23,11 @@ Usage:
   parley admin reset-password EMAIL [-d DIR]
                              Give an account a new generated password, printed once
   parley --version           Print the version
+  parley articles import PATH [--site KEY]
+                             Import help articles: a folder of Markdown files (sub-folders are
+                             categories) or a JSON/CSV file; into the company of KEY, else the default
+  parley articles export [--site KEY]
+                             Print the company's articles as JSON (what import takes back)
   parley --help              Show this help
 
 Options for start:
@@ -47,9 +53,11 @@ export interface CompanyCommand {
 
 /** A parsed command line: what to do, with the server options and the command's own arguments. */
 export interface CliCommand {
-  command: 'start' | 'help' | 'version' | 'company-add' | 'backup' | 'migrate' | 'migrate-status' | 'reset-password';
+  command: 'start' | 'help' | 'version' | 'company-add' | 'backup' | 'migrate' | 'migrate-status' | 'reset-password' | 'articles-import' | 'articles-export';
   options: ParleyOptions;
   company?: CompanyCommand;
+  /** The articles file or folder to import, and the company's site key (else the default company). */
+  articles?: { path?: string; site?: string };
   /** The backup's target file. */
   file?: string;
   /** The account whose password is reset. */
@@ -71,6 +79,7 @@ export function parseCli(argv: string[]): CliCommand {
       'admin-password': { type: 'string' },
       'admin-name': { type: 'string' },
       origin: { type: 'string', multiple: true },
+      site: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -105,6 +114,12 @@ export function parseCli(argv: string[]): CliCommand {
     if (values['admin-name'] !== undefined) company.adminName = values['admin-name'];
     if (values.origin !== undefined) company.origins = values.origin;
     return { command: 'company-add', options: values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}, company };
+  }
+  if (command === 'articles') {
+    const action = positionals[1];
+    if (!((action === 'import' && positionals[2]) || action === 'export')) throw new Error('Usage: parley articles import PATH [--site KEY] | parley articles export [--site KEY]');
+    const articles = { ...(positionals[2] ? { path: positionals[2] } : {}), ...(values.site !== undefined ? { site: values.site } : {}) };
+    return { command: action === 'import' ? 'articles-import' : 'articles-export', options: values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}, articles };
   }
   if (command !== 'start') throw new Error(`Unknown command "${command}". Run parley --help.`);
   const options: ParleyOptions = {};
@@ -144,6 +159,19 @@ async function main(): Promise<void> {
     const server = await buildServer({ logLevel: 'warn', ...parsed.options });
     try {
       process.stdout.write(firstStartLines(server) + (await addCompany(server, parsed.company!)));
+    } finally {
+      await server.close();
+    }
+    return;
+  }
+  if (parsed.command === 'articles-import' || parsed.command === 'articles-export') {
+    const server = await buildServer({ logLevel: 'warn', ...parsed.options });
+    try {
+      const { path, site } = parsed.articles!;
+      process.stdout.write(parsed.command === 'articles-import' ? await importArticles(server, path!, site) : await exportArticles(server, site));
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exitCode = 1;
     } finally {
       await server.close();
     }

@@ -117,6 +117,11 @@ export interface ParleyConfig {
   retentionDays: number;
   webhooks: WebhooksConfig;
   metrics: MetricsConfig;
+  /**
+   * Confidence (0..1) an article must reach for the bot to answer with it
+   * (`PARLEY_KNOWLEDGE_THRESHOLD`; the default is measured by `pnpm eval`, see docs/knowledge.md).
+   */
+  knowledgeThreshold?: number;
 }
 
 export const defaultLimits: LimitsConfig = {
@@ -222,5 +227,14 @@ export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv
       ...(metricsToken ? { token: metricsToken } : {}),
       ...(metricsPort !== undefined ? { port: metricsPort } : {}),
     },
+    ...optional('knowledgeThreshold', overrides.knowledgeThreshold ?? fractionFrom(env.PARLEY_KNOWLEDGE_THRESHOLD, 'PARLEY_KNOWLEDGE_THRESHOLD')),
   };
+}
+
+/** A number from 0 to 1 in an environment variable, or undefined when unset. */
+function fractionFrom(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1`);
+  return n;
 }

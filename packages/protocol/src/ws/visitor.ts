@@ -60,6 +60,12 @@ export type TypingFrame = Static<typeof TypingFrame>;
  */
 export const HANDOFF_ACTION = 'parley:handoff';
 
+/**
+ * The start of the action value of the "Yes" under an `article` answer ("Did that answer your
+ * question?"): `parley:helpful:<article id>`. The bot thanks the visitor and counts the vote.
+ */
+export const HELPFUL_ACTION = 'parley:helpful:';
+
 /** The visitor asks for a person (the widget's "Talk to a person" button). Stored like a message. */
 export const HandoffFrame = Strict({ type: Type.Literal('handoff'), id: ClientMessageId });
 export type HandoffFrame = Static<typeof HandoffFrame>;

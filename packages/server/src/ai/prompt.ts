@@ -23,6 +23,31 @@ export interface PromptInput {
   variables?: Record<string, unknown>;
   /** Extra instructions of the flow's `ai` step. */
   instructions?: string;
+  /** Passages of the company's help articles that may answer the question, numbered from 1 in order. */
+  sources?: Array<{ title: string; heading: string; text: string }>;
+}
+
+const MAX_SOURCE_CHARS = 1500;
+
+const SOURCES_GUIDANCE = [
+  "Answer from the numbered sources below, which are passages of the company's help articles.",
+  'After each statement taken from a source, cite it by its number in square brackets, like [1].',
+  'If the sources do not answer the question, do not guess: say that you do not know, and call the handoff_to_human tool when the visitor needs a person.',
+].join(' ');
+
+/** The sources block of the system message: numbered passages with their article's title. */
+export function sourcesBlock(sources: NonNullable<PromptInput['sources']>): string {
+  const list = sources.map((s, i) => `[${i + 1}] ${s.title}${s.heading ? ` — ${s.heading}` : ''}\n${s.text.slice(0, MAX_SOURCE_CHARS)}`);
+  return `${SOURCES_GUIDANCE}\n\nSources:\n${list.join('\n\n')}`;
+}
+
+/** The source numbers an answer cites (`[1]`, `[2, 3]`), each once, in the order first cited. */
+export function citedSources(answer: string, count: number): number[] {
+  const cited: number[] = [];
+  for (const match of answer.matchAll(/\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]/g)) {
+    for (const n of match[1]!.split(',').map((x) => Number(x.trim()))) if (n >= 1 && n <= count && !cited.includes(n)) cited.push(n);
+  }
+  return cited;
 }
 
 /**
@@ -58,6 +83,7 @@ export function buildModelMessages(input: PromptInput): ModelMessage[] {
     system.push(`What the visitor told us so far:\n${variables.map(([k, v]) => `- ${k}: ${describeValue(v)}`).join('\n')}`);
   }
   if (input.instructions?.trim()) system.push(input.instructions.trim());
+  if (input.sources?.length) system.push(sourcesBlock(input.sources));
 
   const turns: ModelMessage[] = [];
   const window = input.historyWindow > 0 ? input.history.slice(-input.historyWindow) : [];

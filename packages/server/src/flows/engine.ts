@@ -54,6 +54,8 @@ export interface FlowTurn {
   ai?: { instructions?: string };
   /** The steps this turn ran, in order (the bot's funnel counts them). */
   path?: string[];
+  /** The flow waits at a `search` step: answer the visitor from the articles, then `afterAiAnswer` runs. */
+  search?: boolean;
 }
 
 const MAX_STEPS_PER_TURN = 64;
@@ -213,6 +215,9 @@ function runFrom(flow: Flow, from: string | null, turn: FlowTurn, ctx: FlowConte
         // Waits for the visitor's question; `attempts` counts the model's answers at this step.
         if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
         return waitAt(turn, id, false);
+      case 'search':
+        turn.components.push(text(step.text === undefined ? 'What is your question?' : interpolateHtml(step.text, vars)));
+        return waitAt(turn, id, false);
       default:
         turn.components.push(...prompt(flow, step, vars, id!));
         return waitAt(turn, id, false);
@@ -364,6 +369,8 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
         userComponents: [userText(raw)],
         ai: step.instructions ? { instructions: interpolateRaw(step.instructions, vars) } : {},
       };
+    case 'search':
+      return { ...turn, userComponents: [userText(raw)], search: true };
     default:
       // Only waiting steps are ever stored as the current step; anything else restarts cleanly.
       return { ...startFlow(flow, ctx), userComponents: [userText(raw)] };
@@ -373,11 +380,12 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
 /**
  * Records the model's answer at an `ai` step (in its `var`, when it has one) and, once the step
  * has answered `turns` questions, runs on to its `next`. `answer` is undefined when the model
- * failed: the flow then moves on at once.
+ * failed: the flow then moves on at once. At a `search` step (one question) it runs on to `next`.
  */
 export function afterAiAnswer(flow: Flow, state: FlowState, answer: string | undefined, ctx: FlowContext): FlowTurn {
   const step = state.step === null ? undefined : flow.steps[state.step];
   const turn = emptyTurn(state);
+  if (step?.type === 'search') return runFrom(flow, step.next, turn, ctx);
   if (!step || step.type !== 'ai') return turn;
   if (step.var && answer !== undefined) turn.state.vars[step.var] = answer;
   const answered = state.attempts + 1;

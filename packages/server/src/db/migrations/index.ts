@@ -12,6 +12,7 @@ import * as webhookPreviousSecret from './2026_11_27_0002_webhook_previous_secre
 import * as savedReplies from './2026_11_27_0003_saved_replies.js';
 import * as conversationNotes from './2026_11_27_0004_conversation_notes.js';
 import * as insights from './2026_12_04_0801_insights.js';
+import * as articles from './2026_12_04_0701_articles.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_0003_saved_replies': savedReplies,
   '2026_11_27_0004_conversation_notes': conversationNotes,
   '2026_12_04_0801_insights': insights,
+  '2026_12_04_0701_articles': articles,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */

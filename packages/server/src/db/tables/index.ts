@@ -1,4 +1,5 @@
 import type { AiSettingsTable } from './ai-settings.table.js';
+import type { ArticlePassagesTable, ArticlesTable } from './articles.table.js';
 import type { CompaniesTable } from './companies.table.js';
 import type { ConversationsTable } from './conversations.table.js';
 import type { FlowsTable } from './flows.table.js';
@@ -25,6 +26,7 @@ export type * from './saved-replies.table.js';
 export type * from './uploads.table.js';
 export type * from './users.table.js';
 export type * from './webhooks.table.js';
+export type * from './articles.table.js';
 
 /** Every table Parley stores, as Kysely sees them. */
 export interface Database {
@@ -50,4 +52,6 @@ export interface Database {
   conversation_steps: ConversationStepsTable;
   funnel_counts: FunnelCountsTable;
   insight_counts: InsightCountsTable;
+  articles: ArticlesTable;
+  article_passages: ArticlePassagesTable;
 }

@@ -24,6 +24,8 @@ export interface AiQuestion {
   history: ChatMessage[];
   variables?: Record<string, unknown>;
   instructions?: string;
+  /** Help-article passages to answer from (numbered from 1 in the prompt). */
+  sources?: Array<{ title: string; heading: string; text: string }>;
   /** Receives the answer's text as it streams in. */
   onDelta?: (text: string) => void;
 }
@@ -168,6 +170,7 @@ export class AiService implements AiHooks {
         question: question.question,
         ...(question.variables ? { variables: question.variables } : {}),
         ...(question.instructions ? { instructions: question.instructions } : {}),
+        ...(question.sources?.length ? { sources: question.sources } : {}),
       });
       const reply: ModelReply = await completeChat(settings, messages, question.onDelta);
       return {

@@ -70,6 +70,34 @@ export interface AiHooks {
   answer(question: AiQuestion): Promise<AiAnswer>;
 }
 
+/** A passage of a help article that answers a question, and how sure the search is (0..1). */
+export interface KnowledgeHit {
+  articleId: string;
+  title: string;
+  heading: string;
+  /** The passage's text, plain. */
+  text: string;
+  /** 0..1: the share of the question's meaning (IDF-weighted words) the passage covers. */
+  score: number;
+}
+
+/**
+ * What the knowledge base (src/knowledge) adds to the chat service: answers from the company's
+ * published articles where the bot cannot take free text, and sources for the AI's answers.
+ */
+export interface KnowledgeHooks {
+  /** The best passages for a question, one per article, best first (at most `limit`). */
+  search(companyId: string, question: string, limit?: number): Promise<KnowledgeHit[]>;
+  /** The confidence a hit needs to be given as an answer. */
+  threshold(companyId: string): number;
+  /** Whether the company has any published article (so a company without costs no search). */
+  hasArticles(companyId: string): boolean;
+  /** The help-center page of an article, as a path on this server. */
+  urlOf(companyId: string, articleId: string): string;
+  /** Counts a visitor's "yes, that answered my question". */
+  helpful(companyId: string, articleId: string): Promise<void>;
+}
+
 /** Options of `ChatService.record`. */
 export interface RecordOptions {
   /** The connection that caused the write: it gets an `ack` for messages with a client id. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { HANDOFF_ACTION, type ChatMessage, type Component, type ConversationStatus, type HandoffReason } from '@parley/protocol';
+import { HANDOFF_ACTION, HELPFUL_ACTION, type ChatMessage, type Component, type ConversationStatus, type HandoffReason } from '@parley/protocol';
 import {
   advanceFlow,
   afterAiAnswer,
@@ -27,10 +27,11 @@ import type { Lead, LeadRepository } from './leads.js';
 import type { Outbox } from './outbox.js';
 import { ChatAnnouncer } from './chat-announcer.js';
 import type { UploadStore } from './uploads.js';
-import type { AiHooks, HandoffHooks, HandoffRequest, InsightsHooks, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
+import type { AiHooks, HandoffHooks, HandoffRequest, InsightsHooks, KnowledgeHit, KnowledgeHooks, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 import { probes } from '../../core/probes.js';
+import { articleAnswer, citations, helpfulReply, noArticleFound } from './knowledge-replies.js';
 
-export type { AiHooks, HandoffHooks, HandoffRequest, InsightsHooks, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
+export type { AiHooks, HandoffHooks, HandoffRequest, InsightsHooks, KnowledgeHit, KnowledgeHooks, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 
 /** What the flow engine sees of a visitor's input. */
 function toFlowInput(input: VisitorInput): FlowInput {
@@ -63,6 +64,7 @@ export class ChatService {
   private handoff: HandoffHooks | undefined;
   private ai: AiHooks | undefined;
   private insights: InsightsHooks | undefined;
+  private knowledge: KnowledgeHooks | undefined;
   /** Conversations with an AI turn in flight: later input waits for it, so turns never interleave. */
   private readonly lanes = new Map<string, Promise<void>>();
 
@@ -79,6 +81,11 @@ export class ChatService {
   /** Plugs in AI replies; without them unrecognized input gets the flow's error and prompt. */
   attachAi(hooks: AiHooks): void {
     this.ai = hooks;
+  }
+
+  /** Plugs in the knowledge base; without it only an AI (or nothing) answers free questions. */
+  attachKnowledge(hooks: KnowledgeHooks): void {
+    this.knowledge = hooks;
   }
 
   /**
@@ -161,7 +168,8 @@ export class ChatService {
       return { conversation, userSeq: stored!.seq, replies: [], isTerminal: false, duplicate: false };
     }
 
-    if (input.kind === 'action' && input.value === HANDOFF_ACTION) input = { ...input, kind: 'handoff', value: 'Talk to a person' };
+    // A button's value arrives as text through the HTTP API.
+    if ((input.kind === 'action' || input.kind === 'text') && input.value === HANDOFF_ACTION) input = { ...input, kind: 'handoff', value: 'Talk to a person' };
     if (input.kind === 'handoff' || (input.kind === 'text' && this.handoff?.asksForPerson(input.value))) {
       // The visitor asked for a person: the flow does not see this input.
       const handoff = { reason: 'visitor' as const };
@@ -171,11 +179,22 @@ export class ChatService {
 
     const flow = this.flowOf(conversation);
     const state = flow.id === conversation.flowId ? conversation.flow : initialState();
+    if ((input.kind === 'action' || input.kind === 'text') && input.value.startsWith(HELPFUL_ACTION)) {
+      // "Yes" under an article answer: thanks, the vote, and the flow's question again.
+      await this.knowledge?.helpful(conversation.companyId, input.value.slice(HELPFUL_ACTION.length)).catch(() => undefined);
+      const reply = { role: 'bot' as const, components: [...helpfulReply(), ...currentPrompt(flow.flow, state)] };
+      const stored = await this.commit(conversation, [user([userText('Yes')]), reply], {}, [], input.origin);
+      return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: conversation.isTerminal, duplicate: false };
+    }
     const flowInput = toFlowInput(input);
     const turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
     const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(input.value)));
-    if (turn.ai || (question && this.ai?.enabled(conversation.companyId))) {
+    if (turn.ai || turn.search || (question && this.ai?.enabled(conversation.companyId))) {
       return this.aiTurn(conversation, flow, turn, input, user(turn.userComponents ?? [userText(input.value)]));
+    }
+    if (question && this.knowledge?.hasArticles(conversation.companyId)) {
+      const answered = await this.articleTurn(conversation, input, user(turn.userComponents ?? [userText(input.value)]));
+      if (answered) return answered;
     }
     const messages: NewMessage[] = [user(turn.userComponents ?? shownInput(flowInput))];
     if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
@@ -198,7 +217,8 @@ export class ChatService {
     this.lanes.set(conversation.id, new Promise<void>((resolve) => (release = resolve)));
     try {
       const [stored] = await this.commit(conversation, [message], { flowId: flow.id }, [], input.origin);
-      const replies = await this.aiReply(conversation, flow, turn.ai?.instructions, turn.ai !== undefined, input.value);
+      const atStep = turn.ai !== undefined || turn.search === true;
+      const replies = await this.aiReply(conversation, flow, turn.ai?.instructions, atStep, input.value, turn.search === true);
       return { conversation, userSeq: stored!.seq, replies, isTerminal: conversation.isTerminal, duplicate: false };
     } finally {
       this.lanes.delete(conversation.id);
@@ -206,11 +226,39 @@ export class ChatService {
     }
   }
 
-  private async aiReply(conversation: LiveConversation, flow: StoredFlow, instructions: string | undefined, atStep: boolean, question: string): Promise<ChatMessage[]> {
+  /**
+   * A question the flow cannot take, answered from the company's articles (AI off): the best
+   * passage as an `article` card and "Did that answer your question?", when the search is
+   * confident; undefined (today's behaviour goes on) when it is not. The flow stays where it was.
+   */
+  private async articleTurn(conversation: LiveConversation, input: VisitorInput, message: NewMessage): Promise<TurnResult | undefined> {
+    let release!: () => void;
+    this.lanes.set(conversation.id, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const components = articleAnswer(await this.sources(conversation.companyId, input.value), this.knowledge!, conversation.companyId);
+      if (!components) return undefined;
+      const stored = await this.commit(conversation, [message, { role: 'bot', components }], {}, [], input.origin);
+      return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: conversation.isTerminal, duplicate: false };
+    } finally {
+      this.lanes.delete(conversation.id);
+      release();
+    }
+  }
+
+  /** The company's best passages for a question (none when it has no published article). */
+  private async sources(companyId: string, question: string): Promise<KnowledgeHit[]> {
+    if (!this.knowledge?.hasArticles(companyId)) return [];
+    return this.knowledge.search(companyId, question, 3);
+  }
+
+  private async aiReply(conversation: LiveConversation, flow: StoredFlow, instructions: string | undefined, atStep: boolean, question: string, search = false): Promise<ChatMessage[]> {
     const state = conversation.flow;
     const streamId = randomUUID();
     let answer: AiAnswer | undefined;
     let unavailable: AiFallbackReason = 'off';
+    const hits = await this.sources(conversation.companyId, question);
+    // The model sees passages that share something with the question, best first.
+    const sources = hits.filter((h) => h.score >= 0.25);
     if (this.ai?.enabled(conversation.companyId)) {
       unavailable = 'limited';
       if (this.ai.allowTurn(conversation.id, conversation.visitorIp)) {
@@ -223,6 +271,7 @@ export class ChatService {
           history: this.conversations.messagesAfter(conversation.id, Math.max(0, conversation.lastSeq - 101), 100).slice(0, -1),
           variables: flowContext(flow.flow, state.vars),
           ...(instructions ? { instructions } : {}),
+          ...(sources.length ? { sources: sources.map(({ title, heading, text }) => ({ title, heading, text })) } : {}),
           onDelta: (delta) => this.announce.stream(conversation, streamId, delta),
         });
         this.typing(conversation, 'bot', false);
@@ -230,8 +279,15 @@ export class ChatService {
     }
 
     const messages: NewMessage[] = [];
+    const fromArticles = answer?.ok || !this.knowledge ? undefined : articleAnswer(hits, this.knowledge, conversation.companyId);
     if (answer?.ok) {
-      if (answer.text.trim()) messages.push({ role: 'bot', components: [{ type: 'text', payload: { text: answer.html } }], elapsedMs: answer.elapsedMs });
+      const cited = this.knowledge ? citations(answer.text, sources, this.knowledge, conversation.companyId) : [];
+      if (answer.text.trim()) messages.push({ role: 'bot', components: [{ type: 'text', payload: { text: answer.html } }, ...cited], elapsedMs: answer.elapsedMs });
+    } else if (fromArticles) {
+      // No model answer (off, limited or failing), but an article answers it.
+      messages.push({ role: 'bot', components: fromArticles });
+    } else if (search && !answer) {
+      messages.push({ role: 'bot', components: noArticleFound() });
     } else {
       const failure = answer ? { status: 'error' as const, error: answer.error.message, elapsedMs: answer.elapsedMs } : {};
       messages.push({ role: 'bot', components: aiFallback(answer ? 'failed' : unavailable), ...failure });

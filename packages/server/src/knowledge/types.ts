@@ -1,0 +1,36 @@
+import type { ArticleStatus } from '@parley/protocol';
+
+/** An article as the app uses it. */
+export interface Article {
+  id: string;
+  companyId: string;
+  title: string;
+  /** Markdown. */
+  body: string;
+  category: string;
+  status: ArticleStatus;
+  helpfulVotes: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a write sets on an article. */
+export interface ArticleInput {
+  title: string;
+  body: string;
+  category?: string | undefined;
+  status: ArticleStatus;
+}
+
+/** A passage the full-text index found for a query, with its BM25 rank (lower is better). */
+export interface Candidate {
+  passageId: number;
+  articleId: string;
+  title: string;
+  heading: string;
+  text: string;
+  /** BM25 as SQLite reports it: negative, lower is a better match. */
+  rank: number;
+}
+
+export type { KnowledgeHit, KnowledgeHooks } from '../plugins/app/chat-types.js';
