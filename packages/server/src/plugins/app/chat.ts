@@ -15,6 +15,7 @@ import {
   type FlowTurn,
 } from '../../flows/engine.js';
 import { flowContext } from '../../ai/prompt.js';
+import { withAttributes } from '../../attributes/attributes.service.js';
 import { aiFallback, looksLikeQuestion, type AiFallbackReason } from '../../ai/fallback.js';
 import type { AiAnswer } from './ai.js';
 import { newTicketReference } from '../../lib/ids.js';
@@ -161,7 +162,9 @@ export class ChatService {
     const flow = this.flowOf(conversation);
     const state = flow.id === conversation.flowId ? conversation.flow : initialState();
     const flowInput = toFlowInput(input);
-    const turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
+    // Page attributes are read as `{{attributes.plan}}` but stay out of the stored flow state.
+    const turn = advanceFlow(flow.flow, { ...state, vars: withAttributes(state.vars, conversation) }, flowInput, this.context(conversation));
+    delete turn.state.vars.attributes;
     const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(input.value)));
     if (turn.ai || (question && this.ai?.enabled(conversation.companyId))) {
       return this.aiTurn(conversation, flow, turn, input, user(turn.userComponents ?? [userText(input.value)]));
@@ -209,7 +212,7 @@ export class ChatService {
           ip: conversation.visitorIp,
           question,
           history: this.conversations.messagesAfter(conversation.id, Math.max(0, conversation.lastSeq - 101), 100).slice(0, -1),
-          variables: flowContext(flow.flow, state.vars),
+          variables: flowContext(flow.flow, withAttributes(state.vars, conversation)),
           ...(instructions ? { instructions } : {}),
           onDelta: (delta) => this.announce.stream(conversation, streamId, delta),
         });
