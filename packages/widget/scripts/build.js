@@ -30,6 +30,9 @@ const minifyTemplates = {
   },
 };
 
+/** The components loaded on demand by the script-tag widget, each in its own chunk. */
+const FEATURE = /\/src\/components\/(form|file-request|product-carousel|selected-product-card)\//;
+
 rmSync(`${root}/dist`, { recursive: true, force: true });
 
 // 1. npm build.
@@ -61,8 +64,15 @@ await build({
     modulePreload: false,
     rollupOptions: {
       input: { parley: 'src/cdn/app.ts' },
-      preserveEntrySignatures: 'strict',
-      output: { format: 'es', entryFileNames: 'widget/[name]-[hash].js', chunkFileNames: 'widget/[name]-[hash].js' },
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        format: 'es',
+        entryFileNames: 'widget/[name]-[hash].js',
+        chunkFileNames: 'widget/[name]-[hash].js',
+        // Everything but the feature components (src/cdn/app.ts) stays in the one bundle, so
+        // opening the chat is two requests and a feature chunk holds only its own element.
+        manualChunks: (id) => (FEATURE.test(id) && !id.endsWith('/price.ts') ? undefined : 'parley'),
+      },
     },
   },
 });

@@ -65,6 +65,11 @@ export class HttpLink implements Link {
     // The HTTP API has no typing channel.
   }
 
+  /** Page attributes need the WebSocket; over HTTP they are dropped. */
+  attributes(): void {
+    this.host.takeAttributes();
+  }
+
   identify(): void {
     if (this.started) this.run(() => this.sendIdentity());
   }
