@@ -17,7 +17,7 @@ import '../components/message/message.js';
 import '../components/thread/thread.js';
 import '../components/composer/composer.js';
 import '../components/chat/chat.js';
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage } from '../protocol.js';
 import type { ParleyChat } from '../components/chat/chat.component.js';
 import type { EmbedConfig } from './config.js';
 

@@ -1,4 +1,4 @@
-import type { ChatbotMessagesResponse, ChatbotReply, ChatbotStartResponse, IdentifyResponse } from '@parley/protocol';
+import type { ChatbotMessagesResponse, ChatbotReply, ChatbotStartResponse, IdentifyResponse } from '../protocol.js';
 import { backoffDelay } from './backoff.js';
 import { apiUrl, type Link, type LinkHost } from './link.js';
 

@@ -1,4 +1,4 @@
-import type { IdentityClaim, PageAttributes, VisitorServerFrame } from '@parley/protocol';
+import type { IdentityClaim, PageAttributes, VisitorServerFrame } from '../protocol.js';
 import type { ConnectionState, PendingMessage } from './types.js';
 
 /** What a link (WebSocket or HTTP) needs from the client it serves. */

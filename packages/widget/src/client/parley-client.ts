@@ -1,4 +1,4 @@
-import { AttributeLimits, type ChatMessage, type Component, type ConversationStatus, type IdentityClaim, type PageAttributes, type VisitorServerFrame } from '@parley/protocol';
+import { AttributeLimits, type ChatMessage, type Component, type ConversationStatus, type IdentityClaim, type PageAttributes, type VisitorServerFrame } from '../protocol.js';
 import { Emitter } from './emitter.js';
 import { HttpLink } from './http-link.js';
 import { MessageLog } from './message-log.js';

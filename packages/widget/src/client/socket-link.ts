@@ -1,4 +1,4 @@
-import type { VisitorServerFrame } from '@parley/protocol';
+import type { VisitorServerFrame } from '../protocol.js';
 import { backoffDelay } from './backoff.js';
 import { socketUrl, type Link, type LinkHost } from './link.js';
 import type { WebSocketConstructor } from './types.js';

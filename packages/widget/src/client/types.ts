@@ -1,4 +1,4 @@
-import type { ChatMessage, Component, ConversationStatus, InputKind, VisitorServerFrame } from '@parley/protocol';
+import type { ChatMessage, Component, ConversationStatus, InputKind, VisitorServerFrame } from '../protocol.js';
 
 /**
  * Where the client's link to the server is:

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage } from '../protocol.js';
 import type { ConnectionState, HandoffInfo, IdentityResult, LeadInfo } from '../client/types.js';
 
 /** What `<parley-chat>` tells the page, by event name (each prefixed `parley-`). */

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import type { Component, PageAttributes } from '@parley/protocol';
+import type { Component, PageAttributes } from '../../protocol.js';
 import type { ParleyClient } from '../../client/parley-client.js';
 import type { ParleyClientOptions, VisitorIdentity } from '../../client/types.js';
 import { ChatController } from '../../controllers/chat-controller.js';
