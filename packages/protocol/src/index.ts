@@ -22,3 +22,4 @@ export * from './http/saved-replies.js';
 export * from './user-id.js';
 export * from './http/insights.js';
 export * from './http/articles.js';
+export * from './attributes.js';

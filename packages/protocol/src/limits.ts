@@ -21,3 +21,15 @@ export const Limits = {
   /** Largest body of `POST /api/send-lead`, in bytes. */
   maxLeadBytes: 8 * 1024,
 } as const;
+
+/** Size caps of page attributes; the server enforces them, the widget checks early. */
+export const AttributeLimits = {
+  /** Attributes per conversation. */
+  maxKeys: 30,
+  /** A key: a letter or `_`, then up to 39 letters, digits or `_`. */
+  keyPattern: '^[A-Za-z_][A-Za-z0-9_]{0,39}$',
+  /** Longest string value, in characters. */
+  maxValueChars: 500,
+  /** All attributes of a conversation as JSON, in bytes. */
+  maxBytes: 4096,
+} as const;

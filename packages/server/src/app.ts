@@ -29,6 +29,7 @@ import webhooks from './plugins/app/webhooks.js';
 import erasure from './plugins/app/erasure.js';
 import savedReplies from './plugins/app/saved-replies.js';
 import notes from './plugins/app/notes.js';
+import { attributesPlugin } from './attributes/index.js';
 import healthRoutes from './routes/health/index.js';
 import chatbotRoutes from './routes/chatbot/index.js';
 import uploadRoutes from './routes/uploads/index.js';
@@ -96,6 +97,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(notes);
   await fastify.register(insights);
   await fastify.register(knowledge, { config });
+  await fastify.register(attributesPlugin);
   await fastify.register(cors);
   await fastify.register(health);
   await fastify.register(metrics, { config });

@@ -1,5 +1,6 @@
 // Builds @parley/widget:
-//   dist/            the npm build: ES modules mirroring src/, Lit and @parley/protocol external, with .d.ts
+//   dist/            the npm build: ES modules mirroring src/, Lit external, with .d.ts; what the widget
+//                    uses of @parley/protocol is bundled (the sanitizer) or spelled out (dist/protocol.d.ts)
 //   dist/cdn/        the script-tag build: widget.js (the launcher, a classic script) and
 //                    widget/parley-<hash>.js (everything else, Lit included, loaded on demand)
 //   custom-elements.json   the manifest of every element, from the class doc headers
@@ -7,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { finishManifest } from './manifest.js';
+import { writeProtocolTypes } from './protocol-types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
@@ -30,6 +33,9 @@ const minifyTemplates = {
   },
 };
 
+/** The components loaded on demand by the script-tag widget, each in its own chunk. */
+const FEATURE = /\/src\/components\/(form|file-request|product-carousel|selected-product-card)\//;
+
 rmSync(`${root}/dist`, { recursive: true, force: true });
 
 // 1. npm build.
@@ -41,14 +47,15 @@ await build({
     minify: false,
     sourcemap: true,
     target: 'es2022',
-    lib: { entry: { index: 'src/index.ts', 'client/index': 'src/client/index.ts' }, formats: ['es'] },
+    lib: { entry: { index: 'src/index.ts', 'client/index': 'src/client/index.ts', react: 'src/react.ts', jsx: 'src/jsx.ts' }, formats: ['es'] },
     rollupOptions: {
-      external: [/^lit($|\/)/, /^@lit\//, /^@parley\/protocol$/],
+      external: [/^lit($|\/)/, /^@lit\//, /^react($|\/)/],
       output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
     },
   },
 });
 execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+writeProtocolTypes(root);
 
 // 2. The lazily loaded part of the script-tag build, with a content hash for long caching.
 await build({
@@ -61,8 +68,15 @@ await build({
     modulePreload: false,
     rollupOptions: {
       input: { parley: 'src/cdn/app.ts' },
-      preserveEntrySignatures: 'strict',
-      output: { format: 'es', entryFileNames: 'widget/[name]-[hash].js', chunkFileNames: 'widget/[name]-[hash].js' },
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        format: 'es',
+        entryFileNames: 'widget/[name]-[hash].js',
+        chunkFileNames: 'widget/[name]-[hash].js',
+        // Everything but the feature components (src/cdn/app.ts) stays in the one bundle, so
+        // opening the chat is two requests and a feature chunk holds only its own element.
+        manualChunks: (id) => (FEATURE.test(id) && !id.endsWith('/price.ts') ? undefined : 'parley'),
+      },
     },
   },
 });
@@ -86,4 +100,5 @@ execFileSync(bin('cem'), ['analyze', '--litelement', '--globs', 'src/components/
   cwd: root,
   stdio: 'inherit',
 });
+finishManifest(root);
 console.log(`@parley/widget built: dist/, dist/cdn/widget.js, dist/cdn/widget/${app}, custom-elements.json`);

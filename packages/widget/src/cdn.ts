@@ -19,7 +19,7 @@ interface ParleyApi {
   q?: Call[];
 }
 
-const EVENTS: EmbedEvent[] = ['open', 'close', 'message', 'unread', 'lead', 'identify', 'handoff', 'connection'];
+const EVENTS: EmbedEvent[] = ['open', 'close', 'message', 'unread', 'lead', 'identify', 'handoff', 'connection', 'ready', 'availability'];
 const w = window as unknown as { Parley?: ParleyApi | Call[]; requestIdleCallback?: (fn: () => void, o: object) => void };
 
 function scriptElement(): HTMLScriptElement | null {
@@ -41,18 +41,25 @@ function start(script: HTMLScriptElement | null): void {
     mode: (data.mode as EmbedConfig['mode']) ?? 'floating',
     target: data.target,
     transport: data.transport as EmbedConfig['transport'],
+    launcher: data.launcher === 'none' ? 'none' : 'default',
   };
   const listeners = new Map<string, Set<Listener>>();
   const waiting: Array<[keyof ParleyChat, unknown[]]> = [];
   let chat: ParleyChat | undefined;
   let loading: Promise<void> | undefined;
   let stub: HTMLElement | undefined;
+  let ready = false;
+  let stopped = false;
 
-  const emit = (name: string, payload: unknown) => listeners.get(name)?.forEach((fn) => fn(payload));
+  const emit = (name: string, payload: unknown) => {
+    if (name === 'ready') ready = true;
+    listeners.get(name)?.forEach((fn) => fn(payload));
+  };
 
   const load = (): Promise<void> =>
     (loading ??= import(/* @vite-ignore */ new URL(__PARLEY_APP__, src).href).then(
       (app: { mount(config: EmbedConfig): ParleyChat }) => {
+        if (stopped) return;
         chat = app.mount(config);
         for (const name of EVENTS) chat.addEventListener(`parley-${name}`, (e) => emit(name, (e as CustomEvent).detail));
         stub?.remove();
@@ -65,10 +72,23 @@ function start(script: HTMLScriptElement | null): void {
     ));
 
   const call = (method: keyof ParleyChat, ...args: unknown[]) => {
+    if (stopped) return undefined;
     if (chat) return (chat[method] as (...a: unknown[]) => unknown)(...args);
     waiting.push([method, args]);
     void load();
     return undefined;
+  };
+
+  /** Shows or hides the launcher: the element's own once loaded, the early bubble before. */
+  const setLauncher = (shown: boolean) => {
+    config.launcher = shown ? 'default' : 'none';
+    if (chat) chat.launcher = config.launcher;
+    else if (!shown) stub?.remove();
+    else if (!stub?.isConnected && config.mode === 'floating' && !stopped) stub = drawLauncher(config, openFromStub);
+  };
+  const openFromStub = () => {
+    waiting.push(['show', []]);
+    void load();
   };
 
   const api = ((method: string, ...args: unknown[]) => (api as unknown as Record<string, (...a: unknown[]) => unknown>)[method]?.(...args)) as ParleyApi &
@@ -85,14 +105,39 @@ function start(script: HTMLScriptElement | null): void {
     sendMessage: (text: string) => call('send', text),
     /** Forgets the conversation (call it when a visitor logs out). */
     reset: () => (chat ? chat.reset() : undefined),
-    /** Listens to open, close, message, unread, lead, identify, handoff or connection. */
+    /** Listens to open, close, message, unread, lead, identify, handoff, connection, ready or availability. */
     on: (name: string, fn: Listener) => {
       if (!listeners.has(name)) listeners.set(name, new Set());
       listeners.get(name)!.add(fn);
+      // `ready` is a state as much as an event: a listener added late still hears it.
+      if (name === 'ready' && ready) fn(undefined);
     },
     off: (name: string, fn: Listener) => listeners.get(name)?.delete(fn),
     /** Changes settings before the widget loads (`strings`, `title`, `color`, ...). */
     init: (options: Partial<EmbedConfig>) => Object.assign(config, options),
+    /** Hides the launcher bubble, for a page that opens the chat from its own button. */
+    hideLauncher: () => setLauncher(false),
+    showLauncher: () => setLauncher(true),
+    /** Tells Parley about the visitor's context (`{ plan: 'pro', cart_total: 42 }`); see docs/widget.md. */
+    setAttributes: (attributes: object) => call('setPageAttributes', attributes),
+    /** Puts text in the composer for the visitor to send. */
+    prefill: (text: string) => call('prefill', text),
+    /** Changes the widget's language at run time (`'fr'`, `'ar'`). */
+    setLocale: (locale: string) => {
+      config.locale = locale;
+      if (chat) chat.locale = locale;
+    },
+    isOpen: () => !!chat?.open,
+    unreadCount: () => chat?.client?.unread ?? 0,
+    /** Removes the widget from the page: the element, its connection, its listeners and this API's state. */
+    shutdown: () => {
+      stopped = true;
+      chat?.remove();
+      stub?.remove();
+      chat = stub = undefined;
+      listeners.clear();
+      waiting.length = 0;
+    },
   });
 
   const queued: Call[] = Array.isArray(w.Parley) ? w.Parley : ((w.Parley as ParleyApi | undefined)?.q ?? []);
@@ -103,10 +148,7 @@ function start(script: HTMLScriptElement | null): void {
     void load();
     return;
   }
-  stub = drawLauncher(config, () => {
-    waiting.push(['show', []]);
-    void load();
-  });
+  if (config.launcher !== 'none') stub = drawLauncher(config, openFromStub);
   const idle = () => void load();
   if (w.requestIdleCallback) w.requestIdleCallback(idle, { timeout: 5000 });
   else setTimeout(idle, 2000);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestServer } from './server.js';
 
 const server = new TestServer();
-const bundle = readdirSync(fileURLToPath(new URL('../dist/cdn/widget/', import.meta.url)))[0]!;
+const bundle = readdirSync(fileURLToPath(new URL('../dist/cdn/widget/', import.meta.url))).find((f) => f.startsWith('parley-'))!;
 
 beforeAll(() => server.start());
 afterAll(() => server.dispose());

@@ -50,6 +50,8 @@ export class InboxStore extends Notifier {
   /** Internal notes of the conversations opened so far (agents only); `notes.write` / `notes.erase` add and delete them. */
   readonly notes = new NoteBook(() => this.session.api, () => this.changed(), (error) => this.fail(error));
   readonly variables = new Map<string, Record<string, unknown>>();
+  /** Page attributes of each loaded conversation (`Parley.setAttributes` on the site). */
+  readonly attributes = new Map<string, Record<string, unknown>>();
   /** Replies sent and not stored yet. */
   readonly pending = new ReplyOutbox();
   /** Who is typing where (the visitor, other agents). */
@@ -153,10 +155,11 @@ export class InboxStore extends Notifier {
   /** Loads a conversation's details, its messages (only what is missing when already loaded) and its notes. */
   async open(conversationId: string): Promise<void> {
     this.activeId = conversationId;
-    const detail = this.session.api.getChat(conversationId).then(({ chat, variables }) => {
+    const detail = this.session.api.getChat(conversationId).then(({ chat, variables, attributes }) => {
       if (this.deleted.has(chat.id)) return;
       this.chats.set(chat.id, chat);
       this.variables.set(chat.id, variables);
+      this.attributes.set(chat.id, attributes ?? {});
     });
     // The messages decide whether the conversation exists; a notes failure only shows in the banner.
     const notes = this.notes.load(conversationId).catch((error: unknown) => this.failUnlessMissing(error));
@@ -294,6 +297,7 @@ export class InboxStore extends Notifier {
     this.missing.delete(conversationId);
     this.chats.delete(conversationId);
     this.variables.delete(conversationId);
+    this.attributes.delete(conversationId);
     this.messages.delete(conversationId);
     this.notes.forget(conversationId);
     this.typing.delete(conversationId);

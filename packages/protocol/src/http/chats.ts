@@ -77,7 +77,12 @@ export const ChatList = Strict({ chats: Type.Array(ChatSummary) });
 export type ChatList = Static<typeof ChatList>;
 
 /** `GET /api/chats/:id`: the summary plus the flow's variables (what the bot collected). */
-export const ChatDetail = Strict({ chat: ChatSummary, variables: Type.Record(Type.String(), Type.Unknown()) });
+export const ChatDetail = Strict({
+  chat: ChatSummary,
+  variables: Type.Record(Type.String(), Type.Unknown()),
+  /** What the host page said of the visitor's context (`Parley.setAttributes`). */
+  attributes: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+});
 export type ChatDetail = Static<typeof ChatDetail>;
 
 /** An internal note on a conversation: agents only, never shown to the visitor. */

@@ -6,6 +6,7 @@ import { SessionToken } from '../http/chatbot.js';
 import { FormId, FormValues } from '../components.js';
 import { LeadData } from '../http/chats.js';
 import { IdentityClaim } from '../http/identity.js';
+import { PageAttributes } from '../attributes.js';
 
 /*
  * The visitor channel, `/ws?site=KEY`. Frames are JSON text, one object each, discriminated on
@@ -31,6 +32,8 @@ export const HelloFrame = Strict({
    * that visitor's open conversation from another device; see docs/identity.md.
    */
   identity: Type.Optional(IdentityClaim),
+  /** Page attributes set before the connection opened (`Parley.setAttributes`). */
+  attributes: Type.Optional(PageAttributes),
 });
 export type HelloFrame = Static<typeof HelloFrame>;
 
@@ -91,6 +94,13 @@ export type FormFrame = Static<typeof FormFrame>;
 export const IdentifyFrame = Strict({ type: Type.Literal('identify'), ...IdentityClaim.properties });
 export type IdentifyFrame = Static<typeof IdentifyFrame>;
 
+/**
+ * The host page set attributes of the visitor's context (`Parley.setAttributes`). Merged into the
+ * conversation's attributes (`null` removes a key); answered with an `error` when over the caps.
+ */
+export const AttributesFrame = Strict({ type: Type.Literal('attributes'), attributes: PageAttributes });
+export type AttributesFrame = Static<typeof AttributesFrame>;
+
 /** Application-level heartbeat for clients that cannot send protocol pings (browsers). */
 export const PingFrame = Strict({ type: Type.Literal('ping'), t: Type.Optional(Type.Number()) });
 export type PingFrame = Static<typeof PingFrame>;
@@ -105,6 +115,7 @@ export const VisitorClientFrame = Type.Union([
   IdentifyFrame,
   TypingFrame,
   PingFrame,
+  AttributesFrame,
 ]);
 export type VisitorClientFrame = Static<typeof VisitorClientFrame>;
 
@@ -196,6 +207,13 @@ export const IdentityFrame = Strict({
 });
 export type IdentityFrame = Static<typeof IdentityFrame>;
 
+/**
+ * Whether an agent of the company is connected (`online`), sent after `welcome` and whenever
+ * that changes, so the widget can say a person is around.
+ */
+export const AvailabilityFrame = Strict({ type: Type.Literal('availability'), online: Type.Boolean() });
+export type AvailabilityFrame = Static<typeof AvailabilityFrame>;
+
 /** Answer to `ping`, echoing its `t`. */
 export const PongFrame = Strict({ type: Type.Literal('pong'), t: Type.Optional(Type.Number()) });
 export type PongFrame = Static<typeof PongFrame>;
@@ -212,6 +230,7 @@ export const VisitorServerFrame = Type.Union([
   IdentityFrame,
   ErrorFrame,
   PongFrame,
+  AvailabilityFrame,
 ]);
 export type VisitorServerFrame = Static<typeof VisitorServerFrame>;
 

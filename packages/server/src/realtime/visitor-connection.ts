@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   ActionFrame,
+  AttributesFrame,
   CloseCode,
   FormFrame,
   HandoffFrame,
@@ -11,6 +12,7 @@ import {
   TypingFrame,
   UserMessageFrame,
   type IdentityClaim,
+  type PageAttributes,
   type VisitorClientFrame,
   type VisitorServerFrame,
 } from '@parley/protocol';
@@ -23,6 +25,7 @@ import type { ConversationStore, LiveConversation } from '../plugins/app/convers
 import { HANDOFF_BUTTON_LABEL } from '../plugins/app/handoff.js';
 import type { IdentifyOutcome, IdentityService } from '../plugins/app/identity.js';
 import type { PresenceTracker } from '../plugins/app/presence.js';
+import type { AttributesService } from '../attributes/attributes.service.js';
 import { frameReader } from './frame-reader.js';
 import { GuardedSocket } from './guarded-socket.js';
 import { TokenBucket } from './token-bucket.js';
@@ -36,6 +39,7 @@ const readFrame = frameReader<VisitorClientFrame>({
   identify: IdentifyFrame,
   typing: TypingFrame,
   ping: PingFrame,
+  attributes: AttributesFrame,
 });
 
 /** Frames kept while a new conversation is being created. */
@@ -55,6 +59,8 @@ export interface VisitorConnectionDeps {
   presence?: PresenceTracker;
   /** Checks `identify` claims and moves a verified visitor to their conversation. */
   identity?: IdentityService;
+  /** Stores page attributes (`attributes` frames, and `hello`'s). */
+  attributes?: AttributesService;
 }
 
 let nextConnectionId = 0;
@@ -73,6 +79,9 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
   private conversationId: string | undefined;
   private lastSentSeq = 0;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeAvailability: (() => void) | undefined;
+  /** `hello`'s attributes, stored once the conversation is known. */
+  private helloAttributes: PageAttributes | undefined;
   private early: VisitorClientFrame[] = [];
   private readonly bucket: TokenBucket;
 
@@ -115,6 +124,7 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
       this.identify(conversation, claim);
       return;
     }
+    if (frame.type === 'attributes') return this.setAttributes(conversation, frame.attributes);
     const input =
       frame.type === 'message'
         ? { kind: 'text' as const, value: frame.text, clientId: frame.id, origin: this.id }
@@ -133,6 +143,7 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
   }
 
   private hello(frame: HelloFrame): void {
+    this.helloAttributes = frame.attributes;
     if (frame.identity && this.deps.identity) return this.helloWithIdentity(frame, frame.identity, this.deps.identity);
     if (frame.session) {
       let conversation: LiveConversation;
@@ -221,6 +232,12 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
     });
   }
 
+  private setAttributes(conversation: LiveConversation, attributes: PageAttributes): void {
+    const service = this.deps.attributes;
+    if (!service) return this.error('bad_request', 'Attributes are not supported here');
+    service.merge(conversation, attributes).catch((error: unknown) => this.failed(error));
+  }
+
   /** Leaves the current conversation (before moving to another). */
   private detach(): void {
     this.unsubscribe?.();
@@ -251,6 +268,14 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
       is_terminal: conversation.isTerminal,
       resumed,
     });
+    if (this.deps.presence && !this.unsubscribeAvailability) {
+      this.send({ type: 'availability', online: this.deps.presence.anyAgentOnline(this.company.id) });
+      this.unsubscribeAvailability = this.deps.presence.onAvailability(this.company.id, (online) => this.send({ type: 'availability', online }));
+    }
+    if (this.helloAttributes) {
+      this.setAttributes(conversation, this.helloAttributes);
+      this.helloAttributes = undefined;
+    }
     this.lastSentSeq = Math.min(lastSeq, conversation.lastSeq);
     for (;;) {
       const page = this.deps.conversations.messagesAfter(conversation.id, this.lastSentSeq, REPLAY_PAGE);
@@ -319,6 +344,7 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.unsubscribe?.();
+    this.unsubscribeAvailability?.();
     if (this.unsubscribe && this.conversationId) this.deps.presence?.visitorDisconnected({ id: this.conversationId, companyId: this.company.id });
     this.unsubscribe = undefined;
     this.onClosed(this);

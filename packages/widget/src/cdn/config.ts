@@ -18,7 +18,9 @@ export interface EmbedConfig {
   target?: string | undefined;
   transport?: 'auto' | 'websocket' | 'http' | undefined;
   strings?: Partial<ParleyStrings> | undefined;
+  /** `none` hides the launcher bubble (`data-launcher="none"`): the page opens the chat itself. */
+  launcher?: 'default' | 'none' | undefined;
 }
 
 /** Events a page can listen to with `Parley.on(name, fn)`. */
-export type EmbedEvent = 'open' | 'close' | 'message' | 'unread' | 'lead' | 'identify' | 'handoff' | 'connection';
+export type EmbedEvent = 'open' | 'close' | 'message' | 'unread' | 'lead' | 'identify' | 'handoff' | 'connection' | 'ready' | 'availability';

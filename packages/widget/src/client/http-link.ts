@@ -1,4 +1,4 @@
-import type { ChatbotMessagesResponse, ChatbotReply, ChatbotStartResponse, IdentifyResponse } from '@parley/protocol';
+import type { ChatbotMessagesResponse, ChatbotReply, ChatbotStartResponse, IdentifyResponse } from '../protocol.js';
 import { backoffDelay } from './backoff.js';
 import { apiUrl, type Link, type LinkHost } from './link.js';
 
@@ -63,6 +63,11 @@ export class HttpLink implements Link {
 
   typing(): void {
     // The HTTP API has no typing channel.
+  }
+
+  /** Page attributes need the WebSocket; over HTTP they are dropped. */
+  attributes(): void {
+    this.host.takeAttributes();
   }
 
   identify(): void {

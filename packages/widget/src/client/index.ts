@@ -17,4 +17,4 @@ export type {
   VisitorIdentity,
   WebSocketConstructor,
 } from './types.js';
-export type { ChatMessage, Component, ConversationStatus } from '@parley/protocol';
+export type { ChatMessage, Component, ConversationStatus } from '../protocol.js';

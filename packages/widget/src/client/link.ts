@@ -1,4 +1,4 @@
-import type { IdentityClaim, VisitorServerFrame } from '@parley/protocol';
+import type { IdentityClaim, PageAttributes, VisitorServerFrame } from '../protocol.js';
 import type { ConnectionState, PendingMessage } from './types.js';
 
 /** What a link (WebSocket or HTTP) needs from the client it serves. */
@@ -9,6 +9,8 @@ export interface LinkHost {
   readonly locale: string | undefined;
   /** An identity the server has not answered yet (sent in `hello`, or with `identify`). */
   readonly claim: IdentityClaim | undefined;
+  /** The page attributes not sent yet; taking them marks them sent. */
+  takeAttributes(): PageAttributes | undefined;
   /** Messages to (re)send, oldest first. */
   sendable(): PendingMessage[];
   /** A frame from the server (the HTTP link makes the same frames out of its answers). */
@@ -29,6 +31,8 @@ export interface Link {
   typing(on: boolean): void;
   /** Sends the host's identity claim now, when connected (otherwise it goes with the next `hello`). */
   identify(): void;
+  /** Sends the page attributes not sent yet, when connected (otherwise right after the next `welcome`). */
+  attributes(): void;
   /** Reconnect now (the browser came back online), skipping the backoff delay. */
   wake(): void;
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage } from '../protocol.js';
 
 /**
  * The messages of one conversation, kept in `seq` order with each `seq` at most once, and the

@@ -1,4 +1,4 @@
-import type { ChatMessage, Component, ConversationStatus, IdentityClaim, VisitorServerFrame } from '@parley/protocol';
+import { AttributeLimits, type ChatMessage, type Component, type ConversationStatus, type IdentityClaim, type PageAttributes, type VisitorServerFrame } from '../protocol.js';
 import { Emitter } from './emitter.js';
 import { HttpLink } from './http-link.js';
 import { MessageLog } from './message-log.js';
@@ -57,7 +57,10 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   identity: VisitorIdentity | undefined;
   verified: boolean | undefined;
   session: string | undefined;
-  readonly locale: string | undefined;
+  /** Whether an agent of the company is connected; unknown until the server says (after `connect()`). */
+  agentsOnline: boolean | undefined;
+  /** Sent to the server in the next `hello`; change it with `setLocale()`. */
+  locale: string | undefined;
   readonly options: ParleyClientOptions;
 
   private readonly store: SessionStore;
@@ -68,6 +71,8 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   private thinkingTimer: ReturnType<typeof setTimeout> | undefined;
   /** The identity still has to reach the server (it goes in the next `hello` or an `identify`). */
   private unanswered = false;
+  /** Page attributes not sent yet (`null` removes a key). */
+  private attributePatch: PageAttributes | undefined;
   private counter = 0;
   private readonly onOnline = () => this.link?.wake();
 
@@ -201,6 +206,30 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     this.changed();
   }
 
+  /**
+   * Tells the server about the visitor's context, such as `{ plan: 'pro', cart_total: 42 }`:
+   * stored on the conversation, shown to agents, read by flows as `{{attributes.plan}}` and given
+   * to the AI. Values are strings (up to 500 characters), numbers or booleans; `null` removes a
+   * key. Sent once connected (over the WebSocket; the HTTP fallback does not carry them).
+   * Throws a `TypeError` for a bad key or value.
+   */
+  setAttributes(attributes: PageAttributes): void {
+    const key = new RegExp(AttributeLimits.keyPattern);
+    for (const [name, value] of Object.entries(attributes)) {
+      const ok = value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= AttributeLimits.maxValueChars);
+      if (!key.test(name) || !ok) throw new TypeError(`Parley: bad attribute ${name}`);
+    }
+    this.attributePatch = { ...this.attributePatch, ...attributes };
+    this.link?.attributes();
+  }
+
+  /** @internal The page attributes still to send, taken by the link that sends them. */
+  takeAttributes(): PageAttributes | undefined {
+    const patch = this.attributePatch;
+    this.attributePatch = undefined;
+    return patch;
+  }
+
   /** @internal The identity claim still to send, in the wire's shape. */
   get claim(): IdentityClaim | undefined {
     const i = this.identity;
@@ -319,6 +348,11 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
         this.unanswered = false;
         this.verified = frame.verified;
         this.emit('identify', { ...this.identity, verified: frame.verified, ...(frame.error ? { error: frame.error } : {}) });
+        break;
+      case 'availability':
+        if (frame.online === this.agentsOnline) return;
+        this.agentsOnline = frame.online;
+        this.emit('availability', frame.online ? 'online' : 'offline');
         break;
       case 'state':
         this.status = frame.status;

@@ -1,4 +1,4 @@
-import type { VisitorServerFrame } from '@parley/protocol';
+import type { VisitorServerFrame } from '../protocol.js';
 import { backoffDelay } from './backoff.js';
 import { socketUrl, type Link, type LinkHost } from './link.js';
 import type { WebSocketConstructor } from './types.js';
@@ -76,6 +76,11 @@ export class SocketLink implements Link {
     if (this.welcomed && this.host.claim) this.send({ type: 'identify', ...this.host.claim });
   }
 
+  attributes(): void {
+    const attributes = this.welcomed ? this.host.takeAttributes() : undefined;
+    if (attributes) this.send({ type: 'attributes', attributes });
+  }
+
   typing(on: boolean): void {
     if (this.welcomed) this.send({ type: 'typing', on });
   }
@@ -141,6 +146,7 @@ export class SocketLink implements Link {
       this.host.receive(frame);
       this.host.setConnection('online');
       this.flush();
+      this.attributes();
       return;
     }
     this.host.receive(frame);

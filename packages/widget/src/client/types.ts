@@ -1,4 +1,4 @@
-import type { ChatMessage, Component, ConversationStatus, InputKind, VisitorServerFrame } from '@parley/protocol';
+import type { ChatMessage, Component, ConversationStatus, InputKind, VisitorServerFrame } from '../protocol.js';
 
 /**
  * Where the client's link to the server is:
@@ -132,6 +132,8 @@ export interface ClientEventMap {
   lead: LeadInfo;
   /** The server checked the identity the host page gave: verified or not. */
   identify: IdentityResult;
+  /** Whether an agent of the company is connected (`online`) or not (`offline`); known once connected. */
+  availability: 'online' | 'offline';
   /** A frame the client does not act on (forward compatibility, debugging). */
   frame: VisitorServerFrame;
 }

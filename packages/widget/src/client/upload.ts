@@ -1,4 +1,4 @@
-import type { UploadImageResponse } from '@parley/protocol';
+import type { UploadImageResponse } from '../protocol.js';
 import { apiUrl } from './link.js';
 
 /** A refused or failed upload, with the server's message when it gave one. */

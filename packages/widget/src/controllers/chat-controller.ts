@@ -9,9 +9,10 @@ export interface ChatControllerHost extends ReactiveControllerHost, HTMLElement 
   site: string | undefined;
   locale: string | undefined;
   transport: ParleyClientOptions['transport'];
+  availability: 'online' | 'offline' | undefined;
 }
 
-const FORWARDED = ['message', 'unread', 'lead', 'identify', 'handoff', 'connection'] as const;
+const FORWARDED = ['message', 'unread', 'lead', 'identify', 'handoff', 'connection', 'availability'] as const;
 
 /**
  * Owns the headless client for `<parley-chat>`: creates it from the element's attributes (or
@@ -62,6 +63,7 @@ export class ChatController implements ReactiveController {
     const client = this.current;
     if (!client || this.unsubscribe.length) return;
     this.unsubscribe.push(client.on('change', () => this.host.requestUpdate()));
+    this.unsubscribe.push(client.on('availability', (state) => (this.host.availability = state)));
     for (const name of FORWARDED) {
       this.unsubscribe.push(
         client.on(name, (detail) => this.host.dispatchEvent(new ParleyChatEvent(name, detail as ParleyChatEventMap[typeof name]))),

@@ -1,4 +1,4 @@
-import type { Component } from '@parley/protocol';
+import type { Component } from '../protocol.js';
 
 /**
  * A visitor's click that answers the bot: a button's value, a product's index, an uploaded

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage } from '../protocol.js';
 import type { ConnectionState, HandoffInfo, IdentityResult, LeadInfo } from '../client/types.js';
 
 /** What `<parley-chat>` tells the page, by event name (each prefixed `parley-`). */
@@ -11,11 +11,13 @@ export interface ParleyChatEventMap {
   identify: IdentityResult;
   handoff: HandoffInfo;
   connection: ConnectionState;
+  ready: undefined;
+  availability: 'online' | 'offline';
 }
 
 /**
  * A notification from `<parley-chat>` to the page: `parley-open`, `parley-close`,
- * `parley-message`, `parley-unread`, `parley-lead`, `parley-identify`, `parley-handoff`, `parley-connection`.
+ * `parley-message`, `parley-unread`, `parley-lead`, `parley-identify`, `parley-handoff`, `parley-connection`, `parley-ready`, `parley-availability`.
  * The payload is in `detail`.
  */
 export class ParleyChatEvent<K extends keyof ParleyChatEventMap = keyof ParleyChatEventMap> extends CustomEvent<ParleyChatEventMap[K]> {
@@ -37,5 +39,7 @@ declare global {
     'parley-identify': ParleyChatEvent<'identify'>;
     'parley-handoff': ParleyChatEvent<'handoff'>;
     'parley-connection': ParleyChatEvent<'connection'>;
+    'parley-ready': ParleyChatEvent<'ready'>;
+    'parley-availability': ParleyChatEvent<'availability'>;
   }
 }

@@ -1,4 +1,4 @@
-import type { Component } from '@parley/protocol';
+import type { Component } from '../protocol.js';
 
 /**
  * The visitor submitted a `form` component: its id and the values by field name. Bubbles and

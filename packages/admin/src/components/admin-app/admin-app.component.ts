@@ -155,6 +155,7 @@ export class ParleyAdminApp extends LitElement {
             .pending=${inbox.pendingIn(id)}
             .typing=${inbox.typing.get(id)}
             .variables=${inbox.variables.get(id)}
+            .pageAttributes=${inbox.attributes.get(id)}
             .savedReplies=${this.dash.savedReplies}
             me=${me}
             ?admin=${this.dash.session.isAdmin}

@@ -55,6 +55,7 @@ export class ParleyConversationView extends LitElement {
     pending: { attribute: false },
     typing: { attribute: false },
     variables: { attribute: false },
+    pageAttributes: { attribute: false },
     savedReplies: { attribute: false },
     me: {},
     admin: { type: Boolean },
@@ -71,6 +72,8 @@ export class ParleyConversationView extends LitElement {
   declare pending: PendingReply[];
   declare typing: TypingState | undefined;
   declare variables: Record<string, unknown> | undefined;
+  /** Page attributes the site set (`Parley.setAttributes`). */
+  declare pageAttributes: Record<string, unknown> | undefined;
   /** The saved replies the composer offers after `/`. */
   declare savedReplies: SavedRepliesStore | undefined;
   /** The signed-in user's id. */
@@ -258,7 +261,7 @@ export class ParleyConversationView extends LitElement {
       </div>
       <aside part="details" ?hidden=${!this.showDetails} aria-label="Visitor details">
         <button part="close-details" aria-label="Close the details" @click=${() => (this.showDetails = false)}>×</button>
-        <parley-visitor-details .chat=${chat} .variables=${this.variables}></parley-visitor-details>
+        <parley-visitor-details .chat=${chat} .variables=${this.variables} .pageAttributes=${this.pageAttributes}></parley-visitor-details>
         <div part="transcript">
           <button data-action="transcript" @click=${() => this.dispatchEvent(new ParleyTranscriptDownloadEvent({ conversationId: chat.id }))}>
             Download transcript

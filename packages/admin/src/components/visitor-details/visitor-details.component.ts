@@ -26,15 +26,18 @@ export function showValue(value: unknown): TemplateResult | string {
  * @csspart identity - who the host site says the visitor is; `verified` its check
  * @csspart lead - the lead data section
  * @csspart variables - what the bot collected
+ * @csspart attributes - what the site said of the visitor's context (`Parley.setAttributes`)
  * @cssprop --parley-ok - the online dot colour
  */
 export class ParleyVisitorDetails extends LitElement {
   static override styles = [controls, styles];
-  static override properties = { chat: { attribute: false }, variables: { attribute: false } };
+  static override properties = { chat: { attribute: false }, variables: { attribute: false }, pageAttributes: { attribute: false } };
 
   declare chat: ChatSummary | undefined;
   /** The flow's variables (what the bot collected), from `GET /api/chats/:id`. */
   declare variables: Record<string, unknown> | undefined;
+  /** Page attributes from the site (`Parley.setAttributes`), from `GET /api/chats/:id`. */
+  declare pageAttributes: Record<string, unknown> | undefined;
 
   private pairs(data: Record<string, unknown> | null | undefined, part: string, empty: string): TemplateResult {
     const entries = Object.entries(data ?? {}).filter(([key]) => !key.startsWith('_'));
@@ -107,6 +110,10 @@ export class ParleyVisitorDetails extends LitElement {
       <section>
         <h2>Collected by the bot</h2>
         ${this.pairs(this.variables, 'variables', 'Nothing collected.')}
+      </section>
+      <section>
+        <h2>From the site</h2>
+        ${this.pairs(this.pageAttributes, 'attributes', 'No page attributes.')}
       </section>
     `;
   }

@@ -35,6 +35,16 @@ describe('parley-visitor-details', () => {
     expect($(el, '[part="verified"]')!.textContent).toContain('Not verified');
   });
 
+  it('shows the page attributes the site set, apart from what the bot collected', async () => {
+    const el = await mount('parley-visitor-details', { chat: chat('c1'), variables: { name: 'Ada' }, pageAttributes: { plan: 'pro', cart_total: 42 } });
+    const attributes = $(el, '[part="attributes"]')!.textContent!;
+    expect(attributes).toContain('plan');
+    expect(attributes).toContain('pro');
+    expect(attributes).toContain('cart total');
+    expect(attributes).toContain('42');
+    expect($(el, '[part="variables"]')!.textContent).not.toContain('pro');
+  });
+
   it('says when there is no lead yet and when the visitor left', async () => {
     const el = await mount('parley-visitor-details', { chat: chat('c1') });
     expect(text(el)).toContain('No lead data yet.');

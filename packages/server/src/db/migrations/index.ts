@@ -11,8 +11,9 @@ import * as webhookAutoDisable from './2026_11_27_0001_webhook_auto_disable.js';
 import * as webhookPreviousSecret from './2026_11_27_0002_webhook_previous_secret.js';
 import * as savedReplies from './2026_11_27_0003_saved_replies.js';
 import * as conversationNotes from './2026_11_27_0004_conversation_notes.js';
-import * as insights from './2026_12_04_0801_insights.js';
+import * as conversationAttributes from './2026_12_04_0501_conversation_attributes.js';
 import * as articles from './2026_12_04_0701_articles.js';
+import * as insights from './2026_12_04_0801_insights.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -31,8 +32,9 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_0002_webhook_previous_secret': webhookPreviousSecret,
   '2026_11_27_0003_saved_replies': savedReplies,
   '2026_11_27_0004_conversation_notes': conversationNotes,
-  '2026_12_04_0801_insights': insights,
+  '2026_12_04_0501_conversation_attributes': conversationAttributes,
   '2026_12_04_0701_articles': articles,
+  '2026_12_04_0801_insights': insights,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */

@@ -40,6 +40,8 @@ export interface ConversationsTable {
   unread_count: Generated<number>;
   /** The last visitor message agents have read (its seq). */
   read_seq: Generated<number>;
+  /** JSON object of page attributes (`Parley.setAttributes`), or null when none were set. */
+  attributes: string | null;
 }
 export type ConversationRow = Selectable<ConversationsTable>;
 export type NewConversationRow = Insertable<ConversationsTable>;

@@ -15,6 +15,7 @@ import {
   type FlowTurn,
 } from '../../flows/engine.js';
 import { flowContext } from '../../ai/prompt.js';
+import { withAttributes } from '../../attributes/attributes.service.js';
 import { aiFallback, looksLikeQuestion, type AiFallbackReason } from '../../ai/fallback.js';
 import type { AiAnswer } from './ai.js';
 import { newTicketReference } from '../../lib/ids.js';
@@ -187,7 +188,9 @@ export class ChatService {
       return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: conversation.isTerminal, duplicate: false };
     }
     const flowInput = toFlowInput(input);
-    const turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
+    // Page attributes are read as `{{attributes.plan}}` but stay out of the stored flow state.
+    const turn = advanceFlow(flow.flow, { ...state, vars: withAttributes(state.vars, conversation) }, flowInput, this.context(conversation));
+    delete turn.state.vars.attributes;
     const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(input.value)));
     if (turn.ai || turn.search || (question && this.ai?.enabled(conversation.companyId))) {
       return this.aiTurn(conversation, flow, turn, input, user(turn.userComponents ?? [userText(input.value)]));
@@ -269,7 +272,7 @@ export class ChatService {
           ip: conversation.visitorIp,
           question,
           history: this.conversations.messagesAfter(conversation.id, Math.max(0, conversation.lastSeq - 101), 100).slice(0, -1),
-          variables: flowContext(flow.flow, state.vars),
+          variables: flowContext(flow.flow, withAttributes(state.vars, conversation)),
           ...(instructions ? { instructions } : {}),
           ...(sources.length ? { sources: sources.map(({ title, heading, text }) => ({ title, heading, text })) } : {}),
           onDelta: (delta) => this.announce.stream(conversation, streamId, delta),

@@ -41,6 +41,8 @@ export interface LiveConversation {
    * Undefined until first needed, then read from the database.
    */
   clientIds?: Map<string, number> | undefined;
+  /** Page attributes the host page set (`Parley.setAttributes`); see `src/attributes/`. */
+  attributes?: Record<string, string | number | boolean> | undefined;
 }
 
 /** A message to store. Texts are sanitized on the way in. */
@@ -123,5 +125,6 @@ export function fromRow(row: ConversationRow): LiveConversation {
     pending: 0,
     pendingClientIds: new Map(),
     failed: false,
+    ...(row.attributes ? { attributes: JSON.parse(row.attributes) as Record<string, string | number | boolean> } : {}),
   };
 }

@@ -11,6 +11,7 @@ export class PresenceTracker {
   private readonly visitors = new Map<string, number>();
   private readonly agents = new Map<string, { companyId: string; name: string; sockets: number }>();
   private readonly arrivals: Array<(conversation: { id: string; companyId: string }) => void> = [];
+  private readonly availability = new Map<string, Set<(online: boolean) => void>>();
 
   constructor(private readonly bus: EventBus) {}
 
@@ -89,7 +90,27 @@ export class PresenceTracker {
     });
   }
 
+  /**
+   * Calls `listener` when the company's first agent connects (`true`) or its last one leaves
+   * (`false`), for the widget's availability. Returns the function that stops it.
+   */
+  onAvailability(companyId: string, listener: (online: boolean) => void): () => void {
+    let listeners = this.availability.get(companyId);
+    if (!listeners) this.availability.set(companyId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (!listeners.size && this.availability.get(companyId) === listeners) this.availability.delete(companyId);
+    };
+  }
+
   private publishAgent(userId: string, entry: { companyId: string; name: string }, online: boolean): void {
+    const listeners = this.availability.get(entry.companyId);
+    // Only the company's first agent in and its last agent out change its availability.
+    const flipped = online ? this.onlineAgents(entry.companyId).length === 1 : !this.anyAgentOnline(entry.companyId);
+    if (listeners && flipped) {
+      for (const listener of [...listeners]) listener(online);
+    }
     this.bus.publish(topics.company(entry.companyId), { type: 'agent_presence', companyId: entry.companyId, userId, name: entry.name, online });
   }
 }

@@ -65,7 +65,7 @@ const chats: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
   app.get('/api/chats/:id', { config, schema: { summary: 'Get one conversation with its flow variables', ...openapi, params: ChatParams, response: { 200: ChatDetail, ...errors } } }, async (request) => {
     const chat = await summary(request.user, request.params.id);
     const live = app.handoff.owned(request.user, chat.id);
-    return { chat, variables: live.flow.vars };
+    return { chat, variables: live.flow.vars, ...(live.attributes ? { attributes: live.attributes } : {}) };
   });
 
   // Internal notes: every agent of the company reads and writes them; visitors never see them.

@@ -88,6 +88,7 @@ const visitorSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
           ipBucket: address.frames,
           presence: app.presence,
           identity: app.identity,
+          attributes: app.attributes,
         },
         (closed) => {
           connections.delete(closed);

@@ -1,5 +1,5 @@
 import { LitElement, html } from 'lit';
-import type { ButtonOption } from '@parley/protocol';
+import type { ButtonOption } from '../../protocol.js';
 import { ParleyActionEvent } from '../../events/parley-action.js';
 import { defaultStrings } from '../../i18n.js';
 import { buttonStyles, tokens } from '../../styles/tokens.js';

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import type { Component } from '@parley/protocol';
+import type { Component, PageAttributes } from '../../protocol.js';
 import type { ParleyClient } from '../../client/parley-client.js';
 import type { ParleyClientOptions, VisitorIdentity } from '../../client/types.js';
 import { ChatController } from '../../controllers/chat-controller.js';
@@ -32,6 +32,8 @@ const CLOSE_ICON = html`<svg width="20" height="20" viewBox="0 0 24 24" aria-hid
  * @fires parley-identify - The server checked the identity given to `identify()` (`detail.verified`, `detail.error`).
  * @fires parley-handoff - A person was asked for or joined (`detail.status`, `position`, `agent`).
  * @fires parley-connection - The connection state changed (`detail`).
+ * @fires parley-ready - The element is on the page and rendered; its methods can be called.
+ * @fires parley-availability - Whether an agent of the company is connected changed (`detail` is `online` or `offline`).
  * @csspart launcher - The round button that opens and closes the panel.
  * @csspart badge - The unread count on the launcher.
  * @csspart panel - The chat panel.
@@ -73,6 +75,8 @@ export class ParleyChat extends LitElement {
     open: { type: Boolean, reflect: true },
     transport: {},
     strings: { attribute: false },
+    launcher: { reflect: true },
+    availability: { reflect: true },
   };
 
   /** Base URL of the Parley server. */
@@ -97,6 +101,13 @@ export class ParleyChat extends LitElement {
   declare transport: ParleyClientOptions['transport'];
   /** Overrides of any UI strings (see ParleyStrings). */
   declare strings: Partial<ParleyStrings>;
+  /** `none` hides the launcher bubble, so the page opens the chat from its own button (`show()`). */
+  declare launcher: 'default' | 'none';
+  /**
+   * `online` while an agent of the company is connected, `offline` when none is; unset until the
+   * widget has connected. Set by the widget (style with `parley-chat[availability=online]`).
+   */
+  declare availability: 'online' | 'offline' | undefined;
 
   private readonly chat = new ChatController(this);
 
@@ -108,6 +119,7 @@ export class ParleyChat extends LitElement {
     this.mode = 'floating';
     this.open = false;
     this.strings = {};
+    this.launcher = 'default';
   }
 
   /** The headless client behind the widget; assign one to use your own options. */
@@ -144,6 +156,21 @@ export class ParleyChat extends LitElement {
     this.client?.identify(identity);
   }
 
+  /**
+   * Tells the server about the visitor's context (`{ plan: 'pro', cart_total: 42 }`): agents see
+   * it, flows read `{{attributes.plan}}`, the AI gets it. Sent once the chat connects; opens
+   * nothing by itself. Throws a `TypeError` for a bad key or value (see `ParleyClient.setAttributes`).
+   */
+  setPageAttributes(attributes: PageAttributes): void {
+    this.client?.setAttributes(attributes);
+  }
+
+  /** Puts text in the composer for the visitor to edit and send (it is not sent). */
+  async prefill(text: string): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<ParleyComposer>('parley-composer')?.prefill(text);
+  }
+
   /** Forgets the conversation (for a log-out) and starts a new one when next opened. */
   async reset(): Promise<void> {
     await this.client?.reset();
@@ -168,9 +195,14 @@ export class ParleyChat extends LitElement {
       this.client?.setVisible(this.visible);
     }
     if (changed.has('locale')) {
+      if (this.client) this.client.locale = this.locale;
       this.lang = this.locale ?? '';
       this.dir = directionOf(this.locale);
     }
+  }
+
+  override firstUpdated(): void {
+    this.dispatchEvent(new ParleyChatEvent('ready', undefined));
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -265,7 +297,7 @@ export class ParleyChat extends LitElement {
     const strings = this.text;
     const unread = this.open ? 0 : (this.client?.unread ?? 0);
     const launcher =
-      this.mode === 'floating'
+      this.mode === 'floating' && this.launcher !== 'none'
         ? html`<button
             part="launcher"
             class="launcher"

@@ -93,6 +93,9 @@ export const styles = css`
     right: auto;
     left: 0;
   }
+  :host([launcher='none']) .panel {
+    bottom: 0;
+  }
   :host([mode='inline']) .panel,
   :host([mode='page']) .panel {
     height: 100%;

@@ -26,6 +26,25 @@ async function widget(props: Partial<ParleyChat> = {}): Promise<ParleyChat> {
 const launcher = (chat: ParleyChat) => $<HTMLButtonElement>(chat, '[part=launcher]');
 
 describe('<parley-chat>', () => {
+  it('has no launcher with launcher="none", takes prefilled text, and reflects agent availability once connected', async () => {
+    const ready = record<ParleyChatEvent>('parley-ready');
+    const availability = record<ParleyChatEvent<'availability'>>('parley-availability');
+    const chat = await widget({ launcher: 'none' });
+    expect(ready).toHaveLength(1);
+    expect($$(chat, '[part=launcher]')).toHaveLength(0);
+    expect(chat.getAttribute('availability')).toBe(null);
+    await chat.prefill('Is the lamp in stock?');
+    const composer = $(chat, 'parley-composer') as HTMLElement & { updateComplete: Promise<unknown> };
+    await composer.updateComplete;
+    const input = $<HTMLInputElement>(composer, 'input');
+    expect(input.value).toBe('Is the lamp in stock?');
+    expect(chat.client!.connection).toBe('idle');
+
+    chat.show();
+    await until(() => chat.getAttribute('availability') === 'offline', 'availability');
+    expect(availability.map((e) => e.detail)).toEqual(['offline']);
+  });
+
   it('opens no connection and stores nothing until the visitor opens it, then shows the greeting', async () => {
     const opened = record<ParleyChatEvent>('parley-open');
     const chat = await widget();

@@ -36,6 +36,11 @@ export class ParleyComposer extends LitElement {
   }
 
   /** Moves focus to the text field. */
+  /** Puts text in the field for the visitor to edit or send (replaces what was typed). */
+  prefill(text: string): void {
+    this.value = text;
+  }
+
   override focus(): void {
     this.renderRoot.querySelector('input')?.focus();
   }

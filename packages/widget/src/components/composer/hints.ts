@@ -1,4 +1,4 @@
-import type { InputKind } from '@parley/protocol';
+import type { InputKind } from '../../protocol.js';
 
 /** The input attributes that bring up the right keyboard and autofill for what the bot asks. */
 export interface FieldHints {

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import type { FormComponent, FormField } from '@parley/protocol';
+import type { FormComponent, FormField } from '../../protocol.js';
 import { ParleyFormEvent } from '../../events/parley-form.js';
 import { buttonStyles, tokens } from '../../styles/tokens.js';
 import { hintsFor } from '../composer/hints.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FormComponent } from '@parley/protocol';
+import type { FormComponent } from '../../protocol.js';
 import { $, $$, mount, record } from '../../../test/dom.js';
 import type { ParleyFormEvent } from '../../events/parley-form.js';
 import './form.js';

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage } from '../../protocol.js';
 import type { PendingMessage } from '../../client/types.js';
 import { ParleyRetryEvent } from '../../events/parley-retry.js';
 import { defaultStrings, type ParleyStrings } from '../../i18n.js';

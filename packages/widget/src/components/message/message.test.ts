@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage } from '../../protocol.js';
 import { $, $$, mount, record } from '../../../test/dom.js';
 import type { ParleyRetryEvent } from '../../events/parley-retry.js';
 import '../../index.js';

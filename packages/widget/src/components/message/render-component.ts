@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Component } from '@parley/protocol';
+import type { Component } from '../../protocol.js';
 import type { ParleyStrings } from '../../i18n.js';
 
 /** What a component needs from the message around it. */

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { CarouselProduct } from '@parley/protocol';
+import type { CarouselProduct } from '../../protocol.js';
 import { ParleyActionEvent } from '../../events/parley-action.js';
 import { defaultStrings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { SelectedProductCardComponent } from '@parley/protocol';
+import type { SelectedProductCardComponent } from '../../protocol.js';
 import { defaultStrings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';
 import { formatPrice } from '../product-carousel/price.js';

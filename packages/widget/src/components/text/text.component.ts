@@ -1,6 +1,6 @@
 import { LitElement, html } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { sanitizeLightHtml } from '@parley/protocol';
+import { sanitizeLightHtml } from '../../protocol.js';
 import { tokens } from '../../styles/tokens.js';
 import { styles } from './text.styles.js';
 

@@ -1,5 +1,5 @@
-import type { ChatMessage } from '@parley/protocol';
-import { lightHtmlToText } from '@parley/protocol';
+import type { ChatMessage } from '../../protocol.js';
+import { lightHtmlToText } from '../../protocol.js';
 
 /**
  * For each message, the plain text of the visitor's message that follows it (what they chose),

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage } from '../../protocol.js';
 import type { PendingMessage, StreamingReply, TypingInfo } from '../../client/types.js';
 import { defaultStrings, format, type ParleyStrings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';

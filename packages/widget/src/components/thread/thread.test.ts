@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '@parley/protocol';
+import type { ChatMessage } from '../../protocol.js';
 import { $, $$, mount } from '../../../test/dom.js';
 import '../../index.js';
 import type { ParleyThread } from './thread.component.js';

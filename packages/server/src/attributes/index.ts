@@ -1,0 +1,3 @@
+export { default as attributesPlugin } from './attributes.plugin.js';
+export { AttributesService, withAttributes } from './attributes.service.js';
+export { AttributesStore } from './attributes.store.js';
