@@ -3,13 +3,13 @@
 #   docker build -t parley . && docker run -p 3000:3000 -v parley-data:/data parley
 # It runs what the docs run: node packages/server/dist/cli.js start (see docs/deployment.md).
 
-# Node and pnpm (the version in package.json), plus a compiler in case better-sqlite3 has no
-# prebuilt binary for the platform.
+# Node and pnpm (the version package.json's packageManager names), plus a compiler in case
+# better-sqlite3 has no prebuilt binary for the platform.
 FROM node:20-bookworm-slim AS base
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/* \
- && corepack enable
+ && npm install -g pnpm@10.34.8
 WORKDIR /app
 
 # Everything built: protocol, widget, dashboard, server (with its compressed assets).

@@ -42,6 +42,8 @@ describe('the self-hosting kit', () => {
     expect(final).toMatch(/\nCMD \["node", "packages\/server\/dist\/cli\.js", "start"\]\n/);
     expect(read('docs/deployment.md')).toContain('node packages/server/dist/cli.js start');
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
+    const pnpm = (JSON.parse(read('package.json')) as { packageManager: string }).packageManager;
+    expect(dockerfile).toContain(`npm install -g ${pnpm}`);
   });
 
   it.skipIf(!compose)('compose.yaml is valid for docker compose, one node with its data volume', () => {
