@@ -55,6 +55,16 @@ describe('identify reaches the server', () => {
     expect(await identityOf(await conversationOf(c.session!))).toMatchObject({ user_id: 'cust-1', name: 'Ann Lee', verified: true });
   });
 
+  it('with a whole-number id, as sites that number their users pass it: the same user as its digits', async () => {
+    const c = client();
+    const seen = identities(c);
+    c.identify({ id: 42, hash: hash('42') });
+    c.connect();
+    await until(() => seen.length === 1, 'the identity answer');
+    expect(seen[0]).toMatchObject({ verified: true });
+    expect(await identityOf(await conversationOf(c.session!))).toMatchObject({ user_id: '42', verified: true });
+  });
+
   it('with a token after connecting, and reports a wrong hash as unverified', async () => {
     const c = client();
     const seen = identities(c);

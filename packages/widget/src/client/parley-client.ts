@@ -234,7 +234,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   get claim(): IdentityClaim | undefined {
     const i = this.identity;
     if (!i || !this.unanswered) return undefined;
-    const claim = { user_id: i.id, name: i.name, email: i.email, hash: i.hash, token: i.token };
+    const claim = { user_id: i.id === undefined ? i.id : `${i.id}`, name: i.name, email: i.email, hash: i.hash, token: i.token };
     return Object.fromEntries(Object.entries(claim).filter(([, v]) => typeof v === 'string' && v !== '')) as IdentityClaim;
   }
 

@@ -93,8 +93,8 @@ export interface HandoffInfo {
 
 /** Who the visitor is, as the host page knows it (see `identify` and docs/identity.md). */
 export interface VisitorIdentity {
-  /** The visitor's id in the host site. */
-  id?: string | undefined;
+  /** The visitor's id in the host site: a string or a whole number (`42` and `"42"` are one visitor). */
+  id?: string | number | undefined;
   name?: string | undefined;
   email?: string | undefined;
   /** Hex HMAC-SHA256 of `id` keyed with the company's identity secret, made by the site's server. */
