@@ -73,6 +73,8 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   private unanswered = false;
   /** Page attributes not sent yet (`null` removes a key). */
   private attributePatch: PageAttributes | undefined;
+  /** Every page attribute set so far, sent again to a new conversation (after `reset()`, a closed session). */
+  private pageAttributes: PageAttributes = {};
   private counter = 0;
   private readonly onOnline = () => this.link?.wake();
 
@@ -220,6 +222,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
       if (!key.test(name) || !ok) throw new TypeError(`Parley: bad attribute ${name}`);
     }
     this.attributePatch = { ...this.attributePatch, ...attributes };
+    this.pageAttributes = { ...this.pageAttributes, ...attributes };
     this.link?.attributes();
   }
 
@@ -300,6 +303,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
         if (frame.session !== this.session) {
           if (this.session) this.forgetSession();
           this.session = frame.session;
+          if (Object.keys(this.pageAttributes).length) this.attributePatch = { ...this.pageAttributes, ...this.attributePatch };
         }
         this.status = frame.status;
         this.isTerminal = frame.is_terminal;
