@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { escapeHtml, type ChatMessage, type ChatSummary, type NoteView } from '@parley/protocol';
+import { escapeHtml, type ChatMessage, type ChatSummary, type NoteView, type RatingView } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { ago, statusLabel, visitorName } from '../../lib/format.js';
 import { icons } from '../../lib/icons.js';
@@ -55,6 +55,7 @@ export class ParleyConversationView extends LitElement {
     pending: { attribute: false },
     typing: { attribute: false },
     variables: { attribute: false },
+    rating: { attribute: false },
     savedReplies: { attribute: false },
     me: {},
     admin: { type: Boolean },
@@ -71,6 +72,8 @@ export class ParleyConversationView extends LitElement {
   declare pending: PendingReply[];
   declare typing: TypingState | undefined;
   declare variables: Record<string, unknown> | undefined;
+  /** The visitor's rating (CSAT), null when not rated. */
+  declare rating: RatingView | null | undefined;
   /** The saved replies the composer offers after `/`. */
   declare savedReplies: SavedRepliesStore | undefined;
   /** The signed-in user's id. */
@@ -258,7 +261,7 @@ export class ParleyConversationView extends LitElement {
       </div>
       <aside part="details" ?hidden=${!this.showDetails} aria-label="Visitor details">
         <button part="close-details" aria-label="Close the details" @click=${() => (this.showDetails = false)}>×</button>
-        <parley-visitor-details .chat=${chat} .variables=${this.variables}></parley-visitor-details>
+        <parley-visitor-details .chat=${chat} .variables=${this.variables} .rating=${this.rating}></parley-visitor-details>
         <div part="transcript">
           <button data-action="transcript" @click=${() => this.dispatchEvent(new ParleyTranscriptDownloadEvent({ conversationId: chat.id }))}>
             Download transcript
