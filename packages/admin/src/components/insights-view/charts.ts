@@ -1,12 +1,12 @@
 import { html, svg, nothing, type TemplateResult } from 'lit';
 
 /*
- * The Insights charts, in plain SVG (no chart library: these four shapes cost about 2 KB, a
+ * The Insights charts, in plain SVG, colored by CSS class (the dashboard's CSP allows no inline style) (no chart library: these four shapes cost about 2 KB, a
  * library 40 KB or more). Each chart is decorative for screen readers (`aria-hidden`): the table
  * beside it carries the same numbers.
  */
 
-/** One series of a stacked bar chart: its name, CSS color and value per bar. */
+/** One series of a stacked bar chart: its name, CSS class (its color) and value per bar. */
 export interface Series {
   name: string;
   color: string;
@@ -38,7 +38,7 @@ export function stackedBars(labels: string[], series: Series[]): TemplateResult 
       return svg`${series.map((s) => {
         const v = s.values[i] ?? 0;
         const top = y(base + v);
-        const rect = v ? svg`<rect x=${x} width=${width * 0.7} y=${top} height=${y(base) - top} style="fill:${s.color}"><title>${label} · ${s.name}: ${v}</title></rect>` : nothing;
+        const rect = v ? svg`<rect x=${x} width=${width * 0.7} y=${top} height=${y(base) - top} class=${s.color}><title>${label} · ${s.name}: ${v}</title></rect>` : nothing;
         base += v;
         return rect;
       })}${i % every === 0 ? svg`<text class="axis" x=${x + width * 0.35} y=${H - 6} text-anchor="middle">${label.slice(5)}</text>` : nothing}`;
@@ -47,7 +47,7 @@ export function stackedBars(labels: string[], series: Series[]): TemplateResult 
 }
 
 /** Horizontal bars: one per label, with its value at the end (distributions, the funnel). */
-export function horizontalBars(rows: Array<{ label: string; value: number; marker?: number }>, color = 'var(--accent)'): TemplateResult {
+export function horizontalBars(rows: Array<{ label: string; value: number; marker?: number }>): TemplateResult {
   const max = Math.max(1, ...rows.map((r) => r.value));
   const rowH = 26;
   const left = 130;
@@ -57,7 +57,7 @@ export function horizontalBars(rows: Array<{ label: string; value: number; marke
       const width = ((W - left - 60) * r.value) / max;
       const lost = r.marker ? ((W - left - 60) * r.marker) / max : 0;
       return svg`<text class="axis" x=${left - 6} y=${i * rowH + 17} text-anchor="end">${r.label.length > 18 ? `${r.label.slice(0, 17)}…` : r.label}</text>
-        <rect x=${left} y=${i * rowH + 4} width=${Math.max(width, r.value ? 2 : 0)} height=${rowH - 8} rx="3" style="fill:${color}"></rect>
+        <rect x=${left} y=${i * rowH + 4} width=${Math.max(width, r.value ? 2 : 0)} height=${rowH - 8} rx="3" class="bar"></rect>
         ${lost ? svg`<rect x=${left + width - lost} y=${i * rowH + 4} width=${lost} height=${rowH - 8} rx="3" class="lost"></rect>` : nothing}
         <text class="axis value" x=${left + width + 6} y=${i * rowH + 17}>${r.value}</text>`;
     })}
@@ -75,7 +75,7 @@ export function heatmap(cells: number[][]): TemplateResult {
   return html`<svg viewBox="0 0 ${W} ${7 * ch + 20}" role="img" aria-hidden="true" class="chart">
     ${cells.map(
       (row, d) => svg`<text class="axis" x=${left - 6} y=${d * ch + 15} text-anchor="end">${WEEKDAYS[d]}</text>
-        ${row.map((n, h) => svg`<rect x=${left + h * cw + 1} y=${d * ch + 1} width=${cw - 2} height=${ch - 2} rx="2" class="cell" style="fill-opacity:${n ? 0.12 + (0.88 * n) / max : 0.04}"><title>${WEEKDAYS[d]} ${h}:00 · ${n}</title></rect>`)}`,
+        ${row.map((n, h) => svg`<rect x=${left + h * cw + 1} y=${d * ch + 1} width=${cw - 2} height=${ch - 2} rx="2" class="cell" fill-opacity=${n ? 0.12 + (0.88 * n) / max : 0.04}><title>${WEEKDAYS[d]} ${h}:00 · ${n}</title></rect>`)}`,
     )}
     ${[0, 6, 12, 18, 23].map((h) => svg`<text class="axis" x=${left + h * cw + cw / 2} y=${7 * ch + 14} text-anchor="middle">${h}h</text>`)}
   </svg>`;

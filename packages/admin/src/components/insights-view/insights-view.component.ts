@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ApiClient } from '../../api/http.js';
 import { errorMessage } from '../../api/errors.js';
 import { saveFile } from '../../lib/save-file.js';
@@ -9,7 +9,8 @@ import { styles } from './insights-view.styles.js';
 
 type Preset = 'today' | '7' | '30' | 'custom';
 
-const OUTCOME_COLORS = { bot: 'var(--parley-ok, #2b8a3e)', open: 'var(--parley-waiting, #d9480f)', resolved: 'var(--parley-accent, #3b5bdb)', abandoned: 'var(--parley-muted, #5c6670)' };
+/** The CSS class (color) of each outcome. */
+const OUTCOME_COLORS = { bot: 's-bot', open: 's-open', resolved: 's-resolved', abandoned: 's-abandoned' };
 
 /**
  * Insights (admins): how the bot and the team did over a period (today, 7 or 30 days, or custom
@@ -54,9 +55,9 @@ export class ParleyInsightsView extends LitElement {
     this.loading = false;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
+  // The element may be upgraded after its `api` was set (it is loaded on demand): load once it is.
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('api') && this.api) void this.load();
   }
 
   private async load(): Promise<void> {
@@ -151,7 +152,7 @@ export class ParleyInsightsView extends LitElement {
       ${this.section(
         'daily',
         'Conversations per day',
-        html`<ul class="legend">${dailySeries.map((s) => html`<li><i style="background:${s.color}"></i>${s.name}</li>`)}</ul>${stackedBars(labels, dailySeries)}`,
+        html`<ul class="legend">${dailySeries.map((s) => html`<li><i class=${s.color}></i>${s.name}</li>`)}</ul>${stackedBars(labels, dailySeries)}`,
         tables.daily(d),
       )}
       <div class="grid2">

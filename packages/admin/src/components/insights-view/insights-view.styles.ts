@@ -80,6 +80,25 @@ export const styles = css`
   .chart .cell {
     fill: var(--parley-accent, #3b5bdb);
   }
+  .chart .bar {
+    fill: var(--parley-accent, #3b5bdb);
+  }
+  .s-bot {
+    fill: var(--parley-ok, #2b8a3e);
+    background: var(--parley-ok, #2b8a3e);
+  }
+  .s-resolved {
+    fill: var(--parley-accent, #3b5bdb);
+    background: var(--parley-accent, #3b5bdb);
+  }
+  .s-open {
+    fill: var(--parley-waiting, #d9480f);
+    background: var(--parley-waiting, #d9480f);
+  }
+  .s-abandoned {
+    fill: var(--parley-muted, #5c6670);
+    background: var(--parley-muted, #5c6670);
+  }
   .chart .lost {
     fill: var(--parley-waiting, #d9480f);
   }
