@@ -1,4 +1,6 @@
 import type {
+  ChatRatingResponse,
+  CsatSettings,
   AiConfigUpdate,
   AiConfigView,
   AiTestRequest,
@@ -152,6 +154,21 @@ export class ApiClient {
   }
   lead(id: string): Promise<LeadDetail> {
     return this.request('GET', `/api/leads/${encodeURIComponent(id)}`);
+  }
+
+  /** A report of Insights (admins): `overview`, `daily`, `response-times`, `csat`, `hours` or `funnel`. */
+  report<T>(name: string, query: { from: string; to: string; tz: string }): Promise<T> {
+    return this.request('GET', `/api/reports/${encodeURIComponent(name)}`, { query });
+  }
+  /** A conversation's rating (CSAT), or null. */
+  chatRating(id: string): Promise<ChatRatingResponse> {
+    return this.request('GET', `/api/chats/${encodeURIComponent(id)}/rating`);
+  }
+  csatSettings(): Promise<CsatSettings> {
+    return this.request('GET', '/api/csat/settings');
+  }
+  saveCsatSettings(body: CsatSettings): Promise<CsatSettings> {
+    return this.request('PUT', '/api/csat/settings', { body });
   }
 
   webhooks(): Promise<WebhookEndpointList> {

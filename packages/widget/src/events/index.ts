@@ -5,3 +5,4 @@ export { ParleySendEvent } from './parley-send.js';
 export { ParleyTypingEvent } from './parley-typing.js';
 export { ParleyRetryEvent } from './parley-retry.js';
 export { ParleyChatEvent, type ParleyChatEventMap } from './parley-chat-event.js';
+export { ParleyRateEvent } from './parley-rate.js';

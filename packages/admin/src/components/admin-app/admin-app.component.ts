@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import type { ChatSummary, User } from '@parley/protocol';
+import type { ChatSummary, RatingView, User } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { DashboardController, type DashboardOptions } from '../../controllers/dashboard-controller.js';
 import { RouterController, type Route } from '../../controllers/router-controller.js';
@@ -29,7 +29,7 @@ import { mayOpen } from '../nav-bar/nav-bar.component.js';
  */
 export class ParleyAdminApp extends LitElement {
   static override styles = [controls, styles];
-  static override properties = { filter: { state: true }, busy: { state: true }, toast: { state: true } };
+  static override properties = { filter: { state: true }, busy: { state: true }, toast: { state: true }, ratings: { state: true } };
 
   /** Options for the stores; set before the element is connected (tests point it at a server). */
   static options: DashboardOptions = {};
@@ -37,6 +37,8 @@ export class ParleyAdminApp extends LitElement {
   declare private filter: InboxFilter;
   declare private busy: boolean;
   declare private toast: ChatSummary | undefined;
+  /** Ratings of the conversations opened, by id (null: not rated). */
+  private ratings = new Map<string, RatingView | null>();
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly dash = new DashboardController(this, { ...ParleyAdminApp.options, onHandoff: (chat) => this.onHandoff(chat) });
   private readonly router = new RouterController(this);
@@ -59,6 +61,16 @@ export class ParleyAdminApp extends LitElement {
     this.ticker = setInterval(() => this.requestUpdate(), 30_000);
   }
 
+  /** The visitor's rating of a conversation (CSAT), shown in its Details. */
+  private async loadRating(id: string): Promise<void> {
+    try {
+      const { rating } = await this.dash.session.api.chatRating(id);
+      this.ratings = new Map(this.ratings).set(id, rating);
+    } catch {
+      // A conversation gone or out of reach shows no rating.
+    }
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('keydown', this.onKey);
@@ -76,6 +88,7 @@ export class ParleyAdminApp extends LitElement {
       if (id && this.toast?.id === id) this.toast = undefined;
       inbox.activeId = id;
       if (id) void inbox.open(id);
+      if (id) void this.loadRating(id);
     }
   }
 
@@ -156,6 +169,7 @@ export class ParleyAdminApp extends LitElement {
             .typing=${inbox.typing.get(id)}
             .variables=${inbox.variables.get(id)}
             .pageAttributes=${inbox.attributes.get(id)}
+            .rating=${this.ratings.get(id) ?? null}
             .savedReplies=${this.dash.savedReplies}
             me=${me}
             ?admin=${this.dash.session.isAdmin}
@@ -201,6 +215,10 @@ export class ParleyAdminApp extends LitElement {
         return html`<parley-ai-view part="screen" .api=${api}></parley-ai-view>`;
       case 'webhooks':
         return html`<parley-webhooks-view part="screen" .api=${api}></parley-webhooks-view>`;
+      case 'insights':
+        // Loaded on first visit: its charts cost nothing to agents who never open it.
+        void import('../insights-view/insights-view.js');
+        return html`<parley-insights-view part="screen" .api=${api}></parley-insights-view>`;
       case 'companies':
         return html`<parley-companies-view part="screen" .api=${api} own=${this.dash.session.user?.company_id ?? ''}></parley-companies-view>`;
       default:

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { escapeHtml, type ChatMessage, type ChatSummary, type NoteView } from '@parley/protocol';
+import { escapeHtml, type ChatMessage, type ChatSummary, type NoteView, type RatingView } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { ago, statusLabel, visitorName } from '../../lib/format.js';
 import { icons } from '../../lib/icons.js';
@@ -56,6 +56,7 @@ export class ParleyConversationView extends LitElement {
     typing: { attribute: false },
     variables: { attribute: false },
     pageAttributes: { attribute: false },
+    rating: { attribute: false },
     savedReplies: { attribute: false },
     me: {},
     admin: { type: Boolean },
@@ -74,6 +75,8 @@ export class ParleyConversationView extends LitElement {
   declare variables: Record<string, unknown> | undefined;
   /** Page attributes the site set (`Parley.setAttributes`). */
   declare pageAttributes: Record<string, unknown> | undefined;
+  /** The visitor's rating (CSAT), null when not rated. */
+  declare rating: RatingView | null | undefined;
   /** The saved replies the composer offers after `/`. */
   declare savedReplies: SavedRepliesStore | undefined;
   /** The signed-in user's id. */
@@ -261,7 +264,7 @@ export class ParleyConversationView extends LitElement {
       </div>
       <aside part="details" ?hidden=${!this.showDetails} aria-label="Visitor details">
         <button part="close-details" aria-label="Close the details" @click=${() => (this.showDetails = false)}>×</button>
-        <parley-visitor-details .chat=${chat} .variables=${this.variables} .pageAttributes=${this.pageAttributes}></parley-visitor-details>
+        <parley-visitor-details .chat=${chat} .variables=${this.variables} .pageAttributes=${this.pageAttributes} .rating=${this.rating}></parley-visitor-details>
         <div part="transcript">
           <button data-action="transcript" @click=${() => this.dispatchEvent(new ParleyTranscriptDownloadEvent({ conversationId: chat.id }))}>
             Download transcript

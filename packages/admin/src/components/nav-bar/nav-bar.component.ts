@@ -28,6 +28,7 @@ const ITEMS: Item[] = [
   { screen: 'ai', label: 'AI', icon: 'ai', admin: true },
   { screen: 'webhooks', label: 'Webhooks', icon: 'webhooks', admin: true },
   { screen: 'companies', label: 'Companies', icon: 'companies', owner: true },
+  { screen: 'insights', label: 'Insights', icon: 'insights', admin: true },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import type { ChatSummary } from '@parley/protocol';
+import type { ChatSummary, RatingView } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { ago, dateTime, describeUserAgent, identityOf, statusLabel } from '../../lib/format.js';
 import { styles } from './visitor-details.styles.js';
@@ -31,13 +31,15 @@ export function showValue(value: unknown): TemplateResult | string {
  */
 export class ParleyVisitorDetails extends LitElement {
   static override styles = [controls, styles];
-  static override properties = { chat: { attribute: false }, variables: { attribute: false }, pageAttributes: { attribute: false } };
+  static override properties = { chat: { attribute: false }, variables: { attribute: false }, pageAttributes: { attribute: false }, rating: { attribute: false } };
 
   declare chat: ChatSummary | undefined;
   /** The flow's variables (what the bot collected), from `GET /api/chats/:id`. */
   declare variables: Record<string, unknown> | undefined;
   /** Page attributes from the site (`Parley.setAttributes`), from `GET /api/chats/:id`. */
   declare pageAttributes: Record<string, unknown> | undefined;
+  /** The visitor's rating of the conversation (CSAT), null when not rated. */
+  declare rating: RatingView | null | undefined;
 
   private pairs(data: Record<string, unknown> | null | undefined, part: string, empty: string): TemplateResult {
     const entries = Object.entries(data ?? {}).filter(([key]) => !key.startsWith('_'));
@@ -98,6 +100,11 @@ export class ParleyVisitorDetails extends LitElement {
             ? html`<dt>Hand-off</dt>
                 <dd>${chat.handoff.reason} · ${dateTime(chat.handoff.requested_at)}</dd>
                 ${chat.handoff.context ? html`<dt>Context</dt><dd>${chat.handoff.context}</dd>` : nothing}`
+            : nothing}
+          ${this.rating
+            ? html`<dt>Rating</dt>
+                <dd part="rating">${this.rating.scale === 'thumbs' ? (this.rating.score >= 3 ? '👍 Good' : '👎 Bad') : `${'★'.repeat(this.rating.score)}${'☆'.repeat(5 - this.rating.score)} ${this.rating.score}/5`}</dd>
+                ${this.rating.comment ? html`<dt>Comment</dt><dd part="rating-comment">${this.rating.comment}</dd>` : nothing}`
             : nothing}
           <dt>ID</dt>
           <dd><code>${chat.id}</code></dd>

@@ -14,6 +14,7 @@ export const EVENT_LABELS: Record<WebhookEventType, string> = {
   'conversation.handoff': 'A visitor was handed to a person',
   'conversation.resolved': 'An agent resolved a conversation',
   'message.created': 'Any message (visitor, bot, agent, notice)',
+  'conversation.rated': 'A visitor rated a conversation',
 };
 
 /** A delivery's outcome in a few words. */

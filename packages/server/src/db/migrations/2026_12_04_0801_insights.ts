@@ -54,7 +54,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     WHERE first_response_ms IS NOT NULL`.execute(db);
   await sql`CREATE INDEX conversation_facts_resolution ON conversation_facts (company_id, created_ms, resolution_ms, resolved_by)
     WHERE resolution_ms IS NOT NULL`.execute(db);
-  await sql`CREATE INDEX conversation_facts_last_step ON conversation_facts (company_id, flow_id, created_ms, last_step)`.execute(db);
 
   // The outcome counts of the conversations that started in each quarter hour (epoch ms / 900000),
   // moved from one outcome to another as conversations change: the overview, the daily chart,

@@ -7,6 +7,7 @@ import { ParleyChatEvent } from '../../events/parley-chat-event.js';
 import type { ParleyActionEvent } from '../../events/parley-action.js';
 import type { ParleyFormEvent } from '../../events/parley-form.js';
 import type { ParleyUploadEvent } from '../../events/parley-upload.js';
+import type { ParleyRateEvent } from '../../events/parley-rate.js';
 import { defaultStrings, directionOf, format, type ParleyStrings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';
 import type { ParleyComposer } from '../composer/composer.component.js';
@@ -262,6 +263,7 @@ export class ParleyChat extends LitElement {
       @parley-send=${(e: { text: string }) => this.onSend(e.text)}
       @parley-typing=${(e: { on: boolean }) => client?.setTyping(e.on)}
       @parley-retry=${(e: { id: string }) => client?.retry(e.id)}
+      @parley-rate=${(e: ParleyRateEvent) => e.reply(client)}
       @parley-upload=${this.onUpload}
     >
       <header part="header">

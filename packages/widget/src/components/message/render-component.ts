@@ -2,6 +2,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Component } from '../../protocol.js';
 import type { ParleyStrings } from '../../i18n.js';
 
+let loadRating: Promise<unknown> | undefined;
+
 /** What a component needs from the message around it. */
 export interface ComponentContext {
   /** Only the newest bot message's buttons, products and uploads can be used. */
@@ -53,6 +55,10 @@ export function renderComponent(component: Component, ctx: ComponentContext): Te
         ?disabled=${off}
         .strings=${ctx.strings}
       ></parley-file-request>`;
+    case 'rating':
+      // A feature chunk: loaded when the first rating arrives (the element upgrades then).
+      loadRating ??= import('../rating/rating.js');
+      return html`<parley-rating .payload=${component.payload}></parley-rating>`;
     default:
       return nothing;
   }
