@@ -200,6 +200,8 @@ export class ParleyAdminApp extends LitElement {
         return html`<parley-ai-view part="screen" .api=${api}></parley-ai-view>`;
       case 'webhooks':
         return html`<parley-webhooks-view part="screen" .api=${api}></parley-webhooks-view>`;
+      case 'articles':
+        return html`<parley-articles-view part="screen" .api=${api}></parley-articles-view>`;
       case 'companies':
         return html`<parley-companies-view part="screen" .api=${api} own=${this.dash.session.user?.company_id ?? ''}></parley-companies-view>`;
       default:
