@@ -200,7 +200,7 @@ export const ArticleComponent = Strict({
   payload: Strict({
     title: Type.String({ minLength: 1, maxLength: 200 }),
     excerpt: Text(2000),
-    url: Type.String({ minLength: 1, maxLength: 2048, pattern: '^(?:/(?!/)|https?://)' }),
+    url: Type.String({ minLength: 1, maxLength: 2048, pattern: '^(?:/(?![/\\\\])|https?://)' }),
   }),
 });
 export type ArticleComponent = Static<typeof ArticleComponent>;

@@ -24,6 +24,8 @@ export interface ParleyStrings {
   bot: string;
   agent: string;
   talkToPerson: string;
+  /** The link under an article answer. */
+  readArticle: string;
   ended: string;
   chooseFile: string;
   dropHere: string;
@@ -61,6 +63,7 @@ export const defaultStrings: ParleyStrings = {
   bot: 'Bot',
   agent: 'Agent',
   talkToPerson: 'Talk to a person',
+  readArticle: 'Read the article',
   ended: 'This conversation has ended. Send a message to start again.',
   chooseFile: 'Choose an image',
   dropHere: 'or drop it here',

@@ -25,6 +25,15 @@ import type {
   LeadListQuery,
   CreateWebhookRequest,
   CreateSavedReplyRequest,
+  ArticleExport,
+  ArticleImportResponse,
+  ArticleList,
+  ArticleListQuery,
+  ArticlePreviewResponse,
+  ArticleResponse,
+  ArticleSearchResponse,
+  CreateArticleRequest,
+  UpdateArticleRequest,
   SavedReplyList,
   SavedReplyResponse,
   UpdateSavedReplyRequest,
@@ -195,6 +204,46 @@ export class ApiClient {
   }
   redeliver(id: string, deliveryId: string): Promise<WebhookDeliveryResponse> {
     return this.request('POST', `/api/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, { body: {} });
+  }
+
+  /** The company's articles, newest change first, and the categories in use (every agent). */
+  articles(query: ArticleListQuery = {}): Promise<ArticleList> {
+    return this.request('GET', '/api/articles', { query: { ...query } });
+  }
+  createArticle(body: CreateArticleRequest): Promise<ArticleResponse> {
+    return this.request('POST', '/api/articles', { body });
+  }
+  updateArticle(id: string, body: UpdateArticleRequest): Promise<ArticleResponse> {
+    return this.request('PUT', `/api/articles/${encodeURIComponent(id)}`, { body });
+  }
+  deleteArticle(id: string): Promise<void> {
+    return this.request('DELETE', `/api/articles/${encodeURIComponent(id)}`);
+  }
+  /** A Markdown body as the help center shows it (light HTML, sanitized by the server). */
+  previewArticle(body: string): Promise<ArticlePreviewResponse> {
+    return this.request('POST', '/api/articles/preview', { body: { body } });
+  }
+  /** What the bot would answer to a question, with each hit's confidence. */
+  searchArticles(q: string): Promise<ArticleSearchResponse> {
+    return this.request('GET', '/api/articles/search', { query: { q } });
+  }
+  exportArticles(): Promise<ArticleExport> {
+    return this.request('GET', '/api/articles/export');
+  }
+  /** Imports a JSON or CSV file of articles (admins; nothing is imported when one is wrong). */
+  async importArticles(file: Blob, name: string): Promise<ArticleImportResponse> {
+    const form = new FormData();
+    form.append('file', file, name);
+    const token = this.options.token();
+    const doFetch = this.options.fetch ?? globalThis.fetch.bind(globalThis);
+    let response: Response;
+    try {
+      response = await doFetch(this.url('/api/articles/import'), { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+    } catch (error) {
+      throw new ApiRequestError(0, 'network', error instanceof Error ? error.message : 'Network error');
+    }
+    if (!response.ok) throw await ApiRequestError.from(response);
+    return (await response.json()) as ArticleImportResponse;
   }
 
   /** The company's saved replies, by shortcut (every agent). */

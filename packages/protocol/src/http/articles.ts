@@ -84,6 +84,12 @@ export type ArticleExport = Static<typeof ArticleExport>;
 export const ArticleImportResponse = Strict({ imported: Type.Integer(), articles: Type.Array(Strict({ id: Type.String(), title: Type.String() })) });
 export type ArticleImportResponse = Static<typeof ArticleImportResponse>;
 
+/** `POST /api/articles/preview` (admin): a body rendered as the help center and the API show it. */
+export const ArticlePreviewRequest = Strict({ body: ArticleBody });
+export type ArticlePreviewRequest = Static<typeof ArticlePreviewRequest>;
+export const ArticlePreviewResponse = Strict({ html: Type.String() });
+export type ArticlePreviewResponse = Static<typeof ArticlePreviewResponse>;
+
 /** `GET /api/articles/search?q=` (agents): what the bot would answer, with its confidence. */
 export const ArticleSearchQuery = Strict({ q: Type.String({ minLength: 1, maxLength: 500 }) });
 export type ArticleSearchQuery = Static<typeof ArticleSearchQuery>;

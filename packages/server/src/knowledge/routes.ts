@@ -6,6 +6,8 @@ import {
   ArticleImportResponse,
   ArticleList,
   ArticleListQuery,
+  ArticlePreviewRequest,
+  ArticlePreviewResponse,
   ArticleResponse,
   ArticleSearchQuery,
   ArticleSearchResponse,
@@ -17,6 +19,7 @@ import type { ParleyConfig } from '../config.js';
 import { Errors, isAppError } from '../errors.js';
 import { perAccount } from '../plugins/app/auth.js';
 import { parseImport } from './import.js';
+import { articleHtml } from './passages.js';
 
 const ArticleParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const errors = { '4xx': ApiError, '5xx': ApiError } as const;
@@ -79,6 +82,12 @@ const articleRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
       const created = await knowledge.create(request.user.companyId, parseImport(file.name, file.content));
       return reply.code(201).send({ imported: created.length, articles: created.map(({ id, title }) => ({ id, title })) });
     },
+  );
+
+  app.post(
+    '/api/articles/preview',
+    { config, onRequest: admin, schema: { body: ArticlePreviewRequest, response: { 200: ArticlePreviewResponse, ...errors } } },
+    async (request) => ({ html: articleHtml(request.body.body) }),
   );
 
   app.get(

@@ -219,6 +219,8 @@ export class ParleyAdminApp extends LitElement {
         // Loaded on first visit: its charts cost nothing to agents who never open it.
         void import('../insights-view/insights-view.js');
         return html`<parley-insights-view part="screen" .api=${api}></parley-insights-view>`;
+      case 'articles':
+        return html`<parley-articles-view part="screen" .api=${api}></parley-articles-view>`;
       case 'companies':
         return html`<parley-companies-view part="screen" .api=${api} own=${this.dash.session.user?.company_id ?? ''}></parley-companies-view>`;
       default:

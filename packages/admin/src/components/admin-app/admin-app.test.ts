@@ -237,6 +237,7 @@ describe('parley-admin-app: the Companies screen', () => {
     for (const [path, element] of [
       ['/admin/settings', 'parley-settings-view'],
       ['/admin/webhooks', 'parley-webhooks-view'],
+      ['/admin/articles', 'parley-articles-view'],
       ['/admin/ai', 'parley-ai-view'],
       ['/admin/agents', 'parley-agents-view'],
     ] as const) {

@@ -8,6 +8,7 @@ import '../agents-view/agents-view.js';
 import '../settings-view/settings-view.js';
 import '../ai-view/ai-view.js';
 import '../webhooks-view/webhooks-view.js';
+import '../articles-view/articles-view.js';
 import '../companies-view/companies-view.js';
 import '../account-view/account-view.js';
 import { define } from '../../lib/define.js';

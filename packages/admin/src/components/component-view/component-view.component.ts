@@ -21,6 +21,7 @@ const INPUT_LABELS: Record<string, string> = { text: 'text', email: 'an email ad
  * @csspart file-request - a request for a file
  * @csspart hint - the input hint (what the bot expects next)
  * @csspart form - a form's fields, with the values the visitor entered
+ * @csspart article - a help article the bot answered with (title linking to the help center, excerpt)
  * @cssprop --parley-accent - button outline colour
  * @cssprop --parley-danger - error colour
  */
@@ -66,6 +67,11 @@ export class ParleyComponentView extends LitElement {
       case 'file_request':
         return html`<div part="file-request" title=${`Accepts ${c.payload.accept || 'any file'}, up to ${Math.round(c.payload.max_bytes / 1024)} KB`}>
           ${icons.clip} <span class="label">File requested:</span> ${c.payload.prompt}
+        </div>`;
+      case 'article':
+        return html`<div part="article" aria-label="Help article">
+          <a class="label" href=${c.payload.url} target="_blank" rel="noopener noreferrer">${c.payload.title}</a>
+          ${c.payload.excerpt ? html`<span class="muted">${c.payload.excerpt}</span>` : nothing}
         </div>`;
       case 'input':
         return html`<div part="hint">Bot expects ${INPUT_LABELS[c.payload.kind] ?? c.payload.kind}${c.payload.placeholder ? html` (“${c.payload.placeholder}”)` : nothing}</div>`;

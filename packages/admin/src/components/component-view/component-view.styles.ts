@@ -84,6 +84,16 @@ export const styles = css`
     gap: 2px 12px;
     font-size: 13px;
   }
+  [part='article'] {
+    border: 1px solid var(--parley-border, #dfe3e8);
+    background: var(--parley-surface, #fff);
+    color: var(--parley-text, #1b1f24);
+    border-radius: 8px;
+    padding: 8px 10px;
+    display: grid;
+    gap: 2px;
+    font-size: 13px;
+  }
   [part='alert'] {
     color: var(--parley-danger, #c92a2a);
     background: var(--parley-danger-soft, #fff0f0);

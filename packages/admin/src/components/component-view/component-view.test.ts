@@ -49,6 +49,15 @@ describe('parley-component-view', () => {
     expect(text(el)).toContain('2 × 9.50');
   });
 
+  it('shows a help article as its title linking to the help center, with the excerpt as text', async () => {
+    const el = await show({ type: 'article', payload: { title: 'Shipping <b>abroad</b>', excerpt: 'We ship <i>everywhere</i>.', url: '/help/articles/a1' } });
+    const link = $(el, '[part="article"] a') as HTMLAnchorElement;
+    expect(link.getAttribute('href')).toBe('/help/articles/a1');
+    expect(link.textContent).toBe('Shipping <b>abroad</b>');
+    expect(text(el)).toContain('We ship <i>everywhere</i>.');
+    expect(el.shadowRoot!.querySelector('b, i')).toBeNull();
+  });
+
   it('shows an error as plain text in an alert', async () => {
     const el = await show({ type: 'error', payload: { text: 'That is not an <b>email</b>' } });
     const alert = $(el, '[part="alert"]')!;

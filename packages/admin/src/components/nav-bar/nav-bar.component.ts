@@ -27,6 +27,7 @@ const ITEMS: Item[] = [
   { screen: 'settings', label: 'Settings', icon: 'settings', admin: true },
   { screen: 'ai', label: 'AI', icon: 'ai', admin: true },
   { screen: 'webhooks', label: 'Webhooks', icon: 'webhooks', admin: true },
+  { screen: 'articles', label: 'Articles', icon: 'articles', admin: true },
   { screen: 'companies', label: 'Companies', icon: 'companies', owner: true },
   { screen: 'insights', label: 'Insights', icon: 'insights', admin: true },
 ];

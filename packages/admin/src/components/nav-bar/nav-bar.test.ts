@@ -10,12 +10,12 @@ describe('parley-nav-bar', () => {
     const agent = await mount('parley-nav-bar', { user: user('agent') });
     expect($$(agent, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads']);
     const admin = await mount('parley-nav-bar', { user: user('admin') });
-    expect($$(admin, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'insights']);
+    expect($$(admin, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'articles', 'insights']);
   });
 
   it('shows Companies to the owner only', async () => {
     const owner = await mount('parley-nav-bar', { user: user('owner') });
-    expect($$(owner, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'companies', 'insights']);
+    expect($$(owner, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'articles', 'companies', 'insights']);
     expect($(owner, '[data-screen="companies"]')!.getAttribute('href')).toBe('/admin/companies');
   });
 

@@ -15,6 +15,9 @@ export interface ComponentContext {
   resolveUrl: (url: string) => string | undefined;
 }
 
+/** Loads the article card the first time one arrives (a feature chunk, see docs/widget.md). */
+let articleChunk: Promise<unknown> | undefined;
+
 /**
  * The element for one component, or nothing for an `input` hint (the composer shows it) and for a
  * type this widget does not know (a newer server): the rest of the message still renders.
@@ -59,6 +62,11 @@ export function renderComponent(component: Component, ctx: ComponentContext): Te
       // A feature chunk: loaded when the first rating arrives (the element upgrades then).
       loadRating ??= import('../rating/rating.js');
       return html`<parley-rating .payload=${component.payload}></parley-rating>`;
+    case 'article': {
+      articleChunk ??= import('../article/article.js');
+      const { title, excerpt, url } = component.payload;
+      return html`<parley-article .heading=${title} .excerpt=${excerpt} .href=${ctx.resolveUrl(url)} .label=${ctx.strings.readArticle}></parley-article>`;
+    }
     default:
       return nothing;
   }
