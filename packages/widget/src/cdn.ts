@@ -63,7 +63,14 @@ function start(script: HTMLScriptElement | null): void {
         chat = app.mount(config);
         for (const name of EVENTS) chat.addEventListener(`parley-${name}`, (e) => emit(name, (e as CustomEvent).detail));
         stub?.remove();
-        for (const [method, args] of waiting.splice(0)) (chat[method] as (...a: unknown[]) => void)(...args);
+        // A queued call that throws (a bad attribute) is reported; the others still run.
+        for (const [method, args] of waiting.splice(0)) {
+          try {
+            (chat[method] as (...a: unknown[]) => void)(...args);
+          } catch (error) {
+            console.error(`Parley: ${method} failed`, error);
+          }
+        }
       },
       (error: unknown) => {
         loading = undefined;

@@ -163,8 +163,17 @@ describe.skipIf(skip)('the embed API (window.Parley) on a page of another origin
       await held;
       await route.continue();
     });
-    await page.goto(site.url);
     const bubble = page.getByRole('button', { name: 'Open chat' });
+    // data-launcher="none": no early bubble either, until the page asks for one.
+    await page.goto(`${site.url}?attrs=${encodeURIComponent('data-launcher="none"')}`);
+    await page.waitForFunction(() => typeof (window as unknown as Win).Parley.showLauncher === 'function');
+    await page.waitForTimeout(300);
+    expect(await bubble.count()).toBe(0);
+    await api(page, 'showLauncher');
+    await bubble.waitFor();
+    expect(await page.locator('parley-chat').count()).toBe(0);
+
+    await page.goto(site.url);
     await bubble.waitFor();
     expect(await page.locator('parley-chat').count()).toBe(0);
     await api(page, 'hideLauncher');

@@ -1,7 +1,11 @@
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { AiConfigView, ChatDetail, ErrorFrame, MessageFrame } from '@parley/protocol';
 import { parseFlow } from '../../src/flows/load.js';
-import { onCleanup, texts, TestSocket } from '../helper.js';
+import { migrationProvider } from '../../src/db/migrations/index.js';
+import { onCleanup, tempDataDir, texts, TestSocket } from '../helper.js';
 import { addAgent, addCompany, call, is, login, openAgent, openVisitor, OWNER, startAgentServer } from '../agent-helper.js';
 import { startFakeOpenAI } from '../support/fake-openai.js';
 
@@ -87,6 +91,20 @@ describe('page attributes (Parley.setAttributes)', () => {
     const system = fake.received[0]!.body.messages[0]!.content!;
     expect(system).toContain('plan=pro');
     expect(system).toContain('cart_total=42');
+  });
+});
+
+describe('the 2026_12_04_0501 migration', () => {
+  it('adds the attributes column to conversations, and goes back down', async () => {
+    const sqlite = new SQLite(join(tempDataDir(), 'old.sqlite'));
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+    onCleanup(() => db.destroy());
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    const columns = () => (sqlite.prepare("SELECT name FROM pragma_table_info('conversations')").all() as Array<{ name: string }>).map((c) => c.name);
+    expect((await migrator.migrateTo('2026_12_04_0501_conversation_attributes')).error).toBeUndefined();
+    expect(columns()).toContain('attributes');
+    expect((await migrator.migrateTo('2026_11_27_0004_conversation_notes')).error).toBeUndefined();
+    expect(columns()).not.toContain('attributes');
   });
 });
 
