@@ -71,6 +71,9 @@ describe.skipIf(!CHROMIUM)('CSAT and Insights in Chromium', () => {
     expect(Buffer.concat(csv).toString()).toMatch(/^Day,Conversations,Bot only,Handed off \(open\),Resolved,Abandoned\r\n/);
 
     await admin.screenshot({ path: `${ARTIFACTS}laptop-insights.png`, fullPage: true });
+    // The lower charts: the heatmap and the funnel, drawn on the flow's steps.
+    await insights.locator('section', { has: admin.getByRole('heading', { name: 'Busiest hours' }) }).screenshot({ path: `${ARTIFACTS}laptop-insights-hours.png` });
+    await insights.locator('section', { has: admin.getByRole('heading', { name: /funnel/ }) }).screenshot({ path: `${ARTIFACTS}laptop-insights-funnel.png` });
     await admin.emulateMedia({ colorScheme: 'dark' });
     await admin.screenshot({ path: `${ARTIFACTS}laptop-dark-insights.png`, fullPage: true });
 
