@@ -6,7 +6,7 @@ import { buildServer, startServer } from './server.js';
 import { loadConfig, type ParleyOptions } from './config.js';
 import { onboardCompany, type NewCompany } from './plugins/app/onboarding.js';
 import { generatePassword } from './lib/password.js';
-import { VERSION } from './core/version.js';
+import { serverVersion } from './core/version.js';
 import { backupDatabase, migrationStatus, openExisting, resetPassword, runMigrations } from './maintenance/index.js';
 import { exportArticles, importArticles } from './knowledge/commands.js';
 
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     return;
   }
   if (parsed.command === 'version') {
-    process.stdout.write(`${VERSION}\n`);
+    process.stdout.write(`${serverVersion()}\n`);
     return;
   }
   if (parsed.command === 'backup' || parsed.command === 'migrate' || parsed.command === 'migrate-status' || parsed.command === 'reset-password') {

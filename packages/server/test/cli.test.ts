@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VERSION } from '../src/core/version.js';
+import { serverVersion } from '../src/core/version.js';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../src/cli.js';
 import { onCleanup, tempDataDir } from './helper.js';
@@ -57,7 +57,7 @@ describe('the parley CLI', () => {
     const dataDir = tempDataDir();
     const { child, matched, exited } = run(['start', '--port', '0', '--data-dir', dataDir], {}, /Health: +(http:\/\/\S+)/);
     const [, healthUrl] = await matched;
-    expect(await (await fetch(healthUrl!)).json()).toEqual({ status: 'ok', version: VERSION });
+    expect(await (await fetch(healthUrl!)).json()).toEqual({ status: 'ok', version: serverVersion() });
     const start = (await (await fetch(healthUrl!.replace('/health', '/api/chatbot'))).json()) as { chatbot_session: string };
     expect(start.chatbot_session).toBeTruthy();
     child.kill('SIGTERM');

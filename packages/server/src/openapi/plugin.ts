@@ -1,16 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import { securitySchemes } from './security.js';
 import { tags } from './tags.js';
 import openapiRoutes from './routes.js';
+import { serverVersion } from '../core/version.js';
 
-/** The server package's version (the same file sits two folders up from `src/openapi` and `dist/openapi`). */
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
-}
 
 type Responses = Record<string, { description?: string }>;
 
@@ -46,7 +41,7 @@ export default fp(
         openapi: '3.1.0',
         info: {
           title: 'Parley API',
-          version: packageVersion(),
+          version: serverVersion(),
           description:
             'The HTTP API of a Parley server: the visitor chat API, the agents\' API, integrations and administration. Errors share one shape (`ApiError`); see docs/api.md.',
           license: { name: 'MIT', identifier: 'MIT' },

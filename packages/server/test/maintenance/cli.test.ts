@@ -7,7 +7,7 @@ import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ChatbotStartResponse } from '@parley/protocol';
 import { parseCli } from '../../src/cli.js';
-import { VERSION } from '../../src/core/version.js';
+import { serverVersion } from '../../src/core/version.js';
 import { migrationProvider } from '../../src/db/migrations/index.js';
 import { login } from '../agent-helper.js';
 import { startTestServer, tempDataDir } from '../helper.js';
@@ -39,7 +39,7 @@ describe('parley maintenance commands', () => {
   it('prints its version', async () => {
     const { code, stdout } = await cli(['--version']);
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe(VERSION);
+    expect(stdout.trim()).toBe(serverVersion());
   });
 
   it('lists pending migrations, runs them, then reports the database up to date', async () => {

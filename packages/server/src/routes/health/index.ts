@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, HealthResponse } from '@parley/protocol';
 import { Errors } from '../../errors.js';
-import { VERSION } from '../../core/version.js';
+import { serverVersion } from '../../core/version.js';
 import { noAuth, tag } from '../../openapi/index.js';
 
 /** How this area's routes appear in the OpenAPI document. */
@@ -16,7 +16,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     } catch {
       throw Errors.unavailable('Database unavailable');
     }
-    return { status: 'ok' as const, version: VERSION };
+    return { status: 'ok' as const, version: serverVersion() };
   });
 };
 
