@@ -17,8 +17,11 @@ describe('examples', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'parley-example-'));
     try {
       await build({ root, logLevel: 'silent', configFile: false, build: { outDir, emptyOutDir: true } });
-      const js = readdirSync(join(outDir, 'assets')).find((f) => f.endsWith('.js'))!;
-      const code = readFileSync(join(outDir, 'assets', js), 'utf8');
+      // The app's chunk and the on-demand feature chunks (such as the article card) together.
+      const code = readdirSync(join(outDir, 'assets'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(join(outDir, 'assets', f), 'utf8'))
+        .join('\n');
       expect(code).toContain('parley-chat');
       expect(code).toContain('parley-product-carousel');
     } finally {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestServer } from './server.js';
 
 const server = new TestServer();
-const bundle = readdirSync(fileURLToPath(new URL('../dist/cdn/widget/', import.meta.url))).find((f) => f.startsWith('parley-'))!;
+/** The bundle the launcher loads (feature chunks such as `article-<hash>.js` sit beside it). */
+const bundle = readdirSync(fileURLToPath(new URL('../dist/cdn/widget/', import.meta.url))).find((f) => /^parley-.*\.js$/.test(f))!;
 
 beforeAll(() => server.start());
 afterAll(() => server.dispose());
