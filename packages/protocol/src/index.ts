@@ -19,3 +19,4 @@ export * from './http/rest-chat.js';
 export * from './http/identity.js';
 export * from './http/webhooks.js';
 export * from './http/saved-replies.js';
+export * from './flow-check.js';
