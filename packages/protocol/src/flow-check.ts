@@ -221,7 +221,7 @@ function unreachable(flow: Flow, valid: Map<string, FlowStep>): string[] {
     if (step) for (const t of transitions(step)) queue.push(t.to);
     else queue.push(...looseTargets(flow.steps[id]));
   }
-  return Object.keys(flow.steps).filter((id) => !seen.has(id) && valid.has(id));
+  return Object.keys(flow.steps).filter((id) => !seen.has(id));
 }
 
 /** A loop made only of steps that do not wait for the visitor, as the list of its steps. */

@@ -20,3 +20,4 @@ export * from './http/identity.js';
 export * from './http/webhooks.js';
 export * from './http/saved-replies.js';
 export * from './flow-check.js';
+export * from './http/flows.js';

@@ -47,6 +47,7 @@ import restChatRoutes from './routes/rest-chat/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import identityRoutes from './routes/identity/index.js';
 import savedReplyRoutes from './routes/saved-replies/index.js';
+import { flowAdminPlugin, flowAdminRoutes } from './flows-admin/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -89,6 +90,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(erasure, { config });
   await fastify.register(savedReplies);
   await fastify.register(notes);
+  await fastify.register(flowAdminPlugin, { config });
   await fastify.register(cors);
 
   // Routes.
@@ -108,6 +110,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(webhookRoutes, { config });
   await fastify.register(identityRoutes, { config });
   await fastify.register(savedReplyRoutes, { config });
+  await fastify.register(flowAdminRoutes, { config });
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });

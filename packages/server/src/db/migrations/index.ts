@@ -11,6 +11,7 @@ import * as webhookAutoDisable from './2026_11_27_0001_webhook_auto_disable.js';
 import * as webhookPreviousSecret from './2026_11_27_0002_webhook_previous_secret.js';
 import * as savedReplies from './2026_11_27_0003_saved_replies.js';
 import * as conversationNotes from './2026_11_27_0004_conversation_notes.js';
+import * as flowVersions from './2026_12_04_0601_flow_versions.js';
 
 /**
  * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_0002_webhook_previous_secret': webhookPreviousSecret,
   '2026_11_27_0003_saved_replies': savedReplies,
   '2026_11_27_0004_conversation_notes': conversationNotes,
+  '2026_12_04_0601_flow_versions': flowVersions,
 };
 
 /** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */

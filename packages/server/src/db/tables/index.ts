@@ -1,7 +1,7 @@
 import type { AiSettingsTable } from './ai-settings.table.js';
 import type { CompaniesTable } from './companies.table.js';
 import type { ConversationsTable } from './conversations.table.js';
-import type { FlowsTable } from './flows.table.js';
+import type { FlowDraftsTable, FlowsTable } from './flows.table.js';
 import type { ConversationSessionsTable, IdentitySettingsTable } from './identity.table.js';
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
@@ -42,4 +42,5 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   saved_replies: SavedRepliesTable;
   conversation_notes: ConversationNotesTable;
+  flow_drafts: FlowDraftsTable;
 }
