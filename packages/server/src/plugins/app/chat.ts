@@ -4,6 +4,7 @@ import { HANDOFF_ACTION, type ChatMessage, type Component, type ConversationStat
 import {
   advanceFlow,
   afterAiAnswer,
+  afterHttp,
   currentPrompt,
   initialState,
   resumeFlow,
@@ -13,7 +14,10 @@ import {
   type FlowContext,
   type FlowInput,
   type FlowTurn,
+  type FlowVars,
+  type HttpOutcome,
 } from '../../flows/engine.js';
+import type { Flow, HttpStep } from '@parley/protocol';
 import { flowContext } from '../../ai/prompt.js';
 import { aiFallback, looksLikeQuestion, type AiFallbackReason } from '../../ai/fallback.js';
 import type { AiAnswer } from './ai.js';
@@ -38,6 +42,12 @@ function toFlowInput(input: VisitorInput): FlowInput {
   return { kind: 'text', text: input.value };
 }
 
+/** Makes an `http` step's request (plugged in by the flow admin capability). */
+export type HttpStepRunner = (step: HttpStep, vars: FlowVars, companyId: string) => Promise<HttpOutcome>;
+
+/** `http` steps one visitor turn may run: a bound on what one message can make the server do. */
+const MAX_HTTP_STEPS_PER_TURN = 4;
+
 /**
  * The conversation engine behind both the HTTP API and the WebSocket: starts conversations,
  * takes visitor input through the company's flow, stores each turn as one write, and fans the
@@ -61,12 +71,18 @@ export class ChatService {
 
   private handoff: HandoffHooks | undefined;
   private ai: AiHooks | undefined;
+  private http: HttpStepRunner | undefined;
   /** Conversations with an AI turn in flight: later input waits for it, so turns never interleave. */
   private readonly lanes = new Map<string, Promise<void>>();
 
   /** Plugs in live agents; without them a hand-off only sets the status to `waiting`. */
   attachHandoff(hooks: HandoffHooks): void {
     this.handoff = hooks;
+  }
+
+  /** Plugs in `http` steps; without a runner they take their `on_error` branch. */
+  attachHttp(runner: HttpStepRunner): void {
+    this.http = runner;
   }
 
   /** Plugs in AI replies; without them unrecognized input gets the flow's error and prompt. */
@@ -81,7 +97,7 @@ export class ChatService {
    */
   async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }) {
     const stored = this.flows.activeOrFail(company.id);
-    const turn = startFlow(stored.flow, this.context(undefined));
+    const turn = await this.settleHttp(stored.flow, startFlow(stored.flow, this.context(undefined)), company.id, undefined);
     const first: NewMessage[] = opener
       ? [{ role: 'user', components: [userText(opener.text)], ...(opener.clientId ? { clientId: opener.clientId } : {}) }]
       : [];
@@ -161,7 +177,8 @@ export class ChatService {
     const flow = this.flowOf(conversation);
     const state = flow.id === conversation.flowId ? conversation.flow : initialState();
     const flowInput = toFlowInput(input);
-    const turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
+    let turn = advanceFlow(flow.flow, state, flowInput, this.context(conversation));
+    if (turn.http) turn = await this.inLane(conversation.id, this.settleHttp(flow.flow, turn, conversation.companyId, conversation));
     const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(input.value)));
     if (turn.ai || (question && this.ai?.enabled(conversation.companyId))) {
       return this.aiTurn(conversation, flow, turn, input, user(turn.userComponents ?? [userText(input.value)]));
@@ -231,7 +248,12 @@ export class ChatService {
       return this.commit(conversation, messages, { status: 'waiting' }, [], undefined, { reason: 'ai', context: answer.handoff.reason }, streamId);
     }
     if (atStep) {
-      const next = afterAiAnswer(flow.flow, state, answer?.ok ? answer.text : undefined, this.context(conversation));
+      const next = await this.settleHttp(
+        flow.flow,
+        afterAiAnswer(flow.flow, state, answer?.ok ? answer.text : undefined, this.context(conversation)),
+        conversation.companyId,
+        conversation,
+      );
       if (next.components.length) messages.push({ role: 'bot', components: next.components });
       const handoff = next.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
       return this.commit(conversation, messages, this.changesOf(next, conversation.status), next.effects, undefined, handoff, streamId);
@@ -342,6 +364,37 @@ export class ChatService {
     for (const lead of leads) this.leads.publish(lead);
     if (request && handoff) this.handoff?.announce(conversation, handoff);
     return stored;
+  }
+
+  /**
+   * Makes the requests of the `http` steps a turn reached and runs on after each (see
+   * `afterHttp`), at most `MAX_HTTP_STEPS_PER_TURN` of them; further ones take their error branch.
+   */
+  private async settleHttp(flow: Flow, turn: FlowTurn, companyId: string, conversation: LiveConversation | undefined): Promise<FlowTurn> {
+    for (let count = 0; turn.http; count++) {
+      const step = flow.steps[turn.http.step];
+      let outcome: HttpOutcome = { ok: false, error: 'HTTP steps are not available' };
+      if (count >= MAX_HTTP_STEPS_PER_TURN) outcome = { ok: false, error: 'Too many requests in one turn' };
+      else if (step?.type === 'http' && this.http) {
+        if (conversation) this.typing(conversation, 'bot', true);
+        outcome = await this.http(step, turn.state.vars, companyId);
+        if (conversation) this.typing(conversation, 'bot', false);
+      }
+      turn = afterHttp(flow, turn, outcome, this.context(conversation));
+    }
+    return turn;
+  }
+
+  /** Holds later input of a conversation until `work` is done, so turns never interleave. */
+  private async inLane<T>(conversationId: string, work: Promise<T>): Promise<T> {
+    let release!: () => void;
+    this.lanes.set(conversationId, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      return await work;
+    } finally {
+      this.lanes.delete(conversationId);
+      release();
+    }
   }
 
   /** The flow a conversation runs: the one it started with, or its company's active flow. */
