@@ -9,13 +9,28 @@ import {
   FlowVersionParams,
   FlowVersionResponse,
   PublishFlowResponse,
+  TryFlowRequest,
+  TryFlowResponse,
+  type FlowProblem,
 } from '@parley/protocol';
 import type { ParleyConfig } from '../config.js';
 import { perAccount } from '../plugins/app/auth.js';
+import { Errors } from '../errors.js';
 
 const errors = { '4xx': ApiError, '5xx': ApiError } as const;
 /** A flow document is small JSON; this leaves room for 50 catalog products and hundreds of steps. */
 const FLOW_BODY_LIMIT = 1024 * 1024;
+/** The 400 body of a flow with problems. */
+function problemsBody(problems: FlowProblem[], what: string) {
+  const count = problems.length;
+  return {
+    statusCode: 400 as const,
+    code: 'validation_failed' as const,
+    error: 'Bad Request',
+    message: `The flow has ${count} problem${count === 1 ? '' : 's'}; ${what}`,
+    problems,
+  };
+}
 const FlowDocument = Type.Unknown({ description: 'a flow document (docs/flows.md); checked by checkFlow' });
 
 /**
@@ -45,16 +60,7 @@ const flowAdminRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = asy
     },
     async (request, reply) => {
       const result = await app.flowAdmin.publish(request.user.companyId, request.body, request.user.id);
-      if ('problems' in result) {
-        const count = result.problems.length;
-        return reply.code(400).send({
-          statusCode: 400,
-          code: 'validation_failed',
-          error: 'Bad Request',
-          message: `The flow has ${count} problem${count === 1 ? '' : 's'}; nothing was published`,
-          problems: result.problems,
-        });
-      }
+      if ('problems' in result) return reply.code(400).send(problemsBody(result.problems, 'nothing was published'));
       return result;
     },
   );
@@ -89,6 +95,26 @@ const flowAdminRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = asy
     '/api/company/flow/draft',
     { config, onRequest, bodyLimit: FLOW_BODY_LIMIT, schema: { body: FlowDocument, response: { 200: FlowDraftResponse, ...errors } } },
     async (request) => app.flowAdmin.saveDraft(request.user.companyId, request.body, request.user.id),
+  );
+
+  app.post(
+    '/api/company/flow/try',
+    {
+      config,
+      onRequest,
+      bodyLimit: FLOW_BODY_LIMIT,
+      schema: { body: TryFlowRequest, response: { 201: TryFlowResponse, 400: Type.Union([FlowProblemsError, ApiError]), ...errors } },
+    },
+    async (request, reply) => {
+      const companyId = request.user.companyId;
+      const trial = await app.flowAdmin.trial(companyId, request.body.flow, request.body.start_at);
+      if ('problems' in trial) return reply.code(400).send(problemsBody(trial.problems, 'it cannot run'));
+      const company = app.companies.byIdOrUndefined(companyId);
+      if (!company) throw Errors.notFound('Company not found');
+      const visitor = { ip: request.ip, userAgent: request.headers['user-agent'] };
+      const { conversation, token } = await app.chat.start(company, visitor, undefined, { flow: trial.flow, test: true });
+      return reply.code(201).send({ conversation_id: conversation.id, session_token: token, site_key: company.siteKey });
+    },
   );
 
   app.delete('/api/company/flow/draft', { config, onRequest, schema: { response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {

@@ -1,5 +1,5 @@
 import { checkFlow, type CompanyFlowResponse, type Flow, type FlowDraftResponse, type FlowProblem, type FlowVersionView } from '@parley/protocol';
-import type { FlowRegistry } from '../plugins/app/flows.js';
+import type { FlowRegistry, StoredFlow } from '../plugins/app/flows.js';
 import type { Sealer } from '../lib/sealed.js';
 import { Errors } from '../errors.js';
 import type { FlowAdminStore } from './store.js';
@@ -73,6 +73,22 @@ export class FlowAdmin {
 
   async deleteDraft(companyId: string): Promise<void> {
     await this.store.deleteDraft(companyId);
+  }
+
+  /**
+   * A flow for a "Try it" conversation: the given document (or the draft) checked like a publish,
+   * its secrets sealed, starting at `startAt` when given. Stored apart (version 0), never live.
+   */
+  async trial(companyId: string, document: unknown, startAt?: string): Promise<{ flow: StoredFlow } | { problems: FlowProblem[] }> {
+    const source = document ?? (await this.store.draft(companyId))?.document ?? this.flows.active(companyId)?.flow;
+    const problems = checkFlow(source);
+    if (problems.length) return { problems };
+    const sealed = sealSecrets(source as Flow, await this.previous(companyId), this.sealer);
+    if (sealed.problems.length) return { problems: sealed.problems };
+    if (startAt !== undefined && !Object.hasOwn(sealed.flow.steps, startAt)) {
+      return { problems: [{ step: null, field: 'start', message: `"${startAt}" is not a step` }] };
+    }
+    return { flow: await this.flows.storeTrial(companyId, startAt ? { ...sealed.flow, start: startAt } : sealed.flow) };
   }
 
   /** The flows whose sealed secrets a new document may keep: the published one and the draft. */

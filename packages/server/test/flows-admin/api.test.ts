@@ -216,4 +216,30 @@ describe('a company manages its own bot', () => {
     const visitorB = await openVisitor(ws, b.company.siteKey);
     await visitorB.socket.next(botSays('Bravo greeting'));
   });
+
+  it('runs a draft in a "Try it" conversation that the inbox never shows, from any step', async () => {
+    const { http, ws } = await startAgentServer();
+    const admin = await login(http, OWNER.email, OWNER.password);
+    await call(http, 'PUT', '/api/company/flow/draft', { token: admin.token, body: shopBot('Draft greeting') });
+
+    const tried = await call(http, 'POST', '/api/company/flow/try', { token: admin.token, body: {} });
+    expect(tried.status).toBe(201);
+    const visitor = await openVisitor(ws, tried.body.site_key, tried.body.session_token);
+    expect(visitor.welcome).toMatchObject({ conversation_id: tried.body.conversation_id, resumed: true });
+    visitor.socket.send({ type: 'message', id: 'm1', text: 'Grace' });
+    await visitor.socket.next(botSays('Thanks Grace!'));
+
+    const fromStep = await call(http, 'POST', '/api/company/flow/try', { token: admin.token, body: { flow: shopBot(), start_at: 'thanks' } });
+    const second = await openVisitor(ws, fromStep.body.site_key, fromStep.body.session_token);
+    expect(second.welcome.is_terminal).toBe(true);
+
+    const chats = await call(http, 'GET', '/api/chats', { token: admin.token });
+    expect(chats.body.chats.map((c: { id: string }) => c.id)).not.toContain(tried.body.conversation_id);
+    expect((await call(http, 'GET', `/api/chats/${tried.body.conversation_id}`, { token: admin.token })).status).toBe(404);
+    // Still version 1 live: trying publishes nothing.
+    expect((await call(http, 'GET', '/api/company/flow', { token: admin.token })).body.version).toBe(1);
+    const broken = await call(http, 'POST', '/api/company/flow/try', { token: admin.token, body: { flow: { ...shopBot(), start: 'x' } } });
+    expect(broken.status).toBe(400);
+    expect(broken.body.problems).toContainEqual({ step: null, field: 'start', message: '"x" is not a step' });
+  });
 });

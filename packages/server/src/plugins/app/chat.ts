@@ -95,14 +95,15 @@ export class ChatService {
    * `opener` is the visitor's first message when they spoke first (a headless client), stored
    * before the greeting that answers it.
    */
-  async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }) {
-    const stored = this.flows.activeOrFail(company.id);
+  async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }, options: { flow?: StoredFlow; test?: boolean } = {}) {
+    // `options`: the bot builder's "Try it" runs a draft in a test conversation hidden from the inbox.
+    const stored = options.flow ?? this.flows.activeOrFail(company.id);
     const turn = await this.settleHttp(stored.flow, startFlow(stored.flow, this.context(undefined)), company.id, undefined);
     const first: NewMessage[] = opener
       ? [{ role: 'user', components: [userText(opener.text)], ...(opener.clientId ? { clientId: opener.clientId } : {}) }]
       : [];
     const { conversation, token, committed } = this.conversations.create(
-      { companyId: company.id, flowId: stored.id, ip: visitor.ip, userAgent: visitor.userAgent },
+      { companyId: company.id, flowId: stored.id, ip: visitor.ip, userAgent: visitor.userAgent, ...(options.test ? { isTest: true } : {}) },
       turn.state,
       turn.terminal,
       turn.components.length ? [...first, { role: 'bot', components: turn.components }] : first,

@@ -41,6 +41,8 @@ export interface LiveConversation {
    * Undefined until first needed, then read from the database.
    */
   clientIds?: Map<string, number> | undefined;
+  /** A dashboard "Try it" conversation: agents are not told of it and the inbox never lists it. */
+  isTest?: boolean;
 }
 
 /** A message to store. Texts are sanitized on the way in. */
@@ -118,6 +120,7 @@ export function fromRow(row: ConversationRow): LiveConversation {
     visitorIp: row.visitor_ip,
     visitorUserAgent: row.visitor_user_agent,
     createdAt: row.created_at,
+    ...(row.is_test === 1 ? { isTest: true } : {}),
     pending: 0,
     pendingClientIds: new Map(),
     failed: false,

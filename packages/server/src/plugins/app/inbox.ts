@@ -73,6 +73,8 @@ export class InboxRepository {
       .leftJoin('users as u', (join) => join.onRef('u.id', '=', 'c.assignee_id').onRef('u.company_id', '=', 'c.company_id'))
       .leftJoin('messages as lm', (join) => join.onRef('lm.conversation_id', '=', 'c.id').onRef('lm.seq', '=', 'c.last_seq'))
       .where('c.company_id', '=', companyId)
+      // "Try it" conversations of the bot builder are not the company's visitors.
+      .where('c.is_test', '=', 0)
       .select([
         'c.id',
         'c.status',
