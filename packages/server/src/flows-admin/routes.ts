@@ -11,6 +11,7 @@ import {
   PublishFlowResponse,
   TryFlowRequest,
   TryFlowResponse,
+  Strict,
   type FlowProblem,
 } from '@parley/protocol';
 import type { ParleyConfig } from '../config.js';
@@ -116,6 +117,31 @@ const flowAdminRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = asy
       return reply.code(201).send({ conversation_id: conversation.id, session_token: token, site_key: company.siteKey });
     },
   );
+
+  /*
+   * The page the dashboard's "Try it" frame shows: the real widget, full-window, resuming the test
+   * session the dashboard saved in this origin's storage. Its own policy: the widget's styles need
+   * inline CSS, which the dashboard's policy refuses; only this origin may frame it.
+   */
+  const TryPageQuery = Strict({
+    site: Type.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' }),
+    theme: Type.Optional(Type.Union([Type.Literal('light'), Type.Literal('dark')])),
+    /** The test conversation (only so that each "Try it" loads afresh). */
+    c: Type.Optional(Type.String({ maxLength: 64 })),
+  });
+  app.get('/try-it', { schema: { querystring: TryPageQuery, response: { 200: Type.String({ description: 'HTML' }), '4xx': ApiError } } }, async (request, reply) => {
+    const { site, theme = 'light' } = request.query;
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('x-frame-options', 'SAMEORIGIN')
+      .header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'",
+      );
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Try it</title></head>
+<body><script async src="/widget.js" data-site="${site}" data-mode="page" data-open="true" data-theme="${theme}" data-title="Try it"></script></body></html>`;
+  });
 
   app.delete('/api/company/flow/draft', { config, onRequest, schema: { response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     await app.flowAdmin.deleteDraft(request.user.companyId);
