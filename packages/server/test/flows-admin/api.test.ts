@@ -236,6 +236,7 @@ describe('a company manages its own bot', () => {
     const chats = await call(http, 'GET', '/api/chats', { token: admin.token });
     expect(chats.body.chats.map((c: { id: string }) => c.id)).not.toContain(tried.body.conversation_id);
     expect((await call(http, 'GET', `/api/chats/${tried.body.conversation_id}`, { token: admin.token })).status).toBe(404);
+    expect((await call(http, 'GET', '/api/search?q=Grace', { token: admin.token })).body.results).toEqual([]);
     // Still version 1 live: trying publishes nothing.
     expect((await call(http, 'GET', '/api/company/flow', { token: admin.token })).body.version).toBe(1);
     const broken = await call(http, 'POST', '/api/company/flow/try', { token: admin.token, body: { flow: { ...shopBot(), start: 'x' } } });

@@ -279,7 +279,8 @@ export class InboxRepository {
       SELECT m.conversation_id, m.seq, m.role, m.created_at,
              snippet(messages_fts, 0, ${HIT_OPEN}, ${HIT_CLOSE}, '…', 12) AS snippet
       FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-      WHERE messages_fts MATCH ${query} AND m.company_id = ${companyId}
+      JOIN conversations c ON c.id = m.conversation_id AND c.company_id = m.company_id
+      WHERE messages_fts MATCH ${query} AND m.company_id = ${companyId} AND c.is_test = 0
       ORDER BY rank LIMIT ${limit}`.execute(this.db);
     return rows.map((r) => ({
       conversation_id: r.conversation_id,
