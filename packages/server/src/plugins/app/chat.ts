@@ -98,7 +98,9 @@ export class ChatService {
   async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }, options: { flow?: StoredFlow; test?: boolean } = {}) {
     // `options`: the bot builder's "Try it" runs a draft in a test conversation hidden from the inbox.
     const stored = options.flow ?? this.flows.activeOrFail(company.id);
-    const turn = await this.settleHttp(stored.flow, startFlow(stored.flow, this.context(undefined)), company.id, undefined);
+    let turn = startFlow(stored.flow, this.context(undefined));
+    // Only a flow that calls out waits here: the usual start stays synchronous up to the write.
+    if (turn.http) turn = await this.settleHttp(stored.flow, turn, company.id, undefined);
     const first: NewMessage[] = opener
       ? [{ role: 'user', components: [userText(opener.text)], ...(opener.clientId ? { clientId: opener.clientId } : {}) }]
       : [];
@@ -249,12 +251,8 @@ export class ChatService {
       return this.commit(conversation, messages, { status: 'waiting' }, [], undefined, { reason: 'ai', context: answer.handoff.reason }, streamId);
     }
     if (atStep) {
-      const next = await this.settleHttp(
-        flow.flow,
-        afterAiAnswer(flow.flow, state, answer?.ok ? answer.text : undefined, this.context(conversation)),
-        conversation.companyId,
-        conversation,
-      );
+      let next = afterAiAnswer(flow.flow, state, answer?.ok ? answer.text : undefined, this.context(conversation));
+      if (next.http) next = await this.settleHttp(flow.flow, next, conversation.companyId, conversation);
       if (next.components.length) messages.push({ role: 'bot', components: next.components });
       const handoff = next.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
       return this.commit(conversation, messages, this.changesOf(next, conversation.status), next.effects, undefined, handoff, streamId);
