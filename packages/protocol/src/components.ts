@@ -38,6 +38,9 @@ export const CarouselProduct = Strict({
   quantity: Type.Integer({ minimum: 0 }),
   price: Type.Number({ minimum: 0 }),
   image: Type.Optional(Type.String({ maxLength: 2048 })),
+  /** ISO 4217 code the price is in; without it the price shows as a plain number. */
+  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
 });
 export type CarouselProduct = Static<typeof CarouselProduct>;
 
@@ -57,6 +60,7 @@ export const SelectedProductCardComponent = Strict({
       quantity: Type.Integer({ minimum: 0 }),
       price: Type.Number({ minimum: 0 }),
       total_price: Type.Number({ minimum: 0 }),
+      currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
     }),
   }),
 });

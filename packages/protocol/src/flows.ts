@@ -69,13 +69,19 @@ export const InputStep = Strict({
   next: StepId,
 });
 
-/** Shows the flow's catalog as a carousel; the chosen product is stored in `var`. */
+/**
+ * Shows products as a carousel; the chosen product is stored in `var`. The products are the
+ * flow's catalog, only the catalog products named in `items` (by their `id`), or the product list
+ * an earlier `http` step put in the variable `from`.
+ */
 export const ProductsStep = Strict({
   type: Type.Literal('products'),
   text: FlowText,
   var: VarName,
   next: StepId,
   error: Type.Optional(Type.String({ maxLength: 500 })),
+  items: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 50 })),
+  from: Type.Optional(VarName),
 });
 
 /** Shows the product held in `var` as a card with its total (quantity x price). */
@@ -206,6 +212,45 @@ export const RatingStep = Strict({
   comment: Type.Optional(Type.Boolean()),
   next: StepId,
 });
+/** An ISO 4217 currency code, such as `EUR`. */
+export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$' });
+
+/** How an `http` step turns a list in its JSON answer into products for a `products` step. */
+export const HttpProductMap = Strict({
+  /** Dotted path of the list in the answer (`items`, `order.lines`); empty for the answer itself. */
+  list: Type.String({ maxLength: 200 }),
+  /** Fields of each list item (dotted paths) that hold the product's name, price, and so on. */
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  price: Type.String({ minLength: 1, maxLength: 200 }),
+  quantity: Type.Optional(Type.String({ maxLength: 200 })),
+  image: Type.Optional(Type.String({ maxLength: 200 })),
+  description: Type.Optional(Type.String({ maxLength: 200 })),
+  /** The variable that receives the products (read by a `products` step's `from`). */
+  var: VarName,
+});
+export type HttpProductMap = Static<typeof HttpProductMap>;
+
+/**
+ * Calls an HTTP endpoint and maps fields of its JSON answer into variables (`map`: variable ->
+ * dotted path) or into a product list (`products`). `{{variables}}` are filled in the URL (URL-
+ * encoded), header values and `body` (JSON-escaped). Header values listed in `secret_headers` are
+ * stored sealed and never shown again. A network error, a timeout, a non-2xx answer or an answer
+ * that is not JSON goes to `on_error` (or ends the flow quietly when there is none).
+ */
+export const HttpStep = Strict({
+  type: Type.Literal('http'),
+  method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('PATCH'), Type.Literal('DELETE')]),
+  url: Type.String({ minLength: 1, maxLength: 2048 }),
+  headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }), Type.String({ maxLength: 4000 }), { maxProperties: 20 })),
+  secret_headers: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }), { maxItems: 20 })),
+  body: Type.Optional(Type.String({ maxLength: 8000 })),
+  timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 15000 })),
+  map: Type.Optional(Type.Record(VarName, Type.String({ maxLength: 200 }), { maxProperties: 50 })),
+  products: Type.Optional(HttpProductMap),
+  next: StepId,
+  on_error: Type.Optional(StepId),
+});
+export type HttpStep = Static<typeof HttpStep>;
 
 /** Every step type. */
 export const FlowStep = Type.Union([
@@ -224,6 +269,7 @@ export const FlowStep = Type.Union([
   EndStep,
   RatingStep,
   SearchStep,
+  HttpStep,
 ]);
 export type FlowStep = Static<typeof FlowStep>;
 export type FlowStepType = FlowStep['type'];
@@ -234,6 +280,11 @@ export const CatalogProduct = Strict({
   quantity: Type.Integer({ minimum: 0 }),
   price: Type.Number({ minimum: 0 }),
   image: Type.Optional(Type.String({ maxLength: 2048 })),
+  /** A stable name a `products` step's `items` can pick it by. */
+  id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /** Overrides the flow's `currency` for this product. */
+  currency: Type.Optional(CurrencyCode),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
 });
 export type CatalogProduct = Static<typeof CatalogProduct>;
 
@@ -245,6 +296,8 @@ export const Flow = Strict({
   version: Type.Literal(1),
   start: StepId,
   catalog: Type.Optional(Type.Array(CatalogProduct, { maxItems: 50 })),
+  /** The currency of the catalog's prices (ISO 4217); the widget formats prices with it. */
+  currency: Type.Optional(CurrencyCode),
   steps: Type.Record(StepId, FlowStep, { additionalProperties: false, minProperties: 1 }),
 });
 export type Flow = Static<typeof Flow>;

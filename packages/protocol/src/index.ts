@@ -23,3 +23,5 @@ export * from './user-id.js';
 export * from './http/insights.js';
 export * from './http/articles.js';
 export * from './attributes.js';
+export * from './flow-check.js';
+export * from './http/flows.js';

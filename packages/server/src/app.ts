@@ -53,6 +53,7 @@ import { openapi } from './openapi/index.js';
 import { metrics } from './metrics/index.js';
 import { insights, insightsRoutes, ratingRoutes } from './insights/index.js';
 import { articleRoutes, helpCenterRoutes, knowledge } from './knowledge/index.js';
+import { flowAdminPlugin, flowAdminRoutes } from './flows-admin/index.js';
 
 /** Options of the app plugin. */
 export interface AppOptions {
@@ -98,6 +99,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(insights);
   await fastify.register(knowledge, { config });
   await fastify.register(attributesPlugin);
+  await fastify.register(flowAdminPlugin, { config });
   await fastify.register(cors);
   await fastify.register(health);
   await fastify.register(metrics, { config });
@@ -124,6 +126,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(insightsRoutes, { config });
   await fastify.register(articleRoutes, { config });
   await fastify.register(helpCenterRoutes);
+  await fastify.register(flowAdminRoutes, { config });
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });

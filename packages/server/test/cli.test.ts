@@ -81,7 +81,7 @@ describe('the parley CLI', () => {
     await import('node:fs/promises').then((fs) =>
       fs.writeFile(flow, JSON.stringify({ id: 'x', name: 'X', version: 1, start: 'a', steps: { a: { type: 'say', text: 'hi', next: 'b' } } })),
     );
-    const { matched, exited } = run(['start', '--port', '0', '--data-dir', dataDir, '--flow', flow], {}, /steps\.a: leads to "b", which is not a step/);
+    const { matched, exited } = run(['start', '--port', '0', '--data-dir', dataDir, '--flow', flow], {}, /steps\.a\.next: leads to "b", which is not a step/);
     await matched;
     expect(await exited).toBe(1);
   });

@@ -1,4 +1,4 @@
-import type { ApiError } from '@parley/protocol';
+import type { ApiError, FlowProblem } from '@parley/protocol';
 
 /** A failed API call: the server's coded error body, or a network failure (`status` 0). */
 export class ApiRequestError extends Error {
@@ -8,19 +8,22 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** A flow refused by the server: every problem, pinned to its step (the same list the builder shows). */
+    readonly problems: FlowProblem[] = [],
   ) {
     super(message);
   }
 
   /** Builds the error from a response, reading the `{statusCode, code, error, message}` body when there is one. */
   static async from(response: Response): Promise<ApiRequestError> {
-    let body: Partial<ApiError> = {};
+    let body: Partial<ApiError> & { problems?: FlowProblem[] } = {};
     try {
-      body = (await response.json()) as Partial<ApiError>;
+      body = (await response.json()) as Partial<ApiError> & { problems?: FlowProblem[] };
     } catch {
       // Not JSON (a proxy's error page): keep the status line.
     }
-    return new ApiRequestError(response.status, body.code ?? 'http_error', body.message ?? (response.statusText || `HTTP ${response.status}`));
+    const problems = Array.isArray(body.problems) ? body.problems : [];
+    return new ApiRequestError(response.status, body.code ?? 'http_error', body.message ?? (response.statusText || `HTTP ${response.status}`), problems);
   }
 }
 

@@ -56,6 +56,11 @@ import type {
   UpdateUserRequest,
   UserList,
   VerifyResponse,
+  CompanyFlowResponse,
+  FlowDraftResponse,
+  FlowVersionList,
+  PublishFlowResponse,
+  TryFlowResponse,
 } from '@parley/protocol';
 import { ApiRequestError } from './errors.js';
 
@@ -310,6 +315,33 @@ export class ApiClient {
   }
   deleteUser(id: string): Promise<unknown> {
     return this.request('DELETE', `/api/users/${encodeURIComponent(id)}`);
+  }
+
+  /** The company's published bot (admins). */
+  companyFlow(): Promise<CompanyFlowResponse> {
+    return this.request('GET', '/api/company/flow');
+  }
+  /** Checks and publishes a flow; a 400 `ApiRequestError` carries every problem in `problems`. */
+  publishFlow(flow: unknown): Promise<PublishFlowResponse> {
+    return this.request('PUT', '/api/company/flow', { body: flow });
+  }
+  flowVersions(): Promise<FlowVersionList> {
+    return this.request('GET', '/api/company/flow/versions');
+  }
+  /** Makes an earlier version live again. */
+  republishFlow(version: number): Promise<PublishFlowResponse> {
+    return this.request('POST', `/api/company/flow/versions/${version}/publish`, { body: {} });
+  }
+  flowDraft(): Promise<FlowDraftResponse> {
+    return this.request('GET', '/api/company/flow/draft');
+  }
+  /** Saves the builder's work unpublished (kept even with problems). */
+  saveFlowDraft(flow: unknown): Promise<FlowDraftResponse> {
+    return this.request('PUT', '/api/company/flow/draft', { body: flow });
+  }
+  /** Starts a test conversation running `flow` (from `startAt`), hidden from the inbox. */
+  tryFlow(flow: unknown, startAt?: string): Promise<TryFlowResponse> {
+    return this.request('POST', '/api/company/flow/try', { body: { flow, ...(startAt ? { start_at: startAt } : {}) } });
   }
 
   private async request<T>(method: string, path: string, init: { body?: unknown; query?: Query; auth?: boolean } = {}): Promise<T> {

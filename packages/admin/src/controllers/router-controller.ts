@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** The screens of the dashboard. */
-export type Screen = 'inbox' | 'search' | 'leads' | 'agents' | 'settings' | 'ai' | 'webhooks' | 'companies' | 'account' | 'insights' | 'articles';
+export type Screen = 'inbox' | 'search' | 'leads' | 'agents' | 'settings' | 'ai' | 'webhooks' | 'companies' | 'account' | 'insights' | 'articles' | 'bot';
 
 /** Where the dashboard is: a screen, and for the inbox the open conversation. */
 export interface Route {
@@ -9,7 +9,7 @@ export interface Route {
   conversationId?: string;
 }
 
-const SCREENS: readonly Screen[] = ['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'companies', 'account', 'insights', 'articles'];
+const SCREENS: readonly Screen[] = ['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'companies', 'account', 'insights', 'articles', 'bot'];
 
 /** Reads a route from a path under `base` (`/admin/inbox/c_123` -> inbox, c_123). Unknown paths are the inbox. */
 export function parseRoute(pathname: string, base = '/admin'): Route {

@@ -58,9 +58,14 @@ export function dateTime(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : '—';
 }
 
-/** Prices as the bot shows them: two decimals. */
-export function money(value: number): string {
-  return value.toFixed(2);
+/** Prices as the bot shows them: with their currency when the flow gives one (`€9.50`), else two decimals. */
+export function money(value: number, currency?: string): string {
+  if (!currency) return value.toFixed(2);
+  try {
+    return value.toLocaleString('en-US', { style: 'currency', currency });
+  } catch {
+    return `${value.toFixed(2)} ${currency}`;
+  }
 }
 
 /** The browser and system of a user agent string, e.g. "Chrome 131 on macOS". */

@@ -25,5 +25,6 @@ export const icons = {
   bell: icon(svg`<path d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4z"/><path d="M10 20a2 2 0 0 0 4 0"/>`),
   back: icon(svg`<path d="M15 5l-7 7 7 7"/>`),
   lock: icon(svg`<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>`),
+  bot: icon(svg`<rect x="4" y="8" width="16" height="12" rx="3"/><path d="M12 4v4M9 14h0M15 14h0M2 13v3M22 13v3"/>`),
   clip: icon(svg`<path d="M20 11.5l-8 8a5 5 0 0 1-7-7l8.5-8.5a3.5 3.5 0 0 1 5 5L10 17.5a2 2 0 0 1-3-3l7.5-7.5"/>`),
 } as const;

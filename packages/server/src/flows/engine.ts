@@ -1,6 +1,7 @@
 import type { CatalogProduct, Component, Flow, FlowStep, FormValues, RatingScale } from '@parley/protocol';
 import { escapeHtml, Limits } from '@parley/protocol';
 import { interpolateHtml, interpolateRaw, lookup, type FlowVars } from './interpolate.js';
+export type { FlowVars } from './interpolate.js';
 import { checkInput, errorText } from './validators.js';
 import { checkForm, formComponent, formSummary, valuesSummary } from './forms.js';
 
@@ -56,7 +57,15 @@ export interface FlowTurn {
   path?: string[];
   /** The flow waits at a `search` step: answer the visitor from the articles, then `afterAiAnswer` runs. */
   search?: boolean;
+  /**
+   * The flow reached an `http` step (named here): the caller makes the request, then hands the
+   * outcome to `afterHttp`, which runs on in this same turn. The engine itself does no I/O.
+   */
+  http?: { step: string };
 }
+
+/** How an `http` step's request went: the variables to set from its answer, or why it failed. */
+export type HttpOutcome = { ok: true; vars: FlowVars } | { ok: false; error: string };
 
 const MAX_STEPS_PER_TURN = 64;
 
@@ -86,10 +95,38 @@ function placeholderFor(kind: string): string {
   }
 }
 
-function catalogComponent(catalog: CatalogProduct[]): Component {
+/** A product list an `http` step left in a variable, kept only where it is shaped like products. */
+function productsFrom(value: unknown): CatalogProduct[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((p): p is CatalogProduct => typeof p === 'object' && p !== null && typeof p.name === 'string' && p.name !== '' && typeof p.price === 'number' && p.price >= 0)
+    .slice(0, 50);
+}
+
+/** The products a `products` step offers: the catalog, its picked `items`, or a list from a variable. */
+export function productsOf(flow: Flow, step: Extract<FlowStep, { type: 'products' }>, vars: FlowVars): CatalogProduct[] {
+  if (step.from) return productsFrom(vars[step.from]);
+  const catalog = flow.catalog ?? [];
+  return step.items ? step.items.map((id) => catalog.find((p) => p.id === id)).filter((p): p is CatalogProduct => !!p) : catalog;
+}
+
+function catalogComponent(flow: Flow, products: CatalogProduct[]): Component {
   return {
     type: 'product_carousel',
-    payload: { products: catalog.map((p, i) => ({ ...p, index: i + 1 })) },
+    payload: {
+      products: products.map((p, i) => {
+        const currency = p.currency ?? flow.currency;
+        return {
+          index: i + 1,
+          name: p.name.slice(0, 200),
+          quantity: Math.max(0, Math.trunc(p.quantity ?? 1)),
+          price: p.price,
+          ...(p.image ? { image: p.image } : {}),
+          ...(currency ? { currency } : {}),
+          ...(p.description ? { description: p.description.slice(0, 500) } : {}),
+        };
+      }),
+    },
   };
 }
 
@@ -112,8 +149,11 @@ function prompt(flow: Flow, step: FlowStep, vars: FlowVars, id: string): Compone
         text(interpolateHtml(step.text, vars)),
         { type: 'input', payload: { placeholder: step.placeholder ? interpolateRaw(step.placeholder, vars) : placeholderFor(step.kind), kind: step.kind } },
       ];
-    case 'products':
-      return [text(interpolateHtml(step.text, vars)), catalogComponent(flow.catalog ?? [])];
+    case 'products': {
+      const products = productsOf(flow, step, vars);
+      // An empty list (an http step found nothing) shows the text alone; any answer then moves on.
+      return [text(interpolateHtml(step.text, vars)), ...(products.length ? [catalogComponent(flow, products)] : [])];
+    }
     case 'upload': {
       const maxBytes = step.max_bytes ?? Limits.maxUploadBytes;
       return [
@@ -195,9 +235,10 @@ function runFrom(flow: Flow, from: string | null, turn: FlowTurn, ctx: FlowConte
         if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
         if (product) {
           const { name, quantity, price } = product;
+          const currency = product.currency ?? flow.currency;
           turn.components.push({
             type: 'selected_product_card',
-            payload: { product: { name, quantity, price, total_price: roundCents(quantity * price) } },
+            payload: { product: { name, quantity, price, total_price: roundCents(quantity * price), ...(currency ? { currency } : {}) } },
           });
         }
         id = step.next;
@@ -211,6 +252,10 @@ function runFrom(flow: Flow, from: string | null, turn: FlowTurn, ctx: FlowConte
       case 'end':
         if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
         return waitAt(turn, null, true, true);
+      case 'http':
+        // The caller makes the request and continues with `afterHttp`.
+        turn.http = { step: id! };
+        return waitAt(turn, id, false);
       case 'ai':
         // Waits for the visitor's question; `attempts` counts the model's answers at this step.
         if (step.text) turn.components.push(text(interpolateHtml(step.text, vars)));
@@ -309,7 +354,9 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
       return shownAs(runFrom(flow, option.next ?? step.next ?? null, turn, ctx), [userText(option.label)]);
     }
     case 'products': {
-      const match = matchProduct(flow.catalog ?? [], raw);
+      const products = productsOf(flow, step, vars);
+      if (!products.length) return shownAs(runFrom(flow, step.next, turn, ctx), shownInput(input));
+      const match = matchProduct(products, raw);
       if (!match) return retry(step.error ?? 'Please pick one of the products below.', true);
       vars[step.var] = { ...match.product, index: match.index };
       return shownAs(runFrom(flow, step.next, turn, ctx), [userText(match.product.name)]);
@@ -363,6 +410,9 @@ export function advanceFlow(flow: Flow, state: FlowState, input: FlowInput, ctx:
       if (step.lead) turn.effects.push({ type: 'lead', source: 'form', data: { ...values } });
       return shownAs(runFrom(flow, step.next, turn, ctx), shown);
     }
+    case 'http':
+      // A turn was stored waiting at an http step (a resumption): make the request now.
+      return shownAs(runFrom(flow, state.step, turn, ctx), shownInput(input));
     case 'ai':
       return {
         ...turn,
@@ -391,6 +441,24 @@ export function afterAiAnswer(flow: Flow, state: FlowState, answer: string | und
   const answered = state.attempts + 1;
   if (answer !== undefined && answered < (step.turns ?? 1)) return { ...turn, state: { ...turn.state, attempts: answered } };
   return runFrom(flow, step.next, turn, ctx);
+}
+
+/**
+ * Runs on after the request of the `http` step `turn.http` names: its variables are set and the
+ * flow goes to `next`, or on failure to `on_error` (the flow ends quietly without one). Adds to
+ * `turn` in place, so what the turn said before the request stays first.
+ */
+export function afterHttp(flow: Flow, turn: FlowTurn, outcome: HttpOutcome, ctx: FlowContext): FlowTurn {
+  const id = turn.http?.step;
+  const step = id === undefined ? undefined : flow.steps[id];
+  delete turn.http;
+  if (!step || step.type !== 'http') return turn;
+  if (outcome.ok) {
+    Object.assign(turn.state.vars, outcome.vars);
+    return runFrom(flow, step.next, turn, ctx);
+  }
+  turn.state.vars.http_error = outcome.error;
+  return runFrom(flow, step.on_error ?? null, turn, ctx);
 }
 
 /** The question the flow is waiting on, asked again (after an AI answered something else). */

@@ -95,10 +95,10 @@ describe('the form step', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(FlowError);
       expect((error as FlowError).problems).toEqual([
-        'steps.a: field names must differ',
-        'steps.a.fields.x: a select field needs "options"',
-        'steps.a.fields.x: only a select field has "options"',
-        'steps.a.fields.x: validate.pattern is not a valid regular expression',
+        'steps.a.fields: field names must differ',
+        'steps.a.fields.0.options: a select field needs "options"',
+        'steps.a.fields.1.options: only a select field has "options"',
+        'steps.a.fields.1.validate.pattern: not a valid regular expression',
       ]);
     }
     expect(() =>

@@ -19,7 +19,7 @@ function problemsOf(document: unknown): string[] {
 describe('loading flows', () => {
   it('names a step that leads nowhere', () => {
     const problems = problemsOf({ ...base, steps: { a: { type: 'say', text: 'hi', next: 'missing' } } });
-    expect(problems).toEqual(['steps.a: leads to "missing", which is not a step']);
+    expect(problems).toEqual(['steps.a.next: leads to "missing", which is not a step']);
   });
 
   it('names a missing start, a bad regex and a set step without a value', () => {
@@ -34,8 +34,8 @@ describe('loading flows', () => {
     });
     expect(problems).toEqual([
       'start: "nope" is not a step',
-      'steps.a: validate.pattern is not a valid regular expression',
-      'steps.b: a set step needs exactly one of "value" or "generate"',
+      'steps.a.validate.pattern: not a valid regular expression',
+      'steps.b.value: a set step needs exactly one of "value" or "generate"',
     ]);
   });
 
@@ -46,7 +46,7 @@ describe('loading flows', () => {
 
   it('points at schema errors by path', () => {
     const problems = problemsOf({ ...base, steps: { a: { type: 'say', text: 'hi' } } });
-    expect(problems.join('\n')).toMatch(/\/steps\/a/);
+    expect(problems).toEqual(['steps.a.next: is required']);
   });
 
   it('reports a file that is not JSON', () => {

@@ -1,4 +1,4 @@
-import { VERSION } from '../../src/core/version.js';
+import { serverVersion } from '../../src/core/version.js';
 import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ChatbotReply, ChatbotStartResponse } from '@parley/protocol';
@@ -215,7 +215,7 @@ describe('component chat API errors', () => {
     });
     expect(res.body).not.toMatch(/messages_moved|SQLITE|at /);
     app.sqlite.exec('ALTER TABLE messages_moved RENAME TO messages');
-    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', version: VERSION });
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', version: serverVersion() });
     // Nothing half-written: the failed turn left no trace, and the same input now works.
     const retry = await say(app, first.chatbot_session, 'yes');
     expect(retry.res.statusCode).toBe(200);

@@ -58,7 +58,19 @@ describe('tenant isolation', () => {
     const aNote = (await call(http, 'POST', `/api/chats/${aChat}/notes`, { token: ownerA.token, body: { text: 'Wombat internal note' } })).body.note.id as string;
     const aReply = (await call(http, 'POST', '/api/saved-replies', { token: ownerA.token, body: { shortcut: 'alpha', text: 'Quokka discount code' } })).body.reply
       .id as string;
+    // Company A's own bot, with a draft in progress.
+    const aFlow = {
+      id: 'alpha-bot',
+      name: 'Alpha bot',
+      version: 1,
+      start: 'hi',
+      steps: { hi: { type: 'say', text: 'Aardvark greeting', next: 'bye' }, bye: { type: 'end' } },
+    };
+    expect((await call(http, 'PUT', '/api/company/flow', { token: ownerA.token, body: aFlow })).status).toBe(200);
+    expect((await call(http, 'PUT', '/api/company/flow/draft', { token: ownerA.token, body: { ...aFlow, name: 'Alpha draft' } })).status).toBe(200);
     const secrets = [
+      'Aardvark greeting',
+      'Alpha draft',
       aChat,
       companyA.id,
       agentA.user.id,
@@ -134,6 +146,13 @@ describe('tenant isolation', () => {
       { method: 'GET', path: '/api/ai/config', asOther: 200 },
       { method: 'PUT', path: '/api/ai/config', body: { system_prompt: 'Bravo only' }, asOther: 200 },
       { method: 'POST', path: '/api/ai/test', body: { message: 'Zebulon?' }, asOther: 200 },
+      { method: 'GET', path: '/api/company/flow', asOther: 200 },
+      { method: 'GET', path: '/api/company/flow/export', asOther: 200 },
+      { method: 'GET', path: '/api/company/flow/versions', asOther: 200 },
+      { method: 'GET', path: '/api/company/flow/versions/2', asOther: 404 },
+      { method: 'POST', path: '/api/company/flow/versions/2/publish', body: {}, asOther: 404 },
+      { method: 'GET', path: '/api/company/flow/draft', asOther: 200 },
+      { method: 'POST', path: '/api/company/flow/try', body: {}, asOther: 201 },
     ];
 
     for (const attempt of attempts) {
@@ -152,6 +171,9 @@ describe('tenant isolation', () => {
     expect((await call(http, 'POST', '/api/send-lead', { token: b.token, body: { email: 'spoof@bravo.test' } })).status).toBe(401);
     expect((await call(http, 'POST', '/send-lead', { body: { email: 'keyless@alpha.test' } })).status).toBe(200);
     expect(JSON.stringify((await call(http, 'GET', '/api/leads', { token: b.token })).body)).not.toContain('keyless@alpha.test');
+    // A's bot is as A left it.
+    const aNow = await call(http, 'GET', '/api/company/flow', { token: ownerA.token });
+    expect(aNow.body).toMatchObject({ version: 2, flow: aFlow });
 
     // The real-time channel: anonymous callers are refused before the upgrade.
     await expect(TestSocket.open(agentWs)).rejects.toThrow('HTTP 401');

@@ -221,6 +221,10 @@ export class ParleyAdminApp extends LitElement {
         return html`<parley-insights-view part="screen" .api=${api}></parley-insights-view>`;
       case 'articles':
         return html`<parley-articles-view part="screen" .api=${api}></parley-articles-view>`;
+      case 'bot':
+        // The builder is its own chunk, loaded the first time its screen opens.
+        void import('../bot-builder/bot-builder.js');
+        return html`<parley-bot-builder part="screen" .api=${api} ?dark=${this.theme.dark}></parley-bot-builder>`;
       case 'companies':
         return html`<parley-companies-view part="screen" .api=${api} own=${this.dash.session.user?.company_id ?? ''}></parley-companies-view>`;
       default:

@@ -49,15 +49,15 @@ export class ParleyComponentView extends LitElement {
             (p) => html`<div part="product" role="listitem">
               ${p.image ? html`<img src=${p.image} alt="" loading="lazy" />` : nothing}
               <span class="label">${p.index}. ${p.name}</span>
-              <span class="muted">${money(p.price)} · qty ${p.quantity}</span>
+              <span class="muted">${money(p.price, p.currency)} · qty ${p.quantity}</span>
             </div>`,
           )}
         </div>`;
       case 'selected_product_card': {
         const p = c.payload.product;
         return html`<div part="card" aria-label="Selected product">
-          <span class="label">${p.name}</span><span class="label">${money(p.total_price)}</span>
-          <span class="muted">${p.quantity} × ${money(p.price)}</span>
+          <span class="label">${p.name}</span><span class="label">${money(p.total_price, p.currency)}</span>
+          <span class="muted">${p.quantity} × ${money(p.price, p.currency)}</span>
         </div>`;
       }
       case 'error':

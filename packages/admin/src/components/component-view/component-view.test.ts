@@ -47,6 +47,9 @@ describe('parley-component-view', () => {
     expect(text(el)).toContain('Mug');
     expect(text(el)).toContain('19.00');
     expect(text(el)).toContain('2 × 9.50');
+    const euro = await show({ type: 'selected_product_card', payload: { product: { name: 'Mug', quantity: 2, price: 9.5, total_price: 19, currency: 'EUR' } } });
+    expect(text(euro)).toContain('2 × €9.50');
+    expect(text(euro)).toContain('€19.00');
   });
 
   it('shows a help article as its title linking to the help center, with the excerpt as text', async () => {

@@ -26,6 +26,7 @@ const ITEMS: Item[] = [
   { screen: 'agents', label: 'Agents', icon: 'agents', admin: true },
   { screen: 'settings', label: 'Settings', icon: 'settings', admin: true },
   { screen: 'ai', label: 'AI', icon: 'ai', admin: true },
+  { screen: 'bot', label: 'Bot', icon: 'bot', admin: true },
   { screen: 'webhooks', label: 'Webhooks', icon: 'webhooks', admin: true },
   { screen: 'articles', label: 'Articles', icon: 'articles', admin: true },
   { screen: 'companies', label: 'Companies', icon: 'companies', owner: true },

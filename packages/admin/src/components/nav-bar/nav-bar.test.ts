@@ -6,16 +6,16 @@ import './nav-bar.js';
 const user = (role: User['role']): User => ({ id: 'u1', email: 'a@example.com', name: 'Ana', role, company_id: 'co', disabled: false, created_at: '' });
 
 describe('parley-nav-bar', () => {
-  it('shows agents, settings, AI, webhooks and insights to admins only', async () => {
+  it('shows agents, settings, AI, webhooks the bot, webhooks, articles and insights to admins only', async () => {
     const agent = await mount('parley-nav-bar', { user: user('agent') });
     expect($$(agent, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads']);
     const admin = await mount('parley-nav-bar', { user: user('admin') });
-    expect($$(admin, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'articles', 'insights']);
+    expect($$(admin, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'bot', 'webhooks', 'articles', 'insights']);
   });
 
   it('shows Companies to the owner only', async () => {
     const owner = await mount('parley-nav-bar', { user: user('owner') });
-    expect($$(owner, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'webhooks', 'articles', 'companies', 'insights']);
+    expect($$(owner, '[part="link"]').map((a) => a.dataset.screen)).toEqual(['inbox', 'search', 'leads', 'agents', 'settings', 'ai', 'bot', 'webhooks', 'articles', 'companies', 'insights']);
     expect($(owner, '[data-screen="companies"]')!.getAttribute('href')).toBe('/admin/companies');
   });
 

@@ -12,6 +12,7 @@ import * as webhookPreviousSecret from './2026_11_27_0002_webhook_previous_secre
 import * as savedReplies from './2026_11_27_0003_saved_replies.js';
 import * as conversationNotes from './2026_11_27_0004_conversation_notes.js';
 import * as conversationAttributes from './2026_12_04_0501_conversation_attributes.js';
+import * as flowVersions from './2026_12_04_0601_flow_versions.js';
 import * as articles from './2026_12_04_0701_articles.js';
 import * as insights from './2026_12_04_0801_insights.js';
 
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_0003_saved_replies': savedReplies,
   '2026_11_27_0004_conversation_notes': conversationNotes,
   '2026_12_04_0501_conversation_attributes': conversationAttributes,
+  '2026_12_04_0601_flow_versions': flowVersions,
   '2026_12_04_0701_articles': articles,
   '2026_12_04_0801_insights': insights,
 };

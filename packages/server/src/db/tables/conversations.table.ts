@@ -38,6 +38,8 @@ export interface ConversationsTable {
   identified_at: string | null;
   /** Visitor messages no agent has read yet. */
   unread_count: Generated<number>;
+  /** 1 for a dashboard "Try it" conversation: the inbox neither shows nor counts it. */
+  is_test: Generated<number>;
   /** The last visitor message agents have read (its seq). */
   read_seq: Generated<number>;
   /** JSON object of page attributes (`Parley.setAttributes`), or null when none were set. */

@@ -2,7 +2,7 @@ import type { AiSettingsTable } from './ai-settings.table.js';
 import type { ArticlePassagesTable, ArticlesTable } from './articles.table.js';
 import type { CompaniesTable } from './companies.table.js';
 import type { ConversationsTable } from './conversations.table.js';
-import type { FlowsTable } from './flows.table.js';
+import type { FlowDraftsTable, FlowsTable } from './flows.table.js';
 import type { ConversationSessionsTable, IdentitySettingsTable } from './identity.table.js';
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
@@ -54,4 +54,5 @@ export interface Database {
   insight_counts: InsightCountsTable;
   articles: ArticlesTable;
   article_passages: ArticlePassagesTable;
+  flow_drafts: FlowDraftsTable;
 }

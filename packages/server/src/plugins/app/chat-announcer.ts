@@ -18,6 +18,8 @@ export class ChatAnnouncer {
 
   /** Inside the write that stores them: the messages' events for the outbox (webhooks). */
   recordMessages(conversation: LiveConversation, messages: ChatMessage[]): void {
+    // A "Try it" conversation sends no webhooks.
+    if (conversation.isTest) return;
     const { id: conversationId, companyId } = conversation;
     for (const message of messages) {
       this.outbox.add(companyId, 'message', () => ({ type: 'message', conversationId, companyId, message, isTerminal: conversation.isTerminal }));
@@ -41,7 +43,7 @@ export class ChatAnnouncer {
       if (origin && message.client_id) event.origin = origin;
       if (message === streamed) event.streamId = streamId;
       this.bus.publish(conversationTopic, event);
-      this.bus.publish(companyTopic, event);
+      if (!conversation.isTest) this.bus.publish(companyTopic, event);
     }
   }
 
@@ -49,7 +51,8 @@ export class ChatAnnouncer {
   state(conversation: LiveConversation, status: ConversationStatus, extra: RecordOptions['state'] = {}): void {
     const event: BusEvent = { type: 'state', conversationId: conversation.id, companyId: conversation.companyId, status, ...extra };
     this.bus.publish(topics.conversation(conversation.id), event);
-    this.bus.publish(topics.company(conversation.companyId), event);
+    // Agents are never told of a "Try it" conversation of the bot builder.
+    if (!conversation.isTest) this.bus.publish(topics.company(conversation.companyId), event);
   }
 
   /** Tells the other side that someone is typing (nothing is stored). */
@@ -64,7 +67,8 @@ export class ChatAnnouncer {
       ...(origin ? { origin } : {}),
     };
     this.bus.publish(topics.conversation(conversation.id), event);
-    this.bus.publish(topics.company(conversation.companyId), event);
+    // Agents are never told of a "Try it" conversation of the bot builder.
+    if (!conversation.isTest) this.bus.publish(topics.company(conversation.companyId), event);
   }
 
   /** A piece of an AI answer as it streams (nothing is stored until the answer ends). */

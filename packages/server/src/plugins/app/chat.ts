@@ -4,6 +4,7 @@ import { HANDOFF_ACTION, HELPFUL_ACTION, type ChatMessage, type Component, type 
 import {
   advanceFlow,
   afterAiAnswer,
+  afterHttp,
   currentPrompt,
   initialState,
   resumeFlow,
@@ -13,7 +14,10 @@ import {
   type FlowContext,
   type FlowInput,
   type FlowTurn,
+  type FlowVars,
+  type HttpOutcome,
 } from '../../flows/engine.js';
+import type { Flow, HttpStep } from '@parley/protocol';
 import { flowContext } from '../../ai/prompt.js';
 import { withAttributes } from '../../attributes/attributes.service.js';
 import { aiFallback, looksLikeQuestion, type AiFallbackReason } from '../../ai/fallback.js';
@@ -41,6 +45,12 @@ function toFlowInput(input: VisitorInput): FlowInput {
   return { kind: 'text', text: input.value };
 }
 
+/** Makes an `http` step's request (plugged in by the flow admin capability). */
+export type HttpStepRunner = (step: HttpStep, vars: FlowVars, companyId: string) => Promise<HttpOutcome>;
+
+/** `http` steps one visitor turn may run: a bound on what one message can make the server do. */
+const MAX_HTTP_STEPS_PER_TURN = 4;
+
 /**
  * The conversation engine behind both the HTTP API and the WebSocket: starts conversations,
  * takes visitor input through the company's flow, stores each turn as one write, and fans the
@@ -66,6 +76,7 @@ export class ChatService {
   private ai: AiHooks | undefined;
   private insights: InsightsHooks | undefined;
   private knowledge: KnowledgeHooks | undefined;
+  private http: HttpStepRunner | undefined;
   /** Conversations with an AI turn in flight: later input waits for it, so turns never interleave. */
   private readonly lanes = new Map<string, Promise<void>>();
 
@@ -77,6 +88,11 @@ export class ChatService {
   /** Plugs in insights (reports' rollups and CSAT prompts); without them nothing is recorded for reports. */
   attachInsights(hooks: InsightsHooks): void {
     this.insights = hooks;
+  }
+
+  /** Plugs in `http` steps; without a runner they take their `on_error` branch. */
+  attachHttp(runner: HttpStepRunner): void {
+    this.http = runner;
   }
 
   /** Plugs in AI replies; without them unrecognized input gets the flow's error and prompt. */
@@ -94,14 +110,17 @@ export class ChatService {
    * `opener` is the visitor's first message when they spoke first (a headless client), stored
    * before the greeting that answers it.
    */
-  async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }) {
-    const stored = this.flows.activeOrFail(company.id);
-    const turn = startFlow(stored.flow, this.context(undefined, company.id));
+  async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }, options: { flow?: StoredFlow; test?: boolean } = {}) {
+    // `options`: the bot builder's "Try it" runs a draft in a test conversation hidden from the inbox.
+    const stored = options.flow ?? this.flows.activeOrFail(company.id);
+    let turn = startFlow(stored.flow, this.context(undefined, company.id));
+    // Only a flow that calls out waits here: the usual start stays synchronous up to the write.
+    if (turn.http) turn = await this.settleHttp(stored.flow, turn, company.id, undefined);
     const first: NewMessage[] = opener
       ? [{ role: 'user', components: [userText(opener.text)], ...(opener.clientId ? { clientId: opener.clientId } : {}) }]
       : [];
     const { conversation, token, committed } = this.conversations.create(
-      { companyId: company.id, flowId: stored.id, ip: visitor.ip, userAgent: visitor.userAgent },
+      { companyId: company.id, flowId: stored.id, ip: visitor.ip, userAgent: visitor.userAgent, ...(options.test ? { isTest: true } : {}) },
       turn.state,
       turn.terminal,
       turn.components.length ? [...first, { role: 'bot', components: turn.components }] : first,
@@ -189,7 +208,8 @@ export class ChatService {
     }
     const flowInput = toFlowInput(input);
     // Page attributes are read as `{{attributes.plan}}` but stay out of the stored flow state.
-    const turn = advanceFlow(flow.flow, { ...state, vars: withAttributes(state.vars, conversation) }, flowInput, this.context(conversation));
+    let turn = advanceFlow(flow.flow, { ...state, vars: withAttributes(state.vars, conversation) }, flowInput, this.context(conversation));
+    if (turn.http) turn = await this.inLane(conversation.id, this.settleHttp(flow.flow, turn, conversation.companyId, conversation));
     delete turn.state.vars.attributes;
     const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(input.value)));
     if (turn.ai || turn.search || (question && this.ai?.enabled(conversation.companyId))) {
@@ -302,7 +322,8 @@ export class ChatService {
       return this.commit(conversation, messages, { status: 'waiting' }, [], undefined, { reason: 'ai', context: answer.handoff.reason }, streamId);
     }
     if (atStep) {
-      const next = afterAiAnswer(flow.flow, state, answer?.ok ? answer.text : undefined, this.context(conversation));
+      let next = afterAiAnswer(flow.flow, state, answer?.ok ? answer.text : undefined, this.context(conversation));
+      if (next.http) next = await this.settleHttp(flow.flow, next, conversation.companyId, conversation);
       if (next.components.length) messages.push({ role: 'bot', components: next.components });
       const handoff = next.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
       return this.commit(conversation, messages, this.changesOf(next, conversation.status), next.effects, undefined, handoff, streamId);
@@ -421,6 +442,37 @@ export class ChatService {
     for (const lead of leads) this.leads.publish(lead);
     if (request && handoff) this.handoff?.announce(conversation, handoff);
     return stored;
+  }
+
+  /**
+   * Makes the requests of the `http` steps a turn reached and runs on after each (see
+   * `afterHttp`), at most `MAX_HTTP_STEPS_PER_TURN` of them; further ones take their error branch.
+   */
+  private async settleHttp(flow: Flow, turn: FlowTurn, companyId: string, conversation: LiveConversation | undefined): Promise<FlowTurn> {
+    for (let count = 0; turn.http; count++) {
+      const step = flow.steps[turn.http.step];
+      let outcome: HttpOutcome = { ok: false, error: 'HTTP steps are not available' };
+      if (count >= MAX_HTTP_STEPS_PER_TURN) outcome = { ok: false, error: 'Too many requests in one turn' };
+      else if (step?.type === 'http' && this.http) {
+        if (conversation) this.typing(conversation, 'bot', true);
+        outcome = await this.http(step, turn.state.vars, companyId);
+        if (conversation) this.typing(conversation, 'bot', false);
+      }
+      turn = afterHttp(flow, turn, outcome, this.context(conversation));
+    }
+    return turn;
+  }
+
+  /** Holds later input of a conversation until `work` is done, so turns never interleave. */
+  private async inLane<T>(conversationId: string, work: Promise<T>): Promise<T> {
+    let release!: () => void;
+    this.lanes.set(conversationId, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      return await work;
+    } finally {
+      this.lanes.delete(conversationId);
+      release();
+    }
   }
 
   /** The flow a conversation runs: the one it started with, or its company's active flow. */

@@ -43,6 +43,8 @@ export interface LiveConversation {
   clientIds?: Map<string, number> | undefined;
   /** Page attributes the host page set (`Parley.setAttributes`); see `src/attributes/`. */
   attributes?: Record<string, string | number | boolean> | undefined;
+  /** A dashboard "Try it" conversation: agents are not told of it and the inbox never lists it. */
+  isTest?: boolean;
 }
 
 /** A message to store. Texts are sanitized on the way in. */
@@ -122,6 +124,7 @@ export function fromRow(row: ConversationRow): LiveConversation {
     visitorIp: row.visitor_ip,
     visitorUserAgent: row.visitor_user_agent,
     createdAt: row.created_at,
+    ...(row.is_test === 1 ? { isTest: true } : {}),
     pending: 0,
     pendingClientIds: new Map(),
     failed: false,

@@ -46,8 +46,8 @@ export class ConversationStore {
     this.statements = {
       insertConversation: sqlite.prepare(
         `INSERT INTO conversations (id, company_id, session_hash, flow_id, status, flow_state, last_seq, is_terminal,
-           visitor_ip, visitor_user_agent, created_at, updated_at, last_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           visitor_ip, visitor_user_agent, created_at, updated_at, last_seen_at, is_test)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       touchConversation: sqlite.prepare('UPDATE conversations SET last_seen_at = ? WHERE id = ?'),
       insertMessage: sqlite.prepare(
@@ -107,7 +107,7 @@ export class ConversationStore {
    * inside that transaction, as in `append`.
    */
   create(
-    input: { companyId: string; flowId: string | null; ip?: string | undefined; userAgent?: string | undefined },
+    input: { companyId: string; flowId: string | null; ip?: string | undefined; userAgent?: string | undefined; isTest?: boolean },
     flow: FlowState,
     isTerminal: boolean,
     messages: NewMessage[],
@@ -127,6 +127,7 @@ export class ConversationStore {
       visitorIp: input.ip?.slice(0, 64) ?? null,
       visitorUserAgent: input.userAgent?.slice(0, 512) ?? null,
       createdAt: now,
+      ...(input.isTest ? { isTest: true } : {}),
       pending: 0,
       pendingClientIds: new Map(),
       failed: false,
@@ -146,6 +147,7 @@ export class ConversationStore {
       now,
       now,
       now,
+      input.isTest ? 1 : 0,
     ];
     this.remember(conversation);
     const committed = this.append(

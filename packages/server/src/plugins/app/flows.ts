@@ -13,6 +13,8 @@ export interface StoredFlow {
   id: string;
   companyId: string;
   flow: Flow;
+  /** 1, 2, 3... per company in publishing order; 0 for a flow only "Try it" conversations run. */
+  version: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export class FlowRegistry {
         // A stored flow never changes (a new version is a new row): parse each one once.
         if (!this.byId.has(row.id)) {
           const flow = parseFlow(JSON.parse(row.definition), `flows/${row.id}`);
-          this.byId.set(row.id, { id: row.id, companyId: row.company_id, flow });
+          this.byId.set(row.id, { id: row.id, companyId: row.company_id, flow, version: row.version });
         }
         if (row.is_active === 1) this.activeByCompany.set(row.company_id, row.id);
       } catch (error) {
@@ -46,20 +48,65 @@ export class FlowRegistry {
     }
   }
 
-  /** Stores a validated flow for a company and makes it the active one (unless it is unchanged). */
-  async activate(companyId: string, flow: Flow): Promise<StoredFlow> {
+  /**
+   * Stores a validated flow for a company as its next version and makes it the active one (unless
+   * it is unchanged). Conversations already running keep the flow they started with.
+   */
+  async activate(companyId: string, flow: Flow, publishedBy: string | null = null): Promise<StoredFlow> {
     const current = this.active(companyId);
     if (current && JSON.stringify(current.flow) === JSON.stringify(flow)) return current;
     const id = randomUUID();
     const now = new Date().toISOString();
-    await this.db.updateTable('flows').set({ is_active: 0, updated_at: now }).where('company_id', '=', companyId).execute();
-    await this.db
-      .insertInto('flows')
-      .values({ id, company_id: companyId, name: flow.name, definition: JSON.stringify(flow), is_active: 1, created_at: now, updated_at: now })
-      .execute();
-    const stored = { id, companyId, flow };
+    const version = await this.db.transaction().execute(async (trx) => {
+      const { top } = await trx
+        .selectFrom('flows')
+        .select((eb) => eb.fn.max('version').as('top'))
+        .where('company_id', '=', companyId)
+        .executeTakeFirstOrThrow();
+      const next = Number(top ?? 0) + 1;
+      await trx.updateTable('flows').set({ is_active: 0, updated_at: now }).where('company_id', '=', companyId).where('is_active', '=', 1).execute();
+      await trx
+        .insertInto('flows')
+        .values({ id, company_id: companyId, name: flow.name, definition: JSON.stringify(flow), is_active: 1, version: next, published_by: publishedBy, created_at: now, updated_at: now })
+        .execute();
+      return next;
+    });
+    const stored = { id, companyId, flow, version };
     this.byId.set(id, stored);
     this.activeByCompany.set(companyId, id);
+    return stored;
+  }
+
+  /** Makes an earlier version the active one again (a roll back); undefined when there is no such version. */
+  async republish(companyId: string, version: number): Promise<StoredFlow | undefined> {
+    const row = await this.db
+      .selectFrom('flows')
+      .select('id')
+      .where('company_id', '=', companyId)
+      .where('version', '=', version)
+      .where('version', '>', 0)
+      .executeTakeFirst();
+    const stored = row && this.byId.get(row.id);
+    if (!stored) return undefined;
+    const now = new Date().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('flows').set({ is_active: 0, updated_at: now }).where('company_id', '=', companyId).where('is_active', '=', 1).execute();
+      await trx.updateTable('flows').set({ is_active: 1, updated_at: now }).where('id', '=', stored.id).where('company_id', '=', companyId).execute();
+    });
+    this.activeByCompany.set(companyId, stored.id);
+    return stored;
+  }
+
+  /** Stores a flow that only "Try it" conversations run (version 0: never listed nor active). */
+  async storeTrial(companyId: string, flow: Flow): Promise<StoredFlow> {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    await this.db
+      .insertInto('flows')
+      .values({ id, company_id: companyId, name: flow.name, definition: JSON.stringify(flow), is_active: 0, version: 0, published_by: null, created_at: now, updated_at: now })
+      .execute();
+    const stored = { id, companyId, flow, version: 0 };
+    this.byId.set(id, stored);
     return stored;
   }
 

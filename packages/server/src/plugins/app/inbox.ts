@@ -73,6 +73,8 @@ export class InboxRepository {
       .leftJoin('users as u', (join) => join.onRef('u.id', '=', 'c.assignee_id').onRef('u.company_id', '=', 'c.company_id'))
       .leftJoin('messages as lm', (join) => join.onRef('lm.conversation_id', '=', 'c.id').onRef('lm.seq', '=', 'c.last_seq'))
       .where('c.company_id', '=', companyId)
+      // "Try it" conversations of the bot builder are not the company's visitors.
+      .where('c.is_test', '=', 0)
       .select([
         'c.id',
         'c.status',
@@ -277,7 +279,8 @@ export class InboxRepository {
       SELECT m.conversation_id, m.seq, m.role, m.created_at,
              snippet(messages_fts, 0, ${HIT_OPEN}, ${HIT_CLOSE}, '…', 12) AS snippet
       FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-      WHERE messages_fts MATCH ${query} AND m.company_id = ${companyId}
+      JOIN conversations c ON c.id = m.conversation_id AND c.company_id = m.company_id
+      WHERE messages_fts MATCH ${query} AND m.company_id = ${companyId} AND c.is_test = 0
       ORDER BY rank LIMIT ${limit}`.execute(this.db);
     return rows.map((r) => ({
       conversation_id: r.conversation_id,

@@ -1,8 +1,11 @@
-/** A price with two decimals in the visitor's locale (the flow has no currency, so none is shown). */
-export function formatPrice(value: number, locale?: string): string {
+/**
+ * A price in the visitor's locale: with its currency (`12,50 €`, `$12.50`) when the flow gives
+ * one (ISO 4217), else a plain number with two decimals.
+ */
+export function formatPrice(value: number, locale?: string, currency?: string): string {
   try {
-    return value.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return value.toLocaleString(locale, currency ? { style: 'currency', currency } : { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   } catch {
-    return value.toFixed(2);
+    return currency ? `${value.toFixed(2)} ${currency}` : value.toFixed(2);
   }
 }

@@ -72,7 +72,7 @@ export class ParleyProductCarousel extends LitElement {
   }
 
   override render() {
-    const money = (n: number) => formatPrice(n, this.locale);
+    const money = (n: number, currency?: string) => formatPrice(n, this.locale, currency);
     return html`<ul part="list" aria-label=${this.strings.products} @keydown=${this.onKey}>
       ${this.products.map((p, i) => {
         const image = p.image ? this.resolveUrl(p.image) : undefined;
@@ -84,14 +84,15 @@ export class ParleyProductCarousel extends LitElement {
             tabindex=${i === this.focused ? 0 : -1}
             ?disabled=${this.disabled}
             aria-pressed=${this.chosen === p.name ? 'true' : 'false'}
-            aria-label="${p.name}, ${this.strings.quantity} ${p.quantity}, ${money(p.price)}"
+            aria-label="${p.name}, ${this.strings.quantity} ${p.quantity}, ${money(p.price, p.currency)}"
             @click=${() => this.pick(p)}
             @focus=${() => (this.focused = i)}
           >
             ${image ? html`<img part="product-image" src=${image} alt="" loading="lazy" />` : nothing}
             <span class="name">${p.name}</span>
+            ${p.description ? html`<span class="meta" part="product-description">${p.description}</span>` : nothing}
             <span class="meta">${this.strings.quantity}: ${p.quantity}</span>
-            <span class="meta">${money(p.price)}</span>
+            <span class="meta">${money(p.price, p.currency)}</span>
             ${this.disabled ? nothing : html`<span class="select" aria-hidden="true">${this.strings.select} →</span>`}
           </button>
         </li>`;

@@ -39,4 +39,19 @@ describe('<parley-product-carousel>', () => {
     });
     expect($$<HTMLImageElement>(el, 'img').map((i) => i.getAttribute('src'))).toEqual(['https://chat.example.com/img/tote.png']);
   });
+
+  it("shows prices in the flow's currency, formatted for the visitor's locale", async () => {
+    const priced = [
+      { index: 1, name: 'Ceramic Mug', quantity: 2, price: 12.5, currency: 'EUR', description: 'Stoneware, 350 ml' },
+      { index: 2, name: 'Desk Lamp', quantity: 1, price: 39.99, currency: 'USD' },
+    ];
+    const el = await mount<ParleyProductCarousel>('parley-product-carousel', { products: priced, locale: 'en-US' });
+    const cards = $$<HTMLButtonElement>(el, '[part=product]');
+    expect(cards.map((c) => c.textContent!.replace(/\s+/g, ' ').trim())).toEqual([
+      'Ceramic Mug Stoneware, 350 ml Quantity: 2 €12.50 Select →',
+      'Desk Lamp Quantity: 1 $39.99 Select →',
+    ]);
+    const de = await mount<ParleyProductCarousel>('parley-product-carousel', { products: priced, locale: 'de-DE' });
+    expect($$<HTMLButtonElement>(de, '[part=product]')[0]!.getAttribute('aria-label')!.replace(/\s/g, ' ')).toBe('Ceramic Mug, Quantity 2, 12,50 €');
+  });
 });

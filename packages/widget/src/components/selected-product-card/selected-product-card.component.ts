@@ -28,7 +28,7 @@ export class ParleySelectedProductCard extends LitElement {
   override render() {
     const p = this.product;
     if (!p) return nothing;
-    const money = (n: number) => formatPrice(n, this.locale);
+    const money = (n: number) => formatPrice(n, this.locale, p.currency);
     return html`<div part="card" class="card">
       <p part="name" class="name">${p.name}</p>
       <dl>
