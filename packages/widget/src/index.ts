@@ -30,6 +30,7 @@ export { ParleyThread } from './components/thread/thread.component.js';
 export { ParleyComposer } from './components/composer/composer.component.js';
 export { ParleyChat } from './components/chat/chat.component.js';
 export type { ParleyArticle } from './components/article/article.component.js';
+export type { ParleyRating } from './components/rating/rating.component.js';
 export { ChatController } from './controllers/chat-controller.js';
 export * from './events/index.js';
 export { defaultStrings, directionOf, type ParleyStrings } from './i18n.js';
