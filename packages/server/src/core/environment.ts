@@ -1,5 +1,6 @@
 import { defaultAiSettings } from '../ai/settings.js';
 import { defaultLimits, defaultWebhooks } from '../config.js';
+import { DEFAULT_THRESHOLD } from '../knowledge/retriever.js';
 
 /** One environment variable the server reads. */
 export interface EnvVar {
@@ -69,6 +70,12 @@ export const ENVIRONMENT: EnvSection[] = [
       { name: 'PARLEY_AI_SYSTEM_PROMPT', description: 'Extra instructions for the model', default: '' },
       { name: 'PARLEY_AI_HISTORY_WINDOW', description: 'Earlier messages of the conversation the model sees', default: String(defaultAiSettings.historyWindow) },
       { name: 'PARLEY_AI_TIMEOUT_MS', description: 'Longest wait for an answer, in milliseconds', default: String(defaultAiSettings.timeoutMs) },
+    ],
+  },
+  {
+    title: 'Knowledge base (docs/knowledge.md)',
+    vars: [
+      { name: 'PARLEY_KNOWLEDGE_THRESHOLD', description: 'Confidence (0 to 1) an article needs for the bot to answer with it', default: String(DEFAULT_THRESHOLD) },
     ],
   },
   {

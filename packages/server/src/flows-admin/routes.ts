@@ -14,9 +14,13 @@ import {
   Strict,
   type FlowProblem,
 } from '@parley/protocol';
+import { agentAuth, tag } from '../openapi/index.js';
 import type { ParleyConfig } from '../config.js';
 import { perAccount } from '../plugins/app/auth.js';
 import { Errors } from '../errors.js';
+
+/** How these routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('bot')], security: agentAuth };
 
 const errors = { '4xx': ApiError, '5xx': ApiError } as const;
 /** A flow document is small JSON; this leaves room for 50 catalog products and hundreds of steps. */
@@ -47,7 +51,7 @@ const flowAdminRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = asy
   const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
   const onRequest = app.requireRole('admin');
 
-  app.get('/api/company/flow', { config, onRequest, schema: { response: { 200: CompanyFlowResponse, ...errors } } }, async (request) =>
+  app.get('/api/company/flow', { config, onRequest, schema: { summary: "Get the company's published bot flow (admins)", ...openapi, response: { 200: CompanyFlowResponse, ...errors } } }, async (request) =>
     app.flowAdmin.published(request.user.companyId),
   );
 
@@ -57,7 +61,7 @@ const flowAdminRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = asy
       config,
       onRequest,
       bodyLimit: FLOW_BODY_LIMIT,
-      schema: { body: FlowDocument, response: { 200: PublishFlowResponse, 400: Type.Union([FlowProblemsError, ApiError]), ...errors } },
+      schema: { summary: "Validate and publish a flow as the company's bot (admins)", ...openapi, body: FlowDocument, response: { 200: PublishFlowResponse, 400: Type.Union([FlowProblemsError, ApiError]), ...errors } },
     },
     async (request, reply) => {
       const result = await app.flowAdmin.publish(request.user.companyId, request.body, request.user.id);
@@ -66,35 +70,35 @@ const flowAdminRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = asy
     },
   );
 
-  app.get('/api/company/flow/export', { config, onRequest, schema: { response: { 200: Type.Unknown(), ...errors } } }, async (request, reply) => {
+  app.get('/api/company/flow/export', { config, onRequest, schema: { summary: "Export the published flow as a JSON file (admins)", ...openapi, response: { 200: Type.Unknown(), ...errors } } }, async (request, reply) => {
     const { flow, version } = await app.flowAdmin.published(request.user.companyId);
     const name = `${flow.id}-v${version}.json`.replace(/[^A-Za-z0-9_.-]/g, '_');
     return reply.header('content-disposition', `attachment; filename="${name}"`).send(flow);
   });
 
-  app.get('/api/company/flow/versions', { config, onRequest, schema: { response: { 200: FlowVersionList, ...errors } } }, async (request) => ({
+  app.get('/api/company/flow/versions', { config, onRequest, schema: { summary: "List the published versions (admins)", ...openapi, response: { 200: FlowVersionList, ...errors } } }, async (request) => ({
     versions: await app.flowAdmin.versions(request.user.companyId),
   }));
 
   app.get(
     '/api/company/flow/versions/:n',
-    { config, onRequest, schema: { params: FlowVersionParams, response: { 200: FlowVersionResponse, ...errors } } },
+    { config, onRequest, schema: { summary: "Get one published version (admins)", ...openapi, params: FlowVersionParams, response: { 200: FlowVersionResponse, ...errors } } },
     async (request) => app.flowAdmin.version(request.user.companyId, request.params.n),
   );
 
   app.post(
     '/api/company/flow/versions/:n/publish',
-    { config, onRequest, schema: { params: FlowVersionParams, response: { 200: PublishFlowResponse, ...errors } } },
+    { config, onRequest, schema: { summary: "Publish an earlier version again: roll back (admins)", ...openapi, params: FlowVersionParams, response: { 200: PublishFlowResponse, ...errors } } },
     async (request) => app.flowAdmin.rollback(request.user.companyId, request.params.n),
   );
 
-  app.get('/api/company/flow/draft', { config, onRequest, schema: { response: { 200: FlowDraftResponse, ...errors } } }, async (request) =>
+  app.get('/api/company/flow/draft', { config, onRequest, schema: { summary: "Get the saved draft (admins)", ...openapi, response: { 200: FlowDraftResponse, ...errors } } }, async (request) =>
     app.flowAdmin.draft(request.user.companyId),
   );
 
   app.put(
     '/api/company/flow/draft',
-    { config, onRequest, bodyLimit: FLOW_BODY_LIMIT, schema: { body: FlowDocument, response: { 200: FlowDraftResponse, ...errors } } },
+    { config, onRequest, bodyLimit: FLOW_BODY_LIMIT, schema: { summary: "Save a draft without publishing (admins)", ...openapi, body: FlowDocument, response: { 200: FlowDraftResponse, ...errors } } },
     async (request) => app.flowAdmin.saveDraft(request.user.companyId, request.body, request.user.id),
   );
 
@@ -104,7 +108,7 @@ const flowAdminRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = asy
       config,
       onRequest,
       bodyLimit: FLOW_BODY_LIMIT,
-      schema: { body: TryFlowRequest, response: { 201: TryFlowResponse, 400: Type.Union([FlowProblemsError, ApiError]), ...errors } },
+      schema: { summary: "Start a test conversation on a draft: Try it (admins)", ...openapi, body: TryFlowRequest, response: { 201: TryFlowResponse, 400: Type.Union([FlowProblemsError, ApiError]), ...errors } },
     },
     async (request, reply) => {
       const companyId = request.user.companyId;
@@ -143,7 +147,7 @@ const flowAdminRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = asy
 <body><script async src="/widget.js" data-site="${site}" data-mode="page" data-open="true" data-theme="${theme}" data-title="Try it"></script></body></html>`;
   });
 
-  app.delete('/api/company/flow/draft', { config, onRequest, schema: { response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  app.delete('/api/company/flow/draft', { config, onRequest, schema: { summary: "Discard the draft (admins)", ...openapi, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     await app.flowAdmin.deleteDraft(request.user.companyId);
     return reply.code(204).send(null);
   });

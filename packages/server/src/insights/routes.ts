@@ -15,11 +15,16 @@ import {
   ResponseTimesReport,
   Strict,
 } from '@parley/protocol';
+import { agentAuth, tag, visitorAuth } from '../openapi/index.js';
 import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import { perAccount } from '../plugins/app/auth.js';
 import { sessionFrom } from '../routes/chatbot/session-cookie.js';
 import { resolvePeriod } from './period.js';
+
+/** How these routes appear in the OpenAPI document. */
+const agentDoc = { tags: [tag('insights')], security: agentAuth };
+const visitorDoc = { tags: [tag('insights')], security: visitorAuth };
 
 const errors = { '4xx': ApiError, '5xx': ApiError } as const;
 const ChatParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -29,7 +34,7 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> =
   const rateLimit = { max: opts.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' };
   app.post(
     '/api/chatbot/rating',
-    { config: { rateLimit }, schema: { body: RatingRequest, response: { 200: RatingResponse, ...errors } } },
+    { config: { rateLimit }, schema: { summary: "Rate the conversation (CSAT), once", ...visitorDoc, body: RatingRequest, response: { 200: RatingResponse, ...errors } } },
     async (request) => {
       const token = sessionFrom(request, request.body.chatbot_session);
       if (token === undefined) throw Errors.badRequest('chatbot_session is required, in the body or the session cookie');
@@ -52,7 +57,7 @@ export const insightsRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }>
 
   app.get(
     '/api/chats/:id/rating',
-    { config, schema: { params: ChatParams, response: { 200: ChatRatingResponse, ...errors } } },
+    { config, schema: { summary: "Get a conversation's rating", ...agentDoc, params: ChatParams, response: { 200: ChatRatingResponse, ...errors } } },
     async (request) => {
       const conversation = app.conversations.ofCompany(request.user.companyId, request.params.id);
       if (!conversation) throw Errors.notFound('Conversation not found');
@@ -60,20 +65,20 @@ export const insightsRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }>
     },
   );
 
-  app.get('/api/csat/settings', { config, onRequest: admin, schema: { response: { 200: CsatSettings, ...errors } } }, async (request) =>
+  app.get('/api/csat/settings', { config, onRequest: admin, schema: { summary: "Get the company's CSAT settings (admins)", ...agentDoc, response: { 200: CsatSettings, ...errors } } }, async (request) =>
     app.csat.settings(request.user.companyId),
   );
 
   app.put(
     '/api/csat/settings',
-    { config, onRequest: admin, schema: { body: CsatSettings, response: { 200: CsatSettings, ...errors } } },
+    { config, onRequest: admin, schema: { summary: "Change the company's CSAT settings (admins)", ...agentDoc, body: CsatSettings, response: { 200: CsatSettings, ...errors } } },
     async (request) => app.csat.saveSettings(request.user.companyId, request.body),
   );
 
   const report = <T>(path: string, response: unknown, build: (companyId: string, period: ReturnType<typeof resolvePeriod>) => T) =>
     app.get(
       `/api/reports/${path}`,
-      { config, onRequest: admin, schema: { querystring: ReportQuery, response: { 200: response as typeof OverviewReport, ...errors } } },
+      { config, onRequest: admin, schema: { summary: `Report: ${path.replace('-', ' ')} for a period and time zone (admins)`, ...agentDoc, querystring: ReportQuery, response: { 200: response as typeof OverviewReport, ...errors } } },
       async (request) => {
         const { from, to, tz } = request.query as ReportQuery;
         return build(request.user.companyId, resolvePeriod(from, to, tz)) as never;

@@ -15,11 +15,15 @@ import {
   Strict,
   UpdateArticleRequest,
 } from '@parley/protocol';
+import { agentAuth, tag } from '../openapi/index.js';
 import type { ParleyConfig } from '../config.js';
 import { Errors, isAppError } from '../errors.js';
 import { perAccount } from '../plugins/app/auth.js';
 import { parseImport } from './import.js';
 import { articleHtml } from './passages.js';
+
+/** How these routes appear in the OpenAPI document. */
+const openapi = { tags: [tag('knowledge')], security: agentAuth };
 
 const ArticleParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const errors = { '4xx': ApiError, '5xx': ApiError } as const;
@@ -36,7 +40,7 @@ const articleRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
   const admin = app.requireRole('admin');
   const { knowledge } = app;
 
-  app.get('/api/articles', { config, schema: { querystring: ArticleListQuery, response: { 200: ArticleList, ...errors } } }, async (request) => {
+  app.get('/api/articles', { config, schema: { summary: "List the company's articles", ...openapi, querystring: ArticleListQuery, response: { 200: ArticleList, ...errors } } }, async (request) => {
     const companyId = request.user.companyId;
     const [articles, categories] = await Promise.all([knowledge.store.list(companyId, request.query), knowledge.store.categories(companyId)]);
     return { articles: articles.map((a) => knowledge.view(a)), categories };
@@ -44,14 +48,14 @@ const articleRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
 
   app.post(
     '/api/articles',
-    { config, onRequest: admin, schema: { body: CreateArticleRequest, response: { 201: ArticleResponse, ...errors } } },
+    { config, onRequest: admin, schema: { summary: "Write an article (admins)", ...openapi, body: CreateArticleRequest, response: { 201: ArticleResponse, ...errors } } },
     async (request, reply) => {
       const [article] = await knowledge.create(request.user.companyId, [request.body]);
       return reply.code(201).send({ article: knowledge.view(article!) });
     },
   );
 
-  app.get('/api/articles/export', { config, onRequest: admin, schema: { response: { 200: ArticleExport, ...errors } } }, async (request, reply) => {
+  app.get('/api/articles/export', { config, onRequest: admin, schema: { summary: "Export every article as JSON (admins)", ...openapi, response: { 200: ArticleExport, ...errors } } }, async (request, reply) => {
     const articles = await knowledge.store.list(request.user.companyId);
     reply.header('content-disposition', 'attachment; filename="articles.json"');
     return { articles: articles.map(({ title, body, category, status }) => ({ title, body, category, status })) };
@@ -59,7 +63,7 @@ const articleRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
 
   app.post(
     '/api/articles/import',
-    { config, onRequest: admin, bodyLimit: MAX_IMPORT_BYTES, schema: { response: { 201: ArticleImportResponse, ...errors } } },
+    { config, onRequest: admin, bodyLimit: MAX_IMPORT_BYTES, schema: { summary: "Import articles from a JSON or CSV file (admins)", ...openapi, response: { 201: ArticleImportResponse, ...errors } } },
     async (request, reply) => {
       if (!request.isMultipart()) throw Errors.unsupportedMediaType('Send the file as multipart/form-data in the field "file"');
       let file: { name: string; content: string } | undefined;
@@ -86,13 +90,13 @@ const articleRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
 
   app.post(
     '/api/articles/preview',
-    { config, onRequest: admin, schema: { body: ArticlePreviewRequest, response: { 200: ArticlePreviewResponse, ...errors } } },
+    { config, onRequest: admin, schema: { summary: "Render an article body as the help center shows it (admins)", ...openapi, body: ArticlePreviewRequest, response: { 200: ArticlePreviewResponse, ...errors } } },
     async (request) => ({ html: articleHtml(request.body.body) }),
   );
 
   app.get(
     '/api/articles/search',
-    { config, schema: { querystring: ArticleSearchQuery, response: { 200: ArticleSearchResponse, ...errors } } },
+    { config, schema: { summary: "Search the articles as the bot would, with its confidence", ...openapi, querystring: ArticleSearchQuery, response: { 200: ArticleSearchResponse, ...errors } } },
     async (request) => {
       const companyId = request.user.companyId;
       const hits = await knowledge.search(companyId, request.query.q, 5);
@@ -105,19 +109,19 @@ const articleRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async
     },
   );
 
-  app.get('/api/articles/:id', { config, schema: { params: ArticleParams, response: { 200: ArticleResponse, ...errors } } }, async (request) => ({
+  app.get('/api/articles/:id', { config, schema: { summary: "Get one article", ...openapi, params: ArticleParams, response: { 200: ArticleResponse, ...errors } } }, async (request) => ({
     article: knowledge.view(await knowledge.store.get(request.user.companyId, request.params.id)),
   }));
 
   app.put(
     '/api/articles/:id',
-    { config, onRequest: admin, schema: { params: ArticleParams, body: UpdateArticleRequest, response: { 200: ArticleResponse, ...errors } } },
+    { config, onRequest: admin, schema: { summary: "Change an article (admins)", ...openapi, params: ArticleParams, body: UpdateArticleRequest, response: { 200: ArticleResponse, ...errors } } },
     async (request) => ({ article: knowledge.view(await knowledge.update(request.user.companyId, request.params.id, request.body)) }),
   );
 
   app.delete(
     '/api/articles/:id',
-    { config, onRequest: admin, schema: { params: ArticleParams, response: { 204: Type.Null(), ...errors } } },
+    { config, onRequest: admin, schema: { summary: "Delete an article (admins)", ...openapi, params: ArticleParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       await knowledge.remove(request.user.companyId, request.params.id);
       return reply.code(204).send(null);

@@ -14,6 +14,9 @@ export const tags = {
   ai: { name: 'AI', description: 'The AI provider settings and a test call.' },
   identity: { name: 'Identity', description: 'Settings for verified visitor identity.' },
   webhooks: { name: 'Webhooks', description: 'Endpoints, deliveries and their log.' },
+  bot: { name: 'Bot', description: "The company's bot: its published flow, versions, drafts and Try it." },
+  knowledge: { name: 'Knowledge', description: 'Help articles the bot answers from and the help center shows.' },
+  insights: { name: 'Insights', description: 'Visitor ratings (CSAT) and the reports.' },
   integrations: { name: 'Integrations', description: 'Server-to-server calls with the company API key: the REST chat API and hand-off from an external bot.' },
   system: { name: 'System', description: 'Health, uploads served back, and this document.' },
 } as const;

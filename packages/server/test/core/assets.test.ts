@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Fastify from 'fastify';
-import { describe, expect, it } from 'vitest';
-import { chooseEncoding, precompressDir } from '../../src/core/assets/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chooseEncoding, compressedDir, precompressDir } from '../../src/core/assets/index.js';
 import { demoPage } from '../../src/routes/widget/demo-page.js';
 import adminRoutes from '../../src/routes/admin/index.js';
 import errorHandler from '../../src/plugins/app/error-handler.js';
@@ -69,6 +69,13 @@ async function checkEncodings(url: string, raw: Buffer) {
 }
 
 describe('static assets go out compressed', () => {
+  // What `pnpm build` does after the packages are built; another package's tests may have rebuilt
+  // one since (its copies are then stale and rightly not served), so bring them up to date first.
+  beforeAll(() => {
+    precompressDir(widgetCdn, compressedDir('widget'));
+    precompressDir(adminDist, compressedDir('admin'));
+  });
+
   it('serves the widget launcher and bundle as brotli or gzip, each decoding to the built file', async () => {
     const { http } = await startTestServer();
     const launcher = await checkEncodings(`${http}/widget.js`, readFileSync(join(widgetCdn, 'widget.js')));

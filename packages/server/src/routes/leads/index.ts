@@ -137,6 +137,8 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
         schema: {
           summary: "Send a lead from a site's page (site key, or none for the default company) or server (API key)",
           tags: [tag('leads')],
+          // The Flask system's path is the same call: documented once, under /api.
+          hide: url === '/send-lead',
           security: [{ companyApiKey: [] }, {}],
           querystring: Strict({ site: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }),
           body: SendLeadRequest,
