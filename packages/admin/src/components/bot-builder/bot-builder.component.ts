@@ -58,8 +58,9 @@ export class ParleyBotBuilder extends LitElement {
   declare private doc: FlowDoc | undefined;
   declare private selected: string | undefined;
   declare private view: { x: number; y: number; scale: number };
-  /** The step whose `next` the next card click sets ("Connect…"). */
+  /** The step whose exit (`connectField`) the next card click sets ("Connect…"). */
   declare private connecting: string | undefined;
+  private connectField = 'next';
   declare private message: string;
   declare private failure: string;
   declare private trial: TryFlowResponse | undefined;
@@ -163,8 +164,8 @@ export class ParleyBotBuilder extends LitElement {
     if (this.connecting && this.doc) {
       const from = this.connecting;
       this.connecting = undefined;
-      if (from !== id || this.doc.steps[from]?.type !== 'end') this.change(connect(this.doc, from, 'next', id));
-      this.message = `${from} now leads to ${id}.`;
+      this.change(connect(this.doc, from, this.connectField, id));
+      this.message = this.connectField === 'next' ? `${from} now leads to ${id}.` : `${from} (${this.connectField}) now leads to ${id}.`;
       return;
     }
     this.selected = id;
@@ -179,7 +180,7 @@ export class ParleyBotBuilder extends LitElement {
     this.panel = 'step';
   }
 
-  private stepAction(kind: 'duplicate' | 'delete' | 'start' | 'connect' | 'try'): void {
+  private stepAction(kind: 'duplicate' | 'delete' | 'start' | 'connect' | 'try', field = 'next'): void {
     const id = this.selected;
     if (!this.doc || !id) return;
     if (kind === 'duplicate') {
@@ -193,7 +194,8 @@ export class ParleyBotBuilder extends LitElement {
       this.change({ ...this.doc, start: id });
     } else if (kind === 'connect') {
       this.connecting = id;
-      this.message = `Click the step "${id}" should lead to (Esc cancels).`;
+      this.connectField = field;
+      this.message = `Click the step "${id}"${field === 'next' ? '' : ` (${field})`} should lead to (Esc cancels).`;
     } else void this.tryIt(id);
   }
 
@@ -333,7 +335,7 @@ export class ParleyBotBuilder extends LitElement {
         this.change(renameStep(doc, id, to));
         this.selected = to;
       },
-      action: (kind) => this.stepAction(kind),
+      action: (kind, field) => this.stepAction(kind, field),
     });
   }
 
