@@ -11,6 +11,7 @@ import { renderStepForm } from './step-form.js';
 import { renderCatalog } from './catalog-form.js';
 import { TEMPLATES } from './templates.js';
 import { styles } from './bot-builder.styles.js';
+import { stepFormStyles } from './step-form.styles.js';
 
 /**
  * Where the "Try it" frame goes: the server's `/try-it` page (the real widget, full-window), after
@@ -38,7 +39,7 @@ export function tryItUrl(trial: TryFlowResponse, origin: string, dark: boolean):
  * @csspart try - the "Try it" widget frame
  */
 export class ParleyBotBuilder extends LitElement {
-  static override styles = [controls, styles];
+  static override styles = [controls, styles, stepFormStyles];
   static override properties = {
     api: { attribute: false },
     dark: { type: Boolean },
