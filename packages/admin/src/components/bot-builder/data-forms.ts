@@ -48,7 +48,19 @@ export function formFields(step: Step, h: StepFormHandlers, problems: FlowProble
 /** Rows of a string record (`headers`, `map`) edited in place; an emptied record is removed. */
 function recordRows(step: Step, key: 'headers' | 'map', labels: [string, string], h: StepFormHandlers, extra?: (name: string) => TemplateResult): TemplateResult {
   const entries = Object.entries((step[key] ?? {}) as Record<string, string>);
-  const write = (next: Array<[string, string]>) => h.set(key, next.length ? Object.fromEntries(next) : undefined);
+  const write = (next: Array<[string, string]>) => {
+    const record = next.length ? Object.fromEntries(next) : undefined;
+    if (key !== 'headers' || !Array.isArray(step.secret_headers)) return h.set(key, record);
+    // A renamed or removed header takes its "secret" mark along (by position, as rows are edited in place).
+    const was = entries.map(([name]) => name.toLowerCase());
+    const secret = (step.secret_headers as string[]).flatMap((name) => {
+      const at = was.indexOf(name.toLowerCase());
+      const now = next.length === entries.length ? next[at]?.[0] : next.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[0];
+      return at >= 0 && now ? [now] : at < 0 ? [name] : [];
+    });
+    const out: Step = { ...step, headers: record, secret_headers: secret.length ? secret : undefined };
+    h.replace(Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)));
+  };
   return html`${entries.map(
       ([name, value], i) => html`<div class="option">
         <input aria-label="${labels[0]} ${i + 1}" placeholder=${labels[0]} .value=${name} @change=${(e: Event) => write(entries.map((en, j) => (j === i ? [valueOf(e).trim(), en[1]] : en)))} />

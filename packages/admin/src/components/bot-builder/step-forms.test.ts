@@ -146,6 +146,13 @@ describe('the step forms', () => {
       on_error: 'oops',
     });
     expect(own(s.doc)).toEqual([]);
+    // Renaming a secret header keeps it secret; removing it drops the mark.
+    type(q(s.host, '[aria-label="Header 1"]'), 'X-Api-Key', 'change');
+    expect(s.doc.steps.s!.secret_headers).toEqual(['X-Api-Key']);
+    expect(own(s.doc)).toEqual([]);
+    q<HTMLButtonElement>(s.host, '[aria-label="Remove Header 1"]').click();
+    expect(s.doc.steps.s!.headers).toBeUndefined();
+    expect(s.doc.steps.s!.secret_headers).toBeUndefined();
   });
 
   it('keeps the JSON editor as an advanced fallback', () => {
