@@ -46,7 +46,7 @@ export function branchFields(doc: FlowDoc, step: Step, h: StepFormHandlers, prob
       ${cases.map((c, i) => {
         const when = readCondition((c.when ?? {}) as Step);
         return html`<div class="option case">
-          <input aria-label="Case ${i + 1} variable" placeholder="variable" .value=${when.var} @input=${(e: Event) => setCase(i, valueOf(e), when.op, when.value)} />
+          <input aria-label="Case ${i + 1} variable" placeholder="variable" list="f-vars" .value=${when.var} @input=${(e: Event) => setCase(i, valueOf(e), when.op, when.value)} />
           <select aria-label="Case ${i + 1} test" @change=${(e: Event) => setCase(i, when.var, valueOf(e) as Operator, when.value)}>
             ${OPERATORS.map(([k, label]) => html`<option value=${k} ?selected=${k === when.op}>${label}</option>`)}
           </select>
@@ -72,7 +72,7 @@ export function branchFields(doc: FlowDoc, step: Step, h: StepFormHandlers, prob
 export function setFields(step: Step, h: StepFormHandlers, problems: FlowProblem[]): TemplateResult {
   const mode = typeof step.generate === 'string' ? step.generate : 'value';
   return html`<label for="f-var">Variable</label>
-    <input id="f-var" .value=${String(step.var ?? '')} @input=${(e: Event) => h.set('var', valueOf(e))} />
+    <input id="f-var" list="f-vars" .value=${String(step.var ?? '')} @input=${(e: Event) => h.set('var', valueOf(e))} />
     ${problemAt(problems, 'var')}
     <label for="f-set-mode">Set it to</label>
     <select id="f-set-mode" @change=${(e: Event) => {

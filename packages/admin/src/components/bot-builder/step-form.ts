@@ -125,6 +125,7 @@ export function renderStepForm(doc: FlowDoc, id: string, problems: FlowProblem[]
   const leftover = problems.filter((p) => !wasShown(p));
   const exits = exitsOf(step);
   return html`<form class="step-form" @submit=${(e: Event) => e.preventDefault()} aria-label="Step ${id}">
+    <datalist id="f-vars">${vars.map((v) => html`<option value=${v}></option>`)}</datalist>
     ${fields}
     ${leftover.length ? html`<div class="other-problems">${leftover.map((p) => html`<span class="field-problem" role="alert">${p.field}: ${p.message}</span>`)}</div>` : nothing}
     <details class="advanced">
