@@ -133,4 +133,55 @@ describe.skipIf(!CHROMIUM)('the bot builder in Chromium', () => {
       await host.close();
     }
   });
+
+  it('edits http and branch steps with their forms and connects on_error and a case by pointing', async () => {
+    const context = await browser().newContext({ viewport: LAPTOP });
+    const page: Page = await signIn(context, OWNER, '/admin/bot');
+    const builder = page.locator('parley-bot-builder');
+    const card = (id: string) => builder.locator(`[part="step"][data-step="${id}"]`);
+    const edge = (from: string, field: string) => builder.locator(`.edge[data-from="${from}"][data-field="${field}"]`);
+    await card('welcome').waitFor();
+    await builder.getByLabel('Start from a template').selectOption('blank');
+    await card('welcome').click();
+    await builder.getByLabel('Add a step').selectOption('http');
+    await card('http').waitFor();
+
+    // The http form: a bad URL shows the validator's problem under the field, a good one clears it.
+    await builder.locator('#f-url').fill('ftp://shop');
+    await builder.getByText('the URL must start with http:// or https:// and name a host').waitFor();
+    await builder.locator('#f-url').fill('https://shop.example/orders/{{order}}');
+    await builder.getByText('the URL must start with http://').waitFor({ state: 'detached' });
+    await builder.getByLabel('Method').selectOption('POST');
+    await builder.getByRole('button', { name: 'Add header' }).click();
+    await builder.getByLabel('Header 1', { exact: true }).fill('Authorization');
+    await builder.getByLabel('Header 1', { exact: true }).blur();
+    await builder.getByLabel('Value 1', { exact: true }).fill('Bearer secret');
+    await builder.getByLabel('Header Authorization is secret').check();
+
+    // Connect… on the on_error exit, then a click on the end card.
+    await builder.getByLabel('Exit to connect').selectOption('on_error');
+    await builder.getByRole('button', { name: 'Connect…' }).click();
+    await card('end').click();
+    await edge('http', 'on_error').waitFor({ state: 'attached' });
+    expect(await edge('http', 'on_error').getAttribute('data-to')).toBe('end');
+
+    // A branch after it: its case edited in the form, its case target set by pointing.
+    await card('http').click();
+    await builder.getByLabel('Add a step').selectOption('branch');
+    await builder.getByLabel('Case 1 variable').fill('status');
+    await builder.getByLabel('Case 1 test').selectOption('in');
+    await builder.getByLabel('Case 1 value').fill('shipped, delivered');
+    await builder.getByLabel('Exit to connect').selectOption('cases.0.next');
+    await builder.getByRole('button', { name: 'Connect…' }).click();
+    await card('welcome').click();
+    expect(await edge('branch', 'cases.0.next').getAttribute('data-to')).toBe('welcome');
+    // welcome -> http -> branch -> welcome never waits for the visitor: the validator says so.
+    await expect.poll(() => builder.locator('[data-problems]').getAttribute('data-problems')).toBe('1');
+    await builder.getByLabel('Case 1 goes to').selectOption('end');
+    await expect.poll(() => builder.locator('[data-problems]').getAttribute('data-problems')).toBe('0');
+    await page.screenshot({ path: `${ARTIFACTS}laptop-bot-builder-branch-form.png` });
+    await card('http').click();
+    await page.screenshot({ path: `${ARTIFACTS}laptop-bot-builder-http-form.png` });
+    expect(problems).toEqual([]);
+  });
 });

@@ -5,12 +5,14 @@ import { ApiRequestError, errorMessage } from '../../api/errors.js';
 import { controls } from '../../styles/shared.js';
 import { saveFile } from '../../lib/save-file.js';
 import { History } from './history.js';
-import { addStep, connect, deleteStep, duplicateStep, NEW_STEP, renameStep, setField, variablesOf, type FlowDoc } from './edit.js';
+import { addStep, connect, deleteStep, duplicateStep, renameStep, setField, variablesOf, type FlowDoc } from './edit.js';
 import { renderCanvas } from './canvas.js';
 import { renderStepForm } from './step-form.js';
 import { renderCatalog } from './catalog-form.js';
 import { TEMPLATES } from './templates.js';
+import { renderProblemList, renderToolbar } from './toolbar.js';
 import { styles } from './bot-builder.styles.js';
+import { stepFormStyles } from './step-form.styles.js';
 
 /**
  * Where the "Try it" frame goes: the server's `/try-it` page (the real widget, full-window), after
@@ -38,7 +40,7 @@ export function tryItUrl(trial: TryFlowResponse, origin: string, dark: boolean):
  * @csspart try - the "Try it" widget frame
  */
 export class ParleyBotBuilder extends LitElement {
-  static override styles = [controls, styles];
+  static override styles = [controls, styles, stepFormStyles];
   static override properties = {
     api: { attribute: false },
     dark: { type: Boolean },
@@ -58,8 +60,9 @@ export class ParleyBotBuilder extends LitElement {
   declare private doc: FlowDoc | undefined;
   declare private selected: string | undefined;
   declare private view: { x: number; y: number; scale: number };
-  /** The step whose `next` the next card click sets ("Connect…"). */
+  /** The step whose exit (`connectField`) the next card click sets ("Connect…"). */
   declare private connecting: string | undefined;
+  private connectField = 'next';
   declare private message: string;
   declare private failure: string;
   declare private trial: TryFlowResponse | undefined;
@@ -163,8 +166,8 @@ export class ParleyBotBuilder extends LitElement {
     if (this.connecting && this.doc) {
       const from = this.connecting;
       this.connecting = undefined;
-      if (from !== id || this.doc.steps[from]?.type !== 'end') this.change(connect(this.doc, from, 'next', id));
-      this.message = `${from} now leads to ${id}.`;
+      this.change(connect(this.doc, from, this.connectField, id));
+      this.message = this.connectField === 'next' ? `${from} now leads to ${id}.` : `${from} (${this.connectField}) now leads to ${id}.`;
       return;
     }
     this.selected = id;
@@ -179,7 +182,7 @@ export class ParleyBotBuilder extends LitElement {
     this.panel = 'step';
   }
 
-  private stepAction(kind: 'duplicate' | 'delete' | 'start' | 'connect' | 'try'): void {
+  private stepAction(kind: 'duplicate' | 'delete' | 'start' | 'connect' | 'try', field = 'next'): void {
     const id = this.selected;
     if (!this.doc || !id) return;
     if (kind === 'duplicate') {
@@ -193,7 +196,8 @@ export class ParleyBotBuilder extends LitElement {
       this.change({ ...this.doc, start: id });
     } else if (kind === 'connect') {
       this.connecting = id;
-      this.message = `Click the step "${id}" should lead to (Esc cancels).`;
+      this.connectField = field;
+      this.message = `Click the step "${id}"${field === 'next' ? '' : ` (${field})`} should lead to (Esc cancels).`;
     } else void this.tryIt(id);
   }
 
@@ -263,41 +267,6 @@ export class ParleyBotBuilder extends LitElement {
     this.view = { ...this.view, x: this.drag.vx + event.clientX - this.drag.x, y: this.drag.vy + event.clientY - this.drag.y };
   }
 
-  private toolbar(problems: FlowProblem[]): TemplateResult {
-    const types = Object.keys(NEW_STEP) as FlowStep['type'][];
-    return html`<div part="toolbar" class="toolbar" role="toolbar" aria-label="Bot builder">
-      <select aria-label="Start from a template" @change=${(e: Event) => {
-        const select = e.target as HTMLSelectElement;
-        this.useTemplate(select.value);
-        select.value = '';
-      }}>
-        <option value="">Templates…</option>
-        ${TEMPLATES.map((t) => html`<option value=${t.id} title=${t.summary}>${t.title}</option>`)}
-      </select>
-      <select aria-label="Add a step" @change=${(e: Event) => {
-        const select = e.target as HTMLSelectElement;
-        if (select.value) this.add(select.value as FlowStep['type']);
-        select.value = '';
-      }}>
-        <option value="">Add step…</option>
-        ${types.map((t) => html`<option value=${t}>${t}</option>`)}
-      </select>
-      <button type="button" @click=${() => this.undo()} ?disabled=${!this.history?.canUndo} title="Undo (Ctrl+Z)">Undo</button>
-      <button type="button" @click=${() => this.redo()} ?disabled=${!this.history?.canRedo} title="Redo (Ctrl+Shift+Z)">Redo</button>
-      <button type="button" @click=${() => this.zoom(1 / 1.2)} aria-label="Zoom out">−</button>
-      <button type="button" @click=${() => this.zoom(1.2)} aria-label="Zoom in">+</button>
-      <button type="button" class=${problems.length ? 'problems' : 'ok'} @click=${() => (this.panel = 'problems')} data-problems=${problems.length}>
-        ${problems.length ? `${problems.length} problem${problems.length > 1 ? 's' : ''}` : 'No problems'}
-      </button>
-      <button type="button" @click=${() => (this.panel = 'catalog')}>Catalog</button>
-      <label class="button">Import<input type="file" accept="application/json,.json" hidden @change=${(e: Event) => this.importFile(e)} /></label>
-      <button type="button" @click=${() => this.doc && saveFile(JSON.stringify(this.doc, null, 2), 'application/json', `${this.doc.id || 'flow'}.json`)}>Export</button>
-      <button type="button" @click=${() => this.saveDraft()}>Save draft</button>
-      <button type="button" @click=${() => this.tryIt()}>Try it</button>
-      <button type="button" class="primary" @click=${() => this.publish()}>Publish</button>
-    </div>`;
-  }
-
   private sidePanel(problems: FlowProblem[]): TemplateResult {
     const doc = this.doc!;
     if (this.panel === 'catalog') {
@@ -312,18 +281,7 @@ export class ParleyBotBuilder extends LitElement {
     }
     const id = this.selected && Object.hasOwn(doc.steps, this.selected) ? this.selected : undefined;
     if (this.panel === 'problems' || !id) {
-      return html`<section class="problem-list" aria-label="Problems">
-        <h2>${problems.length ? 'Problems' : 'No problems'}</h2>
-        ${problems.length ? nothing : html`<p class="hint">Select a step to edit it, or add one from the toolbar.</p>`}
-        <ul>
-          ${problems.map(
-            (p) => html`<li>
-              ${p.step !== null && Object.hasOwn(doc.steps, p.step) ? html`<button type="button" class="link" @click=${() => this.select(p.step!)}>${p.step}</button>` : html`<b>${p.step ?? 'flow'}</b>`}
-              ${p.field ? html`<code>${p.field}</code>` : nothing} ${p.message}
-            </li>`,
-          )}
-        </ul>
-      </section>`;
+      return renderProblemList(doc, problems, (step) => this.select(step));
     }
     return renderStepForm(doc, id, problems.filter((p) => p.step === id), variablesOf(doc), {
       set: (field, value) => this.change(setField(doc, id, field, value), `${id}.${field}`),
@@ -333,7 +291,7 @@ export class ParleyBotBuilder extends LitElement {
         this.change(renameStep(doc, id, to));
         this.selected = to;
       },
-      action: (kind) => this.stepAction(kind),
+      action: (kind, field) => this.stepAction(kind, field),
     });
   }
 
@@ -345,7 +303,19 @@ export class ParleyBotBuilder extends LitElement {
     return html`<div class="builder" @keydown=${this.onKey}>
       <header>
         <h1>Bot <small>${this.doc.name}${this.published ? html` · version ${this.published} live` : nothing}</small></h1>
-        ${this.toolbar(problems)}
+        ${renderToolbar(problems, { undo: !!this.history?.canUndo, redo: !!this.history?.canRedo }, {
+          template: (id) => this.useTemplate(id),
+          add: (type) => this.add(type),
+          undo: () => this.undo(),
+          redo: () => this.redo(),
+          zoom: (factor) => this.zoom(factor),
+          panel: (which) => (this.panel = which),
+          importFile: (e) => void this.importFile(e),
+          exportFile: () => this.doc && saveFile(JSON.stringify(this.doc, null, 2), 'application/json', `${this.doc.id || 'flow'}.json`),
+          saveDraft: () => void this.saveDraft(),
+          tryIt: () => void this.tryIt(),
+          publish: () => void this.publish(),
+        })}
         <p class="status" role="status">${this.failure ? html`<span class="failure">${this.failure}</span>` : this.message}</p>
       </header>
       <div class="work">

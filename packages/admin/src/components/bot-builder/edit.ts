@@ -110,3 +110,20 @@ export function variablesOf(doc: FlowDoc): string[] {
   }
   return [...names].sort();
 }
+
+/**
+ * The exits of a step that "Connect…" can point at another step, as `[field, label]`: `next`, each
+ * option's and case's `next`, `else`, `on_fail`, `on_error` (an `end` step has none).
+ */
+export function exitsOf(step: Record<string, unknown>): Array<[string, string]> {
+  const type = String(step.type);
+  const list = (key: 'options' | 'cases') => (Array.isArray(step[key]) ? (step[key] as Array<Record<string, unknown>>) : []);
+  if (type === 'end') return [];
+  if (type === 'branch') return [...list('cases').map((c, i): [string, string] => [`cases.${i}.next`, `Case ${i + 1}${typeof (c.when as { var?: unknown })?.var === 'string' ? ` (${(c.when as { var: string }).var})` : ''}`]), ['else', 'Else']];
+  const exits: Array<[string, string]> = [];
+  if (type === 'choice') exits.push(...list('options').map((o, i): [string, string] => [`options.${i}.next`, `Option "${String(o.label ?? i + 1)}"`]));
+  exits.push(['next', type === 'choice' ? 'Other options' : type === 'handoff' ? 'After the agent' : 'Next']);
+  if (type === 'input') exits.push(['on_fail', 'Attempts used up (on_fail)']);
+  if (type === 'http') exits.push(['on_error', 'On error (on_error)']);
+  return exits;
+}

@@ -1,32 +1,14 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { FlowProblem } from '@parley/protocol';
-import type { FlowDoc } from './edit.js';
+import { exitsOf, type FlowDoc } from './edit.js';
+import { problemAt, stepSelect, wasShown, type StepFormHandlers } from './form-parts.js';
+import { branchFields, leadFields, setFields } from './logic-forms.js';
+import { formFields, httpFields } from './data-forms.js';
 
-/** What the side panel reports back to the builder. */
-export interface StepFormHandlers {
-  /** A field changed (`key` groups keystrokes into one undo step). */
-  set: (field: string, value: unknown) => void;
-  rename: (to: string) => void;
-  /** Replaces the whole step (the JSON editor of the step types without their own form). */
-  replace: (step: Record<string, unknown>) => void;
-  action: (kind: 'duplicate' | 'delete' | 'start' | 'connect' | 'try') => void;
-}
+export type { StepFormHandlers } from './form-parts.js';
 
-/** Step types with their own form; the others are edited as JSON. */
-const FORM_TYPES = new Set(['say', 'choice', 'input', 'products', 'product_card', 'handoff', 'end', 'ai', 'upload']);
-
-const problemAt = (problems: FlowProblem[], field: string) =>
-  problems.filter((p) => p.field === field).map((p) => html`<span class="field-problem" role="alert">${p.message}</span>`);
-
-function stepSelect(doc: FlowDoc, value: unknown, onPick: (to: string) => void, label: string, none = '(none)'): TemplateResult {
-  const current = typeof value === 'string' ? value : '';
-  const ids = Object.keys(doc.steps);
-  return html`<select aria-label=${label} @change=${(e: Event) => onPick((e.target as HTMLSelectElement).value)}>
-    <option value="" ?selected=${current === ''}>${none}</option>
-    ${current && !ids.includes(current) ? html`<option value=${current} selected>${current} (missing)</option>` : nothing}
-    ${ids.map((id) => html`<option value=${id} ?selected=${id === current}>${id}</option>`)}
-  </select>`;
-}
+/** Step types whose form has a text with formatting and `{{variable}}` insertion. */
+const TEXT_TYPES = new Set(['say', 'choice', 'input', 'products', 'upload', 'end', 'handoff', 'ai', 'product_card', 'form', 'lead']);
 
 function textField(step: Record<string, unknown>, field: string, label: string, h: StepFormHandlers, problems: FlowProblem[], vars: string[], multiline = true): TemplateResult {
   const value = typeof step[field] === 'string' ? (step[field] as string) : '';
@@ -119,40 +101,59 @@ export function renderStepForm(doc: FlowDoc, id: string, problems: FlowProblem[]
   const step = doc.steps[id]!;
   const type = String(step.type);
   const hasNext = !['end', 'branch'].includes(type) && type !== 'choice';
-  return html`<form class="step-form" @submit=${(e: Event) => e.preventDefault()} aria-label="Step ${id}">
-    <h2><span class="type">${type}</span> step</h2>
+  const fields = html`<h2><span class="type">${type}</span> step</h2>
     <label for="f-id">Name</label>
     <input id="f-id" .value=${id} pattern="[A-Za-z0-9_.\\-]{1,64}" @change=${(e: Event) => h.rename((e.target as HTMLInputElement).value.trim())} />
     ${problemAt(problems, '')}
-    ${FORM_TYPES.has(type)
-      ? html`${['say', 'choice', 'input', 'products', 'upload'].includes(type) || 'text' in step || ['end', 'handoff', 'ai', 'product_card'].includes(type)
-          ? textField(step, 'text', 'Text', h, problems, vars)
-          : nothing}
-        ${['choice', 'input', 'products', 'product_card', 'upload', 'ai'].includes(type)
-          ? html`<label for="f-var">Store the answer in the variable</label>
-              <input id="f-var" .value=${String(step.var ?? '')} @input=${(e: Event) => h.set('var', (e.target as HTMLInputElement).value)} />
-              ${problemAt(problems, 'var')}`
-          : nothing}
-        ${type === 'choice' ? options(doc, step, h, problems) : nothing} ${type === 'input' ? inputFields(doc, step, h, problems) : nothing}
-        ${type === 'products' ? productsFields(doc, step, h, problems) : nothing}
-        ${type === 'ai' ? textField(step, 'instructions', 'Instructions for the AI', h, problems, vars) : nothing}`
-      : html`<label for="f-json">Step (JSON)</label>
-          <textarea id="f-json" class="json" rows="12" .value=${JSON.stringify(step, null, 2)} @change=${(e: Event) => {
-            try {
-              const parsed = JSON.parse((e.target as HTMLTextAreaElement).value) as unknown;
-              if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) h.replace(parsed as Record<string, unknown>);
-            } catch {
-              (e.target as HTMLTextAreaElement).setCustomValidity('Not valid JSON');
-              (e.target as HTMLTextAreaElement).reportValidity();
-            }
-          }}></textarea>
-          ${problems.filter((p) => p.field !== '').map((p) => html`<span class="field-problem" role="alert">${p.field}: ${p.message}</span>`)}`}
+    ${TEXT_TYPES.has(type) ? textField(step, 'text', 'Text', h, problems, vars) : nothing}
+    ${['choice', 'input', 'products', 'product_card', 'upload', 'ai'].includes(type)
+      ? html`<label for="f-var">Store the answer in the variable</label>
+          <input id="f-var" .value=${String(step.var ?? '')} @input=${(e: Event) => h.set('var', (e.target as HTMLInputElement).value)} />
+          ${problemAt(problems, 'var')}`
+      : nothing}
+    ${type === 'choice' ? options(doc, step, h, problems) : nothing} ${type === 'input' ? inputFields(doc, step, h, problems) : nothing}
+    ${type === 'products' ? productsFields(doc, step, h, problems) : nothing}
+    ${type === 'ai' ? textField(step, 'instructions', 'Instructions for the AI', h, problems, vars) : nothing}
+    ${type === 'branch' ? branchFields(doc, step, h, problems) : nothing} ${type === 'set' ? setFields(step, h, problems) : nothing}
+    ${type === 'lead' ? leadFields(step, vars, h, problems) : nothing} ${type === 'form' ? formFields(step, h, problems) : nothing}
+    ${type === 'http' ? httpFields(doc, step, h, problems) : nothing}
     ${hasNext || type === 'choice'
       ? html`<label>${type === 'choice' ? 'Options without their own step go to' : 'Then go to'}</label>
           ${stepSelect(doc, step.next, (to) => h.set('next', to || undefined), 'Then go to')} ${problemAt(problems, 'next')}`
-      : nothing}
+      : nothing}`;
+  // Problems not pinned under a field above (a field only the JSON editor reaches) are listed once.
+  const leftover = problems.filter((p) => !wasShown(p));
+  const exits = exitsOf(step);
+  return html`<form class="step-form" @submit=${(e: Event) => e.preventDefault()} aria-label="Step ${id}">
+    <datalist id="f-vars">${vars.map((v) => html`<option value=${v}></option>`)}</datalist>
+    ${fields}
+    ${leftover.length ? html`<div class="other-problems">${leftover.map((p) => html`<span class="field-problem" role="alert">${p.field}: ${p.message}</span>`)}</div>` : nothing}
+    <details class="advanced">
+      <summary>Advanced (JSON)</summary>
+      <textarea id="f-json" class="json" rows="12" aria-label="Step (JSON)" .value=${JSON.stringify(step, null, 2)} @change=${(e: Event) => {
+        const area = e.target as HTMLTextAreaElement;
+        try {
+          const parsed = JSON.parse(area.value) as unknown;
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) h.replace(parsed as Record<string, unknown>);
+          area.setCustomValidity('');
+        } catch {
+          area.setCustomValidity('Not valid JSON');
+          area.reportValidity();
+        }
+      }}></textarea>
+    </details>
     <div class="actions">
-      <button type="button" @click=${() => h.action('connect')} title="Then click the step it leads to">Connect…</button>
+      ${exits.length
+        ? html`<span class="connect">
+            <select aria-label="Exit to connect" ?hidden=${exits.length < 2}>
+              ${exits.map(([field, label]) => html`<option value=${field}>${label}</option>`)}
+            </select>
+            <button type="button" title="Then click the step it leads to" @click=${(e: Event) => {
+              const pick = (e.currentTarget as HTMLElement).previousElementSibling as HTMLSelectElement;
+              h.action('connect', pick.value || exits[0]![0]);
+            }}>Connect…</button>
+          </span>`
+        : nothing}
       <button type="button" @click=${() => h.action('duplicate')}>Duplicate</button>
       <button type="button" @click=${() => h.action('start')} ?disabled=${doc.start === id}>Make it the start</button>
       <button type="button" @click=${() => h.action('try')}>Try from here</button>
