@@ -20,6 +20,7 @@ export type {
   IdentityClaim,
   InputKind,
   PageAttributes,
+  RatingComponent,
   SelectedProductCardComponent,
   UploadImageResponse,
   VisitorServerFrame,

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { RatingComponent } from '@parley/protocol';
+import type { RatingComponent } from '../../protocol.js';
 import { ParleyRateEvent, type RatingTarget } from '../../events/parley-rate.js';
 import { tokens } from '../../styles/tokens.js';
 import { styles } from './rating.styles.js';
