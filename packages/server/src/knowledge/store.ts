@@ -207,13 +207,15 @@ export class ArticleStore {
   async searchPassages(companyId: string, words: readonly string[], limit: number): Promise<Candidate[]> {
     if (words.length === 0) return [];
     const match = `company:${companyToken(companyId)} AND (${words.map((w) => `"${w.replace(/"/g, '')}"`).join(' OR ')})`;
-    // The index ranks and cuts first (its own top `limit`), then the few rows are joined: joining
-    // every match before sorting costs a lookup per matching passage.
+    // The index ranks and cuts first (its own top `limit`), then the few rows are joined. CROSS
+    // JOIN fixes that order: left to itself, SQLite's planner starts from the company's articles
+    // (an index on company and status) and looks each passage up in the FTS result, which at
+    // 10,000 articles made a search take 20 ms instead of 2.
     const { rows } = await sql<Candidate>`
       SELECT p.id AS passageId, p.article_id AS articleId, a.title AS title, p.heading AS heading, p.text AS text, f.rank AS rank
       FROM (SELECT rowid, bm25(article_fts, 0.0, 6.0, 3.0, 1.0) AS rank FROM article_fts WHERE article_fts MATCH ${match} ORDER BY rank LIMIT ${limit}) f
-      JOIN article_passages p ON p.id = f.rowid
-      JOIN articles a ON a.id = p.article_id
+      CROSS JOIN article_passages p ON p.id = f.rowid
+      CROSS JOIN articles a ON a.id = p.article_id
       WHERE p.company_id = ${companyId} AND a.company_id = ${companyId} AND a.status = 'published'
       ORDER BY f.rank`.execute(this.db);
     return rows;
