@@ -104,7 +104,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app, opts: { config: ParleyConfig }) => {
-    const knowledge = new KnowledgeService(new ArticleStore(app.db), app.companies, opts.config.knowledgeThreshold);
+    const knowledge = new KnowledgeService(new ArticleStore(app.db, app.sqlite), app.companies, opts.config.knowledgeThreshold);
     await knowledge.load();
     app.decorate('knowledge', knowledge);
     app.chat.attachKnowledge(knowledge);

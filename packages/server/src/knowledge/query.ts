@@ -174,6 +174,20 @@ export function contentWords(text: string): Array<{ word: string; stem: string; 
   return out;
 }
 
+/**
+ * The typed words that are part of a phrase the question has ("long" in "how long"): their
+ * meaning is what the phrase implies, so the articles lacking the word itself says little.
+ */
+export function phraseWords(text: string): Set<string> {
+  const joined = ` ${words(text).slice(0, 200).join(' ')} `;
+  const out = new Set<string>();
+  for (const [phrase] of PHRASES) {
+    const found = joined.match(new RegExp(phrase.source, 'g'));
+    for (const match of found ?? []) for (const w of match.split(' ')) if (w) out.add(w);
+  }
+  return out;
+}
+
 /** Weight of what a phrase implies next to a word the visitor typed. */
 const PHRASE_WEIGHT = 0.5;
 

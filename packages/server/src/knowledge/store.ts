@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type SQLite from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { ArticleRow } from '../db/tables/index.js';
@@ -33,6 +34,18 @@ function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * The search: FTS5's best `limit` passages of a company (parameters: the MATCH expression, limit,
+ * company, company), joined to their passage and article.
+ */
+const SEARCH_SQL = `
+  SELECT p.id AS passageId, p.article_id AS articleId, a.title AS title, p.heading AS heading, p.text AS text, f.rank AS rank
+  FROM (SELECT rowid, bm25(article_fts, 0.0, 6.0, 3.0, 1.0) AS rank FROM article_fts WHERE article_fts MATCH ? ORDER BY rank LIMIT ?) f
+  CROSS JOIN article_passages p ON p.id = f.rowid
+  CROSS JOIN articles a ON a.id = p.article_id
+  WHERE p.company_id = ? AND a.company_id = ? AND a.status = 'published'
+  ORDER BY f.rank`;
+
 /** A passage of the company's published articles, for building its vocabulary. */
 export interface IndexedPassage {
   title: string;
@@ -49,7 +62,16 @@ export interface IndexedPassage {
  * behind this class's interface (PostgreSQL would implement it with `tsvector` and `ts_rank`).
  */
 export class ArticleStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** The search, prepared once on the raw connection (a question is asked far more often than written). */
+  private readonly searchStatement: SQLite.Statement<[string, number, string, string], Candidate>;
+
+  /** `sqlite` is the same database's raw connection: the search is prepared on it once, not built and prepared per question. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    sqlite: SQLite.Database,
+  ) {
+    this.searchStatement = sqlite.prepare<[string, number, string, string], Candidate>(SEARCH_SQL);
+  }
 
   /** The company's articles, newest change first; `q` matches titles and bodies (drafts included). */
   async list(companyId: string, filter: { q?: string | undefined; category?: string | undefined; status?: string | undefined } = {}): Promise<Article[]> {
@@ -202,21 +224,17 @@ export class ArticleStore {
    * heading 3, body 1; the company column 0). Raw FTS5 SQL: Kysely has no syntax for `MATCH`,
    * `bm25()` or column filters, and PostgreSQL's equivalent (`@@`, `ts_rank`) differs anyway.
    * Every word is quoted, so nothing typed is query syntax; the `company:` filter runs inside the
-   * index, and the join checks the company and the status again.
+   * index, and the join checks the company and the status again. Synchronous underneath (a
+   * statement prepared once on the raw connection), async like the rest of the store.
    */
   async searchPassages(companyId: string, words: readonly string[], limit: number): Promise<Candidate[]> {
     if (words.length === 0) return [];
     const match = `company:${companyToken(companyId)} AND (${words.map((w) => `"${w.replace(/"/g, '')}"`).join(' OR ')})`;
-    // The index ranks and cuts first (its own top `limit`), then the few rows are joined: joining
-    // every match before sorting costs a lookup per matching passage.
-    const { rows } = await sql<Candidate>`
-      SELECT p.id AS passageId, p.article_id AS articleId, a.title AS title, p.heading AS heading, p.text AS text, f.rank AS rank
-      FROM (SELECT rowid, bm25(article_fts, 0.0, 6.0, 3.0, 1.0) AS rank FROM article_fts WHERE article_fts MATCH ${match} ORDER BY rank LIMIT ${limit}) f
-      JOIN article_passages p ON p.id = f.rowid
-      JOIN articles a ON a.id = p.article_id
-      WHERE p.company_id = ${companyId} AND a.company_id = ${companyId} AND a.status = 'published'
-      ORDER BY f.rank`.execute(this.db);
-    return rows;
+    // The index ranks and cuts first (its own top `limit`), then the few rows are joined. CROSS
+    // JOIN fixes that order: left to itself, SQLite's planner starts from the company's articles
+    // (an index on company and status) and looks each passage up in the FTS result, which at
+    // 10,000 articles made a search take 20 ms instead of 2.
+    return this.searchStatement.all(match, limit, companyId, companyId);
   }
 
   /** Cuts a published article into passages and indexes them. */

@@ -46,6 +46,23 @@ describe('the question', () => {
     const dog = rerank(analyze('can I bring my dog to Canada', vocab), candidates, 1);
     expect(dog[0]!.score).toBeLessThan(0.5);
   });
+
+  it('counts a typed word the articles lack entirely double, but not one a phrase stands for', () => {
+    const vocab = new Vocabulary([
+      { title: 'Our stores', heading: '', text: 'Visit our store in Hamburg or Munich.' },
+      { title: 'Returns', heading: '', text: 'Return each item within 30 days.' },
+    ]);
+    const candidates = [{ passageId: 1, articleId: 'a', title: 'Our stores', heading: '', text: 'Visit our store in Hamburg or Munich.', rank: -3 }];
+    // "parking" is unknown: hamburg and store found, parking missing twice over → under half.
+    const parking = analyze('is there parking at the hamburg store', vocab);
+    expect(parking.groupWeight[0]).toBeCloseTo(2 * parking.groupIdf[0]!);
+    expect(rerank(parking, candidates, 1)[0]!.score).toBeLessThan(0.5);
+    // Known words weigh their IDF alone.
+    expect(parking.groupWeight.slice(1)).toEqual(parking.groupIdf.slice(1));
+    // "long" in "how long" is the phrase's meaning, not a topic the articles miss.
+    const long = analyze('how long to return an item', vocab);
+    expect(long.groupWeight[0]).toBe(long.groupIdf[0]);
+  });
 });
 
 describe('import files', () => {
