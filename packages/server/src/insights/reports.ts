@@ -61,8 +61,8 @@ function outcomes(row: OutcomeRow) {
 }
 
 /**
- * The reports' SQL. Counts come from the rollups by quarter hour (`insight_counts`,
- * `funnel_counts`); durations and funnel stops from partial indexes that cover exactly what they
+ * The reports' SQL. Counts, funnel stops included, come from the rollups by quarter hour
+ * (`insight_counts`, `funnel_counts`); durations from partial indexes that cover exactly what they
  * read; never from the messages. Grouping is by UTC quarter hour in SQL and by local day or hour
  * here, so any time zone (every zone's offset is a whole number of quarter hours) costs the same.
  */
@@ -97,11 +97,8 @@ export class ReportStore {
          WHERE company_id = ? AND conversation_created_ms >= ? AND conversation_created_ms < ? AND comment IS NOT NULL
          ORDER BY conversation_created_ms DESC LIMIT ?`,
       ),
-      funnelReached: sqlite.prepare<[string, string, number, number], { step: string; reached: number }>(
-        'SELECT step, sum(reached) AS reached FROM funnel_counts WHERE company_id = ? AND flow_id = ? AND bucket >= ? AND bucket < ? GROUP BY step',
-      ),
-      funnelStopped: sqlite.prepare<[string, string, number, number], { step: string | null; n: number }>(
-        'SELECT last_step AS step, count(*) AS n FROM conversation_facts WHERE company_id = ? AND flow_id = ? AND created_ms >= ? AND created_ms < ? GROUP BY last_step',
+      funnel: sqlite.prepare<[string, string, number, number], { step: string; reached: number; stopped: number }>(
+        'SELECT step, sum(reached) AS reached, sum(stopped) AS stopped FROM funnel_counts WHERE company_id = ? AND flow_id = ? AND bucket >= ? AND bucket < ? GROUP BY step',
       ),
     };
   }
@@ -205,13 +202,16 @@ export class ReportStore {
   funnel(companyId: string, period: Period, flow: { id: string; flow: Flow } | undefined): FunnelReport {
     if (!flow) return { flow: null, conversations: 0, steps: [] };
     const reached = new Map<string, number>();
-    const [, fromBucket, toBucket] = this.buckets(companyId, period);
-    for (const row of this.statements.funnelReached.all(companyId, flow.id, fromBucket, toBucket)) reached.set(row.step, row.reached);
     const stopped = new Map<string, number>();
     let conversations = 0;
-    for (const row of this.statements.funnelStopped.all(companyId, flow.id, period.from, period.to)) {
-      conversations += row.n;
-      if (row.step !== null) stopped.set(row.step, row.n);
+    const [, fromBucket, toBucket] = this.buckets(companyId, period);
+    for (const row of this.statements.funnel.all(companyId, flow.id, fromBucket, toBucket)) {
+      // The row of step '' counts the flow's conversations.
+      if (row.step === '') conversations = row.reached;
+      else {
+        reached.set(row.step, row.reached);
+        stopped.set(row.step, row.stopped);
+      }
     }
     const order: string[] = [];
     const seen = new Set<string>();

@@ -60,13 +60,17 @@ export interface ConversationStepsTable {
   step: string;
 }
 
-/** How many conversations that started in a quarter hour (`bucket`, epoch ms / 900000) reached a flow step. */
+/**
+ * How many conversations that started in a quarter hour (`bucket`, epoch ms / 900000) reached a
+ * flow step, and how many stand last at it. The row with step `''` counts the flow's conversations.
+ */
 export interface FunnelCountsTable {
   company_id: string;
   flow_id: string;
   bucket: number;
   step: string;
   reached: number;
+  stopped: Generated<number>;
 }
 
 /** Outcome counts of the conversations that started in a quarter hour (`bucket`, epoch ms / 900000). */
