@@ -4,6 +4,18 @@ import type { LiveConversation, NewMessage } from '../plugins/app/conversations.
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
 export const BUCKET_MS = 15 * 60_000;
 
+/** Quarter hours in a UTC day. */
+export const QUARTERS_PER_DAY = 96;
+
+/**
+ * The `bucket` of a funnel row that counts a whole UTC day (epoch ms / 86400000): negative, so
+ * day rows never meet quarter-hour rows. A long period sums day rows for its whole UTC days and
+ * quarter-hour rows at its two ends, so any time zone stays exact.
+ */
+export function dayRow(day: number): number {
+  return -1 - day;
+}
+
 /** The facts a transition reads and writes. */
 interface Facts {
   created_ms: number;
@@ -109,11 +121,15 @@ export class InsightsRecorder {
     if (terminal) this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
   }
 
-  /** Adds `[reached, stopped]` per step to a quarter hour's funnel counts, in one statement. */
+  /**
+   * Adds `[reached, stopped]` per step to a quarter hour's funnel counts and to its UTC day's
+   * (see {@link dayRow}), in one statement.
+   */
   private funnel(companyId: string, flowId: string, bucket: number, deltas: Map<string, [number, number]>): void {
     const args: Array<string | number> = [];
-    for (const [step, [reached, stopped]] of deltas) args.push(companyId, flowId, bucket, step, reached, stopped);
-    this.moveFunnelStatement(deltas.size).run(...args);
+    const day = dayRow(Math.floor(bucket / QUARTERS_PER_DAY));
+    for (const [step, [reached, stopped]] of deltas) args.push(companyId, flowId, bucket, step, reached, stopped, companyId, flowId, day, step, reached, stopped);
+    this.moveFunnelStatement(deltas.size * 2).run(...args);
   }
 
   private insertStepsStatement(rows: number): SQLite.Statement<unknown[], string> {

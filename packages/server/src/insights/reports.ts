@@ -12,7 +12,7 @@ import type {
   ResponseTimesReport,
 } from '@parley/protocol';
 import { successors } from '../flows/load.js';
-import { BUCKET_MS } from './recorder.js';
+import { BUCKET_MS, QUARTERS_PER_DAY, dayRow } from './recorder.js';
 import { dayIndex, type Period } from './period.js';
 
 /** How many comments the CSAT report lists (the newest first). */
@@ -205,12 +205,26 @@ export class ReportStore {
     const stopped = new Map<string, number>();
     let conversations = 0;
     const [, fromBucket, toBucket] = this.buckets(companyId, period);
-    for (const row of this.statements.funnel.all(companyId, flow.id, fromBucket, toBucket)) {
-      // The row of step '' counts the flow's conversations.
-      if (row.step === '') conversations = row.reached;
-      else {
-        reached.set(row.step, row.reached);
-        stopped.set(row.step, row.stopped);
+    // Whole UTC days from day rows, the ends from quarter-hour rows.
+    const firstDay = Math.ceil(fromBucket / QUARTERS_PER_DAY);
+    const endDay = Math.floor(toBucket / QUARTERS_PER_DAY);
+    const ranges: Array<[number, number]> =
+      firstDay < endDay
+        ? [
+            [fromBucket, firstDay * QUARTERS_PER_DAY],
+            [dayRow(endDay - 1), dayRow(firstDay - 1)],
+            [endDay * QUARTERS_PER_DAY, toBucket],
+          ]
+        : [[fromBucket, toBucket]];
+    for (const [from, to] of ranges) {
+      if (from >= to) continue;
+      for (const row of this.statements.funnel.all(companyId, flow.id, from, to)) {
+        // The row of step '' counts the flow's conversations.
+        if (row.step === '') conversations += row.reached;
+        else {
+          reached.set(row.step, (reached.get(row.step) ?? 0) + row.reached);
+          stopped.set(row.step, (stopped.get(row.step) ?? 0) + row.stopped);
+        }
       }
     }
     const order: string[] = [];

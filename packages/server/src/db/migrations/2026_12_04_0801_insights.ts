@@ -87,7 +87,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // How many conversations reached each flow step and how many stand last at it, by the quarter
   // hour (epoch ms / 900000) the conversation started in: the funnel sums a period without reading
-  // every conversation. The row with step '' counts the flow's conversations (reached).
+  // every conversation. The row with step '' counts the flow's conversations (reached). Each
+  // count is kept twice: by quarter hour and by UTC day (bucket -1 - epoch ms / 86400000), so a
+  // long period sums a row per day and step.
   await db.schema
     .createTable('funnel_counts')
     .addColumn('company_id', 'text', (c) => c.notNull())
@@ -112,6 +114,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     FROM conversation_facts GROUP BY 1, 2`.execute(db);
   await sql`INSERT INTO funnel_counts (company_id, flow_id, bucket, step, reached)
     SELECT company_id, flow_id, created_ms / 900000, '', count(*)
+    FROM conversation_facts WHERE flow_id IS NOT NULL GROUP BY 1, 2, 3`.execute(db);
+  await sql`INSERT INTO funnel_counts (company_id, flow_id, bucket, step, reached)
+    SELECT company_id, flow_id, -1 - created_ms / 86400000, '', count(*)
     FROM conversation_facts WHERE flow_id IS NOT NULL GROUP BY 1, 2, 3`.execute(db);
 }
 
