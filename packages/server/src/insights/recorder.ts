@@ -57,8 +57,11 @@ export class InsightsRecorder {
         `INSERT INTO insight_counts (company_id, bucket, conversations) VALUES (?, ?, 1)
          ON CONFLICT (company_id, bucket) DO UPDATE SET conversations = conversations + 1`,
       ),
-      lastStep: sqlite.prepare<[string], string | null>('SELECT last_step FROM conversation_facts WHERE conversation_id = ?').pluck(),
-      setLastStep: sqlite.prepare('UPDATE conversation_facts SET last_step = ? WHERE conversation_id = ?'),
+      // Moves the last step only when it changes, and returns where it stood (SET reads the old row).
+      moveLastStep: sqlite
+        .prepare<[string, string, string], { previous: string | null }>(
+          'UPDATE conversation_facts SET previous_step = last_step, last_step = ? WHERE conversation_id = ? AND last_step IS NOT ? RETURNING previous_step AS previous',
+        ),
       facts: sqlite.prepare<[string], Facts & { company_id: string }>(
         `SELECT company_id, created_ms, handed_off_ms, first_response_ms, first_agent_id, resolution_ms, resolved_by, bot_ended, rating
          FROM conversation_facts WHERE conversation_id = ?`,
@@ -96,12 +99,13 @@ export class InsightsRecorder {
     if (!path?.length) return;
     {
       const { id, companyId, flowId } = conversation;
-      const steps = [...new Set(path)];
-      const fresh = this.insertStepsStatement(steps.length).all(...steps.flatMap((step) => [id, step]));
+      const args: string[] = [];
+      for (const step of path) args.push(id, step);
+      const fresh = this.insertStepsStatement(path.length).all(...args);
       const last = path[path.length - 1]!;
-      const before = this.statements.lastStep.get(id);
-      const moved = before !== undefined && before !== last;
-      if (moved) this.statements.setLastStep.run(last, id);
+      const move = this.statements.moveLastStep.get(last, id, last);
+      const moved = move !== undefined;
+      const before = move?.previous ?? null;
       if (flowId && (fresh.length || moved)) {
         const deltas = new Map<string, [number, number]>();
         const add = (step: string, reached: number, stopped: number) => {

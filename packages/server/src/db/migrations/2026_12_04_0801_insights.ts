@@ -44,6 +44,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('resolved_by', 'text')
     .addColumn('bot_ended', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_step', 'text')
+    // The step it stood at before: one UPDATE moves last_step and RETURNs where it stood.
+    .addColumn('previous_step', 'text')
     .addColumn('rating', 'integer')
     .execute();
   // Reports read one company's conversations of a period. These partial indexes cover exactly

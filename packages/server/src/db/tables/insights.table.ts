@@ -50,6 +50,8 @@ export interface ConversationFactsTable {
   bot_ended: Generated<number>;
   /** The flow step the conversation last reached. */
   last_step: string | null;
+  /** The step it stood at before `last_step` (set by the same update). */
+  previous_step: string | null;
   /** The visitor's rating, 1 to 5. */
   rating: number | null;
 }
