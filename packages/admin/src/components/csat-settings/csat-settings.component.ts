@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { CsatAskAfter, CsatSettings, RatingScale } from '@parley/protocol';
 import type { ApiClient } from '../../api/http.js';
 import { errorMessage } from '../../api/errors.js';
@@ -11,7 +11,28 @@ import { controls } from '../../styles/shared.js';
  * @csspart form - the settings form
  */
 export class ParleyCsatSettings extends LitElement {
-  static override styles = [controls];
+  static override styles = [
+    controls,
+    css`
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px 16px;
+        align-items: center;
+        padding: 8px 0;
+      }
+      label.check {
+        display: flex;
+        gap: 6px;
+        align-items: center;
+      }
+      label.check input {
+        width: auto;
+        height: auto;
+        margin: 0;
+      }
+    `,
+  ];
   static override properties = {
     api: { attribute: false },
     settings: { state: true },
@@ -69,7 +90,7 @@ export class ParleyCsatSettings extends LitElement {
     if (!s) return this.status ? html`<p role="alert">${this.status}</p>` : nothing;
     const option = (value: string, label: string, current: string) => html`<option value=${value} ?selected=${value === current}>${label}</option>`;
     return html`<form part="form" @submit=${this.save}>
-      <label><input type="checkbox" name="enabled" .checked=${s.enabled} /> Ask visitors to rate the conversation</label>
+      <label class="check"><input type="checkbox" name="enabled" .checked=${s.enabled} /> Ask visitors to rate the conversation</label>
       <label>Scale <select name="scale">${option('five', '1 to 5 stars', s.scale)}${option('thumbs', 'Thumbs up or down', s.scale)}</select></label>
       <label>Ask after <select name="ask_after">${option('agent', 'an agent resolves', s.ask_after)}${option('bot', 'the bot reaches an end', s.ask_after)}${option('both', 'either', s.ask_after)}</select></label>
       <button type="submit" ?disabled=${this.saving}>Save</button>
