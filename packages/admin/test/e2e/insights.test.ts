@@ -74,6 +74,11 @@ describe.skipIf(!CHROMIUM)('CSAT and Insights in Chromium', () => {
     // The lower charts: the heatmap and the funnel, drawn on the flow's steps.
     await insights.locator('section', { has: admin.getByRole('heading', { name: 'Busiest hours' }) }).screenshot({ path: `${ARTIFACTS}laptop-insights-hours.png` });
     await insights.locator('section', { has: admin.getByRole('heading', { name: /funnel/ }) }).screenshot({ path: `${ARTIFACTS}laptop-insights-funnel.png` });
+    // The rating settings: open, they show what the company saved (rating on in this test).
+    await admin.getByText('Rating settings').click();
+    await expect.poll(() => admin.getByLabel('Ask visitors to rate the conversation').isChecked()).toBe(true);
+    await admin.screenshot({ path: `${ARTIFACTS}laptop-insights-settings.png` });
+    await admin.getByText('Rating settings').click();
     await admin.emulateMedia({ colorScheme: 'dark' });
     await admin.screenshot({ path: `${ARTIFACTS}laptop-dark-insights.png`, fullPage: true });
 

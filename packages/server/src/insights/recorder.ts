@@ -4,6 +4,18 @@ import type { LiveConversation, NewMessage } from '../plugins/app/conversations.
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
 export const BUCKET_MS = 15 * 60_000;
 
+/** Quarter hours in a UTC day. */
+export const QUARTERS_PER_DAY = 96;
+
+/**
+ * The `bucket` of a funnel row that counts a whole UTC day (epoch ms / 86400000): negative, so
+ * day rows never meet quarter-hour rows. A long period sums day rows for its whole UTC days and
+ * quarter-hour rows at its two ends, so any time zone stays exact.
+ */
+export function dayRow(day: number): number {
+  return -1 - day;
+}
+
 /** The facts a transition reads and writes. */
 interface Facts {
   created_ms: number;
@@ -32,7 +44,11 @@ function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
 export class InsightsRecorder {
   private readonly statements;
 
-  constructor(sqlite: SQLite.Database) {
+  /** Statements by how many rows they write at once (a turn's steps in one statement). */
+  private readonly insertSteps = new Map<number, SQLite.Statement<unknown[], string>>();
+  private readonly moveFunnel = new Map<number, SQLite.Statement>();
+
+  constructor(private readonly sqlite: SQLite.Database) {
     this.statements = {
       insertFacts: sqlite.prepare(
         'INSERT OR IGNORE INTO conversation_facts (conversation_id, company_id, flow_id, created_ms) VALUES (?, ?, ?, ?)',
@@ -41,12 +57,11 @@ export class InsightsRecorder {
         `INSERT INTO insight_counts (company_id, bucket, conversations) VALUES (?, ?, 1)
          ON CONFLICT (company_id, bucket) DO UPDATE SET conversations = conversations + 1`,
       ),
-      insertStep: sqlite.prepare('INSERT OR IGNORE INTO conversation_steps (conversation_id, step) VALUES (?, ?)'),
-      countStep: sqlite.prepare(
-        `INSERT INTO funnel_counts (company_id, flow_id, bucket, step, reached) VALUES (?, ?, ?, ?, 1)
-         ON CONFLICT (company_id, flow_id, bucket, step) DO UPDATE SET reached = reached + 1`,
-      ),
-      lastStep: sqlite.prepare('UPDATE conversation_facts SET last_step = ? WHERE conversation_id = ?'),
+      // Moves the last step only when it changes, and returns where it stood (SET reads the old row).
+      moveLastStep: sqlite
+        .prepare<[string, string, string], { previous: string | null }>(
+          'UPDATE conversation_facts SET previous_step = last_step, last_step = ? WHERE conversation_id = ? AND last_step IS NOT ? RETURNING previous_step AS previous',
+        ),
       facts: sqlite.prepare<[string], Facts & { company_id: string }>(
         `SELECT company_id, created_ms, handed_off_ms, first_response_ms, first_agent_id, resolution_ms, resolved_by, bot_ended, rating
          FROM conversation_facts WHERE conversation_id = ?`,
@@ -69,23 +84,79 @@ export class InsightsRecorder {
     const created = Date.parse(conversation.createdAt);
     if (this.statements.insertFacts.run(conversation.id, conversation.companyId, conversation.flowId, created).changes === 1) {
       this.statements.countStart.run(conversation.companyId, Math.floor(created / BUCKET_MS));
+      if (conversation.flowId) this.funnel(conversation.companyId, conversation.flowId, Math.floor(created / BUCKET_MS), new Map([['', [1, 0]]]));
     }
     this.turn(conversation, path, terminal);
   }
 
-  /** The steps a turn ran: each counts once per conversation in the funnel; the last is where it stands. */
+  /**
+   * The steps a turn ran: each counts once per conversation in the funnel; the last is where it
+   * stands (moved from the step it stood at before). One statement records the steps and returns
+   * the new ones; one writes every funnel count the turn changed; a turn that reaches no new step
+   * and stays where it stood writes nothing else.
+   */
   turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void {
     if (!path?.length) return;
-    const { id, companyId, flowId } = conversation;
-    let bucket: number | undefined;
-    for (const step of path) {
-      if (this.statements.insertStep.run(id, step).changes === 1 && flowId) {
-        bucket ??= Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS);
-        this.statements.countStep.run(companyId, flowId, bucket, step);
+    {
+      const { id, companyId, flowId } = conversation;
+      const args: string[] = [];
+      for (const step of path) args.push(id, step);
+      const fresh = this.insertStepsStatement(path.length).all(...args);
+      const last = path[path.length - 1]!;
+      const move = this.statements.moveLastStep.get(last, id, last);
+      const moved = move !== undefined;
+      const before = move?.previous ?? null;
+      if (flowId && (fresh.length || moved)) {
+        const deltas = new Map<string, [number, number]>();
+        const add = (step: string, reached: number, stopped: number) => {
+          const d = deltas.get(step) ?? [0, 0];
+          d[0] += reached;
+          d[1] += stopped;
+          deltas.set(step, d);
+        };
+        for (const step of fresh) add(step, 1, 0);
+        if (moved) {
+          if (before !== null) add(before, 0, -1);
+          add(last, 0, 1);
+        }
+        this.funnel(companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
       }
     }
-    this.statements.lastStep.run(path[path.length - 1], id);
-    if (terminal) this.change(id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+    if (terminal) this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+  }
+
+  /**
+   * Adds `[reached, stopped]` per step to a quarter hour's funnel counts and to its UTC day's
+   * (see {@link dayRow}), in one statement.
+   */
+  private funnel(companyId: string, flowId: string, bucket: number, deltas: Map<string, [number, number]>): void {
+    const args: Array<string | number> = [];
+    const day = dayRow(Math.floor(bucket / QUARTERS_PER_DAY));
+    for (const [step, [reached, stopped]] of deltas) args.push(companyId, flowId, bucket, step, reached, stopped, companyId, flowId, day, step, reached, stopped);
+    this.moveFunnelStatement(deltas.size * 2).run(...args);
+  }
+
+  private insertStepsStatement(rows: number): SQLite.Statement<unknown[], string> {
+    let statement = this.insertSteps.get(rows);
+    if (!statement) {
+      statement = this.sqlite
+        .prepare<unknown[], string>(`INSERT OR IGNORE INTO conversation_steps (conversation_id, step) VALUES ${new Array(rows).fill('(?, ?)').join(', ')} RETURNING step`)
+        .pluck();
+      this.insertSteps.set(rows, statement);
+    }
+    return statement;
+  }
+
+  private moveFunnelStatement(rows: number): SQLite.Statement {
+    let statement = this.moveFunnel.get(rows);
+    if (!statement) {
+      statement = this.sqlite.prepare(
+        `INSERT INTO funnel_counts (company_id, flow_id, bucket, step, reached, stopped) VALUES ${new Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (company_id, flow_id, bucket, step) DO UPDATE SET reached = reached + excluded.reached, stopped = stopped + excluded.stopped`,
+      );
+      this.moveFunnel.set(rows, statement);
+    }
+    return statement;
   }
 
   /** A person was asked for (the first time counts). */

@@ -12,7 +12,7 @@ import type {
   ResponseTimesReport,
 } from '@parley/protocol';
 import { successors } from '../flows/load.js';
-import { BUCKET_MS } from './recorder.js';
+import { BUCKET_MS, QUARTERS_PER_DAY, dayRow } from './recorder.js';
 import { dayIndex, type Period } from './period.js';
 
 /** How many comments the CSAT report lists (the newest first). */
@@ -34,6 +34,11 @@ function sortNumbers(values: number[]): number[] {
   const typed = Float64Array.from(values).sort();
   for (let i = 0; i < typed.length; i++) values[i] = typed[i]!;
   return values;
+}
+
+/** The integers of a comma-separated list (`group_concat`); none for null. */
+function numbers(list: string | null | undefined): number[] {
+  return list ? list.split(',').map(Number) : [];
 }
 
 function stats(sorted: number[]): DurationStats {
@@ -61,8 +66,8 @@ function outcomes(row: OutcomeRow) {
 }
 
 /**
- * The reports' SQL. Counts come from the rollups by quarter hour (`insight_counts`,
- * `funnel_counts`); durations and funnel stops from partial indexes that cover exactly what they
+ * The reports' SQL. Counts, funnel stops included, come from the rollups by quarter hour
+ * (`insight_counts`, `funnel_counts`); durations from partial indexes that cover exactly what they
  * read; never from the messages. Grouping is by UTC quarter hour in SQL and by local day or hour
  * here, so any time zone (every zone's offset is a whole number of quarter hours) costs the same.
  */
@@ -70,8 +75,15 @@ export class ReportStore {
   private readonly statements;
 
   constructor(sqlite: SQLite.Database) {
+    // Durations come as one comma-separated list (per agent): much cheaper than a row per value.
     const durations = (column: string) =>
-      sqlite.prepare<[string, number, number], number>(`SELECT ${column} FROM conversation_facts WHERE ${PERIOD} AND ${column} IS NOT NULL`).pluck();
+      sqlite.prepare<[string, number, number], string | null>(`SELECT group_concat(${column}) FROM conversation_facts WHERE ${PERIOD} AND ${column} IS NOT NULL`).pluck();
+    const byAgent = (column: string, agent: string) =>
+      sqlite
+        .prepare<[string, number, number], [string, string]>(
+          `SELECT ${agent}, group_concat(${column}) FROM conversation_facts WHERE ${PERIOD} AND ${column} IS NOT NULL GROUP BY ${agent}`,
+        )
+        .raw();
     const sums = 'sum(conversations) AS conversations, sum(bot_only) AS bot_only, sum(handed_off) AS handed_off, sum(resolved) AS resolved';
     this.statements = {
       overview: sqlite.prepare<[string, number, number], { [K in keyof OutcomeRow]: number | null } & { rating_sum: number | null; rated: number | null }>(
@@ -82,12 +94,8 @@ export class ReportStore {
       ),
       firstResponses: durations('first_response_ms'),
       resolutions: durations('resolution_ms'),
-      firstResponsesByAgent: sqlite.prepare<[string, number, number], [number, string]>(
-        `SELECT first_response_ms, first_agent_id FROM conversation_facts WHERE ${PERIOD} AND first_response_ms IS NOT NULL`,
-      ).raw(),
-      resolutionsByAgent: sqlite.prepare<[string, number, number], [number, string]>(
-        `SELECT resolution_ms, resolved_by FROM conversation_facts WHERE ${PERIOD} AND resolution_ms IS NOT NULL`,
-      ).raw(),
+      firstResponsesByAgent: byAgent('first_response_ms', 'first_agent_id'),
+      resolutionsByAgent: byAgent('resolution_ms', 'resolved_by'),
       agentNames: sqlite.prepare<[string], { id: string; name: string }>('SELECT id, name FROM users WHERE company_id = ?'),
       ratings: sqlite.prepare<[string, number, number], { r1: number | null; r2: number | null; r3: number | null; r4: number | null; r5: number | null }>(
         `SELECT sum(r1) AS r1, sum(r2) AS r2, sum(r3) AS r3, sum(r4) AS r4, sum(r5) AS r5 FROM insight_counts WHERE ${BUCKETS}`,
@@ -97,11 +105,8 @@ export class ReportStore {
          WHERE company_id = ? AND conversation_created_ms >= ? AND conversation_created_ms < ? AND comment IS NOT NULL
          ORDER BY conversation_created_ms DESC LIMIT ?`,
       ),
-      funnelReached: sqlite.prepare<[string, string, number, number], { step: string; reached: number }>(
-        'SELECT step, sum(reached) AS reached FROM funnel_counts WHERE company_id = ? AND flow_id = ? AND bucket >= ? AND bucket < ? GROUP BY step',
-      ),
-      funnelStopped: sqlite.prepare<[string, string, number, number], { step: string | null; n: number }>(
-        'SELECT last_step AS step, count(*) AS n FROM conversation_facts WHERE company_id = ? AND flow_id = ? AND created_ms >= ? AND created_ms < ? GROUP BY last_step',
+      funnel: sqlite.prepare<[string, string, number, number], { step: string; reached: number; stopped: number }>(
+        'SELECT step, sum(reached) AS reached, sum(stopped) AS stopped FROM funnel_counts WHERE company_id = ? AND flow_id = ? AND bucket >= ? AND bucket < ? GROUP BY step',
       ),
     };
   }
@@ -112,8 +117,8 @@ export class ReportStore {
     const row = this.statements.overview.get(...this.buckets(companyId, period))!;
     return {
       ...outcomes({ conversations: row.conversations ?? 0, bot_only: row.bot_only ?? 0, handed_off: row.handed_off ?? 0, resolved: row.resolved ?? 0 }),
-      first_response_ms: stats(sortNumbers(this.statements.firstResponses.all(...args))),
-      resolution_ms: stats(sortNumbers(this.statements.resolutions.all(...args))),
+      first_response_ms: stats(sortNumbers(numbers(this.statements.firstResponses.get(...args)))),
+      resolution_ms: stats(sortNumbers(numbers(this.statements.resolutions.get(...args)))),
       csat: { average: average(row.rating_sum ?? 0, row.rated ?? 0), count: row.rated ?? 0 },
     };
   }
@@ -147,15 +152,15 @@ export class ReportStore {
       if (!agent) agents.set(id, (agent = { first: [], resolution: [] }));
       return agent;
     };
-    const first: number[] = [];
-    const resolution: number[] = [];
-    for (const [ms, agent] of this.statements.firstResponsesByAgent.all(...args)) {
-      first.push(ms);
-      of(agent).first.push(ms);
+    let first: number[] = [];
+    let resolution: number[] = [];
+    for (const [agent, list] of this.statements.firstResponsesByAgent.all(...args)) {
+      of(agent).first = numbers(list);
+      first = first.concat(of(agent).first);
     }
-    for (const [ms, agent] of this.statements.resolutionsByAgent.all(...args)) {
-      resolution.push(ms);
-      of(agent).resolution.push(ms);
+    for (const [agent, list] of this.statements.resolutionsByAgent.all(...args)) {
+      of(agent).resolution = numbers(list);
+      resolution = resolution.concat(of(agent).resolution);
     }
     sortNumbers(first);
     sortNumbers(resolution);
@@ -205,13 +210,30 @@ export class ReportStore {
   funnel(companyId: string, period: Period, flow: { id: string; flow: Flow } | undefined): FunnelReport {
     if (!flow) return { flow: null, conversations: 0, steps: [] };
     const reached = new Map<string, number>();
-    const [, fromBucket, toBucket] = this.buckets(companyId, period);
-    for (const row of this.statements.funnelReached.all(companyId, flow.id, fromBucket, toBucket)) reached.set(row.step, row.reached);
     const stopped = new Map<string, number>();
     let conversations = 0;
-    for (const row of this.statements.funnelStopped.all(companyId, flow.id, period.from, period.to)) {
-      conversations += row.n;
-      if (row.step !== null) stopped.set(row.step, row.n);
+    const [, fromBucket, toBucket] = this.buckets(companyId, period);
+    // Whole UTC days from day rows, the ends from quarter-hour rows.
+    const firstDay = Math.ceil(fromBucket / QUARTERS_PER_DAY);
+    const endDay = Math.floor(toBucket / QUARTERS_PER_DAY);
+    const ranges: Array<[number, number]> =
+      firstDay < endDay
+        ? [
+            [fromBucket, firstDay * QUARTERS_PER_DAY],
+            [dayRow(endDay - 1), dayRow(firstDay - 1)],
+            [endDay * QUARTERS_PER_DAY, toBucket],
+          ]
+        : [[fromBucket, toBucket]];
+    for (const [from, to] of ranges) {
+      if (from >= to) continue;
+      for (const row of this.statements.funnel.all(companyId, flow.id, from, to)) {
+        // The row of step '' counts the flow's conversations.
+        if (row.step === '') conversations += row.reached;
+        else {
+          reached.set(row.step, (reached.get(row.step) ?? 0) + row.reached);
+          stopped.set(row.step, (stopped.get(row.step) ?? 0) + row.stopped);
+        }
+      }
     }
     const order: string[] = [];
     const seen = new Set<string>();

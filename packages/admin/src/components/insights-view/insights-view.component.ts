@@ -6,6 +6,7 @@ import { controls, screen } from '../../styles/shared.js';
 import { heatmap, horizontalBars, stackedBars } from './charts.js';
 import { duration, presetPeriod, tables, toCsv, type InsightsData, type Table } from './insights-data.js';
 import { styles } from './insights-view.styles.js';
+import '../csat-settings/csat-settings.js';
 
 type Preset = 'today' | '7' | '30' | 'custom';
 
@@ -184,6 +185,10 @@ export class ParleyInsightsView extends LitElement {
           ${this.loading ? html`<span class="muted" role="status">Loading…</span>` : nothing}
         </div>
       </div>
+      <details class="csat-settings">
+        <summary>Rating settings</summary>
+        <parley-csat-settings .api=${this.api}></parley-csat-settings>
+      </details>
       <div part="body">
         ${this.error ? html`<p role="alert">${this.error}</p>` : nothing} ${this.data ? this.renderBody(this.data) : this.loading ? nothing : html`<p class="muted">No data.</p>`}
       </div>`;

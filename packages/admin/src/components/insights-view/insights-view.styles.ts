@@ -1,6 +1,14 @@
 import { css } from 'lit';
 
 export const styles = css`
+  .csat-settings {
+    padding: 0 20px;
+  }
+  @media (max-width: 720px) {
+    .csat-settings {
+      padding: 0 12px;
+    }
+  }
   .period {
     display: flex;
     flex-wrap: wrap;

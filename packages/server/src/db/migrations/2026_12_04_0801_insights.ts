@@ -44,6 +44,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('resolved_by', 'text')
     .addColumn('bot_ended', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_step', 'text')
+    // The step it stood at before: one UPDATE moves last_step and RETURNs where it stood.
+    .addColumn('previous_step', 'text')
     .addColumn('rating', 'integer')
     .execute();
   // Reports read one company's conversations of a period. These partial indexes cover exactly
@@ -85,8 +87,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .modifyEnd(sql`WITHOUT ROWID`)
     .execute();
 
-  // How many conversations reached each flow step, by the quarter hour (epoch ms / 900000) the
-  // conversation started in: the funnel sums a period without reading every conversation's steps.
+  // How many conversations reached each flow step and how many stand last at it, by the quarter
+  // hour (epoch ms / 900000) the conversation started in: the funnel sums a period without reading
+  // every conversation. The row with step '' counts the flow's conversations (reached). Each
+  // count is kept twice: by quarter hour and by UTC day (bucket -1 - epoch ms / 86400000), so a
+  // long period sums a row per day and step.
   await db.schema
     .createTable('funnel_counts')
     .addColumn('company_id', 'text', (c) => c.notNull())
@@ -94,6 +99,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('bucket', 'integer', (c) => c.notNull())
     .addColumn('step', 'text', (c) => c.notNull())
     .addColumn('reached', 'integer', (c) => c.notNull())
+    .addColumn('stopped', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('funnel_counts_pk', ['company_id', 'flow_id', 'bucket', 'step'])
     .modifyEnd(sql`WITHOUT ROWID`)
     .execute();
@@ -108,6 +114,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`INSERT INTO insight_counts (company_id, bucket, conversations, bot_only, handed_off)
     SELECT company_id, created_ms / 900000, count(*), sum(handed_off_ms IS NULL AND bot_ended = 1), sum(handed_off_ms IS NOT NULL)
     FROM conversation_facts GROUP BY 1, 2`.execute(db);
+  await sql`INSERT INTO funnel_counts (company_id, flow_id, bucket, step, reached)
+    SELECT company_id, flow_id, created_ms / 900000, '', count(*)
+    FROM conversation_facts WHERE flow_id IS NOT NULL GROUP BY 1, 2, 3`.execute(db);
+  await sql`INSERT INTO funnel_counts (company_id, flow_id, bucket, step, reached)
+    SELECT company_id, flow_id, -1 - created_ms / 86400000, '', count(*)
+    FROM conversation_facts WHERE flow_id IS NOT NULL GROUP BY 1, 2, 3`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

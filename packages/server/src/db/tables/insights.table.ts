@@ -50,6 +50,8 @@ export interface ConversationFactsTable {
   bot_ended: Generated<number>;
   /** The flow step the conversation last reached. */
   last_step: string | null;
+  /** The step it stood at before `last_step` (set by the same update). */
+  previous_step: string | null;
   /** The visitor's rating, 1 to 5. */
   rating: number | null;
 }
@@ -60,13 +62,17 @@ export interface ConversationStepsTable {
   step: string;
 }
 
-/** How many conversations that started in a quarter hour (`bucket`, epoch ms / 900000) reached a flow step. */
+/**
+ * How many conversations that started in a quarter hour (`bucket`, epoch ms / 900000) reached a
+ * flow step, and how many stand last at it. The row with step `''` counts the flow's conversations.
+ */
 export interface FunnelCountsTable {
   company_id: string;
   flow_id: string;
   bucket: number;
   step: string;
   reached: number;
+  stopped: Generated<number>;
 }
 
 /** Outcome counts of the conversations that started in a quarter hour (`bucket`, epoch ms / 900000). */
