@@ -214,6 +214,7 @@ export function formatReport(report: BenchReport): string {
         ['file', 'bytes', 'gzip KB', 'brotli KB'],
         [
           ...w.files.map((f) => [f.file + (f.file === w.launcher?.file ? ' (launcher)' : ''), f.bytes, kb(f.gzip), kb(f.brotli)]),
+          ['on opening the chat', w.opening.bytes, kb(w.opening.gzip), kb(w.opening.brotli)],
           ['everything', w.total.bytes, kb(w.total.gzip), kb(w.total.brotli)],
         ],
       );

@@ -24,6 +24,13 @@ export interface WidgetWeight {
   /** Every file of the CDN build (JavaScript, CSS, anything shipped). */
   files: FileWeight[];
   total: { bytes: number; gzip: number; brotli: number };
+  /**
+   * What opening the chat loads: the launcher and the bundle it imports (`widget/parley-*.js`), as
+   * the widget's size test counts it. The other files are feature chunks, loaded on demand.
+   */
+  opening: { bytes: number; gzip: number; brotli: number };
+  /** The largest feature chunk, gzipped as sent. */
+  largestFeatureGzip: number;
 }
 
 /** The size of the server's compressed copy of a file, when it is fresh (made from this build). */
@@ -56,17 +63,24 @@ function listFiles(dir: string): string[] {
  * opens the chat lives in subfolders.
  */
 export function widgetWeight(dir: string, copies: string = compressedDir('widget')): WidgetWeight {
-  if (!existsSync(dir)) return { dir, present: false, files: [], total: { bytes: 0, gzip: 0, brotli: 0 } };
+  const none = { bytes: 0, gzip: 0, brotli: 0 };
+  if (!existsSync(dir)) return { dir, present: false, files: [], total: none, opening: none, largestFeatureGzip: 0 };
   const files = listFiles(dir)
     .filter((path) => !path.endsWith('.map') && !path.endsWith('.d.ts'))
     .sort()
     .map((path) => weigh(path, dir, copies));
   const topScripts = files.filter((f) => !f.file.includes(sep) && /\.m?js$/.test(f.file));
   const launcher = topScripts.find((f) => /launcher|widget|parley/.test(basename(f.file))) ?? topScripts[0];
-  const total = files.reduce((sum, f) => ({ bytes: sum.bytes + f.bytes, gzip: sum.gzip + f.gzip, brotli: sum.brotli + f.brotli }), {
-    bytes: 0,
-    gzip: 0,
-    brotli: 0,
-  });
-  return { dir, present: files.length > 0, ...(launcher ? { launcher } : {}), files, total };
+  const sum = (list: FileWeight[]) => list.reduce((acc, f) => ({ bytes: acc.bytes + f.bytes, gzip: acc.gzip + f.gzip, brotli: acc.brotli + f.brotli }), none);
+  const isOpening = (f: FileWeight) => f === launcher || /^widget[/\\]parley-[^/\\]+\.js$/.test(f.file);
+  const features = files.filter((f) => !isOpening(f));
+  return {
+    dir,
+    present: files.length > 0,
+    ...(launcher ? { launcher } : {}),
+    files,
+    total: sum(files),
+    opening: sum(files.filter(isOpening)),
+    largestFeatureGzip: Math.max(0, ...features.map((f) => f.gzip)),
+  };
 }
