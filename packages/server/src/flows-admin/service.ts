@@ -44,10 +44,9 @@ export class FlowAdmin {
 
   /** One published version (404 when the company has no such version). */
   async version(companyId: string, version: number): Promise<{ flow: Flow; version: FlowVersionView }> {
-    const view = (await this.store.versions(companyId)).find((v) => v.version === version);
-    const id = view && (await this.store.versionId(companyId, version));
-    const stored = id ? this.flows.get(id) : undefined;
-    if (!view || !stored || stored.companyId !== companyId) throw Errors.notFound('No such version');
+    const stored = await this.flows.published(companyId, version);
+    const view = stored && (await this.store.versions(companyId)).find((v) => v.version === version);
+    if (!stored || !view) throw Errors.notFound('No such version');
     return { flow: maskSecrets(stored.flow), version: view };
   }
 

@@ -27,18 +27,6 @@ export class FlowAdminStore {
     return rows.map((r) => ({ version: r.version, name: r.name, published_at: r.created_at, published_by: r.published_by, active: r.is_active === 1 }));
   }
 
-  /** The id of one published version of the company's flow. */
-  async versionId(companyId: string, version: number): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('flows')
-      .select('id')
-      .where('company_id', '=', companyId)
-      .where('version', '=', version)
-      .where('version', '>', 0)
-      .executeTakeFirst();
-    return row?.id;
-  }
-
   async draft(companyId: string): Promise<FlowDraft | undefined> {
     const row = await this.db.selectFrom('flow_drafts').selectAll().where('company_id', '=', companyId).executeTakeFirst();
     return row ? { document: JSON.parse(row.definition) as unknown, updatedAt: row.updated_at } : undefined;

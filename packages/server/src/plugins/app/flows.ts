@@ -77,8 +77,8 @@ export class FlowRegistry {
     return stored;
   }
 
-  /** Makes an earlier version the active one again (a roll back); undefined when there is no such version. */
-  async republish(companyId: string, version: number): Promise<StoredFlow | undefined> {
+  /** One published version of the company's flow (version 0 is a trial, never published). */
+  async published(companyId: string, version: number): Promise<StoredFlow | undefined> {
     const row = await this.db
       .selectFrom('flows')
       .select('id')
@@ -87,6 +87,12 @@ export class FlowRegistry {
       .where('version', '>', 0)
       .executeTakeFirst();
     const stored = row && this.byId.get(row.id);
+    return stored?.companyId === companyId ? stored : undefined;
+  }
+
+  /** Makes an earlier version the active one again (a roll back); undefined when there is no such version. */
+  async republish(companyId: string, version: number): Promise<StoredFlow | undefined> {
+    const stored = await this.published(companyId, version);
     if (!stored) return undefined;
     const now = new Date().toISOString();
     await this.db.transaction().execute(async (trx) => {
