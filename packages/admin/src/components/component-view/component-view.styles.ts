@@ -73,17 +73,7 @@ export const styles = css`
     object-fit: contain;
     background: var(--parley-surface-2, #f0f2f5);
   }
-  [part='card'] {
-    border: 1px solid var(--parley-border, #dfe3e8);
-    background: var(--parley-surface, #fff);
-    color: var(--parley-text, #1b1f24);
-    border-radius: 8px;
-    padding: 8px 10px;
-    display: grid;
-    grid-template-columns: 1fr auto;
-    gap: 2px 12px;
-    font-size: 13px;
-  }
+  [part='card'],
   [part='article'] {
     border: 1px solid var(--parley-border, #dfe3e8);
     background: var(--parley-surface, #fff);
@@ -93,6 +83,10 @@ export const styles = css`
     display: grid;
     gap: 2px;
     font-size: 13px;
+  }
+  [part='card'] {
+    grid-template-columns: 1fr auto;
+    gap: 2px 12px;
   }
   [part='alert'] {
     color: var(--parley-danger, #c92a2a);
