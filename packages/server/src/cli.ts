@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, startServer } from './server.js';
 import { loadConfig, type ParleyOptions } from './config.js';
-import { onboardCompany, type NewCompany } from './plugins/app/onboarding.js';
+import { onboardCompany, type NewCompany } from './companies/onboarding.js';
 import { generatePassword } from './lib/password.js';
 import { serverVersion } from './core/version.js';
 import { backupDatabase, migrationStatus, openExisting, resetPassword, runMigrations } from './maintenance/index.js';

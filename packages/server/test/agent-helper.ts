@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AgentServerFrame, LoginResponse, VisitorServerFrame, WelcomeFrame } from '@parley/protocol';
-import { onboardCompany } from '../src/plugins/app/onboarding.js';
+import { onboardCompany } from '../src/companies/onboarding.js';
 import type { ParleyOptions } from '../src/config.js';
 import { startTestServer, TestSocket } from './helper.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer } from '../../src/server.js';
-import type { InsightsHooks } from '../../src/plugins/app/chat.js';
+import type { InsightsHooks } from '../../src/conversations/chat.js';
 
 /**
  * `pnpm --filter @parley/server bench:insights-write`: what the insights rollups add to a chat

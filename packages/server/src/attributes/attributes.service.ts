@@ -1,6 +1,6 @@
 import { AttributeLimits, type PageAttributes, type StoredAttributes } from '@parley/protocol';
 import { Errors } from '../errors.js';
-import type { LiveConversation } from '../plugins/app/conversation-model.js';
+import type { LiveConversation } from '../conversations/conversation-model.js';
 import type { AttributesStore } from './attributes.store.js';
 
 /**

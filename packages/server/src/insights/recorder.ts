@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { LiveConversation, NewMessage } from '../plugins/app/conversations.js';
+import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
 export const BUCKET_MS = 15 * 60_000;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { escapeHtml, Strict } from '@parley/protocol';
-import type { Company } from '../plugins/app/companies.js';
+import type { Company } from '../companies/companies.js';
 import { articleHtml, excerptOf } from './passages.js';
 import type { Article } from './types.js';
 

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { ArticleView } from '@parley/protocol';
 import type { ParleyConfig } from '../config.js';
-import type { CompanyRepository } from '../plugins/app/companies.js';
+import type { CompanyRepository } from '../companies/companies.js';
 import { articleHtml } from './passages.js';
 import { DEFAULT_THRESHOLD, Retriever } from './retriever.js';
 import { ArticleStore } from './store.js';

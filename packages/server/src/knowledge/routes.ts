@@ -18,7 +18,7 @@ import {
 import { agentAuth, tag } from '../openapi/index.js';
 import type { ParleyConfig } from '../config.js';
 import { Errors, isAppError } from '../errors.js';
-import { perAccount } from '../plugins/app/auth.js';
+import { perAccount } from '../accounts/auth.js';
 import { parseImport } from './import.js';
 import { articleHtml } from './passages.js';
 

@@ -33,4 +33,4 @@ export interface Candidate {
   rank: number;
 }
 
-export type { KnowledgeHit, KnowledgeHooks } from '../plugins/app/chat-types.js';
+export type { KnowledgeHit, KnowledgeHooks } from '../conversations/chat-types.js';

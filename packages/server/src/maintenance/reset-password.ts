@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { generatePassword } from '../lib/password.js';
-import { UserRepository } from '../plugins/app/users.js';
+import { UserRepository } from '../accounts/users.js';
 import { MaintenanceStore } from './store.js';
 
 /**

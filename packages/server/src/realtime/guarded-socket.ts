@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { CloseCode } from '@parley/protocol';
 import type { LimitsConfig } from '../config.js';
-import { describeError } from '../plugins/app/error-handler.js';
+import { describeError } from '../core/error-handler.js';
 import { sendFrameCorked } from './corked-send.js';
 import { writeEncodedFrames } from './shared-frames.js';
 import type { FrameResult } from './frame-reader.js';

@@ -12,7 +12,7 @@ import type { WebSocket } from 'ws';
  * one write per socket per tick and no copy in JavaScript.
  *
  * It writes to the TCP socket under `ws`, which is only safe because Parley's sockets have no
- * permessage-deflate (`plugins/external/websocket.ts`): `ws` then writes every frame straight to
+ * permessage-deflate (`external/websocket.ts`): `ws` then writes every frame straight to
  * the TCP socket as it is sent, so these writes keep their place among its own.
  */
 export function encodeTextFrames(texts: readonly string[]): Buffer {

@@ -6,9 +6,9 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseEncoding, compressedDir, precompressDir } from '../../src/core/assets/index.js';
-import { demoPage } from '../../src/routes/widget/demo-page.js';
-import adminRoutes from '../../src/routes/admin/index.js';
-import errorHandler from '../../src/plugins/app/error-handler.js';
+import { demoPage } from '../../src/visitors/demo-page.js';
+import adminRoutes from '../../src/agents/dashboard.routes.js';
+import errorHandler from '../../src/core/error-handler.js';
 import { onCleanup, startTestServer, tempDataDir } from '../helper.js';
 
 interface Answer {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { LiveConversation } from '../../src/plugins/app/conversations.js';
+import type { LiveConversation } from '../../src/conversations/conversations.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
 import { addAgent, addCompany, call, startAgentServer } from '../agent-helper.js';
 

@@ -1,0 +1,231 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AgentServerFrame, HandoffReason } from '@parley/protocol';
+import { topics, type BusEvent, type EventBus } from '../core/bus.js';
+import type { InboxRepository } from '../inbox/inbox.js';
+import { encodeTextFrames } from '../realtime/shared-frames.js';
+
+/** What the hub needs of an agent connection. */
+export interface AgentEndpoint {
+  /** Names the connection as the origin of what it does (its own frames are not echoed to it). */
+  readonly id: string;
+  readonly userId: string;
+  readonly companyId: string;
+  send(frame: AgentServerFrame): void;
+  /** Frames encoded once for every connection of the company (`encodeTextFrames`). */
+  sendEncoded(frames: Buffer): void;
+  /** The `ack` this connection is owed for a message event it caused, if any. */
+  ackFor(event: Extract<BusEvent, { type: 'message' }>): AgentServerFrame | undefined;
+  /** The account was disabled or deleted. */
+  revoke(): void;
+}
+
+/**
+ * How often a conversation's summary is re-sent at most when only new messages changed it. The
+ * messages themselves go out at once; the summary (the inbox line: last message, unread count)
+ * of a busy conversation then follows within this time, carrying the latest state. Any other
+ * change (status, assignee, hand-off, read marks, presence) sends the summary at once. In a
+ * closed loop of 200 chats a summary after every message was a third of what the dashboards
+ * received.
+ */
+const MESSAGE_SUMMARY_INTERVAL_MS = 250;
+
+/**
+ * One company's agent connections behind one subscription to the company topic: every event is
+ * turned into a frame once, the frames of a tick are encoded once into one buffer and that buffer
+ * is written to each connection (one write per connection per tick, whatever the number of
+ * events), and chat summaries (status, assignee, last message, unread count, queue place) are
+ * recomputed once per conversation per event-loop turn, however many events touched it, and for
+ * new messages alone at most every `MESSAGE_SUMMARY_INTERVAL_MS` per conversation. A frame
+ * for some connections only (an `ack`, typing that skips its origin) first writes out what is
+ * queued, so every connection sees the frames in the order the events came.
+ */
+class CompanyChannel {
+  readonly connections = new Set<AgentEndpoint>();
+  private readonly unsubscribe: () => void;
+  /** Conversations whose summary is due, with the hand-off reason when a person was asked for. */
+  private dirty = new Map<string, HandoffReason | null>();
+  private scheduled = false;
+  /** When each conversation's summary last went out (`performance.now()`), pruned as they age. */
+  private readonly lastSummary = new Map<string, number>();
+  /** Conversations whose summary waits out its interval: only new messages changed them since. */
+  private held = new Set<string>();
+  private heldTimer: NodeJS.Timeout | undefined;
+  /** JSON of the frames every connection gets, queued in this tick. */
+  private shared: string[] = [];
+  private readonly writeShared = () => this.flushShared();
+
+  constructor(
+    private readonly companyId: string,
+    bus: EventBus,
+    private readonly inbox: InboxRepository,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.unsubscribe = bus.subscribe(topics.company(companyId), (event) => this.onEvent(event));
+  }
+
+  close(): void {
+    this.unsubscribe();
+    clearTimeout(this.heldTimer);
+  }
+
+  private broadcast(frame: AgentServerFrame, except?: string): void {
+    if (except === undefined) {
+      if (this.connections.size === 0) return;
+      if (this.shared.length === 0) process.nextTick(this.writeShared);
+      this.shared.push(JSON.stringify(frame));
+      return;
+    }
+    this.flushShared();
+    for (const connection of this.connections) if (connection.id !== except) connection.send(frame);
+  }
+
+  /** Writes the frames queued for every connection, encoded once. */
+  private flushShared(): void {
+    if (this.shared.length === 0) return;
+    const frames = encodeTextFrames(this.shared);
+    this.shared = [];
+    for (const connection of this.connections) connection.sendEncoded(frames);
+  }
+
+  private onEvent(event: BusEvent): void {
+    if (event.companyId !== this.companyId) return;
+    switch (event.type) {
+      case 'message': {
+        if (event.origin) {
+          // The connection that sent it hears its `ack` first, then the message like everyone.
+          for (const connection of this.connections) {
+            const ack = connection.ackFor(event);
+            if (!ack) continue;
+            this.flushShared();
+            connection.send(ack);
+          }
+        }
+        this.broadcast({ type: 'message', conversation_id: event.conversationId, message: event.message });
+        return this.touchForMessage(event.conversationId);
+      }
+      case 'state':
+        return this.touch(event.conversationId);
+      case 'typing':
+        if (event.role === 'bot') return;
+        return this.broadcast(
+          { type: 'typing', conversation_id: event.conversationId, role: event.role, on: event.on, ...(event.name ? { name: event.name } : {}) },
+          event.origin,
+        );
+      case 'presence':
+        this.broadcast({ type: 'presence', conversation_id: event.conversationId, online: event.online });
+        return this.touch(event.conversationId);
+      case 'agent_presence':
+        return this.broadcast({ type: 'agent_presence', user_id: event.userId, name: event.name, online: event.online });
+      case 'handoff':
+        return this.touch(event.conversationId, event.reason);
+      case 'read':
+        this.broadcast({ type: 'read', conversation_id: event.conversationId, seq: event.seq, user_id: event.userId });
+        return this.touch(event.conversationId);
+      case 'lead':
+        if (event.conversationId) this.touch(event.conversationId);
+        return;
+      case 'identified':
+        return this.touch(event.conversationId);
+      case 'note':
+        return this.broadcast({ type: 'note', conversation_id: event.conversationId, note: event.note });
+      case 'note_deleted':
+        return this.broadcast({ type: 'note_deleted', conversation_id: event.conversationId, note_id: event.noteId });
+      case 'erased':
+        this.dirty.delete(event.conversationId);
+        this.held.delete(event.conversationId);
+        return this.broadcast({ type: 'conversation_deleted', conversation_id: event.conversationId });
+      case 'user_revoked':
+        for (const connection of [...this.connections]) if (connection.userId === event.userId) connection.revoke();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A new message: the summary is due now, or at the end of its interval when one went out lately. */
+  private touchForMessage(conversationId: string): void {
+    if (!this.dirty.has(conversationId)) {
+      const last = this.lastSummary.get(conversationId);
+      if (last !== undefined && performance.now() - last < MESSAGE_SUMMARY_INTERVAL_MS) {
+        this.held.add(conversationId);
+        if (!this.heldTimer) {
+          this.heldTimer = setTimeout(this.releaseHeld, MESSAGE_SUMMARY_INTERVAL_MS);
+          this.heldTimer.unref();
+        }
+        return;
+      }
+    }
+    this.touch(conversationId);
+  }
+
+  private readonly releaseHeld = () => {
+    this.heldTimer = undefined;
+    const held = this.held;
+    this.held = new Set();
+    for (const conversationId of held) this.touch(conversationId);
+  };
+
+  /** Marks a conversation's summary as due; a hand-off reason also sends the `handoff` frame. */
+  private touch(conversationId: string, reason?: HandoffReason): void {
+    this.held.delete(conversationId);
+    if (reason || !this.dirty.has(conversationId)) this.dirty.set(conversationId, reason ?? this.dirty.get(conversationId) ?? null);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const due = this.dirty;
+    this.dirty = new Map();
+    const now = performance.now();
+    if (this.lastSummary.size > 1024) {
+      for (const [conversationId, at] of this.lastSummary) if (now - at >= MESSAGE_SUMMARY_INTERVAL_MS) this.lastSummary.delete(conversationId);
+    }
+    for (const [conversationId, reason] of due) {
+      if (this.connections.size === 0) return;
+      try {
+        const chat = this.inbox.summaryNow(this.companyId, conversationId);
+        // A conversation deleted in the meantime has nothing to show.
+        if (!chat) continue;
+        this.lastSummary.set(conversationId, now);
+        this.broadcast({ type: 'conversation', chat });
+        if (reason) this.broadcast({ type: 'handoff', chat, reason });
+      } catch (error) {
+        this.log.debug({ err: error, conversationId }, 'chat summary skipped');
+      }
+    }
+  }
+}
+
+/**
+ * Fans company events out to agent connections. A company's topic is subscribed while at least one
+ * of its agents is connected, so agents only ever see their own company's events, and a company
+ * with nobody online costs nothing.
+ */
+export class AgentHub {
+  private readonly channels = new Map<string, CompanyChannel>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly inbox: InboxRepository,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Adds a connection to its company's channel; returns the function that removes it. */
+  join(connection: AgentEndpoint): () => void {
+    let channel = this.channels.get(connection.companyId);
+    if (!channel) {
+      channel = new CompanyChannel(connection.companyId, this.bus, this.inbox, this.log);
+      this.channels.set(connection.companyId, channel);
+    }
+    channel.connections.add(connection);
+    return () => {
+      channel.connections.delete(connection);
+      if (channel.connections.size === 0 && this.channels.get(connection.companyId) === channel) {
+        channel.close();
+        this.channels.delete(connection.companyId);
+      }
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import {
+  sanitizeLightHtml,
+  type Author,
+  type ChatMessage,
+  type Component,
+  type ConversationStatus,
+  type MessageRole,
+  type MessageStatus,
+} from '@parley/protocol';
+import type { ConversationRow, MessageRow } from '../db/tables/index.js';
+import { initialState, type FlowState } from '../flows/engine.js';
+
+/* Conversations and messages as the server holds them, and how they map from and to their rows. */
+
+/**
+ * A conversation as the chat service works on it. The live copy in memory is the truth for
+ * conversations in use: turns update it synchronously and queue the same change for the database.
+ */
+export interface LiveConversation {
+  id: string;
+  companyId: string;
+  flowId: string | null;
+  status: ConversationStatus;
+  flow: FlowState;
+  lastSeq: number;
+  isTerminal: boolean;
+  assigneeId: string | null;
+  visitorIp: string | null;
+  visitorUserAgent: string | null;
+  createdAt: string;
+  /** Writes queued and not committed yet; a conversation with pending writes stays in memory. */
+  pending: number;
+  /** Client message ids queued and not committed yet, with their sequence number and commit. */
+  pendingClientIds: Map<string, { seq: number; committed: Promise<unknown> }>;
+  /** Set when a write failed: the live copy is dropped and re-read from the database. */
+  failed: boolean;
+  /**
+   * Client ids of the conversation's latest committed messages that have one (at most
+   * `RECENT_CLIENT_IDS`, oldest first), with their seq: what a resend is checked against.
+   * Undefined until first needed, then read from the database.
+   */
+  clientIds?: Map<string, number> | undefined;
+  /** Page attributes the host page set (`Parley.setAttributes`); see `src/attributes/`. */
+  attributes?: Record<string, string | number | boolean> | undefined;
+  /** A dashboard "Try it" conversation: agents are not told of it and the inbox never lists it. */
+  isTest?: boolean;
+}
+
+/** A message to store. Texts are sanitized on the way in. */
+export interface NewMessage {
+  role: MessageRole;
+  components: Component[];
+  clientId?: string;
+  authorId?: string;
+  author?: Author;
+  elapsedMs?: number;
+  status?: MessageStatus;
+  error?: string;
+}
+
+/** Changes to a conversation made together with a turn's messages. */
+export interface ConversationChanges {
+  status?: ConversationStatus;
+  flowId?: string;
+  flow?: FlowState;
+  isTerminal?: boolean;
+  assigneeId?: string | null;
+  closed?: boolean;
+  /** The flow steps the write's turn ran (for the bot's funnel); no column of its own. */
+  reached?: string[];
+}
+
+/** SHA-256 of a session token, as stored. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function visitorMessages(messages: NewMessage[]): number {
+  let count = 0;
+  for (const m of messages) if (m.role === 'user') count++;
+  return count;
+}
+
+/** The components with their texts sanitized; the same array when nothing needed it (a chat turn's usual case). */
+export function sanitizeComponents(components: Component[]): Component[] {
+  let sanitized: Component[] | undefined;
+  for (let i = 0; i < components.length; i++) {
+    const c = components[i]!;
+    if (c.type !== 'text') continue;
+    const text = sanitizeLightHtml(c.payload.text);
+    if (text === c.payload.text) continue;
+    sanitized ??= components.slice();
+    sanitized[i] = { type: 'text', payload: { text } };
+  }
+  return sanitized ?? components;
+}
+
+/** A stored message row as clients see it. */
+export function toChatMessage(row: MessageRow): ChatMessage {
+  return {
+    seq: row.seq,
+    id: String(row.id),
+    ...(row.client_id ? { client_id: row.client_id } : {}),
+    role: row.role as MessageRole,
+    ...(row.author_name ? { author: { name: row.author_name } } : {}),
+    components: JSON.parse(row.components) as Component[],
+    created_at: row.created_at,
+    status: row.status as MessageStatus,
+  };
+}
+
+export function fromRow(row: ConversationRow): LiveConversation {
+  const flow = { ...initialState(), ...(JSON.parse(row.flow_state) as Partial<FlowState>) };
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    flowId: row.flow_id,
+    status: row.status as ConversationStatus,
+    flow,
+    lastSeq: row.last_seq,
+    isTerminal: row.is_terminal === 1,
+    assigneeId: row.assignee_id,
+    visitorIp: row.visitor_ip,
+    visitorUserAgent: row.visitor_user_agent,
+    createdAt: row.created_at,
+    ...(row.is_test === 1 ? { isTest: true } : {}),
+    pending: 0,
+    pendingClientIds: new Map(),
+    failed: false,
+    ...(row.attributes ? { attributes: JSON.parse(row.attributes) as Record<string, string | number | boolean> } : {}),
+  };
+}

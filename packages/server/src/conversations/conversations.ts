@@ -1,0 +1,323 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type SQLite from 'better-sqlite3';
+import { componentsToText, type ChatMessage } from '@parley/protocol';
+import type { GroupCommit } from '../db/group-commit.js';
+import type { ConversationRow, MessageRow } from '../db/tables/index.js';
+import { initialState, type FlowState } from '../flows/engine.js';
+import { timestamp } from '../lib/clock.js';
+import { ConversationUpdates } from './conversation-updates.js';
+import {
+  fromRow,
+  hashToken,
+  sanitizeComponents,
+  toChatMessage,
+  visitorMessages,
+  type ConversationChanges,
+  type LiveConversation,
+  type NewMessage,
+} from './conversation-model.js';
+
+export { hashToken, toChatMessage, type ConversationChanges, type LiveConversation, type NewMessage } from './conversation-model.js';
+
+const MAX_CACHED = 20_000;
+/**
+ * Among how many of its latest messages with a client id a conversation recognises a resend. A
+ * client resends only messages it has no `ack` for, before anything newer, so a resend is always
+ * among the latest few; the window bounds memory and spares the database a unique index.
+ */
+export const RECENT_CLIENT_IDS = 256;
+
+/**
+ * Conversations and their messages on the hot path: prepared statements, a bounded cache of live
+ * conversations, sequence numbers handed out in memory, every write through the group commit.
+ */
+export class ConversationStore {
+  private readonly cache = new Map<string, LiveConversation>();
+  private readonly statements;
+
+  private readonly updates: ConversationUpdates;
+
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+  ) {
+    this.updates = new ConversationUpdates(sqlite);
+    this.statements = {
+      insertConversation: sqlite.prepare(
+        `INSERT INTO conversations (id, company_id, session_hash, flow_id, status, flow_state, last_seq, is_terminal,
+           visitor_ip, visitor_user_agent, created_at, updated_at, last_seen_at, is_test)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      touchConversation: sqlite.prepare('UPDATE conversations SET last_seen_at = ? WHERE id = ?'),
+      insertMessage: sqlite.prepare(
+        `INSERT INTO messages (conversation_id, company_id, seq, role, client_id, components, text, author_id, author_name,
+           elapsed_ms, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      conversationById: sqlite.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+      // A conversation's first session, or one it gave a verified visitor's other device.
+      conversationBySession: sqlite.prepare<[string, string], { id: string }>(
+        'SELECT id FROM conversations WHERE session_hash = ? UNION ALL SELECT conversation_id FROM conversation_sessions WHERE token_hash = ? LIMIT 1',
+      ),
+      recentClientIds: sqlite.prepare<[string, number], { client_id: string; seq: number }>(
+        'SELECT client_id, seq FROM messages WHERE conversation_id = ? AND client_id IS NOT NULL ORDER BY seq DESC LIMIT ?',
+      ),
+      messagesAfter: sqlite.prepare<[string, number, number], MessageRow>(
+        'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+    };
+  }
+
+  /** The live conversation, read from the database when it is not in memory. */
+  get(id: string): LiveConversation | undefined {
+    const cached = this.cache.get(id);
+    if (cached) {
+      this.cache.delete(id);
+      this.cache.set(id, cached);
+      return cached;
+    }
+    const row = this.statements.conversationById.get(id);
+    if (!row) return undefined;
+    const live = fromRow(row);
+    this.remember(live);
+    return live;
+  }
+
+  /** The live conversation when it belongs to the company; undefined for an unknown id or another company's. */
+  ofCompany(companyId: string, id: string): LiveConversation | undefined {
+    const conversation = id.length <= 64 ? this.get(id) : undefined;
+    return conversation?.companyId === companyId ? conversation : undefined;
+  }
+
+  /** Drops a deleted conversation from memory. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
+  /** The conversation a session token belongs to. */
+  bySessionToken(token: string): LiveConversation | undefined {
+    const hash = hashToken(token);
+    const row = this.statements.conversationBySession.get(hash, hash);
+    return row ? this.get(row.id) : undefined;
+  }
+
+  /**
+   * Creates a conversation with its first messages (the greeting). Returns the session token at
+   * once; `committed` resolves with the stored messages once the transaction commits. `after` runs
+   * inside that transaction, as in `append`.
+   */
+  create(
+    input: { companyId: string; flowId: string | null; ip?: string | undefined; userAgent?: string | undefined; isTest?: boolean },
+    flow: FlowState,
+    isTerminal: boolean,
+    messages: NewMessage[],
+    after?: (stored: ChatMessage[]) => void,
+  ): { conversation: LiveConversation; token: string; committed: Promise<ChatMessage[]> } {
+    const token = randomBytes(24).toString('base64url');
+    const now = timestamp();
+    const conversation: LiveConversation = {
+      id: randomUUID(),
+      companyId: input.companyId,
+      flowId: input.flowId,
+      status: 'bot',
+      flow: initialState(),
+      lastSeq: 0,
+      isTerminal: false,
+      assigneeId: null,
+      visitorIp: input.ip?.slice(0, 64) ?? null,
+      visitorUserAgent: input.userAgent?.slice(0, 512) ?? null,
+      createdAt: now,
+      ...(input.isTest ? { isTest: true } : {}),
+      pending: 0,
+      pendingClientIds: new Map(),
+      failed: false,
+      clientIds: new Map(),
+    };
+    const insert = [
+      conversation.id,
+      conversation.companyId,
+      hashToken(token),
+      conversation.flowId,
+      'bot',
+      '{}',
+      0,
+      0,
+      conversation.visitorIp,
+      conversation.visitorUserAgent,
+      now,
+      now,
+      now,
+      input.isTest ? 1 : 0,
+    ];
+    this.remember(conversation);
+    const committed = this.append(
+      conversation,
+      messages,
+      { flow, isTerminal },
+      () => {
+        this.statements.insertConversation.run(insert);
+      },
+      after,
+    );
+    return { conversation, token, committed };
+  }
+
+  /**
+   * Stores messages and conversation changes as one write. Sequence numbers are given now, in
+   * memory, so concurrent turns never collide; the promise resolves after the commit.
+   * `before` runs first inside the same transaction (creating the row); `after` runs last, with the
+   * stored messages (their ids given), for what must commit with them (a lead, outbox events).
+   */
+  append(
+    conversation: LiveConversation,
+    messages: NewMessage[],
+    changes: ConversationChanges = {},
+    before?: () => void,
+    after?: (stored: ChatMessage[]) => void,
+  ): Promise<ChatMessage[]> {
+    const now = timestamp();
+    const prepared = messages.map((m) => {
+      const components = sanitizeComponents(m.components);
+      // Built field by field in the order clients see (no spread of temporary objects: this runs twice a turn).
+      const message = { seq: ++conversation.lastSeq, id: '' } as ChatMessage;
+      if (m.clientId) message.client_id = m.clientId;
+      message.role = m.role;
+      if (m.author) message.author = m.author;
+      message.components = components;
+      message.created_at = now;
+      message.status = m.status ?? 'success';
+      const params = [
+        conversation.id,
+        conversation.companyId,
+        message.seq,
+        m.role,
+        m.clientId ?? null,
+        JSON.stringify(components),
+        componentsToText(components),
+        m.authorId ?? null,
+        m.author?.name ?? null,
+        m.elapsedMs ?? null,
+        message.status,
+        m.error ?? null,
+        now,
+      ];
+      return { message, params };
+    });
+    const stored = prepared.map((p) => p.message);
+    const update = this.updates.of(conversation, changes, visitorMessages(messages), now);
+
+    conversation.pending++;
+    const committed = this.writes.run(() => {
+      if (conversation.failed) throw new Error('An earlier write of this conversation failed');
+      try {
+        before?.();
+        for (const { message, params } of prepared) {
+          message.id = String(this.statements.insertMessage.run(params).lastInsertRowid);
+        }
+        update();
+        after?.(stored);
+      } catch (error) {
+        conversation.failed = true;
+        throw error;
+      }
+      return stored;
+    });
+    for (const { message } of prepared) {
+      if (message.client_id) conversation.pendingClientIds.set(message.client_id, { seq: message.seq, committed });
+    }
+    const settle = () => {
+      conversation.pending--;
+      for (const { message } of prepared) if (message.client_id) conversation.pendingClientIds.delete(message.client_id);
+      if (conversation.failed && this.cache.get(conversation.id) === conversation) this.cache.delete(conversation.id);
+    };
+    // Known ids first, then off the pending list: at every moment an id is in one or the other.
+    committed.then(() => {
+      this.knowClientIds(conversation, prepared);
+      settle();
+    }, settle);
+    return committed;
+  }
+
+  /** Records that the visitor is here (on connect), off the critical path. */
+  touch(conversation: LiveConversation): void {
+    const now = timestamp();
+    this.writes.run(() => this.statements.touchConversation.run(now, conversation.id)).catch(() => undefined);
+  }
+
+  /**
+   * The sequence number of a client message id already stored or queued in this conversation,
+   * with the commit to wait for when it is still queued.
+   */
+  findClientMessage(conversation: LiveConversation, clientId: string): { seq: number; committed?: Promise<unknown> } | undefined {
+    const pending = conversation.pendingClientIds.get(clientId);
+    if (pending) return pending;
+    const seq = this.recentClientIds(conversation).get(clientId);
+    return seq === undefined ? undefined : { seq };
+  }
+
+  private recentClientIds(conversation: LiveConversation): Map<string, number> {
+    if (!conversation.clientIds) {
+      const rows = this.statements.recentClientIds.all(conversation.id, RECENT_CLIENT_IDS);
+      conversation.clientIds = new Map(rows.reverse().map((row) => [row.client_id, row.seq]));
+    }
+    return conversation.clientIds;
+  }
+
+  /** Every committed message of a conversation, oldest first (a transcript), read a page at a time. */
+  allMessages(conversationId: string): ChatMessage[] {
+    const all: ChatMessage[] = [];
+    for (;;) {
+      const page = this.messagesAfter(conversationId, all.at(-1)?.seq ?? 0, 500);
+      all.push(...page);
+      if (page.length < 500) return all;
+    }
+  }
+
+  /** Committed messages with `seq > after`, oldest first, at most `limit`. */
+  messagesAfter(conversationId: string, after: number, limit = 500): ChatMessage[] {
+    return this.statements.messagesAfter.all(conversationId, after, limit).map(toChatMessage);
+  }
+
+  /** The replies that followed message `seq`, up to the visitor's next message. */
+  repliesAfter(conversationId: string, seq: number): ChatMessage[] {
+    const replies: ChatMessage[] = [];
+    for (const message of this.messagesAfter(conversationId, seq, 50)) {
+      if (message.role === 'user') break;
+      replies.push(message);
+    }
+    return replies;
+  }
+
+  /** Adds committed client ids to the recent ones (when loaded: else the database has them), dropping the oldest. */
+  private knowClientIds(conversation: LiveConversation, stored: Array<{ message: ChatMessage }>): void {
+    const known = conversation.clientIds;
+    if (!known) return;
+    for (const { message } of stored) {
+      if (!message.client_id) continue;
+      known.set(message.client_id, message.seq);
+      if (known.size > RECENT_CLIENT_IDS) known.delete(known.keys().next().value!);
+    }
+  }
+
+  private remember(conversation: LiveConversation): void {
+    this.cache.set(conversation.id, conversation);
+    if (this.cache.size <= MAX_CACHED) return;
+    for (const [id, live] of this.cache) {
+      if (this.cache.size <= MAX_CACHED * 0.9) break;
+      if (live.pending === 0) this.cache.delete(id);
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    conversations: ConversationStore;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('conversations', new ConversationStore(app.sqlite, app.writes));
+  },
+  { name: 'conversations', dependencies: ['database'] },
+);

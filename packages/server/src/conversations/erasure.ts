@@ -1,0 +1,148 @@
+import { unlink } from 'node:fs/promises';
+import fp from 'fastify-plugin';
+import type { FastifyBaseLogger } from 'fastify';
+import type SQLite from 'better-sqlite3';
+import type { ParleyConfig } from '../config.js';
+import type { GroupCommit } from '../db/group-commit.js';
+import type { UploadRow } from '../db/tables/index.js';
+import { topics, type EventBus } from '../core/bus.js';
+import type { ConversationStore } from './conversations.js';
+import type { UploadStore } from '../visitors/uploads.js';
+
+/** How often the retention policy looks for expired conversations. */
+const RETENTION_INTERVAL_MS = 3_600_000;
+/** Conversations deleted per write by the retention policy. */
+const RETENTION_BATCH = 100;
+
+/**
+ * Deletes conversations for good: when an admin is asked to forget a visitor, and by the retention
+ * policy (`retentionDays`). One write removes the conversation with everything that holds what
+ * the visitor said: its messages (and their full-text index entries, by trigger), its leads, its
+ * sessions and upload records, and the webhook events that carry any of it (with their pending
+ * deliveries). After the commit the uploaded files are removed, the visitor's sockets are closed
+ * (4404: the widget starts afresh) and agents are told (`conversation_deleted`).
+ */
+export class ConversationEraser {
+  private readonly statements;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
+
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly conversations: ConversationStore,
+    private readonly uploads: UploadStore,
+    private readonly bus: EventBus,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.statements = {
+      owned: sqlite.prepare<[string, string], { id: string }>('SELECT id FROM conversations WHERE id = ? AND company_id = ?'),
+      uploads: sqlite.prepare<[string], UploadRow>('SELECT * FROM uploads WHERE conversation_id = ?'),
+      leads: sqlite.prepare('DELETE FROM leads WHERE conversation_id = ? AND company_id = ?'),
+      // Every event about the conversation names its id (message, lead, hand-off and resolution payloads).
+      webhookEvents: sqlite.prepare('DELETE FROM webhook_events WHERE company_id = ? AND instr(payload, ?) > 0'),
+      messages: sqlite.prepare('DELETE FROM messages WHERE conversation_id = ?'),
+      // Upload records and sessions go with it (ON DELETE CASCADE).
+      conversation: sqlite.prepare('DELETE FROM conversations WHERE id = ? AND company_id = ?'),
+      expired: sqlite.prepare<[string, number], { id: string; company_id: string }>(
+        `SELECT id, company_id FROM conversations WHERE updated_at < ? AND status NOT IN ('waiting', 'agent') ORDER BY updated_at LIMIT ?`,
+      ),
+    };
+  }
+
+  /**
+   * Deletes one conversation of the company; false when there is none with this id (or it is
+   * another company's). Resolves after the commit.
+   */
+  async erase(companyId: string, conversationId: string): Promise<boolean> {
+    const files = await this.writes.run(() => this.eraseNow(companyId, conversationId));
+    if (!files) return false;
+    await this.afterErase(companyId, conversationId, files);
+    return true;
+  }
+
+  /**
+   * Deletes the conversations whose last activity is more than `days` old, except those waiting
+   * for or with a person; returns how many. Runs in writes of `RETENTION_BATCH`.
+   */
+  async eraseExpired(days: number, now = Date.now()): Promise<number> {
+    const cutoff = new Date(now - days * 86_400_000).toISOString();
+    let erased = 0;
+    for (;;) {
+      const batch = this.statements.expired.all(cutoff, RETENTION_BATCH);
+      if (!batch.length) return erased;
+      const done = await this.writes.run(() => batch.map((c) => ({ ...c, files: this.eraseNow(c.company_id, c.id) })));
+      for (const { id, company_id: companyId, files } of done) {
+        if (!files) continue;
+        await this.afterErase(companyId, id, files);
+        erased++;
+      }
+    }
+  }
+
+  /** Runs the retention policy now and then every hour (unless `days` is 0). */
+  startRetention(days: number): void {
+    if (days <= 0) return;
+    const sweep = () => {
+      if (this.sweeping) return;
+      this.sweeping = this.eraseExpired(days)
+        .then((n) => {
+          if (n) this.log.info({ conversations: n, days }, 'retention: old conversations deleted');
+          return n;
+        })
+        .catch((error: unknown) => {
+          this.log.error({ err: error }, 'retention: deleting old conversations failed');
+          return 0;
+        })
+        .finally(() => (this.sweeping = undefined));
+    };
+    sweep();
+    this.timer = setInterval(sweep, RETENTION_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  /** Inside a write: deletes the rows; returns the conversation's uploads (their files go after the commit). */
+  private eraseNow(companyId: string, conversationId: string): UploadRow[] | undefined {
+    if (!this.statements.owned.get(conversationId, companyId)) return undefined;
+    const files = this.statements.uploads.all(conversationId);
+    this.statements.leads.run(conversationId, companyId);
+    this.statements.webhookEvents.run(companyId, conversationId);
+    this.statements.messages.run(conversationId);
+    this.statements.conversation.run(conversationId, companyId);
+    return files;
+  }
+
+  private async afterErase(companyId: string, conversationId: string, files: UploadRow[]): Promise<void> {
+    this.conversations.forget(conversationId);
+    const event = { type: 'erased' as const, conversationId, companyId };
+    this.bus.publish(topics.conversation(conversationId), event);
+    this.bus.publish(topics.company(companyId), event);
+    for (const file of files) {
+      await unlink(this.uploads.filePath(file)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') this.log.warn({ err: error, upload: file.id }, 'an uploaded file of a deleted conversation could not be removed');
+      });
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Deletes conversations on request and by the retention policy. */
+    eraser: ConversationEraser;
+  }
+}
+
+export default fp(
+  async (app, opts: { config: ParleyConfig }) => {
+    const eraser = new ConversationEraser(app.sqlite, app.writes, app.conversations, app.uploads, app.bus, app.log.child({ module: 'erasure' }));
+    app.decorate('eraser', eraser);
+    app.addHook('onReady', async () => eraser.startRetention(opts.config.retentionDays));
+    app.addHook('onClose', async () => eraser.stop());
+  },
+  { name: 'erasure', dependencies: ['database', 'conversations', 'uploads', 'bus'] },
+);

@@ -1,0 +1,328 @@
+import fp from 'fastify-plugin';
+import type SQLite from 'better-sqlite3';
+import { escapeHtml, type ChatMessage, type ConversationStatus } from '@parley/protocol';
+import { initialState } from '../flows/engine.js';
+import type { GroupCommit } from '../db/group-commit.js';
+import { Errors } from '../errors.js';
+import { hasRole } from '../accounts/auth.js';
+import { topics, type EventBus } from '../core/bus.js';
+import type { Outbox } from '../core/outbox.js';
+import type { ChatService, HandoffHooks, HandoffRequest } from '../conversations/chat.js';
+import type { Company } from '../companies/companies.js';
+import type { ConversationStore, LiveConversation, NewMessage } from '../conversations/conversations.js';
+import type { FlowRegistry } from '../flows/flows.plugin.js';
+import type { InboxRepository } from '../inbox/inbox.js';
+import type { PresenceTracker } from '../core/presence.js';
+import type { AuthUser } from '../accounts/users.js';
+import { timestamp } from '../lib/clock.js';
+
+/**
+ * Words that ask for a person, matched as whole words in any case ("talk to a person" is caught
+ * by "person"). Checked before the flow sees the visitor's text.
+ */
+export const PERSON_WORDS = ['human', 'agent', 'person', 'representative', 'operator', 'talk to a person'] as const;
+const ASKS_FOR_PERSON = new RegExp(`(?<![\\p{L}\\p{N}])(?:${PERSON_WORDS.join('|').replaceAll(' ', '\\s+')})(?![\\p{L}\\p{N}])`, 'iu');
+
+/** The label stored as the visitor's message when they press "Talk to a person". */
+export const HANDOFF_BUTTON_LABEL = 'Talk to a person';
+
+/** What an external bot gets back from `transferToAgent`. */
+export interface TransferResult {
+  conversationId: string;
+  status: ConversationStatus;
+  queuePosition?: number;
+  /** The session of a conversation this transfer opened. */
+  session?: string;
+}
+
+const notice = (text: string): NewMessage => ({ role: 'system', components: [{ type: 'text', payload: { text: escapeHtml(text) } }] });
+
+/**
+ * The human side of a conversation: bot -> waiting -> agent -> resolved (back to the bot).
+ * Requests come from the visitor (typed words or the button), a flow step, an AI tool call or an
+ * external bot; agents claim, reply, resolve or return to the bot. Every change is one write
+ * through the conversation store (dense sequence numbers), published after its commit.
+ */
+export class HandoffService implements HandoffHooks {
+  private readonly statements;
+  private readonly transfers = new Map<string, Promise<unknown>>();
+
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly chat: ChatService,
+    private readonly conversations: ConversationStore,
+    private readonly flows: FlowRegistry,
+    private readonly inbox: InboxRepository,
+    private readonly presence: PresenceTracker,
+    private readonly bus: EventBus,
+    private readonly outbox: Outbox,
+  ) {
+    this.statements = {
+      waitingAhead: sqlite.prepare<[string, string], { n: number }>(
+        `SELECT count(*) AS n FROM conversations WHERE company_id = ? AND status = 'waiting' AND id != ?`,
+      ),
+      record: sqlite.prepare('UPDATE conversations SET handoff_at = ?, handoff_reason = ?, handoff_context = ? WHERE id = ? AND company_id = ?'),
+      context: sqlite.prepare('UPDATE conversations SET handoff_context = ? WHERE id = ? AND company_id = ?'),
+      setVisitor: sqlite.prepare('UPDATE conversations SET visitor_id = ? WHERE id = ? AND company_id = ?'),
+      byVisitor: sqlite.prepare<[string, string], { id: string }>(
+        `SELECT id FROM conversations WHERE company_id = ? AND visitor_id = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
+      ),
+    };
+  }
+
+  // ---- hooks the chat service calls -------------------------------------------------------------
+
+  asksForPerson(text: string): boolean {
+    return text.length <= 500 && ASKS_FOR_PERSON.test(text);
+  }
+
+  prepare(conversation: LiveConversation, request: HandoffRequest) {
+    const position = (this.statements.waitingAhead.get(conversation.companyId, conversation.id)?.n ?? 0) + 1;
+    const someoneOnline = this.presence.anyAgentOnline(conversation.companyId);
+    const text = someoneOnline
+      ? `I've asked a person to join. You are number ${position} in line.`
+      : `I've asked a person to join. Nobody is online right now: stay here or come back later, and we will answer you in this chat. You are number ${position} in line.`;
+    const at = timestamp();
+    return {
+      messages: [notice(text)],
+      position,
+      record: () => {
+        const { id: conversationId, companyId } = conversation;
+        this.statements.record.run(at, request.reason, request.context ?? null, conversationId, companyId);
+        this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }));
+      },
+    };
+  }
+
+  announce(conversation: LiveConversation, request: HandoffRequest): void {
+    this.bus.publish(topics.company(conversation.companyId), {
+      type: 'handoff',
+      conversationId: conversation.id,
+      companyId: conversation.companyId,
+      reason: request.reason,
+    });
+  }
+
+  // ---- agents ----------------------------------------------------------------------------------
+
+  /** The agent takes a conversation (waiting, or with the bot). Admins may take one from a colleague. */
+  async claim(user: AuthUser, conversationId: string): Promise<LiveConversation> {
+    const conversation = this.owned(user, conversationId);
+    if (conversation.status === 'agent' && conversation.assigneeId === user.id) return conversation;
+    this.assertMayAct(user, conversation);
+    const wasWaiting = conversation.status === 'waiting';
+    await this.chat.record(conversation, [notice(`${user.name} joined the conversation.`)], { status: 'agent', assigneeId: user.id }, {
+      state: { agent: { name: user.name } },
+    });
+    if (wasWaiting) this.refreshQueue(conversation.companyId);
+    return conversation;
+  }
+
+  /** Ends the person's part: a notice, status `resolved`, and the bot asks its waiting question again. */
+  resolve(user: AuthUser, conversationId: string): Promise<LiveConversation> {
+    return this.handBack(user, conversationId, 'resolved', `${user.name} marked the conversation as resolved.`);
+  }
+
+  /** Gives the conversation back to the bot without resolving it. */
+  returnToBot(user: AuthUser, conversationId: string): Promise<LiveConversation> {
+    return this.handBack(user, conversationId, 'bot', `${user.name} handed the conversation back to the bot.`);
+  }
+
+  /**
+   * An agent's reply, stored as escaped plain text. Replying to a conversation nobody has claims
+   * it. A `clientId` seen before answers with the stored message (resends are stored once).
+   */
+  async reply(
+    user: AuthUser,
+    conversationId: string,
+    text: string,
+    options: { clientId?: string | undefined; origin?: string | undefined } = {},
+  ): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    const conversation = this.owned(user, conversationId);
+    if (options.clientId) {
+      const existing = this.conversations.findClientMessage(conversation, options.clientId);
+      if (existing) {
+        await existing.committed;
+        const [message] = this.conversations.messagesAfter(conversation.id, existing.seq - 1, 1);
+        if (!message || message.role !== 'agent') throw Errors.conflict('This message id is already used in the conversation');
+        return { message, duplicate: true };
+      }
+    }
+    if (!(conversation.status === 'agent' && conversation.assigneeId === user.id)) this.assertMayAct(user, conversation);
+    const messages: NewMessage[] = [];
+    const claiming = conversation.status !== 'agent';
+    const wasWaiting = conversation.status === 'waiting';
+    if (claiming) messages.push(notice(`${user.name} joined the conversation.`));
+    messages.push({
+      role: 'agent',
+      components: [{ type: 'text', payload: { text: escapeHtml(text) } }],
+      ...(options.clientId ? { clientId: options.clientId } : {}),
+      authorId: user.id,
+      author: { name: user.name, ...(user.avatarUrl ? { avatar_url: user.avatarUrl } : {}) },
+    });
+    const stored = await this.chat.record(conversation, messages, claiming ? { status: 'agent', assigneeId: user.id } : {}, {
+      origin: options.origin,
+      ...(claiming ? { state: { agent: { name: user.name } } } : {}),
+    });
+    if (wasWaiting) this.refreshQueue(conversation.companyId);
+    return { message: stored[stored.length - 1]!, duplicate: false };
+  }
+
+  /** Puts an agent's conversations back in the queue (the account was disabled or deleted). */
+  async release(user: { id: string; companyId: string; name: string }): Promise<void> {
+    for (const id of await this.inbox.assignedTo(user.companyId, user.id)) {
+      const conversation = this.conversations.get(id);
+      if (!conversation || conversation.status !== 'agent' || conversation.assigneeId !== user.id) continue;
+      const position = (this.statements.waitingAhead.get(conversation.companyId, conversation.id)?.n ?? 0) + 1;
+      await this.chat.record(
+        conversation,
+        [notice(`${user.name} left the conversation. Someone else will be with you shortly.`)],
+        { status: 'waiting', assigneeId: null },
+        { state: { position } },
+      );
+    }
+    this.refreshQueue(user.companyId);
+  }
+
+  // ---- external bots ---------------------------------------------------------------------------
+
+  /**
+   * `POST /api/transfer_to_agent`: hands an external bot's user to a person. The user's open
+   * conversation is reused (found by their id in the caller's system); otherwise one is opened,
+   * and its session returned so the caller can relay messages.
+   */
+  transfer(company: Company, visitorId: string, context?: string): Promise<TransferResult> {
+    const key = `${company.id}\u0000${visitorId}`;
+    const previous = this.transfers.get(key) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.transferNow(company, visitorId, context),
+      () => this.transferNow(company, visitorId, context),
+    );
+    this.transfers.set(key, next);
+    const forget = () => {
+      if (this.transfers.get(key) === next) this.transfers.delete(key);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async transferNow(company: Company, visitorId: string, context?: string): Promise<TransferResult> {
+    const row = this.statements.byVisitor.get(company.id, visitorId);
+    let conversation = row ? this.conversations.get(row.id) : undefined;
+    let session: string | undefined;
+    if (!conversation || conversation.status === 'closed') {
+      const made = this.conversations.create({ companyId: company.id, flowId: this.flows.active(company.id)?.id ?? null }, initialState(), false, []);
+      await made.committed;
+      conversation = made.conversation;
+      session = made.token;
+      const id = conversation.id;
+      await this.writes.run(() => this.statements.setVisitor.run(visitorId, id, company.id));
+    }
+    if (conversation.status === 'waiting' || conversation.status === 'agent') {
+      const id = conversation.id;
+      if (context) await this.writes.run(() => this.statements.context.run(context, id, company.id));
+    } else {
+      await this.chat.requestHandoff(conversation, 'api', context ? { context } : {});
+    }
+    const position =
+      conversation.status === 'waiting' ? (await this.inbox.queue(company.id)).indexOf(conversation.id) + 1 : 0;
+    return {
+      conversationId: conversation.id,
+      status: conversation.status,
+      ...(position > 0 ? { queuePosition: position } : {}),
+      ...(session ? { session } : {}),
+    };
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  /** The live conversation if it belongs to the user's company; 404 otherwise (never another company's). */
+  owned(user: { companyId: string }, conversationId: string): LiveConversation {
+    const conversation = this.conversations.ofCompany(user.companyId, conversationId);
+    if (!conversation) throw Errors.notFound('Conversation not found');
+    return conversation;
+  }
+
+  private assertMayAct(user: AuthUser, conversation: LiveConversation): void {
+    if (conversation.status === 'closed') throw Errors.conflict('This conversation is closed');
+    if (conversation.status === 'agent' && conversation.assigneeId && conversation.assigneeId !== user.id && !hasRole(user.role, 'admin')) {
+      throw Errors.conflict('Another agent has this conversation');
+    }
+  }
+
+  private async handBack(user: AuthUser, conversationId: string, status: 'resolved' | 'bot', text: string): Promise<LiveConversation> {
+    const conversation = this.owned(user, conversationId);
+    this.assertMayAct(user, conversation);
+    if (conversation.status !== 'waiting' && conversation.status !== 'agent') {
+      throw Errors.conflict(`This conversation is not with a person (it is ${conversation.status})`);
+    }
+    const wasWaiting = conversation.status === 'waiting';
+    const resume = this.chat.botResumption(conversation);
+    const by = { id: user.id, name: user.name };
+    const resolved = { type: 'resolved' as const, conversationId: conversation.id, companyId: conversation.companyId, by };
+    await this.chat.record(
+      conversation,
+      [notice(text), ...(status === 'resolved' ? this.chat.ratingPrompt(conversation, 'agent') : []), ...resume.messages],
+      { ...resume.changes, status, assigneeId: null },
+      status === 'resolved' ? { after: () => this.outbox.add(resolved.companyId, 'resolved', () => resolved) } : {},
+    );
+    if (status === 'resolved') this.bus.publish(topics.company(conversation.companyId), resolved);
+    if (wasWaiting) this.refreshQueue(conversation.companyId);
+    return conversation;
+  }
+
+  /**
+   * A visitor (re)connected to a conversation a person has or is waiting for: tell them again
+   * where they are (their place, or who is with them). Sent after the welcome and replay.
+   */
+  remind(conversation: { id: string; companyId: string }): void {
+    const live = this.conversations.get(conversation.id);
+    if (!live || (live.status !== 'waiting' && live.status !== 'agent')) return;
+    this.inbox.get(conversation.companyId, conversation.id).then(
+      (chat) => {
+        if (chat.status !== 'waiting' && chat.status !== 'agent') return;
+        this.bus.publish(topics.conversation(chat.id), {
+          type: 'state',
+          conversationId: chat.id,
+          companyId: conversation.companyId,
+          status: chat.status,
+          ...(chat.queue_position ? { position: chat.queue_position } : {}),
+          ...(chat.assignee ? { agent: { name: chat.assignee.name } } : {}),
+        });
+      },
+      () => undefined,
+    );
+  }
+
+  /** Tells every waiting visitor of the company their new place, after the queue moved. */
+  private refreshQueue(companyId: string): void {
+    this.inbox.queue(companyId).then(
+      (ids) =>
+        ids.forEach((id, i) => {
+          const event = { type: 'state' as const, conversationId: id, companyId, status: 'waiting' as const, position: i + 1 };
+          this.bus.publish(topics.conversation(id), event);
+          this.bus.publish(topics.company(companyId), event);
+        }),
+      () => undefined,
+    );
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Hand-off to people: requests, claims, replies, resolving, external transfers. */
+    handoff: HandoffService;
+  }
+}
+
+
+export default fp(
+  async (app) => {
+    const handoff = new HandoffService(app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.presence, app.bus, app.outbox);
+    app.chat.attachHandoff(handoff);
+    app.presence.onVisitorConnected((conversation) => handoff.remind(conversation));
+    app.decorate('handoff', handoff);
+  },
+  { name: 'handoff', dependencies: ['database', 'chat', 'conversations', 'flows', 'inbox', 'presence', 'bus', 'outbox'] },
+);

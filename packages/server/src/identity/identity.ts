@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { Kysely } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import { userIdString, type IdentityClaim, type IdentitySettingsView, type VisitorIdentity } from '@parley/protocol';
+import type { ParleyConfig } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { GroupCommit } from '../db/group-commit.js';
+import { Sealer } from '../lib/sealed.js';
+import { loadOrCreateSecret } from '../lib/secret.js';
+import { verifyIdentityHash, verifyIdentityToken } from '../lib/identity-proof.js';
+import { topics, type EventBus } from '../core/bus.js';
+import type { ChatService, VisitorInfo } from '../conversations/chat.js';
+import type { Company } from '../companies/companies.js';
+import { hashToken, type ConversationStore, type LiveConversation } from '../conversations/conversations.js';
+
+/** A company's identity settings, with the secret in the clear (it only lives in memory). */
+interface IdentitySettings {
+  secret: string;
+  enforce: boolean;
+  rotatedAt: string;
+}
+
+/** What an identity claim turned out to be. */
+export interface CheckedIdentity {
+  /** The user id, when the claim named one (verified or not). */
+  userId?: string | undefined;
+  name?: string | undefined;
+  email?: string | undefined;
+  verified: boolean;
+  /** Why a hash or token did not check out, or why the identity was refused. */
+  error?: string | undefined;
+}
+
+/** The outcome of identifying a visitor on a connection or a session. */
+export interface IdentifyOutcome {
+  identity: CheckedIdentity;
+  /** The conversation the visitor is in from now on. */
+  conversation: LiveConversation;
+  /** A new session token, when the visitor moved to (or started) another conversation. */
+  session?: string | undefined;
+  /** The visitor moved to their verified identity's open conversation elsewhere. */
+  switched: boolean;
+  /** A new conversation was started for them. */
+  created: boolean;
+}
+
+/** A new identity secret, such as `is_Vb3...`. */
+export function newIdentitySecret(): string {
+  return `is_${randomBytes(32).toString('base64url')}`;
+}
+
+interface StoredIdentity {
+  identity_user_id: string | null;
+  identity_name: string | null;
+  identity_email: string | null;
+  identity_verified: number;
+  identified_at: string | null;
+}
+
+/**
+ * Visitor identity: the host page says who the visitor is (`Parley.identify`), with a hash or a
+ * short-lived token its own server made with the company's identity secret.
+ *
+ * - A **verified** identity labels the conversation and follows the visitor across devices: a
+ *   device without a conversation of its own (or one where the visitor has not spoken yet) is
+ *   moved to that visitor's open conversation with a session token of its own. A visitor who
+ *   already talked anonymously keeps that conversation, which becomes theirs.
+ * - An **unverified** identity (no proof, or a proof that does not check out) only labels the
+ *   conversation it was given in, for agents, as unverified. It never leads to another
+ *   conversation and never replaces a verified identity.
+ */
+export class IdentityService {
+  private readonly settingsByCompany = new Map<string, IdentitySettings>();
+  private readonly lanes = new Map<string, Promise<unknown>>();
+  private readonly statements;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly conversations: ConversationStore,
+    private readonly chat: ChatService,
+    private readonly bus: EventBus,
+    private readonly sealer: Sealer,
+  ) {
+    this.statements = {
+      identityOf: sqlite.prepare<[string, string], StoredIdentity>(
+        `SELECT identity_user_id, identity_name, identity_email, identity_verified, identified_at
+         FROM conversations WHERE id = ? AND company_id = ?`,
+      ),
+      setIdentity: sqlite.prepare(
+        `UPDATE conversations SET identity_user_id = ?, identity_name = ?, identity_email = ?, identity_verified = ?, identified_at = ?
+         WHERE id = ? AND company_id = ?`,
+      ),
+      openOfUser: sqlite.prepare<[string, string], { id: string }>(
+        `SELECT id FROM conversations WHERE company_id = ? AND identity_user_id = ? AND identity_verified = 1 AND status != 'closed'
+         ORDER BY updated_at DESC LIMIT 1`,
+      ),
+      visitorSpoke: sqlite.prepare<[string], { one: number }>(`SELECT 1 AS one FROM messages WHERE conversation_id = ? AND role = 'user' LIMIT 1`),
+      addSession: sqlite.prepare('INSERT INTO conversation_sessions (token_hash, conversation_id, company_id, created_at) VALUES (?, ?, ?, ?)'),
+    };
+  }
+
+  /** Loads every company's settings (secrets are unsealed once, into memory). */
+  async load(): Promise<void> {
+    for (const row of await this.db.selectFrom('identity_settings').selectAll().execute()) {
+      const secret = this.sealer.open(row.secret_sealed);
+      if (secret) this.settingsByCompany.set(row.company_id, { secret, enforce: row.enforce === 1, rotatedAt: row.rotated_at });
+    }
+  }
+
+  /** The company's settings as its admins see them; the secret is made on first use. */
+  async view(companyId: string): Promise<IdentitySettingsView> {
+    const settings = this.settingsByCompany.get(companyId) ?? (await this.save(companyId, { secret: newIdentitySecret(), enforce: false }));
+    return { secret: settings.secret, enforce: settings.enforce, rotated_at: settings.rotatedAt };
+  }
+
+  /** Requires verification, or rotates the secret (hashes and tokens made with the old one stop working at once). */
+  async update(companyId: string, changes: { enforce?: boolean | undefined; rotateSecret?: boolean | undefined }): Promise<IdentitySettingsView> {
+    const current = this.settingsByCompany.get(companyId);
+    const settings = await this.save(companyId, {
+      secret: changes.rotateSecret || !current ? newIdentitySecret() : current.secret,
+      enforce: changes.enforce ?? current?.enforce ?? false,
+      ...(current && !changes.rotateSecret ? { rotatedAt: current.rotatedAt } : {}),
+    });
+    return { secret: settings.secret, enforce: settings.enforce, rotated_at: settings.rotatedAt };
+  }
+
+  /** Checks a claim's hash or token against the company's secret. Never throws. */
+  check(companyId: string, given: IdentityClaim): CheckedIdentity {
+    // `1` and `"1"` are the same user: hashes, tokens and lookups all use the string form.
+    const claim = { ...given, user_id: given.user_id === undefined ? undefined : userIdString(given.user_id) };
+    const name = claim.name?.trim() || undefined;
+    const email = claim.email?.trim() || undefined;
+    const secret = this.settingsByCompany.get(companyId)?.secret;
+    if (claim.token !== undefined) {
+      const proof = secret ? verifyIdentityToken(claim.token, secret) : { ok: false as const, error: 'Identity verification is not set up for this site' };
+      if (proof.ok && claim.user_id !== undefined && claim.user_id !== proof.userId) {
+        return { userId: claim.user_id, name, email, verified: false, error: 'user_id does not match the token' };
+      }
+      if (proof.ok) return { userId: proof.userId, name: proof.name ?? name, email: proof.email ?? email, verified: true };
+      return { userId: claim.user_id ?? proof.userId, name, email, verified: false, error: proof.error };
+    }
+    if (claim.hash !== undefined) {
+      const proof = secret ? verifyIdentityHash(claim.user_id, claim.hash, secret) : { ok: false as const, error: 'Identity verification is not set up for this site' };
+      if (proof.ok) return { userId: proof.userId, name, email, verified: true };
+      return { userId: claim.user_id, name, email, verified: false, error: proof.error };
+    }
+    if (!claim.user_id) return { verified: false, error: 'An identity needs a user_id or a token' };
+    return { userId: claim.user_id, name, email, verified: false };
+  }
+
+  /**
+   * Identifies the visitor of `current` (or of a new connection, when undefined): checks the claim,
+   * labels the conversation, and for a verified visitor moves them to their open conversation
+   * when they have not started one here. Starts a conversation when there is none to be in.
+   */
+  async identify(company: Company, current: LiveConversation | undefined, claim: IdentityClaim, visitor: VisitorInfo = {}): Promise<IdentifyOutcome> {
+    const identity = this.check(company.id, claim);
+    if (!identity.verified && identity.userId && this.settingsByCompany.get(company.id)?.enforce) {
+      identity.error = identity.error ?? 'This site only accepts verified identities';
+      identity.userId = undefined;
+    }
+    if (!identity.verified || !identity.userId) {
+      let conversation = current;
+      let session: string | undefined;
+      if (!conversation) ({ conversation, token: session } = await this.chat.start(company, visitor));
+      if (identity.userId) await this.label(conversation, identity, false);
+      return { identity, conversation, session, switched: false, created: !current };
+    }
+    return this.serialized(`${company.id}\u0000${identity.userId}`, () => this.identifyVerified(company, current, identity, visitor));
+  }
+
+  /** What agents see of a conversation's visitor; undefined for an anonymous one. */
+  identityOf(companyId: string, conversationId: string): VisitorIdentity | undefined {
+    const row = this.statements.identityOf.get(conversationId, companyId);
+    return row ? toVisitorIdentity(row) : undefined;
+  }
+
+  private async identifyVerified(company: Company, current: LiveConversation | undefined, identity: CheckedIdentity, visitor: VisitorInfo): Promise<IdentifyOutcome> {
+    const userId = identity.userId!;
+    const here = current ? this.statements.identityOf.get(current.id, company.id) : undefined;
+    const hereIsTheirs = here?.identity_verified === 1 && here.identity_user_id === userId;
+    const hereIsSomeoneElses = here?.identity_verified === 1 && here.identity_user_id !== userId;
+    if (current && hereIsTheirs) {
+      await this.label(current, identity, true);
+      return { identity, conversation: current, switched: false, created: false };
+    }
+    const theirs = this.statements.openOfUser.get(company.id, userId);
+    const target = theirs ? this.conversations.get(theirs.id) : undefined;
+    // An anonymous visitor who already talked keeps their conversation, which becomes theirs.
+    const keepHere = current && !hereIsSomeoneElses && (!target || target.id === current.id || this.statements.visitorSpoke.get(current.id));
+    if (current && keepHere) {
+      await this.label(current, identity, true);
+      return { identity, conversation: current, switched: false, created: false };
+    }
+    if (target && target.status !== 'closed') {
+      const session = await this.addSession(target);
+      await this.label(target, identity, true);
+      return { identity, conversation: target, session, switched: current !== undefined, created: false };
+    }
+    const started = await this.chat.start(company, visitor);
+    await this.label(started.conversation, identity, true);
+    return { identity, conversation: started.conversation, session: started.token, switched: current !== undefined, created: true };
+  }
+
+  /** Records the identity on the conversation (never an unverified one over a verified one) and tells the agents. */
+  private async label(conversation: LiveConversation, identity: CheckedIdentity, verified: boolean): Promise<void> {
+    const { id, companyId } = conversation;
+    const now = new Date().toISOString();
+    const changed = await this.writes.run(() => {
+      const row = this.statements.identityOf.get(id, companyId);
+      if (!verified && row?.identity_verified === 1) return false;
+      this.statements.setIdentity.run(identity.userId!, identity.name ?? null, identity.email ?? null, verified ? 1 : 0, now, id, companyId);
+      return true;
+    });
+    if (changed) this.bus.publish(topics.company(companyId), { type: 'identified', conversationId: id, companyId, verified });
+  }
+
+  /** A new session token for another device of the conversation's verified visitor. */
+  private async addSession(conversation: LiveConversation): Promise<string> {
+    const token = randomBytes(24).toString('base64url');
+    const now = new Date().toISOString();
+    await this.writes.run(() => this.statements.addSession.run(hashToken(token), conversation.id, conversation.companyId, now));
+    return token;
+  }
+
+  private async save(companyId: string, input: { secret: string; enforce: boolean; rotatedAt?: string }): Promise<IdentitySettings> {
+    const settings: IdentitySettings = { secret: input.secret, enforce: input.enforce, rotatedAt: input.rotatedAt ?? new Date().toISOString() };
+    const row = { company_id: companyId, secret_sealed: this.sealer.seal(settings.secret), enforce: settings.enforce ? 1 : 0, rotated_at: settings.rotatedAt };
+    await this.db
+      .insertInto('identity_settings')
+      .values(row)
+      .onConflict((oc) => oc.column('company_id').doUpdateSet({ secret_sealed: row.secret_sealed, enforce: row.enforce, rotated_at: row.rotated_at }))
+      .execute();
+    this.settingsByCompany.set(companyId, settings);
+    return settings;
+  }
+
+  /** Runs identifications of the same visitor one after another (two devices at once make one conversation). */
+  private serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.lanes.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    this.lanes.set(key, next);
+    const forget = () => {
+      if (this.lanes.get(key) === next) this.lanes.delete(key);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+}
+
+/** A stored identity as agents see it; undefined for an anonymous visitor. */
+export function toVisitorIdentity(row: StoredIdentity): VisitorIdentity | undefined {
+  if (!row.identity_user_id) return undefined;
+  return {
+    user_id: row.identity_user_id,
+    name: row.identity_name,
+    email: row.identity_email,
+    verified: row.identity_verified === 1,
+    identified_at: row.identified_at ?? '',
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Visitor identity: checking hashes and tokens, labelling conversations, following verified visitors across devices. */
+    identity: IdentityService;
+  }
+}
+
+export default fp(
+  async (app, opts: { config: ParleyConfig }) => {
+    const secret = opts.config.secret ?? loadOrCreateSecret(opts.config.dataDir);
+    const identity = new IdentityService(app.db, app.sqlite, app.writes, app.conversations, app.chat, app.bus, new Sealer(secret, 'identity-secret'));
+    await identity.load();
+    app.decorate('identity', identity);
+  },
+  { name: 'identity', dependencies: ['database', 'conversations', 'chat', 'bus'] },
+);

@@ -1,0 +1,318 @@
+import fp from 'fastify-plugin';
+import { sql, type Kysely } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type {
+  AgentMessage,
+  ChatListQuery,
+  ChatSummary,
+  ConversationStatus,
+  HandoffReason,
+  LeadData,
+  MessageRole,
+  SearchHit,
+} from '@parley/protocol';
+import type { Database } from '../db/database.js';
+import type { GroupCommit } from '../db/group-commit.js';
+import type { MessageRow } from '../db/tables/index.js';
+import { Errors } from '../errors.js';
+import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../lib/fts.js';
+import { topics, type EventBus } from '../core/bus.js';
+import { toChatMessage } from '../conversations/conversations.js';
+import type { SearchIndex } from './search-index.js';
+import { toVisitorIdentity } from '../identity/identity.js';
+import type { PresenceTracker } from '../core/presence.js';
+
+const LAST_MESSAGE_CHARS = 200;
+const DEFAULT_PAGE = 50;
+
+/** Characters of the plain text kept for the inbox's last-message line. */
+function preview(text: string): string {
+  return text.length > LAST_MESSAGE_CHARS ? `${text.slice(0, LAST_MESSAGE_CHARS - 1)}…` : text;
+}
+
+/**
+ * The agents' view of their company's conversations: inbox summaries with unread counts and
+ * queue places, messages with read marks, full-text search. Every query takes the caller's
+ * company and filters on it, so another company's ids find nothing (404).
+ */
+/** Stand-ins for the ids in the prepared summary query (never valid ids). */
+const COMPANY_MARKER = '\u0000company';
+const CONVERSATION_MARKER = '\u0000conversation';
+
+export class InboxRepository {
+  private readonly markReadStatements;
+  /**
+   * `get` runs for every message agents see (the conversation's summary is re-sent): its query is
+   * built and prepared once, with markers where the company and conversation ids go.
+   */
+  private readonly summaryStatement: { statement: SQLite.Statement; parameters: readonly unknown[] };
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly presence: PresenceTracker,
+    private readonly bus: EventBus,
+    private readonly searchIndex?: SearchIndex,
+  ) {
+    this.markReadStatements = {
+      readSeq: sqlite.prepare<[string, string], { read_seq: number }>('SELECT read_seq FROM conversations WHERE company_id = ? AND id = ?'),
+      markMessages: sqlite.prepare(
+        `UPDATE messages SET read_at = ? WHERE conversation_id = ? AND seq > ? AND seq <= ? AND role = 'user' AND read_at IS NULL`,
+      ),
+      countUnread: sqlite.prepare<[string, number], { n: number }>(`SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND seq > ? AND role = 'user'`),
+      setRead: sqlite.prepare('UPDATE conversations SET read_seq = ?, unread_count = ? WHERE id = ?'),
+    };
+    const summary = this.summaries(COMPANY_MARKER).where('c.id', '=', CONVERSATION_MARKER).compile();
+    this.summaryStatement = { statement: sqlite.prepare(summary.sql), parameters: summary.parameters };
+  }
+
+  private summaries(companyId: string) {
+    return this.db
+      .selectFrom('conversations as c')
+      .leftJoin('users as u', (join) => join.onRef('u.id', '=', 'c.assignee_id').onRef('u.company_id', '=', 'c.company_id'))
+      .leftJoin('messages as lm', (join) => join.onRef('lm.conversation_id', '=', 'c.id').onRef('lm.seq', '=', 'c.last_seq'))
+      .where('c.company_id', '=', companyId)
+      // "Try it" conversations of the bot builder are not the company's visitors.
+      .where('c.is_test', '=', 0)
+      .select([
+        'c.id',
+        'c.status',
+        'c.assignee_id',
+        'u.name as assignee_name',
+        'c.visitor_ip',
+        'c.visitor_user_agent',
+        'c.last_seen_at',
+        'c.created_at',
+        'c.updated_at',
+        'c.handoff_at',
+        'c.handoff_reason',
+        'c.handoff_context',
+        'c.identity_user_id',
+        'c.identity_name',
+        'c.identity_email',
+        'c.identity_verified',
+        'c.identified_at',
+        'c.unread_count',
+        'lm.seq as last_seq',
+        'lm.role as last_role',
+        'lm.text as last_text',
+        'lm.created_at as last_created_at',
+      ])
+      .select((eb) => [
+        eb
+          .selectFrom('leads as l')
+          .select('l.data')
+          .whereRef('l.conversation_id', '=', 'c.id')
+          .whereRef('l.company_id', '=', 'c.company_id')
+          .orderBy('l.created_at', 'desc')
+          .limit(1)
+          .as('lead_data'),
+        eb
+          .selectFrom('conversations as w')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('w.company_id', '=', 'c.company_id')
+          .where('w.status', '=', 'waiting')
+          .where((q) =>
+            q.or([
+              q('w.handoff_at', '<', q.ref('c.handoff_at')),
+              q.and([q('w.handoff_at', '=', q.ref('c.handoff_at')), q('w.id', '<=', q.ref('c.id'))]),
+            ]),
+          )
+          .as('queue_rank'),
+      ]);
+  }
+
+  private toSummary(row: Awaited<ReturnType<ReturnType<InboxRepository['summaries']>['execute']>>[number]): ChatSummary {
+    const status = row.status as ConversationStatus;
+    return {
+      id: row.id,
+      status,
+      assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? 'Former agent' } : null,
+      last_message:
+        row.last_seq !== null && row.last_seq !== undefined
+          ? { seq: row.last_seq, role: row.last_role as MessageRole, text: preview(row.last_text ?? ''), created_at: row.last_created_at ?? row.updated_at }
+          : null,
+      unread_count: Number(row.unread_count ?? 0),
+      ...(status === 'waiting' && row.queue_rank ? { queue_position: Math.max(1, Number(row.queue_rank)) } : {}),
+      visitor: {
+        ip: row.visitor_ip,
+        user_agent: row.visitor_user_agent,
+        last_seen_at: row.last_seen_at,
+        online: this.presence.isVisitorOnline(row.id),
+        ...(row.identity_user_id ? { identity: toVisitorIdentity(row)! } : {}),
+      },
+      lead: row.lead_data ? (JSON.parse(row.lead_data) as LeadData) : null,
+      ...(row.handoff_at
+        ? {
+            handoff: {
+              reason: (row.handoff_reason ?? 'visitor') as HandoffReason,
+              requested_at: row.handoff_at,
+              ...(row.handoff_context ? { context: row.handoff_context } : {}),
+            },
+          }
+        : {}),
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+    };
+  }
+
+  /** The company's conversations, newest activity first. `assignee` is a user id, `me` or `none`. */
+  async list(companyId: string, userId: string, query: ChatListQuery): Promise<ChatSummary[]> {
+    let q = this.summaries(companyId);
+    if (query.status) q = q.where('c.status', '=', query.status);
+    if (query.assignee === 'none') q = q.where('c.assignee_id', 'is', null);
+    else if (query.assignee) q = q.where('c.assignee_id', '=', query.assignee === 'me' ? userId : query.assignee);
+    const { before, before_id: beforeId } = query;
+    if (before && beforeId) {
+      // The page after (before, beforeId) in the order below: ties on the time go by id.
+      q = q.where((eb) => eb.or([eb('c.updated_at', '<', before), eb.and([eb('c.updated_at', '=', before), eb('c.id', '<', beforeId)])]));
+    } else if (before) q = q.where('c.updated_at', '<', before);
+    const rows = await q.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(query.limit ?? DEFAULT_PAGE).execute();
+    return rows.map((row) => this.toSummary(row));
+  }
+
+  /** One conversation of the company; 404 when it is not there (or is another company's). */
+  async get(companyId: string, id: string): Promise<ChatSummary> {
+    const summary = this.summaryNow(companyId, id);
+    if (!summary) throw Errors.notFound('Conversation not found');
+    return summary;
+  }
+
+  /** The same, synchronously (inside a write it sees that write's changes); undefined when not there. */
+  summaryNow(companyId: string, id: string): ChatSummary | undefined {
+    const { statement, parameters } = this.summaryStatement;
+    const row = statement.get(parameters.map((p) => (p === COMPANY_MARKER ? companyId : p === CONVERSATION_MARKER ? id : p))) as
+      | Parameters<InboxRepository['toSummary']>[0]
+      | undefined;
+    return row ? this.toSummary(row) : undefined;
+  }
+
+  /** Waiting conversations of the company in queue order (ids only). */
+  async queue(companyId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('company_id', '=', companyId)
+      .where('status', '=', 'waiting')
+      .orderBy('handoff_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Ids of the conversations an agent has, for when the account goes away. */
+  async assignedTo(companyId: string, userId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('company_id', '=', companyId)
+      .where('assignee_id', '=', userId)
+      .where('status', '=', 'agent')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Messages of a company's conversation after `after`, with when an agent read them. */
+  async messages(companyId: string, conversationId: string, after: number, limit: number): Promise<AgentMessage[]> {
+    await this.assertConversation(companyId, conversationId);
+    const rows: MessageRow[] = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ message: toChatMessage(row), read_at: row.read_at }));
+  }
+
+  /** Where a message of the company is; 404 when it is not there. */
+  async locateMessage(companyId: string, messageId: string): Promise<{ conversationId: string; seq: number }> {
+    const id = Number(messageId);
+    const row = Number.isSafeInteger(id)
+      ? await this.db
+          .selectFrom('messages')
+          .select(['conversation_id', 'seq'])
+          .where('id', '=', id)
+          .where('company_id', '=', companyId)
+          .executeTakeFirst()
+      : undefined;
+    if (!row) throw Errors.notFound('Message not found');
+    return { conversationId: row.conversation_id, seq: row.seq };
+  }
+
+  /**
+   * Marks the visitor's messages up to `seq` read (through the write queue) and tells every agent
+   * of the company, so other tabs and colleagues see it. Resolves with what is still unread.
+   */
+  async markRead(reader: { id: string; companyId: string }, conversationId: string, seq: number, origin?: string): Promise<number> {
+    await this.assertConversation(reader.companyId, conversationId);
+    const now = new Date().toISOString();
+    const statements = this.markReadStatements;
+    const unread = await this.writes.run(() => {
+      const before = statements.readSeq.get(reader.companyId, conversationId)?.read_seq ?? 0;
+      const readSeq = Math.max(before, seq);
+      statements.markMessages.run(now, conversationId, before, readSeq);
+      const left = statements.countUnread.get(conversationId, readSeq)?.n ?? 0;
+      statements.setRead.run(readSeq, left, conversationId);
+      return left;
+    });
+    this.bus.publish(topics.company(reader.companyId), {
+      type: 'read',
+      conversationId,
+      companyId: reader.companyId,
+      seq,
+      userId: reader.id,
+      ...(origin ? { origin } : {}),
+    });
+    return unread;
+  }
+
+  /** Full-text search over the company's messages, best matches first; snippets are safe HTML. */
+  async search(companyId: string, text: string, limit: number): Promise<SearchHit[]> {
+    await this.searchIndex?.flush();
+    const query = toFtsQuery(text);
+    if (!query) return [];
+    const { rows } = await sql<{ conversation_id: string; seq: number; role: string; created_at: string; snippet: string }>`
+      SELECT m.conversation_id, m.seq, m.role, m.created_at,
+             snippet(messages_fts, 0, ${HIT_OPEN}, ${HIT_CLOSE}, '…', 12) AS snippet
+      FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+      JOIN conversations c ON c.id = m.conversation_id AND c.company_id = m.company_id
+      WHERE messages_fts MATCH ${query} AND m.company_id = ${companyId} AND c.is_test = 0
+      ORDER BY rank LIMIT ${limit}`.execute(this.db);
+    return rows.map((r) => ({
+      conversation_id: r.conversation_id,
+      seq: r.seq,
+      role: r.role as MessageRole,
+      snippet: snippetToHtml(r.snippet),
+      created_at: r.created_at,
+    }));
+  }
+
+  /** 404 unless the conversation belongs to the company. */
+  async assertConversation(companyId: string, conversationId: string): Promise<void> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('id', '=', conversationId)
+      .where('company_id', '=', companyId)
+      .executeTakeFirst();
+    if (!row) throw Errors.notFound('Conversation not found');
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The agents' inbox: summaries, messages, read marks, search. */
+    inbox: InboxRepository;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('inbox', new InboxRepository(app.db, app.sqlite, app.writes, app.presence, app.bus, app.searchIndex));
+  },
+  { name: 'inbox', dependencies: ['database', 'presence', 'bus', 'search-index'] },
+);

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type SQLite from 'better-sqlite3';
+import type { LeadView } from '@parley/protocol';
+import type { LeadRow } from '../db/tables/index.js';
+import type { GroupCommit } from '../db/group-commit.js';
+import { topics, type BusEvent, type EventBus } from '../core/bus.js';
+import type { Outbox } from '../core/outbox.js';
+
+/** A lead as stored: flat visitor data with its company, conversation and server timestamp. */
+export interface Lead {
+  id: string;
+  companyId: string;
+  conversationId: string | null;
+  source: 'flow' | 'form' | 'api';
+  data: Record<string, string | number | boolean>;
+  createdAt: string;
+}
+
+/** Filters of `LeadRepository.list`. */
+export interface LeadFilter {
+  /** Text the lead's data contains (case-insensitive). */
+  q?: string | undefined;
+  /** Only the leads of this conversation. */
+  conversation_id?: string | undefined;
+  /** ISO timestamps: created at or after `from`, before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** A stored lead as the API shows it. */
+export function toLeadView(lead: Lead): LeadView {
+  return { id: lead.id, conversation_id: lead.conversationId, source: lead.source, data: lead.data, created_at: lead.createdAt };
+}
+
+/**
+ * Leads: a flow's or a form's lead is inserted inside the conversation's write, so it commits with
+ * the reply; a lead posted by a site (`POST /api/send-lead`) is a write of its own. Either way it
+ * is announced on the bus once committed (agents, the visitor's widget, webhooks).
+ */
+export class LeadRepository {
+  private readonly insert;
+  private readonly select;
+  private readonly selectOne;
+
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly bus: EventBus,
+    private readonly outbox: Outbox,
+  ) {
+    this.selectOne = sqlite.prepare<[string, string], LeadRow>('SELECT * FROM leads WHERE id = ? AND company_id = ?');
+    this.select = sqlite.prepare<
+      [{ company: string; q: string | null; conversation: string | null; from: string | null; to: string | null; limit: number }],
+      LeadRow
+    >(
+      `SELECT * FROM leads WHERE company_id = @company
+         AND (@conversation IS NULL OR conversation_id = @conversation)
+         AND (@q IS NULL OR data LIKE '%' || @q || '%' ESCAPE '\\')
+         AND (@from IS NULL OR created_at >= @from)
+         AND (@to IS NULL OR created_at < @to)
+       ORDER BY created_at DESC, id LIMIT @limit`,
+    );
+    this.insert = sqlite.prepare(
+      'INSERT INTO leads (id, company_id, conversation_id, source, data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  /** Builds a lead with a new id and the server's timestamp. */
+  create(input: Omit<Lead, 'id' | 'createdAt'>): Lead {
+    const { companyId, conversationId, source, data } = input;
+    return { id: randomUUID(), companyId, conversationId, source, data, createdAt: new Date().toISOString() };
+  }
+
+  /** A company's leads, newest first (at most 1000 unless `limit` says otherwise). */
+  list(companyId: string, filter: LeadFilter = {}): LeadView[] {
+    const q = filter.q ? filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`) : null;
+    const params = {
+      company: companyId,
+      q,
+      conversation: filter.conversation_id ?? null,
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+      limit: filter.limit ?? 1000,
+    };
+    return this.select.all(params).map(rowToView);
+  }
+
+  /** One lead of the company; undefined when it is not there (or is another company's). */
+  get(companyId: string, id: string): LeadView | undefined {
+    const row = id.length <= 64 ? this.selectOne.get(id, companyId) : undefined;
+    return row ? rowToView(row) : undefined;
+  }
+
+  /** Stores a lead on its own (not part of a conversation's turn) and announces it once committed. */
+  async save(input: Omit<Lead, 'id' | 'createdAt'> & { createdAt?: string }): Promise<Lead> {
+    const lead: Lead = { ...this.create(input), ...(input.createdAt ? { createdAt: input.createdAt } : {}) };
+    await this.writes.run(() => this.insertNow(lead));
+    this.publish(lead);
+    return lead;
+  }
+
+  /** Tells the company's agents and the conversation's visitor about a committed lead. */
+  publish(lead: Lead): void {
+    const event = leadEvent(lead);
+    this.bus.publish(topics.company(lead.companyId), event);
+    if (lead.conversationId) this.bus.publish(topics.conversation(lead.conversationId), event);
+  }
+
+  /** Writes a lead and records its event for the webhooks; call it inside a group-commit write. */
+  insertNow(lead: Lead): void {
+    this.insert.run(lead.id, lead.companyId, lead.conversationId, lead.source, JSON.stringify(lead.data), lead.createdAt);
+    this.outbox.add(lead.companyId, 'lead', () => leadEvent(lead));
+  }
+}
+
+function leadEvent(lead: Lead): Extract<BusEvent, { type: 'lead' }> {
+  return {
+    type: 'lead',
+    companyId: lead.companyId,
+    conversationId: lead.conversationId,
+    leadId: lead.id,
+    source: lead.source,
+    data: lead.data,
+    createdAt: lead.createdAt,
+  };
+}
+
+function rowToView(row: LeadRow): LeadView {
+  return {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    source: row.source as LeadView['source'],
+    data: JSON.parse(row.data) as LeadView['data'],
+    created_at: row.created_at,
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    leads: LeadRepository;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('leads', new LeadRepository(app.sqlite, app.writes, app.bus, app.outbox));
+  },
+  { name: 'leads', dependencies: ['database', 'bus', 'outbox'] },
+);

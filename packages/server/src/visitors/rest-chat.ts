@@ -1,0 +1,134 @@
+import fp from 'fastify-plugin';
+import type SQLite from 'better-sqlite3';
+import {
+  componentsToText,
+  type ChatMessage,
+  type RestChatMessageRequest,
+  type RestChatMessageResponse,
+  type RestHistoryEntry,
+  type RestHistoryResponse,
+  userIdString,
+} from '@parley/protocol';
+import type { GroupCommit } from '../db/group-commit.js';
+import { Errors } from '../errors.js';
+import type { ChatService } from '../conversations/chat.js';
+import type { Company } from '../companies/companies.js';
+import type { ConversationStore, LiveConversation } from '../conversations/conversations.js';
+
+/** The bot's replies as one readable plain text, message after message. */
+export function flattenReplies(messages: ChatMessage[]): string {
+  return messages
+    .filter((m) => m.role !== 'user')
+    .map((m) => componentsToText(m.components))
+    .filter((text) => text !== '')
+    .join('\n\n');
+}
+
+/** A `POST /api/chat-message` body with its user id in the one stored form (`1` is `"1"`). */
+type RestMessage = Omit<RestChatMessageRequest, 'user_id'> & { user_id: string };
+
+/**
+ * The REST chat API for headless clients: conversations keyed by the caller's own user id,
+ * idempotent by message id, replies flattened to plain text.
+ */
+export class RestChatService {
+  private readonly statements;
+  /** One request at a time per user, so a retried first message never opens two conversations. */
+  private readonly lanes = new Map<string, Promise<unknown>>();
+
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+    private readonly chat: ChatService,
+    private readonly conversations: ConversationStore,
+  ) {
+    this.statements = {
+      setVisitor: sqlite.prepare('UPDATE conversations SET visitor_id = ? WHERE id = ?'),
+      visitorOf: sqlite.prepare<[string], { visitor_id: string | null }>('SELECT visitor_id FROM conversations WHERE id = ?'),
+      byClientId: sqlite.prepare<[string, string, string], { conversation_id: string }>(
+        `SELECT m.conversation_id FROM conversations c JOIN messages m ON m.conversation_id = c.id
+         WHERE c.company_id = ? AND c.visitor_id = ? AND m.client_id = ? LIMIT 1`,
+      ),
+    };
+  }
+
+  /** `POST /api/chat-message`: one message in, the bot's whole reply out. */
+  send(company: Company, request: RestChatMessageRequest, ip: string): Promise<RestChatMessageResponse> {
+    const body: RestMessage = { ...request, user_id: userIdString(request.user_id) };
+    const key = `${company.id}\u0000${body.user_id}`;
+    const next = (this.lanes.get(key) ?? Promise.resolve()).then(
+      () => this.sendNow(company, body, ip),
+      () => this.sendNow(company, body, ip),
+    );
+    this.lanes.set(key, next);
+    const forget = () => {
+      if (this.lanes.get(key) === next) this.lanes.delete(key);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  /** `GET /api/get-conversation-history/:id`: the user's and the assistant's messages in order. */
+  history(company: Company, conversationId: string, demo: boolean): RestHistoryResponse {
+    const conversation = this.owned(company, conversationId, demo);
+    const messages: RestHistoryEntry[] = [];
+    for (let after = 0; ; ) {
+      const page = this.conversations.messagesAfter(conversation.id, after, 500);
+      for (const message of page) {
+        if (message.role === 'system') continue;
+        const text = componentsToText(message.components);
+        if (text) messages.push({ role: message.role === 'user' ? 'user' : 'assistant', message: text });
+      }
+      if (page.length < 500) break;
+      after = page.at(-1)!.seq;
+    }
+    return { conversation_id: conversation.id, message_count: messages.length, messages };
+  }
+
+  private async sendNow(company: Company, body: RestMessage, ip: string): Promise<RestChatMessageResponse> {
+    if (!body.conversation_id) {
+      // A retried first message finds the conversation it opened.
+      const earlier = this.statements.byClientId.get(company.id, body.user_id, body.message_id);
+      if (earlier) return this.reply(this.conversations.get(earlier.conversation_id)!, body);
+      const { conversation, messages } = await this.chat.start(company, { ip }, { text: body.message, clientId: body.message_id });
+      await this.writes.run(() => this.statements.setVisitor.run(body.user_id, conversation.id));
+      return { message: flattenReplies(messages), conversation_id: conversation.id };
+    }
+    const conversation = this.conversations.get(body.conversation_id);
+    if (!conversation || conversation.companyId !== company.id || this.visitorOf(conversation) !== body.user_id) {
+      throw Errors.notFound('Conversation not found');
+    }
+    return this.reply(conversation, body);
+  }
+
+  private async reply(conversation: LiveConversation, body: RestMessage): Promise<RestChatMessageResponse> {
+    const result = await this.chat.handleInput(conversation, { kind: 'text', value: body.message, clientId: body.message_id });
+    return { message: flattenReplies(result.replies), conversation_id: conversation.id };
+  }
+
+  /** The conversation when the caller may read it: its company's, and in demo mode only REST-made ones. */
+  private owned(company: Company, conversationId: string, demo: boolean): LiveConversation {
+    const conversation = conversationId.length <= 64 ? this.conversations.get(conversationId) : undefined;
+    if (!conversation || conversation.companyId !== company.id || (demo && this.visitorOf(conversation) === null)) {
+      throw Errors.notFound('Conversation not found');
+    }
+    return conversation;
+  }
+
+  private visitorOf(conversation: LiveConversation): string | null {
+    return this.statements.visitorOf.get(conversation.id)?.visitor_id ?? null;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    restChat: RestChatService;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('restChat', new RestChatService(app.sqlite, app.writes, app.chat, app.conversations));
+  },
+  { name: 'rest-chat', dependencies: ['database', 'chat', 'conversations'] },
+);

@@ -1,0 +1,103 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ApiError, Strict } from '@parley/protocol';
+import type { ParleyConfig } from '../config.js';
+import { Errors } from '../errors.js';
+import type { Company } from '../companies/companies.js';
+import { VisitorConnection } from './visitor-connection.js';
+import { TokenBucket } from '../realtime/token-bucket.js';
+import { noAuth, tag } from '../openapi/index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The company a visitor socket connects to, resolved before the upgrade. */
+    visitorCompany?: Company;
+  }
+}
+
+/**
+ * `/ws?site=KEY`, the visitor channel (docs/protocol.md). The company, the Origin and the per-IP
+ * connection cap are checked before the upgrade; a heartbeat sweep pings every connection and
+ * drops those that stopped answering.
+ */
+const visitorSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+  const limits = opts.config.limits;
+  const connections = new Set<VisitorConnection>();
+  /** Per address: open connections, the frame budget they share, and the budget for new connections. */
+  const perIp = new Map<string, { open: number; frames: TokenBucket; connects: TokenBucket }>();
+  const addressOf = (ip: string) => {
+    let entry = perIp.get(ip);
+    if (!entry) {
+      const connectsPerSecond = limits.wsConnectsPerMinutePerIp / 60;
+      entry = {
+        open: 0,
+        frames: new TokenBucket(limits.wsFramesPerSecondPerIp),
+        connects: new TokenBucket(connectsPerSecond, Math.max(1, Math.ceil(limits.wsConnectsPerMinutePerIp / 2))),
+      };
+      perIp.set(ip, entry);
+    }
+    return entry;
+  };
+  // Forget idle addresses now and then (an entry with open sockets is kept).
+  const forget = setInterval(() => {
+    for (const [ip, entry] of perIp) if (entry.open === 0) perIp.delete(ip);
+  }, 60_000);
+  forget.unref();
+  app.addHook('onClose', async () => clearInterval(forget));
+
+  const sweep = setInterval(() => {
+    for (const connection of connections) connection.heartbeat();
+  }, limits.wsPingIntervalMs);
+  sweep.unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
+
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      schema: {
+        summary: "The visitor's WebSocket (upgrade); frames in docs/protocol.md",
+        description: 'Identified by the public site key (`?site=`); the session token travels in the `hello` frame.',
+        tags: [tag('websocket')],
+        security: noAuth,
+        querystring: Strict({ site: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }),
+        response: { '4xx': ApiError },
+      },
+      preValidation: async (request) => {
+        const company = app.companies.resolveSite((request.query as { site?: string }).site);
+        if (!app.companies.allowsOrigin(company, request.headers.origin)) throw Errors.forbidden('Origin not allowed');
+        const address = addressOf(request.ip);
+        if (address.open >= limits.wsConnectionsPerIp) throw Errors.rateLimited('Too many connections from this address');
+        if (!address.connects.take()) throw Errors.rateLimited('Too many new connections from this address');
+        request.visitorCompany = company;
+      },
+    },
+    (socket, request) => {
+      const address = addressOf(request.ip);
+      address.open++;
+      const connection = new VisitorConnection(
+        socket,
+        request.visitorCompany!,
+        { ip: request.ip, userAgent: request.headers['user-agent'] },
+        {
+          chat: app.chat,
+          conversations: app.conversations,
+          bus: app.bus,
+          log: request.log,
+          limits,
+          ipBucket: address.frames,
+          presence: app.presence,
+          identity: app.identity,
+          attributes: app.attributes,
+        },
+        (closed) => {
+          connections.delete(closed);
+          address.open--;
+        },
+      );
+      connections.add(connection);
+    },
+  );
+};
+
+export default visitorSocket;

@@ -1,0 +1,94 @@
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fp from 'fastify-plugin';
+import type SQLite from 'better-sqlite3';
+import type { UploadImageType } from '@parley/protocol';
+import type { GroupCommit } from '../db/group-commit.js';
+import type { UploadRow } from '../db/tables/index.js';
+import { newOpaqueId } from '../lib/ids.js';
+import type { ParleyConfig } from '../config.js';
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+const URL_PATTERN = /(?:^|\/)uploads\/([A-Za-z0-9_-]{22})$/;
+
+/** The public path of an upload; clients resolve it against the server's origin. */
+export function uploadPath(id: string): string {
+  return `/uploads/${id}`;
+}
+
+/**
+ * Uploaded files: bytes under `<dataDir>/uploads/<company>/<id>`, metadata in the database. A file
+ * is named by its random id only, never by anything the client sent.
+ */
+export class UploadStore {
+  private readonly insert;
+  private readonly byId;
+
+  constructor(
+    private readonly root: string,
+    sqlite: SQLite.Database,
+    private readonly writes: GroupCommit,
+  ) {
+    this.insert = sqlite.prepare(
+      'INSERT INTO uploads (id, company_id, conversation_id, content_type, size_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.byId = sqlite.prepare<[string], UploadRow>('SELECT * FROM uploads WHERE id = ?');
+  }
+
+  /** Stores an image for a conversation and returns its id once both file and row are saved. */
+  async save(companyId: string, conversationId: string, bytes: Buffer, contentType: UploadImageType): Promise<string> {
+    const id = newOpaqueId();
+    const dir = join(this.root, companyId);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, id);
+    await writeFile(file, bytes, { flag: 'wx' });
+    try {
+      await this.writes.run(() =>
+        this.insert.run(id, companyId, conversationId, contentType, bytes.length, new Date().toISOString()),
+      );
+    } catch (error) {
+      await unlink(file).catch(() => undefined);
+      throw error;
+    }
+    return id;
+  }
+
+  /** An upload's metadata by id; undefined for unknown or malformed ids. */
+  find(id: string): UploadRow | undefined {
+    return ID_PATTERN.test(id) ? this.byId.get(id) : undefined;
+  }
+
+  /** Where an upload's bytes are on disk. */
+  filePath(row: UploadRow): string {
+    return join(this.root, row.company_id, row.id);
+  }
+
+  /**
+   * The canonical path of an upload named by `value` (its path or full URL), when it was
+   * uploaded in this conversation; undefined otherwise.
+   */
+  pathInConversation(value: string, conversationId: string): string | undefined {
+    let pathname = value;
+    try {
+      pathname = new URL(value, 'http://x').pathname;
+    } catch {
+      return undefined;
+    }
+    const id = URL_PATTERN.exec(pathname)?.[1];
+    const row = id ? this.find(id) : undefined;
+    return row && row.conversation_id === conversationId ? uploadPath(row.id) : undefined;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    uploads: UploadStore;
+  }
+}
+
+export default fp(
+  async (app, opts: { config: ParleyConfig }) => {
+    app.decorate('uploads', new UploadStore(join(opts.config.dataDir, 'uploads'), app.sqlite, app.writes));
+  },
+  { name: 'uploads', dependencies: ['database'] },
+);

@@ -1,0 +1,352 @@
+import type { WebSocket } from 'ws';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  ActionFrame,
+  AttributesFrame,
+  CloseCode,
+  FormFrame,
+  HandoffFrame,
+  HelloFrame,
+  IdentifyFrame,
+  PingFrame,
+  TypingFrame,
+  UserMessageFrame,
+  type IdentityClaim,
+  type PageAttributes,
+  type VisitorClientFrame,
+  type VisitorServerFrame,
+} from '@parley/protocol';
+import type { LimitsConfig } from '../config.js';
+import { AppError } from '../errors.js';
+import { topics, type BusEvent, type EventBus } from '../core/bus.js';
+import type { ChatService, VisitorInfo } from '../conversations/chat.js';
+import type { Company } from '../companies/companies.js';
+import type { ConversationStore, LiveConversation } from '../conversations/conversations.js';
+import { HANDOFF_BUTTON_LABEL } from '../handoff/handoff.js';
+import type { IdentifyOutcome, IdentityService } from '../identity/identity.js';
+import type { PresenceTracker } from '../core/presence.js';
+import type { AttributesService } from '../attributes/attributes.service.js';
+import { frameReader } from '../realtime/frame-reader.js';
+import { GuardedSocket } from '../realtime/guarded-socket.js';
+import { TokenBucket } from '../realtime/token-bucket.js';
+
+const readFrame = frameReader<VisitorClientFrame>({
+  hello: HelloFrame,
+  message: UserMessageFrame,
+  action: ActionFrame,
+  form: FormFrame,
+  handoff: HandoffFrame,
+  identify: IdentifyFrame,
+  typing: TypingFrame,
+  ping: PingFrame,
+  attributes: AttributesFrame,
+});
+
+/** Frames kept while a new conversation is being created. */
+const MAX_EARLY_FRAMES = 32;
+const REPLAY_PAGE = 500;
+
+/** What a visitor connection needs from the app. */
+export interface VisitorConnectionDeps {
+  chat: ChatService;
+  conversations: ConversationStore;
+  bus: EventBus;
+  log: FastifyBaseLogger;
+  limits: LimitsConfig;
+  /** Frames budget shared by every connection from the same address. */
+  ipBucket: TokenBucket;
+  /** Counts visitor sockets per conversation, so agents see the visitor come and go. */
+  presence?: PresenceTracker;
+  /** Checks `identify` claims and moves a verified visitor to their conversation. */
+  identity?: IdentityService;
+  /** Stores page attributes (`attributes` frames, and `hello`'s). */
+  attributes?: AttributesService;
+}
+
+let nextConnectionId = 0;
+
+/**
+ * One visitor's WebSocket. Its hardening (frame checks, rate limits, heartbeat, slow consumers)
+ * is `GuardedSocket`'s; this class runs the conversation.
+ *
+ * States: `new` (waiting for hello) -> `starting` (creating the conversation; frames are kept)
+ * -> `ready` -> `closed`.
+ */
+export class VisitorConnection extends GuardedSocket<VisitorClientFrame, VisitorServerFrame> {
+  /** Names this connection as the origin of the messages it sends. */
+  readonly id = `v${++nextConnectionId}`;
+  private state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
+  private conversationId: string | undefined;
+  private lastSentSeq = 0;
+  private unsubscribe: (() => void) | undefined;
+  private unsubscribeAvailability: (() => void) | undefined;
+  /** `hello`'s attributes, stored once the conversation is known. */
+  private helloAttributes: PageAttributes | undefined;
+  private early: VisitorClientFrame[] = [];
+  private readonly bucket: TokenBucket;
+
+  constructor(
+    socket: WebSocket,
+    private readonly company: Company,
+    private readonly visitor: VisitorInfo,
+    private readonly deps: VisitorConnectionDeps,
+    private readonly onClosed: (connection: VisitorConnection) => void,
+  ) {
+    super(socket, readFrame, { log: deps.log, limits: deps.limits, label: 'visitor' });
+    this.bucket = new TokenBucket(deps.limits.wsFramesPerSecond);
+  }
+
+  protected dispatch(frame: VisitorClientFrame): void {
+    if (frame.type === 'ping') {
+      this.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
+      return;
+    }
+    if (frame.type === 'hello') {
+      if (this.state !== 'new') return this.error('not_ready', 'hello was already received');
+      this.hello(frame);
+      return;
+    }
+    if (this.state === 'new') return this.error('not_ready', 'Send hello first', 'id' in frame ? frame.id : undefined);
+    if (this.state === 'starting') {
+      if (this.early.length >= MAX_EARLY_FRAMES) return this.error('rate_limited', 'Wait for welcome before sending more');
+      this.early.push(frame);
+      return;
+    }
+    if (!this.bucket.take() || !this.deps.ipBucket.take()) return this.overBudget(frame, 'id' in frame ? frame.id : undefined);
+    const conversation = this.conversation();
+    if (!conversation) return this.error('not_found', 'The conversation no longer exists');
+    if (frame.type === 'typing') {
+      this.deps.chat.typing(conversation, 'user', frame.on, this.id);
+      return;
+    }
+    if (frame.type === 'identify') {
+      const { type: _type, ...claim } = frame;
+      this.identify(conversation, claim);
+      return;
+    }
+    if (frame.type === 'attributes') return this.setAttributes(conversation, frame.attributes);
+    const input =
+      frame.type === 'message'
+        ? { kind: 'text' as const, value: frame.text, clientId: frame.id, origin: this.id }
+        : frame.type === 'handoff'
+          ? { kind: 'handoff' as const, value: HANDOFF_BUTTON_LABEL, clientId: frame.id, origin: this.id }
+          : frame.type === 'form'
+            ? { kind: 'form' as const, value: '', form: { id: frame.form, values: frame.values }, clientId: frame.id, origin: this.id }
+            : { kind: 'action' as const, value: frame.value, clientId: frame.id, origin: this.id };
+    this.deps.chat.handleInput(conversation, input).then(
+      (result) => {
+        // A fresh message is acknowledged when its commit is published; a resend right here.
+        if (result.duplicate) this.send({ type: 'ack', id: frame.id, seq: result.userSeq });
+      },
+      (error: unknown) => this.failed(error, frame.id),
+    );
+  }
+
+  private hello(frame: HelloFrame): void {
+    this.helloAttributes = frame.attributes;
+    if (frame.identity && this.deps.identity) return this.helloWithIdentity(frame, frame.identity, this.deps.identity);
+    if (frame.session) {
+      let conversation: LiveConversation;
+      try {
+        conversation = this.deps.chat.resolveSession(frame.session, this.company);
+      } catch (error) {
+        return this.failed(error);
+      }
+      this.attach(conversation, frame.session, true, frame.last_seq ?? 0);
+      this.deps.conversations.touch(conversation);
+      return;
+    }
+    this.state = 'starting';
+    this.deps.chat.start(this.company, this.visitor).then(
+      ({ conversation, token }) => {
+        if (this.state === 'closed') return;
+        this.attach(conversation, token, false, 0);
+      },
+      (error: unknown) => {
+        this.state = 'new';
+        this.early = [];
+        this.failed(error);
+      },
+    );
+  }
+
+  /**
+   * `hello` with an identity: the identity decides the conversation (a verified visitor's own, on
+   * any device), then the connection attaches to it like any other and is told the outcome.
+   */
+  private helloWithIdentity(frame: HelloFrame, claim: IdentityClaim, identity: IdentityService): void {
+    let current: LiveConversation | undefined;
+    if (frame.session) {
+      try {
+        current = this.deps.chat.resolveSession(frame.session, this.company);
+      } catch (error) {
+        return this.failed(error);
+      }
+    }
+    this.state = 'starting';
+    identity.identify(this.company, current, claim, this.visitor).then(
+      (outcome) => {
+        if (this.state === 'closed') return;
+        const moved = outcome.session !== undefined;
+        this.attach(outcome.conversation, outcome.session ?? frame.session!, !outcome.created, moved ? 0 : (frame.last_seq ?? 0));
+        if (!outcome.created) this.deps.conversations.touch(outcome.conversation);
+        this.identified(outcome);
+      },
+      (error: unknown) => {
+        this.state = 'new';
+        this.early = [];
+        this.failed(error);
+      },
+    );
+  }
+
+  /** An `identify` frame on a ready connection: may move it to the verified visitor's conversation. */
+  private identify(conversation: LiveConversation, claim: IdentityClaim): void {
+    const identity = this.deps.identity;
+    if (!identity) return this.error('bad_request', 'Identity is not supported here');
+    this.state = 'starting';
+    identity.identify(this.company, conversation, claim, this.visitor).then(
+      (outcome) => {
+        if (this.state === 'closed') return;
+        if (outcome.session !== undefined) {
+          this.detach();
+          this.attach(outcome.conversation, outcome.session, true, 0);
+        } else {
+          this.ready();
+        }
+        this.identified(outcome);
+      },
+      (error: unknown) => {
+        if (this.state !== 'closed') this.ready();
+        this.failed(error);
+      },
+    );
+  }
+
+  private identified({ identity }: IdentifyOutcome): void {
+    this.send({
+      type: 'identity',
+      verified: identity.verified,
+      ...(identity.userId ? { user_id: identity.userId } : {}),
+      ...(identity.error ? { error: identity.error } : {}),
+    });
+  }
+
+  private setAttributes(conversation: LiveConversation, attributes: PageAttributes): void {
+    const service = this.deps.attributes;
+    if (!service) return this.error('bad_request', 'Attributes are not supported here');
+    service.merge(conversation, attributes).catch((error: unknown) => this.failed(error));
+  }
+
+  /** Leaves the current conversation (before moving to another). */
+  private detach(): void {
+    this.unsubscribe?.();
+    if (this.unsubscribe && this.conversationId) this.deps.presence?.visitorDisconnected({ id: this.conversationId, companyId: this.company.id });
+    this.unsubscribe = undefined;
+    this.conversationId = undefined;
+  }
+
+  /** Back to `ready`, handling the frames kept meanwhile. */
+  private ready(): void {
+    this.state = 'ready';
+    const early = this.early;
+    this.early = [];
+    for (const frame of early) this.dispatch(frame);
+  }
+
+  /** Subscribes to the conversation, sends welcome and replays what the client has not seen. */
+  private attach(conversation: LiveConversation, session: string, resumed: boolean, lastSeq: number): void {
+    this.conversationId = conversation.id;
+    this.unsubscribe = this.deps.bus.subscribe(topics.conversation(conversation.id), (event) => this.onEvent(event));
+    this.deps.presence?.visitorConnected(conversation);
+    this.send({
+      type: 'welcome',
+      session,
+      conversation_id: conversation.id,
+      status: conversation.status,
+      last_seq: conversation.lastSeq,
+      is_terminal: conversation.isTerminal,
+      resumed,
+    });
+    if (this.deps.presence && !this.unsubscribeAvailability) {
+      this.send({ type: 'availability', online: this.deps.presence.anyAgentOnline(this.company.id) });
+      this.unsubscribeAvailability = this.deps.presence.onAvailability(this.company.id, (online) => this.send({ type: 'availability', online }));
+    }
+    if (this.helloAttributes) {
+      this.setAttributes(conversation, this.helloAttributes);
+      this.helloAttributes = undefined;
+    }
+    this.lastSentSeq = Math.min(lastSeq, conversation.lastSeq);
+    for (;;) {
+      const page = this.deps.conversations.messagesAfter(conversation.id, this.lastSentSeq, REPLAY_PAGE);
+      for (const message of page) {
+        this.send({ type: 'message', message });
+        this.lastSentSeq = message.seq;
+      }
+      if (page.length < REPLAY_PAGE) break;
+    }
+    this.ready();
+  }
+
+  private onEvent(event: BusEvent): void {
+    switch (event.type) {
+      case 'message': {
+        const { message } = event;
+        if (message.role === 'user' && event.origin === this.id && message.client_id) {
+          this.send({ type: 'ack', id: message.client_id, seq: message.seq });
+        } else if (message.seq > this.lastSentSeq) {
+          const frame: VisitorServerFrame & { type: 'message' } = { type: 'message', message };
+          if (event.isTerminal) frame.is_terminal = true;
+          if (event.streamId) frame.stream_id = event.streamId;
+          this.send(frame);
+        }
+        this.lastSentSeq = Math.max(this.lastSentSeq, message.seq);
+        return;
+      }
+      case 'state':
+        this.send({
+          type: 'state',
+          status: event.status,
+          ...(event.position !== undefined ? { position: event.position } : {}),
+          ...(event.agent ? { agent: event.agent } : {}),
+        });
+        if (event.status === 'closed') this.close(CloseCode.sessionClosed, 'Session closed');
+        return;
+      case 'erased':
+        // Its session token is gone too: the widget starts a new conversation on 4404.
+        this.close(CloseCode.sessionClosed, 'Conversation deleted');
+        return;
+      case 'stream':
+        this.send({ type: 'stream', stream_id: event.streamId, delta: event.delta });
+        return;
+      case 'lead':
+        this.send({ type: 'lead', id: event.leadId, data: event.data });
+        return;
+      case 'typing':
+        if (event.role !== 'user') this.send({ type: 'typing', role: event.role, on: event.on, ...(event.name ? { name: event.name } : {}) });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private conversation(): LiveConversation | undefined {
+    return this.conversationId ? this.deps.conversations.get(this.conversationId) : undefined;
+  }
+
+  /** A closed session also closes its sockets, with 4404. */
+  protected override failed(error: unknown, id?: string): void {
+    super.failed(error, id);
+    if (error instanceof AppError && error.code === 'session_closed') this.close(CloseCode.sessionClosed, 'Session closed');
+  }
+
+  protected dispose(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.unsubscribe?.();
+    this.unsubscribeAvailability?.();
+    if (this.unsubscribe && this.conversationId) this.deps.presence?.visitorDisconnected({ id: this.conversationId, companyId: this.company.id });
+    this.unsubscribe = undefined;
+    this.onClosed(this);
+  }
+}
