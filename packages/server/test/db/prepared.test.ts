@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
+import { param, prepareQuery } from '../../src/db/prepared.js';
+
+describe('prepareQuery', () => {
+  let dir: string;
+  let open: OpenDatabase;
+  afterEach(async () => {
+    await open.db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('compiles a typed Kysely query once and binds named parameters beside its constants', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'parley-prepared-'));
+    open = await openDatabase(join(dir, 'p.db'), { synchronous: 'NORMAL', externalCheckpoints: false });
+    const { db, sqlite } = open;
+    const now = new Date().toISOString();
+    const insert = prepareQuery(sqlite, { id: param<string>(), name: param<string>(), at: param<string>() }, (p) =>
+      db.insertInto('companies').values({ id: p.id, name: p.name, site_key: p.id, api_key_hash: null, created_at: p.at }),
+    );
+    expect(insert.run({ id: 'c1', name: 'Acme', at: now }).changes).toBe(1);
+    expect(insert.run({ id: 'c2', name: 'Globex', at: now }).changes).toBe(1);
+    const byName = prepareQuery(sqlite, { name: param<string>() }, (p) =>
+      db.selectFrom('companies').select(['id', 'name']).where('name', '=', p.name).where('is_default', '=', 0),
+    );
+    expect(byName.sql).toContain(':name');
+    expect(byName.get({ name: 'Globex' })).toEqual({ id: 'c2', name: 'Globex' });
+    expect(byName.get({ name: 'Nobody' })).toBeUndefined();
+    const all = prepareQuery(sqlite, {}, () => db.selectFrom('companies').select('id').orderBy('id'));
+    expect(all.all({}).map((row) => row.id)).toEqual(expect.arrayContaining(['c1', 'c2']));
+  });
+});
