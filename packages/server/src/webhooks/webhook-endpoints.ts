@@ -5,6 +5,7 @@ import type SQLite from 'better-sqlite3';
 import type { WebhookEndpointView, WebhookEventType } from '@parley/protocol';
 import type { WebhooksConfig } from '../config.js';
 import type { Database } from '../db/database.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { WebhookEndpointRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import { privateHostProblem } from '../lib/net-guard.js';
@@ -70,11 +71,26 @@ export class WebhookEndpoints {
     private readonly onEnabled: () => void,
   ) {
     this.statements = {
-      pending: sqlite.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'pending'`),
-      failures: sqlite.prepare<[string], { n: number }>('SELECT consecutive_failures AS n FROM webhook_endpoints WHERE id = ?'),
-      last: sqlite.prepare<[string], { status: string; updated_at: string; last_status_code: number | null }>(
-        `SELECT status, updated_at, last_status_code FROM webhook_deliveries WHERE endpoint_id = ? AND status != 'pending'
-         ORDER BY updated_at DESC, id DESC LIMIT 1`,
+      pending: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+        db
+          .selectFrom('webhook_deliveries')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('endpoint_id', '=', p.id)
+          .where('status', '=', 'pending'),
+      ),
+      failures: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+        db.selectFrom('webhook_endpoints').select('consecutive_failures as n').where('id', '=', p.id),
+      ),
+      last: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+        db
+          .selectFrom('webhook_deliveries')
+          .select(['status', 'updated_at', 'last_status_code'])
+          .where('endpoint_id', '=', p.id)
+          .where('status', '!=', 'pending')
+          .$narrowType<{ status: 'succeeded' | 'failed' }>()
+          .orderBy('updated_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(1),
       ),
     };
   }
@@ -240,8 +256,8 @@ export class WebhookEndpoints {
   }
 
   private view(endpoint: Endpoint): WebhookEndpointView {
-    const pending = this.statements.pending.get(endpoint.id)?.n ?? 0;
-    const last = this.statements.last.get(endpoint.id);
+    const pending = this.statements.pending.get({ id: endpoint.id })?.n ?? 0;
+    const last = this.statements.last.get({ id: endpoint.id });
     return {
       id: endpoint.id,
       url: endpoint.url,
@@ -249,12 +265,12 @@ export class WebhookEndpoints {
       events: endpoint.events,
       enabled: endpoint.enabled,
       disabled_reason: endpoint.disabledReason,
-      consecutive_failures: this.statements.failures.get(endpoint.id)?.n ?? 0,
+      consecutive_failures: this.statements.failures.get({ id: endpoint.id })?.n ?? 0,
       previous_secret_expires_at: signingSecrets(endpoint).length > 1 ? endpoint.previousSecretExpiresAt : null,
       created_at: endpoint.createdAt,
       updated_at: endpoint.updatedAt,
       pending,
-      last_delivery: last ? { status: last.status as 'succeeded' | 'failed', at: last.updated_at, status_code: last.last_status_code } : null,
+      last_delivery: last ? { status: last.status, at: last.updated_at, status_code: last.last_status_code } : null,
     };
   }
 
@@ -269,7 +285,7 @@ export class WebhookEndpoints {
       previousSecret: (row.previous_secret_sealed && this.sealer.open(row.previous_secret_sealed)) || '',
       previousSecretExpiresAt: row.previous_secret_sealed ? row.previous_secret_expires_at : null,
       enabled: row.enabled === 1,
-      disabledReason: row.disabled_reason === 'failing' ? 'failing' : null,
+      disabledReason: row.disabled_reason,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

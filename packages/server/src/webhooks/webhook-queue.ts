@@ -1,8 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type SQLite from 'better-sqlite3';
-import type { WebhookPayload } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import type { WebhookDeliveryStatus, WebhookPayload } from '@parley/protocol';
 import type { WebhooksConfig } from '../config.js';
+import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { WebhookDeliveryRow } from '../db/tables/index.js';
 import { postWebhook, signatureHeader, standardSignatureHeader, type PostResult } from './webhook-post.js';
 import { probes } from '../core/probes.js';
@@ -14,7 +17,7 @@ export function retryDelayMs(attempt: number, config: Pick<WebhooksConfig, 'retr
 }
 
 /** A delivery row with its event's body and type. */
-export type DeliveryRow = WebhookDeliveryRow & { payload: string; event_type: string };
+export type DeliveryRow = WebhookDeliveryRow & { payload: string; event_type: WebhookPayload['type'] };
 
 /**
  * The persisted delivery queue and its sender. One row per event and endpoint in SQLite; the
@@ -38,6 +41,7 @@ export class WebhookQueue {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     private readonly config: WebhooksConfig,
@@ -51,52 +55,128 @@ export class WebhookQueue {
     private readonly onDisabled: (endpointId: string, failures: number, at: string) => void,
   ) {
     this.statements = {
-      insertEvent: sqlite.prepare('INSERT INTO webhook_events (id, company_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
-      insertDelivery: sqlite.prepare(
-        `INSERT INTO webhook_deliveries (endpoint_id, event_id, company_id, status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
+      insertEvent: prepareQuery(
+        sqlite,
+        { id: param<string>(), companyId: param<string>(), type: param<WebhookPayload['type']>(), payload: param<string>(), at: param<string>() },
+        (p) => db.insertInto('webhook_events').values({ id: p.id, company_id: p.companyId, type: p.type, payload: p.payload, created_at: p.at }),
       ),
-      heads: sqlite.prepare<[], { id: number; endpoint_id: string; next_attempt_at: string | null }>(
-        `SELECT d.id, d.endpoint_id, d.next_attempt_at
-         FROM (SELECT endpoint_id, min(id) AS id FROM webhook_deliveries WHERE status = 'pending' GROUP BY endpoint_id) h
-         JOIN webhook_deliveries d ON d.id = h.id
-         JOIN webhook_endpoints e ON e.id = h.endpoint_id AND e.enabled = 1`,
+      insertDelivery: prepareQuery(sqlite, { endpointId: param<string>(), eventId: param<string>(), companyId: param<string>(), at: param<string>() }, (p) =>
+        db.insertInto('webhook_deliveries').values({
+          endpoint_id: p.endpointId,
+          event_id: p.eventId,
+          company_id: p.companyId,
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: p.at,
+          created_at: p.at,
+          updated_at: p.at,
+        }),
       ),
-      delivery: sqlite.prepare<[number], DeliveryRow>(
-        `SELECT d.*, ev.payload, ev.type AS event_type FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id WHERE d.id = ?`,
+      // The oldest pending delivery of every enabled endpoint.
+      heads: prepareQuery(sqlite, {}, () =>
+        db
+          .selectFrom((eb) =>
+            eb
+              .selectFrom('webhook_deliveries')
+              .select((eb) => ['endpoint_id', eb.fn.min('id').as('id')])
+              .where('status', '=', 'pending')
+              .groupBy('endpoint_id')
+              .as('h'),
+          )
+          .innerJoin('webhook_deliveries as d', 'd.id', 'h.id')
+          .innerJoin('webhook_endpoints as e', (join) => join.onRef('e.id', '=', 'h.endpoint_id').on('e.enabled', '=', 1))
+          .select(['d.id', 'd.endpoint_id', 'd.next_attempt_at']),
       ),
-      recordAttempt: sqlite.prepare(
-        `INSERT INTO webhook_attempts (delivery_id, company_id, attempt, status_code, error, response_body, duration_ms, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      delivery: prepareQuery(sqlite, { id: param<number>() }, (p) =>
+        db
+          .selectFrom('webhook_deliveries as d')
+          .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
+          .selectAll('d')
+          .select(['ev.payload', 'ev.type as event_type'])
+          .where('d.id', '=', p.id),
       ),
-      updateDelivery: sqlite.prepare(
-        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?,
-           last_duration_ms = ?, updated_at = ? WHERE id = ?`,
+      recordAttempt: prepareQuery(
+        sqlite,
+        {
+          deliveryId: param<number>(),
+          companyId: param<string>(),
+          attempt: param<number>(),
+          statusCode: param<number | null>(),
+          error: param<string | null>(),
+          responseBody: param<string | null>(),
+          durationMs: param<number>(),
+          at: param<string>(),
+        },
+        (p) =>
+          db.insertInto('webhook_attempts').values({
+            delivery_id: p.deliveryId,
+            company_id: p.companyId,
+            attempt: p.attempt,
+            status_code: p.statusCode,
+            error: p.error,
+            response_body: p.responseBody,
+            duration_ms: p.durationMs,
+            created_at: p.at,
+          }),
       ),
-      resetFailures: sqlite.prepare('UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures != 0'),
-      countFailure: sqlite.prepare<[string], { failures: number }>(
-        'UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1 WHERE id = ? RETURNING consecutive_failures AS failures',
+      updateDelivery: prepareQuery(
+        sqlite,
+        {
+          id: param<number>(),
+          status: param<WebhookDeliveryStatus>(),
+          attempts: param<number>(),
+          next: param<string | null>(),
+          statusCode: param<number | null>(),
+          error: param<string | null>(),
+          durationMs: param<number>(),
+          at: param<string>(),
+        },
+        (p) =>
+          db
+            .updateTable('webhook_deliveries')
+            .set({
+              status: p.status,
+              attempts: p.attempts,
+              next_attempt_at: p.next,
+              last_status_code: p.statusCode,
+              last_error: p.error,
+              last_duration_ms: p.durationMs,
+              updated_at: p.at,
+            })
+            .where('id', '=', p.id),
       ),
-      disableFailing: sqlite.prepare(`UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'failing', updated_at = ? WHERE id = ? AND enabled = 1`),
+      resetFailures: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+        db.updateTable('webhook_endpoints').set({ consecutive_failures: 0 }).where('id', '=', p.id).where('consecutive_failures', '!=', 0),
+      ),
+      countFailure: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+        db
+          .updateTable('webhook_endpoints')
+          .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
+          .where('id', '=', p.id)
+          .returning('consecutive_failures as failures'),
+      ),
+      disableFailing: prepareQuery(sqlite, { id: param<string>(), at: param<string>() }, (p) =>
+        db.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: 'failing', updated_at: p.at }).where('id', '=', p.id).where('enabled', '=', 1),
+      ),
     };
   }
 
   /** Inside a write: stores an event and one delivery per endpoint. Returns the delivery ids. */
   store(payload: WebhookPayload, endpointIds: string[]): number[] {
     if (!endpointIds.length) return [];
-    this.statements.insertEvent.run(payload.id, payload.company_id, payload.type, JSON.stringify(payload), payload.created_at);
+    this.statements.insertEvent.run({ id: payload.id, companyId: payload.company_id, type: payload.type, payload: JSON.stringify(payload), at: payload.created_at });
     return endpointIds.map((endpointId) => this.queueDelivery(endpointId, payload.id, payload.company_id));
   }
 
   /** Inside a write: queues a stored event for an endpoint, behind what it has pending. */
   queueDelivery(endpointId: string, eventId: string, companyId: string): number {
     const now = new Date().toISOString();
-    return Number(this.statements.insertDelivery.run(endpointId, eventId, companyId, now, now, now).lastInsertRowid);
+    return Number(this.statements.insertDelivery.run({ endpointId, eventId, companyId, at: now }).lastInsertRowid);
   }
 
   /** A delivery with its event. */
   delivery(id: number): DeliveryRow | undefined {
-    return this.statements.delivery.get(id);
+    return this.statements.delivery.get({ id });
   }
 
   /** Stops sending: requests in flight are abandoned and stay pending (sent again on the next start). */
@@ -122,7 +202,7 @@ export class WebhookQueue {
     if (this.closed) return;
     const now = Date.now();
     let soonest = Infinity;
-    for (const head of this.statements.heads.all()) {
+    for (const head of this.statements.heads.all({})) {
       if (this.busy.has(head.endpoint_id)) continue;
       const due = head.next_attempt_at ? Date.parse(head.next_attempt_at) : now;
       if (due > now) {
@@ -161,7 +241,7 @@ export class WebhookQueue {
   }
 
   private async attempt(deliveryId: number): Promise<void> {
-    const row = this.statements.delivery.get(deliveryId);
+    const row = this.statements.delivery.get({ id: deliveryId });
     const endpoint = row ? this.endpointOf(row.endpoint_id) : undefined;
     if (!row || !endpoint || row.status !== 'pending') return;
     const timestamp = Math.floor(Date.now() / 1000);
@@ -184,24 +264,33 @@ export class WebhookQueue {
     if (this.closed) return;
     const attempts = row.attempts + 1;
     const ok = result.error === undefined;
-    const status = ok ? 'succeeded' : attempts >= this.config.maxAttempts ? 'failed' : 'pending';
+    const status: WebhookDeliveryStatus = ok ? 'succeeded' : attempts >= this.config.maxAttempts ? 'failed' : 'pending';
     const now = new Date();
     const next = status === 'pending' ? new Date(now.getTime() + retryDelayMs(attempts, this.config)).toISOString() : null;
     if (!ok) this.log.info({ deliveryId, endpointId: endpoint.id, attempts, status, error: result.error }, 'webhook delivery failed');
     if (probes.webhookAttempt.hasSubscribers) probes.webhookAttempt.publish({ ok, gaveUp: status === 'failed' });
     const disabledAfter = await this.writes.run(() => {
-      this.statements.recordAttempt.run(
-        row.id,
-        row.company_id,
+      this.statements.recordAttempt.run({
+        deliveryId: row.id,
+        companyId: row.company_id,
+        attempt: attempts,
+        statusCode: result.statusCode ?? null,
+        error: result.error ?? null,
+        responseBody: result.responseBody ?? null,
+        durationMs: result.durationMs,
+        at: now.toISOString(),
+      });
+      this.statements.updateDelivery.run({
+        id: row.id,
+        status,
         attempts,
-        result.statusCode ?? null,
-        result.error ?? null,
-        result.responseBody ?? null,
-        result.durationMs,
-        now.toISOString(),
-      );
-      this.statements.updateDelivery.run(status, attempts, next, result.statusCode ?? null, result.error ?? null, result.durationMs, now.toISOString(), row.id);
-      if (status === 'succeeded') this.statements.resetFailures.run(endpoint.id);
+        next,
+        statusCode: result.statusCode ?? null,
+        error: result.error ?? null,
+        durationMs: result.durationMs,
+        at: now.toISOString(),
+      });
+      if (status === 'succeeded') this.statements.resetFailures.run({ id: endpoint.id });
       return status === 'failed' ? this.countFailure(endpoint.id, now) : undefined;
     });
     if (disabledAfter !== undefined) this.onDisabled(endpoint.id, disabledAfter, now.toISOString());
@@ -212,10 +301,10 @@ export class WebhookQueue {
    * the count reached `disableAfterFailures` (0: never). Returns the count when it was disabled now.
    */
   private countFailure(endpointId: string, now: Date): number | undefined {
-    const failures = this.statements.countFailure.get(endpointId)?.failures ?? 0;
+    const failures = this.statements.countFailure.get({ id: endpointId })?.failures ?? 0;
     const limit = this.config.disableAfterFailures;
     if (limit <= 0 || failures < limit) return undefined;
-    return this.statements.disableFailing.run(now.toISOString(), endpointId).changes ? failures : undefined;
+    return this.statements.disableFailing.run({ id: endpointId, at: now.toISOString() }).changes ? failures : undefined;
   }
 
   /** Resolves when a delivery's current attempt finished, or after `ms`. */

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type {
   WebhookAttemptView,
+  WebhookDeliveryStatus,
   WebhookDeliveryView,
   WebhookEventType,
   WebhookPayload,
@@ -42,7 +43,7 @@ function toDeliveryView(row: Omit<DeliveryRow, 'payload'>): WebhookDeliveryView 
     endpoint_id: row.endpoint_id,
     event_id: row.event_id,
     event_type: row.event_type,
-    status: row.status as WebhookDeliveryView['status'],
+    status: row.status,
     attempts: row.attempts,
     next_attempt_at: row.status === 'pending' ? row.next_attempt_at : null,
     last_status_code: row.last_status_code,
@@ -93,6 +94,7 @@ export class WebhookService {
   ) {
     this.endpoints = new WebhookEndpoints(db, sqlite, sealer, config, log, () => this.queue.kick());
     this.queue = new WebhookQueue(
+      db,
       sqlite,
       writes,
       config,
@@ -154,7 +156,7 @@ export class WebhookService {
   // ---- deliveries (admin API) ------------------------------------------------------------------
 
   /** An endpoint's deliveries, newest first. */
-  async deliveries(companyId: string, endpointId: string, query: { status?: string | undefined; limit?: number | undefined; before?: string | undefined }) {
+  async deliveries(companyId: string, endpointId: string, query: { status?: WebhookDeliveryStatus | undefined; limit?: number | undefined; before?: string | undefined }) {
     this.endpoints.owned(companyId, endpointId);
     let q = this.db
       .selectFrom('webhook_deliveries as d')

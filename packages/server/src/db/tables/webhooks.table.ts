@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { WebhookDeliveryStatus, WebhookPayload } from '@parley/protocol';
 
 /** A company's webhook endpoint. The signing secret is sealed (see `lib/sealed.ts`). */
 export interface WebhookEndpointsTable {
@@ -13,7 +14,7 @@ export interface WebhookEndpointsTable {
   /** Deliveries given up in a row; a success resets it. */
   consecutive_failures: Generated<number>;
   /** Why it is disabled: 'failing' when that count reached the limit, null otherwise. */
-  disabled_reason: string | null;
+  disabled_reason: 'failing' | null;
   /** The secret before the last rotation (sealed), still signing until `previous_secret_expires_at`. */
   previous_secret_sealed: string | null;
   previous_secret_expires_at: string | null;
@@ -27,7 +28,7 @@ export type NewWebhookEndpointRow = Insertable<WebhookEndpointsTable>;
 export interface WebhookEventsTable {
   id: string;
   company_id: string;
-  type: string;
+  type: WebhookPayload['type'];
   payload: string;
   created_at: string;
 }
@@ -39,8 +40,7 @@ export interface WebhookDeliveriesTable {
   endpoint_id: string;
   event_id: string;
   company_id: string;
-  /** pending | succeeded | failed */
-  status: Generated<string>;
+  status: Generated<WebhookDeliveryStatus>;
   attempts: Generated<number>;
   next_attempt_at: string | null;
   last_status_code: number | null;
