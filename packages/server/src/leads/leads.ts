@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
 import type { LeadView } from '@parley/protocol';
+import type { Database } from '../db/database.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { LeadRow } from '../db/tables/index.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import { topics, type BusEvent, type EventBus } from '../core/bus.js';
@@ -45,25 +48,45 @@ export class LeadRepository {
   private readonly selectOne;
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     private readonly bus: EventBus,
     private readonly outbox: Outbox,
   ) {
-    this.selectOne = sqlite.prepare<[string, string], LeadRow>('SELECT * FROM leads WHERE id = ? AND company_id = ?');
-    this.select = sqlite.prepare<
-      [{ company: string; q: string | null; conversation: string | null; from: string | null; to: string | null; limit: number }],
-      LeadRow
-    >(
-      `SELECT * FROM leads WHERE company_id = @company
-         AND (@conversation IS NULL OR conversation_id = @conversation)
-         AND (@q IS NULL OR data LIKE '%' || @q || '%' ESCAPE '\\')
-         AND (@from IS NULL OR created_at >= @from)
-         AND (@to IS NULL OR created_at < @to)
-       ORDER BY created_at DESC, id LIMIT @limit`,
+    this.selectOne = prepareQuery(sqlite, { id: param<string>(), company: param<string>() }, (p) =>
+      db.selectFrom('leads').selectAll().where('id', '=', p.id).where('company_id', '=', p.company),
     );
-    this.insert = sqlite.prepare(
-      'INSERT INTO leads (id, company_id, conversation_id, source, data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    // One statement for every filter: a filter left null matches everything.
+    this.select = prepareQuery(
+      sqlite,
+      {
+        company: param<string>(),
+        q: param<string | null>(),
+        conversation: param<string | null>(),
+        from: param<string | null>(),
+        to: param<string | null>(),
+        limit: param<number>(),
+      },
+      (p) =>
+        db
+          .selectFrom('leads')
+          .selectAll()
+          .where('company_id', '=', p.company)
+          .where((eb) => eb.or([eb(p.conversation, 'is', null), eb('conversation_id', '=', p.conversation)]))
+          // Kysely has no LIKE ... ESCAPE; `q` comes escaped (see `list`).
+          .where((eb) => eb.or([eb(p.q, 'is', null), sql<boolean>`data LIKE '%' || ${p.q} || '%' ESCAPE '\\'`]))
+          .where((eb) => eb.or([eb(p.from, 'is', null), eb('created_at', '>=', p.from)]))
+          .where((eb) => eb.or([eb(p.to, 'is', null), eb('created_at', '<', p.to)]))
+          .orderBy('created_at', 'desc')
+          .orderBy('id')
+          .limit(p.limit),
+    );
+    this.insert = prepareQuery(
+      sqlite,
+      { id: param<string>(), company: param<string>(), conversation: param<string | null>(), source: param<Lead['source']>(), data: param<string>(), at: param<string>() },
+      (p) =>
+        db.insertInto('leads').values({ id: p.id, company_id: p.company, conversation_id: p.conversation, source: p.source, data: p.data, created_at: p.at }),
     );
   }
 
@@ -89,7 +112,7 @@ export class LeadRepository {
 
   /** One lead of the company; undefined when it is not there (or is another company's). */
   get(companyId: string, id: string): LeadView | undefined {
-    const row = id.length <= 64 ? this.selectOne.get(id, companyId) : undefined;
+    const row = id.length <= 64 ? this.selectOne.get({ id, company: companyId }) : undefined;
     return row ? rowToView(row) : undefined;
   }
 
@@ -110,7 +133,7 @@ export class LeadRepository {
 
   /** Writes a lead and records its event for the webhooks; call it inside a group-commit write. */
   insertNow(lead: Lead): void {
-    this.insert.run(lead.id, lead.companyId, lead.conversationId, lead.source, JSON.stringify(lead.data), lead.createdAt);
+    this.insert.run({ id: lead.id, company: lead.companyId, conversation: lead.conversationId, source: lead.source, data: JSON.stringify(lead.data), at: lead.createdAt });
     this.outbox.add(lead.companyId, 'lead', () => leadEvent(lead));
   }
 }
@@ -131,7 +154,7 @@ function rowToView(row: LeadRow): LeadView {
   return {
     id: row.id,
     conversation_id: row.conversation_id,
-    source: row.source as LeadView['source'],
+    source: row.source,
     data: JSON.parse(row.data) as LeadView['data'],
     created_at: row.created_at,
   };
@@ -145,7 +168,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('leads', new LeadRepository(app.sqlite, app.writes, app.bus, app.outbox));
+    app.decorate('leads', new LeadRepository(app.db, app.sqlite, app.writes, app.bus, app.outbox));
   },
   { name: 'leads', dependencies: ['database', 'bus', 'outbox'] },
 );

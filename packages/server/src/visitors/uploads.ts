@@ -2,8 +2,11 @@ import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import type { UploadImageType } from '@parley/protocol';
+import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { newOpaqueId } from '../lib/ids.js';
 import type { ParleyConfig } from '../config.js';
@@ -26,13 +29,17 @@ export class UploadStore {
 
   constructor(
     private readonly root: string,
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
   ) {
-    this.insert = sqlite.prepare(
-      'INSERT INTO uploads (id, company_id, conversation_id, content_type, size_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    this.insert = prepareQuery(
+      sqlite,
+      { id: param<string>(), company: param<string>(), conversation: param<string>(), type: param<UploadImageType>(), size: param<number>(), at: param<string>() },
+      (p) =>
+        db.insertInto('uploads').values({ id: p.id, company_id: p.company, conversation_id: p.conversation, content_type: p.type, size_bytes: p.size, created_at: p.at }),
     );
-    this.byId = sqlite.prepare<[string], UploadRow>('SELECT * FROM uploads WHERE id = ?');
+    this.byId = prepareQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('uploads').selectAll().where('id', '=', p.id));
   }
 
   /** Stores an image for a conversation and returns its id once both file and row are saved. */
@@ -44,7 +51,7 @@ export class UploadStore {
     await writeFile(file, bytes, { flag: 'wx' });
     try {
       await this.writes.run(() =>
-        this.insert.run(id, companyId, conversationId, contentType, bytes.length, new Date().toISOString()),
+        this.insert.run({ id, company: companyId, conversation: conversationId, type: contentType, size: bytes.length, at: new Date().toISOString() }),
       );
     } catch (error) {
       await unlink(file).catch(() => undefined);
@@ -55,7 +62,7 @@ export class UploadStore {
 
   /** An upload's metadata by id; undefined for unknown or malformed ids. */
   find(id: string): UploadRow | undefined {
-    return ID_PATTERN.test(id) ? this.byId.get(id) : undefined;
+    return ID_PATTERN.test(id) ? this.byId.get({ id }) : undefined;
   }
 
   /** Where an upload's bytes are on disk. */
@@ -88,7 +95,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app, opts: { config: ParleyConfig }) => {
-    app.decorate('uploads', new UploadStore(join(opts.config.dataDir, 'uploads'), app.sqlite, app.writes));
+    app.decorate('uploads', new UploadStore(join(opts.config.dataDir, 'uploads'), app.db, app.sqlite, app.writes));
   },
   { name: 'uploads', dependencies: ['database'] },
 );
