@@ -38,6 +38,7 @@ function containing(text: string): string {
  * The search: FTS5's best `limit` passages of a company (parameters: the MATCH expression, limit,
  * company, company), joined to their passage and article.
  */
+// raw SQL: FTS5 `MATCH` and `bm25()` have no Kysely syntax (see `searchPassages`).
 const SEARCH_SQL = `
   SELECT p.id AS passageId, p.article_id AS articleId, a.title AS title, p.heading AS heading, p.text AS text, f.rank AS rank
   FROM (SELECT rowid, bm25(article_fts, 0.0, 6.0, 3.0, 1.0) AS rank FROM article_fts WHERE article_fts MATCH ? ORDER BY rank LIMIT ?) f
@@ -70,13 +71,14 @@ export class ArticleStore {
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database,
   ) {
+    // raw SQL: the FTS5 search above, prepared once.
     this.searchStatement = sqlite.prepare<[string, number, string, string], Candidate>(SEARCH_SQL);
   }
 
   /** The company's articles, newest change first; `q` matches titles and bodies (drafts included). */
-  async list(companyId: string, filter: { q?: string | undefined; category?: string | undefined; status?: string | undefined } = {}): Promise<Article[]> {
+  async list(companyId: string, filter: { q?: string | undefined; category?: string | undefined; status?: Article['status'] | undefined } = {}): Promise<Article[]> {
     let query = this.db.selectFrom('articles').selectAll().where('company_id', '=', companyId);
-    if (filter.status) query = query.where('status', '=', filter.status as Article['status']);
+    if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.category !== undefined) query = query.where('category', '=', filter.category);
     const q = filter.q?.trim();
     if (q) query = query.where((eb) => eb.or([sql<boolean>`title LIKE ${containing(q)} ESCAPE '\\'`, sql<boolean>`body LIKE ${containing(q)} ESCAPE '\\'`]));
@@ -248,13 +250,16 @@ export class ArticleStore {
         .values({ company_id: row.company_id, article_id: row.id, position: passage.position, heading: passage.heading, text: passage.text })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await sql`INSERT INTO article_fts (rowid, company, title, heading, body) VALUES (${id}, ${token}, ${row.title}, ${passage.heading}, ${passage.text})`.execute(trx);
+      await trx.insertInto('article_fts').values({ rowid: id, company: token, title: row.title, heading: passage.heading, body: passage.text }).execute();
     }
   }
 
   /** Removes an article's passages from the index and the passage table. */
   private async unindex(trx: Transaction<Database>, articleId: string): Promise<void> {
-    await sql`DELETE FROM article_fts WHERE rowid IN (SELECT id FROM article_passages WHERE article_id = ${articleId})`.execute(trx);
+    await trx
+      .deleteFrom('article_fts')
+      .where('rowid', 'in', (eb) => eb.selectFrom('article_passages').select('id').where('article_id', '=', articleId))
+      .execute();
     await trx.deleteFrom('article_passages').where('article_id', '=', articleId).execute();
   }
 }

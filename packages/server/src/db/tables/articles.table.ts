@@ -30,3 +30,16 @@ export interface ArticlePassagesTable {
   text: string;
 }
 export type ArticlePassageRow = Selectable<ArticlePassagesTable>;
+
+/**
+ * The FTS5 index of published passages (a virtual table): `rowid` is the passage's id, `company`
+ * a one-word token of its company (see `knowledge/store.ts`). Written with Kysely like any table;
+ * searched with raw FTS5 SQL (`MATCH`, `bm25()`).
+ */
+export interface ArticleFtsTable {
+  rowid: number;
+  company: string;
+  title: string;
+  heading: string;
+  body: string;
+}

@@ -1,5 +1,5 @@
 import type { AiSettingsTable } from './ai-settings.table.js';
-import type { ArticlePassagesTable, ArticlesTable } from './articles.table.js';
+import type { ArticleFtsTable, ArticlePassagesTable, ArticlesTable } from './articles.table.js';
 import type { CompaniesTable } from './companies.table.js';
 import type { ConversationsTable } from './conversations.table.js';
 import type { FlowDraftsTable, FlowsTable } from './flows.table.js';
@@ -54,5 +54,6 @@ export interface Database {
   insight_counts: InsightCountsTable;
   articles: ArticlesTable;
   article_passages: ArticlePassagesTable;
+  article_fts: ArticleFtsTable;
   flow_drafts: FlowDraftsTable;
 }
