@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { ApiError } from '@parley/protocol';
 import type { ParleyConfig } from '../config.js';
+import { prepareQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { ParleyMetrics, fileBytes } from './registry.js';
 
@@ -38,11 +39,16 @@ export default fp(
       app.decorate('metrics', undefined);
       return;
     }
-    const pending = app.sqlite.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck();
+    const pending = prepareQuery(app.sqlite, {}, () =>
+      app.db
+        .selectFrom('webhook_deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'pending'),
+    );
     const metrics = new ParleyMetrics({
       sockets: () => app.presence.socketCounts(),
       walBytes: () => fileBytes(join(dataDir, 'parley.sqlite-wal')),
-      webhookQueueDepth: () => Number(pending.get() ?? 0),
+      webhookQueueDepth: () => Number(pending.get({})?.n ?? 0),
     });
     app.decorate('metrics', metrics);
     app.addHook('onResponse', (request, reply, done) => {

@@ -14,7 +14,7 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const names = Object.keys(await migrationProvider.getMigrations());
-    const readiness = new Readiness(app.sqlite, names);
+    const readiness = new Readiness(app.db, app.sqlite, names);
     app.decorate('readiness', readiness);
     app.addHook('preClose', async () => readiness.drain());
     await app.register(healthRoutes);

@@ -1,4 +1,13 @@
 import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { prepareQuery, type PreparedQuery } from '../../db/prepared.js';
+
+/** Kysely's own record of the migrations that ran. */
+interface MigrationsTable {
+  name: string;
+  timestamp: string;
+}
 
 /** What `/readyz` checks, each true when fine. */
 export interface ReadinessChecks {
@@ -14,14 +23,20 @@ export interface ReadinessChecks {
  */
 export class Readiness {
   private draining = false;
-  private readonly applied: SQLite.Statement<[], { n: number }> | undefined;
+  private readonly applied: PreparedQuery<{ n: number }, Record<string, never>> | undefined;
 
   constructor(
-    private readonly sqlite: SQLite.Database,
+    db: Kysely<Database>,
+    sqlite: SQLite.Database,
     private readonly migrationNames: readonly string[],
   ) {
     try {
-      this.applied = sqlite.prepare('SELECT count(*) AS n FROM kysely_migration');
+      this.applied = prepareQuery(sqlite, {}, () =>
+        db
+          .withTables<{ kysely_migration: MigrationsTable }>()
+          .selectFrom('kysely_migration')
+          .select((eb) => eb.fn.countAll<number>().as('n')),
+      );
     } catch {
       this.applied = undefined;
     }
@@ -40,7 +55,7 @@ export class Readiness {
     let database = false;
     let migrations = false;
     try {
-      const n = this.applied?.get()?.n;
+      const n = this.applied?.get({})?.n;
       database = n !== undefined;
       migrations = n !== undefined && n >= this.migrationNames.length;
     } catch {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, HealthResponse } from '@parley/protocol';
+import { prepareQuery } from '../../db/prepared.js';
 import { Errors } from '../../errors.js';
 import { serverVersion } from '../version.js';
 import { noAuth, tag } from '../../openapi/index.js';
@@ -9,10 +10,10 @@ const openapi = { tags: [tag('system')], security: noAuth };
 
 /** `GET /health`: ok, with the running version, once the database answers a query. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
-  const probe = app.sqlite.prepare('SELECT 1 AS ok');
+  const probe = prepareQuery(app.sqlite, {}, () => app.db.selectNoFrom((eb) => eb.lit(1).as('ok')));
   app.get('/health', { schema: { summary: 'Check that the server and its database answer', ...openapi, response: { 200: HealthResponse, 503: ApiError } } }, async () => {
     try {
-      probe.get();
+      probe.get({});
     } catch {
       throw Errors.unavailable('Database unavailable');
     }
