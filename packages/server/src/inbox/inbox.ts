@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type {
   AgentMessage,
@@ -13,6 +13,7 @@ import type {
 } from '@parley/protocol';
 import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { MessageRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../lib/fts.js';
@@ -35,17 +36,13 @@ function preview(text: string): string {
  * queue places, messages with read marks, full-text search. Every query takes the caller's
  * company and filters on it, so another company's ids find nothing (404).
  */
-/** Stand-ins for the ids in the prepared summary query (never valid ids). */
-const COMPANY_MARKER = '\u0000company';
-const CONVERSATION_MARKER = '\u0000conversation';
-
 export class InboxRepository {
   private readonly markReadStatements;
   /**
    * `get` runs for every message agents see (the conversation's summary is re-sent): its query is
-   * built and prepared once, with markers where the company and conversation ids go.
+   * built and prepared once.
    */
-  private readonly summaryStatement: { statement: SQLite.Statement; parameters: readonly unknown[] };
+  private readonly summaryStatement;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -56,18 +53,37 @@ export class InboxRepository {
     private readonly searchIndex?: SearchIndex,
   ) {
     this.markReadStatements = {
-      readSeq: sqlite.prepare<[string, string], { read_seq: number }>('SELECT read_seq FROM conversations WHERE company_id = ? AND id = ?'),
-      markMessages: sqlite.prepare(
-        `UPDATE messages SET read_at = ? WHERE conversation_id = ? AND seq > ? AND seq <= ? AND role = 'user' AND read_at IS NULL`,
+      readSeq: prepareQuery(sqlite, { company: param<string>(), id: param<string>() }, (p) =>
+        db.selectFrom('conversations').select('read_seq').where('company_id', '=', p.company).where('id', '=', p.id),
       ),
-      countUnread: sqlite.prepare<[string, number], { n: number }>(`SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND seq > ? AND role = 'user'`),
-      setRead: sqlite.prepare('UPDATE conversations SET read_seq = ?, unread_count = ? WHERE id = ?'),
+      markMessages: prepareQuery(sqlite, { at: param<string>(), conversation: param<string>(), after: param<number>(), upTo: param<number>() }, (p) =>
+        db
+          .updateTable('messages')
+          .set({ read_at: p.at })
+          .where('conversation_id', '=', p.conversation)
+          .where('seq', '>', p.after)
+          .where('seq', '<=', p.upTo)
+          .where('role', '=', 'user')
+          .where('read_at', 'is', null),
+      ),
+      countUnread: prepareQuery(sqlite, { conversation: param<string>(), after: param<number>() }, (p) =>
+        db
+          .selectFrom('messages')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('conversation_id', '=', p.conversation)
+          .where('seq', '>', p.after)
+          .where('role', '=', 'user'),
+      ),
+      setRead: prepareQuery(sqlite, { id: param<string>(), readSeq: param<number>(), unread: param<number>() }, (p) =>
+        db.updateTable('conversations').set({ read_seq: p.readSeq, unread_count: p.unread }).where('id', '=', p.id),
+      ),
     };
-    const summary = this.summaries(COMPANY_MARKER).where('c.id', '=', CONVERSATION_MARKER).compile();
-    this.summaryStatement = { statement: sqlite.prepare(summary.sql), parameters: summary.parameters };
+    this.summaryStatement = prepareQuery(sqlite, { company: param<string>(), id: param<string>() }, (p) =>
+      this.summaries(p.company).where('c.id', '=', p.id),
+    );
   }
 
-  private summaries(companyId: string) {
+  private summaries(companyId: string | Expression<string>) {
     return this.db
       .selectFrom('conversations as c')
       .leftJoin('users as u', (join) => join.onRef('u.id', '=', 'c.assignee_id').onRef('u.company_id', '=', 'c.company_id'))
@@ -181,10 +197,7 @@ export class InboxRepository {
 
   /** The same, synchronously (inside a write it sees that write's changes); undefined when not there. */
   summaryNow(companyId: string, id: string): ChatSummary | undefined {
-    const { statement, parameters } = this.summaryStatement;
-    const row = statement.get(parameters.map((p) => (p === COMPANY_MARKER ? companyId : p === CONVERSATION_MARKER ? id : p))) as
-      | Parameters<InboxRepository['toSummary']>[0]
-      | undefined;
+    const row = this.summaryStatement.get({ company: companyId, id });
     return row ? this.toSummary(row) : undefined;
   }
 
@@ -252,11 +265,11 @@ export class InboxRepository {
     const now = new Date().toISOString();
     const statements = this.markReadStatements;
     const unread = await this.writes.run(() => {
-      const before = statements.readSeq.get(reader.companyId, conversationId)?.read_seq ?? 0;
+      const before = statements.readSeq.get({ company: reader.companyId, id: conversationId })?.read_seq ?? 0;
       const readSeq = Math.max(before, seq);
-      statements.markMessages.run(now, conversationId, before, readSeq);
-      const left = statements.countUnread.get(conversationId, readSeq)?.n ?? 0;
-      statements.setRead.run(readSeq, left, conversationId);
+      statements.markMessages.run({ at: now, conversation: conversationId, after: before, upTo: readSeq });
+      const left = statements.countUnread.get({ conversation: conversationId, after: readSeq })?.n ?? 0;
+      statements.setRead.run({ id: conversationId, readSeq, unread: left });
       return left;
     });
     this.bus.publish(topics.company(reader.companyId), {
@@ -275,6 +288,7 @@ export class InboxRepository {
     await this.searchIndex?.flush();
     const query = toFtsQuery(text);
     if (!query) return [];
+    // raw SQL: FTS5 `MATCH`, `snippet()` and `rank` have no Kysely syntax (the index is `search-index.ts`).
     const { rows } = await sql<{ conversation_id: string; seq: number; role: string; created_at: string; snippet: string }>`
       SELECT m.conversation_id, m.seq, m.role, m.created_at,
              snippet(messages_fts, 0, ${HIT_OPEN}, ${HIT_CLOSE}, '…', 12) AS snippet
