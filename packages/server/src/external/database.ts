@@ -5,6 +5,7 @@ import type SQLite from 'better-sqlite3';
 import { openDatabase, type Database } from '../db/database.js';
 import { GroupCommit } from '../db/group-commit.js';
 import { startCheckpointer } from '../db/checkpointer.js';
+import { truncateWal } from '../db/connection.js';
 import { ExternalChanges } from '../db/external-changes.js';
 import type { ParleyConfig } from '../config.js';
 
@@ -52,7 +53,7 @@ export default fp(
       writes.close();
       await checkpointer.stop();
       try {
-        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        truncateWal(sqlite);
       } catch (error) {
         app.log.warn({ err: error }, 'final WAL checkpoint failed');
       }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
+import { finishBackupCopy, openExistingFile } from '../db/connection.js';
 
 /** What `backupDatabase` copied. */
 export interface BackupResult {
@@ -30,21 +30,12 @@ export async function backupDatabase(dataDir: string, target: string): Promise<B
   const file = resolve(target);
   if (file === resolve(source)) throw new Error('The backup cannot overwrite the live database');
   const partial = join(dirname(file), `.${Date.now()}.parley-backup.partial`);
-  const sqlite = new SQLite(source, { readonly: true, fileMustExist: true });
+  const sqlite = openExistingFile(source, { readonly: true });
   try {
-    sqlite.pragma('busy_timeout = 5000');
     // The first step only measures; returning the largest count from the progress handler then
     // copies every page in one step, so the snapshot cannot be restarted by the server's writes.
     const progress = await sqlite.backup(partial, { progress: () => 0x7fffffff });
-    const copy = new SQLite(partial, { fileMustExist: true });
-    try {
-      const check = copy.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new Error(`The copy failed its integrity check: ${String(check)}`);
-      // A backup is one self-contained file: no -wal beside it to forget.
-      copy.pragma('journal_mode = DELETE');
-    } finally {
-      copy.close();
-    }
+    finishBackupCopy(partial);
     await chmod(partial, 0o600);
     await rename(partial, file);
     const { size } = await stat(file);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { openExistingFile } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { databaseFile } from './backup.js';
 
@@ -12,8 +12,5 @@ import { databaseFile } from './backup.js';
 export function openExisting(dataDir: string): Kysely<Database> {
   const file = databaseFile(dataDir);
   if (!existsSync(file)) throw new Error(`No database at ${file}: is --data-dir (DATA_DIR) right?`);
-  const sqlite = new SQLite(file, { fileMustExist: true });
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openExistingFile(file) }) });
 }
