@@ -43,7 +43,7 @@ export function toUserView(row: UserRow): User {
     id: row.id,
     email: row.email,
     name: row.name,
-    role: row.role as UserRole,
+    role: row.role,
     company_id: row.company_id,
     ...(row.avatar_url ? { avatar_url: row.avatar_url } : {}),
     disabled: row.disabled === 1,
@@ -52,7 +52,7 @@ export function toUserView(row: UserRow): User {
 }
 
 function toAuthUser(row: UserRow): AuthUser {
-  return { id: row.id, companyId: row.company_id, email: row.email, name: row.name, role: row.role as UserRole, avatarUrl: row.avatar_url };
+  return { id: row.id, companyId: row.company_id, email: row.email, name: row.name, role: row.role, avatarUrl: row.avatar_url };
 }
 
 /** Emails are compared and stored trimmed and lower-cased. */

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { UserRole } from '@parley/protocol';
 
 /** A dashboard account: the instance owner, a company admin or an agent. */
 export interface UsersTable {
@@ -7,8 +8,7 @@ export interface UsersTable {
   /** Lower-cased; unique across the instance. */
   email: string;
   name: string;
-  /** owner | admin | agent */
-  role: string;
+  role: UserRole;
   /** `scrypt$N$r$p$salt$hash` (see lib/password.ts); never leaves the server. */
   password_hash: string;
   avatar_url: string | null;
