@@ -14,7 +14,7 @@ import companies from './companies/companies.js';
 import flows from './flows/flows.plugin.js';
 import conversations from './conversations/conversations.js';
 import leads from './leads/leads.js';
-import uploads from './visitors/uploads.js';
+import uploads from './conversations/uploads.js';
 import chat from './conversations/chat.js';
 import presence from './core/presence.js';
 import users from './accounts/users.js';
