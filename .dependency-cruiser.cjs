@@ -52,7 +52,7 @@ module.exports = {
       severity: 'error',
       comment: 'An import that resolves to nothing: a typo, or a file that moved.',
       from: {},
-      to: { couldNotResolve: true, dependencyTypesNot: ['type-only'] },
+      to: { couldNotResolve: true },
     },
   ],
   options: {
