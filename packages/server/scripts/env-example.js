@@ -1,8 +1,8 @@
 // Writes .env.example at the repository root from the server's list of environment variables
-// (dist/core/environment.js: run after `pnpm build`).
+// (dist/environment.js: run after `pnpm build`).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderEnvExample } from '../dist/core/environment.js';
+import { renderEnvExample } from '../dist/environment.js';
 
 const target = fileURLToPath(new URL('../../../.env.example', import.meta.url));
 writeFileSync(target, renderEnvExample());

@@ -31,7 +31,7 @@ import type { FlowRegistry, StoredFlow } from '../flows/flows.plugin.js';
 import type { Lead, LeadRepository } from '../leads/leads.js';
 import type { Outbox } from '../core/outbox.js';
 import { ChatAnnouncer } from './chat-announcer.js';
-import type { UploadStore } from '../visitors/uploads.js';
+import type { UploadStore } from './uploads.js';
 import type { AiHooks, HandoffHooks, HandoffRequest, InsightsHooks, KnowledgeHit, KnowledgeHooks, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 import { probes } from '../core/probes.js';
 import { articleAnswer, citations, helpfulReply, noArticleFound } from '../knowledge/knowledge-replies.js';

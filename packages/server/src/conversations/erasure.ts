@@ -7,7 +7,7 @@ import type { GroupCommit } from '../db/group-commit.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { topics, type EventBus } from '../core/bus.js';
 import type { ConversationStore } from './conversations.js';
-import type { UploadStore } from '../visitors/uploads.js';
+import type { UploadStore } from './uploads.js';
 
 /** How often the retention policy looks for expired conversations. */
 const RETENTION_INTERVAL_MS = 3_600_000;

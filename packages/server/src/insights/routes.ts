@@ -19,7 +19,7 @@ import { agentAuth, tag, visitorAuth } from '../openapi/index.js';
 import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import { perAccount } from '../accounts/auth.js';
-import { sessionFrom } from '../visitors/session-cookie.js';
+import { sessionFrom } from '../core/session-cookie.js';
 import { resolvePeriod } from './period.js';
 
 /** How these routes appear in the OpenAPI document. */

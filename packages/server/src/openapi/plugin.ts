@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
-import { securitySchemes } from './security.js';
-import { tags } from './tags.js';
+import { securitySchemes } from '../core/api-security.js';
+import { tags } from '../core/api-tags.js';
 import openapiRoutes from './routes.js';
 import { serverVersion } from '../core/version.js';
 
@@ -32,7 +32,7 @@ function describeResponses(document: { paths?: Record<string, Record<string, { r
  * own TypeBox schemas (so it cannot drift from what the server validates), served at
  * `GET /api/openapi.json`. Register it before the routes: it collects them as they are added.
  * A route is documented when its schema has `tags`; it should also carry `summary` and `security`
- * (see `tags.ts` and `security.ts`). Untagged routes (static assets) stay out.
+ * (see `core/api-tags.ts` and `core/api-security.ts`). Untagged routes (static assets) stay out.
  */
 export default fp(
   async (app) => {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '@parley/protocol';
-import { noAuth } from './security.js';
-import { tag } from './tags.js';
+import { noAuth } from '../core/api-security.js';
+import { tag } from '../core/api-tags.js';
 
 /** The document as sent: an object to the schema, a string already serialized on the wire. */
 const OpenApiDocument = Type.Unsafe<Record<string, unknown> | string>({ type: 'object', additionalProperties: true, description: 'An OpenAPI 3.1 document' });

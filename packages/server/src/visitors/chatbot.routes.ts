@@ -18,7 +18,7 @@ import {
 import { Compile } from 'typebox/compile';
 import { Errors } from '../errors.js';
 import type { ParleyConfig } from '../config.js';
-import { sessionFrom, setSessionCookie } from './session-cookie.js';
+import { sessionFrom, setSessionCookie } from '../core/session-cookie.js';
 import { noAuth, visitorAuth, tag } from '../openapi/index.js';
 
 /** How this area's routes appear in the OpenAPI document. */

@@ -6,9 +6,9 @@ import { Compile } from 'typebox/compile';
 import { ApiError, SessionToken, Strict, UploadImageResponse } from '@parley/protocol';
 import { Errors, isAppError } from '../errors.js';
 import { detectImageType } from '../lib/image-type.js';
-import { uploadPath } from './uploads.js';
+import { uploadPath } from '../conversations/uploads.js';
 import type { ParleyConfig } from '../config.js';
-import { sessionFrom } from './session-cookie.js';
+import { sessionFrom } from '../core/session-cookie.js';
 import { noAuth, visitorAuth, tag } from '../openapi/index.js';
 
 /** How this area's routes appear in the OpenAPI document. */

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { migrationProvider } from '../../db/migrations/index.js';
 import { Readiness } from './readiness.js';
-import { healthRoutes } from './routes.js';
+import { readinessRoutes } from './routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,7 +17,7 @@ export default fp(
     const readiness = new Readiness(app.db, app.sqlite, names);
     app.decorate('readiness', readiness);
     app.addHook('preClose', async () => readiness.drain());
-    await app.register(healthRoutes);
+    await app.register(readinessRoutes);
   },
   { name: 'health', dependencies: ['database'] },
 );

@@ -5,7 +5,7 @@ import { LivezResponse, ReadyzResponse } from '@parley/protocol';
  * `GET /livez` (the process answers) and `GET /readyz` (the node should get traffic), for
  * container orchestrators and load balancers. Neither is rate limited nor logged at info level.
  */
-export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const readinessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/livez', { logLevel: 'warn', schema: { response: { 200: LivezResponse } } }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', { logLevel: 'warn', schema: { response: { 200: ReadyzResponse, 503: ReadyzResponse } } }, async (_request, reply) => {

@@ -3,7 +3,8 @@ import { ApiError, HealthResponse } from '@parley/protocol';
 import { prepareQuery } from '../../db/prepared.js';
 import { Errors } from '../../errors.js';
 import { serverVersion } from '../version.js';
-import { noAuth, tag } from '../../openapi/index.js';
+import { noAuth } from '../api-security.js';
+import { tag } from '../api-tags.js';
 
 /** How this area's routes appear in the OpenAPI document. */
 const openapi = { tags: [tag('system')], security: noAuth };

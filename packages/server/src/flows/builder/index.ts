@@ -1,3 +1,4 @@
+/** The bot builder: drafts, versions and publishing of a company's flow from the dashboard, and its HTTP steps. */
 export { default as flowAdminPlugin } from './plugin.js';
 export { default as flowAdminRoutes } from './routes.js';
 export { FlowAdmin, type PublishResult } from './service.js';

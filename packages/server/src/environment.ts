@@ -1,6 +1,6 @@
-import { defaultAiSettings } from '../ai/settings.js';
-import { defaultLimits, defaultWebhooks } from '../config.js';
-import { DEFAULT_THRESHOLD } from '../knowledge/retriever.js';
+import { defaultAiSettings } from './ai/settings.js';
+import { defaultLimits, defaultWebhooks } from './config.js';
+import { DEFAULT_THRESHOLD } from './knowledge/retriever.js';
 
 /** One environment variable the server reads. */
 export interface EnvVar {
@@ -105,7 +105,7 @@ export const ENVIRONMENT: EnvSection[] = [
  */
 export function renderEnvExample(): string {
   const head = [
-    '# Parley configuration. Generated from packages/server/src/core/environment.ts:',
+    '# Parley configuration. Generated from packages/server/src/environment.ts:',
     '# run `pnpm --filter @parley/server env-example` after changing it. Copy to .env and',
     '# uncomment what you change; every value shown is the default.',
   ];

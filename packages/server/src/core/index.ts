@@ -1,0 +1,9 @@
+/*
+ * The platform's own plugins, below every capability: the error handler, the event bus, the
+ * outbox of in-transaction events, agents' presence, and health. They import no capability.
+ */
+export { default as errorHandler, describeError } from './error-handler.js';
+export { default as bus, MemoryBus, topics, type BusEvent, type BusHandler, type EventBus } from './bus.js';
+export { default as outbox, Outbox, type OutboxEvent } from './outbox.js';
+export { default as presence, PresenceTracker } from './presence.js';
+export { health, healthRoutes, Readiness, type ReadinessChecks } from './health/index.js';
