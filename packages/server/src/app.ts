@@ -21,6 +21,7 @@ import users from './accounts/users.js';
 import auth from './accounts/auth.js';
 import searchIndex from './inbox/search-index.js';
 import inbox from './inbox/inbox.js';
+import handoffPolicy from './handoff/policy.js';
 import handoff from './handoff/handoff.js';
 import ai from './ai/ai.plugin.js';
 import restChat from './visitors/rest-chat.js';
@@ -74,7 +75,8 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(websocket);
   await fastify.register(jwt, { config });
 
-  // Our capabilities.
+  // Our capabilities. The chat's ports come before it (hand-off policy, AI, insights, knowledge,
+  // `http` steps): it takes them in its constructor. What acts through the chat comes after it.
   await fastify.register(bus);
   await fastify.register(outbox);
   await fastify.register(companies);
@@ -82,24 +84,25 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(conversations);
   await fastify.register(leads);
   await fastify.register(uploads, { config });
-  await fastify.register(chat);
   await fastify.register(presence);
+  await fastify.register(handoffPolicy);
+  await fastify.register(ai, { config });
+  await fastify.register(insights);
+  await fastify.register(knowledge, { config });
+  await fastify.register(flowAdminPlugin, { config });
+  await fastify.register(chat);
   await fastify.register(users, { config });
   await fastify.register(auth);
   await fastify.register(searchIndex);
   await fastify.register(inbox);
   await fastify.register(handoff);
-  await fastify.register(ai, { config });
   await fastify.register(restChat);
   await fastify.register(identity, { config });
   await fastify.register(webhooks, { config });
   await fastify.register(erasure, { config });
   await fastify.register(savedReplies);
   await fastify.register(notes);
-  await fastify.register(insights);
-  await fastify.register(knowledge, { config });
   await fastify.register(attributesPlugin);
-  await fastify.register(flowAdminPlugin, { config });
   await fastify.register(cors);
   await fastify.register(health);
   await fastify.register(metrics, { config });

@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { ConversationChanges, LiveConversation } from './conversations.js';
+import type { ConversationChanges, LiveConversation } from './conversation-model.js';
 
 /** What a write may change besides `last_seq` and `updated_at`, which every write sets. */
 const OPTIONAL_ASSIGNMENTS = [
