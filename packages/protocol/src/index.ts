@@ -3,6 +3,7 @@ export * from './limits.js';
 export * from './html.js';
 export * from './components.js';
 export * from './messages.js';
+export * from './input.js';
 export * from './errors.js';
 export * from './flows.js';
 export * from './http/health.js';

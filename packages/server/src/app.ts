@@ -10,7 +10,7 @@ import { chat, conversations, erasure, uploads } from './conversations/index.js'
 import { leadRoutes, leads } from './leads/index.js';
 import { auth, authRoutes, userRoutes, users } from './accounts/index.js';
 import { inbox, notes, savedReplies, savedReplyRoutes, searchIndex } from './inbox/index.js';
-import { handoff, transferRoutes } from './handoff/index.js';
+import { handoff, handoffPolicy, transferRoutes } from './handoff/index.js';
 import { ai, aiRoutes } from './ai/index.js';
 import { identity, identityRoutes } from './identity/index.js';
 import { webhookRoutes, webhooks } from './webhooks/index.js';
@@ -42,7 +42,8 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(websocket);
   await fastify.register(jwt, { config });
 
-  // Our capabilities.
+  // Our capabilities. The chat's ports come before it (hand-off policy, AI, insights, knowledge,
+  // `http` steps): it takes them in its constructor. What acts through the chat comes after it.
   await fastify.register(bus);
   await fastify.register(outbox);
   await fastify.register(companies);
@@ -50,24 +51,25 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(conversations);
   await fastify.register(leads);
   await fastify.register(uploads, { config });
-  await fastify.register(chat);
   await fastify.register(presence);
+  await fastify.register(handoffPolicy);
+  await fastify.register(ai, { config });
+  await fastify.register(insights);
+  await fastify.register(knowledge, { config });
+  await fastify.register(flowAdminPlugin, { config });
+  await fastify.register(chat);
   await fastify.register(users, { config });
   await fastify.register(auth);
   await fastify.register(searchIndex);
   await fastify.register(inbox);
   await fastify.register(handoff);
-  await fastify.register(ai, { config });
   await fastify.register(restChat);
   await fastify.register(identity, { config });
   await fastify.register(webhooks, { config });
   await fastify.register(erasure, { config });
   await fastify.register(savedReplies);
   await fastify.register(notes);
-  await fastify.register(insights);
-  await fastify.register(knowledge, { config });
   await fastify.register(attributesPlugin);
-  await fastify.register(flowAdminPlugin, { config });
   await fastify.register(cors);
   await fastify.register(health);
   await fastify.register(metrics, { config });

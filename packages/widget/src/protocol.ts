@@ -23,5 +23,6 @@ export type {
   RatingComponent,
   SelectedProductCardComponent,
   UploadImageResponse,
+  VisitorInput,
   VisitorServerFrame,
 } from '@parley/protocol';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer } from '../../src/server.js';
-import type { InsightsHooks } from '../../src/conversations/chat.js';
+import type { ChatPorts, InsightsHooks } from '../../src/conversations/chat.js';
 
 /**
  * `pnpm --filter @parley/server bench:insights-write`: what the insights rollups add to a chat
@@ -18,7 +18,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'parley-insights-write-'));
 const app = await buildServer({ dataDir, logLevel: 'silent' });
 await app.ready();
 const company = app.companies.defaultCompany();
-const chat = app.chat as unknown as { insights: InsightsHooks | undefined };
+const chat = (app.chat as unknown as { ports: ChatPorts }).ports;
 const real = chat.insights!;
 const none: InsightsHooks = { started() {}, turn() {}, recorded() {}, ratingScale: () => 'five', ratingPrompt: () => [] };
 
@@ -26,7 +26,7 @@ async function journeys(): Promise<number> {
   const cpu = process.cpuUsage();
   for (let i = 0; i < JOURNEYS; i++) {
     const { conversation } = await app.chat.start(company);
-    for (const value of ANSWERS) await app.chat.handleInput(conversation, { kind: 'text', value });
+    for (const value of ANSWERS) await app.chat.handleInput(conversation, { kind: 'text', text: value });
   }
   const used = process.cpuUsage(cpu);
   return (used.user + used.system) / (JOURNEYS * (ANSWERS.length + 1));

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { AiConfigUpdate, AiConfigView, AiTestResponse, ChatMessage } from '@parley/protocol';
+import type { AiConfigUpdate, AiConfigView, AiTestResponse } from '@parley/protocol';
 import type { Database } from '../db/database.js';
 import type { AiSettingsRow } from '../db/tables/ai-settings.table.js';
 import type { ParleyConfig } from '../config.js';
@@ -13,27 +13,12 @@ import { Sealer } from '../lib/sealed.js';
 import { loadOrCreateSecret } from '../lib/secret.js';
 import { TokenBucket } from '../realtime/token-bucket.js';
 import type { CompanyRepository } from '../companies/companies.js';
-import type { AiHooks } from '../conversations/chat.js';
+import type { AiAnswer as ChatAiAnswer, AiHooks, AiQuestion } from '../conversations/chat-types.js';
 
-/** One question for the model, with what it should know. */
-export interface AiQuestion {
-  companyId: string;
-  conversationId: string;
-  ip: string | null;
-  question: string;
-  history: ChatMessage[];
-  variables?: Record<string, unknown>;
-  instructions?: string;
-  /** Help-article passages to answer from (numbered from 1 in the prompt). */
-  sources?: Array<{ title: string; heading: string; text: string }>;
-  /** Receives the answer's text as it streams in. */
-  onDelta?: (text: string) => void;
-}
+export type { AiQuestion } from '../conversations/chat-types.js';
 
-/** What came of a question: light HTML to show (and whether to hand over), or the failure. */
-export type AiAnswer =
-  | { ok: true; html: string; text: string; handoff?: { reason: string }; elapsedMs: number }
-  | { ok: false; error: AiError; elapsedMs: number };
+/** What came of a question (the chat's `AiAnswer`), with the provider's kind of failure. */
+export type AiAnswer = ChatAiAnswer<AiError>;
 
 /** AI turns per conversation per minute, and per visitor address per minute. */
 const TURNS_PER_MINUTE_PER_CONVERSATION = 8;
@@ -236,7 +221,6 @@ export default fp(
     const ai = new AiService(app.db, app.companies, new Sealer(secret, 'ai-api-key'), aiSettingsFromEnv(), app.log.child({ capability: 'ai' }));
     await ai.load();
     app.decorate('ai', ai);
-    app.chat.attachAi(ai);
   },
-  { name: 'ai', dependencies: ['database', 'companies', 'chat'] },
+  { name: 'ai', dependencies: ['database', 'companies'] },
 );

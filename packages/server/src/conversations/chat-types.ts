@@ -1,20 +1,20 @@
-import type { ChatMessage, FormValues, HandoffReason, RatingScale } from '@parley/protocol';
-import type { AiAnswer, AiQuestion } from '../ai/ai.plugin.js';
+import type { ChatMessage, HandoffReason, HttpStep, RatingScale, VisitorInput } from '@parley/protocol';
+import type { FlowVars, HttpOutcome } from '../flows/engine.js';
 import type { LiveConversation, NewMessage } from './conversations.js';
 import type { Lead } from '../leads/leads.js';
 
-/* The shapes the chat service takes and gives, and the hooks other capabilities attach to it. */
-
-/**
- * What a visitor sent: typed text, a click, a request for a person (the widget's button; `value`
- * is the label stored as their message), or a filled-in form, with the client's message id when
- * it gave one.
+/*
+ * The shapes the chat service takes and gives, and its ports: what it needs from other
+ * capabilities (AI, hand-off, insights, knowledge, `http` steps). The chat owns these interfaces;
+ * the providers implement them and are handed to its constructor, so they never import the chat.
+ * This file imports nothing from those providers.
  */
-export interface VisitorInput {
-  kind: 'text' | 'action' | 'handoff' | 'form';
-  value: string;
-  /** The form's id and values (kind `form`). */
-  form?: { id: string; values: FormValues } | undefined;
+
+export type { VisitorInput } from '@parley/protocol';
+
+/** Where an input came from, beside what it says. */
+export interface InputSource {
+  /** The client's message id: a resend with the same id is stored and answered once. */
   clientId?: string | undefined;
   /** The connection that sent it: it gets an `ack` instead of its own message back. */
   origin?: string | undefined;
@@ -47,7 +47,7 @@ export interface HandoffRequest {
 }
 
 /**
- * What the hand-off capability (handoff/handoff.ts) adds to the chat service: it recognises a
+ * What the hand-off policy (handoff/policy.ts) adds to the chat service: it recognises a
  * visitor asking for a person, adds its notice and bookkeeping to the write that moves a
  * conversation to `waiting`, and tells the agents once that write is committed.
  */
@@ -59,6 +59,26 @@ export interface HandoffHooks {
   /** Called after the write is committed and published. */
   announce(conversation: LiveConversation, request: HandoffRequest): void;
 }
+
+/** One question for the model, with what it should know. */
+export interface AiQuestion {
+  companyId: string;
+  conversationId: string;
+  ip: string | null;
+  question: string;
+  history: ChatMessage[];
+  variables?: Record<string, unknown>;
+  instructions?: string;
+  /** Help-article passages to answer from (numbered from 1 in the prompt). */
+  sources?: Array<{ title: string; heading: string; text: string }>;
+  /** Receives the answer's text as it streams in. */
+  onDelta?: (text: string) => void;
+}
+
+/** What came of a question: light HTML to show (and whether to hand over), or the failure. */
+export type AiAnswer<E extends Error = Error> =
+  | { ok: true; html: string; text: string; handoff?: { reason: string }; elapsedMs: number }
+  | { ok: false; error: E; elapsedMs: number };
 
 /**
  * What the AI capability (ai/ai.plugin.ts) adds to the chat service: answers to questions the
@@ -124,4 +144,21 @@ export interface InsightsHooks {
   ratingScale(companyId: string): RatingScale;
   /** The rating prompt to add when a conversation is resolved this way, if the company asks for one. */
   ratingPrompt(conversation: LiveConversation, after: 'agent' | 'bot'): NewMessage[];
+}
+
+/** Makes an `http` step's request (the flow admin capability's runner, under the webhooks' guard). */
+export type HttpStepRunner = (step: HttpStep, vars: FlowVars, companyId: string) => Promise<HttpOutcome>;
+
+/**
+ * The other capabilities the chat service works with, each optional: without `handoff` a hand-off
+ * only sets the status to `waiting`; without `ai` unrecognised input gets the flow's error and
+ * prompt; without `knowledge` only an AI (or nothing) answers free questions; without `insights`
+ * nothing is recorded for reports; without `http` an `http` step takes its `on_error` branch.
+ */
+export interface ChatPorts {
+  handoff?: HandoffHooks | undefined;
+  ai?: AiHooks | undefined;
+  insights?: InsightsHooks | undefined;
+  knowledge?: KnowledgeHooks | undefined;
+  http?: HttpStepRunner | undefined;
 }

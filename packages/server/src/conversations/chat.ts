@@ -1,28 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { HANDOFF_ACTION, HELPFUL_ACTION, type ChatMessage, type Component, type ConversationStatus, type HandoffReason } from '@parley/protocol';
-import {
-  advanceFlow,
-  afterAiAnswer,
-  afterHttp,
-  currentPrompt,
-  initialState,
-  resumeFlow,
-  shownInput,
-  startFlow,
-  userText,
-  type FlowContext,
-  type FlowInput,
-  type FlowTurn,
-  type FlowVars,
-  type HttpOutcome,
-} from '../flows/engine.js';
-import type { Flow, HttpStep } from '@parley/protocol';
+import { HANDOFF_ACTION, HANDOFF_LABEL, HELPFUL_ACTION, type ChatMessage, type Component, type HandoffReason } from '@parley/protocol';
+import { advanceFlow, afterAiAnswer, currentPrompt, resumeFlow, shownInput, startFlow, userText, type FlowInput, type FlowTurn } from '../flows/engine.js';
 import { flowContext } from '../ai/prompt.js';
 import { withAttributes } from '../attributes/attributes.service.js';
 import { aiFallback, looksLikeQuestion, type AiFallbackReason } from '../ai/fallback.js';
-import type { AiAnswer } from '../ai/ai.plugin.js';
-import { newTicketReference } from '../lib/ids.js';
+import { KeyedLanes } from '../lib/keyed-lanes.js';
 import { Errors } from '../errors.js';
 import type { EventBus } from '../core/bus.js';
 import type { Company, CompanyRepository } from '../companies/companies.js';
@@ -31,78 +14,75 @@ import type { FlowRegistry, StoredFlow } from '../flows/flows.plugin.js';
 import type { Lead, LeadRepository } from '../leads/leads.js';
 import type { Outbox } from '../core/outbox.js';
 import { ChatAnnouncer } from './chat-announcer.js';
+import { ChatWriter, type CommitOptions } from './chat-writer.js';
+import { ChatFlows, changesOf, handoffOf } from './chat-flows.js';
 import type { UploadStore } from './uploads.js';
-import type { AiHooks, HandoffHooks, HandoffRequest, InsightsHooks, KnowledgeHit, KnowledgeHooks, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
+import type { AiAnswer, ChatPorts, InputSource, KnowledgeHit, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 import { probes } from '../core/probes.js';
 import { articleAnswer, citations, helpfulReply, noArticleFound } from '../knowledge/knowledge-replies.js';
 
-export type { AiHooks, HandoffHooks, HandoffRequest, InsightsHooks, KnowledgeHit, KnowledgeHooks, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
+export type * from './chat-types.js';
 
-/** What the flow engine sees of a visitor's input. */
-function toFlowInput(input: VisitorInput): FlowInput {
-  if (input.kind === 'form' && input.form) return { kind: 'form', form: input.form.id, values: input.form.values };
-  if (input.kind === 'action') return { kind: 'action', value: input.value };
-  return { kind: 'text', text: input.value };
+/** What the chat service is built from: the stores it writes through, and its ports (all optional). */
+export interface ChatServiceOptions extends ChatPorts {
+  conversations: ConversationStore;
+  flows: FlowRegistry;
+  companies: CompanyRepository;
+  bus: EventBus;
+  leads: LeadRepository;
+  uploads: UploadStore;
+  outbox: Outbox;
 }
 
-/** Makes an `http` step's request (plugged in by the flow admin capability). */
-export type HttpStepRunner = (step: HttpStep, vars: FlowVars, companyId: string) => Promise<HttpOutcome>;
+/** The visitor's message as stored, with the client's id when it gave one. */
+function visitorMessage(components: Component[], clientId: string | undefined): NewMessage {
+  return clientId ? { role: 'user', components, clientId } : { role: 'user', components };
+}
 
-/** `http` steps one visitor turn may run: a bound on what one message can make the server do. */
-const MAX_HTTP_STEPS_PER_TURN = 4;
+/** The text of an input, as a question for the AI or the articles (a form has none). */
+function textOf(input: FlowInput): string {
+  return input.kind === 'text' ? input.text : input.kind === 'action' ? input.value : '';
+}
+
+/** What the visitor sees of their input once stored. */
+function shown(input: VisitorInput): Component[] {
+  return input.kind === 'handoff' ? [userText(HANDOFF_LABEL)] : shownInput(input);
+}
+
+/** A turn whose first stored message is the visitor's and the rest answers it. */
+function answered(conversation: LiveConversation, stored: ChatMessage[], isTerminal: boolean, leads?: Lead[]): TurnResult {
+  const result: TurnResult = { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal, duplicate: false };
+  if (leads) result.leads = leads;
+  return result;
+}
 
 /**
  * The conversation engine behind both the HTTP API and the WebSocket: starts conversations,
  * takes visitor input through the company's flow, stores each turn as one write, and fans the
- * committed messages out on the bus.
+ * committed messages out on the bus. Other capabilities plug in through its ports (`ChatPorts`),
+ * given to the constructor: they are built before it and never import it.
  */
 export class ChatService {
-  constructor(
-    private readonly conversations: ConversationStore,
-    private readonly flows: FlowRegistry,
-    private readonly companies: CompanyRepository,
-    bus: EventBus,
-    private readonly leads: LeadRepository,
-    private readonly uploads: UploadStore,
-    outbox: Outbox,
-  ) {
-    this.announce = new ChatAnnouncer(bus, outbox);
-  }
-
+  private readonly conversations: ConversationStore;
+  private readonly companies: CompanyRepository;
+  /** Which flow and state a conversation is at, the engine's services and `http` steps. */
+  private readonly flows: ChatFlows;
+  /** The ports; the writer reads the same object. */
+  private readonly ports: ChatPorts;
   /** Outbox events inside writes, bus events after commits. */
   private readonly announce: ChatAnnouncer;
+  private readonly writer: ChatWriter;
+  /** Conversations with an AI turn (or an `http` step) in flight: later input waits, so turns never interleave. */
+  private readonly lanes = new KeyedLanes();
 
-  private handoff: HandoffHooks | undefined;
-  private ai: AiHooks | undefined;
-  private insights: InsightsHooks | undefined;
-  private knowledge: KnowledgeHooks | undefined;
-  private http: HttpStepRunner | undefined;
-  /** Conversations with an AI turn in flight: later input waits for it, so turns never interleave. */
-  private readonly lanes = new Map<string, Promise<void>>();
-
-  /** Plugs in live agents; without them a hand-off only sets the status to `waiting`. */
-  attachHandoff(hooks: HandoffHooks): void {
-    this.handoff = hooks;
-  }
-
-  /** Plugs in insights (reports' rollups and CSAT prompts); without them nothing is recorded for reports. */
-  attachInsights(hooks: InsightsHooks): void {
-    this.insights = hooks;
-  }
-
-  /** Plugs in `http` steps; without a runner they take their `on_error` branch. */
-  attachHttp(runner: HttpStepRunner): void {
-    this.http = runner;
-  }
-
-  /** Plugs in AI replies; without them unrecognized input gets the flow's error and prompt. */
-  attachAi(hooks: AiHooks): void {
-    this.ai = hooks;
-  }
-
-  /** Plugs in the knowledge base; without it only an AI (or nothing) answers free questions. */
-  attachKnowledge(hooks: KnowledgeHooks): void {
-    this.knowledge = hooks;
+  constructor(options: ChatServiceOptions) {
+    const { conversations, flows, companies, bus, leads, uploads, outbox, handoff, ai, insights, knowledge, http } = options;
+    this.conversations = conversations;
+    this.companies = companies;
+    this.ports = { handoff, ai, insights, knowledge, http };
+    this.announce = new ChatAnnouncer(bus, outbox);
+    this.flows = new ChatFlows(flows, uploads, this.announce, this.ports);
+    this.writer = new ChatWriter(conversations, leads, this.announce, this.ports);
   }
 
   /**
@@ -112,13 +92,11 @@ export class ChatService {
    */
   async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }, options: { flow?: StoredFlow; test?: boolean } = {}) {
     // `options`: the bot builder's "Try it" runs a draft in a test conversation hidden from the inbox.
-    const stored = options.flow ?? this.flows.activeOrFail(company.id);
-    let turn = startFlow(stored.flow, this.context(undefined, company.id));
+    const stored = options.flow ?? this.flows.active(company.id);
+    let turn = startFlow(stored.flow, this.flows.context(undefined, company.id));
     // Only a flow that calls out waits here: the usual start stays synchronous up to the write.
-    if (turn.http) turn = await this.settleHttp(stored.flow, turn, company.id, undefined);
-    const first: NewMessage[] = opener
-      ? [{ role: 'user', components: [userText(opener.text)], ...(opener.clientId ? { clientId: opener.clientId } : {}) }]
-      : [];
+    if (turn.http) turn = await this.flows.settleHttp(stored.flow, turn, company.id, undefined);
+    const first: NewMessage[] = opener ? [visitorMessage([userText(opener.text)], opener.clientId)] : [];
     const { conversation, token, committed } = this.conversations.create(
       { companyId: company.id, flowId: stored.id, ip: visitor.ip, userAgent: visitor.userAgent, ...(options.test ? { isTest: true } : {}) },
       turn.state,
@@ -127,7 +105,7 @@ export class ChatService {
       // Runs inside the write, after `create` has returned the conversation.
       (written) => {
         this.announce.recordMessages(conversation, written);
-        this.insights?.started(conversation, turn.path, turn.terminal);
+        this.ports.insights?.started(conversation, turn.path, turn.terminal);
       },
     );
     const messages = await committed;
@@ -140,8 +118,9 @@ export class ChatService {
    * 404 `not_found` for an unknown token (or another company's), 404 `session_closed` once closed.
    */
   resolveSession(token: string, company?: Company): LiveConversation {
-    const conversation = this.conversations.bySessionToken(token);
-    if (!conversation || (company && conversation.companyId !== company.id)) throw Errors.notFound('Unknown chatbot session');
+    const found = this.conversations.bySessionToken(token);
+    if (!found) throw Errors.notFound('Unknown chatbot session');
+    const conversation = company ? this.conversations.ownedBy(company.id, found.id, 'Unknown chatbot session') : found;
     if (conversation.status === 'closed') throw Errors.sessionClosed();
     return conversation;
   }
@@ -150,83 +129,90 @@ export class ChatService {
    * Takes one visitor input. A client message id seen before is answered from what was stored
    * (nothing is stored or answered twice). Resolves after the turn is committed.
    */
-  async handleInput(conversation: LiveConversation, input: VisitorInput): Promise<TurnResult> {
+  async handleInput(conversation: LiveConversation, input: VisitorInput, source: InputSource = {}): Promise<TurnResult> {
     if (conversation.status === 'closed') throw Errors.sessionClosed();
     if (probes.turn.hasSubscribers) probes.turn.publish({ companyId: conversation.companyId });
-    if (input.clientId) {
-      const existing = this.conversations.findClientMessage(conversation, input.clientId);
-      if (existing) {
-        const settled = await existing.committed?.then(
-          () => true,
-          () => false,
-        );
-        if (settled !== false) {
-          return {
-            conversation,
-            userSeq: existing.seq,
-            replies: this.conversations.repliesAfter(conversation.id, existing.seq),
-            isTerminal: conversation.isTerminal,
-            duplicate: true,
-          };
-        }
-        // The first attempt failed to commit: take this one as new.
-        conversation = this.conversations.get(conversation.id) ?? conversation;
-      }
+    const resent = source.clientId ? this.conversations.findClientMessage(conversation, source.clientId) : undefined;
+    if (resent) {
+      const settled = await resent.committed?.then(
+        () => true,
+        () => false,
+      );
+      if (settled !== false) return this.storedAnswer(conversation, resent.seq);
+      // The first attempt failed to commit: take this one as new.
+      conversation = this.conversations.get(conversation.id) ?? conversation;
     }
-
-    for (let lane = this.lanes.get(conversation.id); lane; lane = this.lanes.get(conversation.id)) {
+    for (let lane = this.lanes.idle(conversation.id); lane; lane = this.lanes.idle(conversation.id)) {
       await lane;
       conversation = this.conversations.get(conversation.id) ?? conversation;
     }
 
-    const clientId = input.clientId;
-    const user = (components: Component[]): NewMessage => (clientId ? { role: 'user', components, clientId } : { role: 'user', components });
-
-    if (conversation.status === 'waiting' || conversation.status === 'agent') {
-      // A person has, or is about to have, the conversation: the bot stays silent.
-      const [stored] = await this.commit(conversation, [user(shownInput(toFlowInput(input)))], {}, [], input.origin);
-      return { conversation, userSeq: stored!.seq, replies: [], isTerminal: false, duplicate: false };
-    }
-
+    // A person has, or is about to have, the conversation: the bot stays silent.
+    if (conversation.status === 'waiting' || conversation.status === 'agent') return this.forPerson(conversation, input, source);
     // A button's value arrives as text through the HTTP API.
-    if ((input.kind === 'action' || input.kind === 'text') && input.value === HANDOFF_ACTION) input = { ...input, kind: 'handoff', value: 'Talk to a person' };
-    if (input.kind === 'handoff' || (input.kind === 'text' && this.handoff?.asksForPerson(input.value))) {
-      // The visitor asked for a person: the flow does not see this input.
-      const handoff = { reason: 'visitor' as const };
-      const stored = await this.commit(conversation, [user([userText(input.value)])], { status: 'waiting' }, [], input.origin, handoff);
-      return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: false, duplicate: false };
-    }
+    const value = input.kind === 'text' ? input.text : input.kind === 'action' ? input.value : undefined;
+    if (input.kind === 'handoff' || value === HANDOFF_ACTION) return this.askForPerson(conversation, HANDOFF_LABEL, source);
+    if (input.kind === 'text' && this.ports.handoff?.asksForPerson(input.text)) return this.askForPerson(conversation, input.text, source);
+    if (value?.startsWith(HELPFUL_ACTION)) return this.helpful(conversation, value.slice(HELPFUL_ACTION.length), source);
+    return this.flowTurn(conversation, input, source);
+  }
 
-    const flow = this.flowOf(conversation);
-    const state = flow.id === conversation.flowId ? conversation.flow : initialState();
-    if ((input.kind === 'action' || input.kind === 'text') && input.value.startsWith(HELPFUL_ACTION)) {
-      // "Yes" under an article answer: thanks, the vote, and the flow's question again.
-      await this.knowledge?.helpful(conversation.companyId, input.value.slice(HELPFUL_ACTION.length)).catch(() => undefined);
-      const reply = { role: 'bot' as const, components: [...helpfulReply(), ...currentPrompt(flow.flow, state)] };
-      const stored = await this.commit(conversation, [user([userText('Yes')]), reply], {}, [], input.origin);
-      return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: conversation.isTerminal, duplicate: false };
-    }
-    const flowInput = toFlowInput(input);
+  /** A resend of a stored message: the answer that was stored after it, nothing new. */
+  private storedAnswer(conversation: LiveConversation, userSeq: number): TurnResult {
+    const replies = this.conversations.repliesAfter(conversation.id, userSeq);
+    return { conversation, userSeq, replies, isTerminal: conversation.isTerminal, duplicate: true };
+  }
+
+  /** Input while a person has (or is asked to take) the conversation: stored for them, no answer. */
+  private async forPerson(conversation: LiveConversation, input: VisitorInput, source: InputSource): Promise<TurnResult> {
+    const stored = await this.commit(conversation, { messages: [visitorMessage(shown(input), source.clientId)], origin: source.origin });
+    return answered(conversation, stored, false);
+  }
+
+  /** The visitor asked for a person (the button, or words such as "human"): the flow does not see it. */
+  private async askForPerson(conversation: LiveConversation, text: string, source: InputSource): Promise<TurnResult> {
+    const messages = [visitorMessage([userText(text)], source.clientId)];
+    const stored = await this.commit(conversation, { messages, changes: { status: 'waiting' }, origin: source.origin, handoff: { reason: 'visitor' } });
+    return answered(conversation, stored, false);
+  }
+
+  /** "Yes" under an article answer: thanks, the vote, and the flow's question again. */
+  private async helpful(conversation: LiveConversation, articleId: string, source: InputSource): Promise<TurnResult> {
+    const flow = this.flows.of(conversation);
+    const state = this.flows.stateIn(flow, conversation);
+    await this.ports.knowledge?.helpful(conversation.companyId, articleId).catch(() => undefined);
+    const reply: NewMessage = { role: 'bot', components: [...helpfulReply(), ...currentPrompt(flow.flow, state)] };
+    const stored = await this.commit(conversation, { messages: [visitorMessage([userText('Yes')], source.clientId), reply], origin: source.origin });
+    return answered(conversation, stored, conversation.isTerminal);
+  }
+
+  /** Input the flow takes: its next step, or an answer from the AI or the articles when it asks a question the flow cannot take. */
+  private async flowTurn(conversation: LiveConversation, input: FlowInput, source: InputSource): Promise<TurnResult> {
+    const flow = this.flows.of(conversation);
+    const state = this.flows.stateIn(flow, conversation);
     // Page attributes are read as `{{attributes.plan}}` but stay out of the stored flow state.
-    let turn = advanceFlow(flow.flow, { ...state, vars: withAttributes(state.vars, conversation) }, flowInput, this.context(conversation));
-    if (turn.http) turn = await this.inLane(conversation.id, this.settleHttp(flow.flow, turn, conversation.companyId, conversation));
+    let turn = advanceFlow(flow.flow, { ...state, vars: withAttributes(state.vars, conversation) }, input, this.flows.context(conversation));
+    if (turn.http) {
+      const calling = turn;
+      turn = await this.lanes.run(conversation.id, () => this.flows.settleHttp(flow.flow, calling, conversation.companyId, conversation));
+    }
     delete turn.state.vars.attributes;
-    const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(input.value)));
-    if (turn.ai || turn.search || (question && this.ai?.enabled(conversation.companyId))) {
-      return this.aiTurn(conversation, flow, turn, input, user(turn.userComponents ?? [userText(input.value)]));
+    const text = textOf(input);
+    const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(text)));
+    if (turn.ai || turn.search || (question && this.ports.ai?.enabled(conversation.companyId))) {
+      return this.aiTurn(conversation, flow, turn, text, visitorMessage(turn.userComponents ?? [userText(text)], source.clientId), source.origin);
     }
-    if (question && this.knowledge?.hasArticles(conversation.companyId)) {
-      const answered = await this.articleTurn(conversation, input, user(turn.userComponents ?? [userText(input.value)]));
-      if (answered) return answered;
+    if (question && this.ports.knowledge?.hasArticles(conversation.companyId)) {
+      const fromArticles = await this.articleTurn(conversation, text, visitorMessage(turn.userComponents ?? [userText(text)], source.clientId), source.origin);
+      if (fromArticles) return fromArticles;
     }
-    const messages: NewMessage[] = [user(turn.userComponents ?? shownInput(flowInput))];
+    const messages: NewMessage[] = [visitorMessage(turn.userComponents ?? shownInput(input), source.clientId)];
     if (turn.components.length) messages.push({ role: 'bot', components: turn.components });
-    if (turn.terminal && this.insights) messages.push(...this.insights.ratingPrompt(conversation, 'bot'));
-    const changes = this.changesOf(turn, conversation.status, flow.id);
-    const handoff = turn.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
+    if (turn.terminal && this.ports.insights) messages.push(...this.ports.insights.ratingPrompt(conversation, 'bot'));
     const leads: Lead[] = [];
-    const stored = await this.commit(conversation, messages, changes, turn.effects, input.origin, handoff, undefined, leads);
-    return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: turn.terminal, duplicate: false, leads };
+    const changes = changesOf(turn, conversation.status, flow.id);
+    const stored = await this.commit(conversation, { messages, changes, effects: turn.effects, origin: source.origin, handoff: handoffOf(turn), leads });
+    return answered(conversation, stored, turn.terminal, leads);
   }
 
   /**
@@ -235,18 +221,13 @@ export class ChatService {
    * question again, the `ai` step's next steps, or a hand-off the model asked for. When the model
    * fails or is rate-limited, the visitor gets a fallback with the offer of a person instead.
    */
-  private async aiTurn(conversation: LiveConversation, flow: StoredFlow, turn: FlowTurn, input: VisitorInput, message: NewMessage): Promise<TurnResult> {
-    let release!: () => void;
-    this.lanes.set(conversation.id, new Promise<void>((resolve) => (release = resolve)));
-    try {
-      const [stored] = await this.commit(conversation, [message], { flowId: flow.id }, [], input.origin);
+  private aiTurn(conversation: LiveConversation, flow: StoredFlow, turn: FlowTurn, question: string, message: NewMessage, origin: string | undefined): Promise<TurnResult> {
+    return this.lanes.run(conversation.id, async () => {
+      const [stored] = await this.commit(conversation, { messages: [message], changes: { flowId: flow.id }, origin });
       const atStep = turn.ai !== undefined || turn.search === true;
-      const replies = await this.aiReply(conversation, flow, turn.ai?.instructions, atStep, input.value, turn.search === true);
+      const replies = await this.aiReply(conversation, flow, turn.ai?.instructions, atStep, question, turn.search === true);
       return { conversation, userSeq: stored!.seq, replies, isTerminal: conversation.isTerminal, duplicate: false };
-    } finally {
-      this.lanes.delete(conversation.id);
-      release();
-    }
+    });
   }
 
   /**
@@ -254,27 +235,23 @@ export class ChatService {
    * passage as an `article` card and "Did that answer your question?", when the search is
    * confident; undefined (today's behaviour goes on) when it is not. The flow stays where it was.
    */
-  private async articleTurn(conversation: LiveConversation, input: VisitorInput, message: NewMessage): Promise<TurnResult | undefined> {
-    let release!: () => void;
-    this.lanes.set(conversation.id, new Promise<void>((resolve) => (release = resolve)));
-    try {
-      const components = articleAnswer(await this.sources(conversation.companyId, input.value), this.knowledge!, conversation.companyId);
+  private articleTurn(conversation: LiveConversation, question: string, message: NewMessage, origin: string | undefined): Promise<TurnResult | undefined> {
+    return this.lanes.run(conversation.id, async () => {
+      const components = articleAnswer(await this.sources(conversation.companyId, question), this.ports.knowledge!, conversation.companyId);
       if (!components) return undefined;
-      const stored = await this.commit(conversation, [message, { role: 'bot', components }], {}, [], input.origin);
-      return { conversation, userSeq: stored[0]!.seq, replies: stored.slice(1), isTerminal: conversation.isTerminal, duplicate: false };
-    } finally {
-      this.lanes.delete(conversation.id);
-      release();
-    }
+      const stored = await this.commit(conversation, { messages: [message, { role: 'bot', components }], origin });
+      return answered(conversation, stored, conversation.isTerminal);
+    });
   }
 
   /** The company's best passages for a question (none when it has no published article). */
   private async sources(companyId: string, question: string): Promise<KnowledgeHit[]> {
-    if (!this.knowledge?.hasArticles(companyId)) return [];
-    return this.knowledge.search(companyId, question, 3);
+    if (!this.ports.knowledge?.hasArticles(companyId)) return [];
+    return this.ports.knowledge.search(companyId, question, 3);
   }
 
   private async aiReply(conversation: LiveConversation, flow: StoredFlow, instructions: string | undefined, atStep: boolean, question: string, search = false): Promise<ChatMessage[]> {
+    const { ai, knowledge } = this.ports;
     const state = conversation.flow;
     const streamId = randomUUID();
     let answer: AiAnswer | undefined;
@@ -282,11 +259,11 @@ export class ChatService {
     const hits = await this.sources(conversation.companyId, question);
     // The model sees passages that share something with the question, best first.
     const sources = hits.filter((h) => h.score >= 0.25);
-    if (this.ai?.enabled(conversation.companyId)) {
+    if (ai?.enabled(conversation.companyId)) {
       unavailable = 'limited';
-      if (this.ai.allowTurn(conversation.id, conversation.visitorIp)) {
+      if (ai.allowTurn(conversation.id, conversation.visitorIp)) {
         this.typing(conversation, 'bot', true);
-        answer = await this.ai.answer({
+        answer = await ai.answer({
           companyId: conversation.companyId,
           conversationId: conversation.id,
           ip: conversation.visitorIp,
@@ -302,9 +279,9 @@ export class ChatService {
     }
 
     const messages: NewMessage[] = [];
-    const fromArticles = answer?.ok || !this.knowledge ? undefined : articleAnswer(hits, this.knowledge, conversation.companyId);
+    const fromArticles = answer?.ok || !knowledge ? undefined : articleAnswer(hits, knowledge, conversation.companyId);
     if (answer?.ok) {
-      const cited = this.knowledge ? citations(answer.text, sources, this.knowledge, conversation.companyId) : [];
+      const cited = knowledge ? citations(answer.text, sources, knowledge, conversation.companyId) : [];
       if (answer.text.trim()) messages.push({ role: 'bot', components: [{ type: 'text', payload: { text: answer.html } }, ...cited], elapsedMs: answer.elapsedMs });
     } else if (fromArticles) {
       // No model answer (off, limited or failing), but an article answers it.
@@ -317,20 +294,19 @@ export class ChatService {
     }
 
     // A person took the conversation while the model was writing: the bot says nothing more.
-    if (conversation.status === 'waiting' || conversation.status === 'agent') return this.commit(conversation, messages, {}, [], undefined, undefined, streamId);
+    if (conversation.status === 'waiting' || conversation.status === 'agent') return this.commit(conversation, { messages, streamId });
     if (answer?.ok && answer.handoff) {
-      return this.commit(conversation, messages, { status: 'waiting' }, [], undefined, { reason: 'ai', context: answer.handoff.reason }, streamId);
+      return this.commit(conversation, { messages, changes: { status: 'waiting' }, handoff: { reason: 'ai', context: answer.handoff.reason }, streamId });
     }
     if (atStep) {
-      let next = afterAiAnswer(flow.flow, state, answer?.ok ? answer.text : undefined, this.context(conversation));
-      if (next.http) next = await this.settleHttp(flow.flow, next, conversation.companyId, conversation);
+      let next = afterAiAnswer(flow.flow, state, answer?.ok ? answer.text : undefined, this.flows.context(conversation));
+      if (next.http) next = await this.flows.settleHttp(flow.flow, next, conversation.companyId, conversation);
       if (next.components.length) messages.push({ role: 'bot', components: next.components });
-      const handoff = next.effects.some((e) => e.type === 'handoff') ? { reason: 'flow' as const } : undefined;
-      return this.commit(conversation, messages, this.changesOf(next, conversation.status), next.effects, undefined, handoff, streamId);
+      return this.commit(conversation, { messages, changes: changesOf(next, conversation.status), effects: next.effects, handoff: handoffOf(next), streamId });
     }
     const prompt = currentPrompt(flow.flow, state);
     if (prompt.length) messages.push({ role: 'bot', components: prompt });
-    return this.commit(conversation, messages, {}, [], undefined, undefined, streamId);
+    return this.commit(conversation, { messages, streamId });
   }
 
   /**
@@ -343,7 +319,7 @@ export class ChatService {
   async requestHandoff(conversation: LiveConversation, reason: HandoffReason, options: { context?: string } = {}): Promise<ChatMessage[]> {
     if (conversation.status === 'closed') throw Errors.sessionClosed();
     if (conversation.status === 'waiting' || conversation.status === 'agent') return [];
-    return this.commit(conversation, [], { status: 'waiting' }, [], undefined, { reason, ...options });
+    return this.commit(conversation, { messages: [], changes: { status: 'waiting' }, handoff: { reason, ...options } });
   }
 
   /**
@@ -352,15 +328,7 @@ export class ChatService {
    */
   async record(conversation: LiveConversation, messages: NewMessage[], changes: ConversationChanges = {}, options: RecordOptions = {}): Promise<ChatMessage[]> {
     if (conversation.status === 'closed') throw Errors.sessionClosed();
-    const statusBefore = conversation.status;
-    const stored = await this.conversations.append(conversation, messages, changes, undefined, (written) => {
-      this.announce.recordMessages(conversation, written);
-      this.insights?.recorded(conversation, messages);
-      options.after?.();
-    });
-    this.announce.messages(conversation, stored, options.origin);
-    if (conversation.status !== statusBefore || options.state) this.announce.state(conversation, conversation.status, options.state);
-    return stored;
+    return this.writer.record(conversation, messages, changes, options);
   }
 
   /**
@@ -368,9 +336,9 @@ export class ChatService {
    * the flow from the start when it had ended. Add the result to the write that hands it back.
    */
   botResumption(conversation: LiveConversation): { messages: NewMessage[]; changes: ConversationChanges } {
-    const flow = this.flowOf(conversation);
-    const state = flow.id === conversation.flowId ? conversation.flow : initialState();
-    const turn = resumeFlow(flow.flow, state, this.context(conversation));
+    const flow = this.flows.of(conversation);
+    const state = this.flows.stateIn(flow, conversation);
+    const turn = resumeFlow(flow.flow, state, this.flows.context(conversation));
     return {
       messages: turn.components.length ? [{ role: 'bot', components: turn.components }] : [],
       changes: { flow: turn.state, flowId: flow.id, isTerminal: turn.terminal },
@@ -379,7 +347,7 @@ export class ChatService {
 
   /** The rating prompt to add when a conversation is resolved (none unless the company asks for one). */
   ratingPrompt(conversation: LiveConversation, after: 'agent' | 'bot'): NewMessage[] {
-    return this.insights?.ratingPrompt(conversation, after) ?? [];
+    return this.ports.insights?.ratingPrompt(conversation, after) ?? [];
   }
 
   /** Closes a conversation for good; its session can no longer be used. */
@@ -394,104 +362,13 @@ export class ChatService {
     this.announce.typing(conversation, role, on, origin, name);
   }
 
-  private changesOf(turn: FlowTurn, status: ConversationStatus, flowId?: string): ConversationChanges {
-    const changes: ConversationChanges = { flow: turn.state, isTerminal: turn.terminal };
-    if (turn.path) changes.reached = turn.path;
-    if (turn.effects.some((e) => e.type === 'handoff')) changes.status = 'waiting';
-    else if (status === 'resolved') changes.status = 'bot';
-    if (flowId !== undefined) changes.flowId = flowId;
-    return changes;
-  }
-
-  /** Stores a turn with its effects as one write, then publishes what was committed. */
-  private async commit(
-    conversation: LiveConversation,
-    messages: NewMessage[],
-    changes: ConversationChanges,
-    effects: FlowTurn['effects'],
-    origin?: string,
-    handoff?: HandoffRequest,
-    streamId?: string,
-    /** Receives the leads the write stores. */
-    collect?: Lead[],
-  ): Promise<ChatMessage[]> {
-    const request = handoff && this.handoff ? this.handoff.prepare(conversation, handoff) : undefined;
-    if (request) messages = [...messages, ...request.messages];
-    const leads: Lead[] = [];
-    for (const effect of effects) {
-      if (effect.type !== 'lead') continue;
-      const lead = this.leads.create({ companyId: conversation.companyId, conversationId: conversation.id, source: effect.source ?? 'flow', data: effect.data });
-      leads.push(lead);
-      collect?.push(lead);
-    }
-    const statusBefore = conversation.status;
-    const stored = await this.conversations.append(
-      conversation,
-      messages,
-      changes,
-      undefined,
-      (written) => {
-        this.announce.recordMessages(conversation, written);
-        for (const lead of leads) this.leads.insertNow(lead);
-        request?.record();
-        if (changes.reached) this.insights?.turn(conversation, changes.reached, changes.isTerminal === true);
-      },
-    );
-    this.announce.messages(conversation, stored, origin, streamId);
-    if (conversation.status !== statusBefore) this.announce.state(conversation, conversation.status, request ? { position: request.position } : undefined);
-    for (const lead of leads) this.leads.publish(lead);
-    if (request && handoff) this.handoff?.announce(conversation, handoff);
-    return stored;
-  }
-
-  /**
-   * Makes the requests of the `http` steps a turn reached and runs on after each (see
-   * `afterHttp`), at most `MAX_HTTP_STEPS_PER_TURN` of them; further ones take their error branch.
-   */
-  private async settleHttp(flow: Flow, turn: FlowTurn, companyId: string, conversation: LiveConversation | undefined): Promise<FlowTurn> {
-    for (let count = 0; turn.http; count++) {
-      const step = flow.steps[turn.http.step];
-      let outcome: HttpOutcome = { ok: false, error: 'HTTP steps are not available' };
-      if (count >= MAX_HTTP_STEPS_PER_TURN) outcome = { ok: false, error: 'Too many requests in one turn' };
-      else if (step?.type === 'http' && this.http) {
-        if (conversation) this.typing(conversation, 'bot', true);
-        outcome = await this.http(step, turn.state.vars, companyId);
-        if (conversation) this.typing(conversation, 'bot', false);
-      }
-      turn = afterHttp(flow, turn, outcome, this.context(conversation));
-    }
-    return turn;
-  }
-
-  /** Holds later input of a conversation until `work` is done, so turns never interleave. */
-  private async inLane<T>(conversationId: string, work: Promise<T>): Promise<T> {
-    let release!: () => void;
-    this.lanes.set(conversationId, new Promise<void>((resolve) => (release = resolve)));
-    try {
-      return await work;
-    } finally {
-      this.lanes.delete(conversationId);
-      release();
-    }
-  }
-
-  /** The flow a conversation runs: the one it started with, or its company's active flow. */
-  private flowOf(conversation: LiveConversation): StoredFlow {
-    return (conversation.flowId ? this.flows.get(conversation.flowId) : undefined) ?? this.flows.activeOrFail(conversation.companyId);
-  }
-
-  private context(conversation: LiveConversation | undefined, companyId = conversation?.companyId): FlowContext {
-    return {
-      ratingScale: () => (companyId && this.insights ? this.insights.ratingScale(companyId) : 'five'),
-      uploadUrl: (value) => (conversation ? this.uploads.pathInConversation(value, conversation.id) : undefined),
-      newTicket: newTicketReference,
-      newId: randomUUID,
-    };
-  }
-
   /** The company a conversation belongs to. */
   companyOf(conversation: LiveConversation): Company | undefined {
     return this.companies.byIdOrUndefined(conversation.companyId);
+  }
+
+  private commit(conversation: LiveConversation, options: CommitOptions): Promise<ChatMessage[]> {
+    return this.writer.commit(conversation, options);
   }
 }
 
@@ -501,9 +378,32 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The chat capability. Its ports' providers are registered before it (see app.ts): the hand-off
+ * policy, AI, insights, the knowledge base and the flow admin's `http` steps.
+ */
 export default fp(
   async (app) => {
-    app.decorate('chat', new ChatService(app.conversations, app.flows, app.companies, app.bus, app.leads, app.uploads, app.outbox));
+    app.decorate(
+      'chat',
+      new ChatService({
+        conversations: app.conversations,
+        flows: app.flows,
+        companies: app.companies,
+        bus: app.bus,
+        leads: app.leads,
+        uploads: app.uploads,
+        outbox: app.outbox,
+        handoff: app.handoffPolicy,
+        ai: app.ai,
+        insights: app.chatInsights,
+        knowledge: app.knowledge,
+        http: app.httpSteps,
+      }),
+    );
   },
-  { name: 'chat', dependencies: ['conversations', 'flows', 'companies', 'bus', 'leads', 'uploads', 'outbox'] },
+  {
+    name: 'chat',
+    dependencies: ['conversations', 'flows', 'companies', 'bus', 'leads', 'uploads', 'outbox', 'handoff-policy', 'ai', 'insights', 'knowledge', 'flow-admin'],
+  },
 );

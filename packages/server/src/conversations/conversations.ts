@@ -6,6 +6,7 @@ import type { GroupCommit } from '../db/group-commit.js';
 import type { ConversationRow, MessageRow } from '../db/tables/index.js';
 import { initialState, type FlowState } from '../flows/engine.js';
 import { timestamp } from '../lib/clock.js';
+import { Errors } from '../errors.js';
 import { ConversationUpdates } from './conversation-updates.js';
 import {
   fromRow,
@@ -83,10 +84,15 @@ export class ConversationStore {
     return live;
   }
 
-  /** The live conversation when it belongs to the company; undefined for an unknown id or another company's. */
-  ofCompany(companyId: string, id: string): LiveConversation | undefined {
+  /**
+   * The live conversation when it belongs to the company; otherwise the coded 404, the same for an
+   * unknown id and another company's (never tell one from the other). `message` keeps a route's
+   * own wording of it.
+   */
+  ownedBy(companyId: string, id: string, message = 'Conversation not found'): LiveConversation {
     const conversation = id.length <= 64 ? this.get(id) : undefined;
-    return conversation?.companyId === companyId ? conversation : undefined;
+    if (conversation?.companyId === companyId) return conversation;
+    throw Errors.notFound(message);
   }
 
   /** Drops a deleted conversation from memory. */

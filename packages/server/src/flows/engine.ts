@@ -1,4 +1,4 @@
-import type { CatalogProduct, Component, Flow, FlowStep, FormValues, RatingScale } from '@parley/protocol';
+import type { CatalogProduct, Component, Flow, FlowStep, FormValues, RatingScale, VisitorInput } from '@parley/protocol';
 import { escapeHtml, Limits } from '@parley/protocol';
 import { interpolateHtml, interpolateRaw, lookup, type FlowVars } from './interpolate.js';
 export type { FlowVars } from './interpolate.js';
@@ -22,10 +22,10 @@ export type FlowEffect =
   | { type: 'handoff' };
 
 /**
- * What the visitor sent: typed text, a click (button value, product index, uploaded image URL),
- * or a filled-in form (its id and the values by field name).
+ * What the visitor sent, as the flow sees it: the visitor's input (`VisitorInput`, one shape from
+ * the widget's outbox to here) except a request for a person, which the chat takes before the flow.
  */
-export type FlowInput = { kind: 'text'; text: string } | { kind: 'action'; value: string } | { kind: 'form'; form: string; values: FormValues };
+export type FlowInput = Exclude<VisitorInput, { kind: 'handoff' }>;
 
 /** The services a flow needs from its conversation. */
 export interface FlowContext {

@@ -7,24 +7,16 @@ import { Errors } from '../errors.js';
 import { hasRole } from '../accounts/auth.js';
 import { topics, type EventBus } from '../core/bus.js';
 import type { Outbox } from '../core/outbox.js';
-import type { ChatService, HandoffHooks, HandoffRequest } from '../conversations/chat.js';
+import type { ChatService } from '../conversations/chat.js';
 import type { Company } from '../companies/companies.js';
 import type { ConversationStore, LiveConversation, NewMessage } from '../conversations/conversations.js';
 import type { FlowRegistry } from '../flows/flows.plugin.js';
 import type { InboxRepository } from '../inbox/inbox.js';
-import type { PresenceTracker } from '../core/presence.js';
+import { notice, type HandoffPolicy } from './policy.js';
 import type { AuthUser } from '../accounts/users.js';
-import { timestamp } from '../lib/clock.js';
+import { KeyedLanes } from '../lib/keyed-lanes.js';
 
-/**
- * Words that ask for a person, matched as whole words in any case ("talk to a person" is caught
- * by "person"). Checked before the flow sees the visitor's text.
- */
-export const PERSON_WORDS = ['human', 'agent', 'person', 'representative', 'operator', 'talk to a person'] as const;
-const ASKS_FOR_PERSON = new RegExp(`(?<![\\p{L}\\p{N}])(?:${PERSON_WORDS.join('|').replaceAll(' ', '\\s+')})(?![\\p{L}\\p{N}])`, 'iu');
-
-/** The label stored as the visitor's message when they press "Talk to a person". */
-export const HANDOFF_BUTTON_LABEL = 'Talk to a person';
+export { HANDOFF_BUTTON_LABEL, PERSON_WORDS } from './policy.js';
 
 /** What an external bot gets back from `transferToAgent`. */
 export interface TransferResult {
@@ -35,17 +27,16 @@ export interface TransferResult {
   session?: string;
 }
 
-const notice = (text: string): NewMessage => ({ role: 'system', components: [{ type: 'text', payload: { text: escapeHtml(text) } }] });
-
 /**
  * The human side of a conversation: bot -> waiting -> agent -> resolved (back to the bot).
- * Requests come from the visitor (typed words or the button), a flow step, an AI tool call or an
- * external bot; agents claim, reply, resolve or return to the bot. Every change is one write
- * through the conversation store (dense sequence numbers), published after its commit.
+ * Requests come from the visitor (typed words or the button, see `HandoffPolicy`), a flow step,
+ * an AI tool call or an external bot; agents claim, reply, resolve or return to the bot. Every
+ * change is one write through the chat (dense sequence numbers), published after its commit.
  */
-export class HandoffService implements HandoffHooks {
+export class HandoffService {
   private readonly statements;
-  private readonly transfers = new Map<string, Promise<unknown>>();
+  /** Transfers of the same external user, one after another (a retry never opens two conversations). */
+  private readonly transfers = new KeyedLanes();
 
   constructor(
     sqlite: SQLite.Database,
@@ -54,54 +45,17 @@ export class HandoffService implements HandoffHooks {
     private readonly conversations: ConversationStore,
     private readonly flows: FlowRegistry,
     private readonly inbox: InboxRepository,
-    private readonly presence: PresenceTracker,
+    private readonly policy: HandoffPolicy,
     private readonly bus: EventBus,
     private readonly outbox: Outbox,
   ) {
     this.statements = {
-      waitingAhead: sqlite.prepare<[string, string], { n: number }>(
-        `SELECT count(*) AS n FROM conversations WHERE company_id = ? AND status = 'waiting' AND id != ?`,
-      ),
-      record: sqlite.prepare('UPDATE conversations SET handoff_at = ?, handoff_reason = ?, handoff_context = ? WHERE id = ? AND company_id = ?'),
       context: sqlite.prepare('UPDATE conversations SET handoff_context = ? WHERE id = ? AND company_id = ?'),
       setVisitor: sqlite.prepare('UPDATE conversations SET visitor_id = ? WHERE id = ? AND company_id = ?'),
       byVisitor: sqlite.prepare<[string, string], { id: string }>(
         `SELECT id FROM conversations WHERE company_id = ? AND visitor_id = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
       ),
     };
-  }
-
-  // ---- hooks the chat service calls -------------------------------------------------------------
-
-  asksForPerson(text: string): boolean {
-    return text.length <= 500 && ASKS_FOR_PERSON.test(text);
-  }
-
-  prepare(conversation: LiveConversation, request: HandoffRequest) {
-    const position = (this.statements.waitingAhead.get(conversation.companyId, conversation.id)?.n ?? 0) + 1;
-    const someoneOnline = this.presence.anyAgentOnline(conversation.companyId);
-    const text = someoneOnline
-      ? `I've asked a person to join. You are number ${position} in line.`
-      : `I've asked a person to join. Nobody is online right now: stay here or come back later, and we will answer you in this chat. You are number ${position} in line.`;
-    const at = timestamp();
-    return {
-      messages: [notice(text)],
-      position,
-      record: () => {
-        const { id: conversationId, companyId } = conversation;
-        this.statements.record.run(at, request.reason, request.context ?? null, conversationId, companyId);
-        this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }));
-      },
-    };
-  }
-
-  announce(conversation: LiveConversation, request: HandoffRequest): void {
-    this.bus.publish(topics.company(conversation.companyId), {
-      type: 'handoff',
-      conversationId: conversation.id,
-      companyId: conversation.companyId,
-      reason: request.reason,
-    });
   }
 
   // ---- agents ----------------------------------------------------------------------------------
@@ -174,7 +128,7 @@ export class HandoffService implements HandoffHooks {
     for (const id of await this.inbox.assignedTo(user.companyId, user.id)) {
       const conversation = this.conversations.get(id);
       if (!conversation || conversation.status !== 'agent' || conversation.assigneeId !== user.id) continue;
-      const position = (this.statements.waitingAhead.get(conversation.companyId, conversation.id)?.n ?? 0) + 1;
+      const position = this.policy.position(conversation);
       await this.chat.record(
         conversation,
         [notice(`${user.name} left the conversation. Someone else will be with you shortly.`)],
@@ -193,18 +147,7 @@ export class HandoffService implements HandoffHooks {
    * and its session returned so the caller can relay messages.
    */
   transfer(company: Company, visitorId: string, context?: string): Promise<TransferResult> {
-    const key = `${company.id}\u0000${visitorId}`;
-    const previous = this.transfers.get(key) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.transferNow(company, visitorId, context),
-      () => this.transferNow(company, visitorId, context),
-    );
-    this.transfers.set(key, next);
-    const forget = () => {
-      if (this.transfers.get(key) === next) this.transfers.delete(key);
-    };
-    next.then(forget, forget);
-    return next;
+    return this.transfers.run(`${company.id}\u0000${visitorId}`, () => this.transferNow(company, visitorId, context));
   }
 
   private async transferNow(company: Company, visitorId: string, context?: string): Promise<TransferResult> {
@@ -239,9 +182,7 @@ export class HandoffService implements HandoffHooks {
 
   /** The live conversation if it belongs to the user's company; 404 otherwise (never another company's). */
   owned(user: { companyId: string }, conversationId: string): LiveConversation {
-    const conversation = this.conversations.ofCompany(user.companyId, conversationId);
-    if (!conversation) throw Errors.notFound('Conversation not found');
-    return conversation;
+    return this.conversations.ownedBy(user.companyId, conversationId);
   }
 
   private assertMayAct(user: AuthUser, conversation: LiveConversation): void {
@@ -319,10 +260,9 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const handoff = new HandoffService(app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.presence, app.bus, app.outbox);
-    app.chat.attachHandoff(handoff);
+    const handoff = new HandoffService(app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.handoffPolicy, app.bus, app.outbox);
     app.presence.onVisitorConnected((conversation) => handoff.remind(conversation));
     app.decorate('handoff', handoff);
   },
-  { name: 'handoff', dependencies: ['database', 'chat', 'conversations', 'flows', 'inbox', 'presence', 'bus', 'outbox'] },
+  { name: 'handoff', dependencies: ['database', 'chat', 'handoff-policy', 'conversations', 'flows', 'inbox', 'presence', 'bus', 'outbox'] },
 );

@@ -7,6 +7,7 @@ import type { ParleyConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import { Sealer } from '../lib/sealed.js';
+import { KeyedLanes } from '../lib/keyed-lanes.js';
 import { loadOrCreateSecret } from '../lib/secret.js';
 import { verifyIdentityHash, verifyIdentityToken } from '../lib/identity-proof.js';
 import { topics, type EventBus } from '../core/bus.js';
@@ -72,7 +73,8 @@ interface StoredIdentity {
  */
 export class IdentityService {
   private readonly settingsByCompany = new Map<string, IdentitySettings>();
-  private readonly lanes = new Map<string, Promise<unknown>>();
+  /** Identifications of the same visitor, one after another (two devices at once make one conversation). */
+  private readonly lanes = new KeyedLanes();
   private readonly statements;
 
   constructor(
@@ -169,7 +171,7 @@ export class IdentityService {
       if (identity.userId) await this.label(conversation, identity, false);
       return { identity, conversation, session, switched: false, created: !current };
     }
-    return this.serialized(`${company.id}\u0000${identity.userId}`, () => this.identifyVerified(company, current, identity, visitor));
+    return this.lanes.run(`${company.id}\u0000${identity.userId}`, () => this.identifyVerified(company, current, identity, visitor));
   }
 
   /** What agents see of a conversation's visitor; undefined for an anonymous one. */
@@ -236,18 +238,6 @@ export class IdentityService {
       .execute();
     this.settingsByCompany.set(companyId, settings);
     return settings;
-  }
-
-  /** Runs identifications of the same visitor one after another (two devices at once make one conversation). */
-  private serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.lanes.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    this.lanes.set(key, next);
-    const forget = () => {
-      if (this.lanes.get(key) === next) this.lanes.delete(key);
-    };
-    next.then(forget, forget);
-    return next;
   }
 }
 

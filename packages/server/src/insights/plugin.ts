@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { CsatService } from './csat.js';
 import { InsightsRecorder } from './recorder.js';
 import { ReportStore } from './reports.js';
+import type { InsightsHooks } from '../conversations/chat-types.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,6 +10,8 @@ declare module 'fastify' {
     csat: CsatService;
     /** The reports admins read in Insights. */
     reports: ReportStore;
+    /** What the chat records for reports in its writes, and its rating prompts (its `insights` port). */
+    chatInsights: InsightsHooks;
   }
 }
 
@@ -30,13 +33,13 @@ export default fp(
         app.log.error({ err: error }, 'an insights rollup could not be recorded');
       }
     };
-    app.chat.attachInsights({
+    app.decorate('chatInsights', {
       started: (conversation, path, terminal) => safely(() => recorder.started(conversation, path, terminal)),
       turn: (conversation, path, terminal) => safely(() => recorder.turn(conversation, path, terminal)),
       recorded: (conversation, messages) => safely(() => recorder.recorded(conversation, messages, Date.now())),
       ratingScale: (companyId) => csat.settings(companyId).scale,
       ratingPrompt: (conversation, after) => csat.ratingPrompt(conversation, after),
-    });
+    } satisfies InsightsHooks);
     // Hand-offs and resolutions are recorded in their own writes, through the outbox.
     app.outbox.listen(
       (event) => {
@@ -48,5 +51,5 @@ export default fp(
     app.decorate('csat', csat);
     app.decorate('reports', new ReportStore(app.sqlite));
   },
-  { name: 'insights', dependencies: ['database', 'chat', 'outbox', 'bus', 'flows', 'conversations', 'handoff'] },
+  { name: 'insights', dependencies: ['database', 'outbox', 'bus'] },
 );

@@ -59,8 +59,7 @@ export const insightsRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }>
     '/api/chats/:id/rating',
     { config, schema: { summary: "Get a conversation's rating", ...agentDoc, params: ChatParams, response: { 200: ChatRatingResponse, ...errors } } },
     async (request) => {
-      const conversation = app.conversations.ofCompany(request.user.companyId, request.params.id);
-      if (!conversation) throw Errors.notFound('Conversation not found');
+      const conversation = app.conversations.ownedBy(request.user.companyId, request.params.id);
       return { rating: app.csat.rating(conversation.companyId, conversation.id) ?? null };
     },
   );

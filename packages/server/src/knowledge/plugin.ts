@@ -107,7 +107,6 @@ export default fp(
     const knowledge = new KnowledgeService(new ArticleStore(app.db, app.sqlite), app.companies, opts.config.knowledgeThreshold);
     await knowledge.load();
     app.decorate('knowledge', knowledge);
-    app.chat.attachKnowledge(knowledge);
   },
-  { name: 'knowledge', dependencies: ['database', 'companies', 'chat'] },
+  { name: 'knowledge', dependencies: ['database', 'companies'] },
 );

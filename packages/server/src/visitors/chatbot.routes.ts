@@ -14,6 +14,7 @@ import {
   ApiError,
   type ChatMessage,
   type Component,
+  type VisitorInput,
 } from '@parley/protocol';
 import { Compile } from 'typebox/compile';
 import { Errors } from '../errors.js';
@@ -74,10 +75,8 @@ const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app,
       const { message, form, message_id: clientId } = request.body;
       if ((message === undefined) === (form === undefined)) throw Errors.validation('body: send either "message" or "form"');
       const conversation = sessionOf(sessionFrom(request, request.body.chatbot_session), request.headers.origin);
-      const result = await app.chat.handleInput(
-        conversation,
-        form ? { kind: 'form', value: '', form: { id: form.id, values: form.values }, clientId } : { kind: 'text', value: message!, clientId },
-      );
+      const input: VisitorInput = form ? { kind: 'form', form: form.id, values: form.values } : { kind: 'text', text: message! };
+      const result = await app.chat.handleInput(conversation, input, { clientId });
       const lead = result.leads?.at(-1);
       return {
         BOT: { components: botComponents(result.replies) },

@@ -11,6 +11,7 @@ import {
 } from '@parley/protocol';
 import type { GroupCommit } from '../db/group-commit.js';
 import { Errors } from '../errors.js';
+import { KeyedLanes } from '../lib/keyed-lanes.js';
 import type { ChatService } from '../conversations/chat.js';
 import type { Company } from '../companies/companies.js';
 import type { ConversationStore, LiveConversation } from '../conversations/conversations.js';
@@ -34,7 +35,7 @@ type RestMessage = Omit<RestChatMessageRequest, 'user_id'> & { user_id: string }
 export class RestChatService {
   private readonly statements;
   /** One request at a time per user, so a retried first message never opens two conversations. */
-  private readonly lanes = new Map<string, Promise<unknown>>();
+  private readonly lanes = new KeyedLanes();
 
   constructor(
     sqlite: SQLite.Database,
@@ -55,17 +56,7 @@ export class RestChatService {
   /** `POST /api/chat-message`: one message in, the bot's whole reply out. */
   send(company: Company, request: RestChatMessageRequest, ip: string): Promise<RestChatMessageResponse> {
     const body: RestMessage = { ...request, user_id: userIdString(request.user_id) };
-    const key = `${company.id}\u0000${body.user_id}`;
-    const next = (this.lanes.get(key) ?? Promise.resolve()).then(
-      () => this.sendNow(company, body, ip),
-      () => this.sendNow(company, body, ip),
-    );
-    this.lanes.set(key, next);
-    const forget = () => {
-      if (this.lanes.get(key) === next) this.lanes.delete(key);
-    };
-    next.then(forget, forget);
-    return next;
+    return this.lanes.run(`${company.id}\u0000${body.user_id}`, () => this.sendNow(company, body, ip));
   }
 
   /** `GET /api/get-conversation-history/:id`: the user's and the assistant's messages in order. */
@@ -94,24 +85,20 @@ export class RestChatService {
       await this.writes.run(() => this.statements.setVisitor.run(body.user_id, conversation.id));
       return { message: flattenReplies(messages), conversation_id: conversation.id };
     }
-    const conversation = this.conversations.get(body.conversation_id);
-    if (!conversation || conversation.companyId !== company.id || this.visitorOf(conversation) !== body.user_id) {
-      throw Errors.notFound('Conversation not found');
-    }
+    const conversation = this.conversations.ownedBy(company.id, body.conversation_id);
+    if (this.visitorOf(conversation) !== body.user_id) throw Errors.notFound('Conversation not found');
     return this.reply(conversation, body);
   }
 
   private async reply(conversation: LiveConversation, body: RestMessage): Promise<RestChatMessageResponse> {
-    const result = await this.chat.handleInput(conversation, { kind: 'text', value: body.message, clientId: body.message_id });
+    const result = await this.chat.handleInput(conversation, { kind: 'text', text: body.message }, { clientId: body.message_id });
     return { message: flattenReplies(result.replies), conversation_id: conversation.id };
   }
 
   /** The conversation when the caller may read it: its company's, and in demo mode only REST-made ones. */
   private owned(company: Company, conversationId: string, demo: boolean): LiveConversation {
-    const conversation = conversationId.length <= 64 ? this.conversations.get(conversationId) : undefined;
-    if (!conversation || conversation.companyId !== company.id || (demo && this.visitorOf(conversation) === null)) {
-      throw Errors.notFound('Conversation not found');
-    }
+    const conversation = this.conversations.ownedBy(company.id, conversationId);
+    if (demo && this.visitorOf(conversation) === null) throw Errors.notFound('Conversation not found');
     return conversation;
   }
 

@@ -19,10 +19,9 @@ import {
 import type { LimitsConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { topics, type BusEvent, type EventBus } from '../core/bus.js';
-import type { ChatService, VisitorInfo } from '../conversations/chat.js';
+import type { ChatService, VisitorInfo, VisitorInput } from '../conversations/chat.js';
 import type { Company } from '../companies/companies.js';
 import type { ConversationStore, LiveConversation } from '../conversations/conversations.js';
-import { HANDOFF_BUTTON_LABEL } from '../handoff/handoff.js';
 import type { IdentifyOutcome, IdentityService } from '../identity/identity.js';
 import type { PresenceTracker } from '../core/presence.js';
 import type { AttributesService } from '../attributes/attributes.service.js';
@@ -125,15 +124,15 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
       return;
     }
     if (frame.type === 'attributes') return this.setAttributes(conversation, frame.attributes);
-    const input =
+    const input: VisitorInput =
       frame.type === 'message'
-        ? { kind: 'text' as const, value: frame.text, clientId: frame.id, origin: this.id }
+        ? { kind: 'text', text: frame.text }
         : frame.type === 'handoff'
-          ? { kind: 'handoff' as const, value: HANDOFF_BUTTON_LABEL, clientId: frame.id, origin: this.id }
+          ? { kind: 'handoff' }
           : frame.type === 'form'
-            ? { kind: 'form' as const, value: '', form: { id: frame.form, values: frame.values }, clientId: frame.id, origin: this.id }
-            : { kind: 'action' as const, value: frame.value, clientId: frame.id, origin: this.id };
-    this.deps.chat.handleInput(conversation, input).then(
+            ? { kind: 'form', form: frame.form, values: frame.values }
+            : { kind: 'action', value: frame.value };
+    this.deps.chat.handleInput(conversation, input, { clientId: frame.id, origin: this.id }).then(
       (result) => {
         // A fresh message is acknowledged when its commit is published; a resend right here.
         if (result.duplicate) this.send({ type: 'ack', id: frame.id, seq: result.userSeq });

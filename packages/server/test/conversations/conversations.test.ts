@@ -6,15 +6,15 @@ describe('the conversation store', () => {
   it('recognises a resent client id among the latest visitor messages, in memory and after a reload', async () => {
     const app = await buildTestServer({ flowFile: new URL('../../bench/flows/turns.json', import.meta.url).pathname });
     const { conversation } = await app.chat.start(app.companies.resolveSite(undefined));
-    const first = await app.chat.handleInput(conversation, { kind: 'text', value: 'hello', clientId: 'first' });
+    const first = await app.chat.handleInput(conversation, { kind: 'text', text: 'hello' }, { clientId: 'first' });
     expect(first.duplicate).toBe(false);
     expect(conversation.clientIds?.get('first')).toBe(first.userSeq);
-    const again = await app.chat.handleInput(conversation, { kind: 'text', value: 'hello', clientId: 'first' });
+    const again = await app.chat.handleInput(conversation, { kind: 'text', text: 'hello' }, { clientId: 'first' });
     expect(again).toMatchObject({ duplicate: true, userSeq: first.userSeq, replies: [expect.objectContaining({ role: 'bot' })] });
 
     const sent: Array<{ id: string; seq: number }> = [];
     for (let i = 0; i < RECENT_CLIENT_IDS; i++) {
-      const turn = await app.chat.handleInput(conversation, { kind: 'text', value: `m${i}`, clientId: `m${i}` });
+      const turn = await app.chat.handleInput(conversation, { kind: 'text', text: `m${i}` }, { clientId: `m${i}` });
       sent.push({ id: `m${i}`, seq: turn.userSeq });
     }
     expect(conversation.clientIds?.size).toBe(RECENT_CLIENT_IDS);
@@ -24,10 +24,10 @@ describe('the conversation store', () => {
     // A process that reads the conversation afresh (a restart) knows the same window from the database.
     Reflect.deleteProperty(conversation, 'clientIds');
     const last = sent.at(-1)!;
-    expect(await app.chat.handleInput(conversation, { kind: 'text', value: 'x', clientId: last.id })).toMatchObject({ duplicate: true, userSeq: last.seq });
-    expect(await app.chat.handleInput(conversation, { kind: 'text', value: 'x', clientId: sent[0]!.id })).toMatchObject({ duplicate: true, userSeq: sent[0]!.seq });
+    expect(await app.chat.handleInput(conversation, { kind: 'text', text: 'x' }, { clientId: last.id })).toMatchObject({ duplicate: true, userSeq: last.seq });
+    expect(await app.chat.handleInput(conversation, { kind: 'text', text: 'x' }, { clientId: sent[0]!.id })).toMatchObject({ duplicate: true, userSeq: sent[0]!.seq });
     expect(conversation.clientIds?.size).toBe(RECENT_CLIENT_IDS);
-    expect((await app.chat.handleInput(conversation, { kind: 'text', value: 'new', clientId: 'fresh' })).duplicate).toBe(false);
+    expect((await app.chat.handleInput(conversation, { kind: 'text', text: 'new' }, { clientId: 'fresh' })).duplicate).toBe(false);
     const stored = app.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND role = ?').get(conversation.id, 'user') as { n: number };
     expect(stored.n).toBe(1 + RECENT_CLIENT_IDS + 1);
   });

@@ -1,6 +1,15 @@
 import type { ChatbotMessagesResponse, ChatbotReply, ChatbotStartResponse, IdentifyResponse } from '../protocol.js';
 import { backoffDelay } from './backoff.js';
 import { apiUrl, type Link, type LinkHost } from './link.js';
+import type { PendingMessage } from './types.js';
+
+/**
+ * The `message` of `POST /api/chatbot` for an input that is not a form: the text, the click's
+ * value, or for a request for a person the button's label, which the server recognises as one.
+ */
+function messageOf(entry: Exclude<PendingMessage, { kind: 'form' }>): string {
+  return entry.kind === 'text' ? entry.text : entry.kind === 'action' ? entry.value : 'Talk to a person';
+}
 
 /** Settings of the HTTP link. */
 export interface HttpLinkOptions {
@@ -155,7 +164,7 @@ export class HttpLink implements Link {
       this.inFlight.add(entry.id);
       try {
         const reply = await this.request<ChatbotReply>(apiUrl(this.options.server, '/api/chatbot'), {
-          ...(entry.kind === 'form' ? { form: { id: entry.value, values: entry.values } } : { message: entry.value }),
+          ...(entry.kind === 'form' ? { form: { id: entry.form, values: entry.values } } : { message: messageOf(entry) }),
           chatbot_session: this.host.session,
           message_id: entry.id,
         });

@@ -86,7 +86,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     const saved = this.store.load();
     this.session = saved.session;
     this.read = saved.read;
-    this.pending = saved.outbox.filter((p) => p && typeof p.id === 'string' && typeof p.value === 'string');
+    this.pending = saved.outbox;
   }
 
   /** Messages of the conversation, in `seq` order. */
@@ -139,12 +139,12 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
 
   /** Sends typed text; it is shown at once and delivered exactly once, even across reconnects. */
   sendMessage(text: string, shown: Component[] = [textComponent(text)]): PendingMessage {
-    return this.enqueue({ id: this.newId(), kind: 'message', value: text, shown, state: 'queued' });
+    return this.enqueue({ id: this.newId(), kind: 'text', text, shown, state: 'queued' });
   }
 
   /** Sends a filled-in `form` component (its id, the values by field name), delivered exactly once. */
   sendForm(form: string, values: Record<string, string>, shown: Component[]): PendingMessage {
-    return this.enqueue({ id: this.newId(), kind: 'form', value: form, values, shown, state: 'queued' });
+    return this.enqueue({ id: this.newId(), kind: 'form', form, values, shown, state: 'queued' });
   }
 
   /** Sends a click: a button's value (shown as its label), a product's index, an uploaded image URL. */
@@ -159,7 +159,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
    * the label is sent as text, which the server recognises too.
    */
   requestPerson(shown = 'Talk to a person'): PendingMessage {
-    return this.enqueue({ id: this.newId(), kind: 'handoff', value: 'Talk to a person', shown: [textComponent(shown)], state: 'queued' });
+    return this.enqueue({ id: this.newId(), kind: 'handoff', shown: [textComponent(shown)], state: 'queued' });
   }
 
   /** Sends a failed message again, with its same id. */

@@ -8,6 +8,40 @@ export interface SavedSession {
   outbox: PendingMessage[];
 }
 
+/**
+ * An outbox entry read back from storage, or undefined when it is not one. Entries saved before
+ * the outbox held `VisitorInput`s (`{ kind: 'message', value }`, a form's id in `value`) are read
+ * in today's shape, so a visitor who reloads onto a new widget loses nothing they sent.
+ */
+export function savedPending(raw: unknown): PendingMessage | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const entry = raw as Record<string, unknown>;
+  if (typeof entry.id !== 'string' || !Array.isArray(entry.shown)) return undefined;
+  const delivery = {
+    id: entry.id,
+    shown: entry.shown as PendingMessage['shown'],
+    state: entry.state === 'failed' ? ('failed' as const) : ('queued' as const),
+    ...(typeof entry.error === 'string' ? { error: entry.error } : {}),
+  };
+  const text = typeof entry.text === 'string' ? entry.text : entry.value;
+  const values = entry.values && typeof entry.values === 'object' ? (entry.values as Record<string, string>) : undefined;
+  switch (entry.kind) {
+    case 'text':
+    case 'message':
+      return typeof text === 'string' ? { kind: 'text', text, ...delivery } : undefined;
+    case 'action':
+      return typeof entry.value === 'string' ? { kind: 'action', value: entry.value, ...delivery } : undefined;
+    case 'form': {
+      const form = typeof entry.form === 'string' ? entry.form : entry.value;
+      return typeof form === 'string' && values ? { kind: 'form', form, values, ...delivery } : undefined;
+    }
+    case 'handoff':
+      return { kind: 'handoff', ...delivery };
+    default:
+      return undefined;
+  }
+}
+
 function defaultStorage(): StorageLike | null {
   try {
     return globalThis.localStorage ?? null;
@@ -39,7 +73,7 @@ export class SessionStore {
       return {
         session: typeof saved.session === 'string' ? saved.session : undefined,
         read: typeof saved.read === 'number' ? saved.read : 0,
-        outbox: Array.isArray(saved.outbox) ? saved.outbox : [],
+        outbox: Array.isArray(saved.outbox) ? saved.outbox.flatMap((raw: unknown) => savedPending(raw) ?? []) : [],
       };
     } catch {
       return { read: 0, outbox: [] };

@@ -59,14 +59,15 @@ export class SocketLink implements Link {
 
   flush(): void {
     if (!this.welcomed) return;
-    for (const { kind, id, value, values } of this.host.sendable()) {
+    for (const entry of this.host.sendable()) {
+      const { id } = entry;
       this.send(
-        kind === 'message'
-          ? { type: 'message', id, text: value }
-          : kind === 'action'
-            ? { type: 'action', id, value }
-            : kind === 'form'
-              ? { type: 'form', id, form: value, values }
+        entry.kind === 'text'
+          ? { type: 'message', id, text: entry.text }
+          : entry.kind === 'action'
+            ? { type: 'action', id, value: entry.value }
+            : entry.kind === 'form'
+              ? { type: 'form', id, form: entry.form, values: entry.values }
               : { type: 'handoff', id },
       );
     }

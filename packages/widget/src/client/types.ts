@@ -1,4 +1,4 @@
-import type { ChatMessage, Component, ConversationStatus, InputKind, VisitorServerFrame } from '../protocol.js';
+import type { ChatMessage, Component, ConversationStatus, InputKind, VisitorInput, VisitorServerFrame } from '../protocol.js';
 
 /**
  * Where the client's link to the server is:
@@ -46,25 +46,23 @@ export interface ParleyClientOptions {
   random?: () => number;
 }
 
-/** A visitor message that the server has not acknowledged yet. */
-export interface PendingMessage {
+/** How far a message in the outbox is: what the visitor sees meanwhile, and whether it failed. */
+export interface Delivery {
   /** The client message id, sent with every attempt so the server stores it once. */
   id: string;
-  /**
-   * `message` is typed text; `action` a click (button value, product index, uploaded image URL);
-   * `handoff` asks for a person; `form` a filled-in form (`value` is the form's id).
-   */
-  kind: 'message' | 'action' | 'handoff' | 'form';
-  /** What is sent. */
-  value: string;
-  /** A form's values by field name (kind `form`). */
-  values?: Record<string, string> | undefined;
   /** What the visitor sees meanwhile (a button's label, a masked code, the uploaded image). */
   shown: Component[];
   /** `failed` when the server refused it for good (it is not resent); see `error`. */
   state: 'queued' | 'failed';
   error?: string | undefined;
 }
+
+/**
+ * A visitor message that the server has not acknowledged yet: the input in the one shape the
+ * server's flow engine takes too (`VisitorInput`: `text`, `action`, `form` or `handoff`), with its
+ * delivery. Each link turns it into its own wire form (a socket frame, an HTTP body).
+ */
+export type PendingMessage = VisitorInput & Delivery;
 
 /** An AI answer arriving piece by piece: its stream id and the plain text so far. */
 export interface StreamingReply {

@@ -5,10 +5,13 @@ import { loadOrCreateSecret } from '../../lib/secret.js';
 import { FlowAdminStore } from './store.js';
 import { FlowAdmin } from './service.js';
 import { runHttpStep } from './http-step.js';
+import type { HttpStepRunner } from '../../conversations/chat-types.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     flowAdmin: FlowAdmin;
+    /** Runs a flow's `http` steps (the chat's `http` port). */
+    httpSteps: HttpStepRunner;
   }
 }
 
@@ -19,7 +22,7 @@ export default fp(
     const sealer = new Sealer(secret, 'flow-http-header');
     app.decorate('flowAdmin', new FlowAdmin(new FlowAdminStore(app.db), app.flows, sealer));
     // `http` steps call out under the webhooks' guard: private addresses only where webhooks may.
-    app.chat.attachHttp((step, vars) => runHttpStep(step, vars, sealer, { allowPrivate: opts.config.webhooks.allowPrivate }));
+    app.decorate('httpSteps', ((step, vars) => runHttpStep(step, vars, sealer, { allowPrivate: opts.config.webhooks.allowPrivate })) satisfies HttpStepRunner);
   },
-  { name: 'flow-admin', dependencies: ['database', 'flows', 'chat'] },
+  { name: 'flow-admin', dependencies: ['database', 'flows'] },
 );

@@ -47,7 +47,7 @@ describe('<parley-message>', () => {
   it('offers to retry a message the server refused', async () => {
     const retries = record<ParleyRetryEvent>('parley-retry');
     const el = await mount<ParleyMessage>('parley-message', {
-      pending: { id: 'm-1', kind: 'message', value: 'x', shown: [{ type: 'text', payload: { text: 'x' } }], state: 'failed', error: 'Too long' },
+      pending: { id: 'm-1', kind: 'text', text: 'x', shown: [{ type: 'text', payload: { text: 'x' } }], state: 'failed', error: 'Too long' },
     });
     expect(el.getAttribute('role-name')).toBe('user');
     const status = $(el, '[role=status]');

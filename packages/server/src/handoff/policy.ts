@@ -1,0 +1,97 @@
+import fp from 'fastify-plugin';
+import type SQLite from 'better-sqlite3';
+import { escapeHtml, HANDOFF_LABEL } from '@parley/protocol';
+import { topics, type EventBus } from '../core/bus.js';
+import type { Outbox } from '../core/outbox.js';
+import type { PresenceTracker } from '../core/presence.js';
+import type { HandoffHooks, HandoffRequest } from '../conversations/chat-types.js';
+import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
+import { timestamp } from '../lib/clock.js';
+
+/**
+ * Words that ask for a person, matched as whole words in any case ("talk to a person" is caught
+ * by "person"). Checked before the flow sees the visitor's text.
+ */
+export const PERSON_WORDS = ['human', 'agent', 'person', 'representative', 'operator', 'talk to a person'] as const;
+const ASKS_FOR_PERSON = new RegExp(`(?<![\\p{L}\\p{N}])(?:${PERSON_WORDS.join('|').replaceAll(' ', '\\s+')})(?![\\p{L}\\p{N}])`, 'iu');
+
+/** The label stored as the visitor's message when they press "Talk to a person". */
+export const HANDOFF_BUTTON_LABEL = HANDOFF_LABEL;
+
+/** A system notice in the conversation, as plain text. */
+export const notice = (text: string): NewMessage => ({ role: 'system', components: [{ type: 'text', payload: { text: escapeHtml(text) } }] });
+
+/**
+ * What the chat needs of the hand-off: it recognises a visitor asking for a person, adds the
+ * visitor's notice and place in the queue to the write that moves a conversation to `waiting`
+ * (with the hand-off's row and outbox event in its transaction), and tells the agents once that
+ * write is committed. Built before the chat, which takes it as its `handoff` port; the agents'
+ * side (claim, reply, resolve, transfer) is `HandoffService`, built after the chat.
+ */
+export class HandoffPolicy implements HandoffHooks {
+  private readonly statements;
+
+  constructor(
+    sqlite: SQLite.Database,
+    private readonly presence: PresenceTracker,
+    private readonly bus: EventBus,
+    private readonly outbox: Outbox,
+  ) {
+    this.statements = {
+      waitingAhead: sqlite.prepare<[string, string], { n: number }>(
+        `SELECT count(*) AS n FROM conversations WHERE company_id = ? AND status = 'waiting' AND id != ?`,
+      ),
+      record: sqlite.prepare('UPDATE conversations SET handoff_at = ?, handoff_reason = ?, handoff_context = ? WHERE id = ? AND company_id = ?'),
+    };
+  }
+
+  asksForPerson(text: string): boolean {
+    return text.length <= 500 && ASKS_FOR_PERSON.test(text);
+  }
+
+  /** The place in the queue the conversation gets when it starts waiting now. */
+  position(conversation: LiveConversation): number {
+    return (this.statements.waitingAhead.get(conversation.companyId, conversation.id)?.n ?? 0) + 1;
+  }
+
+  prepare(conversation: LiveConversation, request: HandoffRequest) {
+    const position = this.position(conversation);
+    const someoneOnline = this.presence.anyAgentOnline(conversation.companyId);
+    const text = someoneOnline
+      ? `I've asked a person to join. You are number ${position} in line.`
+      : `I've asked a person to join. Nobody is online right now: stay here or come back later, and we will answer you in this chat. You are number ${position} in line.`;
+    const at = timestamp();
+    return {
+      messages: [notice(text)],
+      position,
+      record: () => {
+        const { id: conversationId, companyId } = conversation;
+        this.statements.record.run(at, request.reason, request.context ?? null, conversationId, companyId);
+        this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }));
+      },
+    };
+  }
+
+  announce(conversation: LiveConversation, request: HandoffRequest): void {
+    this.bus.publish(topics.company(conversation.companyId), {
+      type: 'handoff',
+      conversationId: conversation.id,
+      companyId: conversation.companyId,
+      reason: request.reason,
+    });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What the chat needs of the hand-off: recognising a request for a person and queueing it. */
+    handoffPolicy: HandoffPolicy;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.decorate('handoffPolicy', new HandoffPolicy(app.sqlite, app.presence, app.bus, app.outbox));
+  },
+  { name: 'handoff-policy', dependencies: ['database', 'presence', 'bus', 'outbox'] },
+);
