@@ -7,6 +7,7 @@ import cors from './external/cors.js';
 import multipart from './external/multipart.js';
 import rateLimit from './external/rate-limit.js';
 import jwt from './external/jwt.js';
+import secrets from './core/secrets.js';
 import errorHandler from './core/error-handler.js';
 import bus from './core/bus.js';
 import outbox from './core/outbox.js';
@@ -72,6 +73,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(multipart, { config });
   await fastify.register(rateLimit);
   await fastify.register(websocket);
+  await fastify.register(secrets, { config });
   await fastify.register(jwt, { config });
 
   // Our capabilities.

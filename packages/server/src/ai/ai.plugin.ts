@@ -9,8 +9,7 @@ import { AiError, completeChat, type ModelReply } from './provider.js';
 import { buildModelMessages } from './prompt.js';
 import { markdownToLightHtml } from './markdown.js';
 import { aiSettingsFromEnv, defaultAiSettings, type AiSettings } from './settings.js';
-import { Sealer } from '../lib/sealed.js';
-import { loadOrCreateSecret } from '../lib/secret.js';
+import type { Sealer } from '../lib/sealed.js';
 import { TokenBucket } from '../realtime/token-bucket.js';
 import type { CompanyRepository } from '../companies/companies.js';
 import type { AiHooks } from '../conversations/chat.js';
@@ -232,11 +231,10 @@ declare module 'fastify' {
 
 export default fp(
   async (app, opts: { config: ParleyConfig }) => {
-    const secret = opts.config.secret ?? loadOrCreateSecret(opts.config.dataDir);
-    const ai = new AiService(app.db, app.companies, new Sealer(secret, 'ai-api-key'), aiSettingsFromEnv(), app.log.child({ capability: 'ai' }));
+    const ai = new AiService(app.db, app.companies, app.secrets.sealer('ai-api-key'), aiSettingsFromEnv(), app.log.child({ capability: 'ai' }));
     await ai.load();
     app.decorate('ai', ai);
     app.chat.attachAi(ai);
   },
-  { name: 'ai', dependencies: ['database', 'companies', 'chat'] },
+  { name: 'ai', dependencies: ['database', 'secrets', 'companies', 'chat'] },
 );
