@@ -4,11 +4,10 @@ import type { Kysely } from 'kysely';
 import type { AiConfigUpdate, AiConfigView, AiTestResponse, ChatMessage } from '@parley/protocol';
 import type { Database } from '../db/database.js';
 import type { AiSettingsRow } from '../db/tables/ai-settings.table.js';
-import type { ParleyConfig } from '../config.js';
 import { AiError, completeChat, type ModelReply } from './provider.js';
 import { buildModelMessages } from './prompt.js';
 import { markdownToLightHtml } from './markdown.js';
-import { aiSettingsFromEnv, defaultAiSettings, type AiSettings } from './settings.js';
+import { defaultAiSettings, type AiSettings } from './settings.js';
 import type { Sealer } from '../lib/sealed.js';
 import { TokenBucket } from '../realtime/token-bucket.js';
 import type { CompanyRepository } from '../companies/companies.js';
@@ -230,8 +229,8 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    const ai = new AiService(app.db, app.companies, app.secrets.sealer('ai-api-key'), aiSettingsFromEnv(), app.log.child({ capability: 'ai' }));
+  async (app) => {
+    const ai = new AiService(app.db, app.companies, app.secrets.sealer('ai-api-key'), app.config.ai, app.log.child({ capability: 'ai' }));
     await ai.load();
     app.decorate('ai', ai);
     app.chat.attachAi(ai);

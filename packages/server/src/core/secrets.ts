@@ -36,8 +36,8 @@ export function loadSecrets(config: Pick<ParleyConfig, 'secret' | 'dataDir'>): S
  * keys, identity and webhook secrets, flow HTTP headers), instead of each reading the file itself.
  */
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    app.decorate('secrets', loadSecrets(opts.config));
+  async (app) => {
+    app.decorate('secrets', loadSecrets(app.config));
   },
   { name: 'secrets' },
 );

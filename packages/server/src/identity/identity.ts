@@ -3,7 +3,6 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { userIdString, type IdentityClaim, type IdentitySettingsView, type VisitorIdentity } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import type { Sealer } from '../lib/sealed.js';
@@ -270,7 +269,7 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
+  async (app) => {
     const identity = new IdentityService(app.db, app.sqlite, app.writes, app.conversations, app.chat, app.bus, app.secrets.sealer('identity-secret'));
     await identity.load();
     app.decorate('identity', identity);

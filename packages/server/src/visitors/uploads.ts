@@ -6,7 +6,6 @@ import type { UploadImageType } from '@parley/protocol';
 import type { GroupCommit } from '../db/group-commit.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { newOpaqueId } from '../lib/ids.js';
-import type { ParleyConfig } from '../config.js';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 const URL_PATTERN = /(?:^|\/)uploads\/([A-Za-z0-9_-]{22})$/;
@@ -87,8 +86,8 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    app.decorate('uploads', new UploadStore(join(opts.config.dataDir, 'uploads'), app.sqlite, app.writes));
+  async (app) => {
+    app.decorate('uploads', new UploadStore(join(app.config.dataDir, 'uploads'), app.sqlite, app.writes));
   },
   { name: 'uploads', dependencies: ['database'] },
 );

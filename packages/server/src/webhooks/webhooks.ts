@@ -9,7 +9,7 @@ import type {
   WebhookEventType,
   WebhookPayload,
 } from '@parley/protocol';
-import type { ParleyConfig, WebhooksConfig } from '../config.js';
+import type { WebhooksConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import type { WebhookAttemptRow } from '../db/tables/index.js';
@@ -280,7 +280,7 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
+  async (app) => {
     const webhooks = new WebhookService(
       app.db,
       app.sqlite,
@@ -288,7 +288,7 @@ export default fp(
       app.outbox,
       app.inbox,
       app.secrets.sealer('webhook-secret'),
-      opts.config.webhooks,
+      app.config.webhooks,
       app.log.child({ module: 'webhooks' }),
     );
     app.decorate('webhooks', webhooks);

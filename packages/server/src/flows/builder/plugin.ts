@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin';
-import type { ParleyConfig } from '../../config.js';
 import { FlowAdminStore } from './store.js';
 import { FlowAdmin } from './service.js';
 import { runHttpStep } from './http-step.js';
@@ -12,11 +11,11 @@ declare module 'fastify' {
 
 /** The flow admin capability: each company's admins manage their own bot (see `routes.ts`). */
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
+  async (app) => {
     const sealer = app.secrets.sealer('flow-http-header');
     app.decorate('flowAdmin', new FlowAdmin(new FlowAdminStore(app.db), app.flows, sealer));
     // `http` steps call out under the webhooks' guard: private addresses only where webhooks may.
-    app.chat.attachHttp((step, vars) => runHttpStep(step, vars, sealer, { allowPrivate: opts.config.webhooks.allowPrivate }));
+    app.chat.attachHttp((step, vars) => runHttpStep(step, vars, sealer, { allowPrivate: app.config.webhooks.allowPrivate }));
   },
   { name: 'flow-admin', dependencies: ['database', 'secrets', 'flows', 'chat'] },
 );
