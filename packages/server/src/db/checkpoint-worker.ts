@@ -15,8 +15,8 @@ export interface CheckpointWorkerData {
   flag: SharedArrayBuffer;
 }
 
-/** Messages the worker posts back: a failed checkpoint, or that it closed its connection. */
-export type CheckpointWorkerMessage = { error: string } | { stopped: true };
+/** Messages the worker posts back: its connection is open, a checkpoint failed, or it closed. */
+export type CheckpointWorkerMessage = { ready: true } | { error: string } | { stopped: true };
 
 /** One row of `PRAGMA wal_checkpoint`: `log` is the WAL's length in frames. */
 interface CheckpointResult {
@@ -46,6 +46,7 @@ function checkpoint(): void {
 }
 
 const timer = setInterval(checkpoint, data.intervalMs);
+post({ ready: true });
 port.on('message', (message: unknown) => {
   if (message !== 'stop') return;
   clearInterval(timer);

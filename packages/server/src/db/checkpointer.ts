@@ -19,6 +19,8 @@ export interface Checkpointer {
    * starts the WAL over. Call it between transactions (`GroupCommit.beforeBatch`).
    */
   catchUp(writer: SQLite.Database): void;
+  /** Settles once the worker has its connection open and checkpoints (or failed to start). */
+  readonly ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,12 +50,17 @@ export function startCheckpointer(file: string, options: CheckpointerOptions, on
   const worker = new Worker(url, { workerData });
   worker.unref();
   let stopped: (() => void) | undefined;
+  let started!: () => void;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  worker.once('exit', () => started());
   worker.on('message', (message: CheckpointWorkerMessage) => {
-    if ('error' in message) onError(message.error);
+    if ('ready' in message) started();
+    else if ('error' in message) onError(message.error);
     else stopped?.();
   });
   worker.on('error', (error) => onError(String(error)));
   return {
+    ready,
     catchUp(writer) {
       if (Atomics.load(flag, 0) !== 1) return;
       try {
