@@ -247,7 +247,11 @@ describe('inbox store against the server', () => {
       store.reply(id, 'Replying over REST');
       await visitor.message('Replying over REST', 'agent');
       await until(() => store.pendingIn(id).length === 0, 'pending cleared');
-      expect(store.chats.get(id)?.status).toBeDefined();
+      // The reply the server stored takes the pending one's place in the conversation, once.
+      const stored = (m: { role: string; components: unknown }) => m.role === 'agent' && JSON.stringify(m.components).includes('Replying over REST');
+      await until(() => store.messages.get(id)!.some(stored), 'the reply in the conversation');
+      expect(store.messages.get(id)!.filter(stored)).toHaveLength(1);
+      expect(store.error).toBe('');
     } finally {
       store.stop();
       visitor.close();

@@ -1,5 +1,5 @@
 export * from './strict.js';
-export * from './limits.js';
+export * from './constants.js';
 export * from './html.js';
 export * from './components.js';
 export * from './messages.js';

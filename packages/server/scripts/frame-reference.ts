@@ -30,7 +30,7 @@ type Schema = {
 export const START = '<!-- frame-reference:start -->';
 export const END = '<!-- frame-reference:end -->';
 export const PROTOCOL_DOC = fileURLToPath(new URL('../../../docs/protocol.md', import.meta.url));
-const SOURCES = ['ws/visitor.ts', 'ws/agent.ts'].map((file) => fileURLToPath(new URL(`../../protocol/src/${file}`, import.meta.url)));
+const SOURCES = ['constants.ts', 'ws/visitor.ts', 'ws/agent.ts'].map((file) => fileURLToPath(new URL(`../../protocol/src/${file}`, import.meta.url)));
 
 /** The channels and their directions, each a union schema of the protocol package. */
 const SECTIONS = [

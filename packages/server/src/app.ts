@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { ParleyConfig } from './config.js';
 // Platform: third-party libraries wrapped, then our own.
 import { cookie, cors, database, jwt, multipart, rateLimit, websocket } from './external/index.js';
-import { bus, errorHandler, health, healthRoutes, outbox, presence } from './core/index.js';
+import { bus, errorHandler, health, healthRoutes, outbox, presence, secrets } from './core/index.js';
 // Capabilities, each through its index.
 import { companies, companyRoutes } from './companies/index.js';
 import { flowAdminPlugin, flowAdminRoutes, flows } from './flows/index.js';
@@ -33,70 +33,81 @@ export interface AppOptions {
  * Every plugin is imported explicitly so the list reads as the app's table of contents.
  */
 export const app = fp<AppOptions>(async (fastify, { config }) => {
+  // Every plugin below reads its settings here, never from the environment.
+  fastify.decorate('config', config);
+
   // Third-party libraries, wrapped.
   await fastify.register(errorHandler);
-  await fastify.register(database, { config });
+  await fastify.register(database);
   await fastify.register(cookie);
-  await fastify.register(multipart, { config });
+  await fastify.register(multipart);
   await fastify.register(rateLimit);
   await fastify.register(websocket);
-  await fastify.register(jwt, { config });
+  await fastify.register(secrets);
+  await fastify.register(jwt);
 
   // Our capabilities. The chat's ports come before it (hand-off policy, AI, insights, knowledge,
   // `http` steps): it takes them in its constructor. What acts through the chat comes after it.
   await fastify.register(bus);
   await fastify.register(outbox);
   await fastify.register(companies);
-  await fastify.register(flows, { config });
+  await fastify.register(flows);
   await fastify.register(conversations);
   await fastify.register(leads);
-  await fastify.register(uploads, { config });
+  await fastify.register(uploads);
   await fastify.register(presence);
   await fastify.register(handoffPolicy);
-  await fastify.register(ai, { config });
+  await fastify.register(ai);
   await fastify.register(insights);
-  await fastify.register(knowledge, { config });
-  await fastify.register(flowAdminPlugin, { config });
+  await fastify.register(knowledge);
+  await fastify.register(flowAdminPlugin);
   await fastify.register(chat);
-  await fastify.register(users, { config });
+  await fastify.register(users);
   await fastify.register(auth);
   await fastify.register(searchIndex);
   await fastify.register(inbox);
   await fastify.register(handoff);
   await fastify.register(restChat);
-  await fastify.register(identity, { config });
-  await fastify.register(webhooks, { config });
-  await fastify.register(erasure, { config });
+  await fastify.register(identity);
+  await fastify.register(webhooks);
+  await fastify.register(erasure);
   await fastify.register(savedReplies);
   await fastify.register(notes);
   await fastify.register(attributesPlugin);
   await fastify.register(cors);
   await fastify.register(health);
-  await fastify.register(metrics, { config });
+  await fastify.register(metrics);
 
   // Routes.
   await fastify.register(openapi); // first: it collects the routes as they are added
   await fastify.register(healthRoutes);
-  await fastify.register(chatbotRoutes, { config });
-  await fastify.register(uploadRoutes, { config });
-  await fastify.register(visitorSocketRoutes, { config });
-  await fastify.register(authRoutes, { config });
-  await fastify.register(userRoutes, { config });
-  await fastify.register(companyRoutes, { config });
-  await fastify.register(chatRoutes, { config });
-  await fastify.register(leadRoutes, { config });
-  await fastify.register(transferRoutes, { config });
-  await fastify.register(agentSocketRoutes, { config });
-  await fastify.register(aiRoutes, { config });
-  await fastify.register(restChatRoutes, { config });
-  await fastify.register(webhookRoutes, { config });
-  await fastify.register(identityRoutes, { config });
-  await fastify.register(savedReplyRoutes, { config });
-  await fastify.register(ratingRoutes, { config });
-  await fastify.register(insightsRoutes, { config });
-  await fastify.register(articleRoutes, { config });
+  await fastify.register(chatbotRoutes);
+  await fastify.register(uploadRoutes);
+  await fastify.register(visitorSocketRoutes);
+  await fastify.register(authRoutes);
+  await fastify.register(userRoutes);
+  await fastify.register(companyRoutes);
+  await fastify.register(chatRoutes);
+  await fastify.register(leadRoutes);
+  await fastify.register(transferRoutes);
+  await fastify.register(agentSocketRoutes);
+  await fastify.register(aiRoutes);
+  await fastify.register(restChatRoutes);
+  await fastify.register(webhookRoutes);
+  await fastify.register(identityRoutes);
+  await fastify.register(savedReplyRoutes);
+  await fastify.register(ratingRoutes);
+  await fastify.register(insightsRoutes);
+  await fastify.register(articleRoutes);
   await fastify.register(helpCenterRoutes);
-  await fastify.register(flowAdminRoutes, { config });
+  await fastify.register(flowAdminRoutes);
   await fastify.register(widgetRoutes);
   await fastify.register(adminRoutes);
 }, { name: 'parley' });
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The configuration the server was built with (`loadConfig`): what every plugin reads its settings from. */
+    config: ParleyConfig;
+  }
+}

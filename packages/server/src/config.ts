@@ -1,4 +1,8 @@
 import { resolve } from 'node:path';
+import { readEnvironment, type Environment } from './environment.js';
+
+/** The defaults of every variable (`core/environment.ts`), which the defaults below take theirs from. */
+const envDefaults = readEnvironment({});
 
 /** Rate and size limits. Defaults suit one shop; the benchmark raises them. */
 export interface LimitsConfig {
@@ -60,15 +64,15 @@ export interface WebhooksConfig {
 }
 
 export const defaultWebhooks: WebhooksConfig = {
-  allowPrivate: false,
-  timeoutMs: 10_000,
-  maxAttempts: 15,
+  allowPrivate: envDefaults.PARLEY_WEBHOOKS_ALLOW_PRIVATE,
+  timeoutMs: envDefaults.PARLEY_WEBHOOK_TIMEOUT_MS,
+  maxAttempts: envDefaults.PARLEY_WEBHOOK_MAX_ATTEMPTS,
   retryBaseMs: 10_000,
   retryMaxMs: 3_600_000,
   concurrency: 8,
-  retentionDays: 30,
-  disableAfterFailures: 3,
-  secretGraceMs: 24 * 3_600_000,
+  retentionDays: envDefaults.PARLEY_WEBHOOK_RETENTION_DAYS,
+  disableAfterFailures: envDefaults.PARLEY_WEBHOOK_DISABLE_AFTER,
+  secretGraceMs: envDefaults.PARLEY_WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
 };
 
 /** Prometheus metrics at `/metrics`, off unless asked for. */
@@ -122,119 +126,130 @@ export interface ParleyConfig {
    * (`PARLEY_KNOWLEDGE_THRESHOLD`; the default is measured by `pnpm eval`, see docs/knowledge.md).
    */
   knowledgeThreshold?: number;
+  /**
+   * AI settings of the default company from `PARLEY_AI_*`, used until its admins save their own;
+   * undefined when none is set (see `ai/settings.ts`).
+   */
+  ai?: Partial<AiEnvironmentSettings>;
 }
 
 export const defaultLimits: LimitsConfig = {
-  maxUploadBytes: 5 * 1024 * 1024,
-  httpRequestsPerMinute: 300,
-  wsConnectionsPerIp: 50,
-  wsFramesPerSecond: 20,
-  wsFramesPerSecondPerIp: 100,
-  wsConnectsPerMinutePerIp: 120,
+  maxUploadBytes: envDefaults.PARLEY_MAX_UPLOAD_BYTES,
+  httpRequestsPerMinute: envDefaults.PARLEY_HTTP_REQUESTS_PER_MINUTE,
+  wsConnectionsPerIp: envDefaults.PARLEY_WS_CONNECTIONS_PER_IP,
+  wsFramesPerSecond: envDefaults.PARLEY_WS_FRAMES_PER_SECOND,
+  wsFramesPerSecondPerIp: envDefaults.PARLEY_WS_FRAMES_PER_SECOND_PER_IP,
+  wsConnectsPerMinutePerIp: envDefaults.PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP,
   wsMaxBufferedBytes: 1024 * 1024,
   wsPingIntervalMs: 30_000,
   loginPerMinutePerIp: 20,
   loginPerMinutePerEmail: 5,
   agentRequestsPerMinute: 600,
-  sendLeadPerMinute: 30,
+  sendLeadPerMinute: envDefaults.PARLEY_SEND_LEAD_PER_MINUTE,
 };
 
 /** Options a caller may pass: anything left out takes its default. */
 export type ParleyOptions = Partial<Omit<ParleyConfig, 'limits' | 'webhooks'>> & { limits?: Partial<LimitsConfig>; webhooks?: Partial<WebhooksConfig> };
 
-function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
-}
-
-function hoursAsMs<K extends string>(key: K, hours: number | undefined): Partial<Record<K, number>> {
-  return optional(key, hours === undefined ? undefined : hours * 3_600_000);
-}
-
-function intFrom(value: string | undefined, name: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
-  return n;
-}
-
 /**
- * Builds the configuration: defaults, then environment variables (`PORT`, `HOST`, `DATA_DIR`,
- * `LOG_LEVEL`, `PARLEY_FLOW`, `PARLEY_TRUST_PROXY`, `PARLEY_SQLITE_SYNCHRONOUS`,
- * `PARLEY_MAX_UPLOAD_BYTES`, `PARLEY_WS_CONNECTIONS_PER_IP`, `PARLEY_WS_FRAMES_PER_SECOND`,
- * `PARLEY_WS_FRAMES_PER_SECOND_PER_IP`, `PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP`,
- * `PARLEY_HTTP_REQUESTS_PER_MINUTE`, `PARLEY_SEND_LEAD_PER_MINUTE`, and for agents `PARLEY_SECRET`, `PARLEY_ADMIN_EMAIL`,
- * `PARLEY_ADMIN_PASSWORD`, `PARLEY_TOKEN_TTL`, `PARLEY_ADMIN_ORIGINS`, `PARLEY_RETENTION_DAYS`, and for webhooks
- * `PARLEY_WEBHOOKS_ALLOW_PRIVATE`, `PARLEY_WEBHOOK_TIMEOUT_MS`, `PARLEY_WEBHOOK_MAX_ATTEMPTS`,
- * `PARLEY_WEBHOOK_RETENTION_DAYS`, `PARLEY_WEBHOOK_DISABLE_AFTER`, `PARLEY_WEBHOOK_SECRET_GRACE_HOURS`, and for
- * metrics `PARLEY_METRICS`, `PARLEY_METRICS_TOKEN`, `PARLEY_METRICS_PORT`), then `overrides`.
+ * Builds the configuration: the environment read through its schema (`core/environment.ts`: every
+ * variable with its type, default and description; a bad value throws an error naming it), then
+ * `overrides` (CLI flags, or a program embedding the server).
  */
-export function loadConfig(overrides: ParleyOptions = {}, env: NodeJS.ProcessEnv = process.env): ParleyConfig {
-  const port = overrides.port ?? intFrom(env.PORT, 'PORT') ?? 3000;
-  const synchronous = (overrides.sqliteSynchronous ?? env.PARLEY_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
-  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-    throw new Error(`PARLEY_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${synchronous}"`);
-  }
-  const fromEnv: Partial<LimitsConfig> = {};
-  const envLimits: Array<[keyof LimitsConfig, string]> = [
-    ['maxUploadBytes', 'PARLEY_MAX_UPLOAD_BYTES'],
-    ['wsConnectionsPerIp', 'PARLEY_WS_CONNECTIONS_PER_IP'],
-    ['wsFramesPerSecond', 'PARLEY_WS_FRAMES_PER_SECOND'],
-    ['wsFramesPerSecondPerIp', 'PARLEY_WS_FRAMES_PER_SECOND_PER_IP'],
-    ['wsConnectsPerMinutePerIp', 'PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP'],
-    ['httpRequestsPerMinute', 'PARLEY_HTTP_REQUESTS_PER_MINUTE'],
-    ['sendLeadPerMinute', 'PARLEY_SEND_LEAD_PER_MINUTE'],
-  ];
-  for (const [key, name] of envLimits) {
-    const value = intFrom(env[name], name);
-    if (value !== undefined) fromEnv[key] = value;
-  }
-  const flowFile = overrides.flowFile ?? env.PARLEY_FLOW;
-  const secret = overrides.secret ?? (env.PARLEY_SECRET || undefined);
-  if (secret !== undefined && secret.length < 32) throw new Error('PARLEY_SECRET must be at least 32 characters long');
-  const adminEmail = overrides.adminEmail ?? (env.PARLEY_ADMIN_EMAIL || undefined);
-  const adminPassword = overrides.adminPassword ?? (env.PARLEY_ADMIN_PASSWORD || undefined);
-  if (adminPassword !== undefined && adminPassword.length < 8) throw new Error('PARLEY_ADMIN_PASSWORD must be at least 8 characters long');
-  const metricsToken = overrides.metrics?.token ?? (env.PARLEY_METRICS_TOKEN || undefined);
-  if (metricsToken !== undefined && metricsToken.length < 16) throw new Error('PARLEY_METRICS_TOKEN must be at least 16 characters long');
-  const metricsPort = overrides.metrics?.port ?? intFrom(env.PARLEY_METRICS_PORT, 'PARLEY_METRICS_PORT');
+export function loadConfig(overrides: ParleyOptions = {}, env: Record<string, string | undefined> = process.env): ParleyConfig {
+  const e = readEnvironment(env);
+  const check = (name: string, value: string | undefined, min: number) => {
+    if (value !== undefined && value.length < min) throw new Error(`${name} must be at least ${min} characters long`);
+  };
+  check('PARLEY_SECRET', overrides.secret, 32);
+  check('PARLEY_ADMIN_PASSWORD', overrides.adminPassword, 8);
+  check('PARLEY_METRICS_TOKEN', overrides.metrics?.token, 16);
+  const synchronous = (overrides.sqliteSynchronous ?? e.PARLEY_SQLITE_SYNCHRONOUS).toUpperCase();
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error(`PARLEY_SQLITE_SYNCHRONOUS must be one of NORMAL, FULL, got "${synchronous}"`);
+  const flowFile = overrides.flowFile ?? e.PARLEY_FLOW;
+  const secret = overrides.secret ?? e.PARLEY_SECRET;
+  const adminEmail = overrides.adminEmail ?? e.PARLEY_ADMIN_EMAIL;
+  const adminPassword = overrides.adminPassword ?? e.PARLEY_ADMIN_PASSWORD;
+  const metricsToken = overrides.metrics?.token ?? e.PARLEY_METRICS_TOKEN;
+  const metricsPort = overrides.metrics?.port ?? e.PARLEY_METRICS_PORT;
+  const knowledgeThreshold = overrides.knowledgeThreshold ?? e.PARLEY_KNOWLEDGE_THRESHOLD;
+  const ai = overrides.ai ?? aiSettingsFrom(e);
   return {
-    host: overrides.host ?? env.HOST ?? '127.0.0.1',
-    port,
-    dataDir: resolve(overrides.dataDir ?? env.DATA_DIR ?? 'data'),
-    logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? 'info',
-    trustProxy: overrides.trustProxy ?? env.PARLEY_TRUST_PROXY === 'true',
+    host: overrides.host ?? e.HOST,
+    port: overrides.port ?? e.PORT,
+    dataDir: resolve(overrides.dataDir ?? e.DATA_DIR),
+    logLevel: overrides.logLevel ?? e.LOG_LEVEL,
+    trustProxy: overrides.trustProxy ?? e.PARLEY_TRUST_PROXY,
     ...(flowFile ? { flowFile: resolve(flowFile) } : {}),
     sqliteSynchronous: synchronous,
     ...(secret ? { secret } : {}),
     ...(adminEmail ? { adminEmail: adminEmail.trim().toLowerCase() } : {}),
     ...(adminPassword ? { adminPassword } : {}),
-    tokenTtlSeconds: overrides.tokenTtlSeconds ?? intFrom(env.PARLEY_TOKEN_TTL, 'PARLEY_TOKEN_TTL') ?? 12 * 3600,
-    adminOrigins: overrides.adminOrigins ?? (env.PARLEY_ADMIN_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
-    limits: { ...defaultLimits, ...fromEnv, ...overrides.limits },
-    retentionDays: overrides.retentionDays ?? intFrom(env.PARLEY_RETENTION_DAYS, 'PARLEY_RETENTION_DAYS') ?? 0,
+    tokenTtlSeconds: overrides.tokenTtlSeconds ?? e.PARLEY_TOKEN_TTL,
+    adminOrigins: overrides.adminOrigins ?? e.PARLEY_ADMIN_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    limits: {
+      ...defaultLimits,
+      maxUploadBytes: e.PARLEY_MAX_UPLOAD_BYTES,
+      httpRequestsPerMinute: e.PARLEY_HTTP_REQUESTS_PER_MINUTE,
+      sendLeadPerMinute: e.PARLEY_SEND_LEAD_PER_MINUTE,
+      wsConnectionsPerIp: e.PARLEY_WS_CONNECTIONS_PER_IP,
+      wsFramesPerSecond: e.PARLEY_WS_FRAMES_PER_SECOND,
+      wsFramesPerSecondPerIp: e.PARLEY_WS_FRAMES_PER_SECOND_PER_IP,
+      wsConnectsPerMinutePerIp: e.PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP,
+      ...overrides.limits,
+    },
+    retentionDays: overrides.retentionDays ?? e.PARLEY_RETENTION_DAYS,
     webhooks: {
       ...defaultWebhooks,
-      ...(env.PARLEY_WEBHOOKS_ALLOW_PRIVATE !== undefined ? { allowPrivate: env.PARLEY_WEBHOOKS_ALLOW_PRIVATE === 'true' } : {}),
-      ...optional('timeoutMs', intFrom(env.PARLEY_WEBHOOK_TIMEOUT_MS, 'PARLEY_WEBHOOK_TIMEOUT_MS')),
-      ...optional('maxAttempts', intFrom(env.PARLEY_WEBHOOK_MAX_ATTEMPTS, 'PARLEY_WEBHOOK_MAX_ATTEMPTS')),
-      ...optional('retentionDays', intFrom(env.PARLEY_WEBHOOK_RETENTION_DAYS, 'PARLEY_WEBHOOK_RETENTION_DAYS')),
-      ...optional('disableAfterFailures', intFrom(env.PARLEY_WEBHOOK_DISABLE_AFTER, 'PARLEY_WEBHOOK_DISABLE_AFTER')),
-      ...hoursAsMs('secretGraceMs', intFrom(env.PARLEY_WEBHOOK_SECRET_GRACE_HOURS, 'PARLEY_WEBHOOK_SECRET_GRACE_HOURS')),
+      allowPrivate: e.PARLEY_WEBHOOKS_ALLOW_PRIVATE,
+      timeoutMs: e.PARLEY_WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.PARLEY_WEBHOOK_MAX_ATTEMPTS,
+      retentionDays: e.PARLEY_WEBHOOK_RETENTION_DAYS,
+      disableAfterFailures: e.PARLEY_WEBHOOK_DISABLE_AFTER,
+      secretGraceMs: e.PARLEY_WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
       ...overrides.webhooks,
     },
     metrics: {
-      enabled: overrides.metrics?.enabled ?? env.PARLEY_METRICS === 'true',
+      enabled: overrides.metrics?.enabled ?? e.PARLEY_METRICS,
       ...(metricsToken ? { token: metricsToken } : {}),
       ...(metricsPort !== undefined ? { port: metricsPort } : {}),
     },
-    ...optional('knowledgeThreshold', overrides.knowledgeThreshold ?? fractionFrom(env.PARLEY_KNOWLEDGE_THRESHOLD, 'PARLEY_KNOWLEDGE_THRESHOLD')),
+    ...(knowledgeThreshold !== undefined ? { knowledgeThreshold } : {}),
+    ...(ai ? { ai } : {}),
   };
 }
 
-/** A number from 0 to 1 in an environment variable, or undefined when unset. */
-function fractionFrom(value: string | undefined, name: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1`);
-  return n;
+/**
+ * The AI settings the environment can set for the default company: the same names as the AI
+ * capability's settings (`ai/settings.ts`), declared here so configuration stays below it.
+ */
+export interface AiEnvironmentSettings {
+  enabled: boolean;
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  systemPrompt: string;
+  temperature: number;
+  maxTokens: number;
+  historyWindow: number;
+  timeoutMs: number;
+}
+
+/**
+ * The default company's AI settings from `PARLEY_AI_*`: undefined when none is set, enabled once
+ * any is (unless `PARLEY_AI_ENABLED=false`).
+ */
+function aiSettingsFrom(e: Environment): Partial<AiEnvironmentSettings> | undefined {
+  const settings: Partial<AiEnvironmentSettings> = {};
+  if (e.PARLEY_AI_BASE_URL) settings.baseUrl = e.PARLEY_AI_BASE_URL;
+  if (e.PARLEY_AI_API_KEY) settings.apiKey = e.PARLEY_AI_API_KEY;
+  if (e.PARLEY_AI_MODEL) settings.model = e.PARLEY_AI_MODEL;
+  if (e.PARLEY_AI_SYSTEM_PROMPT) settings.systemPrompt = e.PARLEY_AI_SYSTEM_PROMPT;
+  if (e.PARLEY_AI_TEMPERATURE !== undefined) settings.temperature = e.PARLEY_AI_TEMPERATURE;
+  if (e.PARLEY_AI_MAX_TOKENS !== undefined) settings.maxTokens = e.PARLEY_AI_MAX_TOKENS;
+  if (e.PARLEY_AI_HISTORY_WINDOW !== undefined) settings.historyWindow = e.PARLEY_AI_HISTORY_WINDOW;
+  if (e.PARLEY_AI_TIMEOUT_MS !== undefined) settings.timeoutMs = e.PARLEY_AI_TIMEOUT_MS;
+  if (Object.keys(settings).length === 0 && e.PARLEY_AI_ENABLED === undefined) return undefined;
+  settings.enabled = e.PARLEY_AI_ENABLED ?? true;
+  return settings;
 }

@@ -1,103 +1,161 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import { defaultAiSettings } from './ai/settings.js';
-import { defaultLimits, defaultWebhooks } from './config.js';
 import { DEFAULT_THRESHOLD } from './knowledge/retriever.js';
 
-/** One environment variable the server reads. */
+/*
+ * Every environment variable the server reads, as one TypeBox schema: its name, type, default
+ * and description. `loadConfig` (config.ts) reads the environment through it, `.env.example` is
+ * rendered from it (`pnpm --filter @parley/server env-example`), and a test checks the README's
+ * table against it. A variable whose absence means something of its own (the AI settings, which
+ * apply only when one of them is set) has no `default`; its `shownDefault` is only written in
+ * `.env.example`.
+ */
+
+const whole = (description: string, value: number, extra: object = {}) => Type.Integer({ minimum: 0, default: value, description, ...extra });
+const flag = (description: string, value: boolean) => Type.Boolean({ default: value, description });
+const text = (description: string, value: string) => Type.String({ default: value, description });
+const optional = <T extends TSchema>(schema: T) => Type.Optional(schema);
+
+/** The variables by section, in the order `.env.example` shows them. */
+export const ENV_SECTIONS = {
+  Server: Type.Object({
+    PORT: whole('Port to listen on', 3000, { maximum: 65535 }),
+    HOST: text('Address to bind; 0.0.0.0 accepts connections from other machines (and in a container)', '127.0.0.1'),
+    DATA_DIR: text('Folder for the SQLite database, uploads and generated secrets', './data'),
+    LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), {
+      default: 'info',
+      description: 'fatal, error, warn, info, debug, trace or silent',
+    }),
+    PARLEY_FLOW: optional(Type.String({ description: "Flow file for the default company's bot (the demo flow when unset)" })),
+    PARLEY_TRUST_PROXY: flag('Trust X-Forwarded-* headers from a reverse proxy in front of the server', false),
+    PARLEY_SQLITE_SYNCHRONOUS: Type.Union([Type.Literal('NORMAL'), Type.Literal('FULL')], {
+      default: 'NORMAL',
+      description: 'NORMAL survives process crashes; FULL also survives power loss, at some write latency',
+    }),
+    PARLEY_RETENTION_DAYS: whole('Delete conversations idle for longer than this many days (0 keeps everything)', 0),
+  }),
+  'Dashboard accounts': Type.Object({
+    PARLEY_SECRET: optional(Type.String({ minLength: 32, description: 'Signs dashboard tokens and seals stored keys (32+ characters); generated into DATA_DIR/secret when unset' })),
+    PARLEY_ADMIN_EMAIL: optional(Type.String({ description: 'Email of the owner account made on first start', shownDefault: 'admin@parley.local' })),
+    PARLEY_ADMIN_PASSWORD: optional(Type.String({ minLength: 8, description: 'Its password (8+ characters); generated and printed once when unset' })),
+    PARLEY_TOKEN_TTL: whole('Dashboard sign-in lifetime, in seconds', 12 * 3600),
+    PARLEY_ADMIN_ORIGINS: text('Comma-separated extra browser origins allowed on the agent socket', ''),
+  }),
+  Limits: Type.Object({
+    PARLEY_MAX_UPLOAD_BYTES: whole('Largest image upload, in bytes', 5 * 1024 * 1024),
+    PARLEY_HTTP_REQUESTS_PER_MINUTE: whole('Chat API requests per IP per minute', 300),
+    PARLEY_SEND_LEAD_PER_MINUTE: whole('POST /api/send-lead requests per IP per minute', 30),
+    PARLEY_WS_CONNECTIONS_PER_IP: whole('Concurrent visitor sockets per IP', 50),
+    PARLEY_WS_FRAMES_PER_SECOND: whole('Sustained visitor frames per second per socket', 20),
+    PARLEY_WS_FRAMES_PER_SECOND_PER_IP: whole('Sustained visitor frames per second shared by all sockets of an IP', 100),
+    PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP: whole('New visitor sockets per IP per minute', 120),
+  }),
+  'AI replies for the default company (docs/ai.md)': Type.Object({
+    PARLEY_AI_ENABLED: optional(Type.Boolean({ description: 'Switch AI replies on or off; on by default once a model or key is set', shownDefault: String(defaultAiSettings.enabled) })),
+    PARLEY_AI_BASE_URL: optional(Type.String({ description: 'OpenAI-compatible API address', shownDefault: defaultAiSettings.baseUrl })),
+    PARLEY_AI_API_KEY: optional(Type.String({ description: 'API key of the provider' })),
+    PARLEY_AI_MODEL: optional(Type.String({ description: 'Model name', shownDefault: defaultAiSettings.model })),
+    PARLEY_AI_TEMPERATURE: optional(Type.Number({ description: 'Sampling temperature', shownDefault: String(defaultAiSettings.temperature) })),
+    PARLEY_AI_MAX_TOKENS: optional(Type.Number({ description: 'Longest answer, in tokens', shownDefault: String(defaultAiSettings.maxTokens) })),
+    PARLEY_AI_SYSTEM_PROMPT: optional(Type.String({ description: 'Extra instructions for the model' })),
+    PARLEY_AI_HISTORY_WINDOW: optional(Type.Number({ description: 'Earlier messages of the conversation the model sees', shownDefault: String(defaultAiSettings.historyWindow) })),
+    PARLEY_AI_TIMEOUT_MS: optional(Type.Number({ description: 'Longest wait for an answer, in milliseconds', shownDefault: String(defaultAiSettings.timeoutMs) })),
+  }),
+  'Knowledge base (docs/knowledge.md)': Type.Object({
+    PARLEY_KNOWLEDGE_THRESHOLD: optional(
+      Type.Number({ minimum: 0, maximum: 1, description: 'Confidence (0 to 1) an article needs for the bot to answer with it', shownDefault: String(DEFAULT_THRESHOLD) }),
+    ),
+  }),
+  'Webhooks (docs/webhooks.md)': Type.Object({
+    PARLEY_WEBHOOKS_ALLOW_PRIVATE: flag('Allow endpoints on loopback and private addresses', false),
+    PARLEY_WEBHOOK_TIMEOUT_MS: whole('Whole request time limit, in milliseconds', 10_000),
+    PARLEY_WEBHOOK_MAX_ATTEMPTS: whole('Attempts before a delivery is given up', 15),
+    PARLEY_WEBHOOK_RETENTION_DAYS: whole('Days the delivery log keeps finished deliveries', 30),
+    PARLEY_WEBHOOK_DISABLE_AFTER: whole('Deliveries given up in a row before an endpoint is disabled (0 never)', 3),
+    PARLEY_WEBHOOK_SECRET_GRACE_HOURS: whole('Hours a rotated signing secret keeps signing beside the new one', 24),
+  }),
+  'Prometheus metrics (docs/deployment.md#metrics)': Type.Object({
+    PARLEY_METRICS: flag('Serve Prometheus metrics at /metrics', false),
+    PARLEY_METRICS_TOKEN: optional(Type.String({ minLength: 16, description: 'Bearer token a scraper must send (16+ characters)' })),
+    PARLEY_METRICS_PORT: optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Serve /metrics only on this port of HOST instead of the main one' })),
+  }),
+};
+
+/** All variables in one schema: what `readEnvironment` checks the environment against. */
+export const EnvironmentSchema = Type.Object(Object.assign({}, ...Object.values(ENV_SECTIONS).map((section) => section.properties)) as AllVars);
+type Sections = typeof ENV_SECTIONS;
+type AllVars = UnionToIntersection<{ [K in keyof Sections]: Sections[K]['properties'] }[keyof Sections]>;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/** The environment as the server reads it: typed, checked, with every default filled in. */
+export type Environment = Static<typeof EnvironmentSchema>;
+
+/** A variable's schema with its annotations. */
+type VarSchema = TSchema & { type?: string; anyOf?: Array<{ const: unknown }>; default?: unknown; description?: string; shownDefault?: string; minimum?: number; maximum?: number; minLength?: number };
+
+/** What a value of `schema` must look like, in words, for an error message. */
+function expected(schema: VarSchema): string {
+  if (schema.anyOf) return `one of ${schema.anyOf.map((s) => String(s.const)).join(', ')}`;
+  const range = (what: string) =>
+    schema.minimum !== undefined && schema.maximum !== undefined ? `${what} from ${schema.minimum} to ${schema.maximum}` : schema.minimum !== undefined && schema.minimum > 0 ? `${what} of at least ${schema.minimum}` : what;
+  if (schema.type === 'integer') return range('a whole number');
+  if (schema.type === 'number') return range('a number');
+  if (schema.type === 'boolean') return 'true or false';
+  return `at least ${schema.minLength ?? 0} characters long`;
+}
+
+/** The raw string of a variable converted to its schema's type (it is checked afterwards). */
+function convert(schema: VarSchema, raw: string): unknown {
+  if (schema.anyOf) return schema.anyOf.find((s) => String(s.const).toLowerCase() === raw.toLowerCase())?.const ?? raw;
+  if (schema.type === 'integer' || schema.type === 'number') return raw.trim() === '' ? raw : Number(raw);
+  if (schema.type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
+  return raw;
+}
+
+/**
+ * Reads the environment through the schema: an unset or empty variable takes its default (or
+ * stays unset), anything else must match its type, or this throws an error naming the variable,
+ * such as `PORT must be a whole number from 0 to 65535, got "http"`.
+ */
+export function readEnvironment(env: Record<string, string | undefined>): Environment {
+  const values: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(EnvironmentSchema.properties)) {
+    const schema = property as VarSchema;
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      if (schema.default !== undefined) values[name] = schema.default;
+      continue;
+    }
+    const value = convert(schema, raw);
+    if (!Value.Check(schema, value)) {
+      // A secret is never echoed into logs; other values are, shortened.
+      const got = /SECRET|PASSWORD|TOKEN|KEY/.test(name) ? '' : `, got "${raw.length > 40 ? `${raw.slice(0, 40)}...` : raw}"`;
+      throw new Error(`${name} must be ${expected(schema)}${got}`);
+    }
+    values[name] = value;
+  }
+  return values as Environment;
+}
+
+/** One variable as the docs show it. */
 export interface EnvVar {
   name: string;
-  /** What it does, in one line. */
   description: string;
   /** The value used when it is unset, as written in `.env.example` (empty: nothing). */
   default: string;
 }
 
-/** A group of variables, as `.env.example` shows them. */
-export interface EnvSection {
-  title: string;
-  vars: EnvVar[];
+/** The variables by section, for `.env.example` and the README check. */
+export function environmentTable(): Array<{ title: string; vars: EnvVar[] }> {
+  return Object.entries(ENV_SECTIONS).map(([title, section]) => ({
+    title,
+    vars: Object.entries(section.properties).map(([name, property]) => {
+      const schema = property as VarSchema;
+      return { name, description: schema.description ?? '', default: schema.default !== undefined ? String(schema.default) : (schema.shownDefault ?? '') };
+    }),
+  }));
 }
-
-/**
- * Every environment variable the server reads (`loadConfig` in `config.ts` and
- * `aiSettingsFromEnv` in `ai/settings.ts`), with its default: the source `.env.example` is
- * generated from (`pnpm --filter @parley/server env-example`); a test keeps the three equal.
- */
-export const ENVIRONMENT: EnvSection[] = [
-  {
-    title: 'Server',
-    vars: [
-      { name: 'PORT', description: 'Port to listen on', default: '3000' },
-      { name: 'HOST', description: 'Address to bind; 0.0.0.0 accepts connections from other machines (and in a container)', default: '127.0.0.1' },
-      { name: 'DATA_DIR', description: 'Folder for the SQLite database, uploads and generated secrets', default: './data' },
-      { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
-      { name: 'PARLEY_FLOW', description: "Flow file for the default company's bot (the demo flow when unset)", default: '' },
-      { name: 'PARLEY_TRUST_PROXY', description: 'Trust X-Forwarded-* headers from a reverse proxy in front of the server', default: 'false' },
-      { name: 'PARLEY_SQLITE_SYNCHRONOUS', description: 'NORMAL survives process crashes; FULL also survives power loss, at some write latency', default: 'NORMAL' },
-      { name: 'PARLEY_RETENTION_DAYS', description: 'Delete conversations idle for longer than this many days (0 keeps everything)', default: '0' },
-    ],
-  },
-  {
-    title: 'Dashboard accounts',
-    vars: [
-      { name: 'PARLEY_SECRET', description: 'Signs dashboard tokens and seals stored keys (32+ characters); generated into DATA_DIR/secret when unset', default: '' },
-      { name: 'PARLEY_ADMIN_EMAIL', description: 'Email of the owner account made on first start', default: 'admin@parley.local' },
-      { name: 'PARLEY_ADMIN_PASSWORD', description: 'Its password (8+ characters); generated and printed once when unset', default: '' },
-      { name: 'PARLEY_TOKEN_TTL', description: 'Dashboard sign-in lifetime, in seconds', default: String(12 * 3600) },
-      { name: 'PARLEY_ADMIN_ORIGINS', description: 'Comma-separated extra browser origins allowed on the agent socket', default: '' },
-    ],
-  },
-  {
-    title: 'Limits',
-    vars: [
-      { name: 'PARLEY_MAX_UPLOAD_BYTES', description: 'Largest image upload, in bytes', default: String(defaultLimits.maxUploadBytes) },
-      { name: 'PARLEY_HTTP_REQUESTS_PER_MINUTE', description: 'Chat API requests per IP per minute', default: String(defaultLimits.httpRequestsPerMinute) },
-      { name: 'PARLEY_SEND_LEAD_PER_MINUTE', description: 'POST /api/send-lead requests per IP per minute', default: String(defaultLimits.sendLeadPerMinute) },
-      { name: 'PARLEY_WS_CONNECTIONS_PER_IP', description: 'Concurrent visitor sockets per IP', default: String(defaultLimits.wsConnectionsPerIp) },
-      { name: 'PARLEY_WS_FRAMES_PER_SECOND', description: 'Sustained visitor frames per second per socket', default: String(defaultLimits.wsFramesPerSecond) },
-      { name: 'PARLEY_WS_FRAMES_PER_SECOND_PER_IP', description: 'Sustained visitor frames per second shared by all sockets of an IP', default: String(defaultLimits.wsFramesPerSecondPerIp) },
-      { name: 'PARLEY_WS_CONNECTS_PER_MINUTE_PER_IP', description: 'New visitor sockets per IP per minute', default: String(defaultLimits.wsConnectsPerMinutePerIp) },
-    ],
-  },
-  {
-    title: 'AI replies for the default company (docs/ai.md)',
-    vars: [
-      { name: 'PARLEY_AI_ENABLED', description: 'Switch AI replies on or off; on by default once a model or key is set', default: String(defaultAiSettings.enabled) },
-      { name: 'PARLEY_AI_BASE_URL', description: 'OpenAI-compatible API address', default: defaultAiSettings.baseUrl },
-      { name: 'PARLEY_AI_API_KEY', description: 'API key of the provider', default: '' },
-      { name: 'PARLEY_AI_MODEL', description: 'Model name', default: defaultAiSettings.model },
-      { name: 'PARLEY_AI_TEMPERATURE', description: 'Sampling temperature', default: String(defaultAiSettings.temperature) },
-      { name: 'PARLEY_AI_MAX_TOKENS', description: 'Longest answer, in tokens', default: String(defaultAiSettings.maxTokens) },
-      { name: 'PARLEY_AI_SYSTEM_PROMPT', description: 'Extra instructions for the model', default: '' },
-      { name: 'PARLEY_AI_HISTORY_WINDOW', description: 'Earlier messages of the conversation the model sees', default: String(defaultAiSettings.historyWindow) },
-      { name: 'PARLEY_AI_TIMEOUT_MS', description: 'Longest wait for an answer, in milliseconds', default: String(defaultAiSettings.timeoutMs) },
-    ],
-  },
-  {
-    title: 'Knowledge base (docs/knowledge.md)',
-    vars: [
-      { name: 'PARLEY_KNOWLEDGE_THRESHOLD', description: 'Confidence (0 to 1) an article needs for the bot to answer with it', default: String(DEFAULT_THRESHOLD) },
-    ],
-  },
-  {
-    title: 'Webhooks (docs/webhooks.md)',
-    vars: [
-      { name: 'PARLEY_WEBHOOKS_ALLOW_PRIVATE', description: 'Allow endpoints on loopback and private addresses', default: String(defaultWebhooks.allowPrivate) },
-      { name: 'PARLEY_WEBHOOK_TIMEOUT_MS', description: 'Whole request time limit, in milliseconds', default: String(defaultWebhooks.timeoutMs) },
-      { name: 'PARLEY_WEBHOOK_MAX_ATTEMPTS', description: 'Attempts before a delivery is given up', default: String(defaultWebhooks.maxAttempts) },
-      { name: 'PARLEY_WEBHOOK_RETENTION_DAYS', description: 'Days the delivery log keeps finished deliveries', default: String(defaultWebhooks.retentionDays) },
-      { name: 'PARLEY_WEBHOOK_DISABLE_AFTER', description: 'Deliveries given up in a row before an endpoint is disabled (0 never)', default: String(defaultWebhooks.disableAfterFailures) },
-      { name: 'PARLEY_WEBHOOK_SECRET_GRACE_HOURS', description: 'Hours a rotated signing secret keeps signing beside the new one', default: String(defaultWebhooks.secretGraceMs / 3_600_000) },
-    ],
-  },
-  {
-    title: 'Prometheus metrics (docs/deployment.md#metrics)',
-    vars: [
-      { name: 'PARLEY_METRICS', description: 'Serve Prometheus metrics at /metrics', default: 'false' },
-      { name: 'PARLEY_METRICS_TOKEN', description: 'Bearer token a scraper must send (16+ characters)', default: '' },
-      { name: 'PARLEY_METRICS_PORT', description: 'Serve /metrics only on this port of HOST instead of the main one', default: '' },
-    ],
-  },
-];
 
 /**
  * The text of `.env.example`: every variable commented out at its default, so a copy changes
@@ -109,7 +167,7 @@ export function renderEnvExample(): string {
     '# run `pnpm --filter @parley/server env-example` after changing it. Copy to .env and',
     '# uncomment what you change; every value shown is the default.',
   ];
-  const sections = ENVIRONMENT.map((section) =>
+  const sections = environmentTable().map((section) =>
     [`# --- ${section.title} ---`, ...section.vars.flatMap((v) => [`# ${v.description}`, `# ${v.name}=${v.default}`])].join('\n'),
   );
   return `${head.join('\n')}\n\n${sections.join('\n\n')}\n`;

@@ -31,18 +31,11 @@ export async function buildServer(options: ParleyOptions | ParleyConfig = {}): P
     },
   });
   fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
-  fastify.decorate('config', config);
   await fastify.register(app, { config });
   await fastify.ready();
   return fastify;
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The configuration the server was built with. */
-    config: ParleyConfig;
-  }
-}
 
 /**
  * Builds the server, listens, and closes it gracefully on SIGINT or SIGTERM: sockets get 1001,

@@ -1,10 +1,10 @@
 /**
- * What the widget uses of `@parley/protocol`: the light-HTML sanitizer and size caps at run time,
+ * What the widget uses of `@parley/protocol`: the light-HTML sanitizer, size caps and close codes at run time,
  * and the wire types. The npm build bundles the run-time part and writes the types out in full
  * (`dist/protocol.d.ts`), so a site that installs the widget installs no schema library.
  */
 export { lightHtmlToText, sanitizeLightHtml } from '@parley/protocol/html';
-export { AttributeLimits } from '@parley/protocol/limits';
+export { AttributeLimits, CloseCode } from '@parley/protocol/constants';
 export type {
   ButtonOption,
   CarouselProduct,

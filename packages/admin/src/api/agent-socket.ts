@@ -1,4 +1,5 @@
 import type { AgentClientFrame, AgentServerFrame } from '@parley/protocol';
+import { CloseCode } from '@parley/protocol/constants';
 import { backoffDelay } from '../lib/observable.js';
 
 /** Where the socket is: never opened, opening, open, waiting to retry, or stopped for good. */
@@ -43,11 +44,6 @@ export function pageSocketUrl(): string {
 }
 
 const OPEN = 1;
-/**
- * `CloseCode.unauthorized` of the protocol, spelled out: importing the value would bring the
- * visitor channel's schemas (and TypeBox) into the dashboard bundle.
- */
-const CLOSE_UNAUTHORIZED = 4401;
 
 /**
  * The agent's real-time channel: opens `/ws/agent?token=JWT`, parses frames, sends a ping
@@ -85,7 +81,7 @@ export class AgentSocket {
     this.socket = undefined;
     if (!socket) return;
     socket.onclose = socket.onmessage = socket.onerror = socket.onopen = null;
-    socket.close(1000, reason);
+    socket.close(CloseCode.normal, reason);
   }
 
   /** Sends a frame; returns false when the socket is not open (the caller falls back to REST). */
@@ -134,7 +130,7 @@ export class AgentSocket {
       if (this.socket !== socket) return;
       clearInterval(this.pingTimer);
       this.socket = undefined;
-      if (event.code === CLOSE_UNAUTHORIZED) {
+      if (event.code === CloseCode.unauthorized) {
         this.setState('closed');
         this.options.onUnauthorized?.();
         return;

@@ -234,19 +234,3 @@ export const VisitorServerFrame = Type.Union([
 ]);
 export type VisitorServerFrame = Static<typeof VisitorServerFrame>;
 
-/** WebSocket close codes the server uses. */
-export const CloseCode = {
-  /** Server shutting down or restarting: reconnect and resume. */
-  goingAway: 1001,
-  /**
-   * Policy: flooding, too many malformed frames, a slow consumer. (A bad origin is refused with
-   * 403 before the upgrade; a missed pong terminates the socket without a close frame: 1006.)
-   */
-  policy: 1008,
-  /** A frame over `Limits.maxFrameBytes`. */
-  tooBig: 1009,
-  /** Agent socket: the token expired, or the account was disabled or deleted. Sign in again. */
-  unauthorized: 4401,
-  /** The session was closed for good, or its conversation deleted: start a new one. */
-  sessionClosed: 4404,
-} as const;

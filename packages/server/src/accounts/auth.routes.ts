@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, LoginRequest, LoginResponse, VerifyResponse } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import { perAccount } from './auth.js';
 import { normalizeEmail } from './users.js';
@@ -14,8 +13,8 @@ const openapi = { tags: [tag('auth')], security: agentAuth };
  * `GET /api/auth/verify` says whether a token is still good. Login is rate-limited per IP and per
  * email, and answers the same 401 for an unknown email, a wrong password or a disabled account.
  */
-const auth: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const { loginPerMinutePerIp, loginPerMinutePerEmail } = opts.config.limits;
+const auth: FastifyPluginAsyncTypebox = async (app) => {
+  const { loginPerMinutePerIp, loginPerMinutePerEmail } = app.config.limits;
   const perEmail = app.createRateLimit({
     max: loginPerMinutePerEmail,
     timeWindow: 60_000,
@@ -46,7 +45,7 @@ const auth: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, op
   app.get(
     '/api/auth/verify',
     {
-      config: { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) },
+      config: { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) },
       onRequest: app.authenticate,
       schema: { summary: 'Check a token and get the signed-in account', ...openapi, response: { 200: VerifyResponse, '4xx': ApiError, '5xx': ApiError } },
     },

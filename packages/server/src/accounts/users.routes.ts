@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, CreateUserRequest, Strict, UpdateUserRequest, UserList, UserResponse } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import { hasRole, perAccount } from './auth.js';
 import { topics } from '../core/bus.js';
@@ -17,8 +16,8 @@ const UserParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
  * change and remove agents and admins; anyone may change their own name, avatar and password.
  * Every query is scoped to the caller's company, so another company's user ids answer 404.
  */
-const users: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+const users: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
   app.get(
     '/api/users',
     { config, onRequest: app.authenticate, schema: { summary: "List the company's accounts", ...openapi, response: { 200: UserList, '4xx': ApiError, '5xx': ApiError } } },

@@ -193,9 +193,9 @@ declare module 'fastify' {
 
 /** Loads accounts and, on first start, gives the default company its owner. */
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
+  async (app) => {
     const users = new UserRepository(app.db);
-    await users.ensureOwner(app.companies.defaultCompany().id, opts.config);
+    await users.ensureOwner(app.companies.defaultCompany().id, app.config);
     app.decorate('users', users);
   },
   { name: 'users', dependencies: ['database', 'companies'] },

@@ -24,7 +24,6 @@ import {
 } from '@parley/protocol';
 import { Errors } from '../errors.js';
 import { transcriptText } from '../lib/transcript.js';
-import type { ParleyConfig } from '../config.js';
 import { perAccount } from '../accounts/auth.js';
 import type { AuthUser } from '../accounts/users.js';
 import { agentAuth, tag } from '../openapi/index.js';
@@ -46,9 +45,9 @@ const errors = { '4xx': ApiError, '5xx': ApiError } as const;
  * deleting (admins), and search. Everything is
  * scoped to the caller's company: another company's conversation or message id answers 404.
  */
-const chats: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+const chats: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
   const summary = (user: AuthUser, id: string) => app.inbox.get(user.companyId, id);
 
   app.get('/api/chats', { config, schema: { summary: "List the inbox's conversations", ...openapi, querystring: ChatListQuery, response: { 200: ChatList, ...errors } } }, async (request) => ({

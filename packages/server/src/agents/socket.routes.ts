@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError, Strict, type User } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import type { Company } from '../companies/companies.js';
 import type { AuthUser } from '../accounts/users.js';
@@ -25,8 +24,8 @@ declare module 'fastify' {
  * and the Origin are checked before the upgrade (401 / 403 over plain HTTP); the token never
  * reaches a log line (see lib/log.ts). A heartbeat sweep drops connections that stop answering.
  */
-const agentSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const limits = opts.config.limits;
+const agentSocket: FastifyPluginAsyncTypebox = async (app) => {
+  const limits = app.config.limits;
   const hub = new AgentHub(app.bus, app.inbox, app.log);
   const connections = new Set<AgentConnection>();
   const perUser = new Map<string, number>();
@@ -50,7 +49,7 @@ const agentSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (
     } catch {
       return false;
     }
-    return host === request.host || opts.config.adminOrigins.includes(origin) || !!company?.allowedOrigins.includes(origin);
+    return host === request.host || app.config.adminOrigins.includes(origin) || !!company?.allowedOrigins.includes(origin);
   };
 
   app.get(

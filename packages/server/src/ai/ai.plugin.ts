@@ -4,13 +4,11 @@ import type { Kysely } from 'kysely';
 import type { AiConfigUpdate, AiConfigView, AiTestResponse } from '@parley/protocol';
 import type { Database } from '../db/database.js';
 import type { AiSettingsRow } from '../db/tables/ai-settings.table.js';
-import type { ParleyConfig } from '../config.js';
 import { AiError, completeChat, type ModelReply } from './provider.js';
 import { buildModelMessages } from './prompt.js';
 import { markdownToLightHtml } from './markdown.js';
-import { aiSettingsFromEnv, defaultAiSettings, type AiSettings } from './settings.js';
-import { Sealer } from '../lib/sealed.js';
-import { loadOrCreateSecret } from '../lib/secret.js';
+import { defaultAiSettings, type AiSettings } from './settings.js';
+import type { Sealer } from '../lib/sealed.js';
 import { TokenBucket } from '../realtime/token-bucket.js';
 import type { CompanyRepository } from '../companies/companies.js';
 import type { AiAnswer as ChatAiAnswer, AiHooks, AiQuestion } from '../conversations/chat-types.js';
@@ -216,11 +214,10 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    const secret = opts.config.secret ?? loadOrCreateSecret(opts.config.dataDir);
-    const ai = new AiService(app.db, app.companies, new Sealer(secret, 'ai-api-key'), aiSettingsFromEnv(), app.log.child({ capability: 'ai' }));
+  async (app) => {
+    const ai = new AiService(app.db, app.companies, app.secrets.sealer('ai-api-key'), app.config.ai, app.log.child({ capability: 'ai' }));
     await ai.load();
     app.decorate('ai', ai);
   },
-  { name: 'ai', dependencies: ['database', 'companies'] },
+  { name: 'ai', dependencies: ['database', 'secrets', 'companies'] },
 );

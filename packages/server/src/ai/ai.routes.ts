@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AiConfigUpdate, AiConfigView, AiTestRequest, AiTestResponse, ApiError } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { perAccount } from '../accounts/auth.js';
 import { agentAuth, tag } from '../openapi/index.js';
 
@@ -11,8 +10,8 @@ const openapi = { tags: [tag('ai')], security: agentAuth };
  * AI settings of the caller's company (admins): read them (the API key only as set/unset),
  * change them, and test them with one message.
  */
-const ai: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+const ai: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
   const errors = { '4xx': ApiError, '5xx': ApiError };
 
   app.get(

@@ -4,4 +4,4 @@ export { default as aiRoutes } from './ai.routes.js';
 export { aiFallback, looksLikeQuestion, type AiFallbackReason } from './fallback.js';
 export { citedSources, flowContext } from './prompt.js';
 export { markdownToLightHtml } from './markdown.js';
-export { aiSettingsFromEnv, defaultAiSettings, type AiSettings } from './settings.js';
+export { defaultAiSettings, type AiSettings } from './settings.js';

@@ -8,7 +8,6 @@ import {
   UpdateCompanyRequest,
   type CompanyView,
 } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { perAccount } from '../accounts/auth.js';
 import { Errors } from '../errors.js';
 import type { Company } from './companies.js';
@@ -36,8 +35,8 @@ export function toCompanyView(company: Company): CompanyView {
  * change it: name, allowed origins, site key and API key rotation). `GET/POST /api/companies`
  * is for the instance owner, who adds companies with their first admin.
  */
-const companies: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+const companies: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
   const own = (companyId: string) => {
     const company = app.companies.byIdOrUndefined(companyId);
     if (!company) throw Errors.notFound('Company not found');

@@ -2,7 +2,6 @@ import { unlink } from 'node:fs/promises';
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger } from 'fastify';
 import type SQLite from 'better-sqlite3';
-import type { ParleyConfig } from '../config.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { topics, type EventBus } from '../core/bus.js';
@@ -138,10 +137,10 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
+  async (app) => {
     const eraser = new ConversationEraser(app.sqlite, app.writes, app.conversations, app.uploads, app.bus, app.log.child({ module: 'erasure' }));
     app.decorate('eraser', eraser);
-    app.addHook('onReady', async () => eraser.startRetention(opts.config.retentionDays));
+    app.addHook('onReady', async () => eraser.startRetention(app.config.retentionDays));
     app.addHook('onClose', async () => eraser.stop());
   },
   { name: 'erasure', dependencies: ['database', 'conversations', 'uploads', 'bus'] },

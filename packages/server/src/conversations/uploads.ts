@@ -9,7 +9,6 @@ import type { GroupCommit } from '../db/group-commit.js';
 import { param, prepareQuery } from '../db/prepared.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { newOpaqueId } from '../lib/ids.js';
-import type { ParleyConfig } from '../config.js';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 const URL_PATTERN = /(?:^|\/)uploads\/([A-Za-z0-9_-]{22})$/;
@@ -94,8 +93,8 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    app.decorate('uploads', new UploadStore(join(opts.config.dataDir, 'uploads'), app.db, app.sqlite, app.writes));
+  async (app) => {
+    app.decorate('uploads', new UploadStore(join(app.config.dataDir, 'uploads'), app.db, app.sqlite, app.writes));
   },
   { name: 'uploads', dependencies: ['database'] },
 );

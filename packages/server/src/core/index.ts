@@ -7,3 +7,4 @@ export { default as bus, MemoryBus, topics, type BusEvent, type BusHandler, type
 export { default as outbox, Outbox, type OutboxEvent } from './outbox.js';
 export { default as presence, PresenceTracker } from './presence.js';
 export { health, healthRoutes, Readiness, type ReadinessChecks } from './health/index.js';
+export { default as secrets } from './secrets.js';

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
+import type { CheckpointWorkerData, CheckpointWorkerMessage } from './checkpoint-worker.js';
 
 /**
  * Runs SQLite WAL checkpoints on a worker thread with its own connection, so copying the WAL back
@@ -19,6 +19,8 @@ export interface Checkpointer {
    * starts the WAL over. Call it between transactions (`GroupCommit.beforeBatch`).
    */
   catchUp(writer: SQLite.Database): void;
+  /** Settles once the worker has its connection open and checkpoints (or failed to start). */
+  readonly ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,44 +32,35 @@ export interface CheckpointerOptions {
   walLimitBytes: number;
 }
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 1000');
-const flag = new Int32Array(workerData.flag);
-const pageSize = db.pragma('page_size', { simple: true });
-const limitFrames = Math.max(64, Math.floor(workerData.walLimitBytes / pageSize));
-const run = () => {
-  try {
-    const [pass] = db.pragma('wal_checkpoint(PASSIVE)');
-    Atomics.store(flag, 0, pass && pass.log > limitFrames ? 1 : 0);
-  } catch (error) {
-    parentPort.postMessage({ error: String(error) });
-  }
-};
-const timer = setInterval(run, workerData.intervalMs);
-parentPort.on('message', (message) => {
-  if (message !== 'stop') return;
-  clearInterval(timer);
-  try { db.pragma('wal_checkpoint(PASSIVE)'); db.close(); } catch {}
-  parentPort.postMessage({ stopped: true });
-});
-`;
+/**
+ * The worker's module: `checkpoint-worker.js` beside this file once built; when this file runs as
+ * TypeScript (the tests), `checkpoint-worker.ts` through `lib/ts-worker.mjs`, since a worker does
+ * not inherit the test runner's transform.
+ */
+function workerEntry(): { url: URL; tsEntry?: string } {
+  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./checkpoint-worker.js', import.meta.url) };
+  return { url: new URL('../lib/ts-worker.mjs', import.meta.url), tsEntry: new URL('./checkpoint-worker.ts', import.meta.url).href };
+}
 
 /** Starts the checkpoint worker for `file`. `onError` hears about failed checkpoints. */
 export function startCheckpointer(file: string, options: CheckpointerOptions, onError: (message: string) => void): Checkpointer {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const flag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, flag: flag.buffer, ...options } });
+  const { url, tsEntry } = workerEntry();
+  const workerData: CheckpointWorkerData & { tsEntry?: string } = { file, flag: flag.buffer, ...options, tsEntry };
+  const worker = new Worker(url, { workerData });
   worker.unref();
   let stopped: (() => void) | undefined;
-  worker.on('message', (message: { error?: string; stopped?: boolean }) => {
-    if (message.error) onError(message.error);
-    if (message.stopped) stopped?.();
+  let started!: () => void;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  worker.once('exit', () => started());
+  worker.on('message', (message: CheckpointWorkerMessage) => {
+    if ('ready' in message) started();
+    else if ('error' in message) onError(message.error);
+    else stopped?.();
   });
   worker.on('error', (error) => onError(String(error)));
   return {
+    ready,
     catchUp(writer) {
       if (Atomics.load(flag, 0) !== 1) return;
       try {

@@ -7,7 +7,6 @@ import { GroupCommit } from '../db/group-commit.js';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { truncateWal } from '../db/connection.js';
 import { ExternalChanges } from '../db/external-changes.js';
-import type { ParleyConfig } from '../config.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,9 +32,9 @@ const EXTERNAL_CHANGES_INTERVAL_MS = 1000;
  * the watch for other processes' commits.
  */
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    const file = join(opts.config.dataDir, 'parley.sqlite');
-    const { db, sqlite } = await openDatabase(file, { synchronous: opts.config.sqliteSynchronous, externalCheckpoints: true });
+  async (app) => {
+    const file = join(app.config.dataDir, 'parley.sqlite');
+    const { db, sqlite } = await openDatabase(file, { synchronous: app.config.sqliteSynchronous, externalCheckpoints: true });
     const writes = new GroupCommit(sqlite);
     const checkpointer = startCheckpointer(file, { intervalMs: 100, walLimitBytes: WAL_LIMIT_BYTES }, (message) =>
       app.log.warn({ message }, 'WAL checkpoint failed'),

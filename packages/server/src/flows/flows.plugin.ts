@@ -5,7 +5,6 @@ import type { Flow } from '@parley/protocol';
 import type { Database } from '../db/database.js';
 import { loadFlowFile, parseFlow } from './load.js';
 import { demoFlowPath } from './demo.js';
-import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 
 /** A stored flow with its parsed definition. */
@@ -146,16 +145,16 @@ declare module 'fastify' {
  * demo support flow. A bad flow file stops the start with a message naming every problem.
  */
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
+  async (app) => {
     const flows = new FlowRegistry(app.db);
     const reportInvalid = (id: string, error: Error) => app.log.error({ flow: id, err: error }, 'stored flow is invalid; skipped');
     await flows.load(reportInvalid);
     const defaultCompany = app.companies.defaultCompany();
-    const flow = loadFlowFile(opts.config.flowFile ?? demoFlowPath());
+    const flow = loadFlowFile(app.config.flowFile ?? demoFlowPath());
     const active = flows.active(defaultCompany.id);
     // A configured file always wins; otherwise the demo flow is installed, and kept up to date,
     // until the company gets a flow of its own.
-    if (opts.config.flowFile || !active || active.flow.id === flow.id) {
+    if (app.config.flowFile || !active || active.flow.id === flow.id) {
       await flows.activate(defaultCompany.id, flow);
     }
     app.decorate('flows', flows);

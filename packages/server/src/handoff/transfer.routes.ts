@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, TransferToAgentRequest, TransferToAgentResponse, userIdString } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import type { Company } from '../companies/companies.js';
 import { apiKeyAuth, tag } from '../openapi/index.js';
@@ -20,11 +19,11 @@ declare module 'fastify' {
  * the company API key (`x-api-key: sk_...` or `Authorization: Bearer sk_...`); a `company_id`
  * other than the key's answers 404, exactly like an unknown company.
  */
-const transfer: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+const transfer: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/transfer_to_agent',
     {
-      config: { rateLimit: { max: opts.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: app.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' } },
       onRequest: async (request) => {
         const header = request.headers['x-api-key'];
         const key = (typeof header === 'string' ? header : undefined) ?? app.auth.bearer(request);

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, IdentitySettingsView, UpdateIdentitySettingsRequest } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { perAccount } from '../accounts/auth.js';
 import { agentAuth, tag } from '../openapi/index.js';
 
@@ -15,8 +14,8 @@ const errors = { '4xx': ApiError, '5xx': ApiError } as const;
  * verification or rotates the secret. The visitor side is `identify` (WebSocket) and
  * `POST /api/identify` (HTTP).
  */
-const identity: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+const identity: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
 
   app.get(
     '/api/identity',

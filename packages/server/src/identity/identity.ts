@@ -3,12 +3,10 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { userIdString, type IdentityClaim, type IdentitySettingsView, type VisitorIdentity } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
-import { Sealer } from '../lib/sealed.js';
+import type { Sealer } from '../lib/sealed.js';
 import { KeyedLanes } from '../lib/keyed-lanes.js';
-import { loadOrCreateSecret } from '../lib/secret.js';
 import { verifyIdentityHash, verifyIdentityToken } from '../lib/identity-proof.js';
 import { topics, type EventBus } from '../core/bus.js';
 import type { ChatService, VisitorInfo } from '../conversations/chat.js';
@@ -261,11 +259,10 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    const secret = opts.config.secret ?? loadOrCreateSecret(opts.config.dataDir);
-    const identity = new IdentityService(app.db, app.sqlite, app.writes, app.conversations, app.chat, app.bus, new Sealer(secret, 'identity-secret'));
+  async (app) => {
+    const identity = new IdentityService(app.db, app.sqlite, app.writes, app.conversations, app.chat, app.bus, app.secrets.sealer('identity-secret'));
     await identity.load();
     app.decorate('identity', identity);
   },
-  { name: 'identity', dependencies: ['database', 'conversations', 'chat', 'bus'] },
+  { name: 'identity', dependencies: ['database', 'secrets', 'conversations', 'chat', 'bus'] },
 );

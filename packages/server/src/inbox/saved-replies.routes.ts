@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, CreateSavedReplyRequest, SavedReplyList, SavedReplyResponse, Strict, UpdateSavedReplyRequest } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { perAccount } from '../accounts/auth.js';
 import { agentAuth, tag } from '../openapi/index.js';
 
@@ -15,9 +14,9 @@ const errors = { '4xx': ApiError, '5xx': ApiError } as const;
  * Saved replies: every agent of the company lists them (the composer offers them after `/`);
  * admins add, change and remove them. Another company's reply answers 404.
  */
-const savedReplies: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+const savedReplies: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
   const admin = app.requireRole('admin');
 
   app.get('/api/saved-replies', { config, schema: { summary: 'List saved replies', ...openapi, response: { 200: SavedReplyList, ...errors } } }, async (request) => ({

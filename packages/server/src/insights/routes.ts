@@ -16,7 +16,6 @@ import {
   Strict,
 } from '@parley/protocol';
 import { agentAuth, tag, visitorAuth } from '../openapi/index.js';
-import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import { perAccount } from '../accounts/auth.js';
 import { sessionFrom } from '../core/session-cookie.js';
@@ -30,8 +29,8 @@ const errors = { '4xx': ApiError, '5xx': ApiError } as const;
 const ChatParams = Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** The visitor's rating: by the conversation's session (body or cookie), from an allowed origin. */
-export const ratingRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const rateLimit = { max: opts.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' };
+export const ratingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const rateLimit = { max: app.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' };
   app.post(
     '/api/chatbot/rating',
     { config: { rateLimit }, schema: { summary: "Rate the conversation (CSAT), once", ...visitorDoc, body: RatingRequest, response: { 200: RatingResponse, ...errors } } },
@@ -50,9 +49,9 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> =
  * What agents and admins read: a conversation's rating (any agent of its company), the CSAT
  * settings and the reports (admins). Another company's conversation answers 404.
  */
-export const insightsRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+export const insightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
   const admin = app.requireRole('admin');
 
   app.get(

@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
 import type { ArticleView } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import type { CompanyRepository } from '../companies/companies.js';
 import { articleHtml } from './passages.js';
 import { DEFAULT_THRESHOLD, Retriever } from './retriever.js';
@@ -103,8 +102,8 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    const knowledge = new KnowledgeService(new ArticleStore(app.db, app.sqlite), app.companies, opts.config.knowledgeThreshold);
+  async (app) => {
+    const knowledge = new KnowledgeService(new ArticleStore(app.db, app.sqlite), app.companies, app.config.knowledgeThreshold);
     await knowledge.load();
     app.decorate('knowledge', knowledge);
   },

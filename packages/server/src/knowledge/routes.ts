@@ -16,7 +16,6 @@ import {
   UpdateArticleRequest,
 } from '@parley/protocol';
 import { agentAuth, tag } from '../openapi/index.js';
-import type { ParleyConfig } from '../config.js';
 import { Errors, isAppError } from '../errors.js';
 import { perAccount } from '../accounts/auth.js';
 import { parseImport } from './import.js';
@@ -34,9 +33,9 @@ const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
  * The articles API: every agent of the company reads its articles (drafts too) and tries the
  * search; admins write, import and export them. Another company's article answers 404.
  */
-const articleRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
   const admin = app.requireRole('admin');
   const { knowledge } = app;
 

@@ -13,7 +13,6 @@ import {
   type LeadFields,
   type LeadView,
 } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import { perAccount } from '../accounts/auth.js';
 import type { Company } from '../companies/companies.js';
@@ -55,8 +54,8 @@ declare module 'fastify' {
  * `GET /api/leads/:id` is one lead with its conversation. `POST /api/send-lead` (also at
  * `POST /send-lead`) takes visitor data from a site's own page or server.
  */
-const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+const leads: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
   app.get(
     '/api/leads',
     {
@@ -123,7 +122,7 @@ const leads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, o
   };
 
   // One per-address budget for both paths, so the alias is not a second allowance.
-  const perAddress = app.rateLimit({ max: opts.config.limits.sendLeadPerMinute, timeWindow: '1 minute' });
+  const perAddress = app.rateLimit({ max: app.config.limits.sendLeadPerMinute, timeWindow: '1 minute' });
   // The Flask lead-capture system's path is the same call, answered the same way.
   for (const url of ['/api/send-lead', '/send-lead']) {
     app.post(

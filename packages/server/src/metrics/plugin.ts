@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { ApiError } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { prepareQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { ParleyMetrics, fileBytes } from './registry.js';
@@ -33,8 +32,8 @@ export function bearerMatches(header: string | undefined, token: string): boolea
  * everything else is read when scraped.
  */
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    const { metrics: settings, dataDir } = opts.config;
+  async (app) => {
+    const { metrics: settings, dataDir } = app.config;
     if (!settings.enabled) {
       app.decorate('metrics', undefined);
       return;
@@ -72,7 +71,7 @@ export default fp(
             },
           );
         });
-        await new Promise<void>((resolve, reject) => server!.once('error', reject).listen(settings.port, opts.config.host, resolve));
+        await new Promise<void>((resolve, reject) => server!.once('error', reject).listen(settings.port, app.config.host, resolve));
         metrics.port = (server.address() as { port: number }).port;
         app.log.info({ port: metrics.port }, 'metrics listening');
       });

@@ -18,7 +18,6 @@ import {
 } from '@parley/protocol';
 import { Compile } from 'typebox/compile';
 import { Errors } from '../errors.js';
-import type { ParleyConfig } from '../config.js';
 import { sessionFrom, setSessionCookie } from '../core/session-cookie.js';
 import { noAuth, visitorAuth, tag } from '../openapi/index.js';
 
@@ -35,8 +34,8 @@ function botComponents(messages: ChatMessage[]): Component[] {
  * The component chat API: start a conversation, send input, catch up, close. Errors come back in
  * the same BOT shape as replies, so a client renders them like any other message.
  */
-const chatbot: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const rateLimit = { max: opts.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' };
+const chatbot: FastifyPluginAsyncTypebox = async (app) => {
+  const rateLimit = { max: app.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' };
   const config = { botErrors: true, rateLimit };
 
   /** A browser page may only talk to a company that allows its origin. */

@@ -8,7 +8,6 @@ import {
   Strict,
 } from '@parley/protocol';
 import type { FastifyRequest } from 'fastify';
-import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import type { Company } from '../companies/companies.js';
 import { apiKeyAuth, tag } from '../openapi/index.js';
@@ -29,8 +28,8 @@ declare module 'fastify' {
  * (`x-api-key` or `Authorization: Bearer`). Demo mode: while the default company has no API key
  * (a fresh install), calls without a key are served for it.
  */
-const restChat: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const config = { rateLimit: { max: opts.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' } };
+const restChat: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { rateLimit: { max: app.config.limits.httpRequestsPerMinute, timeWindow: '1 minute' } };
   const errors = { '4xx': ApiError, '5xx': ApiError };
 
   const authenticate = async (request: FastifyRequest) => {

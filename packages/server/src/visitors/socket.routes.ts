@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, Strict } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { Errors } from '../errors.js';
 import type { Company } from '../companies/companies.js';
 import { VisitorConnection } from './visitor-connection.js';
@@ -20,8 +19,8 @@ declare module 'fastify' {
  * connection cap are checked before the upgrade; a heartbeat sweep pings every connection and
  * drops those that stopped answering.
  */
-const visitorSocket: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const limits = opts.config.limits;
+const visitorSocket: FastifyPluginAsyncTypebox = async (app) => {
+  const limits = app.config.limits;
   const connections = new Set<VisitorConnection>();
   /** Per address: open connections, the frame budget they share, and the budget for new connections. */
   const perIp = new Map<string, { open: number; frames: TokenBucket; connects: TokenBucket }>();

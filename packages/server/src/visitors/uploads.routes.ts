@@ -7,7 +7,6 @@ import { ApiError, SessionToken, Strict, UploadImageResponse } from '@parley/pro
 import { Errors, isAppError } from '../errors.js';
 import { detectImageType } from '../lib/image-type.js';
 import { uploadPath } from '../conversations/uploads.js';
-import type { ParleyConfig } from '../config.js';
 import { sessionFrom } from '../core/session-cookie.js';
 import { noAuth, visitorAuth, tag } from '../openapi/index.js';
 
@@ -20,8 +19,8 @@ const validSession = Compile(SessionToken);
  * Image uploads for a conversation, and serving them back. Files are checked by their bytes,
  * stored under a random id, and served with their true type and `nosniff`.
  */
-const uploads: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const maxMb = Math.round((opts.config.limits.maxUploadBytes / (1024 * 1024)) * 10) / 10;
+const uploads: FastifyPluginAsyncTypebox = async (app) => {
+  const maxMb = Math.round((app.config.limits.maxUploadBytes / (1024 * 1024)) * 10) / 10;
 
   app.post(
     '/api/upload-image/',

@@ -12,7 +12,6 @@ import {
   WebhookEndpointList,
   WebhookEndpointResponse,
 } from '@parley/protocol';
-import type { ParleyConfig } from '../config.js';
 import { perAccount } from '../accounts/auth.js';
 import { agentAuth, tag } from '../openapi/index.js';
 
@@ -30,9 +29,9 @@ const errors = { '4xx': ApiError, '5xx': ApiError } as const;
  * its attempts and body, redeliver, send a test event. Another company's endpoint or delivery
  * answers 404.
  */
-const webhooks: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
+const webhooks: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.requireRole('admin'));
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
 
   app.get('/api/webhooks', { config, schema: { summary: 'List webhook endpoints (admins)', ...openapi, response: { 200: WebhookEndpointList, ...errors } } }, async (request) => ({
     endpoints: app.webhooks.endpoints.list(request.user.companyId),

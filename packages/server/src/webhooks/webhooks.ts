@@ -10,13 +10,12 @@ import type {
   WebhookEventType,
   WebhookPayload,
 } from '@parley/protocol';
-import type { ParleyConfig, WebhooksConfig } from '../config.js';
+import type { WebhooksConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import type { WebhookAttemptRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
-import { Sealer } from '../lib/sealed.js';
-import { loadOrCreateSecret } from '../lib/secret.js';
+import type { Sealer } from '../lib/sealed.js';
 import type { Outbox, OutboxEvent } from '../core/outbox.js';
 import type { InboxRepository } from '../inbox/inbox.js';
 import { WebhookQueue, type DeliveryRow } from './webhook-queue.js';
@@ -283,16 +282,15 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    const secret = opts.config.secret ?? loadOrCreateSecret(opts.config.dataDir);
+  async (app) => {
     const webhooks = new WebhookService(
       app.db,
       app.sqlite,
       app.writes,
       app.outbox,
       app.inbox,
-      new Sealer(secret, 'webhook-secret'),
-      opts.config.webhooks,
+      app.secrets.sealer('webhook-secret'),
+      app.config.webhooks,
       app.log.child({ module: 'webhooks' }),
     );
     app.decorate('webhooks', webhooks);
@@ -300,5 +298,5 @@ export default fp(
     app.addHook('onReady', async () => webhooks.start());
     app.addHook('onClose', async () => webhooks.stop());
   },
-  { name: 'webhooks', dependencies: ['database', 'outbox', 'inbox'] },
+  { name: 'webhooks', dependencies: ['database', 'secrets', 'outbox', 'inbox'] },
 );

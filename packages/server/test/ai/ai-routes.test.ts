@@ -67,8 +67,13 @@ describe('AI settings', () => {
 
     const cleared = await call<AiConfigView>(http, 'PUT', '/api/ai/config', { token: owner.token, body: { api_key: '' } });
     expect(cleared.body.api_key_set).toBe(false);
-    const bad = await call(http, 'PUT', '/api/ai/config', { token: owner.token, body: { temperature: 7, extra: 1 } });
-    expect(bad.status).toBe(400);
+    // Each wrong field alone is refused, and neither changes what is saved.
+    const tooHot = await call(http, 'PUT', '/api/ai/config', { token: owner.token, body: { temperature: 7 } });
+    expect(tooHot.status).toBe(400);
+    const unknown = await call(http, 'PUT', '/api/ai/config', { token: owner.token, body: { model: 'other-model', extra: 1 } });
+    expect(unknown.status).toBe(400);
+    const after = await call<AiConfigView>(http, 'GET', '/api/ai/config', { token: owner.token });
+    expect(after.body).toMatchObject({ temperature: 0.3, model: 'test-model' });
   });
 
   it('test one message: the reply and its latency, or the provider error in plain words', async () => {

@@ -17,6 +17,8 @@ describe('the background checkpointer', () => {
       throw new Error(message);
     });
     onCleanup(() => checkpointer.stop());
+    // The worker loads its module first (through tsx here): writes start once it checkpoints.
+    await checkpointer.ready;
     const writes = new GroupCommit(sqlite);
     writes.beforeBatch = () => checkpointer.catchUp(sqlite);
     const insert = sqlite.prepare('INSERT INTO t (k, v) VALUES (?, ?)');

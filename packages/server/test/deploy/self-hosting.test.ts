@@ -1,8 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT, renderEnvExample } from '../../src/environment.js';
+import { loadConfig } from '../../src/config.js';
+import { environmentTable, renderEnvExample } from '../../src/environment.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../../../../${path}`, import.meta.url));
 const read = (path: string) => readFileSync(root(path), 'utf8');
@@ -15,21 +17,43 @@ describe('the self-hosting kit', () => {
     expect(read('.env.example'), 'run `pnpm --filter @parley/server env-example`').toBe(renderEnvExample());
   });
 
-  it('lists every variable the server reads, and only those', () => {
-    const sources = [read('packages/server/src/config.ts'), read('packages/server/src/ai/settings.ts')].join('\n');
-    const read_ = new Set([...sources.matchAll(/\b(PARLEY_[A-Z_]+[A-Z]|PORT|HOST|DATA_DIR|LOG_LEVEL)\b/g)].map((m) => m[1]!));
-    read_.delete('PARLEY_AI_'); // a prefix named in prose
-    const listed = ENVIRONMENT.flatMap((s) => s.vars.map((v) => v.name));
+  it('the server reads the environment only through its schema', () => {
+    const src = root('packages/server/src');
+    const readers = readdirSync(src, { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith('.ts') && readFileSync(join(src, file), 'utf8').includes('process.env'));
+    expect(readers).toEqual(['config.ts']);
+    const listed = environmentTable().flatMap((s) => s.vars.map((v) => v.name));
     expect(new Set(listed).size).toBe(listed.length);
-    expect([...read_].sort()).toEqual([...listed].sort());
   });
 
-  it('the README documents every variable', () => {
+  it("the README's table documents every variable, with the schema's defaults", () => {
     const readme = read('README.md');
-    const missing = ENVIRONMENT.flatMap((s) => s.vars.map((v) => v.name)).filter(
+    const table = environmentTable().flatMap((s) => s.vars);
+    const missing = table.map((v) => v.name).filter(
       (name) => !readme.includes(name) && !(name.startsWith('PARLEY_AI_') && readme.includes('PARLEY_AI_*')) && !(name.startsWith('PARLEY_WEBHOOK_') && readme.includes(name.slice('PARLEY_WEBHOOK'.length))),
     );
     expect(missing).toEqual([]);
+    const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \|[^|]*\| ([^|]*) \|/gm)].map((m) => ({ name: m[1]!, shown: m[2]!.trim() }));
+    expect(rows.length).toBeGreaterThan(20);
+    for (const { name, shown } of rows) {
+      const documented = table.find((v) => v.name === name);
+      expect(documented, `${name} is in the README but not in src/core/environment.ts`).toBeDefined();
+      // A default in backticks is the value itself; words ("none", "generated, printed once") stand for no value.
+      const value = /^`([^`]*)`$/.exec(shown)?.[1];
+      expect(value ?? '', name).toBe(documented!.default);
+    }
+  });
+
+  it('a bad value stops the server with an error that names the variable', () => {
+    expect(() => loadConfig({}, { PORT: 'http' })).toThrow('PORT must be a whole number from 0 to 65535, got "http"');
+    expect(() => loadConfig({}, { PARLEY_TRUST_PROXY: 'yes' })).toThrow('PARLEY_TRUST_PROXY must be true or false, got "yes"');
+    expect(() => loadConfig({}, { LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+    expect(() => loadConfig({}, { PARLEY_KNOWLEDGE_THRESHOLD: '2' })).toThrow('PARLEY_KNOWLEDGE_THRESHOLD must be a number from 0 to 1');
+    // A secret that is too short is not repeated in the message (it would end up in logs).
+    expect(() => loadConfig({}, { PARLEY_SECRET: 'hunter2' })).toThrow(/^PARLEY_SECRET must be at least 32 characters long$/);
+    expect(loadConfig({}, { PORT: '8080', PARLEY_SQLITE_SYNCHRONOUS: 'full', PARLEY_AI_MODEL: 'm' })).toMatchObject({ port: 8080, sqliteSynchronous: 'FULL', ai: { model: 'm', enabled: true } });
+    expect(loadConfig({}, {}).ai).toBeUndefined();
   });
 
   it('the image runs the documented command, as a non-root user, with its data in a volume and a health check', () => {

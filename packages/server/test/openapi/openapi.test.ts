@@ -22,7 +22,6 @@ async function appWithRouteLog() {
   const fastify = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
   onCleanup(() => fastify.close());
   fastify.setValidatorCompiler(TypeBoxValidatorCompiler);
-  fastify.decorate('config', config);
   fastify.addHook('onRoute', (route) => {
     routes.push(route);
   });

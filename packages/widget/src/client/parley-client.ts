@@ -19,6 +19,15 @@ import type {
 } from './types.js';
 
 const THINKING_TIMEOUT_MS = 20_000;
+const hosts = new WeakMap<ParleyClient, LinkHost>();
+
+/**
+ * The side of a client its links talk to, for tests that play the server's part (a frame handed to
+ * `receive` is applied as if it came over the socket). Not exported from the package.
+ */
+export function linkHostOf(client: ParleyClient): LinkHost {
+  return hosts.get(client)!;
+}
 /** Errors after which resending cannot help: the message is shown as failed. */
 const FINAL_ERRORS = new Set(['validation_failed', 'bad_request']);
 
@@ -41,7 +50,7 @@ const textComponent = (text: string): Component => ({ type: 'text', payload: { t
  * client.connect();
  * client.sendMessage('Hello');
  */
-export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
+export class ParleyClient extends Emitter<ClientEventMap> {
   /** The visitor's messages not acknowledged yet, oldest first. */
   pending: PendingMessage[] = [];
   connection: ConnectionState = 'idle';
@@ -64,6 +73,8 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
   readonly options: ParleyClientOptions;
 
   private readonly store: SessionStore;
+  /** What the links (socket and HTTP) call back into, kept off the public API. */
+  private readonly host: LinkHost;
   private read: number;
   private readonly log = new MessageLog();
   private link: Link | undefined;
@@ -87,6 +98,28 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     this.session = saved.session;
     this.read = saved.read;
     this.pending = saved.outbox;
+    const client = this;
+    this.host = {
+      get session() {
+        return client.session;
+      },
+      get lastSeq() {
+        return client.lastSeq;
+      },
+      get locale() {
+        return client.locale;
+      },
+      get claim() {
+        return client.claim();
+      },
+      takeAttributes: () => this.takeAttributes(),
+      sendable: () => this.sendable(),
+      receive: (frame) => this.receive(frame),
+      setConnection: (state) => this.setConnection(state),
+      forgetSession: () => this.forgetSession(),
+      fallBack: () => this.fallBack(),
+    };
+    hosts.set(this, this.host);
   }
 
   /** Messages of the conversation, in `seq` order. */
@@ -226,15 +259,15 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     this.link?.attributes();
   }
 
-  /** @internal The page attributes still to send, taken by the link that sends them. */
-  takeAttributes(): PageAttributes | undefined {
+  /** The page attributes still to send, taken by the link that sends them. */
+  private takeAttributes(): PageAttributes | undefined {
     const patch = this.attributePatch;
     this.attributePatch = undefined;
     return patch;
   }
 
-  /** @internal The identity claim still to send, in the wire's shape. */
-  get claim(): IdentityClaim | undefined {
+  /** The identity claim still to send, in the wire's shape. */
+  private claim(): IdentityClaim | undefined {
     const i = this.identity;
     if (!i || !this.unanswered) return undefined;
     const claim = { user_id: i.id === undefined ? i.id : `${i.id}`, name: i.name, email: i.email, hash: i.hash, token: i.token };
@@ -261,23 +294,21 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     return resolveHttpUrl(url, this.options.server);
   }
 
-  // ---- LinkHost ------------------------------------------------------------------------------
+  // ---- What the links call back into (through `host`) ----------------------------------------
 
-  /** @internal */
-  sendable(): PendingMessage[] {
+  private sendable(): PendingMessage[] {
     return this.pending.filter((p) => p.state === 'queued');
   }
 
-  /** @internal */
-  setConnection(state: ConnectionState): void {
+  private setConnection(state: ConnectionState): void {
     if (state === this.connection) return;
     this.connection = state;
     this.emit('connection', state);
     this.changed();
   }
 
-  /** @internal */
-  forgetSession(): void {
+  /** The saved session is unknown or closed: start a new conversation. */
+  private forgetSession(): void {
     this.session = undefined;
     this.log.clear();
     this.read = 0;
@@ -289,15 +320,15 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     this.changed();
   }
 
-  /** @internal */
-  fallBack(): void {
+  /** No WebSocket could ever open: switch to the HTTP API. */
+  private fallBack(): void {
     this.link?.close();
     this.link = this.makeLink('http');
     this.link.open();
   }
 
-  /** @internal Applies one server frame. Unknown frame types are ignored (forward compatibility). */
-  receive(frame: VisitorServerFrame): void {
+  /** Applies one server frame. Unknown frame types are ignored (forward compatibility). */
+  private receive(frame: VisitorServerFrame): void {
     switch (frame.type) {
       case 'welcome':
         if (frame.session !== this.session) {
@@ -436,7 +467,7 @@ export class ParleyClient extends Emitter<ClientEventMap> implements LinkHost {
     const o = this.options;
     const timing = { server: o.server, site: o.site, minDelayMs: o.minDelayMs ?? 500, maxDelayMs: o.maxDelayMs ?? 30_000, random: o.random ?? Math.random };
     return kind === 'socket'
-      ? new SocketLink(this, { ...timing, WebSocket: this.webSocket()!, canFallBack: o.transport !== 'websocket' })
-      : new HttpLink(this, { ...timing, fetch: o.fetch ?? globalThis.fetch.bind(globalThis), pollMs: o.pollMs ?? 3000 });
+      ? new SocketLink(this.host, { ...timing, WebSocket: this.webSocket()!, canFallBack: o.transport !== 'websocket' })
+      : new HttpLink(this.host, { ...timing, fetch: o.fetch ?? globalThis.fetch.bind(globalThis), pollMs: o.pollMs ?? 3000 });
   }
 }

@@ -1,4 +1,4 @@
-import type { VisitorServerFrame } from '../protocol.js';
+import { CloseCode, type VisitorServerFrame } from '../protocol.js';
 import { backoffDelay } from './backoff.js';
 import { socketUrl, type Link, type LinkHost } from './link.js';
 import type { WebSocketConstructor } from './types.js';
@@ -121,13 +121,13 @@ export class SocketLink implements Link {
       if (socket !== this.socket) return;
       this.drop();
       if (this.stopped) return;
-      if (event.code === 4404) {
+      if (event.code === CloseCode.sessionClosed) {
         this.host.forgetSession();
         this.attempts = 0;
         this.connect();
         return;
       }
-      this.retry(opened, event.code === 1001);
+      this.retry(opened, event.code === CloseCode.goingAway);
     };
     socket.onerror = () => {
       // A close event always follows; the retry happens there.
@@ -192,7 +192,7 @@ export class SocketLink implements Link {
     if (socket && socket.readyState <= 1) {
       socket.onclose = null;
       try {
-        socket.close(1000);
+        socket.close(CloseCode.normal);
       } catch {
         // already closing
       }

@@ -1,7 +1,4 @@
 import fp from 'fastify-plugin';
-import type { ParleyConfig } from '../../config.js';
-import { Sealer } from '../../lib/sealed.js';
-import { loadOrCreateSecret } from '../../lib/secret.js';
 import { FlowAdminStore } from './store.js';
 import { FlowAdmin } from './service.js';
 import { runHttpStep } from './http-step.js';
@@ -17,12 +14,11 @@ declare module 'fastify' {
 
 /** The flow admin capability: each company's admins manage their own bot (see `routes.ts`). */
 export default fp(
-  async (app, opts: { config: ParleyConfig }) => {
-    const secret = opts.config.secret ?? loadOrCreateSecret(opts.config.dataDir);
-    const sealer = new Sealer(secret, 'flow-http-header');
+  async (app) => {
+    const sealer = app.secrets.sealer('flow-http-header');
     app.decorate('flowAdmin', new FlowAdmin(new FlowAdminStore(app.db), app.flows, sealer));
     // `http` steps call out under the webhooks' guard: private addresses only where webhooks may.
-    app.decorate('httpSteps', ((step, vars) => runHttpStep(step, vars, sealer, { allowPrivate: opts.config.webhooks.allowPrivate })) satisfies HttpStepRunner);
+    app.decorate('httpSteps', ((step, vars) => runHttpStep(step, vars, sealer, { allowPrivate: app.config.webhooks.allowPrivate })) satisfies HttpStepRunner);
   },
-  { name: 'flow-admin', dependencies: ['database', 'flows'] },
+  { name: 'flow-admin', dependencies: ['database', 'secrets', 'flows'] },
 );

@@ -15,7 +15,6 @@ import {
   type FlowProblem,
 } from '@parley/protocol';
 import { agentAuth, tag } from '../../openapi/index.js';
-import type { ParleyConfig } from '../../config.js';
 import { perAccount } from '../../accounts/auth.js';
 import { Errors } from '../../errors.js';
 
@@ -47,8 +46,8 @@ const FlowDocument = Type.Unknown({ description: 'a flow document (docs/flows.md
  * - `GET /api/company/flow/versions`, `GET .../versions/:n`, `POST .../versions/:n/publish` (roll back);
  * - `GET|PUT|DELETE /api/company/flow/draft` the builder's unpublished work.
  */
-const flowAdminRoutes: FastifyPluginAsyncTypebox<{ config: ParleyConfig }> = async (app, opts) => {
-  const config = { rateLimit: perAccount(opts.config.limits.agentRequestsPerMinute) };
+const flowAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
   const onRequest = app.requireRole('admin');
 
   app.get('/api/company/flow', { config, onRequest, schema: { summary: "Get the company's published bot flow (admins)", ...openapi, response: { 200: CompanyFlowResponse, ...errors } } }, async (request) =>

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { $, $$, mount, record, until } from '../../../test/dom.js';
 import { ParleyClient, type WebSocketConstructor } from '../../client/index.js';
+import { linkHostOf } from '../../client/parley-client.js';
 import type { ParleyChatEvent } from '../../events/parley-chat-event.js';
 import { ParleyFormEvent } from '../../events/parley-form.js';
 import '../../index.js';
@@ -77,9 +78,9 @@ describe('<parley-chat>', () => {
 
     const leads = record<ParleyChatEvent<'lead'>>('parley-lead');
     const identities = record<ParleyChatEvent<'identify'>>('parley-identify');
-    chat.client!.receive({ type: 'lead', id: 'l1', data: { email: 'a@b.co', plan: 'pro' } });
+    linkHostOf(chat.client!).receive({ type: 'lead', id: 'l1', data: { email: 'a@b.co', plan: 'pro' } });
     chat.client!.identify({ id: '42' });
-    chat.client!.receive({ type: 'identity', user_id: '42', verified: false, error: 'The identity hash does not match' });
+    linkHostOf(chat.client!).receive({ type: 'identity', user_id: '42', verified: false, error: 'The identity hash does not match' });
     expect(leads.map((e) => e.detail)).toEqual([{ id: 'l1', data: { email: 'a@b.co', plan: 'pro' }, email: 'a@b.co' }]);
     expect(identities.map((e) => e.detail)).toEqual([{ id: '42', verified: false, error: 'The identity hash does not match' }]);
   });
