@@ -9,8 +9,8 @@ export const POSTGRES_ADMIN_URL = process.env.PARLEY_TEST_POSTGRES_URL ?? 'postg
 
 /** Under CI (or with `PARLEY_REQUIRE_SERVICES=1`) a missing PostgreSQL fails a test instead of skipping it. */
 export function servicesRequired(): boolean {
-  const flag = process.env.PARLEY_REQUIRE_SERVICES ?? '';
-  return (flag !== '' && flag !== '0') || (process.env.CI ?? '') !== '';
+  const on = (value: string | undefined) => value !== undefined && !['', '0', 'false'].includes(value.toLowerCase());
+  return on(process.env.PARLEY_REQUIRE_SERVICES) || on(process.env.CI);
 }
 
 /**
