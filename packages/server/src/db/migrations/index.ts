@@ -15,12 +15,17 @@ import * as conversationAttributes from './2026_12_04_0501_conversation_attribut
 import * as flowVersions from './2026_12_04_0601_flow_versions.js';
 import * as articles from './2026_12_04_0701_articles.js';
 import * as insights from './2026_12_04_0801_insights.js';
+import * as postgresBaseline from './postgres/2026_12_05_0000_baseline.js';
+
+/** The SQL dialects Parley stores in: SQLite by default, PostgreSQL for running on many nodes. */
+export type MigrationDialect = 'sqlite' | 'postgres';
 
 /**
- * Every migration, by explicit import (greppable, survives bundling). Names sort in the order they
- * run; add new ones at the end and never edit one that has shipped.
+ * The SQLite history, by explicit import (greppable, survives bundling). Names sort in the order
+ * they run. Frozen: never edit one that has shipped, and add nothing here any more; a new
+ * migration goes in `shared` below.
  */
-const migrations: Record<string, Migration> = {
+const sqliteHistory: Record<string, Migration> = {
   '2026_11_21_0001_initial': initial,
   '2026_11_22_0001_agents': agents,
   '2026_11_23_0001_ai_settings': aiSettings,
@@ -39,9 +44,36 @@ const migrations: Record<string, Migration> = {
   '2026_12_04_0801_insights': insights,
 };
 
-/** Feeds Kysely's migrator from the list above instead of reading a folder at run time. */
-export const migrationProvider: MigrationProvider = {
-  async getMigrations() {
-    return migrations;
-  },
+/**
+ * PostgreSQL starts from one migration that creates what the SQLite history arrives at (see the
+ * baseline's header for how types and full-text search map). `test/db/postgres-schema.test.ts`
+ * compares the two schemas.
+ */
+const postgresHistory: Record<string, Migration> = {
+  '2026_12_05_0000_baseline': postgresBaseline,
 };
+
+/**
+ * Migrations written after the baseline, once for both dialects: Kysely's schema builder and SQL
+ * that both accept, `Kysely<any>`, names sorting after `2026_12_05_0000`. Where a dialect needs
+ * its own SQL, the migration asks `db.getExecutor().adapter` or is split in two with a comment.
+ */
+const shared: Record<string, Migration> = {};
+
+/** Every migration of a dialect, in the order its names sort. */
+export function migrationsFor(dialect: MigrationDialect): Record<string, Migration> {
+  return { ...(dialect === 'sqlite' ? sqliteHistory : postgresHistory), ...shared };
+}
+
+/** Feeds Kysely's migrator a dialect's list instead of reading a folder at run time. */
+export function migrationProviderFor(dialect: MigrationDialect): MigrationProvider {
+  const migrations = migrationsFor(dialect);
+  return {
+    async getMigrations() {
+      return migrations;
+    },
+  };
+}
+
+/** The SQLite provider, as `openDatabase` has always used it. */
+export const migrationProvider: MigrationProvider = migrationProviderFor('sqlite');
