@@ -7,7 +7,7 @@ import { connectRedis } from '../../src/core/redis-connection.js';
 export const redisUrl = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Under CI (or when asked) a missing Redis fails the tests instead of skipping them. */
-const required = Boolean(process.env.CI) || process.env.PARLEY_REQUIRE_SERVICES === '1';
+const required = !['', 'false', '0'].includes(process.env.CI ?? '') || process.env.PARLEY_REQUIRE_SERVICES === '1';
 
 async function reachable(): Promise<boolean> {
   const probe = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
