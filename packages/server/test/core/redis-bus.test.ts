@@ -120,11 +120,11 @@ describeWithRedis('RedisBus', () => {
     b.on('up', () => changes.push('up'));
 
     // Kill node B's subscriber connection only (other users of this Redis keep theirs).
-    const clients = (await redis.client('LIST', 'TYPE', 'pubsub')) as string;
+    const clients = (await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string;
     const line = clients.split('\n').find((l) => l.includes(` name=${scope.prefix}bus:${b.nodeId} `));
     expect(line).toBeDefined();
     const id = /^id=(\d+) /.exec(line!)![1]!;
-    await redis.client('KILL', 'ID', id);
+    await redis.call('CLIENT', 'KILL', 'ID', id);
 
     await until(() => changes.length === 2, 'down, then up');
     expect(changes).toEqual(['down', 'up']);
