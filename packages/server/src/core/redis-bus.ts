@@ -84,7 +84,8 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
     this.channelPrefix = `${this.prefix}bus:`;
     this.nodeId = options.nodeId ?? newNodeId();
     this.publisher = options.redis;
-    this.subscriber = options.redis.duplicate({ autoResubscribe: false, connectionName: `${this.prefix}bus:${this.nodeId}` });
+    // Connects at once even when the command connection is lazy: `healthy` must not wait for a first topic.
+    this.subscriber = options.redis.duplicate({ autoResubscribe: false, lazyConnect: false, connectionName: `${this.prefix}bus:${this.nodeId}` });
     this.subscriber.on('message', (channel: string, message: string) => this.receive(channel, message));
     this.subscriber.on('ready', () => void this.resubscribe(this.epoch));
     this.subscriber.on('close', () => this.lost());
