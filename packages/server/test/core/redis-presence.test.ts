@@ -81,10 +81,10 @@ describeWithRedis('RedisPresence', () => {
   });
 
   it('keeps the entries of a node that heartbeats alive past their expiry', async () => {
-    const a = node({ ttlMs: 300, heartbeatMs: 80, sweepMs: 50 });
+    const a = node({ ttlMs: 1_000, heartbeatMs: 100, sweepMs: 50 });
     a.presence.start();
     await a.presence.agentConnected(ada);
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(await a.presence.anyAgentOnline(companyId)).toBe(true);
     expect(a.events).toHaveLength(1);
   });
@@ -95,12 +95,13 @@ describeWithRedis('RedisPresence', () => {
     const other = node({ ttlMs: 300 });
     await dying.presence.visitorConnected(conversation);
     await dying.presence.agentConnected(ada);
-    await live.presence.agentConnected(bob);
-    live.presence.start();
     // `dying` never renews its entries: it stands for a node that was killed.
     const diedAt = Date.now();
+    await live.presence.agentConnected(bob);
+    live.presence.start();
 
     await until(async () => !(await live.presence.isVisitorOnline(conversation.id)), 'the visitor to show offline', 5_000);
+    await until(async () => (await live.presence.onlineAgents(companyId)).length === 1, 'Ada to show offline', 5_000);
     expect(await live.presence.onlineAgents(companyId)).toEqual([{ id: bob.id, name: 'Bob' }]);
     expect(Date.now() - diedAt).toBeGreaterThanOrEqual(250);
 
