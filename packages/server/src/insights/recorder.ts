@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
+import type { GroupCommit } from '../db/group-commit.js';
 
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
 export const BUCKET_MS = 15 * 60_000;
@@ -28,6 +29,12 @@ interface Facts {
   rating: number | null;
 }
 
+/** What committed of a conversation's funnel: some of the steps it reached, and the step it stands at. */
+interface KnownSteps {
+  steps: Set<string>;
+  last: string;
+}
+
 /** Where a conversation counts: handed to a person wins over the bot's end; neither is abandoned. */
 function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
   return facts.handed_off_ms !== null ? 'handed_off' : facts.bot_ended === 1 ? 'bot_only' : 'abandoned';
@@ -36,9 +43,13 @@ function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
 /**
  * The reports' rollups, kept in the write path. Every method runs inside the write that stores
  * the change it records (so a rollup never disagrees with what committed) and only runs prepared
- * statements. A visitor turn that reaches no new flow step costs nothing; one that does costs an
- * `INSERT OR IGNORE` per step (plus a count for a step reached the first time) and one `UPDATE` by
- * primary key. The rarer events (a start, the bot's end, a hand-off, a first reply, a resolution,
+ * statements. A visitor turn that reaches no new flow step and stops where it stood before (most
+ * turns: a flow that loops on a question) runs none: with the group commit given, the recorder
+ * remembers, per live conversation, the steps it knows are stored and where the conversation stands,
+ * learnt only after a commit (so a rolled-back write teaches it nothing). A turn it cannot answer
+ * from memory records its steps in one statement that returns the new ones and moves the last
+ * step in one `UPDATE` by primary key, plus one statement for the funnel counts it changed. The
+ * rarer events (a start, the bot's end, a hand-off, a first reply, a resolution,
  * a rating) read the conversation's facts, write them back, and move its outcome counts.
  */
 export class InsightsRecorder {
@@ -47,8 +58,20 @@ export class InsightsRecorder {
   /** Statements by how many rows they write at once (a turn's steps in one statement). */
   private readonly insertSteps = new Map<number, SQLite.Statement<unknown[], string>>();
   private readonly moveFunnel = new Map<number, SQLite.Statement>();
+  /**
+   * Per live conversation (dropped with it), what its committed funnel rows hold. Only this
+   * recorder writes them, and a conversation's writes all go through this process's group commit.
+   */
+  private readonly known = new WeakMap<LiveConversation, KnownSteps>();
 
-  constructor(private readonly sqlite: SQLite.Database) {
+  /**
+   * `writes`: the group commit the chat's writes run in; without it (fixtures, seeding) every
+   * turn is recorded with SQL alone.
+   */
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly writes?: GroupCommit,
+  ) {
     this.statements = {
       insertFacts: sqlite.prepare(
         'INSERT OR IGNORE INTO conversation_facts (conversation_id, company_id, flow_id, created_ms) VALUES (?, ?, ?, ?)',
@@ -84,7 +107,12 @@ export class InsightsRecorder {
     const created = Date.parse(conversation.createdAt);
     if (this.statements.insertFacts.run(conversation.id, conversation.companyId, conversation.flowId, created).changes === 1) {
       this.statements.countStart.run(conversation.companyId, Math.floor(created / BUCKET_MS));
-      if (conversation.flowId) this.funnel(conversation.companyId, conversation.flowId, Math.floor(created / BUCKET_MS), new Map([['', [1, 0]]]));
+      // The flow's count of conversations goes in the statement that counts the greeting's steps.
+      const counted = new Map<string, [number, number]>([['', [1, 0]]]);
+      if (path?.length) this.record(conversation, path, path[path.length - 1]!, undefined, counted);
+      else if (conversation.flowId) this.funnel(conversation.companyId, conversation.flowId, Math.floor(created / BUCKET_MS), counted);
+      if (terminal) this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+      return;
     }
     this.turn(conversation, path, terminal);
   }
@@ -97,32 +125,46 @@ export class InsightsRecorder {
    */
   turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void {
     if (!path?.length) return;
-    {
-      const { id, companyId, flowId } = conversation;
-      const args: string[] = [];
-      for (const step of path) args.push(id, step);
-      const fresh = this.insertStepsStatement(path.length).all(...args);
-      const last = path[path.length - 1]!;
-      const move = this.statements.moveLastStep.get(last, id, last);
-      const moved = move !== undefined;
-      const before = move?.previous ?? null;
-      if (flowId && (fresh.length || moved)) {
-        const deltas = new Map<string, [number, number]>();
-        const add = (step: string, reached: number, stopped: number) => {
-          const d = deltas.get(step) ?? [0, 0];
-          d[0] += reached;
-          d[1] += stopped;
-          deltas.set(step, d);
-        };
-        for (const step of fresh) add(step, 1, 0);
-        if (moved) {
-          if (before !== null) add(before, 0, -1);
-          add(last, 0, 1);
-        }
-        this.funnel(companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
-      }
-    }
+    const last = path[path.length - 1]!;
+    const known = this.known.get(conversation);
+    if (!known || known.last !== last || !path.every((step) => known.steps.has(step))) this.record(conversation, path, last, known);
     if (terminal) this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+  }
+
+  /**
+   * Stores a turn's steps and moves its funnel counts (with `deltas`, counts to add in the same
+   * statement); learns what it stored once it commits.
+   */
+  private record(conversation: LiveConversation, path: string[], last: string, known: KnownSteps | undefined, deltas = new Map<string, [number, number]>()): void {
+    const { id, companyId, flowId } = conversation;
+    // Forgotten until this write commits: a later write of the same batch asks the database.
+    if (known) this.known.delete(conversation);
+    const args: string[] = [];
+    for (const step of path) args.push(id, step);
+    const fresh = this.insertStepsStatement(path.length).all(...args);
+    const move = this.statements.moveLastStep.get(last, id, last);
+    const moved = move !== undefined;
+    const before = move?.previous ?? null;
+    if (flowId && (fresh.length || moved || deltas.size)) {
+      const add = (step: string, reached: number, stopped: number) => {
+        const d = deltas.get(step) ?? [0, 0];
+        d[0] += reached;
+        d[1] += stopped;
+        deltas.set(step, d);
+      };
+      for (const step of fresh) add(step, 1, 0);
+      if (moved) {
+        if (before !== null) add(before, 0, -1);
+        add(last, 0, 1);
+      }
+      this.funnel(companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
+    }
+    if (this.writes) {
+      // Learnt only when every statement above succeeded (a failed one is undone alone).
+      const steps = new Set(known?.steps);
+      for (const step of path) steps.add(step);
+      this.writes.afterCommit(() => this.known.set(conversation, { steps, last }));
+    }
   }
 
   /**
