@@ -1,8 +1,11 @@
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
-import { escapeHtml, type ChatMessage, type ConversationStatus } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import { escapeHtml, type ChatMessage, type ConversationStatus, type HandoffReason } from '@parley/protocol';
 import { initialState } from '../flows/engine.js';
+import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { hasRole } from '../accounts/auth.js';
 import { topics, type EventBus } from '../core/bus.js';
@@ -48,6 +51,7 @@ export class HandoffService implements HandoffHooks {
   private readonly transfers = new Map<string, Promise<unknown>>();
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     private readonly chat: ChatService,
@@ -58,15 +62,38 @@ export class HandoffService implements HandoffHooks {
     private readonly bus: EventBus,
     private readonly outbox: Outbox,
   ) {
+    const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      waitingAhead: sqlite.prepare<[string, string], { n: number }>(
-        `SELECT count(*) AS n FROM conversations WHERE company_id = ? AND status = 'waiting' AND id != ?`,
+      waitingAhead: prepareQuery(sqlite, owned, (p) =>
+        db
+          .selectFrom('conversations')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('company_id', '=', p.company)
+          .where('status', '=', 'waiting')
+          .where('id', '!=', p.id),
       ),
-      record: sqlite.prepare('UPDATE conversations SET handoff_at = ?, handoff_reason = ?, handoff_context = ? WHERE id = ? AND company_id = ?'),
-      context: sqlite.prepare('UPDATE conversations SET handoff_context = ? WHERE id = ? AND company_id = ?'),
-      setVisitor: sqlite.prepare('UPDATE conversations SET visitor_id = ? WHERE id = ? AND company_id = ?'),
-      byVisitor: sqlite.prepare<[string, string], { id: string }>(
-        `SELECT id FROM conversations WHERE company_id = ? AND visitor_id = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
+      record: prepareQuery(sqlite, { ...owned, at: param<string>(), reason: param<HandoffReason>(), context: param<string | null>() }, (p) =>
+        db
+          .updateTable('conversations')
+          .set({ handoff_at: p.at, handoff_reason: p.reason, handoff_context: p.context })
+          .where('id', '=', p.id)
+          .where('company_id', '=', p.company),
+      ),
+      context: prepareQuery(sqlite, { ...owned, context: param<string>() }, (p) =>
+        db.updateTable('conversations').set({ handoff_context: p.context }).where('id', '=', p.id).where('company_id', '=', p.company),
+      ),
+      setVisitor: prepareQuery(sqlite, { ...owned, visitor: param<string>() }, (p) =>
+        db.updateTable('conversations').set({ visitor_id: p.visitor }).where('id', '=', p.id).where('company_id', '=', p.company),
+      ),
+      byVisitor: prepareQuery(sqlite, { company: param<string>(), visitor: param<string>() }, (p) =>
+        db
+          .selectFrom('conversations')
+          .select('id')
+          .where('company_id', '=', p.company)
+          .where('visitor_id', '=', p.visitor)
+          .where('status', '!=', 'closed')
+          .orderBy('created_at', 'desc')
+          .limit(1),
       ),
     };
   }
@@ -78,7 +105,7 @@ export class HandoffService implements HandoffHooks {
   }
 
   prepare(conversation: LiveConversation, request: HandoffRequest) {
-    const position = (this.statements.waitingAhead.get(conversation.companyId, conversation.id)?.n ?? 0) + 1;
+    const position = (this.statements.waitingAhead.get({ id: conversation.id, company: conversation.companyId })?.n ?? 0) + 1;
     const someoneOnline = this.presence.anyAgentOnline(conversation.companyId);
     const text = someoneOnline
       ? `I've asked a person to join. You are number ${position} in line.`
@@ -89,7 +116,7 @@ export class HandoffService implements HandoffHooks {
       position,
       record: () => {
         const { id: conversationId, companyId } = conversation;
-        this.statements.record.run(at, request.reason, request.context ?? null, conversationId, companyId);
+        this.statements.record.run({ id: conversationId, company: companyId, at, reason: request.reason, context: request.context ?? null });
         this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }));
       },
     };
@@ -174,7 +201,7 @@ export class HandoffService implements HandoffHooks {
     for (const id of await this.inbox.assignedTo(user.companyId, user.id)) {
       const conversation = this.conversations.get(id);
       if (!conversation || conversation.status !== 'agent' || conversation.assigneeId !== user.id) continue;
-      const position = (this.statements.waitingAhead.get(conversation.companyId, conversation.id)?.n ?? 0) + 1;
+      const position = (this.statements.waitingAhead.get({ id: conversation.id, company: conversation.companyId })?.n ?? 0) + 1;
       await this.chat.record(
         conversation,
         [notice(`${user.name} left the conversation. Someone else will be with you shortly.`)],
@@ -208,7 +235,7 @@ export class HandoffService implements HandoffHooks {
   }
 
   private async transferNow(company: Company, visitorId: string, context?: string): Promise<TransferResult> {
-    const row = this.statements.byVisitor.get(company.id, visitorId);
+    const row = this.statements.byVisitor.get({ company: company.id, visitor: visitorId });
     let conversation = row ? this.conversations.get(row.id) : undefined;
     let session: string | undefined;
     if (!conversation || conversation.status === 'closed') {
@@ -217,11 +244,11 @@ export class HandoffService implements HandoffHooks {
       conversation = made.conversation;
       session = made.token;
       const id = conversation.id;
-      await this.writes.run(() => this.statements.setVisitor.run(visitorId, id, company.id));
+      await this.writes.run(() => this.statements.setVisitor.run({ id, company: company.id, visitor: visitorId }));
     }
     if (conversation.status === 'waiting' || conversation.status === 'agent') {
       const id = conversation.id;
-      if (context) await this.writes.run(() => this.statements.context.run(context, id, company.id));
+      if (context) await this.writes.run(() => this.statements.context.run({ id, company: company.id, context }));
     } else {
       await this.chat.requestHandoff(conversation, 'api', context ? { context } : {});
     }
@@ -319,7 +346,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const handoff = new HandoffService(app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.presence, app.bus, app.outbox);
+    const handoff = new HandoffService(app.db, app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.presence, app.bus, app.outbox);
     app.chat.attachHandoff(handoff);
     app.presence.onVisitorConnected((conversation) => handoff.remind(conversation));
     app.decorate('handoff', handoff);

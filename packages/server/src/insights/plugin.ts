@@ -19,8 +19,8 @@ declare module 'fastify' {
  */
 export default fp(
   async (app) => {
-    const recorder = new InsightsRecorder(app.sqlite, app.writes);
-    const csat = new CsatService(app.sqlite, app.writes, recorder, app.outbox, app.bus);
+    const recorder = new InsightsRecorder(app.db, app.sqlite, app.writes);
+    const csat = new CsatService(app.db, app.sqlite, app.writes, recorder, app.outbox, app.bus);
     // A rollup that fails is reported and never fails the turn it rides on (SQLite undoes just
     // the failed statement, the rest of the write commits).
     const safely = (work: () => void) => {

@@ -25,7 +25,7 @@ describe('the funnel kept in the chat writes', () => {
       .values({ id: 'c1', company_id: company.id, session_hash: 'hash-c1', flow_id: flowId, created_at: at, updated_at: at })
       .execute();
     const live = { id: 'c1', companyId: company.id, flowId, createdAt: at, status: 'bot' } as LiveConversation;
-    const recorder = new InsightsRecorder(app.sqlite, app.writes);
+    const recorder = new InsightsRecorder(app.db, app.sqlite, app.writes);
     const turn = (path: string[]) => app.writes.run(() => recorder.turn(live, path, false));
 
     await app.writes.run(() => recorder.started(live, ['welcome'], false));
