@@ -45,7 +45,7 @@ export async function seedReports(app: FastifyInstance, options: { conversations
     agents.push(user.id);
   }
   const sqlite = app.sqlite;
-  const recorder = new InsightsRecorder(sqlite);
+  const recorder = new InsightsRecorder(app.db, sqlite);
   const rand = random(42);
   const insertConversation = sqlite.prepare(
     `INSERT INTO conversations (id, company_id, session_hash, flow_id, status, flow_state, last_seq, is_terminal, created_at, updated_at)

@@ -102,11 +102,11 @@ export function toChatMessage(row: MessageRow): ChatMessage {
     seq: row.seq,
     id: String(row.id),
     ...(row.client_id ? { client_id: row.client_id } : {}),
-    role: row.role as MessageRole,
+    role: row.role,
     ...(row.author_name ? { author: { name: row.author_name } } : {}),
     components: JSON.parse(row.components) as Component[],
     created_at: row.created_at,
-    status: row.status as MessageStatus,
+    status: row.status,
   };
 }
 
@@ -116,7 +116,7 @@ export function fromRow(row: ConversationRow): LiveConversation {
     id: row.id,
     companyId: row.company_id,
     flowId: row.flow_id,
-    status: row.status as ConversationStatus,
+    status: row.status,
     flow,
     lastSeq: row.last_seq,
     isTerminal: row.is_terminal === 1,

@@ -1,75 +1,106 @@
 import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { ConversationStatus } from '@parley/protocol';
+import type { Database } from '../db/database.js';
+import { param, prepareQuery, type ParamValues, type PreparedQuery } from '../db/prepared.js';
 import type { ConversationChanges, LiveConversation } from './conversation-model.js';
 
-/** What a write may change besides `last_seq` and `updated_at`, which every write sets. */
-const OPTIONAL_ASSIGNMENTS = [
-  'status = ?',
-  'flow_id = ?',
-  'flow_state = ?',
-  'is_terminal = ?',
-  'assignee_id = ?',
-  // The visitor spoke: when, and how many more messages agents have not read.
-  'last_seen_at = ?, unread_count = unread_count + ?',
-  'closed_at = ?',
-] as const;
+/** Every value an UPDATE of the conversation row may bind; a statement binds those of its columns. */
+const PARAMS = {
+  id: param<string>(),
+  last_seq: param<number>(),
+  updated_at: param<string>(),
+  status: param<ConversationStatus>(),
+  flow_id: param<string | null>(),
+  flow_state: param<string>(),
+  is_terminal: param<number>(),
+  assignee_id: param<string | null>(),
+  last_seen_at: param<string>(),
+  unread: param<number>(),
+  closed_at: param<string>(),
+};
+
+type Values = Partial<ParamValues<typeof PARAMS>>;
+
+/** What a write may change besides `last_seq` and `updated_at`, which every write sets: one bit each. */
+const STATUS = 1 << 0;
+const FLOW_ID = 1 << 1;
+const FLOW_STATE = 1 << 2;
+const IS_TERMINAL = 1 << 3;
+const ASSIGNEE = 1 << 4;
+/** The visitor spoke: when, and how many more messages agents have not read. */
+const VISITOR_SPOKE = 1 << 5;
+const CLOSED = 1 << 6;
 
 /**
  * The conversation row's share of a write. It sets only the columns that changed, and counts the
  * visitor's messages as unread. SQLite rewrites every index over a column an UPDATE assigns,
  * changed or not, and a chat turn changes only the flow state and times. One prepared statement
- * per set of columns, made on first use (at most 2^7).
+ * per set of columns, built with Kysely and compiled on first use (at most 2^7).
  */
 export class ConversationUpdates {
-  private readonly statements = new Map<number, SQLite.Statement>();
+  private readonly statements = new Map<number, PreparedQuery<unknown, typeof PARAMS>>();
 
-  constructor(private readonly sqlite: SQLite.Database) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sqlite: SQLite.Database,
+  ) {}
 
   /**
    * Applies `changes` to the live conversation and returns the matching UPDATE, to run inside the
    * write's transaction. `lastSeq` must already count the write's messages.
    */
   of(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string): () => void {
-    // Values in the order of OPTIONAL_ASSIGNMENTS, each with its bit in `mask`.
-    const values: unknown[] = [conversation.lastSeq, now];
+    const values: Values = { id: conversation.id, last_seq: conversation.lastSeq, updated_at: now };
     let mask = 0;
     if (changes.status !== undefined && changes.status !== conversation.status) {
-      mask |= 1 << 0;
-      values.push((conversation.status = changes.status));
+      mask |= STATUS;
+      values.status = conversation.status = changes.status;
     }
     if (changes.flowId !== undefined && changes.flowId !== conversation.flowId) {
-      mask |= 1 << 1;
-      values.push((conversation.flowId = changes.flowId));
+      mask |= FLOW_ID;
+      values.flow_id = conversation.flowId = changes.flowId;
     }
     if (changes.flow !== undefined) {
-      mask |= 1 << 2;
-      values.push(JSON.stringify((conversation.flow = changes.flow)));
+      mask |= FLOW_STATE;
+      values.flow_state = JSON.stringify((conversation.flow = changes.flow));
     }
     if (changes.isTerminal !== undefined && changes.isTerminal !== conversation.isTerminal) {
-      mask |= 1 << 3;
-      values.push((conversation.isTerminal = changes.isTerminal) ? 1 : 0);
+      mask |= IS_TERMINAL;
+      values.is_terminal = (conversation.isTerminal = changes.isTerminal) ? 1 : 0;
     }
     if (changes.assigneeId !== undefined && changes.assigneeId !== conversation.assigneeId) {
-      mask |= 1 << 4;
-      values.push((conversation.assigneeId = changes.assigneeId));
+      mask |= ASSIGNEE;
+      values.assignee_id = conversation.assigneeId = changes.assigneeId;
     }
     if (visitorMessages > 0) {
-      mask |= 1 << 5;
-      values.push(now, visitorMessages);
+      mask |= VISITOR_SPOKE;
+      values.last_seen_at = now;
+      values.unread = visitorMessages;
     }
     if (changes.closed) {
-      mask |= 1 << 6;
-      values.push(now);
+      mask |= CLOSED;
+      values.closed_at = now;
     }
-    values.push(conversation.id);
     const statement = this.statement(mask);
-    return () => statement.run(values);
+    // The statement of `mask` names exactly the values set above.
+    return () => statement.run(values as ParamValues<typeof PARAMS>);
   }
 
-  private statement(mask: number): SQLite.Statement {
+  private statement(mask: number): PreparedQuery<unknown, typeof PARAMS> {
     let statement = this.statements.get(mask);
     if (!statement) {
-      const assignments = ['last_seq = ?', 'updated_at = ?', ...OPTIONAL_ASSIGNMENTS.filter((_, bit) => mask & (1 << bit))];
-      statement = this.sqlite.prepare(`UPDATE conversations SET ${assignments.join(', ')} WHERE id = ?`);
+      statement = prepareQuery(this.sqlite, PARAMS, (p) => {
+        let update = this.db.updateTable('conversations').set({ last_seq: p.last_seq, updated_at: p.updated_at });
+        if (mask & STATUS) update = update.set({ status: p.status });
+        if (mask & FLOW_ID) update = update.set({ flow_id: p.flow_id });
+        if (mask & FLOW_STATE) update = update.set({ flow_state: p.flow_state });
+        if (mask & IS_TERMINAL) update = update.set({ is_terminal: p.is_terminal });
+        if (mask & ASSIGNEE) update = update.set({ assignee_id: p.assignee_id });
+        if (mask & VISITOR_SPOKE) update = update.set((eb) => ({ last_seen_at: p.last_seen_at, unread_count: eb('unread_count', '+', p.unread) }));
+        if (mask & CLOSED) update = update.set({ closed_at: p.closed_at });
+        return update.where('id', '=', p.id);
+      });
       this.statements.set(mask, statement);
     }
     return statement;

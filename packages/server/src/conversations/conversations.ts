@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
-import { componentsToText, type ChatMessage } from '@parley/protocol';
+import type { Kysely, NotNull } from 'kysely';
+import { componentsToText, type ChatMessage, type MessageRole, type MessageStatus } from '@parley/protocol';
+import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
-import type { ConversationRow, MessageRow } from '../db/tables/index.js';
+import { param, prepareQuery, type ParamValues } from '../db/prepared.js';
 import { initialState, type FlowState } from '../flows/engine.js';
 import { timestamp } from '../lib/clock.js';
 import { Errors } from '../errors.js';
@@ -29,6 +31,23 @@ const MAX_CACHED = 20_000;
  */
 export const RECENT_CLIENT_IDS = 256;
 
+/** The parameters of a stored message (see `ConversationStore.append`). */
+const MESSAGE_PARAMS = {
+  conversation_id: param<string>(),
+  company_id: param<string>(),
+  seq: param<number>(),
+  role: param<MessageRole>(),
+  client_id: param<string | null>(),
+  components: param<string>(),
+  text: param<string>(),
+  author_id: param<string | null>(),
+  author_name: param<string | null>(),
+  elapsed_ms: param<number | null>(),
+  status: param<MessageStatus>(),
+  error: param<string | null>(),
+  created_at: param<string>(),
+};
+
 /**
  * Conversations and their messages on the hot path: prepared statements, a bounded cache of live
  * conversations, sequence numbers handed out in memory, every write through the group commit.
@@ -40,31 +59,68 @@ export class ConversationStore {
   private readonly updates: ConversationUpdates;
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
   ) {
-    this.updates = new ConversationUpdates(sqlite);
+    this.updates = new ConversationUpdates(db, sqlite);
     this.statements = {
-      insertConversation: sqlite.prepare(
-        `INSERT INTO conversations (id, company_id, session_hash, flow_id, status, flow_state, last_seq, is_terminal,
-           visitor_ip, visitor_user_agent, created_at, updated_at, last_seen_at, is_test)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      insertConversation: prepareQuery(
+        sqlite,
+        {
+          id: param<string>(),
+          company_id: param<string>(),
+          session_hash: param<string>(),
+          flow_id: param<string | null>(),
+          visitor_ip: param<string | null>(),
+          visitor_user_agent: param<string | null>(),
+          now: param<string>(),
+          is_test: param<number>(),
+        },
+        (p) =>
+          db.insertInto('conversations').values({
+            id: p.id,
+            company_id: p.company_id,
+            session_hash: p.session_hash,
+            flow_id: p.flow_id,
+            status: 'bot',
+            flow_state: '{}',
+            last_seq: 0,
+            is_terminal: 0,
+            visitor_ip: p.visitor_ip,
+            visitor_user_agent: p.visitor_user_agent,
+            created_at: p.now,
+            updated_at: p.now,
+            last_seen_at: p.now,
+            is_test: p.is_test,
+          }),
       ),
-      touchConversation: sqlite.prepare('UPDATE conversations SET last_seen_at = ? WHERE id = ?'),
-      insertMessage: sqlite.prepare(
-        `INSERT INTO messages (conversation_id, company_id, seq, role, client_id, components, text, author_id, author_name,
-           elapsed_ms, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      touchConversation: prepareQuery(sqlite, { id: param<string>(), now: param<string>() }, (p) =>
+        db.updateTable('conversations').set({ last_seen_at: p.now }).where('id', '=', p.id),
       ),
-      conversationById: sqlite.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+      insertMessage: prepareQuery(sqlite, MESSAGE_PARAMS, (p) => db.insertInto('messages').values(p)),
+      conversationById: prepareQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('conversations').selectAll().where('id', '=', p.id)),
       // A conversation's first session, or one it gave a verified visitor's other device.
-      conversationBySession: sqlite.prepare<[string, string], { id: string }>(
-        'SELECT id FROM conversations WHERE session_hash = ? UNION ALL SELECT conversation_id FROM conversation_sessions WHERE token_hash = ? LIMIT 1',
+      conversationBySession: prepareQuery(sqlite, { hash: param<string>() }, (p) =>
+        db
+          .selectFrom('conversations')
+          .select('id')
+          .where('session_hash', '=', p.hash)
+          .unionAll(db.selectFrom('conversation_sessions').select('conversation_id as id').where('token_hash', '=', p.hash))
+          .limit(1),
       ),
-      recentClientIds: sqlite.prepare<[string, number], { client_id: string; seq: number }>(
-        'SELECT client_id, seq FROM messages WHERE conversation_id = ? AND client_id IS NOT NULL ORDER BY seq DESC LIMIT ?',
+      recentClientIds: prepareQuery(sqlite, { id: param<string>(), limit: param<number>() }, (p) =>
+        db
+          .selectFrom('messages')
+          .select(['client_id', 'seq'])
+          .where('conversation_id', '=', p.id)
+          .where('client_id', 'is not', null)
+          .$narrowType<{ client_id: NotNull }>()
+          .orderBy('seq', 'desc')
+          .limit(p.limit),
       ),
-      messagesAfter: sqlite.prepare<[string, number, number], MessageRow>(
-        'SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      messagesAfter: prepareQuery(sqlite, { id: param<string>(), after: param<number>(), limit: param<number>() }, (p) =>
+        db.selectFrom('messages').selectAll().where('conversation_id', '=', p.id).where('seq', '>', p.after).orderBy('seq').limit(p.limit),
       ),
     };
   }
@@ -77,7 +133,7 @@ export class ConversationStore {
       this.cache.set(id, cached);
       return cached;
     }
-    const row = this.statements.conversationById.get(id);
+    const row = this.statements.conversationById.get({ id });
     if (!row) return undefined;
     const live = fromRow(row);
     this.remember(live);
@@ -103,7 +159,7 @@ export class ConversationStore {
   /** The conversation a session token belongs to. */
   bySessionToken(token: string): LiveConversation | undefined {
     const hash = hashToken(token);
-    const row = this.statements.conversationBySession.get(hash, hash);
+    const row = this.statements.conversationBySession.get({ hash });
     return row ? this.get(row.id) : undefined;
   }
 
@@ -139,22 +195,16 @@ export class ConversationStore {
       failed: false,
       clientIds: new Map(),
     };
-    const insert = [
-      conversation.id,
-      conversation.companyId,
-      hashToken(token),
-      conversation.flowId,
-      'bot',
-      '{}',
-      0,
-      0,
-      conversation.visitorIp,
-      conversation.visitorUserAgent,
+    const insert = {
+      id: conversation.id,
+      company_id: conversation.companyId,
+      session_hash: hashToken(token),
+      flow_id: conversation.flowId,
+      visitor_ip: conversation.visitorIp,
+      visitor_user_agent: conversation.visitorUserAgent,
       now,
-      now,
-      now,
-      input.isTest ? 1 : 0,
-    ];
+      is_test: input.isTest ? 1 : 0,
+    };
     this.remember(conversation);
     const committed = this.append(
       conversation,
@@ -192,21 +242,21 @@ export class ConversationStore {
       message.components = components;
       message.created_at = now;
       message.status = m.status ?? 'success';
-      const params = [
-        conversation.id,
-        conversation.companyId,
-        message.seq,
-        m.role,
-        m.clientId ?? null,
-        JSON.stringify(components),
-        componentsToText(components),
-        m.authorId ?? null,
-        m.author?.name ?? null,
-        m.elapsedMs ?? null,
-        message.status,
-        m.error ?? null,
-        now,
-      ];
+      const params: ParamValues<typeof MESSAGE_PARAMS> = {
+        conversation_id: conversation.id,
+        company_id: conversation.companyId,
+        seq: message.seq,
+        role: m.role,
+        client_id: m.clientId ?? null,
+        components: JSON.stringify(components),
+        text: componentsToText(components),
+        author_id: m.authorId ?? null,
+        author_name: m.author?.name ?? null,
+        elapsed_ms: m.elapsedMs ?? null,
+        status: message.status,
+        error: m.error ?? null,
+        created_at: now,
+      };
       return { message, params };
     });
     const stored = prepared.map((p) => p.message);
@@ -247,7 +297,7 @@ export class ConversationStore {
   /** Records that the visitor is here (on connect), off the critical path. */
   touch(conversation: LiveConversation): void {
     const now = timestamp();
-    this.writes.run(() => this.statements.touchConversation.run(now, conversation.id)).catch(() => undefined);
+    this.writes.run(() => this.statements.touchConversation.run({ id: conversation.id, now })).catch(() => undefined);
   }
 
   /**
@@ -263,7 +313,7 @@ export class ConversationStore {
 
   private recentClientIds(conversation: LiveConversation): Map<string, number> {
     if (!conversation.clientIds) {
-      const rows = this.statements.recentClientIds.all(conversation.id, RECENT_CLIENT_IDS);
+      const rows = this.statements.recentClientIds.all({ id: conversation.id, limit: RECENT_CLIENT_IDS });
       conversation.clientIds = new Map(rows.reverse().map((row) => [row.client_id, row.seq]));
     }
     return conversation.clientIds;
@@ -281,7 +331,7 @@ export class ConversationStore {
 
   /** Committed messages with `seq > after`, oldest first, at most `limit`. */
   messagesAfter(conversationId: string, after: number, limit = 500): ChatMessage[] {
-    return this.statements.messagesAfter.all(conversationId, after, limit).map(toChatMessage);
+    return this.statements.messagesAfter.all({ id: conversationId, after, limit }).map(toChatMessage);
   }
 
   /** The replies that followed message `seq`, up to the visitor's next message. */
@@ -323,7 +373,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('conversations', new ConversationStore(app.sqlite, app.writes));
+    app.decorate('conversations', new ConversationStore(app.db, app.sqlite, app.writes));
   },
   { name: 'conversations', dependencies: ['database'] },
 );

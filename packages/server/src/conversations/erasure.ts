@@ -2,7 +2,10 @@ import { unlink } from 'node:fs/promises';
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger } from 'fastify';
 import type SQLite from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { topics, type EventBus } from '../core/bus.js';
 import type { ConversationStore } from './conversations.js';
@@ -27,6 +30,7 @@ export class ConversationEraser {
   private sweeping: Promise<number> | undefined;
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     private readonly conversations: ConversationStore,
@@ -34,17 +38,27 @@ export class ConversationEraser {
     private readonly bus: EventBus,
     private readonly log: FastifyBaseLogger,
   ) {
+    const owned = { id: param<string>(), company: param<string>() };
+    const id = { id: param<string>() };
     this.statements = {
-      owned: sqlite.prepare<[string, string], { id: string }>('SELECT id FROM conversations WHERE id = ? AND company_id = ?'),
-      uploads: sqlite.prepare<[string], UploadRow>('SELECT * FROM uploads WHERE conversation_id = ?'),
-      leads: sqlite.prepare('DELETE FROM leads WHERE conversation_id = ? AND company_id = ?'),
+      owned: prepareQuery(sqlite, owned, (p) => db.selectFrom('conversations').select('id').where('id', '=', p.id).where('company_id', '=', p.company)),
+      uploads: prepareQuery(sqlite, id, (p) => db.selectFrom('uploads').selectAll().where('conversation_id', '=', p.id)),
+      leads: prepareQuery(sqlite, owned, (p) => db.deleteFrom('leads').where('conversation_id', '=', p.id).where('company_id', '=', p.company)),
       // Every event about the conversation names its id (message, lead, hand-off and resolution payloads).
-      webhookEvents: sqlite.prepare('DELETE FROM webhook_events WHERE company_id = ? AND instr(payload, ?) > 0'),
-      messages: sqlite.prepare('DELETE FROM messages WHERE conversation_id = ?'),
+      webhookEvents: prepareQuery(sqlite, owned, (p) =>
+        db.deleteFrom('webhook_events').where('company_id', '=', p.company).where(sql<number>`instr(payload, ${p.id})`, '>', 0),
+      ),
+      messages: prepareQuery(sqlite, id, (p) => db.deleteFrom('messages').where('conversation_id', '=', p.id)),
       // Upload records and sessions go with it (ON DELETE CASCADE).
-      conversation: sqlite.prepare('DELETE FROM conversations WHERE id = ? AND company_id = ?'),
-      expired: sqlite.prepare<[string, number], { id: string; company_id: string }>(
-        `SELECT id, company_id FROM conversations WHERE updated_at < ? AND status NOT IN ('waiting', 'agent') ORDER BY updated_at LIMIT ?`,
+      conversation: prepareQuery(sqlite, owned, (p) => db.deleteFrom('conversations').where('id', '=', p.id).where('company_id', '=', p.company)),
+      expired: prepareQuery(sqlite, { cutoff: param<string>(), limit: param<number>() }, (p) =>
+        db
+          .selectFrom('conversations')
+          .select(['id', 'company_id'])
+          .where('updated_at', '<', p.cutoff)
+          .where('status', 'not in', ['waiting', 'agent'])
+          .orderBy('updated_at')
+          .limit(p.limit),
       ),
     };
   }
@@ -68,7 +82,7 @@ export class ConversationEraser {
     const cutoff = new Date(now - days * 86_400_000).toISOString();
     let erased = 0;
     for (;;) {
-      const batch = this.statements.expired.all(cutoff, RETENTION_BATCH);
+      const batch = this.statements.expired.all({ cutoff, limit: RETENTION_BATCH });
       if (!batch.length) return erased;
       const done = await this.writes.run(() => batch.map((c) => ({ ...c, files: this.eraseNow(c.company_id, c.id) })));
       for (const { id, company_id: companyId, files } of done) {
@@ -107,12 +121,13 @@ export class ConversationEraser {
 
   /** Inside a write: deletes the rows; returns the conversation's uploads (their files go after the commit). */
   private eraseNow(companyId: string, conversationId: string): UploadRow[] | undefined {
-    if (!this.statements.owned.get(conversationId, companyId)) return undefined;
-    const files = this.statements.uploads.all(conversationId);
-    this.statements.leads.run(conversationId, companyId);
-    this.statements.webhookEvents.run(companyId, conversationId);
-    this.statements.messages.run(conversationId);
-    this.statements.conversation.run(conversationId, companyId);
+    const owned = { id: conversationId, company: companyId };
+    if (!this.statements.owned.get(owned)) return undefined;
+    const files = this.statements.uploads.all({ id: conversationId });
+    this.statements.leads.run(owned);
+    this.statements.webhookEvents.run(owned);
+    this.statements.messages.run({ id: conversationId });
+    this.statements.conversation.run(owned);
     return files;
   }
 
@@ -138,7 +153,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const eraser = new ConversationEraser(app.sqlite, app.writes, app.conversations, app.uploads, app.bus, app.log.child({ module: 'erasure' }));
+    const eraser = new ConversationEraser(app.db, app.sqlite, app.writes, app.conversations, app.uploads, app.bus, app.log.child({ module: 'erasure' }));
     app.decorate('eraser', eraser);
     app.addHook('onReady', async () => eraser.startRetention(app.config.retentionDays));
     app.addHook('onClose', async () => eraser.stop());

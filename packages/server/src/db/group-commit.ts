@@ -8,6 +8,8 @@ interface PendingWrite {
   resolve: (value: any) => void;
   reject: (error: unknown) => void;
   outcome?: Outcome;
+  /** What the write asked to run once it has committed (see `afterCommit`). */
+  committed?: Array<() => void> | undefined;
 }
 
 /**
@@ -20,7 +22,7 @@ interface PendingWrite {
  * rolls back alone and rejects only its own caller while the rest commits. Failures are rare;
  * two savepoint statements per write on every batch would cost more than the writes.
  * Writes must therefore be safe to run twice when a neighbour fails (SQL, or JS that only
- * assigns what the SQL returned).
+ * assigns what the SQL returned); what must wait for the commit goes in `afterCommit`.
  *
  * @example const id = await writes.run(() => insertMessage.run(row).lastInsertRowid);
  */
@@ -30,6 +32,8 @@ export class GroupCommit {
   private closed = false;
   private readonly commitBatch: SQLite.Transaction<(batch: PendingWrite[]) => void>;
   private readonly commitIsolated: SQLite.Transaction<(batch: PendingWrite[]) => void>;
+  /** The write whose work is running now (for `afterCommit`). */
+  private running: PendingWrite | undefined;
   /** Transactions committed so far (for metrics and tests). */
   commits = 0;
 
@@ -41,7 +45,7 @@ export class GroupCommit {
     this.commitBatch = sqlite.transaction((batch: PendingWrite[]) => {
       for (const item of batch) {
         try {
-          item.outcome = { ok: true, value: item.work() };
+          item.outcome = { ok: true, value: this.runWork(item) };
         } catch (error) {
           // Kept so the isolated run rejects this write without running it again.
           item.outcome = { ok: false, error };
@@ -50,7 +54,7 @@ export class GroupCommit {
       }
     });
     // Called inside the batch's transaction, a transaction function runs as a savepoint.
-    const runInSavepoint = sqlite.transaction((item: PendingWrite) => item.work());
+    const runInSavepoint = sqlite.transaction((item: PendingWrite) => this.runWork(item));
     this.commitIsolated = sqlite.transaction((batch: PendingWrite[]) => {
       for (const item of batch) {
         if (item.outcome && !item.outcome.ok) continue;
@@ -73,6 +77,40 @@ export class GroupCommit {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /**
+   * Inside a write's work: runs `callback` once that write has committed, just before its caller's
+   * promise settles. It never runs for a write that rolled back, and a write run again (the slow
+   * path) starts with none, so memory that mirrors the database learns only what committed.
+   *
+   * @example writes.run(() => { insert.run(row); writes.afterCommit(() => cache.set(row.id, row)); });
+   */
+  afterCommit(callback: () => void): void {
+    const item = this.running;
+    if (!item) throw new Error('afterCommit is only for use inside a write');
+    (item.committed ??= []).push(callback);
+  }
+
+  /** Callbacks only update memory; one that throws anyway must not leave other callers unsettled. */
+  private runCommitted(callbacks: Array<() => void>): void {
+    for (const callback of callbacks) {
+      try {
+        callback();
+      } catch {
+        // Ignored: the write is committed, and what the callback mirrors is read again on a miss.
+      }
+    }
+  }
+
+  private runWork(item: PendingWrite): unknown {
+    item.committed = undefined;
+    this.running = item;
+    try {
+      return item.work();
+    } finally {
+      this.running = undefined;
+    }
   }
 
   /** Commits whatever is queued now. Runs by itself once per event-loop turn, and on shutdown. */
@@ -101,8 +139,10 @@ export class GroupCommit {
     }
     for (const item of batch) {
       const outcome = item.outcome!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
+      if (outcome.ok) {
+        if (item.committed) this.runCommitted(item.committed);
+        item.resolve(outcome.value);
+      } else item.reject(outcome.error);
     }
   }
 

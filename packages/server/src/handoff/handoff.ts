@@ -1,8 +1,11 @@
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
-import { escapeHtml, type ChatMessage, type ConversationStatus } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import { escapeHtml, type ChatMessage, type ConversationStatus, type HandoffReason } from '@parley/protocol';
 import { initialState } from '../flows/engine.js';
+import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { hasRole } from '../accounts/auth.js';
 import { topics, type EventBus } from '../core/bus.js';
@@ -39,6 +42,7 @@ export class HandoffService {
   private readonly transfers = new KeyedLanes();
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     private readonly chat: ChatService,
@@ -49,11 +53,23 @@ export class HandoffService {
     private readonly bus: EventBus,
     private readonly outbox: Outbox,
   ) {
+    const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      context: sqlite.prepare('UPDATE conversations SET handoff_context = ? WHERE id = ? AND company_id = ?'),
-      setVisitor: sqlite.prepare('UPDATE conversations SET visitor_id = ? WHERE id = ? AND company_id = ?'),
-      byVisitor: sqlite.prepare<[string, string], { id: string }>(
-        `SELECT id FROM conversations WHERE company_id = ? AND visitor_id = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
+      context: prepareQuery(sqlite, { ...owned, context: param<string>() }, (p) =>
+        db.updateTable('conversations').set({ handoff_context: p.context }).where('id', '=', p.id).where('company_id', '=', p.company),
+      ),
+      setVisitor: prepareQuery(sqlite, { ...owned, visitor: param<string>() }, (p) =>
+        db.updateTable('conversations').set({ visitor_id: p.visitor }).where('id', '=', p.id).where('company_id', '=', p.company),
+      ),
+      byVisitor: prepareQuery(sqlite, { company: param<string>(), visitor: param<string>() }, (p) =>
+        db
+          .selectFrom('conversations')
+          .select('id')
+          .where('company_id', '=', p.company)
+          .where('visitor_id', '=', p.visitor)
+          .where('status', '!=', 'closed')
+          .orderBy('created_at', 'desc')
+          .limit(1),
       ),
     };
   }
@@ -151,7 +167,7 @@ export class HandoffService {
   }
 
   private async transferNow(company: Company, visitorId: string, context?: string): Promise<TransferResult> {
-    const row = this.statements.byVisitor.get(company.id, visitorId);
+    const row = this.statements.byVisitor.get({ company: company.id, visitor: visitorId });
     let conversation = row ? this.conversations.get(row.id) : undefined;
     let session: string | undefined;
     if (!conversation || conversation.status === 'closed') {
@@ -160,11 +176,11 @@ export class HandoffService {
       conversation = made.conversation;
       session = made.token;
       const id = conversation.id;
-      await this.writes.run(() => this.statements.setVisitor.run(visitorId, id, company.id));
+      await this.writes.run(() => this.statements.setVisitor.run({ id, company: company.id, visitor: visitorId }));
     }
     if (conversation.status === 'waiting' || conversation.status === 'agent') {
       const id = conversation.id;
-      if (context) await this.writes.run(() => this.statements.context.run(context, id, company.id));
+      if (context) await this.writes.run(() => this.statements.context.run({ id, company: company.id, context }));
     } else {
       await this.chat.requestHandoff(conversation, 'api', context ? { context } : {});
     }
@@ -260,7 +276,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const handoff = new HandoffService(app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.handoffPolicy, app.bus, app.outbox);
+    const handoff = new HandoffService(app.db, app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.handoffPolicy, app.bus, app.outbox);
     app.presence.onVisitorConnected((conversation) => handoff.remind(conversation));
     app.decorate('handoff', handoff);
   },

@@ -1,6 +1,9 @@
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
-import { escapeHtml, HANDOFF_LABEL } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import { escapeHtml, HANDOFF_LABEL, type HandoffReason } from '@parley/protocol';
+import type { Database } from '../db/database.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import { topics, type EventBus } from '../core/bus.js';
 import type { Outbox } from '../core/outbox.js';
 import type { PresenceTracker } from '../core/presence.js';
@@ -32,16 +35,29 @@ export class HandoffPolicy implements HandoffHooks {
   private readonly statements;
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly presence: PresenceTracker,
     private readonly bus: EventBus,
     private readonly outbox: Outbox,
   ) {
+    const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      waitingAhead: sqlite.prepare<[string, string], { n: number }>(
-        `SELECT count(*) AS n FROM conversations WHERE company_id = ? AND status = 'waiting' AND id != ?`,
+      waitingAhead: prepareQuery(sqlite, owned, (p) =>
+        db
+          .selectFrom('conversations')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('company_id', '=', p.company)
+          .where('status', '=', 'waiting')
+          .where('id', '!=', p.id),
       ),
-      record: sqlite.prepare('UPDATE conversations SET handoff_at = ?, handoff_reason = ?, handoff_context = ? WHERE id = ? AND company_id = ?'),
+      record: prepareQuery(sqlite, { ...owned, at: param<string>(), reason: param<HandoffReason>(), context: param<string | null>() }, (p) =>
+        db
+          .updateTable('conversations')
+          .set({ handoff_at: p.at, handoff_reason: p.reason, handoff_context: p.context })
+          .where('id', '=', p.id)
+          .where('company_id', '=', p.company),
+      ),
     };
   }
 
@@ -51,7 +67,7 @@ export class HandoffPolicy implements HandoffHooks {
 
   /** The place in the queue the conversation gets when it starts waiting now. */
   position(conversation: LiveConversation): number {
-    return (this.statements.waitingAhead.get(conversation.companyId, conversation.id)?.n ?? 0) + 1;
+    return (this.statements.waitingAhead.get({ id: conversation.id, company: conversation.companyId })?.n ?? 0) + 1;
   }
 
   prepare(conversation: LiveConversation, request: HandoffRequest) {
@@ -66,7 +82,7 @@ export class HandoffPolicy implements HandoffHooks {
       position,
       record: () => {
         const { id: conversationId, companyId } = conversation;
-        this.statements.record.run(at, request.reason, request.context ?? null, conversationId, companyId);
+        this.statements.record.run({ id: conversationId, company: companyId, at, reason: request.reason, context: request.context ?? null });
         this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }));
       },
     };
@@ -91,7 +107,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('handoffPolicy', new HandoffPolicy(app.sqlite, app.presence, app.bus, app.outbox));
+    app.decorate('handoffPolicy', new HandoffPolicy(app.db, app.sqlite, app.presence, app.bus, app.outbox));
   },
   { name: 'handoff-policy', dependencies: ['database', 'presence', 'bus', 'outbox'] },
 );

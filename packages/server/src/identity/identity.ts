@@ -5,6 +5,7 @@ import type SQLite from 'better-sqlite3';
 import { userIdString, type IdentityClaim, type IdentitySettingsView, type VisitorIdentity } from '@parley/protocol';
 import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { Sealer } from '../lib/sealed.js';
 import { KeyedLanes } from '../lib/keyed-lanes.js';
 import { verifyIdentityHash, verifyIdentityToken } from '../lib/identity-proof.js';
@@ -84,21 +85,42 @@ export class IdentityService {
     private readonly bus: EventBus,
     private readonly sealer: Sealer,
   ) {
+    const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      identityOf: sqlite.prepare<[string, string], StoredIdentity>(
-        `SELECT identity_user_id, identity_name, identity_email, identity_verified, identified_at
-         FROM conversations WHERE id = ? AND company_id = ?`,
+      identityOf: prepareQuery(sqlite, owned, (p) =>
+        db
+          .selectFrom('conversations')
+          .select(['identity_user_id', 'identity_name', 'identity_email', 'identity_verified', 'identified_at'])
+          .where('id', '=', p.id)
+          .where('company_id', '=', p.company),
       ),
-      setIdentity: sqlite.prepare(
-        `UPDATE conversations SET identity_user_id = ?, identity_name = ?, identity_email = ?, identity_verified = ?, identified_at = ?
-         WHERE id = ? AND company_id = ?`,
+      setIdentity: prepareQuery(
+        sqlite,
+        { ...owned, user: param<string>(), name: param<string | null>(), email: param<string | null>(), verified: param<number>(), at: param<string>() },
+        (p) =>
+          db
+            .updateTable('conversations')
+            .set({ identity_user_id: p.user, identity_name: p.name, identity_email: p.email, identity_verified: p.verified, identified_at: p.at })
+            .where('id', '=', p.id)
+            .where('company_id', '=', p.company),
       ),
-      openOfUser: sqlite.prepare<[string, string], { id: string }>(
-        `SELECT id FROM conversations WHERE company_id = ? AND identity_user_id = ? AND identity_verified = 1 AND status != 'closed'
-         ORDER BY updated_at DESC LIMIT 1`,
+      openOfUser: prepareQuery(sqlite, { company: param<string>(), user: param<string>() }, (p) =>
+        db
+          .selectFrom('conversations')
+          .select('id')
+          .where('company_id', '=', p.company)
+          .where('identity_user_id', '=', p.user)
+          .where('identity_verified', '=', 1)
+          .where('status', '!=', 'closed')
+          .orderBy('updated_at', 'desc')
+          .limit(1),
       ),
-      visitorSpoke: sqlite.prepare<[string], { one: number }>(`SELECT 1 AS one FROM messages WHERE conversation_id = ? AND role = 'user' LIMIT 1`),
-      addSession: sqlite.prepare('INSERT INTO conversation_sessions (token_hash, conversation_id, company_id, created_at) VALUES (?, ?, ?, ?)'),
+      visitorSpoke: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+        db.selectFrom('messages').select((eb) => eb.lit(1).as('one')).where('conversation_id', '=', p.id).where('role', '=', 'user').limit(1),
+      ),
+      addSession: prepareQuery(sqlite, { hash: param<string>(), id: param<string>(), company: param<string>(), at: param<string>() }, (p) =>
+        db.insertInto('conversation_sessions').values({ token_hash: p.hash, conversation_id: p.id, company_id: p.company, created_at: p.at }),
+      ),
     };
   }
 
@@ -174,23 +196,23 @@ export class IdentityService {
 
   /** What agents see of a conversation's visitor; undefined for an anonymous one. */
   identityOf(companyId: string, conversationId: string): VisitorIdentity | undefined {
-    const row = this.statements.identityOf.get(conversationId, companyId);
+    const row = this.statements.identityOf.get({ id: conversationId, company: companyId });
     return row ? toVisitorIdentity(row) : undefined;
   }
 
   private async identifyVerified(company: Company, current: LiveConversation | undefined, identity: CheckedIdentity, visitor: VisitorInfo): Promise<IdentifyOutcome> {
     const userId = identity.userId!;
-    const here = current ? this.statements.identityOf.get(current.id, company.id) : undefined;
+    const here = current ? this.statements.identityOf.get({ id: current.id, company: company.id }) : undefined;
     const hereIsTheirs = here?.identity_verified === 1 && here.identity_user_id === userId;
     const hereIsSomeoneElses = here?.identity_verified === 1 && here.identity_user_id !== userId;
     if (current && hereIsTheirs) {
       await this.label(current, identity, true);
       return { identity, conversation: current, switched: false, created: false };
     }
-    const theirs = this.statements.openOfUser.get(company.id, userId);
+    const theirs = this.statements.openOfUser.get({ company: company.id, user: userId });
     const target = theirs ? this.conversations.get(theirs.id) : undefined;
     // An anonymous visitor who already talked keeps their conversation, which becomes theirs.
-    const keepHere = current && !hereIsSomeoneElses && (!target || target.id === current.id || this.statements.visitorSpoke.get(current.id));
+    const keepHere = current && !hereIsSomeoneElses && (!target || target.id === current.id || this.statements.visitorSpoke.get({ id: current.id }));
     if (current && keepHere) {
       await this.label(current, identity, true);
       return { identity, conversation: current, switched: false, created: false };
@@ -210,9 +232,9 @@ export class IdentityService {
     const { id, companyId } = conversation;
     const now = new Date().toISOString();
     const changed = await this.writes.run(() => {
-      const row = this.statements.identityOf.get(id, companyId);
+      const row = this.statements.identityOf.get({ id, company: companyId });
       if (!verified && row?.identity_verified === 1) return false;
-      this.statements.setIdentity.run(identity.userId!, identity.name ?? null, identity.email ?? null, verified ? 1 : 0, now, id, companyId);
+      this.statements.setIdentity.run({ id, company: companyId, user: identity.userId!, name: identity.name ?? null, email: identity.email ?? null, verified: verified ? 1 : 0, at: now });
       return true;
     });
     if (changed) this.bus.publish(topics.company(companyId), { type: 'identified', conversationId: id, companyId, verified });
@@ -222,7 +244,7 @@ export class IdentityService {
   private async addSession(conversation: LiveConversation): Promise<string> {
     const token = randomBytes(24).toString('base64url');
     const now = new Date().toISOString();
-    await this.writes.run(() => this.statements.addSession.run(hashToken(token), conversation.id, conversation.companyId, now));
+    await this.writes.run(() => this.statements.addSession.run({ hash: hashToken(token), id: conversation.id, company: conversation.companyId, at: now }));
     return token;
   }
 

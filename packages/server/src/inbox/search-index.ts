@@ -1,6 +1,9 @@
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
 
 /** How often new messages are indexed when nobody searches. */
 const INDEX_INTERVAL_MS = 50;
@@ -22,9 +25,9 @@ const MERGE_PAGES = 8;
  * index nothing, and FTS5 writes one segment per batch instead of one per commit.
  */
 export class SearchIndex {
-  private readonly newest: SQLite.Statement<[], { last: number | null }>;
+  private readonly newest: PreparedQuery<{ last: number | null }, Record<string, never>>;
   private readonly watermark: SQLite.Statement<[], { upTo: number }>;
-  private readonly batchEnd: SQLite.Statement<[number, number], { last: number | null }>;
+  private readonly batchEnd: PreparedQuery<{ last: number | null }, { from: Param<number>; limit: Param<number> }>;
   private readonly indexRange: SQLite.Statement<[number, number]>;
   private readonly advance: SQLite.Statement<[number]>;
   private readonly mergeStep: SQLite.Statement<[number]>;
@@ -32,17 +35,27 @@ export class SearchIndex {
   private background: Promise<unknown> | undefined;
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     onError: (error: unknown) => void,
   ) {
-    this.newest = sqlite.prepare('SELECT max(id) AS last FROM messages');
-    this.watermark = sqlite.prepare('SELECT indexed_up_to AS upTo FROM search_state');
-    this.batchEnd = sqlite.prepare<[number, number], { last: number | null }>(
-      'SELECT max(id) AS last FROM (SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?)',
+    this.newest = prepareQuery(sqlite, {}, () => db.selectFrom('messages').select((eb) => eb.fn.max<number | null>('id').as('last')));
+    this.batchEnd = prepareQuery(sqlite, { from: param<number>(), limit: param<number>() }, (p) =>
+      db
+        .selectFrom(db.selectFrom('messages').select('id').where('id', '>', p.from).orderBy('id').limit(p.limit).as('batch'))
+        .select((eb) => eb.fn.max<number | null>('batch.id').as('last')),
     );
+    // The watermark and the index are SQLite's FTS5 machinery (`messages_fts` is a virtual
+    // table, its 'merge' command an FTS5 insert), outside the typed tables; PostgreSQL would keep a
+    // tsvector column instead.
+    // raw SQL: FTS5 machinery, as said above.
+    this.watermark = sqlite.prepare('SELECT indexed_up_to AS upTo FROM search_state');
+    // raw SQL: FTS5 machinery, as said above.
     this.indexRange = sqlite.prepare('INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ? AND id <= ? ORDER BY id');
+    // raw SQL: FTS5 machinery, as said above.
     this.advance = sqlite.prepare('UPDATE search_state SET indexed_up_to = ?');
+    // raw SQL: FTS5 machinery, as said above.
     this.mergeStep = sqlite.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)");
     this.timer = setInterval(() => {
       // One background pass at a time, and a few batches per pass: after a burst the backlog is
@@ -61,13 +74,13 @@ export class SearchIndex {
    * once that is committed.
    */
   async flush(maxBatches = Infinity): Promise<number> {
-    const target = this.newest.get()?.last ?? 0;
+    const target = this.newest.get({})?.last ?? 0;
     if (target <= (this.watermark.get()?.upTo ?? 0)) return 0;
     let indexed = 0;
     for (let batches = 0; batches < maxBatches; batches++) {
       const batch = await this.writes.run(() => {
         const from = this.watermark.get()?.upTo ?? 0;
-        const last = this.batchEnd.get(from, BATCH)?.last;
+        const last = this.batchEnd.get({ from, limit: BATCH })?.last;
         if (last === null || last === undefined || from >= target) return { count: 0, done: true };
         const upTo = Math.min(last, target);
         const count = this.indexRange.run(from, upTo).changes;
@@ -96,7 +109,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const index = new SearchIndex(app.sqlite, app.writes, (error) => app.log.error({ err: error }, 'search indexing failed'));
+    const index = new SearchIndex(app.db, app.sqlite, app.writes, (error) => app.log.error({ err: error }, 'search indexing failed'));
     app.decorate('searchIndex', index);
     app.addHook('onClose', async () => {
       index.stop();

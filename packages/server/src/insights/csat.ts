@@ -1,7 +1,10 @@
 import type SQLite from 'better-sqlite3';
-import type { CsatSettings, RatingScale, RatingView } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import type { CsatAskAfter, CsatSettings, RatingScale, RatingView } from '@parley/protocol';
+import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
-import type { ConversationRatingRow, CsatSettingsRow } from '../db/tables/index.js';
+import { param, prepareQuery } from '../db/prepared.js';
+import type { ConversationRatingRow } from '../db/tables/index.js';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import type { Outbox } from '../core/outbox.js';
 import type { EventBus } from '../core/bus.js';
@@ -16,7 +19,7 @@ export const DEFAULT_CSAT: CsatSettings = { enabled: false, scale: 'five', ask_a
 const PROMPT = 'How would you rate this conversation?';
 
 function toView(row: ConversationRatingRow): RatingView {
-  return { scale: row.scale as RatingScale, score: row.score, comment: row.comment, created_at: row.created_at };
+  return { scale: row.scale, score: row.score, comment: row.comment, created_at: row.created_at };
 }
 
 /**
@@ -28,38 +31,74 @@ export class CsatService {
   private readonly statements;
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     private readonly recorder: InsightsRecorder,
     private readonly outbox: Outbox,
     private readonly bus: EventBus,
   ) {
+    const company = param<string>();
     this.statements = {
-      settings: sqlite.prepare<[string], CsatSettingsRow>('SELECT * FROM csat_settings WHERE company_id = ?'),
-      saveSettings: sqlite.prepare(
-        `INSERT INTO csat_settings (company_id, enabled, scale, ask_after, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (company_id) DO UPDATE SET enabled = excluded.enabled, scale = excluded.scale,
-           ask_after = excluded.ask_after, updated_at = excluded.updated_at`,
+      settings: prepareQuery(sqlite, { company }, (p) => db.selectFrom('csat_settings').selectAll().where('company_id', '=', p.company)),
+      saveSettings: prepareQuery(
+        sqlite,
+        { company, enabled: param<number>(), scale: param<RatingScale>(), ask_after: param<CsatAskAfter>(), at: param<string>() },
+        (p) =>
+          db
+            .insertInto('csat_settings')
+            .values({ company_id: p.company, enabled: p.enabled, scale: p.scale, ask_after: p.ask_after, updated_at: p.at })
+            .onConflict((oc) =>
+              oc.column('company_id').doUpdateSet((eb) => ({
+                enabled: eb.ref('excluded.enabled'),
+                scale: eb.ref('excluded.scale'),
+                ask_after: eb.ref('excluded.ask_after'),
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            ),
       ),
-      rating: sqlite.prepare<[string, string], ConversationRatingRow>('SELECT * FROM conversation_ratings WHERE conversation_id = ? AND company_id = ?'),
-      insert: sqlite.prepare(
-        `INSERT OR IGNORE INTO conversation_ratings (conversation_id, company_id, scale, score, comment, agent_id, created_at, conversation_created_ms)
-         SELECT ?, ?, ?, ?, ?, resolved_by, ?, created_ms FROM conversation_facts WHERE conversation_id = ?`,
+      rating: prepareQuery(sqlite, { id: param<string>(), company }, (p) =>
+        db.selectFrom('conversation_ratings').selectAll().where('conversation_id', '=', p.id).where('company_id', '=', p.company),
+      ),
+      // The agent who resolved it and when the conversation started come from its facts.
+      insert: prepareQuery(
+        sqlite,
+        { id: param<string>(), company, scale: param<RatingScale>(), score: param<number>(), comment: param<string | null>(), at: param<string>() },
+        (p) =>
+          db
+            .insertInto('conversation_ratings')
+            .orIgnore()
+            .columns(['conversation_id', 'company_id', 'scale', 'score', 'comment', 'agent_id', 'created_at', 'conversation_created_ms'])
+            .expression(
+              db
+                .selectFrom('conversation_facts')
+                .select([
+                  p.id.as('conversation_id'),
+                  p.company.as('company_id'),
+                  p.scale.as('scale'),
+                  p.score.as('score'),
+                  p.comment.as('comment'),
+                  'resolved_by',
+                  p.at.as('created_at'),
+                  'created_ms',
+                ])
+                .where('conversation_id', '=', p.id),
+            ),
       ),
     };
   }
 
   /** The company's settings (the defaults until an admin saves some). */
   settings(companyId: string): CsatSettings {
-    const row = this.statements.settings.get(companyId);
+    const row = this.statements.settings.get({ company: companyId });
     if (!row) return DEFAULT_CSAT;
-    return { enabled: row.enabled === 1, scale: row.scale as RatingScale, ask_after: row.ask_after as CsatSettings['ask_after'] };
+    return { enabled: row.enabled === 1, scale: row.scale, ask_after: row.ask_after };
   }
 
   /** Saves the company's settings. */
   async saveSettings(companyId: string, settings: CsatSettings): Promise<CsatSettings> {
     await this.writes.run(() =>
-      this.statements.saveSettings.run(companyId, settings.enabled ? 1 : 0, settings.scale, settings.ask_after, timestamp()),
+      this.statements.saveSettings.run({ company: companyId, enabled: settings.enabled ? 1 : 0, scale: settings.scale, ask_after: settings.ask_after, at: timestamp() }),
     );
     return this.settings(companyId);
   }
@@ -77,7 +116,7 @@ export class CsatService {
 
   /** A conversation's rating, if it has one (undefined for another company's conversation). */
   rating(companyId: string, conversationId: string): RatingView | undefined {
-    const row = this.statements.rating.get(conversationId, companyId);
+    const row = this.statements.rating.get({ id: conversationId, company: companyId });
     return row ? toView(row) : undefined;
   }
 
@@ -94,7 +133,7 @@ export class CsatService {
     const createdAt = timestamp();
     const { id: conversationId, companyId } = conversation;
     const stored = await this.writes.run(() => {
-      const inserted = this.statements.insert.run(conversationId, companyId, scale, score, text, createdAt, conversationId).changes === 1;
+      const inserted = this.statements.insert.run({ id: conversationId, company: companyId, scale, score, comment: text, at: createdAt }).changes === 1;
       if (inserted) {
         this.recorder.rated(conversationId, score);
         this.outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt }));

@@ -22,8 +22,8 @@ declare module 'fastify' {
  */
 export default fp(
   async (app) => {
-    const recorder = new InsightsRecorder(app.sqlite);
-    const csat = new CsatService(app.sqlite, app.writes, recorder, app.outbox, app.bus);
+    const recorder = new InsightsRecorder(app.db, app.sqlite, app.writes);
+    const csat = new CsatService(app.db, app.sqlite, app.writes, recorder, app.outbox, app.bus);
     // A rollup that fails is reported and never fails the turn it rides on (SQLite undoes just
     // the failed statement, the rest of the write commits).
     const safely = (work: () => void) => {
@@ -49,7 +49,7 @@ export default fp(
       (_companyId, type) => type === 'handoff' || type === 'resolved',
     );
     app.decorate('csat', csat);
-    app.decorate('reports', new ReportStore(app.sqlite));
+    app.decorate('reports', new ReportStore(app.db, app.sqlite));
   },
   { name: 'insights', dependencies: ['database', 'outbox', 'bus'] },
 );

@@ -1,5 +1,9 @@
 import type SQLite from 'better-sqlite3';
+import { sql, type InsertObject, type Kysely, type RawBuilder } from 'kysely';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
+import type { Database } from '../db/database.js';
+import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
 
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
 export const BUCKET_MS = 15 * 60_000;
@@ -28,6 +32,20 @@ interface Facts {
   rating: number | null;
 }
 
+/** What committed of a conversation's funnel: some of the steps it reached, and the step it stands at. */
+interface KnownSteps {
+  steps: Set<string>;
+  last: string;
+}
+
+/** Parameters named at run time (a statement per number of rows). */
+type Params = Record<string, Param<unknown>>;
+
+/** A named parameter of a statement whose parameters depend on its number of rows. */
+function named<T>(name: string): RawBuilder<T> {
+  return sql.raw<T>(`:${name}`);
+}
+
 /** Where a conversation counts: handed to a person wins over the bot's end; neither is abandoned. */
 function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
   return facts.handed_off_ms !== null ? 'handed_off' : facts.bot_ended === 1 ? 'bot_only' : 'abandoned';
@@ -36,45 +54,107 @@ function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
 /**
  * The reports' rollups, kept in the write path. Every method runs inside the write that stores
  * the change it records (so a rollup never disagrees with what committed) and only runs prepared
- * statements. A visitor turn that reaches no new flow step costs nothing; one that does costs an
- * `INSERT OR IGNORE` per step (plus a count for a step reached the first time) and one `UPDATE` by
- * primary key. The rarer events (a start, the bot's end, a hand-off, a first reply, a resolution,
+ * statements. A visitor turn that reaches no new flow step and stops where it stood before (most
+ * turns: a flow that loops on a question) runs none: with the group commit given, the recorder
+ * remembers, per live conversation, the steps it knows are stored and where the conversation stands,
+ * learnt only after a commit (so a rolled-back write teaches it nothing). A turn it cannot answer
+ * from memory records its steps in one statement that returns the new ones and moves the last
+ * step in one `UPDATE` by primary key, plus one statement for the funnel counts it changed. The
+ * rarer events (a start, the bot's end, a hand-off, a first reply, a resolution,
  * a rating) read the conversation's facts, write them back, and move its outcome counts.
  */
 export class InsightsRecorder {
   private readonly statements;
 
   /** Statements by how many rows they write at once (a turn's steps in one statement). */
-  private readonly insertSteps = new Map<number, SQLite.Statement<unknown[], string>>();
-  private readonly moveFunnel = new Map<number, SQLite.Statement>();
+  private readonly insertSteps = new Map<number, PreparedQuery<{ step: string }, Params>>();
+  private readonly moveFunnel = new Map<number, PreparedQuery<unknown, Params>>();
+  /**
+   * Per live conversation (dropped with it), what its committed funnel rows hold. Only this
+   * recorder writes them, and a conversation's writes all go through this process's group commit.
+   */
+  private readonly known = new WeakMap<LiveConversation, KnownSteps>();
 
-  constructor(private readonly sqlite: SQLite.Database) {
+  /**
+   * `writes`: the group commit the chat's writes run in; without it (fixtures, seeding) every
+   * turn is recorded with SQL alone.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sqlite: SQLite.Database,
+    private readonly writes?: GroupCommit,
+  ) {
+    const id = param<string>();
     this.statements = {
-      insertFacts: sqlite.prepare(
-        'INSERT OR IGNORE INTO conversation_facts (conversation_id, company_id, flow_id, created_ms) VALUES (?, ?, ?, ?)',
+      insertFacts: prepareQuery(sqlite, { id, company: param<string>(), flow: param<string | null>(), created: param<number>() }, (p) =>
+        db.insertInto('conversation_facts').orIgnore().values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created }),
       ),
-      countStart: sqlite.prepare(
-        `INSERT INTO insight_counts (company_id, bucket, conversations) VALUES (?, ?, 1)
-         ON CONFLICT (company_id, bucket) DO UPDATE SET conversations = conversations + 1`,
+      countStart: prepareQuery(sqlite, { company: param<string>(), bucket: param<number>() }, (p) =>
+        db
+          .insertInto('insight_counts')
+          .values({ company_id: p.company, bucket: p.bucket, conversations: 1 })
+          .onConflict((oc) => oc.columns(['company_id', 'bucket']).doUpdateSet((eb) => ({ conversations: eb('insight_counts.conversations', '+', 1) }))),
       ),
       // Moves the last step only when it changes, and returns where it stood (SET reads the old row).
-      moveLastStep: sqlite
-        .prepare<[string, string, string], { previous: string | null }>(
-          'UPDATE conversation_facts SET previous_step = last_step, last_step = ? WHERE conversation_id = ? AND last_step IS NOT ? RETURNING previous_step AS previous',
-        ),
-      facts: sqlite.prepare<[string], Facts & { company_id: string }>(
-        `SELECT company_id, created_ms, handed_off_ms, first_response_ms, first_agent_id, resolution_ms, resolved_by, bot_ended, rating
-         FROM conversation_facts WHERE conversation_id = ?`,
+      moveLastStep: prepareQuery(sqlite, { id, last: param<string>() }, (p) =>
+        db
+          .updateTable('conversation_facts')
+          .set((eb) => ({ previous_step: eb.ref('last_step'), last_step: p.last }))
+          .where('conversation_id', '=', p.id)
+          .where('last_step', 'is not', p.last)
+          .returning('previous_step as previous'),
       ),
-      saveFacts: sqlite.prepare(
-        `UPDATE conversation_facts SET handed_off_ms = @handed_off_ms, first_response_ms = @first_response_ms, first_agent_id = @first_agent_id,
-           resolution_ms = @resolution_ms, resolved_by = @resolved_by, bot_ended = @bot_ended, rating = @rating
-         WHERE conversation_id = @id`,
+      facts: prepareQuery(sqlite, { id }, (p) =>
+        db
+          .selectFrom('conversation_facts')
+          .select(['company_id', 'created_ms', 'handed_off_ms', 'first_response_ms', 'first_agent_id', 'resolution_ms', 'resolved_by', 'bot_ended', 'rating'])
+          .where('conversation_id', '=', p.id),
       ),
-      moveCounts: sqlite.prepare(
-        `UPDATE insight_counts SET bot_only = bot_only + @bot_only, handed_off = handed_off + @handed_off, resolved = resolved + @resolved,
-           rating_sum = rating_sum + @rating_sum, r1 = r1 + @r1, r2 = r2 + @r2, r3 = r3 + @r3, r4 = r4 + @r4, r5 = r5 + @r5
-         WHERE company_id = @company_id AND bucket = @bucket`,
+      saveFacts: prepareQuery(
+        sqlite,
+        {
+          id,
+          handed_off_ms: param<number | null>(),
+          first_response_ms: param<number | null>(),
+          first_agent_id: param<string | null>(),
+          resolution_ms: param<number | null>(),
+          resolved_by: param<string | null>(),
+          bot_ended: param<number>(),
+          rating: param<number | null>(),
+        },
+        ({ id, ...facts }) => db.updateTable('conversation_facts').set(facts).where('conversation_id', '=', id),
+      ),
+      moveCounts: prepareQuery(
+        sqlite,
+        {
+          company_id: param<string>(),
+          bucket: param<number>(),
+          bot_only: param<number>(),
+          handed_off: param<number>(),
+          resolved: param<number>(),
+          rating_sum: param<number>(),
+          r1: param<number>(),
+          r2: param<number>(),
+          r3: param<number>(),
+          r4: param<number>(),
+          r5: param<number>(),
+        },
+        ({ company_id, bucket, ...deltas }) =>
+          db
+            .updateTable('insight_counts')
+            .set((eb) => ({
+              bot_only: eb('bot_only', '+', deltas.bot_only),
+              handed_off: eb('handed_off', '+', deltas.handed_off),
+              resolved: eb('resolved', '+', deltas.resolved),
+              rating_sum: eb('rating_sum', '+', deltas.rating_sum),
+              r1: eb('r1', '+', deltas.r1),
+              r2: eb('r2', '+', deltas.r2),
+              r3: eb('r3', '+', deltas.r3),
+              r4: eb('r4', '+', deltas.r4),
+              r5: eb('r5', '+', deltas.r5),
+            }))
+            .where('company_id', '=', company_id)
+            .where('bucket', '=', bucket),
       ),
     };
   }
@@ -82,9 +162,14 @@ export class InsightsRecorder {
   /** A new conversation and the steps its greeting ran. */
   started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void {
     const created = Date.parse(conversation.createdAt);
-    if (this.statements.insertFacts.run(conversation.id, conversation.companyId, conversation.flowId, created).changes === 1) {
-      this.statements.countStart.run(conversation.companyId, Math.floor(created / BUCKET_MS));
-      if (conversation.flowId) this.funnel(conversation.companyId, conversation.flowId, Math.floor(created / BUCKET_MS), new Map([['', [1, 0]]]));
+    if (this.statements.insertFacts.run({ id: conversation.id, company: conversation.companyId, flow: conversation.flowId, created }).changes === 1) {
+      this.statements.countStart.run({ company: conversation.companyId, bucket: Math.floor(created / BUCKET_MS) });
+      // The flow's count of conversations goes in the statement that counts the greeting's steps.
+      const counted = new Map<string, [number, number]>([['', [1, 0]]]);
+      if (path?.length) this.record(conversation, path, path[path.length - 1]!, undefined, counted);
+      else if (conversation.flowId) this.funnel(conversation.companyId, conversation.flowId, Math.floor(created / BUCKET_MS), counted);
+      if (terminal) this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+      return;
     }
     this.turn(conversation, path, terminal);
   }
@@ -97,32 +182,46 @@ export class InsightsRecorder {
    */
   turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void {
     if (!path?.length) return;
-    {
-      const { id, companyId, flowId } = conversation;
-      const args: string[] = [];
-      for (const step of path) args.push(id, step);
-      const fresh = this.insertStepsStatement(path.length).all(...args);
-      const last = path[path.length - 1]!;
-      const move = this.statements.moveLastStep.get(last, id, last);
-      const moved = move !== undefined;
-      const before = move?.previous ?? null;
-      if (flowId && (fresh.length || moved)) {
-        const deltas = new Map<string, [number, number]>();
-        const add = (step: string, reached: number, stopped: number) => {
-          const d = deltas.get(step) ?? [0, 0];
-          d[0] += reached;
-          d[1] += stopped;
-          deltas.set(step, d);
-        };
-        for (const step of fresh) add(step, 1, 0);
-        if (moved) {
-          if (before !== null) add(before, 0, -1);
-          add(last, 0, 1);
-        }
-        this.funnel(companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
-      }
-    }
+    const last = path[path.length - 1]!;
+    const known = this.known.get(conversation);
+    if (!known || known.last !== last || !path.every((step) => known.steps.has(step))) this.record(conversation, path, last, known);
     if (terminal) this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+  }
+
+  /**
+   * Stores a turn's steps and moves its funnel counts (with `deltas`, counts to add in the same
+   * statement); learns what it stored once it commits.
+   */
+  private record(conversation: LiveConversation, path: string[], last: string, known: KnownSteps | undefined, deltas = new Map<string, [number, number]>()): void {
+    const { id, companyId, flowId } = conversation;
+    // Forgotten until this write commits: a later write of the same batch asks the database.
+    if (known) this.known.delete(conversation);
+    const args: Record<string, string> = { id };
+    path.forEach((step, i) => (args[`s${i}`] = step));
+    const fresh = this.insertStepsStatement(path.length).all(args);
+    const move = this.statements.moveLastStep.get({ id, last });
+    const moved = move !== undefined;
+    const before = move?.previous ?? null;
+    if (flowId && (fresh.length || moved || deltas.size)) {
+      const add = (step: string, reached: number, stopped: number) => {
+        const d = deltas.get(step) ?? [0, 0];
+        d[0] += reached;
+        d[1] += stopped;
+        deltas.set(step, d);
+      };
+      for (const { step } of fresh) add(step, 1, 0);
+      if (moved) {
+        if (before !== null) add(before, 0, -1);
+        add(last, 0, 1);
+      }
+      this.funnel(companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
+    }
+    if (this.writes) {
+      // Learnt only when every statement above succeeded (a failed one is undone alone).
+      const steps = new Set(known?.steps);
+      for (const step of path) steps.add(step);
+      this.writes.afterCommit(() => this.known.set(conversation, { steps, last }));
+    }
   }
 
   /**
@@ -130,29 +229,63 @@ export class InsightsRecorder {
    * (see {@link dayRow}), in one statement.
    */
   private funnel(companyId: string, flowId: string, bucket: number, deltas: Map<string, [number, number]>): void {
-    const args: Array<string | number> = [];
-    const day = dayRow(Math.floor(bucket / QUARTERS_PER_DAY));
-    for (const [step, [reached, stopped]] of deltas) args.push(companyId, flowId, bucket, step, reached, stopped, companyId, flowId, day, step, reached, stopped);
-    this.moveFunnelStatement(deltas.size * 2).run(...args);
+    const args: Record<string, string | number> = { company: companyId, flow: flowId, bucket, day: dayRow(Math.floor(bucket / QUARTERS_PER_DAY)) };
+    let row = 0;
+    for (const [step, [reached, stopped]] of deltas) {
+      args[`s${row}`] = step;
+      args[`r${row}`] = reached;
+      args[`t${row}`] = stopped;
+      row++;
+    }
+    this.moveFunnelStatement(deltas.size).run(args);
   }
 
-  private insertStepsStatement(rows: number): SQLite.Statement<unknown[], string> {
+  /** Records `rows` steps of one conversation (`:id`, `:s0`...) and returns those it had not reached. */
+  private insertStepsStatement(rows: number): PreparedQuery<{ step: string }, Params> {
     let statement = this.insertSteps.get(rows);
     if (!statement) {
-      statement = this.sqlite
-        .prepare<unknown[], string>(`INSERT OR IGNORE INTO conversation_steps (conversation_id, step) VALUES ${new Array(rows).fill('(?, ?)').join(', ')} RETURNING step`)
-        .pluck();
+      statement = prepareQuery(this.sqlite, {} as Params, () =>
+        this.db
+          .insertInto('conversation_steps')
+          .orIgnore()
+          .values(Array.from({ length: rows }, (_, i) => ({ conversation_id: named<string>('id'), step: named<string>(`s${i}`) })))
+          .returning('step'),
+      );
       this.insertSteps.set(rows, statement);
     }
     return statement;
   }
 
-  private moveFunnelStatement(rows: number): SQLite.Statement {
+  /**
+   * Adds `rows` steps' counts (`:s0`, reached `:r0`, stopped `:t0`...) to a quarter hour's rows
+   * (`:bucket`) and to its UTC day's (`:day`) in one statement.
+   */
+  private moveFunnelStatement(rows: number): PreparedQuery<unknown, Params> {
     let statement = this.moveFunnel.get(rows);
     if (!statement) {
-      statement = this.sqlite.prepare(
-        `INSERT INTO funnel_counts (company_id, flow_id, bucket, step, reached, stopped) VALUES ${new Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (company_id, flow_id, bucket, step) DO UPDATE SET reached = reached + excluded.reached, stopped = stopped + excluded.stopped`,
+      const values: Array<InsertObject<Database, 'funnel_counts'>> = [];
+      for (const bucket of ['bucket', 'day']) {
+        for (let i = 0; i < rows; i++) {
+          values.push({
+            company_id: named<string>('company'),
+            flow_id: named<string>('flow'),
+            bucket: named<number>(bucket),
+            step: named<string>(`s${i}`),
+            reached: named<number>(`r${i}`),
+            stopped: named<number>(`t${i}`),
+          });
+        }
+      }
+      statement = prepareQuery(this.sqlite, {} as Params, () =>
+        this.db
+          .insertInto('funnel_counts')
+          .values(values)
+          .onConflict((oc) =>
+            oc.columns(['company_id', 'flow_id', 'bucket', 'step']).doUpdateSet((eb) => ({
+              reached: eb('funnel_counts.reached', '+', eb.ref('excluded.reached')),
+              stopped: eb('funnel_counts.stopped', '+', eb.ref('excluded.stopped')),
+            })),
+          ),
       );
       this.moveFunnel.set(rows, statement);
     }
@@ -199,7 +332,7 @@ export class InsightsRecorder {
 
   /** Reads a conversation's facts, applies `next` (undefined: no change), and moves its counts. */
   private change(conversationId: string, next: (facts: Facts) => Facts | undefined): void {
-    const before = this.statements.facts.get(conversationId);
+    const before = this.statements.facts.get({ id: conversationId });
     if (!before) return;
     const after = next(before);
     if (!after) return;

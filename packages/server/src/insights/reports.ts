@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
 import type {
   AgentTimes,
   CsatReport,
@@ -11,6 +12,8 @@ import type {
   RatingScale,
   ResponseTimesReport,
 } from '@parley/protocol';
+import type { Database } from '../db/database.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import { successors } from '../flows/load.js';
 import { BUCKET_MS, QUARTERS_PER_DAY, dayRow } from './recorder.js';
 import { dayIndex, type Period } from './period.js';
@@ -57,8 +60,6 @@ interface OutcomeRow {
 }
 
 /** A period as quarter-hour buckets of the rollups: `[from, to)`. */
-const BUCKETS = 'company_id = ? AND bucket >= ? AND bucket < ?';
-const PERIOD = 'company_id = ? AND created_ms >= ? AND created_ms < ?';
 
 function outcomes(row: OutcomeRow) {
   const { conversations, bot_only, handed_off, resolved } = row;
@@ -74,51 +75,90 @@ function outcomes(row: OutcomeRow) {
 export class ReportStore {
   private readonly statements;
 
-  constructor(sqlite: SQLite.Database) {
+  constructor(db: Kysely<Database>, sqlite: SQLite.Database) {
+    // A period in rollup buckets (quarter hours) or in epoch milliseconds.
+    const range = { company: param<string>(), from: param<number>(), to: param<number>() };
+    const counts = (p: { company: unknown; from: unknown; to: unknown }) =>
+      db
+        .selectFrom('insight_counts')
+        .where('company_id', '=', p.company as string)
+        .where('bucket', '>=', p.from as number)
+        .where('bucket', '<', p.to as number);
     // Durations come as one comma-separated list (per agent): much cheaper than a row per value.
-    const durations = (column: string) =>
-      sqlite.prepare<[string, number, number], string | null>(`SELECT group_concat(${column}) FROM conversation_facts WHERE ${PERIOD} AND ${column} IS NOT NULL`).pluck();
-    const byAgent = (column: string, agent: string) =>
-      sqlite
-        .prepare<[string, number, number], [string, string]>(
-          `SELECT ${agent}, group_concat(${column}) FROM conversation_facts WHERE ${PERIOD} AND ${column} IS NOT NULL GROUP BY ${agent}`,
-        )
-        .raw();
-    const sums = 'sum(conversations) AS conversations, sum(bot_only) AS bot_only, sum(handed_off) AS handed_off, sum(resolved) AS resolved';
+    const facts = (p: { company: unknown; from: unknown; to: unknown }, column: 'first_response_ms' | 'resolution_ms') =>
+      db
+        .selectFrom('conversation_facts')
+        .where('company_id', '=', p.company as string)
+        .where('created_ms', '>=', p.from as number)
+        .where('created_ms', '<', p.to as number)
+        .where(column, 'is not', null);
+    const list = (column: 'first_response_ms' | 'resolution_ms') => sql<string | null>`group_concat(${sql.ref(column)})`.as('list');
+    const durations = (column: 'first_response_ms' | 'resolution_ms') => prepareQuery(sqlite, range, (p) => facts(p, column).select(list(column)));
+    const byAgent = (column: 'first_response_ms' | 'resolution_ms', agent: 'first_agent_id' | 'resolved_by') =>
+      prepareQuery(sqlite, range, (p) =>
+        facts(p, column)
+          // A duration is recorded with the agent it belongs to, so the agent is never null here.
+          .select((eb) => [eb.ref(agent).$castTo<string>().as('agent'), list(column)])
+          .groupBy(agent),
+      );
     this.statements = {
-      overview: sqlite.prepare<[string, number, number], { [K in keyof OutcomeRow]: number | null } & { rating_sum: number | null; rated: number | null }>(
-        `SELECT ${sums}, sum(rating_sum) AS rating_sum, sum(r1 + r2 + r3 + r4 + r5) AS rated FROM insight_counts WHERE ${BUCKETS}`,
+      overview: prepareQuery(sqlite, range, (p) =>
+        counts(p).select((eb) => [
+          eb.fn.sum<number | null>('conversations').as('conversations'),
+          eb.fn.sum<number | null>('bot_only').as('bot_only'),
+          eb.fn.sum<number | null>('handed_off').as('handed_off'),
+          eb.fn.sum<number | null>('resolved').as('resolved'),
+          eb.fn.sum<number | null>('rating_sum').as('rating_sum'),
+          eb.fn.sum<number | null>(eb('r1', '+', eb('r2', '+', eb('r3', '+', eb('r4', '+', eb.ref('r5')))))).as('rated'),
+        ]),
       ),
-      byQuarter: sqlite.prepare<[string, number, number], OutcomeRow & { bucket: number }>(
-        `SELECT bucket, conversations, bot_only, handed_off, resolved FROM insight_counts WHERE ${BUCKETS}`,
-      ),
+      byQuarter: prepareQuery(sqlite, range, (p) => counts(p).select(['bucket', 'conversations', 'bot_only', 'handed_off', 'resolved'])),
       firstResponses: durations('first_response_ms'),
       resolutions: durations('resolution_ms'),
       firstResponsesByAgent: byAgent('first_response_ms', 'first_agent_id'),
       resolutionsByAgent: byAgent('resolution_ms', 'resolved_by'),
-      agentNames: sqlite.prepare<[string], { id: string; name: string }>('SELECT id, name FROM users WHERE company_id = ?'),
-      ratings: sqlite.prepare<[string, number, number], { r1: number | null; r2: number | null; r3: number | null; r4: number | null; r5: number | null }>(
-        `SELECT sum(r1) AS r1, sum(r2) AS r2, sum(r3) AS r3, sum(r4) AS r4, sum(r5) AS r5 FROM insight_counts WHERE ${BUCKETS}`,
+      agentNames: prepareQuery(sqlite, { company: param<string>() }, (p) => db.selectFrom('users').select(['id', 'name']).where('company_id', '=', p.company)),
+      ratings: prepareQuery(sqlite, range, (p) =>
+        counts(p).select((eb) => [
+          eb.fn.sum<number | null>('r1').as('r1'),
+          eb.fn.sum<number | null>('r2').as('r2'),
+          eb.fn.sum<number | null>('r3').as('r3'),
+          eb.fn.sum<number | null>('r4').as('r4'),
+          eb.fn.sum<number | null>('r5').as('r5'),
+        ]),
       ),
-      comments: sqlite.prepare<[string, number, number, number], CsatReport['comments'][number]>(
-        `SELECT conversation_id, score, scale, comment, created_at FROM conversation_ratings
-         WHERE company_id = ? AND conversation_created_ms >= ? AND conversation_created_ms < ? AND comment IS NOT NULL
-         ORDER BY conversation_created_ms DESC LIMIT ?`,
+      comments: prepareQuery(sqlite, { ...range, limit: param<number>() }, (p) =>
+        db
+          .selectFrom('conversation_ratings')
+          .select(['conversation_id', 'score', 'scale', 'comment', 'created_at'])
+          .where('company_id', '=', p.company)
+          .where('conversation_created_ms', '>=', p.from)
+          .where('conversation_created_ms', '<', p.to)
+          .where('comment', 'is not', null)
+          .orderBy('conversation_created_ms', 'desc')
+          .limit(p.limit),
       ),
-      funnel: sqlite.prepare<[string, string, number, number], { step: string; reached: number; stopped: number }>(
-        'SELECT step, sum(reached) AS reached, sum(stopped) AS stopped FROM funnel_counts WHERE company_id = ? AND flow_id = ? AND bucket >= ? AND bucket < ? GROUP BY step',
+      funnel: prepareQuery(sqlite, { ...range, flow: param<string>() }, (p) =>
+        db
+          .selectFrom('funnel_counts')
+          .select((eb) => ['step', eb.fn.sum<number>('reached').as('reached'), eb.fn.sum<number>('stopped').as('stopped')])
+          .where('company_id', '=', p.company)
+          .where('flow_id', '=', p.flow)
+          .where('bucket', '>=', p.from)
+          .where('bucket', '<', p.to)
+          .groupBy('step'),
       ),
     };
   }
 
   /** The period's totals. */
   overview(companyId: string, period: Period): OverviewReport {
-    const args = [companyId, period.from, period.to] as const;
-    const row = this.statements.overview.get(...this.buckets(companyId, period))!;
+    const args = { company: companyId, from: period.from, to: period.to };
+    const row = this.statements.overview.get(this.buckets(companyId, period))!;
     return {
       ...outcomes({ conversations: row.conversations ?? 0, bot_only: row.bot_only ?? 0, handed_off: row.handed_off ?? 0, resolved: row.resolved ?? 0 }),
-      first_response_ms: stats(sortNumbers(numbers(this.statements.firstResponses.get(...args)))),
-      resolution_ms: stats(sortNumbers(numbers(this.statements.resolutions.get(...args)))),
+      first_response_ms: stats(sortNumbers(numbers(this.statements.firstResponses.get(args)?.list))),
+      resolution_ms: stats(sortNumbers(numbers(this.statements.resolutions.get(args)?.list))),
       csat: { average: average(row.rating_sum ?? 0, row.rated ?? 0), count: row.rated ?? 0 },
     };
   }
@@ -126,7 +166,7 @@ export class ReportStore {
   /** Outcomes per local day, every day of the period included. */
   daily(companyId: string, period: Period): DailyReport {
     const days = period.days.map((day) => ({ day, conversations: 0, bot_only: 0, handed_off: 0, resolved: 0 }));
-    for (const row of this.statements.byQuarter.all(...this.buckets(companyId, period))) {
+    for (const row of this.statements.byQuarter.all(this.buckets(companyId, period))) {
       const day = days[dayIndex(period, row.bucket * BUCKET_MS)];
       if (!day) continue;
       day.conversations += row.conversations;
@@ -138,14 +178,14 @@ export class ReportStore {
   }
 
   /** The period as rollup buckets. */
-  private buckets(companyId: string, period: Period): [string, number, number] {
-    return [companyId, Math.floor(period.from / BUCKET_MS), Math.ceil(period.to / BUCKET_MS)];
+  private buckets(companyId: string, period: Period): { company: string; from: number; to: number } {
+    return { company: companyId, from: Math.floor(period.from / BUCKET_MS), to: Math.ceil(period.to / BUCKET_MS) };
   }
 
   /** First response and resolution times, overall and per agent (agents by name). */
   responseTimes(companyId: string, period: Period): ResponseTimesReport {
-    const args = [companyId, period.from, period.to] as const;
-    const names = new Map(this.statements.agentNames.all(companyId).map((u) => [u.id, u.name]));
+    const args = { company: companyId, from: period.from, to: period.to };
+    const names = new Map(this.statements.agentNames.all({ company: companyId }).map((u) => [u.id, u.name]));
     const agents = new Map<string, { first: number[]; resolution: number[] }>();
     const of = (id: string) => {
       let agent = agents.get(id);
@@ -154,11 +194,11 @@ export class ReportStore {
     };
     let first: number[] = [];
     let resolution: number[] = [];
-    for (const [agent, list] of this.statements.firstResponsesByAgent.all(...args)) {
+    for (const { agent, list } of this.statements.firstResponsesByAgent.all(args)) {
       of(agent).first = numbers(list);
       first = first.concat(of(agent).first);
     }
-    for (const [agent, list] of this.statements.resolutionsByAgent.all(...args)) {
+    for (const { agent, list } of this.statements.resolutionsByAgent.all(args)) {
       of(agent).resolution = numbers(list);
       resolution = resolution.concat(of(agent).resolution);
     }
@@ -182,18 +222,18 @@ export class ReportStore {
 
   /** CSAT: the average, how many of each score, and the newest comments. */
   csat(companyId: string, period: Period): CsatReport {
-    const row = this.statements.ratings.get(...this.buckets(companyId, period))!;
+    const row = this.statements.ratings.get(this.buckets(companyId, period))!;
     const distribution = [row.r1 ?? 0, row.r2 ?? 0, row.r3 ?? 0, row.r4 ?? 0, row.r5 ?? 0];
     const count = distribution.reduce((a, b) => a + b, 0);
     const sum = distribution.reduce((a, n, i) => a + n * (i + 1), 0);
-    const comments = this.statements.comments.all(companyId, period.from, period.to, MAX_COMMENTS).map((c) => ({ ...c, scale: c.scale as RatingScale }));
+    const comments = this.statements.comments.all({ company: companyId, from: period.from, to: period.to, limit: MAX_COMMENTS }).map((c) => ({ ...c, comment: c.comment! }));
     return { average: average(sum, count), count, distribution, comments };
   }
 
   /** Conversations started per local weekday (Monday first) and hour. */
   hours(companyId: string, period: Period): HoursReport {
     const cells = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-    for (const row of this.statements.byQuarter.all(...this.buckets(companyId, period))) {
+    for (const row of this.statements.byQuarter.all(this.buckets(companyId, period))) {
       const utc = row.bucket * BUCKET_MS;
       const local = utc + period.offsetAt(utc);
       const weekday = (Math.floor(local / 86_400_000) + 3) % 7; // 1970-01-01 was a Thursday.
@@ -212,7 +252,7 @@ export class ReportStore {
     const reached = new Map<string, number>();
     const stopped = new Map<string, number>();
     let conversations = 0;
-    const [, fromBucket, toBucket] = this.buckets(companyId, period);
+    const { from: fromBucket, to: toBucket } = this.buckets(companyId, period);
     // Whole UTC days from day rows, the ends from quarter-hour rows.
     const firstDay = Math.ceil(fromBucket / QUARTERS_PER_DAY);
     const endDay = Math.floor(toBucket / QUARTERS_PER_DAY);
@@ -226,7 +266,7 @@ export class ReportStore {
         : [[fromBucket, toBucket]];
     for (const [from, to] of ranges) {
       if (from >= to) continue;
-      for (const row of this.statements.funnel.all(companyId, flow.id, from, to)) {
+      for (const row of this.statements.funnel.all({ company: companyId, flow: flow.id, from, to })) {
         // The row of step '' counts the flow's conversations.
         if (row.step === '') conversations += row.reached;
         else {

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import {
   componentsToText,
   type ChatMessage,
@@ -9,7 +10,9 @@ import {
   type RestHistoryResponse,
   userIdString,
 } from '@parley/protocol';
+import type { Database } from '../db/database.js';
 import type { GroupCommit } from '../db/group-commit.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { KeyedLanes } from '../lib/keyed-lanes.js';
 import type { ChatService } from '../conversations/chat.js';
@@ -38,17 +41,26 @@ export class RestChatService {
   private readonly lanes = new KeyedLanes();
 
   constructor(
+    db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly writes: GroupCommit,
     private readonly chat: ChatService,
     private readonly conversations: ConversationStore,
   ) {
     this.statements = {
-      setVisitor: sqlite.prepare('UPDATE conversations SET visitor_id = ? WHERE id = ?'),
-      visitorOf: sqlite.prepare<[string], { visitor_id: string | null }>('SELECT visitor_id FROM conversations WHERE id = ?'),
-      byClientId: sqlite.prepare<[string, string, string], { conversation_id: string }>(
-        `SELECT m.conversation_id FROM conversations c JOIN messages m ON m.conversation_id = c.id
-         WHERE c.company_id = ? AND c.visitor_id = ? AND m.client_id = ? LIMIT 1`,
+      setVisitor: prepareQuery(sqlite, { id: param<string>(), visitor: param<string>() }, (p) =>
+        db.updateTable('conversations').set({ visitor_id: p.visitor }).where('id', '=', p.id),
+      ),
+      visitorOf: prepareQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('conversations').select('visitor_id').where('id', '=', p.id)),
+      byClientId: prepareQuery(sqlite, { company: param<string>(), visitor: param<string>(), clientId: param<string>() }, (p) =>
+        db
+          .selectFrom('conversations as c')
+          .innerJoin('messages as m', 'm.conversation_id', 'c.id')
+          .select('m.conversation_id')
+          .where('c.company_id', '=', p.company)
+          .where('c.visitor_id', '=', p.visitor)
+          .where('m.client_id', '=', p.clientId)
+          .limit(1),
       ),
     };
   }
@@ -79,10 +91,10 @@ export class RestChatService {
   private async sendNow(company: Company, body: RestMessage, ip: string): Promise<RestChatMessageResponse> {
     if (!body.conversation_id) {
       // A retried first message finds the conversation it opened.
-      const earlier = this.statements.byClientId.get(company.id, body.user_id, body.message_id);
+      const earlier = this.statements.byClientId.get({ company: company.id, visitor: body.user_id, clientId: body.message_id });
       if (earlier) return this.reply(this.conversations.get(earlier.conversation_id)!, body);
       const { conversation, messages } = await this.chat.start(company, { ip }, { text: body.message, clientId: body.message_id });
-      await this.writes.run(() => this.statements.setVisitor.run(body.user_id, conversation.id));
+      await this.writes.run(() => this.statements.setVisitor.run({ id: conversation.id, visitor: body.user_id }));
       return { message: flattenReplies(messages), conversation_id: conversation.id };
     }
     const conversation = this.conversations.ownedBy(company.id, body.conversation_id);
@@ -103,7 +115,7 @@ export class RestChatService {
   }
 
   private visitorOf(conversation: LiveConversation): string | null {
-    return this.statements.visitorOf.get(conversation.id)?.visitor_id ?? null;
+    return this.statements.visitorOf.get({ id: conversation.id })?.visitor_id ?? null;
   }
 }
 
@@ -115,7 +127,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('restChat', new RestChatService(app.sqlite, app.writes, app.chat, app.conversations));
+    app.decorate('restChat', new RestChatService(app.db, app.sqlite, app.writes, app.chat, app.conversations));
   },
   { name: 'rest-chat', dependencies: ['database', 'chat', 'conversations'] },
 );

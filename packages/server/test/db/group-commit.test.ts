@@ -66,4 +66,22 @@ describe('group commit', () => {
     expect(sqlite.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
     await expect(writes.run(() => 1)).rejects.toThrow('The database is closing');
   });
+
+  it('runs what a write asked for after its commit only, once, even when a neighbour fails and the batch runs again', async () => {
+    const { sqlite } = openDb();
+    const writes = new GroupCommit(sqlite);
+    const insert = sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    const learnt: string[] = [];
+    const write = (v: string, fail = false) =>
+      writes.run(() => {
+        insert.run(v);
+        writes.afterCommit(() => learnt.push(`${v} (${sqlite.prepare('SELECT count(*) AS n FROM t').pluck().get()} stored)`));
+        if (fail) insert.run(v); // violates UNIQUE after asking: its callback must not run
+      });
+    const outcomes = await Promise.allSettled([write('a'), write('b', true), write('c')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // Once each, after the commit ('a' and 'c' both stored by then), never for the failed write.
+    expect(learnt).toEqual(['a (2 stored)', 'c (2 stored)']);
+    expect(() => writes.afterCommit(() => undefined)).toThrow('only for use inside a write');
+  });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
 import { param, prepareQuery } from '../../src/db/prepared.js';
 
@@ -31,5 +32,25 @@ describe('prepareQuery', () => {
     expect(byName.get({ name: 'Nobody' })).toBeUndefined();
     const all = prepareQuery(sqlite, {}, () => db.selectFrom('companies').select('id').orderBy('id'));
     expect(all.all({}).map((row) => row.id)).toEqual(expect.arrayContaining(['c1', 'c2']));
+  });
+
+  it('binds a parameter used twice, between constants, and leaves quoted text alone', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'parley-prepared-'));
+    open = await openDatabase(join(dir, 'p.db'), { synchronous: 'NORMAL', externalCheckpoints: false });
+    const { db, sqlite } = open;
+    const insert = prepareQuery(sqlite, { id: param<string>(), at: param<string>() }, (p) =>
+      db.insertInto('companies').values({ id: p.id, name: 'Acme', site_key: p.id, api_key_hash: null, created_at: p.at }),
+    );
+    insert.run({ id: 'c1', at: '10:30' });
+    const odd = prepareQuery(sqlite, { id: param<string>() }, (p) =>
+      db
+        .selectFrom('companies')
+        .select([sql<string>`'a :id or ?'`.as('text'), 'site_key'])
+        .where('name', '=', 'Acme')
+        .where('id', '=', p.id)
+        .where('site_key', '=', p.id),
+    );
+    expect(odd.get({ id: 'c1' })).toEqual({ text: 'a :id or ?', site_key: 'c1' });
+    expect(odd.get({ id: 'c2' })).toBeUndefined();
   });
 });

@@ -24,7 +24,7 @@ interface Story {
  * rows, flow steps, hand-offs, first replies, resolutions and ratings.
  */
 async function tell(app: FastifyInstance, companyId: string, flowId: string, stories: Story[]) {
-  const recorder = new InsightsRecorder(app.sqlite);
+  const recorder = new InsightsRecorder(app.db, app.sqlite);
   for (const story of stories) {
     const created = Date.parse(story.at);
     await app.db

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ConversationStatus, HandoffReason } from '@parley/protocol';
 
 /** A visitor's conversation (a chat session). */
 export interface ConversationsTable {
@@ -7,8 +8,7 @@ export interface ConversationsTable {
   /** SHA-256 of the visitor's session token; the token itself is never stored. */
   session_hash: string;
   flow_id: string | null;
-  /** bot | waiting | agent | resolved | closed */
-  status: Generated<string>;
+  status: Generated<ConversationStatus>;
   /** JSON of the flow engine's state (step, attempts, variables). */
   flow_state: Generated<string>;
   /** Highest message sequence number used so far. */
@@ -25,8 +25,7 @@ export interface ConversationsTable {
   visitor_id: string | null;
   /** When a person was last asked for; orders the hand-off queue. */
   handoff_at: string | null;
-  /** visitor | flow | ai | api */
-  handoff_reason: string | null;
+  handoff_reason: HandoffReason | null;
   /** What the requester told the agents (an external bot's summary); never shown to the visitor. */
   handoff_context: string | null;
   /** The visitor's id in the host site (`Parley.identify`), with the name and email it gave. */

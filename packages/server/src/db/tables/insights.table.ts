@@ -1,13 +1,13 @@
 import type { Generated, Selectable } from 'kysely';
+import type { CsatAskAfter, RatingScale } from '@parley/protocol';
 
 /** A company's visitor-satisfaction settings (no row: CSAT is off). */
 export interface CsatSettingsTable {
   company_id: string;
   enabled: Generated<number>;
-  /** five | thumbs */
-  scale: Generated<string>;
-  /** agent | bot | both: which resolutions ask the visitor for a rating. */
-  ask_after: Generated<string>;
+  scale: Generated<RatingScale>;
+  /** Which resolutions ask the visitor for a rating. */
+  ask_after: Generated<CsatAskAfter>;
   updated_at: string;
 }
 export type CsatSettingsRow = Selectable<CsatSettingsTable>;
@@ -16,8 +16,8 @@ export type CsatSettingsRow = Selectable<CsatSettingsTable>;
 export interface ConversationRatingsTable {
   conversation_id: string;
   company_id: string;
-  /** five | thumbs (the scale shown when the visitor rated) */
-  scale: string;
+  /** The scale shown when the visitor rated. */
+  scale: RatingScale;
   /** 1 to 5; thumbs are stored as 5 (up) and 1 (down). */
   score: number;
   comment: string | null;

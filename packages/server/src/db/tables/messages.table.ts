@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { MessageRole, MessageStatus } from '@parley/protocol';
 
 /** One message of a conversation. `(conversation_id, seq)` and `(conversation_id, client_id)` are unique. */
 export interface MessagesTable {
@@ -6,8 +7,7 @@ export interface MessagesTable {
   conversation_id: string;
   company_id: string;
   seq: number;
-  /** user | bot | agent | system */
-  role: string;
+  role: MessageRole;
   /** The visitor client's id for the message; a resend with the same id is stored once. */
   client_id: string | null;
   /** JSON array of components. */
@@ -18,8 +18,7 @@ export interface MessagesTable {
   author_name: string | null;
   /** How long producing the message took (LLM replies), in milliseconds. */
   elapsed_ms: number | null;
-  /** success | error */
-  status: Generated<string>;
+  status: Generated<MessageStatus>;
   error: string | null;
   read_at: string | null;
   created_at: string;
