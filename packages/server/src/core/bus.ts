@@ -52,7 +52,7 @@ export const topics = {
 export class MemoryBus implements EventBus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
 
-  constructor(private readonly onHandlerError: (error: unknown) => void) {}
+  constructor(private readonly onHandlerError: (error: unknown, topic: string) => void) {}
 
   publish(topic: string, event: BusEvent): void {
     const set = this.handlers.get(topic);
@@ -61,9 +61,24 @@ export class MemoryBus implements EventBus {
       try {
         handler(event);
       } catch (error) {
-        this.onHandlerError(error);
+        this.onHandlerError(error, topic);
       }
     }
+  }
+
+  /** Whether the topic has a handler. */
+  has(topic: string): boolean {
+    return this.handlers.has(topic);
+  }
+
+  /** Topics with at least one handler. */
+  topics(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  /** Drops every handler. */
+  clear(): void {
+    this.handlers.clear();
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {

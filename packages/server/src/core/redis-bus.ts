@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import type { BusEvent, BusHandler, EventBus } from './bus.js';
+import { MemoryBus, type BusEvent, type BusHandler, type EventBus } from './bus.js';
 import { checkRedisPrefix, newNodeId } from './redis-connection.js';
 
 /** Options of a {@link RedisBus}. */
@@ -70,7 +70,8 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
   private readonly channelPrefix: string;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private readonly handlers = new Map<string, Set<BusHandler>>();
+  /** This process's handlers: the same registry and isolated delivery as the single-process bus. */
+  private readonly local: MemoryBus;
   private readonly pending = new Set<Promise<void>>();
   private isHealthy = false;
   private wasUp = false;
@@ -83,6 +84,7 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
     this.prefix = checkRedisPrefix(options.prefix ?? 'parley:');
     this.channelPrefix = `${this.prefix}bus:`;
     this.nodeId = options.nodeId ?? newNodeId();
+    this.local = new MemoryBus((error, topic) => this.options.onHandlerError?.(error, topic));
     this.publisher = options.redis;
     // Connects at once even when the command connection is lazy: `healthy` must not wait for a first topic.
     this.subscriber = options.redis.duplicate({ autoResubscribe: false, lazyConnect: false, connectionName: `${this.prefix}bus:${this.nodeId}` });
@@ -100,26 +102,24 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
 
   /** Topics with at least one local handler. */
   topics(): string[] {
-    return [...this.handlers.keys()];
+    return this.local.topics();
   }
 
   publish(topic: string, event: BusEvent): void {
-    this.deliver(topic, event);
+    this.local.publish(topic, event);
     const envelope: Envelope = { n: this.nodeId, e: event };
     this.publisher.publish(this.channelPrefix + topic, JSON.stringify(envelope)).catch((error: unknown) => this.options.onError?.(error));
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {
-    let set = this.handlers.get(topic);
-    if (!set) {
-      this.handlers.set(topic, (set = new Set()));
-      this.track(this.subscriber.subscribe(this.channelPrefix + topic));
-    }
-    set.add(handler);
+    if (!this.local.has(topic)) this.track(this.subscriber.subscribe(this.channelPrefix + topic));
+    const off = this.local.subscribe(topic, handler);
+    let subscribed = true;
     return () => {
-      if (!set.delete(handler) || set.size > 0 || this.handlers.get(topic) !== set) return;
-      this.handlers.delete(topic);
-      if (!this.closed) this.track(this.subscriber.unsubscribe(this.channelPrefix + topic));
+      if (!subscribed) return;
+      subscribed = false;
+      off();
+      if (!this.local.has(topic) && !this.closed) this.track(this.subscriber.unsubscribe(this.channelPrefix + topic));
     };
   }
 
@@ -135,7 +135,7 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
   /** Closes the subscriber connection (the command connection belongs to the caller). */
   async close(): Promise<void> {
     this.closed = true;
-    this.handlers.clear();
+    this.local.clear();
     this.subscriber.removeAllListeners('close');
     this.subscriber.removeAllListeners('ready');
     this.isHealthy = false;
@@ -163,19 +163,7 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
       return this.options.onError?.(error);
     }
     if (envelope.n === this.nodeId) return;
-    this.deliver(channel.slice(this.channelPrefix.length), envelope.e);
-  }
-
-  private deliver(topic: string, event: BusEvent): void {
-    const set = this.handlers.get(topic);
-    if (!set) return;
-    for (const handler of set) {
-      try {
-        handler(event);
-      } catch (error) {
-        this.options.onHandlerError?.(error, topic);
-      }
-    }
+    this.local.publish(channel.slice(this.channelPrefix.length), envelope.e);
   }
 
   private lost(): void {
