@@ -13,7 +13,7 @@ import type {
   ResponseTimesReport,
 } from '@parley/protocol';
 import type { Database } from '../db/database.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import { param, prepareQuery, type ParamRefs } from '../db/prepared.js';
 import { successors } from '../flows/load.js';
 import { BUCKET_MS, QUARTERS_PER_DAY, dayRow } from './recorder.js';
 import { dayIndex, type Period } from './period.js';
@@ -78,19 +78,15 @@ export class ReportStore {
   constructor(db: Kysely<Database>, sqlite: SQLite.Database) {
     // A period in rollup buckets (quarter hours) or in epoch milliseconds.
     const range = { company: param<string>(), from: param<number>(), to: param<number>() };
-    const counts = (p: { company: unknown; from: unknown; to: unknown }) =>
-      db
-        .selectFrom('insight_counts')
-        .where('company_id', '=', p.company as string)
-        .where('bucket', '>=', p.from as number)
-        .where('bucket', '<', p.to as number);
+    const counts = (p: ParamRefs<typeof range>) =>
+      db.selectFrom('insight_counts').where('company_id', '=', p.company).where('bucket', '>=', p.from).where('bucket', '<', p.to);
     // Durations come as one comma-separated list (per agent): much cheaper than a row per value.
-    const facts = (p: { company: unknown; from: unknown; to: unknown }, column: 'first_response_ms' | 'resolution_ms') =>
+    const facts = (p: ParamRefs<typeof range>, column: 'first_response_ms' | 'resolution_ms') =>
       db
         .selectFrom('conversation_facts')
-        .where('company_id', '=', p.company as string)
-        .where('created_ms', '>=', p.from as number)
-        .where('created_ms', '<', p.to as number)
+        .where('company_id', '=', p.company)
+        .where('created_ms', '>=', p.from)
+        .where('created_ms', '<', p.to)
         .where(column, 'is not', null);
     const list = (column: 'first_response_ms' | 'resolution_ms') => sql<string | null>`group_concat(${sql.ref(column)})`.as('list');
     const durations = (column: 'first_response_ms' | 'resolution_ms') => prepareQuery(sqlite, range, (p) => facts(p, column).select(list(column)));
