@@ -97,6 +97,11 @@ export interface ParleyConfig {
   trustProxy: boolean;
   /** Flow file for the default company's bot; the demo support flow when unset. */
   flowFile?: string;
+  /**
+   * PostgreSQL to store in (`DATABASE_URL`, `postgres://…`) instead of `<dataDir>/parley.sqlite`;
+   * the data folder still holds generated secrets and uploads.
+   */
+  databaseUrl?: string;
   /** SQLite `synchronous` pragma. NORMAL survives process crashes; FULL also survives power loss. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
   limits: LimitsConfig;
@@ -173,6 +178,7 @@ export function loadConfig(overrides: ParleyOptions = {}, env: Record<string, st
   const metricsToken = overrides.metrics?.token ?? e.PARLEY_METRICS_TOKEN;
   const metricsPort = overrides.metrics?.port ?? e.PARLEY_METRICS_PORT;
   const knowledgeThreshold = overrides.knowledgeThreshold ?? e.PARLEY_KNOWLEDGE_THRESHOLD;
+  const databaseUrl = overrides.databaseUrl ?? e.DATABASE_URL;
   const ai = overrides.ai ?? aiSettingsFrom(e);
   return {
     host: overrides.host ?? e.HOST,
@@ -182,6 +188,7 @@ export function loadConfig(overrides: ParleyOptions = {}, env: Record<string, st
     trustProxy: overrides.trustProxy ?? e.PARLEY_TRUST_PROXY,
     ...(flowFile ? { flowFile: resolve(flowFile) } : {}),
     sqliteSynchronous: synchronous,
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...(secret ? { secret } : {}),
     ...(adminEmail ? { adminEmail: adminEmail.trim().toLowerCase() } : {}),
     ...(adminPassword ? { adminPassword } : {}),

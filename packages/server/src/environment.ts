@@ -34,6 +34,12 @@ export const ENV_SECTIONS = {
       description: 'NORMAL survives process crashes; FULL also survives power loss, at some write latency',
     }),
     PARLEY_RETENTION_DAYS: whole('Delete conversations idle for longer than this many days (0 keeps everything)', 0),
+    DATABASE_URL: optional(
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        description: 'PostgreSQL to store in instead of DATA_DIR/parley.sqlite (postgres://user:password@host:5432/name); see docs/scaling.md',
+      }),
+    ),
   }),
   'Dashboard accounts': Type.Object({
     PARLEY_SECRET: optional(Type.String({ minLength: 32, description: 'Signs dashboard tokens and seals stored keys (32+ characters); generated into DATA_DIR/secret when unset' })),

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { VisitorServerFrame } from '@parley/protocol';
 import { buildServer } from '../src/server.js';
 import type { ParleyOptions } from '../src/config.js';
+import { createTestDatabase } from './db/postgres-helper.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -21,9 +22,26 @@ export function tempDataDir(): string {
   return dir;
 }
 
-/** Builds the real app on a temporary SQLite file; it is closed after the test. */
+/**
+ * Which store the suite runs on: `sqlite` (the default) or `postgres`, from `PARLEY_TEST_STORE`.
+ * On `postgres` every test server gets a database of its own, dropped after the test.
+ */
+export const testStore = process.env.PARLEY_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A fresh PostgreSQL database for one test server, dropped after the test. */
+export async function testDatabaseUrl(): Promise<string> {
+  const database = await createTestDatabase('app');
+  cleanups.push(() => database.drop());
+  return database.url;
+}
+
+/**
+ * Builds the real app on a temporary SQLite file (or, with `PARLEY_TEST_STORE=postgres`, a
+ * temporary PostgreSQL database); it is closed after the test.
+ */
 export async function buildTestServer(options: ParleyOptions = {}): Promise<FastifyInstance> {
-  const app = await buildServer({ dataDir: options.dataDir ?? tempDataDir(), logLevel: 'silent', ...options });
+  const store = testStore === 'postgres' && !options.databaseUrl && !options.dataDir ? { databaseUrl: await testDatabaseUrl() } : {};
+  const app = await buildServer({ dataDir: options.dataDir ?? tempDataDir(), logLevel: 'silent', ...store, ...options });
   cleanups.push(() => app.close());
   return app;
 }
@@ -135,3 +153,27 @@ export const PNG_1PX = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a30000000049454e44ae426082',
   'hex',
 );
+
+/**
+ * Runs raw SQL against the test server's database, whichever it is (SQLite or PostgreSQL), for
+ * tests that look under the app: `?` placeholders on both; rows come back as plain objects.
+ *
+ * @example const [{ n }] = await rawSql<{ n: number }>(app, 'SELECT count(*) AS n FROM messages WHERE role = ?', 'user');
+ */
+export async function rawSql<Row = Record<string, unknown>>(app: FastifyInstance, text: string, ...params: unknown[]): Promise<Row[]> {
+  const database = app.database;
+  if (database.dialect === 'sqlite') {
+    const statement = database.sqlite.prepare(text);
+    if (statement.reader) return statement.all(...params) as Row[];
+    statement.run(...params);
+    return [];
+  }
+  let n = 0;
+  const result = await database.pool.query(text.replace(/\?/g, () => `$${++n}`), params);
+  return result.rows as Row[];
+}
+
+/** Whether the test server stores in SQLite (some tests look at what only SQLite has). */
+export function onSqlite(app: FastifyInstance): boolean {
+  return app.database.dialect === 'sqlite';
+}

@@ -112,14 +112,17 @@ export class AgentConnection extends GuardedSocket<AgentClientFrame, AgentServer
           (error: unknown) => this.failed(error, frame.id),
         );
         return;
-      case 'typing': {
-        const conversation = handoff.owned(this.user, frame.conversation_id);
-        if (conversation.status === 'closed') return;
-        if (frame.on) this.typingIn.add(conversation.id);
-        else this.typingIn.delete(conversation.id);
-        chat.typing(conversation, 'agent', frame.on, this.id, this.user.name);
+      case 'typing':
+        handoff.owned(this.user, frame.conversation_id).then(
+          (conversation) => {
+            if (conversation.status === 'closed' || this.closed) return;
+            if (frame.on) this.typingIn.add(conversation.id);
+            else this.typingIn.delete(conversation.id);
+            chat.typing(conversation, 'agent', frame.on, this.id, this.user.name);
+          },
+          (error: unknown) => this.failed(error),
+        );
         return;
-      }
       case 'read':
         inbox.markRead(this.user, frame.conversation_id, frame.seq, this.id).catch((error: unknown) => this.failed(error));
         return;
@@ -134,7 +137,7 @@ export class AgentConnection extends GuardedSocket<AgentClientFrame, AgentServer
     this.closed = true;
     clearTimeout(this.expiry);
     for (const id of this.typingIn) {
-      const conversation = this.deps.conversations.get(id);
+      const conversation = this.deps.conversations.cached(id);
       if (conversation && conversation.status !== 'closed') this.deps.chat.typing(conversation, 'agent', false, this.id, this.user.name);
     }
     this.leave();

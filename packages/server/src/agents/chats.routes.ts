@@ -63,7 +63,7 @@ const chats: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/chats/:id', { config, schema: { summary: 'Get one conversation with its flow variables', ...openapi, params: ChatParams, response: { 200: ChatDetail, ...errors } } }, async (request) => {
     const chat = await summary(request.user, request.params.id);
-    const live = app.handoff.owned(request.user, chat.id);
+    const live = await app.handoff.owned(request.user, chat.id);
     return { chat, variables: live.flow.vars, ...(live.attributes ? { attributes: live.attributes } : {}) };
   });
 
@@ -91,7 +91,7 @@ const chats: FastifyPluginAsyncTypebox = async (app) => {
     { config, schema: { summary: 'Download the transcript as text or JSON', ...openapi, params: ChatParams, querystring: TranscriptQuery, response: { 200: Type.Union([Transcript, Type.String()]), ...errors } } },
     async (request, reply) => {
       const chat = await summary(request.user, request.params.id);
-      const messages = app.conversations.allMessages(chat.id);
+      const messages = await app.conversations.allMessages(chat.id);
       const format = request.query.format ?? 'txt';
       reply.header('content-disposition', `attachment; filename="conversation-${chat.id}.${format}"`).header('x-content-type-options', 'nosniff');
       if (format === 'json') return { chat, messages };

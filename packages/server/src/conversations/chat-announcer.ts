@@ -4,6 +4,7 @@ import type { RecordOptions } from './chat-types.js';
 import type { LiveConversation } from './conversations.js';
 import type { Outbox } from '../core/outbox.js';
 import { probes } from '../core/probes.js';
+import type { Work } from '../db/step.js';
 
 /**
  * What the chat service tells the rest of the server: inside a write, the outbox events its
@@ -17,12 +18,12 @@ export class ChatAnnouncer {
   ) {}
 
   /** Inside the write that stores them: the messages' events for the outbox (webhooks). */
-  recordMessages(conversation: LiveConversation, messages: ChatMessage[]): void {
+  *recordMessages(conversation: LiveConversation, messages: ChatMessage[]): Work<void> {
     // A "Try it" conversation sends no webhooks.
     if (conversation.isTest) return;
     const { id: conversationId, companyId } = conversation;
     for (const message of messages) {
-      this.outbox.add(companyId, 'message', () => ({ type: 'message', conversationId, companyId, message, isTerminal: conversation.isTerminal }));
+      yield* this.outbox.add(companyId, 'message', () => ({ type: 'message', conversationId, companyId, message, isTerminal: conversation.isTerminal }));
     }
   }
 

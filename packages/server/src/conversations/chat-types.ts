@@ -2,6 +2,7 @@ import type { ChatMessage, HandoffReason, HttpStep, RatingScale, VisitorInput } 
 import type { FlowVars, HttpOutcome } from '../flows/engine.js';
 import type { LiveConversation, NewMessage } from './conversations.js';
 import type { Lead } from '../leads/leads.js';
+import type { WriteEffect } from '../db/step.js';
 
 /*
  * The shapes the chat service takes and gives, and its ports: what it needs from other
@@ -55,7 +56,7 @@ export interface HandoffHooks {
   /** True when typed text asks for a person ("human", "talk to a person" ...). */
   asksForPerson(text: string): boolean;
   /** Messages to add to the write, the visitor's place in the queue, and work to run in its transaction. */
-  prepare(conversation: LiveConversation, request: HandoffRequest): { messages: NewMessage[]; position: number; record: () => void };
+  prepare(conversation: LiveConversation, request: HandoffRequest): { messages: NewMessage[]; position: number; record: () => WriteEffect };
   /** Called after the write is committed and published. */
   announce(conversation: LiveConversation, request: HandoffRequest): void;
 }
@@ -123,7 +124,7 @@ export interface RecordOptions {
   /** The connection that caused the write: it gets an `ack` for messages with a client id. */
   origin?: string | undefined;
   /** Work to run last inside the write's transaction. */
-  after?: (() => void) | undefined;
+  after?: (() => WriteEffect) | undefined;
   /** Extra details for the visitor's `state` frame (sent when the status changes, or when given). */
   state?: { position?: number; agent?: { name: string } } | undefined;
 }
@@ -135,11 +136,11 @@ export interface RecordOptions {
  */
 export interface InsightsHooks {
   /** A new conversation, with the flow steps its greeting ran. */
-  started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void;
+  started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): WriteEffect;
   /** A visitor turn ran these flow steps; `terminal` when it reached an `end` step. */
-  turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void;
+  turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): WriteEffect;
   /** Messages not from the visitor (an agent's reply, a claim, a hand-back) were stored. */
-  recorded(conversation: LiveConversation, messages: NewMessage[]): void;
+  recorded(conversation: LiveConversation, messages: NewMessage[]): WriteEffect;
   /** The company's rating scale, for flow `rating` steps. */
   ratingScale(companyId: string): RatingScale;
   /** The rating prompt to add when a conversation is resolved this way, if the company asks for one. */

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '@parley/protocol';
 import type { FlowEffect } from '../flows/engine.js';
+import { perform, type Work } from '../db/step.js';
 import type { Lead, LeadRepository } from '../leads/leads.js';
 import type { ChatAnnouncer } from './chat-announcer.js';
 import type { ChatPorts, HandoffRequest, RecordOptions } from './chat-types.js';
@@ -49,11 +50,13 @@ export class ChatWriter {
       options.leads?.push(lead);
     }
     const statusBefore = conversation.status;
-    const stored = await this.conversations.append(conversation, messages, changes, undefined, (written) => {
-      this.announce.recordMessages(conversation, written);
-      for (const lead of leads) this.leads.insertNow(lead);
-      request?.record();
-      if (changes.reached) this.ports.insights?.turn(conversation, changes.reached, changes.isTerminal === true);
+    const { announce, leads: leadRepository } = this;
+    const insights = this.ports.insights;
+    const stored = await this.conversations.append(conversation, messages, changes, undefined, function* (written): Work<void> {
+      yield* perform(announce.recordMessages(conversation, written));
+      for (const lead of leads) yield* perform(leadRepository.insertNow(lead));
+      if (request) yield* perform(request.record());
+      if (changes.reached && insights) yield* perform(insights.turn(conversation, changes.reached, changes.isTerminal === true));
     });
     this.announce.messages(conversation, stored, options.origin, options.streamId);
     if (conversation.status !== statusBefore) this.announce.state(conversation, conversation.status, request ? { position: request.position } : undefined);
@@ -65,10 +68,11 @@ export class ChatWriter {
   /** Stores messages and changes that do not come from the visitor (see `ChatService.record`). */
   async record(conversation: LiveConversation, messages: NewMessage[], changes: ConversationChanges, options: RecordOptions): Promise<ChatMessage[]> {
     const statusBefore = conversation.status;
-    const stored = await this.conversations.append(conversation, messages, changes, undefined, (written) => {
-      this.announce.recordMessages(conversation, written);
-      this.ports.insights?.recorded(conversation, messages);
-      options.after?.();
+    const { announce, ports } = this;
+    const stored = await this.conversations.append(conversation, messages, changes, undefined, function* (written): Work<void> {
+      yield* perform(announce.recordMessages(conversation, written));
+      if (ports.insights) yield* perform(ports.insights.recorded(conversation, messages));
+      if (options.after) yield* perform(options.after());
     });
     this.announce.messages(conversation, stored, options.origin);
     if (conversation.status !== statusBefore || options.state) this.announce.state(conversation, conversation.status, options.state);

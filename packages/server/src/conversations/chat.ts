@@ -20,6 +20,7 @@ import type { UploadStore } from './uploads.js';
 import type { AiAnswer, ChatPorts, InputSource, KnowledgeHit, RecordOptions, TurnResult, VisitorInfo, VisitorInput } from './chat-types.js';
 import { probes } from '../core/probes.js';
 import { articleAnswer, citations, helpfulReply, noArticleFound } from '../knowledge/knowledge-replies.js';
+import { perform, type Work } from '../db/step.js';
 
 export type * from './chat-types.js';
 
@@ -97,15 +98,17 @@ export class ChatService {
     // Only a flow that calls out waits here: the usual start stays synchronous up to the write.
     if (turn.http) turn = await this.flows.settleHttp(stored.flow, turn, company.id, undefined);
     const first: NewMessage[] = opener ? [visitorMessage([userText(opener.text)], opener.clientId)] : [];
+    const { announce } = this;
+    const insights = this.ports.insights;
     const { conversation, token, committed } = this.conversations.create(
       { companyId: company.id, flowId: stored.id, ip: visitor.ip, userAgent: visitor.userAgent, ...(options.test ? { isTest: true } : {}) },
       turn.state,
       turn.terminal,
       turn.components.length ? [...first, { role: 'bot', components: turn.components }] : first,
       // Runs inside the write, after `create` has returned the conversation.
-      (written) => {
-        this.announce.recordMessages(conversation, written);
-        this.ports.insights?.started(conversation, turn.path, turn.terminal);
+      function* (written): Work<void> {
+        yield* perform(announce.recordMessages(conversation, written));
+        if (insights) yield* perform(insights.started(conversation, turn.path, turn.terminal));
       },
     );
     const messages = await committed;
@@ -117,10 +120,10 @@ export class ChatService {
    * The conversation of a session token, checked against the company the client came through.
    * 404 `not_found` for an unknown token (or another company's), 404 `session_closed` once closed.
    */
-  resolveSession(token: string, company?: Company): LiveConversation {
-    const found = this.conversations.bySessionToken(token);
+  async resolveSession(token: string, company?: Company): Promise<LiveConversation> {
+    const found = await this.conversations.bySessionToken(token);
     if (!found) throw Errors.notFound('Unknown chatbot session');
-    const conversation = company ? this.conversations.ownedBy(company.id, found.id, 'Unknown chatbot session') : found;
+    const conversation = company ? await this.conversations.ownedBy(company.id, found.id, 'Unknown chatbot session') : found;
     if (conversation.status === 'closed') throw Errors.sessionClosed();
     return conversation;
   }
@@ -140,11 +143,11 @@ export class ChatService {
       );
       if (settled !== false) return this.storedAnswer(conversation, resent.seq);
       // The first attempt failed to commit: take this one as new.
-      conversation = this.conversations.get(conversation.id) ?? conversation;
+      conversation = await this.conversations.get(conversation.id) ?? conversation;
     }
     for (let lane = this.lanes.idle(conversation.id); lane; lane = this.lanes.idle(conversation.id)) {
       await lane;
-      conversation = this.conversations.get(conversation.id) ?? conversation;
+      conversation = await this.conversations.get(conversation.id) ?? conversation;
     }
 
     // A person has, or is about to have, the conversation: the bot stays silent.
@@ -158,8 +161,8 @@ export class ChatService {
   }
 
   /** A resend of a stored message: the answer that was stored after it, nothing new. */
-  private storedAnswer(conversation: LiveConversation, userSeq: number): TurnResult {
-    const replies = this.conversations.repliesAfter(conversation.id, userSeq);
+  private async storedAnswer(conversation: LiveConversation, userSeq: number): Promise<TurnResult> {
+    const replies = await this.conversations.repliesAfter(conversation.id, userSeq);
     return { conversation, userSeq, replies, isTerminal: conversation.isTerminal, duplicate: true };
   }
 
@@ -268,7 +271,7 @@ export class ChatService {
           conversationId: conversation.id,
           ip: conversation.visitorIp,
           question,
-          history: this.conversations.messagesAfter(conversation.id, Math.max(0, conversation.lastSeq - 101), 100).slice(0, -1),
+          history: (await this.conversations.messagesAfter(conversation.id, Math.max(0, conversation.lastSeq - 101), 100)).slice(0, -1),
           variables: flowContext(flow.flow, withAttributes(state.vars, conversation)),
           ...(instructions ? { instructions } : {}),
           ...(sources.length ? { sources: sources.map(({ title, heading, text }) => ({ title, heading, text })) } : {}),

@@ -37,8 +37,8 @@ export interface LiveConversation {
   failed: boolean;
   /**
    * Client ids of the conversation's latest committed messages that have one (at most
-   * `RECENT_CLIENT_IDS`, oldest first), with their seq: what a resend is checked against.
-   * Undefined until first needed, then read from the database.
+   * `RECENT_CLIENT_IDS`, oldest first), with their seq: what a resend is checked against. Read
+   * with the conversation (`ConversationStore.get`), so the check never waits.
    */
   clientIds?: Map<string, number> | undefined;
   /** Page attributes the host page set (`Parley.setAttributes`); see `src/attributes/`. */

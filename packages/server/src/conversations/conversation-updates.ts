@@ -1,8 +1,7 @@
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
 import type { ConversationStatus } from '@parley/protocol';
-import type { Database } from '../db/database.js';
-import { param, prepareQuery, type ParamValues, type PreparedQuery } from '../db/prepared.js';
+import type { DatabaseHandle } from '../db/handle.js';
+import { param, prepareQuery, type ParamValues, type PreparedQuery, type WriteResult } from '../db/prepared.js';
+import type { Step } from '../db/step.js';
 import type { ConversationChanges, LiveConversation } from './conversation-model.js';
 
 /** Every value an UPDATE of the conversation row may bind; a statement binds those of its columns. */
@@ -41,16 +40,13 @@ const CLOSED = 1 << 6;
 export class ConversationUpdates {
   private readonly statements = new Map<number, PreparedQuery<unknown, typeof PARAMS>>();
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly sqlite: SQLite.Database,
-  ) {}
+  constructor(private readonly database: DatabaseHandle) {}
 
   /**
    * Applies `changes` to the live conversation and returns the matching UPDATE, to run inside the
    * write's transaction. `lastSeq` must already count the write's messages.
    */
-  of(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string): () => void {
+  of(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string): () => Step<WriteResult> {
     const values: Values = { id: conversation.id, last_seq: conversation.lastSeq, updated_at: now };
     let mask = 0;
     if (changes.status !== undefined && changes.status !== conversation.status) {
@@ -90,8 +86,8 @@ export class ConversationUpdates {
   private statement(mask: number): PreparedQuery<unknown, typeof PARAMS> {
     let statement = this.statements.get(mask);
     if (!statement) {
-      statement = prepareQuery(this.sqlite, PARAMS, (p) => {
-        let update = this.db.updateTable('conversations').set({ last_seq: p.last_seq, updated_at: p.updated_at });
+      statement = prepareQuery(this.database, PARAMS, (p) => {
+        let update = this.database.db.updateTable('conversations').set({ last_seq: p.last_seq, updated_at: p.updated_at });
         if (mask & STATUS) update = update.set({ status: p.status });
         if (mask & FLOW_ID) update = update.set({ flow_id: p.flow_id });
         if (mask & FLOW_STATE) update = update.set({ flow_state: p.flow_state });

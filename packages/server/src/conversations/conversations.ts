@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type SQLite from 'better-sqlite3';
-import type { Kysely, NotNull } from 'kysely';
+import type { NotNull } from 'kysely';
 import { componentsToText, type ChatMessage, type MessageRole, type MessageStatus } from '@parley/protocol';
-import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
+import type { DatabaseHandle } from '../db/handle.js';
+import type { WriteQueue } from '../db/write-queue.js';
 import { param, prepareQuery, type ParamValues } from '../db/prepared.js';
+import { perform, type Work, type WriteEffect } from '../db/step.js';
 import { initialState, type FlowState } from '../flows/engine.js';
 import { timestamp } from '../lib/clock.js';
 import { Errors } from '../errors.js';
@@ -59,14 +59,14 @@ export class ConversationStore {
   private readonly updates: ConversationUpdates;
 
   constructor(
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    database: DatabaseHandle,
+    private readonly writes: WriteQueue,
   ) {
-    this.updates = new ConversationUpdates(db, sqlite);
+    const { db } = database;
+    this.updates = new ConversationUpdates(database);
     this.statements = {
       insertConversation: prepareQuery(
-        sqlite,
+        database,
         {
           id: param<string>(),
           company_id: param<string>(),
@@ -95,13 +95,13 @@ export class ConversationStore {
             is_test: p.is_test,
           }),
       ),
-      touchConversation: prepareQuery(sqlite, { id: param<string>(), now: param<string>() }, (p) =>
+      touchConversation: prepareQuery(database, { id: param<string>(), now: param<string>() }, (p) =>
         db.updateTable('conversations').set({ last_seen_at: p.now }).where('id', '=', p.id),
       ),
-      insertMessage: prepareQuery(sqlite, MESSAGE_PARAMS, (p) => db.insertInto('messages').values(p)),
-      conversationById: prepareQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('conversations').selectAll().where('id', '=', p.id)),
+      insertMessage: prepareQuery(database, MESSAGE_PARAMS, (p) => db.insertInto('messages').values(p).returning('id')),
+      conversationById: prepareQuery(database, { id: param<string>() }, (p) => db.selectFrom('conversations').selectAll().where('id', '=', p.id)),
       // A conversation's first session, or one it gave a verified visitor's other device.
-      conversationBySession: prepareQuery(sqlite, { hash: param<string>() }, (p) =>
+      conversationBySession: prepareQuery(database, { hash: param<string>() }, (p) =>
         db
           .selectFrom('conversations')
           .select('id')
@@ -109,7 +109,7 @@ export class ConversationStore {
           .unionAll(db.selectFrom('conversation_sessions').select('conversation_id as id').where('token_hash', '=', p.hash))
           .limit(1),
       ),
-      recentClientIds: prepareQuery(sqlite, { id: param<string>(), limit: param<number>() }, (p) =>
+      recentClientIds: prepareQuery(database, { id: param<string>(), limit: param<number>() }, (p) =>
         db
           .selectFrom('messages')
           .select(['client_id', 'seq'])
@@ -119,25 +119,39 @@ export class ConversationStore {
           .orderBy('seq', 'desc')
           .limit(p.limit),
       ),
-      messagesAfter: prepareQuery(sqlite, { id: param<string>(), after: param<number>(), limit: param<number>() }, (p) =>
+      messagesAfter: prepareQuery(database, { id: param<string>(), after: param<number>(), limit: param<number>() }, (p) =>
         db.selectFrom('messages').selectAll().where('conversation_id', '=', p.id).where('seq', '>', p.after).orderBy('seq').limit(p.limit),
       ),
     };
   }
 
   /** The live conversation, read from the database when it is not in memory. */
-  get(id: string): LiveConversation | undefined {
+  async get(id: string): Promise<LiveConversation | undefined> {
+    const cached = this.cached(id);
+    if (cached) return cached;
+    // The recent client ids come with it, so that a resend is recognised without another wait.
+    const [row, recent] = await Promise.all([
+      this.statements.conversationById.get({ id }),
+      this.statements.recentClientIds.all({ id, limit: RECENT_CLIENT_IDS }),
+    ]);
+    if (!row) return undefined;
+    // Another caller may have read it meanwhile: one live object per conversation.
+    const again = this.cache.get(id);
+    if (again) return again;
+    const live = fromRow(row);
+    live.clientIds = new Map(recent.reverse().map((r) => [r.client_id, r.seq]));
+    this.remember(live);
+    return live;
+  }
+
+  /** The live conversation when it is in memory (no database read). */
+  cached(id: string): LiveConversation | undefined {
     const cached = this.cache.get(id);
     if (cached) {
       this.cache.delete(id);
       this.cache.set(id, cached);
-      return cached;
     }
-    const row = this.statements.conversationById.get({ id });
-    if (!row) return undefined;
-    const live = fromRow(row);
-    this.remember(live);
-    return live;
+    return cached;
   }
 
   /**
@@ -145,8 +159,8 @@ export class ConversationStore {
    * unknown id and another company's (never tell one from the other). `message` keeps a route's
    * own wording of it.
    */
-  ownedBy(companyId: string, id: string, message = 'Conversation not found'): LiveConversation {
-    const conversation = id.length <= 64 ? this.get(id) : undefined;
+  async ownedBy(companyId: string, id: string, message = 'Conversation not found'): Promise<LiveConversation> {
+    const conversation = id.length <= 64 ? await this.get(id) : undefined;
     if (conversation?.companyId === companyId) return conversation;
     throw Errors.notFound(message);
   }
@@ -157,9 +171,9 @@ export class ConversationStore {
   }
 
   /** The conversation a session token belongs to. */
-  bySessionToken(token: string): LiveConversation | undefined {
+  async bySessionToken(token: string): Promise<LiveConversation | undefined> {
     const hash = hashToken(token);
-    const row = this.statements.conversationBySession.get({ hash });
+    const row = await this.statements.conversationBySession.get({ hash });
     return row ? this.get(row.id) : undefined;
   }
 
@@ -173,7 +187,7 @@ export class ConversationStore {
     flow: FlowState,
     isTerminal: boolean,
     messages: NewMessage[],
-    after?: (stored: ChatMessage[]) => void,
+    after?: (stored: ChatMessage[]) => WriteEffect,
   ): { conversation: LiveConversation; token: string; committed: Promise<ChatMessage[]> } {
     const token = randomBytes(24).toString('base64url');
     const now = timestamp();
@@ -210,9 +224,7 @@ export class ConversationStore {
       conversation,
       messages,
       { flow, isTerminal },
-      () => {
-        this.statements.insertConversation.run(insert);
-      },
+      () => this.statements.insertConversation.run(insert),
       after,
     );
     return { conversation, token, committed };
@@ -228,8 +240,8 @@ export class ConversationStore {
     conversation: LiveConversation,
     messages: NewMessage[],
     changes: ConversationChanges = {},
-    before?: () => void,
-    after?: (stored: ChatMessage[]) => void,
+    before?: () => WriteEffect,
+    after?: (stored: ChatMessage[]) => WriteEffect,
   ): Promise<ChatMessage[]> {
     const now = timestamp();
     const prepared = messages.map((m) => {
@@ -263,21 +275,7 @@ export class ConversationStore {
     const update = this.updates.of(conversation, changes, visitorMessages(messages), now);
 
     conversation.pending++;
-    const committed = this.writes.run(() => {
-      if (conversation.failed) throw new Error('An earlier write of this conversation failed');
-      try {
-        before?.();
-        for (const { message, params } of prepared) {
-          message.id = String(this.statements.insertMessage.run(params).lastInsertRowid);
-        }
-        update();
-        after?.(stored);
-      } catch (error) {
-        conversation.failed = true;
-        throw error;
-      }
-      return stored;
-    });
+    const committed = this.writes.run(() => this.write(conversation, prepared, stored, update, before, after));
     for (const { message } of prepared) {
       if (message.client_id) conversation.pendingClientIds.set(message.client_id, { seq: message.seq, committed });
     }
@@ -294,6 +292,31 @@ export class ConversationStore {
     return committed;
   }
 
+  /** The work of one `append`: the row (when new), the messages, the row's changes and `after`'s share. */
+  private *write(
+    conversation: LiveConversation,
+    prepared: Array<{ message: ChatMessage; params: ParamValues<typeof MESSAGE_PARAMS> }>,
+    stored: ChatMessage[],
+    update: ReturnType<ConversationUpdates['of']>,
+    before: (() => WriteEffect) | undefined,
+    after: ((stored: ChatMessage[]) => WriteEffect) | undefined,
+  ): Work<ChatMessage[]> {
+    if (conversation.failed) throw new Error('An earlier write of this conversation failed');
+    try {
+      if (before) yield* perform(before());
+      for (const { message, params } of prepared) {
+        const row = yield* this.statements.insertMessage.get(params);
+        message.id = String(row!.id);
+      }
+      yield* update();
+      if (after) yield* perform(after(stored));
+    } catch (error) {
+      conversation.failed = true;
+      throw error;
+    }
+    return stored;
+  }
+
   /** Records that the visitor is here (on connect), off the critical path. */
   touch(conversation: LiveConversation): void {
     const now = timestamp();
@@ -307,37 +330,30 @@ export class ConversationStore {
   findClientMessage(conversation: LiveConversation, clientId: string): { seq: number; committed?: Promise<unknown> } | undefined {
     const pending = conversation.pendingClientIds.get(clientId);
     if (pending) return pending;
-    const seq = this.recentClientIds(conversation).get(clientId);
+    // Synchronous from the check to the append that registers a new id: no resend slips between.
+    const seq = conversation.clientIds?.get(clientId);
     return seq === undefined ? undefined : { seq };
   }
 
-  private recentClientIds(conversation: LiveConversation): Map<string, number> {
-    if (!conversation.clientIds) {
-      const rows = this.statements.recentClientIds.all({ id: conversation.id, limit: RECENT_CLIENT_IDS });
-      conversation.clientIds = new Map(rows.reverse().map((row) => [row.client_id, row.seq]));
-    }
-    return conversation.clientIds;
-  }
-
   /** Every committed message of a conversation, oldest first (a transcript), read a page at a time. */
-  allMessages(conversationId: string): ChatMessage[] {
+  async allMessages(conversationId: string): Promise<ChatMessage[]> {
     const all: ChatMessage[] = [];
     for (;;) {
-      const page = this.messagesAfter(conversationId, all.at(-1)?.seq ?? 0, 500);
+      const page = await this.messagesAfter(conversationId, all.at(-1)?.seq ?? 0, 500);
       all.push(...page);
       if (page.length < 500) return all;
     }
   }
 
   /** Committed messages with `seq > after`, oldest first, at most `limit`. */
-  messagesAfter(conversationId: string, after: number, limit = 500): ChatMessage[] {
-    return this.statements.messagesAfter.all({ id: conversationId, after, limit }).map(toChatMessage);
+  async messagesAfter(conversationId: string, after: number, limit = 500): Promise<ChatMessage[]> {
+    return (await this.statements.messagesAfter.all({ id: conversationId, after, limit })).map(toChatMessage);
   }
 
   /** The replies that followed message `seq`, up to the visitor's next message. */
-  repliesAfter(conversationId: string, seq: number): ChatMessage[] {
+  async repliesAfter(conversationId: string, seq: number): Promise<ChatMessage[]> {
     const replies: ChatMessage[] = [];
-    for (const message of this.messagesAfter(conversationId, seq, 50)) {
+    for (const message of await this.messagesAfter(conversationId, seq, 50)) {
       if (message.role === 'user') break;
       replies.push(message);
     }
@@ -373,7 +389,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('conversations', new ConversationStore(app.db, app.sqlite, app.writes));
+    app.decorate('conversations', new ConversationStore(app.database, app.writes));
   },
   { name: 'conversations', dependencies: ['database'] },
 );

@@ -4,8 +4,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { topics, type EventBus } from '../core/bus.js';
 import type { ConversationStore } from './conversations.js';
@@ -32,7 +32,7 @@ export class ConversationEraser {
   constructor(
     db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     private readonly conversations: ConversationStore,
     private readonly uploads: UploadStore,
     private readonly bus: EventBus,
@@ -41,17 +41,17 @@ export class ConversationEraser {
     const owned = { id: param<string>(), company: param<string>() };
     const id = { id: param<string>() };
     this.statements = {
-      owned: prepareQuery(sqlite, owned, (p) => db.selectFrom('conversations').select('id').where('id', '=', p.id).where('company_id', '=', p.company)),
-      uploads: prepareQuery(sqlite, id, (p) => db.selectFrom('uploads').selectAll().where('conversation_id', '=', p.id)),
-      leads: prepareQuery(sqlite, owned, (p) => db.deleteFrom('leads').where('conversation_id', '=', p.id).where('company_id', '=', p.company)),
+      owned: prepareSqliteQuery(sqlite, owned, (p) => db.selectFrom('conversations').select('id').where('id', '=', p.id).where('company_id', '=', p.company)),
+      uploads: prepareSqliteQuery(sqlite, id, (p) => db.selectFrom('uploads').selectAll().where('conversation_id', '=', p.id)),
+      leads: prepareSqliteQuery(sqlite, owned, (p) => db.deleteFrom('leads').where('conversation_id', '=', p.id).where('company_id', '=', p.company)),
       // Every event about the conversation names its id (message, lead, hand-off and resolution payloads).
-      webhookEvents: prepareQuery(sqlite, owned, (p) =>
+      webhookEvents: prepareSqliteQuery(sqlite, owned, (p) =>
         db.deleteFrom('webhook_events').where('company_id', '=', p.company).where(sql<number>`instr(payload, ${p.id})`, '>', 0),
       ),
-      messages: prepareQuery(sqlite, id, (p) => db.deleteFrom('messages').where('conversation_id', '=', p.id)),
+      messages: prepareSqliteQuery(sqlite, id, (p) => db.deleteFrom('messages').where('conversation_id', '=', p.id)),
       // Upload records and sessions go with it (ON DELETE CASCADE).
-      conversation: prepareQuery(sqlite, owned, (p) => db.deleteFrom('conversations').where('id', '=', p.id).where('company_id', '=', p.company)),
-      expired: prepareQuery(sqlite, { cutoff: param<string>(), limit: param<number>() }, (p) =>
+      conversation: prepareSqliteQuery(sqlite, owned, (p) => db.deleteFrom('conversations').where('id', '=', p.id).where('company_id', '=', p.company)),
+      expired: prepareSqliteQuery(sqlite, { cutoff: param<string>(), limit: param<number>() }, (p) =>
         db
           .selectFrom('conversations')
           .select(['id', 'company_id'])

@@ -5,8 +5,8 @@ import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { UploadImageType } from '@parley/protocol';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { newOpaqueId } from '../lib/ids.js';
 
@@ -30,15 +30,15 @@ export class UploadStore {
     private readonly root: string,
     db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
   ) {
-    this.insert = prepareQuery(
+    this.insert = prepareSqliteQuery(
       sqlite,
       { id: param<string>(), company: param<string>(), conversation: param<string>(), type: param<UploadImageType>(), size: param<number>(), at: param<string>() },
       (p) =>
         db.insertInto('uploads').values({ id: p.id, company_id: p.company, conversation_id: p.conversation, content_type: p.type, size_bytes: p.size, created_at: p.at }),
     );
-    this.byId = prepareQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('uploads').selectAll().where('id', '=', p.id));
+    this.byId = prepareSqliteQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('uploads').selectAll().where('id', '=', p.id));
   }
 
   /** Stores an image for a conversation and returns its id once both file and row are saved. */

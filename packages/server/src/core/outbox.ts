@@ -1,11 +1,12 @@
 import fp from 'fastify-plugin';
 import type { BusEvent } from './bus.js';
+import { perform, type Work, type WriteEffect } from '../db/step.js';
 
 /** The events that are recorded in the transaction of the change they describe (what webhooks send). */
 export type OutboxEvent = Extract<BusEvent, { type: 'message' | 'lead' | 'handoff' | 'resolved' | 'rated' }>;
 
 interface OutboxListener {
-  record: (event: OutboxEvent) => void;
+  record: (event: OutboxEvent) => WriteEffect;
   wants: (companyId: string, type: OutboxEvent['type']) => boolean;
 }
 
@@ -28,13 +29,13 @@ export class Outbox {
    * Records `event` with every listener that wants it. Call it inside a write; `build` is only
    * called when someone wants the event, so a company without webhooks pays nothing.
    */
-  add(companyId: string, type: OutboxEvent['type'], build: () => OutboxEvent): void {
+  *add(companyId: string, type: OutboxEvent['type'], build: () => OutboxEvent): Work<void> {
     let event: OutboxEvent | undefined;
     for (const listener of this.listeners) {
       if (!listener.wants(companyId, type)) continue;
       try {
         event ??= build();
-        listener.record(event);
+        yield* perform(listener.record(event));
       } catch (error) {
         this.onError(error, event ?? ({ type, companyId } as OutboxEvent));
       }

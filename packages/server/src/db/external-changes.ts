@@ -7,16 +7,17 @@ import type SQLite from 'better-sqlite3';
  * SQLite's `PRAGMA data_version` changes on a connection only when some other connection has
  * committed: the server's own writes never trigger a reload. Checking it costs about a
  * microsecond, so it is polled every `intervalMs` and whenever a cache misses (`checkNow`).
+ * Given no SQLite connection (the server stores in PostgreSQL), it never reports a change.
  */
 export class ExternalChanges {
-  private version: number;
+  private version: number | undefined;
   private readonly listeners: Array<() => Promise<void>> = [];
   private readonly timer: NodeJS.Timeout;
   private reloading: Promise<void> | undefined;
   private again = false;
 
   constructor(
-    private readonly sqlite: SQLite.Database,
+    private readonly sqlite: SQLite.Database | undefined,
     intervalMs: number,
     private readonly onError: (error: unknown) => void,
   ) {
@@ -65,7 +66,7 @@ export class ExternalChanges {
 
   private read(): number {
     // A closed connection (shutting down) has nothing new to report.
-    if (!this.sqlite.open) return this.version;
+    if (!this.sqlite?.open) return this.version ?? 0;
     return this.sqlite.pragma('data_version', { simple: true }) as number;
   }
 }

@@ -1,5 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { probes } from '../core/probes.js';
+import { isWork, runNow, type PendingStatement } from './step.js';
+import type { WriteQueue } from './write-queue.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -26,7 +28,7 @@ interface PendingWrite {
  *
  * @example const id = await writes.run(() => insertMessage.run(row).lastInsertRowid);
  */
-export class GroupCommit {
+export class GroupCommit implements WriteQueue {
   private queue: PendingWrite[] = [];
   private scheduled = false;
   private closed = false;
@@ -67,7 +69,13 @@ export class GroupCommit {
     });
   }
 
-  /** Queues `work` (synchronous SQLite statements) for the next batch; resolves with its result after commit. */
+  /**
+   * Queues `work` for the next batch; resolves with its result after commit. The work is a
+   * generator of steps (`yield* query.run(values)`), a single step, or a function that runs
+   * SQLite statements directly; on SQLite all of it runs synchronously inside the transaction.
+   */
+  run<T>(work: () => Iterable<PendingStatement, T, unknown>): Promise<T>;
+  run<T>(work: () => T): Promise<T>;
   run<T>(work: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The database is closing'));
     return new Promise<T>((resolve, reject) => {
@@ -107,7 +115,8 @@ export class GroupCommit {
     item.committed = undefined;
     this.running = item;
     try {
-      return item.work();
+      const result = item.work();
+      return isWork(result) ? runNow(result) : result;
     } finally {
       this.running = undefined;
     }

@@ -29,6 +29,7 @@ export interface OpenPostgresOptions {
 export const MIGRATION_LOCK_KEY = 0x7061726c; // 'parl'
 
 const INT8_OID = 20;
+const NUMERIC_OID = 1700;
 
 /**
  * Reads `bigint` (and `count(*)`) back as a JS number, as better-sqlite3 does, so a row has the
@@ -45,6 +46,8 @@ const types: pg.CustomTypesConfig = {
         return n;
       };
     }
+    // sum() over integers and avg() answer numeric: SQLite gives numbers, and so does this.
+    if (oid === NUMERIC_OID && format !== 'binary') return (value: string): number => Number(value);
     return pg.types.getTypeParser(oid, format as 'text');
   }) as pg.CustomTypesConfig['getTypeParser'],
 };

@@ -1,5 +1,8 @@
 import type SQLite from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { sql, type Compilable, type RawBuilder } from 'kysely';
+import type { DatabaseHandle } from './handle.js';
+import { AsyncStep, SyncStep, type PendingStatement, type Step } from './step.js';
 
 /** A named parameter of a prepared query, bound each time the statement runs. */
 export interface Param<T> {
@@ -17,8 +20,8 @@ export type ParamValues<P> = { [K in keyof P]: P[K] extends Param<infer T> ? T :
 /** The parameters as Kysely expressions, to use anywhere a value goes in the query. */
 export type ParamRefs<P> = { [K in keyof P]: P[K] extends Param<infer T> ? RawBuilder<T> : never };
 
-/** A query compiled once and kept as a prepared statement. */
-export interface PreparedQuery<Row, P> {
+/** A query compiled once and kept as a prepared statement (SQLite only; see `prepareQuery` for both dialects). */
+export interface PreparedSqliteQuery<Row, P> {
   /** Every row. */
   all(values: ParamValues<P>): Row[];
   /** The first row, or undefined. */
@@ -29,39 +32,119 @@ export interface PreparedQuery<Row, P> {
   readonly sql: string;
 }
 
+/** What a write tells: how many rows it touched. (Ask for ids with `returning`, which both dialects have.) */
+export interface WriteResult {
+  changes: number;
+}
+
+/**
+ * A query compiled once, for whichever database the server runs on. Each call gives a `Step`:
+ * `await` it anywhere, or `yield*` it inside a write's generator.
+ */
+export interface PreparedQuery<Row, P> {
+  /** Every row. */
+  all(values: ParamValues<P>): Step<Row[]>;
+  /** The first row, or undefined. */
+  get(values: ParamValues<P>): Step<Row | undefined>;
+  /** Runs a write. */
+  run(values: ParamValues<P>): Step<WriteResult>;
+  /** The SQL as compiled, for tests and logs. */
+  readonly sql: string;
+}
+
 type RowOf<Q> = Q extends Compilable<infer R> ? R : never;
 
 /**
- * Builds a query with Kysely (typed tables and columns), compiles it once and prepares it on the
- * SQLite connection. Parameters are named (`:id`), so each call binds an object and never a
- * positional list; constants written into the query are bound once, here. (The statement itself is
- * positional: the names are resolved to places once, at compile time.)
+ * Builds a query with Kysely (typed tables and columns) and compiles it once, for the server's
+ * database. Parameters are named, so each call binds an object and never a positional list;
+ * constants written into the query are bound once, here. On SQLite it becomes a prepared
+ * statement that runs synchronously (bound by position: the names are resolved to places once, at
+ * compile time); on PostgreSQL a named statement that each pooled connection prepares once.
  *
  * @example
- * const byId = prepareQuery(sqlite, { id: param<string>() }, (p) =>
- *   db.selectFrom('conversations').selectAll().where('id', '=', p.id));
- * byId.get({ id }); // ConversationRow | undefined
+ * const byId = prepareQuery(database, { id: param<string>() }, (p) =>
+ *   database.db.selectFrom('conversations').selectAll().where('id', '=', p.id));
+ * const row = await byId.get({ id }); // or, inside a write: yield* byId.get({ id })
  */
 export function prepareQuery<P extends Record<string, Param<unknown>>, Q extends Compilable<unknown>>(
-  sqlite: SQLite.Database,
+  database: DatabaseHandle,
   params: P,
   build: (refs: ParamRefs<P>) => Q,
 ): PreparedQuery<RowOf<Q>, P> {
-  const refs = Object.fromEntries(Object.keys(params).map((name) => [name, sql.raw(`:${name}`)])) as ParamRefs<P>;
-  const compiled = build(refs).compile();
-  const { text, names, fixed } = positional(compiled.sql, compiled.parameters.map(toSqliteValue));
+  if (database.dialect === 'sqlite') {
+    const query = prepareSqliteQuery(database.sqlite, params, build);
+    return {
+      sql: query.sql,
+      all: (values) => new SyncStep(() => query.all(values)),
+      get: (values) => new SyncStep(() => query.get(values)),
+      run: (values) => new SyncStep(() => ({ changes: query.run(values).changes })),
+    };
+  }
+  const compiled = build(references(params)).compile();
+  const { text, names, fixed } = positional(compiled.sql, [...compiled.parameters], (slot) => `$${slot + 1}`);
+  const name = `parley_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+  const bind = binder<P>(names, fixed, (value) => value);
+  const pool = database.pool;
+  const statement = (values: ParamValues<P>): PendingStatement => ({ name, text, values: bind(values) });
+  return {
+    sql: compiled.sql,
+    all: (values) => new AsyncStep(statement(values), pool, (result) => result.rows as RowOf<Q>[]),
+    get: (values) => new AsyncStep(statement(values), pool, (result) => result.rows[0] as RowOf<Q> | undefined),
+    run: (values) => new AsyncStep(statement(values), pool, (result) => ({ changes: result.rowCount ?? 0 })),
+  };
+}
+
+/**
+ * A query built and compiled on the spot (not kept), as a step: for the rare statement inside a
+ * write that is not worth preparing.
+ */
+export function stepOf<Q extends Compilable<unknown>>(database: DatabaseHandle, query: Q): Step<RowOf<Q>[]> {
+  const compiled = query.compile();
+  if (database.dialect === 'sqlite') {
+    return new SyncStep(() => {
+      const statement = database.sqlite.prepare(compiled.sql);
+      const args = compiled.parameters.map(toSqliteValue);
+      if (statement.reader) return statement.all(args) as RowOf<Q>[];
+      statement.run(args);
+      return [];
+    });
+  }
+  const name = '';
+  return new AsyncStep({ name, text: compiled.sql, values: [...compiled.parameters] }, database.pool, (result) => result.rows as RowOf<Q>[]);
+}
+
+function references<P extends Record<string, Param<unknown>>>(params: P): ParamRefs<P> {
+  return Object.fromEntries(Object.keys(params).map((name) => [name, sql.raw(`:${name}`)])) as ParamRefs<P>;
+}
+
+function binder<P>(names: Array<string | undefined>, fixed: unknown[], convert: (value: unknown) => unknown): (values: ParamValues<P>) => unknown[] {
+  return (values) => {
+    const args = fixed.slice();
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (name !== undefined) args[i] = convert(values[name as keyof P]);
+    }
+    return args;
+  };
+}
+
+/**
+ * The SQLite-only form of {@link prepareQuery}: runs synchronously and returns plain values. For
+ * what exists on SQLite alone (the FTS5 index, WAL upkeep).
+ */
+export function prepareSqliteQuery<P extends Record<string, Param<unknown>>, Q extends Compilable<unknown>>(
+  sqlite: SQLite.Database,
+  params: P,
+  build: (refs: ParamRefs<P>) => Q,
+): PreparedSqliteQuery<RowOf<Q>, P> {
+  if (!sqlite) return notOnThisDatabase(build(references(params)).compile().sql);
+  const compiled = build(references(params)).compile();
+  const { text, names, fixed } = positional(compiled.sql, compiled.parameters.map(toSqliteValue), () => '?');
   const statement = sqlite.prepare(text);
   const reader = statement.reader;
   // Bound by position: better-sqlite3 looks each named parameter up by name on every run, which
   // cost a message insert (13 values) 2.4 µs more than a positional list.
-  const bind = (values: ParamValues<P>): unknown[] => {
-    const args = fixed.slice();
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      if (name !== undefined) args[i] = toSqliteValue(values[name as keyof P]);
-    }
-    return args;
-  };
+  const bind = binder<P>(names, fixed, toSqliteValue);
   return {
     sql: compiled.sql,
     all: (values) => (reader ? (statement.all(bind(values)) as RowOf<Q>[]) : []),
@@ -70,12 +153,25 @@ export function prepareQuery<P extends Record<string, Param<unknown>>, Q extends
   };
 }
 
+/** A SQLite-only query asked for on PostgreSQL: refuses when it is run. */
+function notOnThisDatabase<Row, P>(text: string): PreparedSqliteQuery<Row, P> {
+  const refuse = (): never => {
+    throw new Error(`This query runs on SQLite only: ${text}`);
+  };
+  return { sql: text, all: refuse, get: refuse, run: refuse };
+}
+
 /**
  * Turns compiled SQL into positional SQL: each `?` (a constant Kysely bound) and each `:name` (a
  * parameter) becomes a slot, in order; `names[i]` is the parameter of slot `i`, `fixed[i]` the
- * constant. Quoted strings and identifiers are copied as they are.
+ * constant. Quoted strings and identifiers are copied as they are. PostgreSQL's constants come as
+ * `$1`, `$2`… (their number is their place among the constants); its slots are written `$n` again.
  */
-function positional(compiled: string, constants: unknown[]): { text: string; names: Array<string | undefined>; fixed: unknown[] } {
+function positional(
+  compiled: string,
+  constants: unknown[],
+  slot: (index: number) => string,
+): { text: string; names: Array<string | undefined>; fixed: unknown[] } {
   const names: Array<string | undefined> = [];
   const fixed: unknown[] = [];
   let text = '';
@@ -88,14 +184,20 @@ function positional(compiled: string, constants: unknown[]): { text: string; nam
       text += compiled.slice(i, stop);
       i = stop - 1;
     } else if (c === '?') {
+      text += slot(names.length);
       names.push(undefined);
       fixed.push(constants[next++]);
-      text += '?';
-    } else if (c === ':' && /[A-Za-z_]/.test(compiled[i + 1] ?? '')) {
+    } else if (c === '$' && /[0-9]/.test(compiled[i + 1] ?? '')) {
+      const digits = /^[0-9]+/.exec(compiled.slice(i + 1))![0];
+      text += slot(names.length);
+      names.push(undefined);
+      fixed.push(constants[Number(digits) - 1]);
+      i += digits.length;
+    } else if (c === ':' && compiled[i - 1] !== ':' && /[A-Za-z_]/.test(compiled[i + 1] ?? '')) {
       const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(compiled.slice(i + 1))![0];
+      text += slot(names.length);
       names.push(name);
       fixed.push(null);
-      text += '?';
       i += name.length;
     } else {
       text += c;

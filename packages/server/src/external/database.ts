@@ -3,19 +3,28 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { openDatabase, type Database } from '../db/database.js';
+import { openPostgres } from '../db/postgres.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import { GroupCommit } from '../db/group-commit.js';
+import { PostgresGroupCommit } from '../db/postgres-group-commit.js';
+import type { WriteQueue } from '../db/write-queue.js';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { truncateWal } from '../db/connection.js';
 import { ExternalChanges } from '../db/external-changes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Kysely over the SQLite database, for every query off the hot path. */
+    /** The database the server stores in (SQLite or PostgreSQL), for prepared queries. */
+    database: DatabaseHandle;
+    /** Kysely over the database, for every query off the hot path. */
     db: Kysely<Database>;
-    /** The raw SQLite connection, for prepared statements on the hot path. */
+    /**
+     * The raw SQLite connection, for what only SQLite has (its full-text index, WAL upkeep).
+     * Undefined when the server stores in PostgreSQL: check `database.dialect` first.
+     */
     sqlite: SQLite.Database;
     /** The group-commit write queue: one transaction per event-loop turn, settled after commit. */
-    writes: GroupCommit;
+    writes: WriteQueue;
     /** Commits by other processes (`parley company add` beside a running server), for caches to reload. */
     externalChanges: ExternalChanges;
   }
@@ -28,11 +37,30 @@ const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 const EXTERNAL_CHANGES_INTERVAL_MS = 1000;
 
 /**
- * Opens `<dataDir>/parley.sqlite` (WAL, migrated), the write queue, the background checkpointer and
- * the watch for other processes' commits.
+ * Opens the database: PostgreSQL when `DATABASE_URL` is set, else `<dataDir>/parley.sqlite` (WAL,
+ * migrated) with its background checkpointer and the watch for other processes' commits; then
+ * the write queue for that dialect.
  */
 export default fp(
   async (app) => {
+    if (app.config.databaseUrl) {
+      const { db, pool } = await openPostgres(app.config.databaseUrl, {
+        onIdleError: (error) => app.log.warn({ err: error }, 'an idle PostgreSQL connection failed'),
+      });
+      const writes = new PostgresGroupCommit(pool);
+      app.decorate('database', { dialect: 'postgres', db, pool } satisfies DatabaseHandle);
+      app.decorate('db', db);
+      app.decorate('sqlite', undefined as unknown as SQLite.Database);
+      app.decorate('writes', writes);
+      const externalChanges = new ExternalChanges(undefined, EXTERNAL_CHANGES_INTERVAL_MS, () => {});
+      app.decorate('externalChanges', externalChanges);
+      app.addHook('onClose', async () => {
+        externalChanges.stop();
+        await writes.close();
+        await db.destroy();
+      });
+      return;
+    }
     const file = join(app.config.dataDir, 'parley.sqlite');
     const { db, sqlite } = await openDatabase(file, { synchronous: app.config.sqliteSynchronous, externalCheckpoints: true });
     const writes = new GroupCommit(sqlite);
@@ -40,6 +68,7 @@ export default fp(
       app.log.warn({ message }, 'WAL checkpoint failed'),
     );
     writes.beforeBatch = () => checkpointer.catchUp(sqlite);
+    app.decorate('database', { dialect: 'sqlite', db, sqlite } satisfies DatabaseHandle);
     app.decorate('db', db);
     app.decorate('sqlite', sqlite);
     app.decorate('writes', writes);

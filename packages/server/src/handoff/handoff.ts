@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import { escapeHtml, type ChatMessage, type ConversationStatus, type HandoffReason } from '@parley/protocol';
 import { initialState } from '../flows/engine.js';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { hasRole } from '../accounts/auth.js';
 import { topics, type EventBus } from '../core/bus.js';
@@ -44,7 +44,7 @@ export class HandoffService {
   constructor(
     db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     private readonly chat: ChatService,
     private readonly conversations: ConversationStore,
     private readonly flows: FlowRegistry,
@@ -55,13 +55,13 @@ export class HandoffService {
   ) {
     const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      context: prepareQuery(sqlite, { ...owned, context: param<string>() }, (p) =>
+      context: prepareSqliteQuery(sqlite, { ...owned, context: param<string>() }, (p) =>
         db.updateTable('conversations').set({ handoff_context: p.context }).where('id', '=', p.id).where('company_id', '=', p.company),
       ),
-      setVisitor: prepareQuery(sqlite, { ...owned, visitor: param<string>() }, (p) =>
+      setVisitor: prepareSqliteQuery(sqlite, { ...owned, visitor: param<string>() }, (p) =>
         db.updateTable('conversations').set({ visitor_id: p.visitor }).where('id', '=', p.id).where('company_id', '=', p.company),
       ),
-      byVisitor: prepareQuery(sqlite, { company: param<string>(), visitor: param<string>() }, (p) =>
+      byVisitor: prepareSqliteQuery(sqlite, { company: param<string>(), visitor: param<string>() }, (p) =>
         db
           .selectFrom('conversations')
           .select('id')
@@ -78,7 +78,7 @@ export class HandoffService {
 
   /** The agent takes a conversation (waiting, or with the bot). Admins may take one from a colleague. */
   async claim(user: AuthUser, conversationId: string): Promise<LiveConversation> {
-    const conversation = this.owned(user, conversationId);
+    const conversation = await this.owned(user, conversationId);
     if (conversation.status === 'agent' && conversation.assigneeId === user.id) return conversation;
     this.assertMayAct(user, conversation);
     const wasWaiting = conversation.status === 'waiting';
@@ -109,12 +109,12 @@ export class HandoffService {
     text: string,
     options: { clientId?: string | undefined; origin?: string | undefined } = {},
   ): Promise<{ message: ChatMessage; duplicate: boolean }> {
-    const conversation = this.owned(user, conversationId);
+    const conversation = await this.owned(user, conversationId);
     if (options.clientId) {
       const existing = this.conversations.findClientMessage(conversation, options.clientId);
       if (existing) {
         await existing.committed;
-        const [message] = this.conversations.messagesAfter(conversation.id, existing.seq - 1, 1);
+        const [message] = await this.conversations.messagesAfter(conversation.id, existing.seq - 1, 1);
         if (!message || message.role !== 'agent') throw Errors.conflict('This message id is already used in the conversation');
         return { message, duplicate: true };
       }
@@ -142,7 +142,7 @@ export class HandoffService {
   /** Puts an agent's conversations back in the queue (the account was disabled or deleted). */
   async release(user: { id: string; companyId: string; name: string }): Promise<void> {
     for (const id of await this.inbox.assignedTo(user.companyId, user.id)) {
-      const conversation = this.conversations.get(id);
+      const conversation = await this.conversations.get(id);
       if (!conversation || conversation.status !== 'agent' || conversation.assigneeId !== user.id) continue;
       const position = this.policy.position(conversation);
       await this.chat.record(
@@ -168,7 +168,7 @@ export class HandoffService {
 
   private async transferNow(company: Company, visitorId: string, context?: string): Promise<TransferResult> {
     const row = this.statements.byVisitor.get({ company: company.id, visitor: visitorId });
-    let conversation = row ? this.conversations.get(row.id) : undefined;
+    let conversation = row ? await this.conversations.get(row.id) : undefined;
     let session: string | undefined;
     if (!conversation || conversation.status === 'closed') {
       const made = this.conversations.create({ companyId: company.id, flowId: this.flows.active(company.id)?.id ?? null }, initialState(), false, []);
@@ -197,7 +197,7 @@ export class HandoffService {
   // ---- helpers ---------------------------------------------------------------------------------
 
   /** The live conversation if it belongs to the user's company; 404 otherwise (never another company's). */
-  owned(user: { companyId: string }, conversationId: string): LiveConversation {
+  owned(user: { companyId: string }, conversationId: string): Promise<LiveConversation> {
     return this.conversations.ownedBy(user.companyId, conversationId);
   }
 
@@ -209,7 +209,7 @@ export class HandoffService {
   }
 
   private async handBack(user: AuthUser, conversationId: string, status: 'resolved' | 'bot', text: string): Promise<LiveConversation> {
-    const conversation = this.owned(user, conversationId);
+    const conversation = await this.owned(user, conversationId);
     this.assertMayAct(user, conversation);
     if (conversation.status !== 'waiting' && conversation.status !== 'agent') {
       throw Errors.conflict(`This conversation is not with a person (it is ${conversation.status})`);
@@ -233,8 +233,8 @@ export class HandoffService {
    * A visitor (re)connected to a conversation a person has or is waiting for: tell them again
    * where they are (their place, or who is with them). Sent after the welcome and replay.
    */
-  remind(conversation: { id: string; companyId: string }): void {
-    const live = this.conversations.get(conversation.id);
+  async remind(conversation: { id: string; companyId: string }): Promise<void> {
+    const live = await this.conversations.get(conversation.id);
     if (!live || (live.status !== 'waiting' && live.status !== 'agent')) return;
     this.inbox.get(conversation.companyId, conversation.id).then(
       (chat) => {

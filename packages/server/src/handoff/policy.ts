@@ -3,13 +3,14 @@ import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { escapeHtml, HANDOFF_LABEL, type HandoffReason } from '@parley/protocol';
 import type { Database } from '../db/database.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import { topics, type EventBus } from '../core/bus.js';
 import type { Outbox } from '../core/outbox.js';
 import type { PresenceTracker } from '../core/presence.js';
 import type { HandoffHooks, HandoffRequest } from '../conversations/chat-types.js';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import { timestamp } from '../lib/clock.js';
+import { runNow } from '../db/step.js';
 
 /**
  * Words that ask for a person, matched as whole words in any case ("talk to a person" is caught
@@ -43,7 +44,7 @@ export class HandoffPolicy implements HandoffHooks {
   ) {
     const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      waitingAhead: prepareQuery(sqlite, owned, (p) =>
+      waitingAhead: prepareSqliteQuery(sqlite, owned, (p) =>
         db
           .selectFrom('conversations')
           .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -51,7 +52,7 @@ export class HandoffPolicy implements HandoffHooks {
           .where('status', '=', 'waiting')
           .where('id', '!=', p.id),
       ),
-      record: prepareQuery(sqlite, { ...owned, at: param<string>(), reason: param<HandoffReason>(), context: param<string | null>() }, (p) =>
+      record: prepareSqliteQuery(sqlite, { ...owned, at: param<string>(), reason: param<HandoffReason>(), context: param<string | null>() }, (p) =>
         db
           .updateTable('conversations')
           .set({ handoff_at: p.at, handoff_reason: p.reason, handoff_context: p.context })
@@ -83,7 +84,7 @@ export class HandoffPolicy implements HandoffHooks {
       record: () => {
         const { id: conversationId, companyId } = conversation;
         this.statements.record.run({ id: conversationId, company: companyId, at, reason: request.reason, context: request.context ?? null });
-        this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }));
+        runNow(this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }))); // TODO(pg): yield* inside a generator write
       },
     };
   }

@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { userIdString, type IdentityClaim, type IdentitySettingsView, type VisitorIdentity } from '@parley/protocol';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import type { Sealer } from '../lib/sealed.js';
 import { KeyedLanes } from '../lib/keyed-lanes.js';
 import { verifyIdentityHash, verifyIdentityToken } from '../lib/identity-proof.js';
@@ -79,7 +79,7 @@ export class IdentityService {
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     private readonly conversations: ConversationStore,
     private readonly chat: ChatService,
     private readonly bus: EventBus,
@@ -87,14 +87,14 @@ export class IdentityService {
   ) {
     const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      identityOf: prepareQuery(sqlite, owned, (p) =>
+      identityOf: prepareSqliteQuery(sqlite, owned, (p) =>
         db
           .selectFrom('conversations')
           .select(['identity_user_id', 'identity_name', 'identity_email', 'identity_verified', 'identified_at'])
           .where('id', '=', p.id)
           .where('company_id', '=', p.company),
       ),
-      setIdentity: prepareQuery(
+      setIdentity: prepareSqliteQuery(
         sqlite,
         { ...owned, user: param<string>(), name: param<string | null>(), email: param<string | null>(), verified: param<number>(), at: param<string>() },
         (p) =>
@@ -104,7 +104,7 @@ export class IdentityService {
             .where('id', '=', p.id)
             .where('company_id', '=', p.company),
       ),
-      openOfUser: prepareQuery(sqlite, { company: param<string>(), user: param<string>() }, (p) =>
+      openOfUser: prepareSqliteQuery(sqlite, { company: param<string>(), user: param<string>() }, (p) =>
         db
           .selectFrom('conversations')
           .select('id')
@@ -115,10 +115,10 @@ export class IdentityService {
           .orderBy('updated_at', 'desc')
           .limit(1),
       ),
-      visitorSpoke: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+      visitorSpoke: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
         db.selectFrom('messages').select((eb) => eb.lit(1).as('one')).where('conversation_id', '=', p.id).where('role', '=', 'user').limit(1),
       ),
-      addSession: prepareQuery(sqlite, { hash: param<string>(), id: param<string>(), company: param<string>(), at: param<string>() }, (p) =>
+      addSession: prepareSqliteQuery(sqlite, { hash: param<string>(), id: param<string>(), company: param<string>(), at: param<string>() }, (p) =>
         db.insertInto('conversation_sessions').values({ token_hash: p.hash, conversation_id: p.id, company_id: p.company, created_at: p.at }),
       ),
     };
@@ -210,7 +210,7 @@ export class IdentityService {
       return { identity, conversation: current, switched: false, created: false };
     }
     const theirs = this.statements.openOfUser.get({ company: company.id, user: userId });
-    const target = theirs ? this.conversations.get(theirs.id) : undefined;
+    const target = theirs ? await this.conversations.get(theirs.id) : undefined;
     // An anonymous visitor who already talked keeps their conversation, which becomes theirs.
     const keepHere = current && !hereIsSomeoneElses && (!target || target.id === current.id || this.statements.visitorSpoke.get({ id: current.id }));
     if (current && keepHere) {

@@ -12,8 +12,8 @@ import type {
   SearchHit,
 } from '@parley/protocol';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import type { MessageRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../lib/fts.js';
@@ -47,16 +47,16 @@ export class InboxRepository {
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     private readonly presence: PresenceTracker,
     private readonly bus: EventBus,
     private readonly searchIndex?: SearchIndex,
   ) {
     this.markReadStatements = {
-      readSeq: prepareQuery(sqlite, { company: param<string>(), id: param<string>() }, (p) =>
+      readSeq: prepareSqliteQuery(sqlite, { company: param<string>(), id: param<string>() }, (p) =>
         db.selectFrom('conversations').select('read_seq').where('company_id', '=', p.company).where('id', '=', p.id),
       ),
-      markMessages: prepareQuery(sqlite, { at: param<string>(), conversation: param<string>(), after: param<number>(), upTo: param<number>() }, (p) =>
+      markMessages: prepareSqliteQuery(sqlite, { at: param<string>(), conversation: param<string>(), after: param<number>(), upTo: param<number>() }, (p) =>
         db
           .updateTable('messages')
           .set({ read_at: p.at })
@@ -66,7 +66,7 @@ export class InboxRepository {
           .where('role', '=', 'user')
           .where('read_at', 'is', null),
       ),
-      countUnread: prepareQuery(sqlite, { conversation: param<string>(), after: param<number>() }, (p) =>
+      countUnread: prepareSqliteQuery(sqlite, { conversation: param<string>(), after: param<number>() }, (p) =>
         db
           .selectFrom('messages')
           .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -74,11 +74,11 @@ export class InboxRepository {
           .where('seq', '>', p.after)
           .where('role', '=', 'user'),
       ),
-      setRead: prepareQuery(sqlite, { id: param<string>(), readSeq: param<number>(), unread: param<number>() }, (p) =>
+      setRead: prepareSqliteQuery(sqlite, { id: param<string>(), readSeq: param<number>(), unread: param<number>() }, (p) =>
         db.updateTable('conversations').set({ read_seq: p.readSeq, unread_count: p.unread }).where('id', '=', p.id),
       ),
     };
-    this.summaryStatement = prepareQuery(sqlite, { company: param<string>(), id: param<string>() }, (p) =>
+    this.summaryStatement = prepareSqliteQuery(sqlite, { company: param<string>(), id: param<string>() }, (p) =>
       this.summaries(p.company).where('c.id', '=', p.id),
     );
   }

@@ -35,7 +35,7 @@ export class ConversationNotes {
 
   /** The conversation's notes, oldest first; 404 for another company's conversation. */
   async list(user: AuthUser, conversationId: string): Promise<NoteView[]> {
-    this.conversations.ownedBy(user.companyId, conversationId);
+    await this.conversations.ownedBy(user.companyId, conversationId);
     const rows = await this.db
       .selectFrom('conversation_notes')
       .selectAll()
@@ -49,7 +49,7 @@ export class ConversationNotes {
 
   /** Adds a note signed with the agent's name, then tells the company's agents. */
   async add(user: AuthUser, conversationId: string, text: string): Promise<NoteView> {
-    this.conversations.ownedBy(user.companyId, conversationId);
+    await this.conversations.ownedBy(user.companyId, conversationId);
     const row: ConversationNoteRow = {
       id: randomUUID(),
       company_id: user.companyId,
@@ -67,7 +67,7 @@ export class ConversationNotes {
 
   /** Removes a note: its author's own, or any as an admin (403 otherwise); 404 when it is not there. */
   async remove(user: AuthUser, conversationId: string, noteId: string): Promise<void> {
-    this.conversations.ownedBy(user.companyId, conversationId);
+    await this.conversations.ownedBy(user.companyId, conversationId);
     const row = await this.db
       .selectFrom('conversation_notes')
       .selectAll()

@@ -2,8 +2,8 @@ import fp from 'fastify-plugin';
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery, type Param, type PreparedSqliteQuery } from '../db/prepared.js';
 
 /** How often new messages are indexed when nobody searches. */
 const INDEX_INTERVAL_MS = 50;
@@ -25,9 +25,9 @@ const MERGE_PAGES = 8;
  * index nothing, and FTS5 writes one segment per batch instead of one per commit.
  */
 export class SearchIndex {
-  private readonly newest: PreparedQuery<{ last: number | null }, Record<string, never>>;
+  private readonly newest: PreparedSqliteQuery<{ last: number | null }, Record<string, never>>;
   private readonly watermark: SQLite.Statement<[], { upTo: number }>;
-  private readonly batchEnd: PreparedQuery<{ last: number | null }, { from: Param<number>; limit: Param<number> }>;
+  private readonly batchEnd: PreparedSqliteQuery<{ last: number | null }, { from: Param<number>; limit: Param<number> }>;
   private readonly indexRange: SQLite.Statement<[number, number]>;
   private readonly advance: SQLite.Statement<[number]>;
   private readonly mergeStep: SQLite.Statement<[number]>;
@@ -37,11 +37,11 @@ export class SearchIndex {
   constructor(
     db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     onError: (error: unknown) => void,
   ) {
-    this.newest = prepareQuery(sqlite, {}, () => db.selectFrom('messages').select((eb) => eb.fn.max<number | null>('id').as('last')));
-    this.batchEnd = prepareQuery(sqlite, { from: param<number>(), limit: param<number>() }, (p) =>
+    this.newest = prepareSqliteQuery(sqlite, {}, () => db.selectFrom('messages').select((eb) => eb.fn.max<number | null>('id').as('last')));
+    this.batchEnd = prepareSqliteQuery(sqlite, { from: param<number>(), limit: param<number>() }, (p) =>
       db
         .selectFrom(db.selectFrom('messages').select('id').where('id', '>', p.from).orderBy('id').limit(p.limit).as('batch'))
         .select((eb) => eb.fn.max<number | null>('batch.id').as('last')),
@@ -50,13 +50,13 @@ export class SearchIndex {
     // table, its 'merge' command an FTS5 insert), outside the typed tables; PostgreSQL would keep a
     // tsvector column instead.
     // raw SQL: FTS5 machinery, as said above.
-    this.watermark = sqlite.prepare('SELECT indexed_up_to AS upTo FROM search_state');
+    this.watermark = sqlite?.prepare('SELECT indexed_up_to AS upTo FROM search_state');
     // raw SQL: FTS5 machinery, as said above.
-    this.indexRange = sqlite.prepare('INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ? AND id <= ? ORDER BY id');
+    this.indexRange = sqlite?.prepare('INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ? AND id <= ? ORDER BY id');
     // raw SQL: FTS5 machinery, as said above.
-    this.advance = sqlite.prepare('UPDATE search_state SET indexed_up_to = ?');
+    this.advance = sqlite?.prepare('UPDATE search_state SET indexed_up_to = ?');
     // raw SQL: FTS5 machinery, as said above.
-    this.mergeStep = sqlite.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)");
+    this.mergeStep = sqlite?.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)");
     this.timer = setInterval(() => {
       // One background pass at a time, and a few batches per pass: after a burst the backlog is
       // worked off beside the chats (up to 8,000 messages a second), never in front of them.

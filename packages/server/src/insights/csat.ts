@@ -2,8 +2,8 @@ import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { CsatAskAfter, CsatSettings, RatingScale, RatingView } from '@parley/protocol';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import type { ConversationRatingRow } from '../db/tables/index.js';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import type { Outbox } from '../core/outbox.js';
@@ -12,6 +12,7 @@ import { topics } from '../core/bus.js';
 import { Errors } from '../errors.js';
 import { timestamp } from '../lib/clock.js';
 import type { InsightsRecorder } from './recorder.js';
+import { runNow } from '../db/step.js';
 
 /** CSAT is off until an admin turns it on. */
 export const DEFAULT_CSAT: CsatSettings = { enabled: false, scale: 'five', ask_after: 'agent' };
@@ -33,15 +34,15 @@ export class CsatService {
   constructor(
     db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     private readonly recorder: InsightsRecorder,
     private readonly outbox: Outbox,
     private readonly bus: EventBus,
   ) {
     const company = param<string>();
     this.statements = {
-      settings: prepareQuery(sqlite, { company }, (p) => db.selectFrom('csat_settings').selectAll().where('company_id', '=', p.company)),
-      saveSettings: prepareQuery(
+      settings: prepareSqliteQuery(sqlite, { company }, (p) => db.selectFrom('csat_settings').selectAll().where('company_id', '=', p.company)),
+      saveSettings: prepareSqliteQuery(
         sqlite,
         { company, enabled: param<number>(), scale: param<RatingScale>(), ask_after: param<CsatAskAfter>(), at: param<string>() },
         (p) =>
@@ -57,11 +58,11 @@ export class CsatService {
               })),
             ),
       ),
-      rating: prepareQuery(sqlite, { id: param<string>(), company }, (p) =>
+      rating: prepareSqliteQuery(sqlite, { id: param<string>(), company }, (p) =>
         db.selectFrom('conversation_ratings').selectAll().where('conversation_id', '=', p.id).where('company_id', '=', p.company),
       ),
       // The agent who resolved it and when the conversation started come from its facts.
-      insert: prepareQuery(
+      insert: prepareSqliteQuery(
         sqlite,
         { id: param<string>(), company, scale: param<RatingScale>(), score: param<number>(), comment: param<string | null>(), at: param<string>() },
         (p) =>
@@ -136,7 +137,7 @@ export class CsatService {
       const inserted = this.statements.insert.run({ id: conversationId, company: companyId, scale, score, comment: text, at: createdAt }).changes === 1;
       if (inserted) {
         this.recorder.rated(conversationId, score);
-        this.outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt }));
+        runNow(this.outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt }))); // TODO(pg): yield* inside a generator write
       }
       return inserted;
     });

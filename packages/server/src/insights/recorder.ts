@@ -2,8 +2,8 @@ import type SQLite from 'better-sqlite3';
 import { sql, type InsertObject, type Kysely, type RawBuilder } from 'kysely';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery, type Param, type PreparedSqliteQuery } from '../db/prepared.js';
 
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
 export const BUCKET_MS = 15 * 60_000;
@@ -67,8 +67,8 @@ export class InsightsRecorder {
   private readonly statements;
 
   /** Statements by how many rows they write at once (a turn's steps in one statement). */
-  private readonly insertSteps = new Map<number, PreparedQuery<{ step: string }, Params>>();
-  private readonly moveFunnel = new Map<number, PreparedQuery<unknown, Params>>();
+  private readonly insertSteps = new Map<number, PreparedSqliteQuery<{ step: string }, Params>>();
+  private readonly moveFunnel = new Map<number, PreparedSqliteQuery<unknown, Params>>();
   /**
    * Per live conversation (dropped with it), what its committed funnel rows hold. Only this
    * recorder writes them, and a conversation's writes all go through this process's group commit.
@@ -82,21 +82,21 @@ export class InsightsRecorder {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly sqlite: SQLite.Database,
-    private readonly writes?: GroupCommit,
+    private readonly writes?: WriteQueue,
   ) {
     const id = param<string>();
     this.statements = {
-      insertFacts: prepareQuery(sqlite, { id, company: param<string>(), flow: param<string | null>(), created: param<number>() }, (p) =>
+      insertFacts: prepareSqliteQuery(sqlite, { id, company: param<string>(), flow: param<string | null>(), created: param<number>() }, (p) =>
         db.insertInto('conversation_facts').orIgnore().values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created }),
       ),
-      countStart: prepareQuery(sqlite, { company: param<string>(), bucket: param<number>() }, (p) =>
+      countStart: prepareSqliteQuery(sqlite, { company: param<string>(), bucket: param<number>() }, (p) =>
         db
           .insertInto('insight_counts')
           .values({ company_id: p.company, bucket: p.bucket, conversations: 1 })
           .onConflict((oc) => oc.columns(['company_id', 'bucket']).doUpdateSet((eb) => ({ conversations: eb('insight_counts.conversations', '+', 1) }))),
       ),
       // Moves the last step only when it changes, and returns where it stood (SET reads the old row).
-      moveLastStep: prepareQuery(sqlite, { id, last: param<string>() }, (p) =>
+      moveLastStep: prepareSqliteQuery(sqlite, { id, last: param<string>() }, (p) =>
         db
           .updateTable('conversation_facts')
           .set((eb) => ({ previous_step: eb.ref('last_step'), last_step: p.last }))
@@ -104,13 +104,13 @@ export class InsightsRecorder {
           .where('last_step', 'is not', p.last)
           .returning('previous_step as previous'),
       ),
-      facts: prepareQuery(sqlite, { id }, (p) =>
+      facts: prepareSqliteQuery(sqlite, { id }, (p) =>
         db
           .selectFrom('conversation_facts')
           .select(['company_id', 'created_ms', 'handed_off_ms', 'first_response_ms', 'first_agent_id', 'resolution_ms', 'resolved_by', 'bot_ended', 'rating'])
           .where('conversation_id', '=', p.id),
       ),
-      saveFacts: prepareQuery(
+      saveFacts: prepareSqliteQuery(
         sqlite,
         {
           id,
@@ -124,7 +124,7 @@ export class InsightsRecorder {
         },
         ({ id, ...facts }) => db.updateTable('conversation_facts').set(facts).where('conversation_id', '=', id),
       ),
-      moveCounts: prepareQuery(
+      moveCounts: prepareSqliteQuery(
         sqlite,
         {
           company_id: param<string>(),
@@ -241,10 +241,10 @@ export class InsightsRecorder {
   }
 
   /** Records `rows` steps of one conversation (`:id`, `:s0`...) and returns those it had not reached. */
-  private insertStepsStatement(rows: number): PreparedQuery<{ step: string }, Params> {
+  private insertStepsStatement(rows: number): PreparedSqliteQuery<{ step: string }, Params> {
     let statement = this.insertSteps.get(rows);
     if (!statement) {
-      statement = prepareQuery(this.sqlite, {} as Params, () =>
+      statement = prepareSqliteQuery(this.sqlite, {} as Params, () =>
         this.db
           .insertInto('conversation_steps')
           .orIgnore()
@@ -260,7 +260,7 @@ export class InsightsRecorder {
    * Adds `rows` steps' counts (`:s0`, reached `:r0`, stopped `:t0`...) to a quarter hour's rows
    * (`:bucket`) and to its UTC day's (`:day`) in one statement.
    */
-  private moveFunnelStatement(rows: number): PreparedQuery<unknown, Params> {
+  private moveFunnelStatement(rows: number): PreparedSqliteQuery<unknown, Params> {
     let statement = this.moveFunnel.get(rows);
     if (!statement) {
       const values: Array<InsertObject<Database, 'funnel_counts'>> = [];
@@ -276,7 +276,7 @@ export class InsightsRecorder {
           });
         }
       }
-      statement = prepareQuery(this.sqlite, {} as Params, () =>
+      statement = prepareSqliteQuery(this.sqlite, {} as Params, () =>
         this.db
           .insertInto('funnel_counts')
           .values(values)

@@ -13,7 +13,7 @@ import type {
   ResponseTimesReport,
 } from '@parley/protocol';
 import type { Database } from '../db/database.js';
-import { param, prepareQuery, type ParamRefs } from '../db/prepared.js';
+import { param, prepareSqliteQuery, type ParamRefs } from '../db/prepared.js';
 import { successors } from '../flows/load.js';
 import { BUCKET_MS, QUARTERS_PER_DAY, dayRow } from './recorder.js';
 import { dayIndex, type Period } from './period.js';
@@ -89,16 +89,16 @@ export class ReportStore {
         .where('created_ms', '<', p.to)
         .where(column, 'is not', null);
     const list = (column: 'first_response_ms' | 'resolution_ms') => sql<string | null>`group_concat(${sql.ref(column)})`.as('list');
-    const durations = (column: 'first_response_ms' | 'resolution_ms') => prepareQuery(sqlite, range, (p) => facts(p, column).select(list(column)));
+    const durations = (column: 'first_response_ms' | 'resolution_ms') => prepareSqliteQuery(sqlite, range, (p) => facts(p, column).select(list(column)));
     const byAgent = (column: 'first_response_ms' | 'resolution_ms', agent: 'first_agent_id' | 'resolved_by') =>
-      prepareQuery(sqlite, range, (p) =>
+      prepareSqliteQuery(sqlite, range, (p) =>
         facts(p, column)
           // A duration is recorded with the agent it belongs to, so the agent is never null here.
           .select((eb) => [eb.ref(agent).$castTo<string>().as('agent'), list(column)])
           .groupBy(agent),
       );
     this.statements = {
-      overview: prepareQuery(sqlite, range, (p) =>
+      overview: prepareSqliteQuery(sqlite, range, (p) =>
         counts(p).select((eb) => [
           eb.fn.sum<number | null>('conversations').as('conversations'),
           eb.fn.sum<number | null>('bot_only').as('bot_only'),
@@ -108,13 +108,13 @@ export class ReportStore {
           eb.fn.sum<number | null>(eb('r1', '+', eb('r2', '+', eb('r3', '+', eb('r4', '+', eb.ref('r5')))))).as('rated'),
         ]),
       ),
-      byQuarter: prepareQuery(sqlite, range, (p) => counts(p).select(['bucket', 'conversations', 'bot_only', 'handed_off', 'resolved'])),
+      byQuarter: prepareSqliteQuery(sqlite, range, (p) => counts(p).select(['bucket', 'conversations', 'bot_only', 'handed_off', 'resolved'])),
       firstResponses: durations('first_response_ms'),
       resolutions: durations('resolution_ms'),
       firstResponsesByAgent: byAgent('first_response_ms', 'first_agent_id'),
       resolutionsByAgent: byAgent('resolution_ms', 'resolved_by'),
-      agentNames: prepareQuery(sqlite, { company: param<string>() }, (p) => db.selectFrom('users').select(['id', 'name']).where('company_id', '=', p.company)),
-      ratings: prepareQuery(sqlite, range, (p) =>
+      agentNames: prepareSqliteQuery(sqlite, { company: param<string>() }, (p) => db.selectFrom('users').select(['id', 'name']).where('company_id', '=', p.company)),
+      ratings: prepareSqliteQuery(sqlite, range, (p) =>
         counts(p).select((eb) => [
           eb.fn.sum<number | null>('r1').as('r1'),
           eb.fn.sum<number | null>('r2').as('r2'),
@@ -123,7 +123,7 @@ export class ReportStore {
           eb.fn.sum<number | null>('r5').as('r5'),
         ]),
       ),
-      comments: prepareQuery(sqlite, { ...range, limit: param<number>() }, (p) =>
+      comments: prepareSqliteQuery(sqlite, { ...range, limit: param<number>() }, (p) =>
         db
           .selectFrom('conversation_ratings')
           .select(['conversation_id', 'score', 'scale', 'comment', 'created_at'])
@@ -134,7 +134,7 @@ export class ReportStore {
           .orderBy('conversation_created_ms', 'desc')
           .limit(p.limit),
       ),
-      funnel: prepareQuery(sqlite, { ...range, flow: param<string>() }, (p) =>
+      funnel: prepareSqliteQuery(sqlite, { ...range, flow: param<string>() }, (p) =>
         db
           .selectFrom('funnel_counts')
           .select((eb) => ['step', eb.fn.sum<number>('reached').as('reached'), eb.fn.sum<number>('stopped').as('stopped')])

@@ -37,7 +37,7 @@ export const ratingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const token = sessionFrom(request, request.body.chatbot_session);
       if (token === undefined) throw Errors.badRequest('chatbot_session is required, in the body or the session cookie');
-      const conversation = app.chat.resolveSession(token);
+      const conversation = await app.chat.resolveSession(token);
       const company = app.companies.byIdOrUndefined(conversation.companyId);
       if (company && !app.companies.allowsOrigin(company, request.headers.origin)) throw Errors.forbidden('Origin not allowed');
       return app.csat.rate(conversation, request.body.score, request.body.comment);
@@ -58,7 +58,7 @@ export const insightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/chats/:id/rating',
     { config, schema: { summary: "Get a conversation's rating", ...agentDoc, params: ChatParams, response: { 200: ChatRatingResponse, ...errors } } },
     async (request) => {
-      const conversation = app.conversations.ownedBy(request.user.companyId, request.params.id);
+      const conversation = await app.conversations.ownedBy(request.user.companyId, request.params.id);
       return { rating: app.csat.rating(conversation.companyId, conversation.id) ?? null };
     },
   );

@@ -72,7 +72,7 @@ export class ArticleStore {
     sqlite: SQLite.Database,
   ) {
     // raw SQL: the FTS5 search above, prepared once.
-    this.searchStatement = sqlite.prepare<[string, number, string, string], Candidate>(SEARCH_SQL);
+    this.searchStatement = sqlite?.prepare<[string, number, string, string], Candidate>(SEARCH_SQL) as SQLite.Statement<[string, number, string, string], Candidate>;
   }
 
   /** The company's articles, newest change first; `q` matches titles and bodies (drafts included). */

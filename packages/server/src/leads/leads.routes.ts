@@ -150,7 +150,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
         if (Object.keys(body).length > Limits.maxFormFields) throw Errors.payloadTooLarge(`A lead has at most ${Limits.maxFormFields} fields`);
         if (Object.keys(body).length === 0) throw Errors.validation('body: a lead needs at least one field');
         const session = request.headers['x-parley-session'];
-        const conversation = typeof session === 'string' && session.length <= 128 ? app.conversations.bySessionToken(session) : undefined;
+        const conversation = typeof session === 'string' && session.length <= 128 ? await app.conversations.bySessionToken(session) : undefined;
         const timestamp = new Date().toISOString();
         await app.leads.save({
           companyId: company.id,

@@ -4,11 +4,12 @@ import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { LeadView } from '@parley/protocol';
 import type { Database } from '../db/database.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import type { LeadRow } from '../db/tables/index.js';
-import type { GroupCommit } from '../db/group-commit.js';
+import type { WriteQueue } from '../db/write-queue.js';
 import { topics, type BusEvent, type EventBus } from '../core/bus.js';
 import type { Outbox } from '../core/outbox.js';
+import { runNow } from '../db/step.js';
 
 /** A lead as stored: flat visitor data with its company, conversation and server timestamp. */
 export interface Lead {
@@ -50,15 +51,15 @@ export class LeadRepository {
   constructor(
     db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     private readonly bus: EventBus,
     private readonly outbox: Outbox,
   ) {
-    this.selectOne = prepareQuery(sqlite, { id: param<string>(), company: param<string>() }, (p) =>
+    this.selectOne = prepareSqliteQuery(sqlite, { id: param<string>(), company: param<string>() }, (p) =>
       db.selectFrom('leads').selectAll().where('id', '=', p.id).where('company_id', '=', p.company),
     );
     // One statement for every filter: a filter left null matches everything.
-    this.select = prepareQuery(
+    this.select = prepareSqliteQuery(
       sqlite,
       {
         company: param<string>(),
@@ -82,7 +83,7 @@ export class LeadRepository {
           .orderBy('id')
           .limit(p.limit),
     );
-    this.insert = prepareQuery(
+    this.insert = prepareSqliteQuery(
       sqlite,
       { id: param<string>(), company: param<string>(), conversation: param<string | null>(), source: param<Lead['source']>(), data: param<string>(), at: param<string>() },
       (p) =>
@@ -134,7 +135,7 @@ export class LeadRepository {
   /** Writes a lead and records its event for the webhooks; call it inside a group-commit write. */
   insertNow(lead: Lead): void {
     this.insert.run({ id: lead.id, company: lead.companyId, conversation: lead.conversationId, source: lead.source, data: JSON.stringify(lead.data), at: lead.createdAt });
-    this.outbox.add(lead.companyId, 'lead', () => leadEvent(lead));
+    runNow(this.outbox.add(lead.companyId, 'lead', () => leadEvent(lead))); // TODO(pg): yield* inside a generator write
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { ApiError } from '@parley/protocol';
-import { prepareQuery } from '../db/prepared.js';
+import { prepareSqliteQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { ParleyMetrics, fileBytes } from './registry.js';
 
@@ -38,7 +38,7 @@ export default fp(
       app.decorate('metrics', undefined);
       return;
     }
-    const pending = prepareQuery(app.sqlite, {}, () =>
+    const pending = prepareSqliteQuery(app.sqlite, {}, () =>
       app.db
         .selectFrom('webhook_deliveries')
         .select((eb) => eb.fn.countAll<number>().as('n'))

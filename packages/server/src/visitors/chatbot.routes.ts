@@ -44,10 +44,10 @@ const chatbot: FastifyPluginAsyncTypebox = async (app) => {
     if (company && !app.companies.allowsOrigin(company, origin)) throw Errors.forbidden('Origin not allowed');
   };
 
-  const sessionOf = (token: string | undefined, origin: string | undefined) => {
+  const sessionOf = async (token: string | undefined, origin: string | undefined) => {
     if (token === undefined) throw Errors.badRequest('chatbot_session is required, in the body or the session cookie');
     if (!validSession.Check(token)) throw Errors.notFound('Unknown chatbot session');
-    const conversation = app.chat.resolveSession(token);
+    const conversation = await app.chat.resolveSession(token);
     checkOrigin(conversation.companyId, origin);
     return conversation;
   };
@@ -73,7 +73,7 @@ const chatbot: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { message, form, message_id: clientId } = request.body;
       if ((message === undefined) === (form === undefined)) throw Errors.validation('body: send either "message" or "form"');
-      const conversation = sessionOf(sessionFrom(request, request.body.chatbot_session), request.headers.origin);
+      const conversation = await sessionOf(sessionFrom(request, request.body.chatbot_session), request.headers.origin);
       const input: VisitorInput = form ? { kind: 'form', form: form.id, values: form.values } : { kind: 'text', text: message! };
       const result = await app.chat.handleInput(conversation, input, { clientId });
       const lead = result.leads?.at(-1);
@@ -90,7 +90,7 @@ const chatbot: FastifyPluginAsyncTypebox = async (app) => {
     { config: { rateLimit }, schema: { summary: 'Identify the visitor (optionally verified with an identity token)', ...openapi, body: IdentifyRequest, response: { 200: IdentifyResponse, '4xx': ApiError, '5xx': ApiError } } },
     async (request, reply) => {
       const { chatbot_session, ...claim } = request.body;
-      const conversation = sessionOf(sessionFrom(request, chatbot_session), request.headers.origin);
+      const conversation = await sessionOf(sessionFrom(request, chatbot_session), request.headers.origin);
       const company = app.chat.companyOf(conversation);
       if (!company) throw Errors.notFound('Unknown chatbot session');
       const outcome = await app.identity.identify(company, conversation, claim, { ip: request.ip, userAgent: request.headers['user-agent'] });
@@ -114,13 +114,13 @@ const chatbot: FastifyPluginAsyncTypebox = async (app) => {
       schema: { summary: 'Catch up on the messages after a sequence number', ...openapi, querystring: ChatbotMessagesQuery, response: { 200: ChatbotMessagesResponse, '4xx': ApiError } },
     },
     async (request) => {
-      const conversation = sessionOf(sessionFrom(request, request.query.chatbot_session), request.headers.origin);
+      const conversation = await sessionOf(sessionFrom(request, request.query.chatbot_session), request.headers.origin);
       return {
         conversation_id: conversation.id,
         status: conversation.status,
         is_terminal: conversation.isTerminal,
         last_seq: conversation.lastSeq,
-        messages: app.conversations.messagesAfter(conversation.id, Number(request.query.after ?? 0)),
+        messages: await app.conversations.messagesAfter(conversation.id, Number(request.query.after ?? 0)),
       };
     },
   );
@@ -129,7 +129,7 @@ const chatbot: FastifyPluginAsyncTypebox = async (app) => {
     '/api/session-close/',
     { config, schema: { summary: "Close the visitor's conversation", ...openapi, body: SessionCloseRequest, response: { 200: SessionCloseResponse, '4xx': ChatbotReply } } },
     async (request) => {
-      const conversation = app.conversations.bySessionToken(request.body.chatbot_session);
+      const conversation = await app.conversations.bySessionToken(request.body.chatbot_session);
       if (!conversation) throw Errors.notFound('Unknown chatbot session');
       await app.chat.close(conversation);
       return { message: 'Session scheduled for closure.' };

@@ -11,8 +11,8 @@ import {
   userIdString,
 } from '@parley/protocol';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { KeyedLanes } from '../lib/keyed-lanes.js';
 import type { ChatService } from '../conversations/chat.js';
@@ -43,16 +43,16 @@ export class RestChatService {
   constructor(
     db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     private readonly chat: ChatService,
     private readonly conversations: ConversationStore,
   ) {
     this.statements = {
-      setVisitor: prepareQuery(sqlite, { id: param<string>(), visitor: param<string>() }, (p) =>
+      setVisitor: prepareSqliteQuery(sqlite, { id: param<string>(), visitor: param<string>() }, (p) =>
         db.updateTable('conversations').set({ visitor_id: p.visitor }).where('id', '=', p.id),
       ),
-      visitorOf: prepareQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('conversations').select('visitor_id').where('id', '=', p.id)),
-      byClientId: prepareQuery(sqlite, { company: param<string>(), visitor: param<string>(), clientId: param<string>() }, (p) =>
+      visitorOf: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('conversations').select('visitor_id').where('id', '=', p.id)),
+      byClientId: prepareSqliteQuery(sqlite, { company: param<string>(), visitor: param<string>(), clientId: param<string>() }, (p) =>
         db
           .selectFrom('conversations as c')
           .innerJoin('messages as m', 'm.conversation_id', 'c.id')
@@ -72,11 +72,11 @@ export class RestChatService {
   }
 
   /** `GET /api/get-conversation-history/:id`: the user's and the assistant's messages in order. */
-  history(company: Company, conversationId: string, demo: boolean): RestHistoryResponse {
-    const conversation = this.owned(company, conversationId, demo);
+  async history(company: Company, conversationId: string, demo: boolean): Promise<RestHistoryResponse> {
+    const conversation = await this.owned(company, conversationId, demo);
     const messages: RestHistoryEntry[] = [];
     for (let after = 0; ; ) {
-      const page = this.conversations.messagesAfter(conversation.id, after, 500);
+      const page = await this.conversations.messagesAfter(conversation.id, after, 500);
       for (const message of page) {
         if (message.role === 'system') continue;
         const text = componentsToText(message.components);
@@ -92,12 +92,12 @@ export class RestChatService {
     if (!body.conversation_id) {
       // A retried first message finds the conversation it opened.
       const earlier = this.statements.byClientId.get({ company: company.id, visitor: body.user_id, clientId: body.message_id });
-      if (earlier) return this.reply(this.conversations.get(earlier.conversation_id)!, body);
+      if (earlier) return this.reply((await this.conversations.get(earlier.conversation_id))!, body);
       const { conversation, messages } = await this.chat.start(company, { ip }, { text: body.message, clientId: body.message_id });
       await this.writes.run(() => this.statements.setVisitor.run({ id: conversation.id, visitor: body.user_id }));
       return { message: flattenReplies(messages), conversation_id: conversation.id };
     }
-    const conversation = this.conversations.ownedBy(company.id, body.conversation_id);
+    const conversation = await this.conversations.ownedBy(company.id, body.conversation_id);
     if (this.visitorOf(conversation) !== body.user_id) throw Errors.notFound('Conversation not found');
     return this.reply(conversation, body);
   }
@@ -108,8 +108,8 @@ export class RestChatService {
   }
 
   /** The conversation when the caller may read it: its company's, and in demo mode only REST-made ones. */
-  private owned(company: Company, conversationId: string, demo: boolean): LiveConversation {
-    const conversation = this.conversations.ownedBy(company.id, conversationId);
+  private async owned(company: Company, conversationId: string, demo: boolean): Promise<LiveConversation> {
+    const conversation = await this.conversations.ownedBy(company.id, conversationId);
     if (demo && this.visitorOf(conversation) === null) throw Errors.notFound('Conversation not found');
     return conversation;
   }

@@ -57,7 +57,7 @@ const uploads: FastifyPluginAsyncTypebox = async (app) => {
       const token = sessionFrom(request, sessionField);
       if (token === undefined) throw Errors.badRequest('chatbot_session is required, as a form field or the session cookie');
       if (!validSession.Check(token)) throw Errors.notFound('Unknown chatbot session');
-      const conversation = app.chat.resolveSession(token);
+      const conversation = await app.chat.resolveSession(token);
       if (!image || image.length === 0) throw Errors.badRequest('No image: send the file in the field "image"');
       const type = detectImageType(image);
       if (!type) throw Errors.unsupportedMediaType('Only PNG, JPEG, GIF and WebP images are accepted');

@@ -112,8 +112,19 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
       return;
     }
     if (!this.bucket.take() || !this.deps.ipBucket.take()) return this.overBudget(frame, 'id' in frame ? frame.id : undefined);
-    const conversation = this.conversation();
-    if (!conversation) return this.error('not_found', 'The conversation no longer exists');
+    const cached = this.conversationId ? this.deps.conversations.cached(this.conversationId) : undefined;
+    if (cached) return this.dispatchFor(cached, frame);
+    // Not in memory any more (a long-idle socket): read it back, then go on.
+    const id = this.conversationId;
+    if (!id) return this.error('not_found', 'The conversation no longer exists');
+    this.deps.conversations.get(id).then(
+      (conversation) => (conversation ? this.dispatchFor(conversation, frame) : this.error('not_found', 'The conversation no longer exists')),
+      (error: unknown) => this.failed(error, 'id' in frame ? frame.id : undefined),
+    );
+  }
+
+  /** A frame of a ready connection, with its conversation. */
+  private dispatchFor(conversation: LiveConversation, frame: Exclude<VisitorClientFrame, { type: 'ping' | 'hello' }>): void {
     if (frame.type === 'typing') {
       this.deps.chat.typing(conversation, 'user', frame.on, this.id);
       return;
@@ -145,14 +156,20 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
     this.helloAttributes = frame.attributes;
     if (frame.identity && this.deps.identity) return this.helloWithIdentity(frame, frame.identity, this.deps.identity);
     if (frame.session) {
-      let conversation: LiveConversation;
-      try {
-        conversation = this.deps.chat.resolveSession(frame.session, this.company);
-      } catch (error) {
-        return this.failed(error);
-      }
-      this.attach(conversation, frame.session, true, frame.last_seq ?? 0);
-      this.deps.conversations.touch(conversation);
+      const session = frame.session;
+      // Frames that arrive while the session is looked up wait, as they do for a new conversation.
+      this.state = 'starting';
+      this.deps.chat.resolveSession(session, this.company).then(
+        (conversation) => {
+          this.attach(conversation, session, true, frame.last_seq ?? 0);
+          this.deps.conversations.touch(conversation);
+        },
+        (error: unknown) => {
+          this.state = 'new';
+          this.early.length = 0;
+          this.failed(error);
+        },
+      );
       return;
     }
     this.state = 'starting';
@@ -174,16 +191,11 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
    * any device), then the connection attaches to it like any other and is told the outcome.
    */
   private helloWithIdentity(frame: HelloFrame, claim: IdentityClaim, identity: IdentityService): void {
-    let current: LiveConversation | undefined;
-    if (frame.session) {
-      try {
-        current = this.deps.chat.resolveSession(frame.session, this.company);
-      } catch (error) {
-        return this.failed(error);
-      }
-    }
     this.state = 'starting';
-    identity.identify(this.company, current, claim, this.visitor).then(
+    const session = frame.session;
+    (session ? this.deps.chat.resolveSession(session, this.company) : Promise.resolve(undefined))
+      .then((current) => identity.identify(this.company, current, claim, this.visitor))
+      .then(
       (outcome) => {
         if (this.state === 'closed') return;
         const moved = outcome.session !== undefined;
@@ -256,7 +268,10 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
   /** Subscribes to the conversation, sends welcome and replays what the client has not seen. */
   private attach(conversation: LiveConversation, session: string, resumed: boolean, lastSeq: number): void {
     this.conversationId = conversation.id;
-    this.unsubscribe = this.deps.bus.subscribe(topics.conversation(conversation.id), (event) => this.onEvent(event));
+    // Events that arrive while the history is read wait for it, so the client gets every message once and in order.
+    const held: BusEvent[] = [];
+    let replaying = true;
+    this.unsubscribe = this.deps.bus.subscribe(topics.conversation(conversation.id), (event) => (replaying ? held.push(event) : this.onEvent(event)));
     this.deps.presence?.visitorConnected(conversation);
     this.send({
       type: 'welcome',
@@ -276,15 +291,27 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
       this.helloAttributes = undefined;
     }
     this.lastSentSeq = Math.min(lastSeq, conversation.lastSeq);
+    this.replay(conversation.id).then(
+      () => {
+        replaying = false;
+        for (const event of held) this.onEvent(event);
+        this.ready();
+      },
+      (error: unknown) => this.failed(error),
+    );
+  }
+
+  /** Sends the committed messages after `lastSentSeq`, a page at a time. */
+  private async replay(conversationId: string): Promise<void> {
     for (;;) {
-      const page = this.deps.conversations.messagesAfter(conversation.id, this.lastSentSeq, REPLAY_PAGE);
+      const page = await this.deps.conversations.messagesAfter(conversationId, this.lastSentSeq, REPLAY_PAGE);
+      if (this.state === 'closed') return;
       for (const message of page) {
         this.send({ type: 'message', message });
         this.lastSentSeq = message.seq;
       }
-      if (page.length < REPLAY_PAGE) break;
+      if (page.length < REPLAY_PAGE) return;
     }
-    this.ready();
   }
 
   private onEvent(event: BusEvent): void {
@@ -327,10 +354,6 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
       default:
         return;
     }
-  }
-
-  private conversation(): LiveConversation | undefined {
-    return this.conversationId ? this.deps.conversations.get(this.conversationId) : undefined;
   }
 
   /** A closed session also closes its sockets, with 4404. */

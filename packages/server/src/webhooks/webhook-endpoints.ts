@@ -5,7 +5,7 @@ import type SQLite from 'better-sqlite3';
 import type { WebhookEndpointView, WebhookEventType } from '@parley/protocol';
 import type { WebhooksConfig } from '../config.js';
 import type { Database } from '../db/database.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import type { WebhookEndpointRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import { privateHostProblem } from '../lib/net-guard.js';
@@ -71,17 +71,17 @@ export class WebhookEndpoints {
     private readonly onEnabled: () => void,
   ) {
     this.statements = {
-      pending: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+      pending: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
         db
           .selectFrom('webhook_deliveries')
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('endpoint_id', '=', p.id)
           .where('status', '=', 'pending'),
       ),
-      failures: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+      failures: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
         db.selectFrom('webhook_endpoints').select('consecutive_failures as n').where('id', '=', p.id),
       ),
-      last: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+      last: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
         db
           .selectFrom('webhook_deliveries')
           .select(['status', 'updated_at', 'last_status_code'])

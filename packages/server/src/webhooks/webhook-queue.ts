@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import type { WebhookDeliveryStatus, WebhookPayload } from '@parley/protocol';
 import type { WebhooksConfig } from '../config.js';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import { param, prepareQuery } from '../db/prepared.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import { param, prepareSqliteQuery } from '../db/prepared.js';
 import type { WebhookDeliveryRow } from '../db/tables/index.js';
 import { postWebhook, signatureHeader, standardSignatureHeader, type PostResult } from './webhook-post.js';
 import { probes } from '../core/probes.js';
@@ -43,7 +43,7 @@ export class WebhookQueue {
   constructor(
     db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     private readonly config: WebhooksConfig,
     private readonly log: FastifyBaseLogger,
     /**
@@ -55,12 +55,12 @@ export class WebhookQueue {
     private readonly onDisabled: (endpointId: string, failures: number, at: string) => void,
   ) {
     this.statements = {
-      insertEvent: prepareQuery(
+      insertEvent: prepareSqliteQuery(
         sqlite,
         { id: param<string>(), companyId: param<string>(), type: param<WebhookPayload['type']>(), payload: param<string>(), at: param<string>() },
         (p) => db.insertInto('webhook_events').values({ id: p.id, company_id: p.companyId, type: p.type, payload: p.payload, created_at: p.at }),
       ),
-      insertDelivery: prepareQuery(sqlite, { endpointId: param<string>(), eventId: param<string>(), companyId: param<string>(), at: param<string>() }, (p) =>
+      insertDelivery: prepareSqliteQuery(sqlite, { endpointId: param<string>(), eventId: param<string>(), companyId: param<string>(), at: param<string>() }, (p) =>
         db.insertInto('webhook_deliveries').values({
           endpoint_id: p.endpointId,
           event_id: p.eventId,
@@ -73,7 +73,7 @@ export class WebhookQueue {
         }),
       ),
       // The oldest pending delivery of every enabled endpoint.
-      heads: prepareQuery(sqlite, {}, () =>
+      heads: prepareSqliteQuery(sqlite, {}, () =>
         db
           .selectFrom((eb) =>
             eb
@@ -87,7 +87,7 @@ export class WebhookQueue {
           .innerJoin('webhook_endpoints as e', (join) => join.onRef('e.id', '=', 'h.endpoint_id').on('e.enabled', '=', 1))
           .select(['d.id', 'd.endpoint_id', 'd.next_attempt_at']),
       ),
-      delivery: prepareQuery(sqlite, { id: param<number>() }, (p) =>
+      delivery: prepareSqliteQuery(sqlite, { id: param<number>() }, (p) =>
         db
           .selectFrom('webhook_deliveries as d')
           .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
@@ -95,7 +95,7 @@ export class WebhookQueue {
           .select(['ev.payload', 'ev.type as event_type'])
           .where('d.id', '=', p.id),
       ),
-      recordAttempt: prepareQuery(
+      recordAttempt: prepareSqliteQuery(
         sqlite,
         {
           deliveryId: param<number>(),
@@ -119,7 +119,7 @@ export class WebhookQueue {
             created_at: p.at,
           }),
       ),
-      updateDelivery: prepareQuery(
+      updateDelivery: prepareSqliteQuery(
         sqlite,
         {
           id: param<number>(),
@@ -145,17 +145,17 @@ export class WebhookQueue {
             })
             .where('id', '=', p.id),
       ),
-      resetFailures: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+      resetFailures: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
         db.updateTable('webhook_endpoints').set({ consecutive_failures: 0 }).where('id', '=', p.id).where('consecutive_failures', '!=', 0),
       ),
-      countFailure: prepareQuery(sqlite, { id: param<string>() }, (p) =>
+      countFailure: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
         db
           .updateTable('webhook_endpoints')
           .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
           .where('id', '=', p.id)
           .returning('consecutive_failures as failures'),
       ),
-      disableFailing: prepareQuery(sqlite, { id: param<string>(), at: param<string>() }, (p) =>
+      disableFailing: prepareSqliteQuery(sqlite, { id: param<string>(), at: param<string>() }, (p) =>
         db.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: 'failing', updated_at: p.at }).where('id', '=', p.id).where('enabled', '=', 1),
       ),
     };

@@ -12,7 +12,7 @@ import type {
 } from '@parley/protocol';
 import type { WebhooksConfig } from '../config.js';
 import type { Database } from '../db/database.js';
-import type { GroupCommit } from '../db/group-commit.js';
+import type { WriteQueue } from '../db/write-queue.js';
 import type { WebhookAttemptRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import type { Sealer } from '../lib/sealed.js';
@@ -84,7 +84,7 @@ export class WebhookService {
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database,
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteQueue,
     outbox: Outbox,
     private readonly inbox: InboxRepository,
     sealer: Sealer,

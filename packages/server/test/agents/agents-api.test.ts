@@ -101,7 +101,7 @@ describe('the agents REST API', () => {
     const again = await call(http, 'POST', `/api/chats/${id}/messages`, { token: owner.token, body: { text: 'Hi, Ann here', client_id: 'c-1' } });
     expect(again.body.message.seq).toBe(reply.body.message.seq);
 
-    await app.chat.close(app.conversations.get(id)!);
+    await app.chat.close((await app.conversations.get(id))!);
     expect((await call(http, 'POST', `/api/chats/${id}/claim`, { token: owner.token })).status).toBe(409);
     expect((await call(http, 'POST', `/api/chats/${id}/messages`, { token: owner.token, body: { text: 'hello?' } })).status).toBe(409);
     const bot = await call(http, 'POST', '/api/chats', { token: owner.token, body: {} });

@@ -70,7 +70,7 @@ describe('page attributes (Parley.setAttributes)', () => {
     resumed.socket.send({ type: 'attributes', attributes: Object.fromEntries(Array.from({ length: 29 }, (_, i) => [`k${i}`, i])) });
     const tooMany = await resumed.socket.nextOf<ErrorFrame>('error');
     expect(tooMany).toMatchObject({ code: 'validation_failed', message: 'At most 30 attributes' });
-    expect(app.conversations.get(id)!.attributes).toEqual({ plan: 'pro', cart_total: 42 });
+    expect((await app.conversations.get(id))!.attributes).toEqual({ plan: 'pro', cart_total: 42 });
   });
 
   it('reach the AI as context', async () => {

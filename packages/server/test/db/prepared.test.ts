@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
-import { param, prepareQuery } from '../../src/db/prepared.js';
+import { param, prepareSqliteQuery } from '../../src/db/prepared.js';
 
-describe('prepareQuery', () => {
+describe('prepareSqliteQuery', () => {
   let dir: string;
   let open: OpenDatabase;
   afterEach(async () => {
@@ -19,18 +19,18 @@ describe('prepareQuery', () => {
     open = await openDatabase(join(dir, 'p.db'), { synchronous: 'NORMAL', externalCheckpoints: false });
     const { db, sqlite } = open;
     const now = new Date().toISOString();
-    const insert = prepareQuery(sqlite, { id: param<string>(), name: param<string>(), at: param<string>() }, (p) =>
+    const insert = prepareSqliteQuery(sqlite, { id: param<string>(), name: param<string>(), at: param<string>() }, (p) =>
       db.insertInto('companies').values({ id: p.id, name: p.name, site_key: p.id, api_key_hash: null, created_at: p.at }),
     );
     expect(insert.run({ id: 'c1', name: 'Acme', at: now }).changes).toBe(1);
     expect(insert.run({ id: 'c2', name: 'Globex', at: now }).changes).toBe(1);
-    const byName = prepareQuery(sqlite, { name: param<string>() }, (p) =>
+    const byName = prepareSqliteQuery(sqlite, { name: param<string>() }, (p) =>
       db.selectFrom('companies').select(['id', 'name']).where('name', '=', p.name).where('is_default', '=', 0),
     );
     expect(byName.sql).toContain(':name');
     expect(byName.get({ name: 'Globex' })).toEqual({ id: 'c2', name: 'Globex' });
     expect(byName.get({ name: 'Nobody' })).toBeUndefined();
-    const all = prepareQuery(sqlite, {}, () => db.selectFrom('companies').select('id').orderBy('id'));
+    const all = prepareSqliteQuery(sqlite, {}, () => db.selectFrom('companies').select('id').orderBy('id'));
     expect(all.all({}).map((row) => row.id)).toEqual(expect.arrayContaining(['c1', 'c2']));
   });
 
@@ -38,11 +38,11 @@ describe('prepareQuery', () => {
     dir = mkdtempSync(join(tmpdir(), 'parley-prepared-'));
     open = await openDatabase(join(dir, 'p.db'), { synchronous: 'NORMAL', externalCheckpoints: false });
     const { db, sqlite } = open;
-    const insert = prepareQuery(sqlite, { id: param<string>(), at: param<string>() }, (p) =>
+    const insert = prepareSqliteQuery(sqlite, { id: param<string>(), at: param<string>() }, (p) =>
       db.insertInto('companies').values({ id: p.id, name: 'Acme', site_key: p.id, api_key_hash: null, created_at: p.at }),
     );
     insert.run({ id: 'c1', at: '10:30' });
-    const odd = prepareQuery(sqlite, { id: param<string>() }, (p) =>
+    const odd = prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
       db
         .selectFrom('companies')
         .select([sql<string>`'a :id or ?'`.as('text'), 'site_key'])

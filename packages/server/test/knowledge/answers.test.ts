@@ -62,7 +62,7 @@ describe('answers grounded in articles', () => {
     const reply = await call<ChatbotReply>(http, 'POST', '/api/chatbot', { body: { message: 'can I bring my dog to the shop?', chatbot_session: start.body.chatbot_session } });
     expect(reply.status).toBe(200);
     expect(articleLinks(reply.body.BOT.components)).toEqual([]);
-    expect(app.chat.resolveSession(start.body.chatbot_session).status).toBe('waiting');
+    expect((await app.chat.resolveSession(start.body.chatbot_session)).status).toBe('waiting');
     expect(fake!.received[0]!.body.messages[0]!.content!).toContain('call the handoff_to_human tool');
   });
 

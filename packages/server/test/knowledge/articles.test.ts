@@ -143,7 +143,7 @@ describe('articles', () => {
     // "No, talk to a person" hands over.
     const no = await call<ChatbotReply>(http, 'POST', '/api/chatbot', { body: { message: 'parley:handoff', chatbot_session: session } });
     expect(no.status).toBe(200);
-    const conversation = app.chat.resolveSession(session);
+    const conversation = await app.chat.resolveSession(session);
     expect(conversation.status).toBe('waiting');
   });
 

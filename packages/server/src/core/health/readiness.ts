@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { prepareQuery, type PreparedQuery } from '../../db/prepared.js';
+import { prepareSqliteQuery, type PreparedSqliteQuery } from '../../db/prepared.js';
 
 /** Kysely's own record of the migrations that ran. */
 interface MigrationsTable {
@@ -23,7 +23,7 @@ export interface ReadinessChecks {
  */
 export class Readiness {
   private draining = false;
-  private readonly applied: PreparedQuery<{ n: number }, Record<string, never>> | undefined;
+  private readonly applied: PreparedSqliteQuery<{ n: number }, Record<string, never>> | undefined;
 
   constructor(
     db: Kysely<Database>,
@@ -31,7 +31,7 @@ export class Readiness {
     private readonly migrationNames: readonly string[],
   ) {
     try {
-      this.applied = prepareQuery(sqlite, {}, () =>
+      this.applied = prepareSqliteQuery(sqlite, {}, () =>
         db
           .withTables<{ kysely_migration: MigrationsTable }>()
           .selectFrom('kysely_migration')

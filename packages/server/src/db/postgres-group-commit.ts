@@ -1,0 +1,172 @@
+import type pg from 'pg';
+import { probes } from '../core/probes.js';
+import { isWork, type PendingStatement } from './step.js';
+import type { WriteQueue } from './write-queue.js';
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+interface PendingWrite {
+  work: () => unknown;
+  resolve: (value: any) => void;
+  reject: (error: unknown) => void;
+  outcome?: Outcome;
+  committed?: Array<() => void> | undefined;
+}
+
+/**
+ * The group commit on PostgreSQL: the writes queued during one event-loop turn run, one after the
+ * other, in one transaction on one pooled connection, and each caller's promise settles after the
+ * COMMIT. A batch runs while the next one queues, so batches grow with the load instead of the
+ * transaction count.
+ *
+ * As on SQLite, a batch first runs without savepoints; when a write fails, the batch is rolled back
+ * and run again with each write in a savepoint of its own, so only the failing write rejects. When
+ * the COMMIT itself fails (the connection dropped), its outcome is unknown: every caller is
+ * rejected, and a caller that retries must carry an idempotency key.
+ */
+export class PostgresGroupCommit implements WriteQueue {
+  private queue: PendingWrite[] = [];
+  private scheduled = false;
+  private closed = false;
+  private inFlight: Promise<void> | undefined;
+  private running: PendingWrite | undefined;
+  commits = 0;
+  beforeBatch: (() => void) | undefined;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  run<T>(work: () => Iterable<PendingStatement, T, unknown>): Promise<T>;
+  run<T>(work: () => T): Promise<T>;
+  run<T>(work: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The database is closing'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  afterCommit(callback: () => void): void {
+    const item = this.running;
+    if (!item) throw new Error('afterCommit is only for use inside a write');
+    (item.committed ??= []).push(callback);
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.inFlight || this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.beforeBatch?.();
+    this.inFlight = this.commit(batch).finally(() => {
+      this.inFlight = undefined;
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.inFlight || this.queue.length > 0) {
+      this.flush();
+      await this.inFlight;
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private async commit(batch: PendingWrite[]): Promise<void> {
+    const started = probes.batch.hasSubscribers ? performance.now() : 0;
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    try {
+      await client.query('BEGIN');
+      let failed = false;
+      for (const item of batch) {
+        try {
+          item.outcome = { ok: true, value: await this.drive(client, item) };
+        } catch (error) {
+          item.outcome = { ok: false, error };
+          failed = true;
+          break;
+        }
+      }
+      if (failed) await this.runIsolated(client, batch);
+      await client.query('COMMIT');
+    } catch (error) {
+      // The connection or the COMMIT failed: the outcome is unknown, so nobody is told it committed.
+      client.release(error instanceof Error ? error : true);
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    client.release();
+    this.commits++;
+    if (started) probes.batch.publish({ size: batch.length, ms: performance.now() - started });
+    for (const item of batch) {
+      const outcome = item.outcome!;
+      if (outcome.ok) {
+        if (item.committed) runCommitted(item.committed);
+        item.resolve(outcome.value);
+      } else item.reject(outcome.error);
+    }
+  }
+
+  /** The slow path: the batch again, each write in its own savepoint; a write that failed before is not run again. */
+  private async runIsolated(client: pg.PoolClient, batch: PendingWrite[]): Promise<void> {
+    await client.query('ROLLBACK');
+    await client.query('BEGIN');
+    for (const item of batch) {
+      if (item.outcome && !item.outcome.ok) continue;
+      await client.query('SAVEPOINT parley_write');
+      try {
+        item.outcome = { ok: true, value: await this.drive(client, item) };
+        await client.query('RELEASE SAVEPOINT parley_write');
+      } catch (error) {
+        item.outcome = { ok: false, error };
+        await client.query('ROLLBACK TO SAVEPOINT parley_write');
+      }
+    }
+  }
+
+  /** Runs one write's work, handing each statement it yields to the transaction's connection. */
+  private async drive(client: pg.PoolClient, item: PendingWrite): Promise<unknown> {
+    item.committed = undefined;
+    const result = this.within(item, () => item.work());
+    if (!isWork(result)) return result;
+    const steps = result[Symbol.iterator]();
+    let next = this.within(item, () => steps.next());
+    while (!next.done) {
+      const { name, text, values } = next.value;
+      const answer = await client.query(name ? { name, text, values } : { text, values });
+      next = this.within(item, () => steps.next(answer));
+    }
+    return next.value;
+  }
+
+  private within<T>(item: PendingWrite, run: () => T): T {
+    this.running = item;
+    try {
+      return run();
+    } finally {
+      this.running = undefined;
+    }
+  }
+}
+
+/** Callbacks only update memory; one that throws must not leave other callers unsettled. */
+function runCommitted(callbacks: Array<() => void>): void {
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch {
+      // Ignored, as on SQLite.
+    }
+  }
+}
