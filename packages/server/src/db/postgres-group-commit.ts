@@ -86,6 +86,9 @@ export class PostgresGroupCommit implements WriteQueue {
       for (const item of batch) item.reject(error);
       return;
     }
+    // A connection that dies mid-batch also emits 'error'; its query has already failed the batch.
+    const ignore = () => {};
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       let failed = false;
@@ -102,10 +105,12 @@ export class PostgresGroupCommit implements WriteQueue {
       await client.query('COMMIT');
     } catch (error) {
       // The connection or the COMMIT failed: the outcome is unknown, so nobody is told it committed.
+      client.off('error', ignore);
       client.release(error instanceof Error ? error : true);
       for (const item of batch) item.reject(error);
       return;
     }
+    client.off('error', ignore);
     client.release();
     this.commits++;
     if (started) probes.batch.publish({ size: batch.length, ms: performance.now() - started });

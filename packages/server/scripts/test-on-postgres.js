@@ -1,0 +1,55 @@
+// Runs the server's test suite again with every test server on PostgreSQL (PARLEY_TEST_STORE=postgres:
+// each test app gets a fresh database, dropped after the test). Test files that never touch the
+// store's dialect (SQLite files and their CLI, static assets, packaging, pure functions, the Redis
+// and PostgreSQL unit tests that already ran) are left out: they ran in the SQLite pass.
+//
+// Without PostgreSQL at PARLEY_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+// a developer's machine skips this pass with a note; under CI (or PARLEY_REQUIRE_SERVICES=1) it fails.
+import { spawnSync } from 'node:child_process';
+import pg from 'pg';
+
+const url = process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const on = (value) => value !== undefined && !['', '0', 'false'].includes(value.toLowerCase());
+const required = on(process.env.PARLEY_REQUIRE_SERVICES) || on(process.env.CI);
+
+/** Test files that do not depend on the store: they run once, in the SQLite pass. */
+const SQLITE_PASS_ONLY = [
+  'test/pack/**',
+  'test/core/assets.test.ts',
+  'test/core/redis-*.test.ts',
+  'test/cli.test.ts',
+  'test/cli-company.test.ts',
+  'test/maintenance/cli.test.ts',
+  'test/db/**',
+  'test/docs/**',
+  'test/deploy/**',
+  'test/lib/**',
+  'test/lib-clock.test.ts',
+  'test/realtime/**',
+  'test/flows/engine.test.ts',
+  'test/flows/load.test.ts',
+  'test/flows/form.test.ts',
+  'test/ai/markdown.test.ts',
+  'test/ai/prompt.test.ts',
+];
+
+const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+try {
+  await client.connect();
+  await client.query('SELECT 1');
+} catch (error) {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (required) {
+    console.error(`test:postgres: PostgreSQL is required here (CI or PARLEY_REQUIRE_SERVICES=1) but ${url} does not answer: ${reason}`);
+    process.exit(1);
+  }
+  console.log(`test:postgres: skipped, no PostgreSQL at ${url} (${reason})`);
+  process.exit(0);
+} finally {
+  await client.end().catch(() => {});
+}
+
+const args = ['exec', 'vitest', 'run', ...SQLITE_PASS_ONLY.flatMap((pattern) => ['--exclude', pattern]), ...process.argv.slice(2)];
+console.log('test:postgres: the server suite again, on PostgreSQL');
+const run = spawnSync('pnpm', args, { stdio: 'inherit', env: { ...process.env, PARLEY_TEST_STORE: 'postgres' } });
+process.exit(run.status ?? 1);

@@ -1,0 +1,100 @@
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PostgresGroupCommit } from '../../src/db/postgres-group-commit.js';
+import { AsyncStep, type Work } from '../../src/db/step.js';
+import { createTestDatabase, requirePostgres, type TestDatabase } from './postgres-helper.js';
+
+const hasPostgres = await requirePostgres();
+
+describe.skipIf(!hasPostgres)('group commit on PostgreSQL', () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+
+  async function open(): Promise<{ writes: PostgresGroupCommit; insert: (v: string) => AsyncStep<number>; values: () => Promise<string[]> }> {
+    database = await createTestDatabase('group_commit');
+    pool = new pg.Pool({ connectionString: database.url, max: 3 });
+    await pool.query('CREATE TABLE t (id serial PRIMARY KEY, v text NOT NULL UNIQUE)');
+    const insert = (v: string) => new AsyncStep({ name: 'ins', text: 'INSERT INTO t (v) VALUES ($1) RETURNING id', values: [v] }, pool, (r) => r.rows[0].id as number);
+    const values = async () => (await pool.query<{ v: string }>('SELECT v FROM t ORDER BY v')).rows.map((r) => r.v);
+    return { writes: new PostgresGroupCommit(pool), insert, values };
+  }
+
+  afterEach(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+
+  it('commits every write queued in one event-loop turn as one transaction, in order', async () => {
+    const { writes, insert, values } = await open();
+    const ids = await Promise.all([...Array(50).keys()].map((i) => writes.run(() => insert(`v${String(i).padStart(2, '0')}`))));
+    expect(ids).toEqual([...Array(50).keys()].map((i) => i + 1));
+    expect(writes.commits).toBe(1);
+    expect(await values()).toHaveLength(50);
+  });
+
+  it('drives a generator write: each statement on the same transaction, seeing the ones before', async () => {
+    const { writes, insert } = await open();
+    const count = () => new AsyncStep({ name: 'count', text: 'SELECT count(*)::int AS n FROM t', values: [] }, pool, (r) => r.rows[0].n as number);
+    function* work(): Work<number[]> {
+      yield* insert('a');
+      const seen = yield* count();
+      yield* insert('b');
+      return [seen, yield* count()];
+    }
+    // Outside the transaction, the rows appear only with the commit.
+    const pending = writes.run(work);
+    expect(await pending).toEqual([1, 2]);
+    expect(await count()).toBe(2);
+  });
+
+  it('rolls back only the write that failed, rejects only its caller, and runs callbacks of committed writes once', async () => {
+    const { writes, insert, values } = await open();
+    const learnt: string[] = [];
+    const write = (v: string, fail = false) =>
+      writes.run(function* () {
+        yield* insert(v);
+        writes.afterCommit(() => learnt.push(v));
+        if (fail) yield* insert(v); // violates UNIQUE: its own insert rolls back with it
+      });
+    const outcomes = await Promise.allSettled([write('a'), write('b', true), write('c')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await values()).toEqual(['a', 'c']);
+    expect(learnt).toEqual(['a', 'c']);
+    expect(writes.commits).toBe(1);
+  });
+
+  it('queues writes that arrive while a batch commits into the next batch', async () => {
+    const { writes, insert, values } = await open();
+    const first = writes.run(() => insert('first'));
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch is now in flight
+    const later = [writes.run(() => insert('second')), writes.run(() => insert('third'))];
+    await Promise.all([first, ...later]);
+    expect(await values()).toEqual(['first', 'second', 'third']);
+    expect(writes.commits).toBe(2);
+  });
+
+  it('rejects every caller of a batch whose connection fails, and tells none of them it committed', async () => {
+    const { writes, insert, values } = await open();
+    const kill = () =>
+      new AsyncStep({ name: '', text: 'SELECT pg_terminate_backend(pg_backend_pid())', values: [] }, pool, () => undefined);
+    const outcomes = await Promise.allSettled([
+      writes.run(() => insert('x')),
+      writes.run(function* () {
+        yield* kill();
+      }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(await values()).toEqual([]);
+    // The queue goes on with a fresh connection.
+    expect(await writes.run(() => insert('after'))).toBeGreaterThan(0);
+  });
+
+  it('commits what is queued on close and refuses writes afterwards', async () => {
+    const { writes, insert, values } = await open();
+    const queued = writes.run(() => insert('last'));
+    await writes.close();
+    await queued;
+    expect(await values()).toEqual(['last']);
+    await expect(writes.run(() => 1)).rejects.toThrow('The database is closing');
+  });
+});
