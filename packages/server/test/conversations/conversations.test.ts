@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RECENT_CLIENT_IDS } from '../../src/conversations/conversations.js';
-import { buildTestServer } from '../helper.js';
+import { buildTestServer, rawSql } from '../helper.js';
 
 describe('the conversation store', () => {
   it('recognises a resent client id among the latest visitor messages, in memory and after a reload', async () => {
@@ -22,13 +22,15 @@ describe('the conversation store', () => {
     expect(conversation.clientIds?.has('first')).toBe(false);
 
     // A process that reads the conversation afresh (a restart) knows the same window from the database.
-    Reflect.deleteProperty(conversation, 'clientIds');
+    app.conversations.forget(conversation.id);
+    const reloaded = (await app.conversations.get(conversation.id))!;
+    expect(reloaded).not.toBe(conversation);
+    expect(reloaded.clientIds?.size).toBe(RECENT_CLIENT_IDS);
     const last = sent.at(-1)!;
-    expect(await app.chat.handleInput(conversation, { kind: 'text', text: 'x' }, { clientId: last.id })).toMatchObject({ duplicate: true, userSeq: last.seq });
-    expect(await app.chat.handleInput(conversation, { kind: 'text', text: 'x' }, { clientId: sent[0]!.id })).toMatchObject({ duplicate: true, userSeq: sent[0]!.seq });
-    expect(conversation.clientIds?.size).toBe(RECENT_CLIENT_IDS);
-    expect((await app.chat.handleInput(conversation, { kind: 'text', text: 'new' }, { clientId: 'fresh' })).duplicate).toBe(false);
-    const stored = app.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND role = ?').get(conversation.id, 'user') as { n: number };
-    expect(stored.n).toBe(1 + RECENT_CLIENT_IDS + 1);
+    expect(await app.chat.handleInput(reloaded, { kind: 'text', text: 'x' }, { clientId: last.id })).toMatchObject({ duplicate: true, userSeq: last.seq });
+    expect(await app.chat.handleInput(reloaded, { kind: 'text', text: 'x' }, { clientId: sent[0]!.id })).toMatchObject({ duplicate: true, userSeq: sent[0]!.seq });
+    expect((await app.chat.handleInput(reloaded, { kind: 'text', text: 'new' }, { clientId: 'fresh' })).duplicate).toBe(false);
+    const [stored] = await rawSql<{ n: number }>(app, 'SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND role = ?', conversation.id, 'user');
+    expect(Number(stored!.n)).toBe(1 + RECENT_CLIENT_IDS + 1);
   });
 });
