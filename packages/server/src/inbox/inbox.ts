@@ -36,13 +36,8 @@ interface SearchRow {
   snippet: string;
 }
 
-/** Words in a search snippet, as FTS5's `snippet(…, 12)`. */
-const SNIPPET_WORDS = 12;
-
-/** The words of a `toFtsQuery` query, and whether each is a prefix. */
-function ftsTerms(ftsQuery: string): Array<{ term: string; prefix: boolean }> {
-  return [...ftsQuery.matchAll(/"([^"]*)"(\*?)/g)].map(([, term, prefix]) => ({ term: term!.toLowerCase(), prefix: prefix === '*' }));
-}
+/** `ts_headline`'s marks and length, as the FTS5 `snippet()` (12 words round the hits). */
+const HEADLINE_OPTIONS = `StartSel=${HIT_OPEN}, StopSel=${HIT_CLOSE}, MaxWords=12, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=…`;
 
 /**
  * The FTS5 query of `toFtsQuery` as a PostgreSQL tsquery: the same words (letters and digits
@@ -51,34 +46,7 @@ function ftsTerms(ftsQuery: string): Array<{ term: string; prefix: boolean }> {
  * @example toTsquery('"refund" "ord"*') // "'refund' & 'ord':*"
  */
 function toTsquery(ftsQuery: string): string {
-  return ftsTerms(ftsQuery).map(({ term, prefix }) => `'${term}'${prefix ? ':*' : ''}`).join(' & ');
-}
-
-/**
- * FTS5's `snippet()` for PostgreSQL: up to 12 words of the text from just before the first hit,
- * the hits between `HIT_OPEN` and `HIT_CLOSE`, '…' where the text is cut. (`ts_headline` would
- * drop what its parser takes for HTML tags, which the agents must see, escaped.)
- */
-function snippetOf(text: string, ftsQuery: string): string {
-  const terms = ftsTerms(ftsQuery);
-  const words = [...text.matchAll(/[\p{L}\p{N}]+/gu)];
-  const isHit = (word: string) => {
-    const w = word.normalize('NFKC').toLowerCase();
-    return terms.some(({ term, prefix }) => (prefix ? w.startsWith(term) : w === term));
-  };
-  const first = Math.max(0, words.findIndex((w) => isHit(w[0])));
-  const from = Math.max(0, Math.min(first - 2, words.length - SNIPPET_WORDS));
-  const to = Math.min(words.length, from + SNIPPET_WORDS);
-  const start = from === 0 ? 0 : words[from]!.index;
-  const end = to === words.length ? text.length : words[to - 1]!.index + words[to - 1]![0].length;
-  let out = start > 0 ? '…' : '';
-  let at = start;
-  for (const word of words.slice(from, to)) {
-    if (!isHit(word[0])) continue;
-    out += `${text.slice(at, word.index)}${HIT_OPEN}${word[0]}${HIT_CLOSE}`;
-    at = word.index + word[0].length;
-  }
-  return `${out}${text.slice(at, end)}${end < text.length ? '…' : ''}`;
+  return [...ftsQuery.matchAll(/"([^"]*)"(\*?)/g)].map(([, term, prefix]) => `'${term}'${prefix ? ':*' : ''}`).join(' & ');
 }
 
 /** Characters of the plain text kept for the inbox's last-message line. */
@@ -395,16 +363,17 @@ export class InboxRepository {
   /**
    * PostgreSQL: the GIN index on `to_tsvector('simple', text)` (the expression must stay exactly
    * that for the index to serve), the same words as the FTS5 query, all required, the last one
-   * also as a prefix; `snippetOf` marks the hits as FTS5's `snippet()` does.
+   * also as a prefix; `ts_headline` marks the hits as FTS5's `snippet()` does.
    */
   private async searchTsvector(companyId: string, query: string, limit: number): Promise<SearchRow[]> {
     const tsquery = toTsquery(query);
     const matches = sql<string>`to_tsquery('simple', ${tsquery})`;
     const vector = sql<string>`to_tsvector('simple', m.text)`;
-    const rows = await this.db
+    return this.db
       .selectFrom('messages as m')
       .innerJoin('conversations as c', (join) => join.onRef('c.id', '=', 'm.conversation_id').onRef('c.company_id', '=', 'm.company_id'))
-      .select(['m.conversation_id', 'm.seq', 'm.role', 'm.created_at', 'm.text'])
+      .select(['m.conversation_id', 'm.seq', 'm.role', 'm.created_at'])
+      .select(sql<string>`ts_headline('simple', m.text, ${matches}, ${HEADLINE_OPTIONS})`.as('snippet'))
       .where(sql<boolean>`${vector} @@ ${matches}`)
       .where('m.company_id', '=', companyId)
       .where('c.is_test', '=', 0)
@@ -412,7 +381,6 @@ export class InboxRepository {
       .orderBy('m.id')
       .limit(limit)
       .execute();
-    return rows.map(({ text, ...row }) => ({ ...row, snippet: snippetOf(text, query) }));
   }
 
   /** 404 unless the conversation belongs to the company. */
