@@ -27,28 +27,6 @@ import type { PresenceTracker } from '../core/presence.js';
 const LAST_MESSAGE_CHARS = 200;
 const DEFAULT_PAGE = 50;
 
-/** A search hit as both dialects' queries give it. */
-interface SearchRow {
-  conversation_id: string;
-  seq: number;
-  role: string;
-  created_at: string;
-  snippet: string;
-}
-
-/** `ts_headline`'s marks and length, as the FTS5 `snippet()` (12 words round the hits). */
-const HEADLINE_OPTIONS = `StartSel=${HIT_OPEN}, StopSel=${HIT_CLOSE}, MaxWords=12, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=…`;
-
-/**
- * The FTS5 query of `toFtsQuery` as a PostgreSQL tsquery: the same words (letters and digits
- * only, so nothing in them is syntax), all required, the last one a prefix when FTS5's is.
- *
- * @example toTsquery('"refund" "ord"*') // "'refund' & 'ord':*"
- */
-function toTsquery(ftsQuery: string): string {
-  return [...ftsQuery.matchAll(/"([^"]*)"(\*?)/g)].map(([, term, prefix]) => `'${term}'${prefix ? ':*' : ''}`).join(' & ');
-}
-
 /** Characters of the plain text kept for the inbox's last-message line. */
 function preview(text: string): string {
   return text.length > LAST_MESSAGE_CHARS ? `${text.slice(0, LAST_MESSAGE_CHARS - 1)}…` : text;
@@ -334,9 +312,17 @@ export class InboxRepository {
 
   /** Full-text search over the company's messages, best matches first; snippets are safe HTML. */
   async search(companyId: string, text: string, limit: number): Promise<SearchHit[]> {
+    await this.searchIndex?.flush();
     const query = toFtsQuery(text);
     if (!query) return [];
-    const rows = this.database.dialect === 'sqlite' ? await this.searchFts5(companyId, query, limit) : await this.searchTsvector(companyId, query, limit);
+    // raw SQL: FTS5 `MATCH`, `snippet()` and `rank` have no Kysely syntax (the index is `search-index.ts`).
+    const { rows } = await sql<{ conversation_id: string; seq: number; role: string; created_at: string; snippet: string }>`
+      SELECT m.conversation_id, m.seq, m.role, m.created_at,
+             snippet(messages_fts, 0, ${HIT_OPEN}, ${HIT_CLOSE}, '…', 12) AS snippet
+      FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+      JOIN conversations c ON c.id = m.conversation_id AND c.company_id = m.company_id
+      WHERE messages_fts MATCH ${query} AND m.company_id = ${companyId} AND c.is_test = 0
+      ORDER BY rank LIMIT ${limit}`.execute(this.db);
     return rows.map((r) => ({
       conversation_id: r.conversation_id,
       seq: r.seq,
@@ -344,43 +330,6 @@ export class InboxRepository {
       snippet: snippetToHtml(r.snippet),
       created_at: r.created_at,
     }));
-  }
-
-  /** SQLite: the FTS5 index, brought up to date first (it is filled in batches, see `search-index.ts`). */
-  private async searchFts5(companyId: string, query: string, limit: number): Promise<SearchRow[]> {
-    await this.searchIndex?.flush();
-    // raw SQL: FTS5 `MATCH`, `snippet()` and `rank` have no Kysely syntax (the index is `search-index.ts`).
-    const { rows } = await sql<SearchRow>`
-      SELECT m.conversation_id, m.seq, m.role, m.created_at,
-             snippet(messages_fts, 0, ${HIT_OPEN}, ${HIT_CLOSE}, '…', 12) AS snippet
-      FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-      JOIN conversations c ON c.id = m.conversation_id AND c.company_id = m.company_id
-      WHERE messages_fts MATCH ${query} AND m.company_id = ${companyId} AND c.is_test = 0
-      ORDER BY rank LIMIT ${limit}`.execute(this.db);
-    return rows;
-  }
-
-  /**
-   * PostgreSQL: the GIN index on `to_tsvector('simple', text)` (the expression must stay exactly
-   * that for the index to serve), the same words as the FTS5 query, all required, the last one
-   * also as a prefix; `ts_headline` marks the hits as FTS5's `snippet()` does.
-   */
-  private async searchTsvector(companyId: string, query: string, limit: number): Promise<SearchRow[]> {
-    const tsquery = toTsquery(query);
-    const matches = sql<string>`to_tsquery('simple', ${tsquery})`;
-    const vector = sql<string>`to_tsvector('simple', m.text)`;
-    return this.db
-      .selectFrom('messages as m')
-      .innerJoin('conversations as c', (join) => join.onRef('c.id', '=', 'm.conversation_id').onRef('c.company_id', '=', 'm.company_id'))
-      .select(['m.conversation_id', 'm.seq', 'm.role', 'm.created_at'])
-      .select(sql<string>`ts_headline('simple', m.text, ${matches}, ${HEADLINE_OPTIONS})`.as('snippet'))
-      .where(sql<boolean>`${vector} @@ ${matches}`)
-      .where('m.company_id', '=', companyId)
-      .where('c.is_test', '=', 0)
-      .orderBy(sql`ts_rank(${vector}, ${matches})`, 'desc')
-      .orderBy('m.id')
-      .limit(limit)
-      .execute();
   }
 
   /** 404 unless the conversation belongs to the company. */
