@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { AgentServerFrame, HandoffReason } from '@parley/protocol';
+import type { AgentServerFrame, ChatSummary, HandoffReason } from '@parley/protocol';
+import { runNow } from '../db/step.js';
 import { topics, type BusEvent, type EventBus } from '../core/bus.js';
 import type { InboxRepository } from '../inbox/inbox.js';
 import { encodeTextFrames } from '../realtime/shared-frames.js';
@@ -53,6 +54,8 @@ class CompanyChannel {
   /** JSON of the frames every connection gets, queued in this tick. */
   private shared: string[] = [];
   private readonly writeShared = () => this.flushShared();
+  /** The summaries being read and sent, on PostgreSQL (see `flush`). */
+  private reading: Promise<void> | undefined;
 
   constructor(
     private readonly companyId: string,
@@ -178,6 +181,33 @@ class CompanyChannel {
     this.scheduled = false;
     const due = this.dirty;
     this.dirty = new Map();
+    if (this.inbox.readsAtOnce) {
+      // SQLite: each summary is read right here, as its frame is written.
+      this.send(due, (conversationId) => runNow(this.inbox.summary(this.companyId, conversationId)));
+      return;
+    }
+    // PostgreSQL: a read is a round trip. The batch's summaries are read together, and batches
+    // go out in the order they were due, so a newer summary is never overtaken by an older one.
+    const reads = [...due.keys()].map((conversationId) =>
+      Promise.resolve(this.inbox.summary(this.companyId, conversationId)).then(
+        (chat) => ({ chat }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    const read = Promise.all(reads);
+    this.reading = (this.reading ?? Promise.resolve()).then(async () => {
+      const results = await read;
+      const byId = new Map([...due.keys()].map((conversationId, i) => [conversationId, results[i]!]));
+      this.send(due, (conversationId) => {
+        const result = byId.get(conversationId)!;
+        if ('error' in result) throw result.error;
+        return result.chat;
+      });
+    });
+  }
+
+  /** Broadcasts the summaries that are due (and the `handoff` frames of those asked for a person). */
+  private send(due: Map<string, HandoffReason | null>, summaryOf: (conversationId: string) => ChatSummary | undefined): void {
     const now = performance.now();
     if (this.lastSummary.size > 1024) {
       for (const [conversationId, at] of this.lastSummary) if (now - at >= MESSAGE_SUMMARY_INTERVAL_MS) this.lastSummary.delete(conversationId);
@@ -185,7 +215,7 @@ class CompanyChannel {
     for (const [conversationId, reason] of due) {
       if (this.connections.size === 0) return;
       try {
-        const chat = this.inbox.summaryNow(this.companyId, conversationId);
+        const chat = summaryOf(conversationId);
         // A conversation deleted in the meantime has nothing to show.
         if (!chat) continue;
         this.lastSummary.set(conversationId, now);

@@ -47,6 +47,13 @@ export interface HandoffRequest {
   context?: string | undefined;
 }
 
+/** The hand-off's share of the write that moves a conversation to `waiting` (`HandoffHooks.prepare`). */
+export interface HandoffPlan {
+  messages: NewMessage[];
+  position: number;
+  record: () => WriteEffect;
+}
+
 /**
  * What the hand-off policy (handoff/policy.ts) adds to the chat service: it recognises a
  * visitor asking for a person, adds its notice and bookkeeping to the write that moves a
@@ -55,8 +62,11 @@ export interface HandoffRequest {
 export interface HandoffHooks {
   /** True when typed text asks for a person ("human", "talk to a person" ...). */
   asksForPerson(text: string): boolean;
-  /** Messages to add to the write, the visitor's place in the queue, and work to run in its transaction. */
-  prepare(conversation: LiveConversation, request: HandoffRequest): { messages: NewMessage[]; position: number; record: () => WriteEffect };
+  /**
+   * Messages to add to the write, the visitor's place in the queue, and work to run in its
+   * transaction. A promise where the place takes a round trip to count (PostgreSQL).
+   */
+  prepare(conversation: LiveConversation, request: HandoffRequest): HandoffPlan | PromiseLike<HandoffPlan>;
   /** Called after the write is committed and published. */
   announce(conversation: LiveConversation, request: HandoffRequest): void;
 }

@@ -40,7 +40,9 @@ export class ChatWriter {
   async commit(conversation: LiveConversation, options: CommitOptions): Promise<ChatMessage[]> {
     const { changes = {}, handoff } = options;
     let messages = options.messages;
-    const request = handoff && this.ports.handoff ? this.ports.handoff.prepare(conversation, handoff) : undefined;
+    const planned = handoff && this.ports.handoff ? this.ports.handoff.prepare(conversation, handoff) : undefined;
+    // Ready at once on SQLite: no pause between the turn's checks and its append.
+    const request = planned && 'then' in planned ? await planned : planned;
     if (request) messages = [...messages, ...request.messages];
     const leads: Lead[] = [];
     for (const effect of options.effects ?? []) {

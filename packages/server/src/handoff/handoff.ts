@@ -1,11 +1,9 @@
 import fp from 'fastify-plugin';
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
 import { escapeHtml, type ChatMessage, type ConversationStatus, type HandoffReason } from '@parley/protocol';
 import { initialState } from '../flows/engine.js';
-import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { hasRole } from '../accounts/auth.js';
 import { topics, type EventBus } from '../core/bus.js';
@@ -42,8 +40,7 @@ export class HandoffService {
   private readonly transfers = new KeyedLanes();
 
   constructor(
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly writes: WriteQueue,
     private readonly chat: ChatService,
     private readonly conversations: ConversationStore,
@@ -53,15 +50,16 @@ export class HandoffService {
     private readonly bus: EventBus,
     private readonly outbox: Outbox,
   ) {
+    const { db } = database;
     const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      context: prepareSqliteQuery(sqlite, { ...owned, context: param<string>() }, (p) =>
+      context: prepareQuery(database, { ...owned, context: param<string>() }, (p) =>
         db.updateTable('conversations').set({ handoff_context: p.context }).where('id', '=', p.id).where('company_id', '=', p.company),
       ),
-      setVisitor: prepareSqliteQuery(sqlite, { ...owned, visitor: param<string>() }, (p) =>
+      setVisitor: prepareQuery(database, { ...owned, visitor: param<string>() }, (p) =>
         db.updateTable('conversations').set({ visitor_id: p.visitor }).where('id', '=', p.id).where('company_id', '=', p.company),
       ),
-      byVisitor: prepareSqliteQuery(sqlite, { company: param<string>(), visitor: param<string>() }, (p) =>
+      byVisitor: prepareQuery(database, { company: param<string>(), visitor: param<string>() }, (p) =>
         db
           .selectFrom('conversations')
           .select('id')
@@ -144,7 +142,9 @@ export class HandoffService {
     for (const id of await this.inbox.assignedTo(user.companyId, user.id)) {
       const conversation = await this.conversations.get(id);
       if (!conversation || conversation.status !== 'agent' || conversation.assigneeId !== user.id) continue;
-      const position = this.policy.position(conversation);
+      const position = await this.policy.position(conversation);
+      // Claimed or handed back while the queue was counted.
+      if (conversation.status !== 'agent' || conversation.assigneeId !== user.id) continue;
       await this.chat.record(
         conversation,
         [notice(`${user.name} left the conversation. Someone else will be with you shortly.`)],
@@ -167,7 +167,7 @@ export class HandoffService {
   }
 
   private async transferNow(company: Company, visitorId: string, context?: string): Promise<TransferResult> {
-    const row = this.statements.byVisitor.get({ company: company.id, visitor: visitorId });
+    const row = await this.statements.byVisitor.get({ company: company.id, visitor: visitorId });
     let conversation = row ? await this.conversations.get(row.id) : undefined;
     let session: string | undefined;
     if (!conversation || conversation.status === 'closed') {
@@ -276,7 +276,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const handoff = new HandoffService(app.db, app.sqlite, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.handoffPolicy, app.bus, app.outbox);
+    const handoff = new HandoffService(app.database, app.writes, app.chat, app.conversations, app.flows, app.inbox, app.handoffPolicy, app.bus, app.outbox);
     app.presence.onVisitorConnected((conversation) => handoff.remind(conversation));
     app.decorate('handoff', handoff);
   },

@@ -1,16 +1,14 @@
 import fp from 'fastify-plugin';
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
 import { escapeHtml, HANDOFF_LABEL, type HandoffReason } from '@parley/protocol';
-import type { Database } from '../db/database.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import type { DatabaseHandle } from '../db/handle.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import { topics, type EventBus } from '../core/bus.js';
 import type { Outbox } from '../core/outbox.js';
 import type { PresenceTracker } from '../core/presence.js';
-import type { HandoffHooks, HandoffRequest } from '../conversations/chat-types.js';
+import type { HandoffHooks, HandoffPlan, HandoffRequest } from '../conversations/chat-types.js';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import { timestamp } from '../lib/clock.js';
-import { runNow } from '../db/step.js';
+import { runNow, type Work } from '../db/step.js';
 
 /**
  * Words that ask for a person, matched as whole words in any case ("talk to a person" is caught
@@ -36,15 +34,15 @@ export class HandoffPolicy implements HandoffHooks {
   private readonly statements;
 
   constructor(
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    private readonly database: DatabaseHandle,
     private readonly presence: PresenceTracker,
     private readonly bus: EventBus,
     private readonly outbox: Outbox,
   ) {
+    const { db } = database;
     const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      waitingAhead: prepareSqliteQuery(sqlite, owned, (p) =>
+      waitingAhead: prepareQuery(database, owned, (p) =>
         db
           .selectFrom('conversations')
           .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -52,7 +50,7 @@ export class HandoffPolicy implements HandoffHooks {
           .where('status', '=', 'waiting')
           .where('id', '!=', p.id),
       ),
-      record: prepareSqliteQuery(sqlite, { ...owned, at: param<string>(), reason: param<HandoffReason>(), context: param<string | null>() }, (p) =>
+      record: prepareQuery(database, { ...owned, at: param<string>(), reason: param<HandoffReason>(), context: param<string | null>() }, (p) =>
         db
           .updateTable('conversations')
           .set({ handoff_at: p.at, handoff_reason: p.reason, handoff_context: p.context })
@@ -67,12 +65,27 @@ export class HandoffPolicy implements HandoffHooks {
   }
 
   /** The place in the queue the conversation gets when it starts waiting now. */
-  position(conversation: LiveConversation): number {
-    return (this.statements.waitingAhead.get({ id: conversation.id, company: conversation.companyId })?.n ?? 0) + 1;
+  async position(conversation: LiveConversation): Promise<number> {
+    return ((await this.waitingAhead(conversation))?.n ?? 0) + 1;
   }
 
-  prepare(conversation: LiveConversation, request: HandoffRequest) {
-    const position = this.position(conversation);
+  private waitingAhead(conversation: LiveConversation) {
+    return this.statements.waitingAhead.get({ id: conversation.id, company: conversation.companyId });
+  }
+
+  /**
+   * The hand-off's share of the write that moves the conversation to `waiting`. On SQLite it is
+   * ready at once (the count runs synchronously, so the chat's write follows without a pause); on
+   * PostgreSQL the count is a round trip and the plan comes as a promise.
+   */
+  prepare(conversation: LiveConversation, request: HandoffRequest): HandoffPlan | Promise<HandoffPlan> {
+    const ahead = this.waitingAhead(conversation);
+    if (this.database.dialect === 'sqlite') return this.plan(conversation, request, runNow(ahead)?.n ?? 0);
+    return Promise.resolve(ahead).then((row) => this.plan(conversation, request, row?.n ?? 0));
+  }
+
+  private plan(conversation: LiveConversation, request: HandoffRequest, waitingAhead: number): HandoffPlan {
+    const position = waitingAhead + 1;
     const someoneOnline = this.presence.anyAgentOnline(conversation.companyId);
     const text = someoneOnline
       ? `I've asked a person to join. You are number ${position} in line.`
@@ -81,12 +94,15 @@ export class HandoffPolicy implements HandoffHooks {
     return {
       messages: [notice(text)],
       position,
-      record: () => {
-        const { id: conversationId, companyId } = conversation;
-        this.statements.record.run({ id: conversationId, company: companyId, at, reason: request.reason, context: request.context ?? null });
-        runNow(this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }))); // TODO(pg): yield* inside a generator write
-      },
+      record: () => this.record(conversation, request, at),
     };
+  }
+
+  /** Inside the write: the hand-off's row fields and its outbox event. */
+  private *record(conversation: LiveConversation, request: HandoffRequest, at: string): Work<void> {
+    const { id: conversationId, companyId } = conversation;
+    yield* this.statements.record.run({ id: conversationId, company: companyId, at, reason: request.reason, context: request.context ?? null });
+    yield* this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }));
   }
 
   announce(conversation: LiveConversation, request: HandoffRequest): void {
@@ -108,7 +124,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('handoffPolicy', new HandoffPolicy(app.db, app.sqlite, app.presence, app.bus, app.outbox));
+    app.decorate('handoffPolicy', new HandoffPolicy(app.database, app.presence, app.bus, app.outbox));
   },
   { name: 'handoff-policy', dependencies: ['database', 'presence', 'bus', 'outbox'] },
 );

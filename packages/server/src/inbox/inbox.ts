@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
 import { sql, type Expression, type Kysely } from 'kysely';
-import type SQLite from 'better-sqlite3';
 import type {
   AgentMessage,
   ChatListQuery,
@@ -12,8 +11,10 @@ import type {
   SearchHit,
 } from '@parley/protocol';
 import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import { param, prepareQuery } from '../db/prepared.js';
+import { runNow, type Step, type Work } from '../db/step.js';
 import type { MessageRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../lib/fts.js';
@@ -44,19 +45,21 @@ export class InboxRepository {
    */
   private readonly summaryStatement;
 
+  private readonly db: Kysely<Database>;
+
   constructor(
-    private readonly db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    private readonly database: DatabaseHandle,
     private readonly writes: WriteQueue,
     private readonly presence: PresenceTracker,
     private readonly bus: EventBus,
     private readonly searchIndex?: SearchIndex,
   ) {
+    const db = (this.db = database.db);
     this.markReadStatements = {
-      readSeq: prepareSqliteQuery(sqlite, { company: param<string>(), id: param<string>() }, (p) =>
+      readSeq: prepareQuery(database, { company: param<string>(), id: param<string>() }, (p) =>
         db.selectFrom('conversations').select('read_seq').where('company_id', '=', p.company).where('id', '=', p.id),
       ),
-      markMessages: prepareSqliteQuery(sqlite, { at: param<string>(), conversation: param<string>(), after: param<number>(), upTo: param<number>() }, (p) =>
+      markMessages: prepareQuery(database, { at: param<string>(), conversation: param<string>(), after: param<number>(), upTo: param<number>() }, (p) =>
         db
           .updateTable('messages')
           .set({ read_at: p.at })
@@ -66,7 +69,7 @@ export class InboxRepository {
           .where('role', '=', 'user')
           .where('read_at', 'is', null),
       ),
-      countUnread: prepareSqliteQuery(sqlite, { conversation: param<string>(), after: param<number>() }, (p) =>
+      countUnread: prepareQuery(database, { conversation: param<string>(), after: param<number>() }, (p) =>
         db
           .selectFrom('messages')
           .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -74,11 +77,11 @@ export class InboxRepository {
           .where('seq', '>', p.after)
           .where('role', '=', 'user'),
       ),
-      setRead: prepareSqliteQuery(sqlite, { id: param<string>(), readSeq: param<number>(), unread: param<number>() }, (p) =>
+      setRead: prepareQuery(database, { id: param<string>(), readSeq: param<number>(), unread: param<number>() }, (p) =>
         db.updateTable('conversations').set({ read_seq: p.readSeq, unread_count: p.unread }).where('id', '=', p.id),
       ),
     };
-    this.summaryStatement = prepareSqliteQuery(sqlite, { company: param<string>(), id: param<string>() }, (p) =>
+    this.summaryStatement = prepareQuery(database, { company: param<string>(), id: param<string>() }, (p) =>
       this.summaries(p.company).where('c.id', '=', p.id),
     );
   }
@@ -190,15 +193,38 @@ export class InboxRepository {
 
   /** One conversation of the company; 404 when it is not there (or is another company's). */
   async get(companyId: string, id: string): Promise<ChatSummary> {
-    const summary = this.summaryNow(companyId, id);
+    const summary = await this.summary(companyId, id);
     if (!summary) throw Errors.notFound('Conversation not found');
     return summary;
   }
 
-  /** The same, synchronously (inside a write it sees that write's changes); undefined when not there. */
-  summaryNow(companyId: string, id: string): ChatSummary | undefined {
+  /**
+   * The same as a step, undefined when not there: `await` it, or `yield*` it inside a write (it
+   * then sees that write's changes). On SQLite it runs synchronously.
+   */
+  summary(companyId: string, id: string): Step<ChatSummary | undefined> {
     const row = this.summaryStatement.get({ company: companyId, id });
-    return row ? this.toSummary(row) : undefined;
+    const toSummary = (found: typeof row extends Step<infer R> ? R : never) => (found ? this.toSummary(found) : undefined);
+    return {
+      *[Symbol.iterator]() {
+        return toSummary(yield* row);
+      },
+      then: (onFulfilled, onRejected) => row.then(toSummary).then(onFulfilled, onRejected),
+    };
+  }
+
+  /** Whether `summary` (and every read here) runs synchronously: on SQLite. */
+  get readsAtOnce(): boolean {
+    return this.database.dialect === 'sqlite';
+  }
+
+  /**
+   * The same, synchronously: SQLite only (it throws on PostgreSQL). Inside a write, use
+   * `yield* summary(...)` instead.
+   * @deprecated for the callers not yet converted (webhooks); use `summary`.
+   */
+  summaryNow(companyId: string, id: string): ChatSummary | undefined {
+    return runNow(this.summary(companyId, id));
   }
 
   /** Waiting conversations of the company in queue order (ids only). */
@@ -208,7 +234,8 @@ export class InboxRepository {
       .select('id')
       .where('company_id', '=', companyId)
       .where('status', '=', 'waiting')
-      .orderBy('handoff_at')
+      // SQLite's order (no hand-off time first) on PostgreSQL too, which puts NULLs last.
+      .orderBy('handoff_at', (ob) => ob.asc().nullsFirst())
       .orderBy('id')
       .execute();
     return rows.map((r) => r.id);
@@ -264,12 +291,12 @@ export class InboxRepository {
     await this.assertConversation(reader.companyId, conversationId);
     const now = new Date().toISOString();
     const statements = this.markReadStatements;
-    const unread = await this.writes.run(() => {
-      const before = statements.readSeq.get({ company: reader.companyId, id: conversationId })?.read_seq ?? 0;
+    const unread = await this.writes.run(function* (): Work<number> {
+      const before = (yield* statements.readSeq.get({ company: reader.companyId, id: conversationId }))?.read_seq ?? 0;
       const readSeq = Math.max(before, seq);
-      statements.markMessages.run({ at: now, conversation: conversationId, after: before, upTo: readSeq });
-      const left = statements.countUnread.get({ conversation: conversationId, after: readSeq })?.n ?? 0;
-      statements.setRead.run({ id: conversationId, readSeq, unread: left });
+      yield* statements.markMessages.run({ at: now, conversation: conversationId, after: before, upTo: readSeq });
+      const left = (yield* statements.countUnread.get({ conversation: conversationId, after: readSeq }))?.n ?? 0;
+      yield* statements.setRead.run({ id: conversationId, readSeq, unread: left });
       return left;
     });
     this.bus.publish(topics.company(reader.companyId), {
@@ -326,7 +353,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('inbox', new InboxRepository(app.db, app.sqlite, app.writes, app.presence, app.bus, app.searchIndex));
+    app.decorate('inbox', new InboxRepository(app.database, app.writes, app.presence, app.bus, app.searchIndex));
   },
   { name: 'inbox', dependencies: ['database', 'presence', 'bus', 'search-index'] },
 );

@@ -13,9 +13,10 @@ function toView(row: SavedReplyRow): SavedReplyView {
   return { id: row.id, shortcut: row.shortcut, text: row.text, created_at: row.created_at, updated_at: row.updated_at };
 }
 
-/** Whether SQLite refused a row for a unique index (two admins saving one shortcut at once). */
+/** Whether the database refused a row for a unique index (two admins saving one shortcut at once): SQLite's code, or PostgreSQL's 23505. */
 function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+  const code = (error as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
 /**

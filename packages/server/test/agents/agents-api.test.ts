@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatbotMessagesResponse, ChatList, CompanyResponse, CreateCompanyResponse, MessageList, SearchResponse } from '@parley/protocol';
 import { csvCell, toCsv } from '../../src/lib/csv.js';
 import { toFtsQuery } from '../../src/lib/fts.js';
-import { texts } from '../helper.js';
+import { rawSql, texts } from '../helper.js';
 import { addAgent, addCompany, call, is, login, openAgent, openVisitor, OWNER, startAgentServer } from '../agent-helper.js';
 
 /** Plays the demo flow's new-customer path, which stores a lead. */
@@ -61,7 +61,7 @@ describe('the agents REST API', () => {
     const started = [];
     for (let i = 0; i < 5; i++) started.push((await app.chat.start(company)).conversation.id);
     // Three share one time: a page boundary falls among them.
-    app.sqlite.prepare("UPDATE conversations SET updated_at = '2026-11-21T10:00:00.000000Z' WHERE id IN (?, ?, ?)").run(started[1], started[2], started[3]);
+    await rawSql(app, "UPDATE conversations SET updated_at = '2026-11-21T10:00:00.000000Z' WHERE id IN (?, ?, ?)", started[1], started[2], started[3]);
     const seen: string[] = [];
     let page = (await call<ChatList>(http, 'GET', '/api/chats?limit=2', { token: owner.token })).body.chats;
     while (page.length) {

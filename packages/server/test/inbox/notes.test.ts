@@ -4,7 +4,7 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { NoteList, NoteResponse } from '@parley/protocol';
 import { migrationProvider } from '../../src/db/migrations/index.js';
-import { onCleanup, tempDataDir } from '../helper.js';
+import { onCleanup, rawSql, tempDataDir } from '../helper.js';
 import { addAgent, addCompany, call, is, login, openAgent, openVisitor, OWNER, startAgentServer } from '../agent-helper.js';
 
 describe('internal notes', () => {
@@ -57,7 +57,7 @@ describe('internal notes', () => {
     // They go with their conversation.
     await call(http, 'POST', `/api/chats/${id}/notes`, { token: dana.token, body: { text: 'Left behind?' } });
     expect((await call(http, 'DELETE', `/api/chats/${id}`, { token: owner.token })).status).toBe(204);
-    expect(app.sqlite.prepare('SELECT count(*) AS n FROM conversation_notes').get()).toEqual({ n: 0 });
+    expect(await rawSql(app, 'SELECT count(*) AS n FROM conversation_notes')).toEqual([{ n: 0 }]);
   });
 
   it('come with the 2026_11_27_0004 migration, which goes back down', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { SavedReplyList, SavedReplyResponse } from '@parley/protocol';
 import { migrationProvider } from '../../src/db/migrations/index.js';
 import { MAX_SAVED_REPLIES } from '../../src/inbox/saved-replies.js';
-import { onCleanup, tempDataDir } from '../helper.js';
+import { onCleanup, rawSql, tempDataDir } from '../helper.js';
 import { addAgent, addCompany, call, login, OWNER, startAgentServer } from '../agent-helper.js';
 
 describe('saved replies', () => {
@@ -62,10 +62,12 @@ describe('saved replies', () => {
     const { app, http } = await startAgentServer();
     const owner = await login(http, OWNER.email, OWNER.password);
     const companyId = app.companies.defaultCompany().id;
-    const insert = app.sqlite.prepare("INSERT INTO saved_replies (id, company_id, shortcut, text, created_at, updated_at) VALUES (?, ?, ?, 'x', '', '')");
-    app.sqlite.transaction(() => {
-      for (let i = 0; i < MAX_SAVED_REPLIES; i++) insert.run(`r${i}`, companyId, `s${i}`);
-    })();
+    const rows = Array.from({ length: MAX_SAVED_REPLIES }, (_, i) => [`r${i}`, companyId, `s${i}`]);
+    await rawSql(
+      app,
+      `INSERT INTO saved_replies (id, company_id, shortcut, text, created_at, updated_at) VALUES ${rows.map(() => "(?, ?, ?, 'x', '', '')").join(', ')}`,
+      ...rows.flat(),
+    );
     const full = await call(http, 'POST', '/api/saved-replies', { token: owner.token, body: { shortcut: 'one-more', text: 'x' } });
     expect(full.status).toBe(409);
     expect(full.body.message).toContain(String(MAX_SAVED_REPLIES));
