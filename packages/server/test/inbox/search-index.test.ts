@@ -5,20 +5,20 @@ import { buildTestServer, rawSql, testStore } from '../helper.js';
 
 /** Stores a message the way the write path does, and returns its row id. */
 async function store(app: FastifyInstance, conversationId: string, seq: number, text: string): Promise<number> {
-  const [{ company_id: companyId }] = await rawSql<{ company_id: string }>(app, 'SELECT company_id FROM conversations WHERE id = ?', conversationId);
+  const [row] = await rawSql<{ company_id: string }>(app, 'SELECT company_id FROM conversations WHERE id = ?', conversationId);
   const components = JSON.stringify([{ type: 'text', payload: { text } }]);
-  const [{ id }] = await rawSql<{ id: number }>(
+  const [stored] = await rawSql<{ id: number }>(
     app,
     'INSERT INTO messages (conversation_id, company_id, seq, role, components, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
     conversationId,
-    companyId,
+    row!.company_id,
     seq,
     'user',
     components,
     text,
     new Date().toISOString(),
   );
-  return Number(id);
+  return Number(stored!.id);
 }
 
 /** The rows FTS5 finds for a word, without a flush first (SQLite only: `messages_fts` is FTS5's). */
