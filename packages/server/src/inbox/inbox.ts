@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { sql, type Expression, type Kysely } from 'kysely';
+import type { Expression, Kysely } from 'kysely';
 import type {
   AgentMessage,
   ChatListQuery,
@@ -17,7 +17,6 @@ import { param, prepareQuery } from '../db/prepared.js';
 import { runNow, type Step, type Work } from '../db/step.js';
 import type { MessageRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
-import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../lib/fts.js';
 import { topics, type EventBus } from '../core/bus.js';
 import { toChatMessage } from '../conversations/conversations.js';
 import type { SearchIndex } from './search-index.js';
@@ -312,24 +311,8 @@ export class InboxRepository {
 
   /** Full-text search over the company's messages, best matches first; snippets are safe HTML. */
   async search(companyId: string, text: string, limit: number): Promise<SearchHit[]> {
-    await this.searchIndex?.flush();
-    const query = toFtsQuery(text);
-    if (!query) return [];
-    // raw SQL: FTS5 `MATCH`, `snippet()` and `rank` have no Kysely syntax (the index is `search-index.ts`).
-    const { rows } = await sql<{ conversation_id: string; seq: number; role: string; created_at: string; snippet: string }>`
-      SELECT m.conversation_id, m.seq, m.role, m.created_at,
-             snippet(messages_fts, 0, ${HIT_OPEN}, ${HIT_CLOSE}, '…', 12) AS snippet
-      FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-      JOIN conversations c ON c.id = m.conversation_id AND c.company_id = m.company_id
-      WHERE messages_fts MATCH ${query} AND m.company_id = ${companyId} AND c.is_test = 0
-      ORDER BY rank LIMIT ${limit}`.execute(this.db);
-    return rows.map((r) => ({
-      conversation_id: r.conversation_id,
-      seq: r.seq,
-      role: r.role as MessageRole,
-      snippet: snippetToHtml(r.snippet),
-      created_at: r.created_at,
-    }));
+    // Per database: FTS5 on SQLite, a GIN index on PostgreSQL (`search-index.ts`).
+    return this.searchIndex ? this.searchIndex.search(companyId, text, limit) : [];
   }
 
   /** 404 unless the conversation belongs to the company. */

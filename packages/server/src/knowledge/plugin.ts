@@ -103,7 +103,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const knowledge = new KnowledgeService(new ArticleStore(app.db, app.sqlite), app.companies, app.config.knowledgeThreshold);
+    const knowledge = new KnowledgeService(new ArticleStore(app.database), app.companies, app.config.knowledgeThreshold);
     await knowledge.load();
     app.decorate('knowledge', knowledge);
   },

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type SQLite from 'better-sqlite3';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { ArticleRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import { toPassages } from './passages.js';
+import { passageSearch, type PassageSearch } from './search.js';
 import type { Article, ArticleInput, Candidate } from './types.js';
 
 /** Articles a company may have: a large help center, bounded so an import cannot fill the disk. */
@@ -24,28 +25,18 @@ function toArticle(row: ArticleRow): Article {
   };
 }
 
-/** The FTS `company` column's token for a company: its id with letters and digits only (one token). */
-function companyToken(companyId: string): string {
-  return `c${companyId.replace(/[^A-Za-z0-9]/g, '')}`;
-}
-
 /** A `LIKE` pattern that matches `text` literally anywhere (`%`, `_` and `\` escaped). */
 function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**
- * The search: FTS5's best `limit` passages of a company (parameters: the MATCH expression, limit,
- * company, company), joined to their passage and article.
+ * `column` contains `text`, ignoring case: SQLite's `LIKE` ignores ASCII case, PostgreSQL's does
+ * not (its `ILIKE` does).
  */
-// raw SQL: FTS5 `MATCH` and `bm25()` have no Kysely syntax (see `searchPassages`).
-const SEARCH_SQL = `
-  SELECT p.id AS passageId, p.article_id AS articleId, a.title AS title, p.heading AS heading, p.text AS text, f.rank AS rank
-  FROM (SELECT rowid, bm25(article_fts, 0.0, 6.0, 3.0, 1.0) AS rank FROM article_fts WHERE article_fts MATCH ? ORDER BY rank LIMIT ?) f
-  CROSS JOIN article_passages p ON p.id = f.rowid
-  CROSS JOIN articles a ON a.id = p.article_id
-  WHERE p.company_id = ? AND a.company_id = ? AND a.status = 'published'
-  ORDER BY f.rank`;
+function contains(dialect: DatabaseHandle['dialect'], column: 'title' | 'body', text: string): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(column)} ${sql.raw(dialect === 'postgres' ? 'ILIKE' : 'LIKE')} ${containing(text)} ESCAPE '\\'`;
+}
 
 /** A passage of the company's published articles, for building its vocabulary. */
 export interface IndexedPassage {
@@ -59,20 +50,18 @@ export interface IndexedPassage {
  * 404 like one that does not exist. Published articles are cut into passages and indexed for
  * full-text search; drafts never are, so no search can find them.
  *
- * The search itself is SQLite FTS5 (`searchPassages`); it is the one dialect-specific part, kept
- * behind this class's interface (PostgreSQL would implement it with `tsvector` and `ts_rank`).
+ * The search itself is the one dialect-specific part (`search.ts`): FTS5 on SQLite, a weighted
+ * `tsvector` and `ts_rank` on PostgreSQL, behind `searchPassages`.
  */
 export class ArticleStore {
-  /** The search, prepared once on the raw connection (a question is asked far more often than written). */
-  private readonly searchStatement: SQLite.Statement<[string, number, string, string], Candidate>;
+  private readonly db: Kysely<Database>;
+  private readonly dialect: DatabaseHandle['dialect'];
+  private readonly search: PassageSearch;
 
-  /** `sqlite` is the same database's raw connection: the search is prepared on it once, not built and prepared per question. */
-  constructor(
-    private readonly db: Kysely<Database>,
-    sqlite: SQLite.Database,
-  ) {
-    // raw SQL: the FTS5 search above, prepared once.
-    this.searchStatement = sqlite?.prepare<[string, number, string, string], Candidate>(SEARCH_SQL) as SQLite.Statement<[string, number, string, string], Candidate>;
+  constructor(database: DatabaseHandle) {
+    this.db = database.db;
+    this.dialect = database.dialect;
+    this.search = passageSearch(database);
   }
 
   /** The company's articles, newest change first; `q` matches titles and bodies (drafts included). */
@@ -81,7 +70,7 @@ export class ArticleStore {
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.category !== undefined) query = query.where('category', '=', filter.category);
     const q = filter.q?.trim();
-    if (q) query = query.where((eb) => eb.or([sql<boolean>`title LIKE ${containing(q)} ESCAPE '\\'`, sql<boolean>`body LIKE ${containing(q)} ESCAPE '\\'`]));
+    if (q) query = query.where((eb) => eb.or([contains(this.dialect, 'title', q), contains(this.dialect, 'body', q)]));
     const rows = await query.orderBy('updated_at', 'desc').orderBy('id').limit(MAX_ARTICLES).execute();
     return rows.map(toArticle);
   }
@@ -221,36 +210,23 @@ export class ArticleStore {
       .execute();
   }
 
-  /**
-   * The company's published passages matching any of `words`, best first by BM25 (title 6,
-   * heading 3, body 1; the company column 0). Raw FTS5 SQL: Kysely has no syntax for `MATCH`,
-   * `bm25()` or column filters, and PostgreSQL's equivalent (`@@`, `ts_rank`) differs anyway.
-   * Every word is quoted, so nothing typed is query syntax; the `company:` filter runs inside the
-   * index, and the join checks the company and the status again. Synchronous underneath (a
-   * statement prepared once on the raw connection), async like the rest of the store.
-   */
-  async searchPassages(companyId: string, words: readonly string[], limit: number): Promise<Candidate[]> {
-    if (words.length === 0) return [];
-    const match = `company:${companyToken(companyId)} AND (${words.map((w) => `"${w.replace(/"/g, '')}"`).join(' OR ')})`;
-    // The index ranks and cuts first (its own top `limit`), then the few rows are joined. CROSS
-    // JOIN fixes that order: left to itself, SQLite's planner starts from the company's articles
-    // (an index on company and status) and looks each passage up in the FTS result, which at
-    // 10,000 articles made a search take 20 ms instead of 2.
-    return this.searchStatement.all(match, limit, companyId, companyId);
+  /** The company's published passages matching any of `words`, best first by rank (title over heading over body). */
+  searchPassages(companyId: string, words: readonly string[], limit: number): Promise<Candidate[]> {
+    return this.search.search(companyId, words, limit);
   }
 
   /** Cuts a published article into passages and indexes them. */
   private async index(trx: Transaction<Database>, row: ArticleRow): Promise<void> {
     const passages = toPassages(row.body);
     if (passages.length === 0) passages.push({ position: 0, heading: '', text: '' });
-    const token = companyToken(row.company_id);
     for (const passage of passages) {
       const { id } = await trx
         .insertInto('article_passages')
         .values({ company_id: row.company_id, article_id: row.id, position: passage.position, heading: passage.heading, text: passage.text })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await trx.insertInto('article_fts').values({ rowid: id, company: token, title: row.title, heading: passage.heading, body: passage.text }).execute();
+      const entry = this.search.entry(row.company_id, { title: row.title, heading: passage.heading, body: passage.text });
+      await trx.insertInto('article_fts').values({ rowid: id, ...entry }).execute();
     }
   }
 

@@ -22,14 +22,14 @@ export interface ArticleInput {
   status: ArticleStatus;
 }
 
-/** A passage the full-text index found for a query, with its BM25 rank (lower is better). */
+/** A passage the full-text index found for a query, with its rank (lower is better). */
 export interface Candidate {
   passageId: number;
   articleId: string;
   title: string;
   heading: string;
   text: string;
-  /** BM25 as SQLite reports it: negative, lower is a better match. */
+  /** BM25 as SQLite reports it (on PostgreSQL `-ts_rank`): negative, lower is a better match. */
   rank: number;
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ArticleList, ArticleView, ChatbotReply, ChatbotStartResponse, RestChatMessageResponse } from '@parley/protocol';
 import { addAgent, addCompany, call, login, OWNER, startAgentServer } from '../agent-helper.js';
+import { onboardCompany } from '../../src/companies/onboarding.js';
+import { buildTestServer } from '../helper.js';
 
 const SHIPPING = {
   title: 'Do you ship to Canada?',
@@ -158,5 +160,42 @@ describe('articles', () => {
     expect(second.body.message).toBe(
       `${SHIPPING.title}\nWe ship to Canada and the United States.\n/help/articles/${shipping.id}\nDid that answer your question?\n- Yes\n- No, talk to a person`,
     );
+  });
+
+  it('finds the same passages with the same confidence on either database', async () => {
+    // FTS5 BM25 on SQLite, a weighted tsvector and ts_rank on PostgreSQL: the confidence is the
+    // question's coverage of the candidates, so the threshold tuned on FTS5 holds on both.
+    const app = await buildTestServer();
+    const company = app.companies.defaultCompany().id;
+    await app.knowledge.create(company, [
+      SHIPPING,
+      RETURNS,
+      { title: 'Remboursement', body: 'Nous remboursons la commande dès réception du colis retourné.\n\n## Délai\nLe montant remboursé arrive sous cinq jours ouvrés.', status: 'published' },
+      { title: 'Gift cards', body: 'Gift cards never expire and can be used for any order, shipping included.', status: 'published' },
+      { title: 'Secret draft', body: 'Wombat plans', status: 'draft' },
+    ]);
+    const best = async (question: string) => {
+      const [hit] = await app.knowledge.search(company, question, 3);
+      return hit ? [hit.title, hit.heading, hit.score] : undefined;
+    };
+    expect(await best('what does delivery to canada cost')).toEqual([SHIPPING.title, 'Costs', 0.816]);
+    // A typo is put right, a stem finds its other forms, case does not matter.
+    expect(await best('do u ship to canda?')).toEqual([SHIPPING.title, '', 0.889]);
+    expect(await best('shipped orders')).toEqual([SHIPPING.title, 'Costs', 0.931]);
+    expect(await best('CANADA')).toEqual([SHIPPING.title, '', 1]);
+    expect(await best('how do I return an item')).toEqual([RETURNS.title, '', 1]);
+    expect(await best('refund')).toEqual([RETURNS.title, '', 0.938]);
+    // Accents are folded: "rembourse" finds "remboursé", "délai" finds "Délai".
+    expect(await best('rembourse colis')).toEqual(['Remboursement', '', 0.927]);
+    expect(await best('délai de remboursement')).toEqual(['Remboursement', 'Délai', 1]);
+    expect(await best('gift card for shipping')).toEqual(['Gift cards', '', 0.972]);
+    // Drafts are never found, nor what no article says.
+    expect(await best('wombat')).toBeUndefined();
+    expect(await best('can I bring my dog to the opera?')).toBeUndefined();
+    // Another company's articles are never found.
+    const { company: other } = await onboardCompany(app, { name: 'Bravo' });
+    await app.knowledge.create(other.id, [{ title: 'Opening hours', body: 'We are open Monday to Friday.', status: 'published' }]);
+    expect((await app.knowledge.search(other.id, 'ship to canada', 3)).map((h) => h.title)).toEqual([]);
+    expect(await best('opening hours monday')).toBeUndefined();
   });
 });
