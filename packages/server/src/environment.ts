@@ -40,6 +40,13 @@ export const ENV_SECTIONS = {
         description: 'PostgreSQL to store in instead of DATA_DIR/parley.sqlite (postgres://user:password@host:5432/name); see docs/scaling.md',
       }),
     ),
+    REDIS_URL: optional(
+      Type.String({
+        pattern: '^rediss?://',
+        description: 'Redis for live state shared by several server processes: events, presence, rate limits (redis://host:6379); see docs/scaling.md',
+      }),
+    ),
+    PARLEY_REDIS_PREFIX: Type.String({ pattern: '^[^\\s]+:$', default: 'parley:', description: 'Starts every Redis key and channel, so deployments can share a Redis (ends with :)' }),
   }),
   'Dashboard accounts': Type.Object({
     PARLEY_SECRET: optional(Type.String({ minLength: 32, description: 'Signs dashboard tokens and seals stored keys (32+ characters); generated into DATA_DIR/secret when unset' })),

@@ -1,16 +1,17 @@
 import fp from 'fastify-plugin';
 import { topics, type EventBus } from './bus.js';
+import { sharedRedis } from './redis.js';
 
 /**
  * Who is connected right now: visitor sockets per conversation and agent sockets per user. Only
  * the first connection and the last disconnection are news, so several tabs of one visitor or
- * agent show as one presence. (In-process counts; several server processes would keep them in the
- * shared bus's store instead.)
+ * agent show as one presence. In-process counts, for one server process; with `REDIS_URL` the
+ * app uses `SharedPresence` (shared-presence.ts), which keeps the same interface across nodes.
  */
 export class PresenceTracker {
   private readonly visitors = new Map<string, number>();
   private readonly agents = new Map<string, { companyId: string; name: string; sockets: number }>();
-  private readonly arrivals: Array<(conversation: { id: string; companyId: string }) => void> = [];
+  protected readonly arrivals: Array<(conversation: { id: string; companyId: string }) => void> = [];
   private readonly availability = new Map<string, Set<(online: boolean) => void>>();
 
   constructor(private readonly bus: EventBus) {}
@@ -41,8 +42,11 @@ export class PresenceTracker {
     return this.visitors.has(conversationId);
   }
 
-  /** An agent socket opened. */
-  agentConnected(user: { id: string; companyId: string; name: string }): void {
+  /**
+   * An agent socket opened. Returns nothing when the company's presence already counts the agent
+   * (here, always); across nodes, a promise that resolves once it does (and never rejects).
+   */
+  agentConnected(user: { id: string; companyId: string; name: string }): void | Promise<void> {
     const entry = this.agents.get(user.id) ?? { companyId: user.companyId, name: user.name, sockets: 0 };
     entry.sockets++;
     entry.name = user.name;
@@ -92,12 +96,14 @@ export class PresenceTracker {
 
   /**
    * Calls `listener` when the company's first agent connects (`true`) or its last one leaves
-   * (`false`), for the widget's availability. Returns the function that stops it.
+   * (`false`), for the widget's availability; with `now`, also once with the current availability
+   * (here at once, before returning). Returns the function that stops it.
    */
-  onAvailability(companyId: string, listener: (online: boolean) => void): () => void {
+  onAvailability(companyId: string, listener: (online: boolean) => void, now = false): () => void {
     let listeners = this.availability.get(companyId);
     if (!listeners) this.availability.set(companyId, (listeners = new Set()));
     listeners.add(listener);
+    if (now) listener(this.anyAgentOnline(companyId));
     return () => {
       listeners.delete(listener);
       if (!listeners.size && this.availability.get(companyId) === listeners) this.availability.delete(companyId);
@@ -124,7 +130,22 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('presence', new PresenceTracker(app.bus));
+    const redis = sharedRedis(app);
+    if (!redis) return void app.decorate('presence', new PresenceTracker(app.bus));
+    // Several processes: presence lives in Redis (docs/scaling.md). Imported here, as they import this module.
+    const [{ SharedPresence }, { RedisPresence }, { RedisBus }] = await Promise.all([import('./shared-presence.js'), import('./redis-presence.js'), import('./redis-bus.js')]);
+    if (!(app.bus instanceof RedisBus)) throw new Error('Presence across nodes needs the Redis bus');
+    let lastLogged = 0;
+    const onError = (error: unknown) => {
+      if (Date.now() - lastLogged < 10_000) return;
+      lastLogged = Date.now();
+      app.log.warn({ err: error }, 'Redis presence error');
+    };
+    const shared = new RedisPresence({ redis: redis.connection, bus: app.bus, prefix: redis.prefix, nodeId: redis.nodeId, onError });
+    const presence = new SharedPresence(app.bus, shared, onError);
+    presence.start();
+    redis.onClose(() => presence.close());
+    app.decorate('presence', presence);
   },
   { name: 'presence', dependencies: ['bus'] },
 );

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { migrationProvider } from '../../db/migrations/index.js';
 import { Readiness } from './readiness.js';
+import type { RedisBus } from '../redis-bus.js';
 import { readinessRoutes } from './routes.js';
 
 declare module 'fastify' {
@@ -16,8 +17,10 @@ export default fp(
     const names = Object.keys(await migrationProvider.getMigrations());
     const readiness = new Readiness(app.db, app.sqlite, names);
     app.decorate('readiness', readiness);
+    const bus = app.bus as Partial<RedisBus>;
+    if (app.redis && typeof bus.healthy === 'boolean') readiness.watchRedis(() => bus.healthy === true);
     app.addHook('preClose', async () => readiness.drain());
     await app.register(readinessRoutes);
   },
-  { name: 'health', dependencies: ['database'] },
+  { name: 'health', dependencies: ['database', 'bus'] },
 );

@@ -14,6 +14,8 @@ export interface ReadinessChecks {
   database: boolean;
   migrations: boolean;
   shutting_down: boolean;
+  /** With `REDIS_URL` only: the bus's Redis subscription is up. */
+  redis?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export interface ReadinessChecks {
  */
 export class Readiness {
   private draining = false;
+  private redisHealthy: (() => boolean) | undefined;
   private readonly applied: PreparedSqliteQuery<{ n: number }, Record<string, never>> | undefined;
 
   constructor(
@@ -47,6 +50,16 @@ export class Readiness {
     this.draining = true;
   }
 
+  /** Makes the node not ready while `healthy()` is false (the Redis bus's subscription). */
+  watchRedis(healthy: () => boolean): void {
+    this.redisHealthy = healthy;
+  }
+
+  /** Whether every check passes. */
+  static ready(checks: ReadinessChecks): boolean {
+    return checks.database && checks.migrations && !checks.shutting_down && checks.redis !== false;
+  }
+
   get shuttingDown(): boolean {
     return this.draining;
   }
@@ -61,6 +74,6 @@ export class Readiness {
     } catch {
       // The database did not answer: both stay false.
     }
-    return { database, migrations, shutting_down: this.draining };
+    return { database, migrations, shutting_down: this.draining, ...(this.redisHealthy ? { redis: this.redisHealthy() } : {}) };
   }
 }
