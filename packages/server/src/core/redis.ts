@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { checkRedisPrefix, connectRedis, newNodeId } from './redis-connection.js';
@@ -63,7 +64,9 @@ export function sharedRedis(app: FastifyInstance): SharedRedis | undefined {
     for (const close of closers.reverse()) {
       await close().catch((error: unknown) => app.log.warn({ err: error }, 'closing a Redis user failed'));
     }
+    const ended = connection.status === 'end' ? Promise.resolve() : once(connection, 'end');
     await connection.quit().catch(() => connection.disconnect());
+    await ended;
   });
   return redis;
 }

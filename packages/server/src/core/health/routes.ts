@@ -10,7 +10,7 @@ export const readinessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/livez', { logLevel: 'warn', schema: { response: { 200: LivezResponse } } }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', { logLevel: 'warn', schema: { response: { 200: ReadyzResponse, 503: ReadyzResponse } } }, async (_request, reply) => {
-    const checks = app.readiness.check();
+    const checks = await app.readiness.check();
     const ready = Readiness.ready(checks);
     return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({ status: ready ? 'ready' : 'not_ready', checks });
   });
