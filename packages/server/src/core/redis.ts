@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { checkRedisPrefix, connectRedis, newNodeId } from './redis-connection.js';
@@ -64,7 +63,8 @@ export function sharedRedis(app: FastifyInstance): SharedRedis | undefined {
     for (const close of closers.reverse()) {
       await close().catch((error: unknown) => app.log.warn({ err: error }, 'closing a Redis user failed'));
     }
-    const ended = connection.status === 'end' ? Promise.resolve() : once(connection, 'end');
+    // Not `events.once`: it would reject on an 'error' (a publish racing the quit), and the connection ends all the same.
+    const ended = connection.status === 'end' ? Promise.resolve() : new Promise<void>((resolve) => connection.once('end', resolve));
     await connection.quit().catch(() => connection.disconnect());
     await ended;
   });
