@@ -7,7 +7,7 @@ import { buildTestServer, rawSql, startTestServer, tempDataDir } from './helper.
 
 /** Makes the app's database stop answering: SQLite is closed; on PostgreSQL every query fails from now on. */
 function stopDatabase(app: FastifyInstance): void {
-  if (app.database.dialect === 'sqlite') return app.sqlite.close();
+  if (app.database.dialect === 'sqlite') return void app.sqlite.close();
   app.database.pool.query = (() => Promise.reject(new Error('the database went away'))) as never;
 }
 

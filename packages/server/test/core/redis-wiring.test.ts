@@ -5,9 +5,8 @@ import { MemoryBus } from '../../src/core/bus.js';
 import { RedisBus } from '../../src/core/redis-bus.js';
 import { SharedPresence } from '../../src/core/shared-presence.js';
 import { PresenceTracker } from '../../src/core/presence.js';
-import { buildTestServer, onCleanup } from '../helper.js';
+import { buildTestServer, onCleanup, startTestServer, TestSocket } from '../helper.js';
 import { OWNER, SECRET, login, openAgent, openVisitor } from '../agent-helper.js';
-import { startTestServer } from '../helper.js';
 import { createTestDatabase, requirePostgres } from '../db/postgres-helper.js';
 import { describeWithRedis, redisScope, redisUrl } from './redis-support.js';
 
@@ -85,7 +84,7 @@ const hasPostgres = await requirePostgres();
  * Two app instances in one process on one PostgreSQL database and one Redis prefix, as two
  * nodes behind a load balancer.
  */
-async function twoNodes(limits: { httpRequestsPerMinute?: number } = {}) {
+async function twoNodes(limits: { httpRequestsPerMinute?: number; wsConnectsPerMinutePerIp?: number } = {}) {
   const redis = scope();
   const database = await createTestDatabase('redis_nodes');
   onCleanup(() => database.drop());
@@ -156,5 +155,12 @@ describeWithRedis('with REDIS_URL, two nodes on one database', () => {
     expect(statuses[30]).toBe(429);
     // And the other node refuses it too.
     expect((await a.app.inject({ method: 'GET', url: '/api/chatbot' })).statusCode).toBe(429);
+  });
+
+  it.skipIf(!hasPostgres)("counts new visitor sockets per address across nodes: the 5th in a minute is refused on either, with 4 allowed", async () => {
+    const { a, b } = await twoNodes({ wsConnectsPerMinutePerIp: 4 });
+    for (let i = 0; i < 4; i++) await TestSocket.open(i % 2 === 0 ? a.ws : b.ws);
+    await expect(TestSocket.open(b.ws)).rejects.toThrow('HTTP 429');
+    await expect(TestSocket.open(a.ws)).rejects.toThrow('HTTP 429');
   });
 });
