@@ -103,7 +103,7 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const onHandlerError = (error: unknown) => app.log.error({ err: error }, 'bus handler failed');
-    const redis = sharedRedis(app);
+    const redis = await sharedRedis(app);
     if (!redis) return void app.decorate('bus', new MemoryBus(onHandlerError) as EventBus);
     // Several processes: events go through Redis pub/sub (docs/scaling.md). Imported here, as it imports this module.
     const { RedisBus } = await import('./redis-bus.js');

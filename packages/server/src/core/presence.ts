@@ -130,7 +130,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const redis = sharedRedis(app);
+    const redis = await sharedRedis(app);
     if (!redis) return void app.decorate('presence', new PresenceTracker(app.bus));
     // Several processes: presence lives in Redis (docs/scaling.md). Imported here, as they import this module.
     const [{ SharedPresence }, { RedisPresence }, { RedisBus }] = await Promise.all([import('./shared-presence.js'), import('./redis-presence.js'), import('./redis-bus.js')]);

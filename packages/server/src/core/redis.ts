@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { checkRedisPrefix, connectRedis, newNodeId } from './redis-connection.js';
-import { RedisRateLimiter } from './redis-rate-limit.js';
+import type { RedisRateLimiter } from './redis-rate-limit.js';
 
 /**
  * The process's Redis when `REDIS_URL` is set (docs/scaling.md): one command connection shared by
@@ -33,12 +32,15 @@ declare module 'fastify' {
 
 /**
  * The app's Redis, opened by the first plugin that asks (the rate limits, registered before the
- * bus), or undefined when `REDIS_URL` is unset: then no connection is opened, and
- * the single process runs exactly as without it.
+ * bus), or undefined when `REDIS_URL` is unset: then `ioredis` is not even loaded, and the single
+ * process runs exactly as without it.
  */
-export function sharedRedis(app: FastifyInstance): SharedRedis | undefined {
+export async function sharedRedis(app: FastifyInstance): Promise<SharedRedis | undefined> {
   const url = app.config.redisUrl;
   if (!url) return undefined;
+  if (app.redis) return app.redis;
+  const [{ checkRedisPrefix, connectRedis, newNodeId }, { RedisRateLimiter }] = await Promise.all([import('./redis-connection.js'), import('./redis-rate-limit.js')]);
+  // Another plugin may have opened it while this one was loading the modules.
   if (app.redis) return app.redis;
   const prefix = checkRedisPrefix(app.config.redisPrefix);
   const nodeId = newNodeId();

@@ -2,7 +2,6 @@ import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import { Errors } from '../errors.js';
 import { sharedRedis } from '../core/redis.js';
-import { sharedRateLimitOptions } from '../core/redis-rate-limit.js';
 
 /**
  * Per-IP request limits. Off by default; a route opts in with `config.rateLimit`, so each area
@@ -11,10 +10,11 @@ import { sharedRateLimitOptions } from '../core/redis-rate-limit.js';
  */
 export default fp(
   async (app) => {
-    const redis = sharedRedis(app);
+    const redis = await sharedRedis(app);
+    const shared = redis ? (await import('../core/redis-rate-limit.js')).sharedRateLimitOptions(redis.connection, redis.prefix) : {};
     await app.register(rateLimit, {
       global: false,
-      ...(redis ? sharedRateLimitOptions(redis.connection, redis.prefix) : {}),
+      ...shared,
       errorResponseBuilder: (_request, context) => {
         const error = Errors.rateLimited(`Too many requests, please retry in ${Math.ceil(context.ttl / 1000)} s`);
         return Object.assign(error, { statusCode: context.statusCode });
