@@ -1,6 +1,4 @@
-import fp from 'fastify-plugin';
 import { topics, type EventBus } from './bus.js';
-import { sharedRedis } from './redis.js';
 
 /**
  * Who is connected right now: visitor sockets per conversation and agent sockets per user. Only
@@ -127,25 +125,3 @@ declare module 'fastify' {
     presence: PresenceTracker;
   }
 }
-
-export default fp(
-  async (app) => {
-    const redis = await sharedRedis(app);
-    if (!redis) return void app.decorate('presence', new PresenceTracker(app.bus));
-    // Several processes: presence lives in Redis (docs/scaling.md). Imported here, as they import this module.
-    const [{ SharedPresence }, { RedisPresence }, { RedisBus }] = await Promise.all([import('./shared-presence.js'), import('./redis-presence.js'), import('./redis-bus.js')]);
-    if (!(app.bus instanceof RedisBus)) throw new Error('Presence across nodes needs the Redis bus');
-    let lastLogged = 0;
-    const onError = (error: unknown) => {
-      if (Date.now() - lastLogged < 10_000) return;
-      lastLogged = Date.now();
-      app.log.warn({ err: error }, 'Redis presence error');
-    };
-    const shared = new RedisPresence({ redis: redis.connection, bus: app.bus, prefix: redis.prefix, nodeId: redis.nodeId, onError });
-    const presence = new SharedPresence(app.bus, shared, onError);
-    presence.start();
-    redis.onClose(() => presence.close());
-    app.decorate('presence', presence);
-  },
-  { name: 'presence', dependencies: ['bus'] },
-);
