@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config.js';
 import { MemoryBus } from '../../src/core/bus.js';
 import { RedisBus } from '../../src/core/redis-bus.js';
 import { SharedPresence } from '../../src/core/shared-presence.js';
@@ -30,6 +31,14 @@ async function readyzUntil(app: FastifyInstance, status: number, timeoutMs = 5_0
 }
 
 describe('without REDIS_URL', () => {
+  it('reads REDIS_URL and PARLEY_REDIS_PREFIX, and says what is wrong with them', () => {
+    expect(loadConfig({}, {})).toMatchObject({ redisPrefix: 'parley:' });
+    expect(loadConfig({}, {}).redisUrl).toBeUndefined();
+    expect(loadConfig({}, { REDIS_URL: 'redis://cache:6379', PARLEY_REDIS_PREFIX: 'acme:' })).toMatchObject({ redisUrl: 'redis://cache:6379', redisPrefix: 'acme:' });
+    expect(() => loadConfig({}, { REDIS_URL: 'cache:6379' })).toThrow('REDIS_URL must be a redis:// or rediss:// address, got "cache:6379"');
+    expect(() => loadConfig({}, { PARLEY_REDIS_PREFIX: 'acme' })).toThrow('PARLEY_REDIS_PREFIX must be non-empty, without spaces, ending with :, got "acme"');
+  });
+
   it('keeps the single process in memory, and /readyz says nothing of Redis', async () => {
     const app = await buildTestServer();
     expect(app.bus).toBeInstanceOf(MemoryBus);
