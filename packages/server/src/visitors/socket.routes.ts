@@ -40,11 +40,13 @@ const visitorSocket: FastifyPluginAsyncTypebox = async (app) => {
   // With Redis, new connections per address are counted across every node (a fixed window of a
   // minute; failing open while Redis is away). Open sockets and frames stay per node: a socket lives on one.
   const shared = app.redis;
-  const sharedConnect = (ip: string) =>
-    shared!.limiter.hit('ws-connect', ip, { max: limits.wsConnectsPerMinutePerIp, windowMs: 60_000 }).then(
-      (result) => result.allowed,
-      () => true,
-    );
+  const sharedConnect =
+    shared &&
+    ((ip: string) =>
+      shared.limiter.hit('ws-connect', ip, { max: limits.wsConnectsPerMinutePerIp, windowMs: 60_000 }).then(
+        (result) => result.allowed,
+        () => true,
+      ));
   // Forget idle addresses now and then (an entry with open sockets is kept).
   const forget = setInterval(() => {
     for (const [ip, entry] of perIp) if (entry.open === 0) perIp.delete(ip);
@@ -75,7 +77,7 @@ const visitorSocket: FastifyPluginAsyncTypebox = async (app) => {
         if (!app.companies.allowsOrigin(company, request.headers.origin)) throw Errors.forbidden('Origin not allowed');
         const address = addressOf(request.ip);
         if (address.open >= limits.wsConnectionsPerIp) throw Errors.rateLimited('Too many connections from this address');
-        if (!(shared ? await sharedConnect(request.ip) : address.connects.take())) throw Errors.rateLimited('Too many new connections from this address');
+        if (!(sharedConnect ? await sharedConnect(request.ip) : address.connects.take())) throw Errors.rateLimited('Too many new connections from this address');
         request.visitorCompany = company;
       },
     },
