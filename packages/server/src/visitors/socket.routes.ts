@@ -37,13 +37,15 @@ const visitorSocket: FastifyPluginAsyncTypebox = async (app) => {
     }
     return entry;
   };
-  // With Redis, new connections per address are counted across every node (a fixed window of a
-  // minute; failing open while Redis is away). Open sockets and frames stay per node: a socket lives on one.
+  // With Redis, new connections per address are counted across every node, failing open while Redis
+  // is away: half the minute's allowance per half minute, the bucket's burst at the same sustained
+  // rate. Open sockets and frames stay per node: a socket lives on one.
   const shared = app.redis;
+  const perHalfMinute = { max: Math.max(1, Math.ceil(limits.wsConnectsPerMinutePerIp / 2)), windowMs: 30_000 };
   const sharedConnect =
     shared &&
     ((ip: string) =>
-      shared.limiter.hit('ws-connect', ip, { max: limits.wsConnectsPerMinutePerIp, windowMs: 60_000 }).then(
+      shared.limiter.hit('ws-connect', ip, perHalfMinute).then(
         (result) => result.allowed,
         () => true,
       ));
