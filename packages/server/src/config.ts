@@ -102,6 +102,13 @@ export interface ParleyConfig {
    * the data folder still holds generated secrets and uploads.
    */
   databaseUrl?: string;
+  /**
+   * Redis for what is live across several processes (`REDIS_URL`, `redis://…`): the event bus,
+   * presence and the per-address rate limits. Unset, one process keeps them in memory.
+   */
+  redisUrl?: string;
+  /** Starts every Redis key and channel (`PARLEY_REDIS_PREFIX`, default `parley:`). */
+  redisPrefix: string;
   /** SQLite `synchronous` pragma. NORMAL survives process crashes; FULL also survives power loss. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
   limits: LimitsConfig;
@@ -179,6 +186,7 @@ export function loadConfig(overrides: ParleyOptions = {}, env: Record<string, st
   const metricsPort = overrides.metrics?.port ?? e.PARLEY_METRICS_PORT;
   const knowledgeThreshold = overrides.knowledgeThreshold ?? e.PARLEY_KNOWLEDGE_THRESHOLD;
   const databaseUrl = overrides.databaseUrl ?? e.DATABASE_URL;
+  const redisUrl = overrides.redisUrl ?? e.REDIS_URL;
   const ai = overrides.ai ?? aiSettingsFrom(e);
   return {
     host: overrides.host ?? e.HOST,
@@ -189,6 +197,8 @@ export function loadConfig(overrides: ParleyOptions = {}, env: Record<string, st
     ...(flowFile ? { flowFile: resolve(flowFile) } : {}),
     sqliteSynchronous: synchronous,
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
+    redisPrefix: overrides.redisPrefix ?? e.PARLEY_REDIS_PREFIX,
     ...(secret ? { secret } : {}),
     ...(adminEmail ? { adminEmail: adminEmail.trim().toLowerCase() } : {}),
     ...(adminPassword ? { adminPassword } : {}),

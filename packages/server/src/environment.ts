@@ -40,6 +40,14 @@ export const ENV_SECTIONS = {
         description: 'PostgreSQL to store in instead of DATA_DIR/parley.sqlite (postgres://user:password@host:5432/name); see docs/scaling.md',
       }),
     ),
+    REDIS_URL: optional(
+      Type.String({
+        pattern: '^rediss?://',
+        patternHint: 'a redis:// or rediss:// address',
+        description: 'Redis for live state shared by several server processes: events, presence, rate limits (redis://host:6379); see docs/scaling.md',
+      }),
+    ),
+    PARLEY_REDIS_PREFIX: Type.String({ pattern: '^[^\\s]+:$', patternHint: 'non-empty, without spaces, ending with :', default: 'parley:', description: 'Starts every Redis key and channel, so deployments can share a Redis (ends with :)' }),
   }),
   'Dashboard accounts': Type.Object({
     PARLEY_SECRET: optional(Type.String({ minLength: 32, description: 'Signs dashboard tokens and seals stored keys (32+ characters); generated into DATA_DIR/secret when unset' })),
@@ -98,7 +106,7 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 export type Environment = Static<typeof EnvironmentSchema>;
 
 /** A variable's schema with its annotations. */
-type VarSchema = TSchema & { type?: string; anyOf?: Array<{ const: unknown }>; default?: unknown; description?: string; shownDefault?: string; minimum?: number; maximum?: number; minLength?: number };
+type VarSchema = TSchema & { type?: string; anyOf?: Array<{ const: unknown }>; default?: unknown; description?: string; shownDefault?: string; patternHint?: string; minimum?: number; maximum?: number; minLength?: number };
 
 /** What a value of `schema` must look like, in words, for an error message. */
 function expected(schema: VarSchema): string {
@@ -108,6 +116,7 @@ function expected(schema: VarSchema): string {
   if (schema.type === 'integer') return range('a whole number');
   if (schema.type === 'number') return range('a number');
   if (schema.type === 'boolean') return 'true or false';
+  if (schema.patternHint) return schema.patternHint;
   return `at least ${schema.minLength ?? 0} characters long`;
 }
 

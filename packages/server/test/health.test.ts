@@ -2,7 +2,14 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { serverVersion } from '../src/core/version.js';
 import { describe, expect, it } from 'vitest';
-import { buildTestServer, startTestServer, tempDataDir } from './helper.js';
+import type { FastifyInstance } from 'fastify';
+import { buildTestServer, rawSql, startTestServer, tempDataDir } from './helper.js';
+
+/** Makes the app's database stop answering: SQLite is closed; on PostgreSQL every query fails from now on. */
+function stopDatabase(app: FastifyInstance): void {
+  if (app.database.dialect === 'sqlite') return void app.sqlite.close();
+  app.database.pool.query = (() => Promise.reject(new Error('the database went away'))) as never;
+}
 
 describe('GET /health', () => {
   it('answers ok once the database answers', async () => {
@@ -14,7 +21,7 @@ describe('GET /health', () => {
 
   it('answers 503 when the database cannot answer', async () => {
     const app = await buildTestServer();
-    app.sqlite.close();
+    stopDatabase(app);
     const res = await app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ code: 'unavailable', message: 'Database unavailable' });
@@ -54,11 +61,11 @@ describe('GET /livez and /readyz', () => {
 
   it('is not ready when a migration is missing or the database does not answer', async () => {
     const app = await buildTestServer();
-    app.sqlite.prepare("DELETE FROM kysely_migration WHERE name = (SELECT max(name) FROM kysely_migration)").run();
+    await rawSql(app, 'DELETE FROM kysely_migration WHERE name = (SELECT max(name) FROM kysely_migration)');
     let res = await app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ checks: { database: true, migrations: false } });
-    app.sqlite.close();
+    stopDatabase(app);
     res = await app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ checks: { database: false, migrations: false } });

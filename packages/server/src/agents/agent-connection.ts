@@ -56,7 +56,7 @@ export class AgentConnection extends GuardedSocket<AgentClientFrame, AgentServer
   readonly id = `a${++nextConnectionId}`;
   private closed = false;
   private readonly bucket: TokenBucket;
-  private readonly leave: () => void;
+  private leave: () => void = () => {};
   private readonly expiry: NodeJS.Timeout;
   /** Conversations where this tab said it is typing: they hear it stop when the tab goes away. */
   private readonly typingIn = new Set<string>();
@@ -72,9 +72,14 @@ export class AgentConnection extends GuardedSocket<AgentClientFrame, AgentServer
     super(socket, readFrame, { log: deps.log, limits: deps.limits, label: 'agent' });
     this.bucket = new TokenBucket(deps.limits.wsFramesPerSecond);
 
-    deps.presence.agentConnected(user);
-    this.send({ type: 'ready', user: view, online_agents: deps.presence.onlineAgents(user.companyId) });
-    this.leave = deps.hub.join(this);
+    const connected = deps.presence.agentConnected(user);
+    const join = () => {
+      this.send({ type: 'ready', user: view, online_agents: deps.presence.onlineAgents(user.companyId) });
+      this.leave = deps.hub.join(this);
+    };
+    // Across nodes (Redis), `ready` waits until presence counts the agent and the company's events reach this node.
+    if (connected) void connected.then(() => this.closed || join());
+    else join();
     // A token is good until it expires, on a socket too.
     this.expiry = setTimeout(() => this.close(CloseCode.unauthorized, 'Token expired'), Math.max(0, Math.min(expiresAt - Date.now(), 2 ** 31 - 1)));
     this.expiry.unref();

@@ -1,4 +1,3 @@
-import fp from 'fastify-plugin';
 import type { ChatMessage, ConversationStatus, HandoffReason, NoteView } from '@parley/protocol';
 
 /** Events fanned out after they are committed. `origin` names the connection that caused it, if any. */
@@ -98,10 +97,3 @@ declare module 'fastify' {
     bus: EventBus;
   }
 }
-
-export default fp(
-  async (app) => {
-    app.decorate('bus', new MemoryBus((error) => app.log.error({ err: error }, 'bus handler failed')) as EventBus);
-  },
-  { name: 'bus' },
-);

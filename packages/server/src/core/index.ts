@@ -3,8 +3,10 @@
  * outbox of in-transaction events, agents' presence, and health. They import no capability.
  */
 export { default as errorHandler, describeError } from './error-handler.js';
-export { default as bus, MemoryBus, topics, type BusEvent, type BusHandler, type EventBus } from './bus.js';
+export { MemoryBus, topics, type BusEvent, type BusHandler, type EventBus } from './bus.js';
+export { default as bus } from './bus-plugin.js';
 export { default as outbox, Outbox, type OutboxEvent } from './outbox.js';
-export { default as presence, PresenceTracker } from './presence.js';
+export { PresenceTracker } from './presence.js';
+export { default as presence } from './presence-plugin.js';
 export { health, healthRoutes, Readiness, type ReadinessChecks } from './health/index.js';
 export { default as secrets } from './secrets.js';

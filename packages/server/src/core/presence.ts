@@ -1,16 +1,15 @@
-import fp from 'fastify-plugin';
 import { topics, type EventBus } from './bus.js';
 
 /**
  * Who is connected right now: visitor sockets per conversation and agent sockets per user. Only
  * the first connection and the last disconnection are news, so several tabs of one visitor or
- * agent show as one presence. (In-process counts; several server processes would keep them in the
- * shared bus's store instead.)
+ * agent show as one presence. In-process counts, for one server process; with `REDIS_URL` the
+ * app uses `SharedPresence` (shared-presence.ts), which keeps the same interface across nodes.
  */
 export class PresenceTracker {
   private readonly visitors = new Map<string, number>();
   private readonly agents = new Map<string, { companyId: string; name: string; sockets: number }>();
-  private readonly arrivals: Array<(conversation: { id: string; companyId: string }) => void> = [];
+  protected readonly arrivals: Array<(conversation: { id: string; companyId: string }) => void> = [];
   private readonly availability = new Map<string, Set<(online: boolean) => void>>();
 
   constructor(private readonly bus: EventBus) {}
@@ -41,8 +40,11 @@ export class PresenceTracker {
     return this.visitors.has(conversationId);
   }
 
-  /** An agent socket opened. */
-  agentConnected(user: { id: string; companyId: string; name: string }): void {
+  /**
+   * An agent socket opened. Returns nothing when the company's presence already counts the agent
+   * (here, always); across nodes, a promise that resolves once it does (and never rejects).
+   */
+  agentConnected(user: { id: string; companyId: string; name: string }): void | Promise<void> {
     const entry = this.agents.get(user.id) ?? { companyId: user.companyId, name: user.name, sockets: 0 };
     entry.sockets++;
     entry.name = user.name;
@@ -92,12 +94,14 @@ export class PresenceTracker {
 
   /**
    * Calls `listener` when the company's first agent connects (`true`) or its last one leaves
-   * (`false`), for the widget's availability. Returns the function that stops it.
+   * (`false`), for the widget's availability; with `now`, also once with the current availability
+   * (here at once, before returning). Returns the function that stops it.
    */
-  onAvailability(companyId: string, listener: (online: boolean) => void): () => void {
+  onAvailability(companyId: string, listener: (online: boolean) => void, now = false): () => void {
     let listeners = this.availability.get(companyId);
     if (!listeners) this.availability.set(companyId, (listeners = new Set()));
     listeners.add(listener);
+    if (now) listener(this.anyAgentOnline(companyId));
     return () => {
       listeners.delete(listener);
       if (!listeners.size && this.availability.get(companyId) === listeners) this.availability.delete(companyId);
@@ -121,10 +125,3 @@ declare module 'fastify' {
     presence: PresenceTracker;
   }
 }
-
-export default fp(
-  async (app) => {
-    app.decorate('presence', new PresenceTracker(app.bus));
-  },
-  { name: 'presence', dependencies: ['bus'] },
-);

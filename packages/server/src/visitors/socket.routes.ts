@@ -37,6 +37,18 @@ const visitorSocket: FastifyPluginAsyncTypebox = async (app) => {
     }
     return entry;
   };
+  // With Redis, new connections per address are counted across every node, failing open while Redis
+  // is away: half the minute's allowance per half minute, the bucket's burst at the same sustained
+  // rate. Open sockets and frames stay per node: a socket lives on one.
+  const shared = app.redis;
+  const perHalfMinute = { max: Math.max(1, Math.ceil(limits.wsConnectsPerMinutePerIp / 2)), windowMs: 30_000 };
+  const sharedConnect =
+    shared &&
+    ((ip: string) =>
+      shared.limiter.hit('ws-connect', ip, perHalfMinute).then(
+        (result) => result.allowed,
+        () => true,
+      ));
   // Forget idle addresses now and then (an entry with open sockets is kept).
   const forget = setInterval(() => {
     for (const [ip, entry] of perIp) if (entry.open === 0) perIp.delete(ip);
@@ -67,7 +79,7 @@ const visitorSocket: FastifyPluginAsyncTypebox = async (app) => {
         if (!app.companies.allowsOrigin(company, request.headers.origin)) throw Errors.forbidden('Origin not allowed');
         const address = addressOf(request.ip);
         if (address.open >= limits.wsConnectionsPerIp) throw Errors.rateLimited('Too many connections from this address');
-        if (!address.connects.take()) throw Errors.rateLimited('Too many new connections from this address');
+        if (!(sharedConnect ? await sharedConnect(request.ip) : address.connects.take())) throw Errors.rateLimited('Too many new connections from this address');
         request.visitorCompany = company;
       },
     },

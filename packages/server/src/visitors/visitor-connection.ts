@@ -283,8 +283,7 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
       resumed,
     });
     if (this.deps.presence && !this.unsubscribeAvailability) {
-      this.send({ type: 'availability', online: this.deps.presence.anyAgentOnline(this.company.id) });
-      this.unsubscribeAvailability = this.deps.presence.onAvailability(this.company.id, (online) => this.send({ type: 'availability', online }));
+      this.unsubscribeAvailability = this.deps.presence.onAvailability(this.company.id, (online) => this.send({ type: 'availability', online }), true);
     }
     if (this.helloAttributes) {
       this.setAttributes(conversation, this.helloAttributes);

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
-import { migrationProvider } from '../../db/migrations/index.js';
+import { migrationsFor } from '../../db/migrations/index.js';
 import { Readiness } from './readiness.js';
+import type { RedisBus } from '../redis-bus.js';
 import { readinessRoutes } from './routes.js';
 
 declare module 'fastify' {
@@ -13,11 +14,13 @@ declare module 'fastify' {
 /** Liveness and readiness: `/livez`, `/readyz`, and the `readiness` state shutdown drains. */
 export default fp(
   async (app) => {
-    const names = Object.keys(await migrationProvider.getMigrations());
-    const readiness = new Readiness(app.db, app.sqlite, names);
+    const names = Object.keys(migrationsFor(app.database.dialect));
+    const readiness = new Readiness(app.database, names);
     app.decorate('readiness', readiness);
+    const bus = app.bus as Partial<RedisBus>;
+    if (app.redis && typeof bus.healthy === 'boolean') readiness.watchRedis(() => bus.healthy === true);
     app.addHook('preClose', async () => readiness.drain());
     await app.register(readinessRoutes);
   },
-  { name: 'health', dependencies: ['database'] },
+  { name: 'health', dependencies: ['database', 'bus'] },
 );

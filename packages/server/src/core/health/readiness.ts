@@ -1,7 +1,5 @@
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
-import { prepareSqliteQuery, type PreparedSqliteQuery } from '../../db/prepared.js';
+import type { DatabaseHandle } from '../../db/handle.js';
+import { prepareQuery, type PreparedQuery } from '../../db/prepared.js';
 
 /** Kysely's own record of the migrations that ran. */
 interface MigrationsTable {
@@ -14,6 +12,8 @@ export interface ReadinessChecks {
   database: boolean;
   migrations: boolean;
   shutting_down: boolean;
+  /** With `REDIS_URL` only: the bus's Redis subscription is up. */
+  redis?: boolean;
 }
 
 /**
@@ -23,16 +23,16 @@ export interface ReadinessChecks {
  */
 export class Readiness {
   private draining = false;
-  private readonly applied: PreparedSqliteQuery<{ n: number }, Record<string, never>> | undefined;
+  private redisHealthy: (() => boolean) | undefined;
+  private readonly applied: PreparedQuery<{ n: number | string }, Record<string, never>> | undefined;
 
   constructor(
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly migrationNames: readonly string[],
   ) {
     try {
-      this.applied = prepareSqliteQuery(sqlite, {}, () =>
-        db
+      this.applied = prepareQuery(database, {}, () =>
+        database.db
           .withTables<{ kysely_migration: MigrationsTable }>()
           .selectFrom('kysely_migration')
           .select((eb) => eb.fn.countAll<number>().as('n')),
@@ -47,20 +47,32 @@ export class Readiness {
     this.draining = true;
   }
 
+  /** Makes the node not ready while `healthy()` is false (the Redis bus's subscription). */
+  watchRedis(healthy: () => boolean): void {
+    this.redisHealthy = healthy;
+  }
+
+  /** Whether every check passes. */
+  static ready(checks: ReadinessChecks): boolean {
+    return checks.database && checks.migrations && !checks.shutting_down && checks.redis !== false;
+  }
+
   get shuttingDown(): boolean {
     return this.draining;
   }
 
-  check(): ReadinessChecks {
+  /** On SQLite the query runs synchronously inside the step; on PostgreSQL it takes one pooled round trip. */
+  async check(): Promise<ReadinessChecks> {
     let database = false;
     let migrations = false;
     try {
-      const n = this.applied?.get({})?.n;
+      const row = await this.applied?.get({});
+      const n = row === undefined ? undefined : Number(row.n);
       database = n !== undefined;
       migrations = n !== undefined && n >= this.migrationNames.length;
     } catch {
       // The database did not answer: both stay false.
     }
-    return { database, migrations, shutting_down: this.draining };
+    return { database, migrations, shutting_down: this.draining, ...(this.redisHealthy ? { redis: this.redisHealthy() } : {}) };
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, HealthResponse } from '@parley/protocol';
-import { prepareSqliteQuery } from '../../db/prepared.js';
+import { prepareQuery } from '../../db/prepared.js';
 import { Errors } from '../../errors.js';
 import { serverVersion } from '../version.js';
 import { noAuth } from '../api-security.js';
@@ -11,10 +11,10 @@ const openapi = { tags: [tag('system')], security: noAuth };
 
 /** `GET /health`: ok, with the running version, once the database answers a query. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
-  const probe = prepareSqliteQuery(app.sqlite, {}, () => app.db.selectNoFrom((eb) => eb.lit(1).as('ok')));
+  const probe = prepareQuery(app.database, {}, () => app.db.selectNoFrom((eb) => eb.lit(1).as('ok')));
   app.get('/health', { schema: { summary: 'Check that the server and its database answer', ...openapi, response: { 200: HealthResponse, 503: ApiError } } }, async () => {
     try {
-      probe.get({});
+      await probe.get({});
     } catch {
       throw Errors.unavailable('Database unavailable');
     }
