@@ -36,11 +36,25 @@ export async function testDatabaseUrl(): Promise<string> {
 }
 
 /**
+ * On PostgreSQL the test servers also take Redis for what is live (bus, presence, shared rate
+ * limits), as a node of a multi-node deployment does: a key prefix of their own, deleted after
+ * the test. `PARLEY_TEST_REDIS=0` leaves Redis out.
+ */
+async function testRedis(): Promise<{ redisUrl: string; redisPrefix: string } | Record<string, never>> {
+  if (process.env.PARLEY_TEST_REDIS === '0') return {};
+  // Loaded here only: a SQLite run never probes Redis.
+  const { redisScope, redisUrl } = await import('./core/redis-support.js');
+  const scope = redisScope();
+  cleanups.push(scope.cleanup);
+  return { redisUrl, redisPrefix: scope.prefix };
+}
+
+/**
  * Builds the real app on a temporary SQLite file (or, with `PARLEY_TEST_STORE=postgres`, a
  * temporary PostgreSQL database); it is closed after the test.
  */
 export async function buildTestServer(options: ParleyOptions = {}): Promise<FastifyInstance> {
-  const store = testStore === 'postgres' && !options.databaseUrl && !options.dataDir ? { databaseUrl: await testDatabaseUrl() } : {};
+  const store = testStore === 'postgres' && !options.databaseUrl && !options.dataDir ? { databaseUrl: await testDatabaseUrl(), ...(await testRedis()) } : {};
   const app = await buildServer({ dataDir: options.dataDir ?? tempDataDir(), logLevel: 'silent', ...store, ...options });
   cleanups.push(() => app.close());
   return app;
