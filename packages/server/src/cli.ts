@@ -8,6 +8,7 @@ import { onboardCompany, type NewCompany } from './companies/onboarding.js';
 import { generatePassword } from './lib/password.js';
 import { serverVersion } from './core/version.js';
 import { backupDatabase, migrationStatus, openExisting, resetPassword, runMigrations } from './maintenance/index.js';
+import { openPostgres } from './db/postgres.js';
 import { exportArticles, importArticles } from './knowledge/commands.js';
 
 const HELP = `Parley: self-hosted customer chat.
@@ -215,7 +216,8 @@ function firstStartLines(server: FastifyInstance): string {
 
 /** Runs a maintenance command on the configured data folder (beside a running server, or not). */
 async function maintain(parsed: CliCommand): Promise<string> {
-  const { dataDir } = loadConfig(parsed.options);
+  const { dataDir, databaseUrl } = loadConfig(parsed.options);
+  if (databaseUrl) return maintainPostgres(parsed, databaseUrl);
   if (parsed.command === 'backup') {
     const result = await backupDatabase(dataDir, parsed.file!);
     return [
@@ -236,16 +238,40 @@ async function maintain(parsed: CliCommand): Promise<string> {
       const lines = states.map((m) => `  ${m.executedAt ? 'done   ' : 'pending'}  ${m.name}${m.executedAt ? `  (${m.executedAt.toISOString()})` : ''}`);
       return `${lines.join('\n')}\n${pending ? `${pending} pending: run "parley migrate" (or start the server).` : 'The database is up to date.'}\n`;
     }
-    const reset = await resetPassword(db, parsed.email!);
-    return [
-      `New password for ${reset.email}: ${reset.password}`,
-      'It is shown only now. Sign in with it and change it on the dashboard.',
-      ...(reset.disabled ? ['Note: this account is disabled; an admin must enable it before it can sign in.'] : []),
-      '',
-    ].join('\n');
+    return resetLines(await resetPassword(db, parsed.email!));
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * The maintenance commands with `DATABASE_URL` set. `backup` and `migrate` are about the SQLite
+ * file: PostgreSQL has `pg_dump` for backups, and every node migrates it when it starts.
+ */
+export async function maintainPostgres(parsed: Pick<CliCommand, 'command' | 'email'>, databaseUrl: string): Promise<string> {
+  if (parsed.command === 'backup') {
+    throw new Error(
+      'parley backup copies the SQLite file; this server stores in PostgreSQL (DATABASE_URL is set). Back it up with pg_dump, e.g. pg_dump --format=custom --file=parley.dump "$DATABASE_URL" (see docs/scaling.md), and keep the instance secret and the uploads folder with it.',
+    );
+  }
+  if (parsed.command === 'migrate' || parsed.command === 'migrate-status') {
+    throw new Error('parley migrate works on the SQLite file; on PostgreSQL (DATABASE_URL is set) each node runs the pending migrations when it starts.');
+  }
+  const { db } = await openPostgres(databaseUrl, { maxConnections: 2 });
+  try {
+    return resetLines(await resetPassword(db, parsed.email!));
+  } finally {
+    await db.destroy();
+  }
+}
+
+function resetLines(reset: Awaited<ReturnType<typeof resetPassword>>): string {
+  return [
+    `New password for ${reset.email}: ${reset.password}`,
+    'It is shown only now. Sign in with it and change it on the dashboard.',
+    ...(reset.disabled ? ['Note: this account is disabled; an admin must enable it before it can sign in.'] : []),
+    '',
+  ].join('\n');
 }
 
 /** Adds the company and says what to keep: its keys, and the admin's password when generated. */

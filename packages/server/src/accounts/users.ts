@@ -156,7 +156,11 @@ export class UserRepository {
     try {
       await this.db.insertInto('users').values(row).execute();
     } catch (error) {
-      if (String((error as Error).message).includes('UNIQUE')) throw Errors.conflict('An account with this email already exists');
+      // Two sign-ups with one email at once: SQLite's unique-constraint code, or PostgreSQL's 23505.
+      const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505' || String((error as Error).message).includes('UNIQUE')) {
+        throw Errors.conflict('An account with this email already exists');
+      }
       throw error;
     }
     return toUserView(row);

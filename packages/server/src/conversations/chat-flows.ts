@@ -50,6 +50,11 @@ export class ChatFlows {
     };
   }
 
+  /** Looks up the upload a visitor's text names, for `uploadUrl` (PostgreSQL); undefined when there is nothing to wait for. */
+  prime(input: { kind: string; text?: string }): Promise<void> | undefined {
+    return input.kind === 'text' && input.text !== undefined ? this.uploads.prime(input.text) : undefined;
+  }
+
   /**
    * Makes the requests of the `http` steps a turn reached and runs on after each (see
    * `afterHttp`), at most `MAX_HTTP_STEPS_PER_TURN` of them; further ones take their error branch.

@@ -193,6 +193,8 @@ export class ChatService {
   private async flowTurn(conversation: LiveConversation, input: FlowInput, source: InputSource): Promise<TurnResult> {
     const flow = this.flows.of(conversation);
     const state = this.flows.stateIn(flow, conversation);
+    const priming = this.flows.prime(input);
+    if (priming) await priming;
     // Page attributes are read as `{{attributes.plan}}` but stay out of the stored flow state.
     let turn = advanceFlow(flow.flow, { ...state, vars: withAttributes(state.vars, conversation) }, input, this.flows.context(conversation));
     if (turn.http) {

@@ -1,11 +1,11 @@
 import { unlink } from 'node:fs/promises';
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger } from 'fastify';
-import type SQLite from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import { param, prepareQuery } from '../db/prepared.js';
+import type { Work } from '../db/step.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { topics, type EventBus } from '../core/bus.js';
 import type { ConversationStore } from './conversations.js';
@@ -30,28 +30,28 @@ export class ConversationEraser {
   private sweeping: Promise<number> | undefined;
 
   constructor(
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly writes: WriteQueue,
     private readonly conversations: ConversationStore,
     private readonly uploads: UploadStore,
     private readonly bus: EventBus,
     private readonly log: FastifyBaseLogger,
   ) {
+    const { db } = database;
     const owned = { id: param<string>(), company: param<string>() };
     const id = { id: param<string>() };
     this.statements = {
-      owned: prepareSqliteQuery(sqlite, owned, (p) => db.selectFrom('conversations').select('id').where('id', '=', p.id).where('company_id', '=', p.company)),
-      uploads: prepareSqliteQuery(sqlite, id, (p) => db.selectFrom('uploads').selectAll().where('conversation_id', '=', p.id)),
-      leads: prepareSqliteQuery(sqlite, owned, (p) => db.deleteFrom('leads').where('conversation_id', '=', p.id).where('company_id', '=', p.company)),
+      owned: prepareQuery(database, owned, (p) => db.selectFrom('conversations').select('id').where('id', '=', p.id).where('company_id', '=', p.company)),
+      uploads: prepareQuery(database, id, (p) => db.selectFrom('uploads').selectAll().where('conversation_id', '=', p.id)),
+      leads: prepareQuery(database, owned, (p) => db.deleteFrom('leads').where('conversation_id', '=', p.id).where('company_id', '=', p.company)),
       // Every event about the conversation names its id (message, lead, hand-off and resolution payloads).
-      webhookEvents: prepareSqliteQuery(sqlite, owned, (p) =>
-        db.deleteFrom('webhook_events').where('company_id', '=', p.company).where(sql<number>`instr(payload, ${p.id})`, '>', 0),
+      webhookEvents: prepareQuery(database, owned, (p) =>
+        db.deleteFrom('webhook_events').where('company_id', '=', p.company).where(database.dialect === 'sqlite' ? sql<number>`instr(payload, ${p.id})` : sql<number>`strpos(payload, ${p.id})`, '>', 0),
       ),
-      messages: prepareSqliteQuery(sqlite, id, (p) => db.deleteFrom('messages').where('conversation_id', '=', p.id)),
+      messages: prepareQuery(database, id, (p) => db.deleteFrom('messages').where('conversation_id', '=', p.id)),
       // Upload records and sessions go with it (ON DELETE CASCADE).
-      conversation: prepareSqliteQuery(sqlite, owned, (p) => db.deleteFrom('conversations').where('id', '=', p.id).where('company_id', '=', p.company)),
-      expired: prepareSqliteQuery(sqlite, { cutoff: param<string>(), limit: param<number>() }, (p) =>
+      conversation: prepareQuery(database, owned, (p) => db.deleteFrom('conversations').where('id', '=', p.id).where('company_id', '=', p.company)),
+      expired: prepareQuery(database, { cutoff: param<string>(), limit: param<number>() }, (p) =>
         db
           .selectFrom('conversations')
           .select(['id', 'company_id'])
@@ -82,9 +82,9 @@ export class ConversationEraser {
     const cutoff = new Date(now - days * 86_400_000).toISOString();
     let erased = 0;
     for (;;) {
-      const batch = this.statements.expired.all({ cutoff, limit: RETENTION_BATCH });
+      const batch = await this.statements.expired.all({ cutoff, limit: RETENTION_BATCH });
       if (!batch.length) return erased;
-      const done = await this.writes.run(() => batch.map((c) => ({ ...c, files: this.eraseNow(c.company_id, c.id) })));
+      const done = await this.writes.run(() => this.eraseBatch(batch));
       for (const { id, company_id: companyId, files } of done) {
         if (!files) continue;
         await this.afterErase(companyId, id, files);
@@ -120,15 +120,22 @@ export class ConversationEraser {
   }
 
   /** Inside a write: deletes the rows; returns the conversation's uploads (their files go after the commit). */
-  private eraseNow(companyId: string, conversationId: string): UploadRow[] | undefined {
+  private *eraseNow(companyId: string, conversationId: string): Work<UploadRow[] | undefined> {
     const owned = { id: conversationId, company: companyId };
-    if (!this.statements.owned.get(owned)) return undefined;
-    const files = this.statements.uploads.all({ id: conversationId });
-    this.statements.leads.run(owned);
-    this.statements.webhookEvents.run(owned);
-    this.statements.messages.run({ id: conversationId });
-    this.statements.conversation.run(owned);
+    if (!(yield* this.statements.owned.get(owned))) return undefined;
+    const files = yield* this.statements.uploads.all({ id: conversationId });
+    yield* this.statements.leads.run(owned);
+    yield* this.statements.webhookEvents.run(owned);
+    yield* this.statements.messages.run({ id: conversationId });
+    yield* this.statements.conversation.run(owned);
     return files;
+  }
+
+  /** Inside a write: erases each conversation of a retention batch. */
+  private *eraseBatch(batch: Array<{ id: string; company_id: string }>): Work<Array<{ id: string; company_id: string; files: UploadRow[] | undefined }>> {
+    const done = [];
+    for (const c of batch) done.push({ ...c, files: yield* this.eraseNow(c.company_id, c.id) });
+    return done;
   }
 
   private async afterErase(companyId: string, conversationId: string, files: UploadRow[]): Promise<void> {
@@ -153,7 +160,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const eraser = new ConversationEraser(app.db, app.sqlite, app.writes, app.conversations, app.uploads, app.bus, app.log.child({ module: 'erasure' }));
+    const eraser = new ConversationEraser(app.database, app.writes, app.conversations, app.uploads, app.bus, app.log.child({ module: 'erasure' }));
     app.decorate('eraser', eraser);
     app.addHook('onReady', async () => eraser.startRetention(app.config.retentionDays));
     app.addHook('onClose', async () => eraser.stop());

@@ -1,17 +1,17 @@
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
 import type { UploadImageType } from '@parley/protocol';
-import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import { param, prepareQuery, prepareSqliteQuery } from '../db/prepared.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { newOpaqueId } from '../lib/ids.js';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 const URL_PATTERN = /(?:^|\/)uploads\/([A-Za-z0-9_-]{22})$/;
+/** Uploads remembered for the flow engine's synchronous look-up on PostgreSQL. */
+const KNOWN_UPLOADS = 1000;
 
 /** The public path of an upload; clients resolve it against the server's origin. */
 export function uploadPath(id: string): string {
@@ -25,20 +25,28 @@ export function uploadPath(id: string): string {
 export class UploadStore {
   private readonly insert;
   private readonly byId;
+  /** SQLite: the same look-up, synchronous, for the flow engine. */
+  private readonly byIdNow;
+  /** PostgreSQL: uploads saved here or looked up (`prime`), newest last, for the flow engine. */
+  private readonly known = new Map<string, UploadRow>();
 
   constructor(
     private readonly root: string,
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly writes: WriteQueue,
   ) {
-    this.insert = prepareSqliteQuery(
-      sqlite,
+    const { db } = database;
+    this.insert = prepareQuery(
+      database,
       { id: param<string>(), company: param<string>(), conversation: param<string>(), type: param<UploadImageType>(), size: param<number>(), at: param<string>() },
       (p) =>
         db.insertInto('uploads').values({ id: p.id, company_id: p.company, conversation_id: p.conversation, content_type: p.type, size_bytes: p.size, created_at: p.at }),
     );
-    this.byId = prepareSqliteQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('uploads').selectAll().where('id', '=', p.id));
+    this.byId = prepareQuery(database, { id: param<string>() }, (p) => db.selectFrom('uploads').selectAll().where('id', '=', p.id));
+    this.byIdNow =
+      database.dialect === 'sqlite'
+        ? prepareSqliteQuery(database.sqlite, { id: param<string>() }, (p) => db.selectFrom('uploads').selectAll().where('id', '=', p.id))
+        : undefined;
   }
 
   /** Stores an image for a conversation and returns its id once both file and row are saved. */
@@ -48,20 +56,36 @@ export class UploadStore {
     await mkdir(dir, { recursive: true });
     const file = join(dir, id);
     await writeFile(file, bytes, { flag: 'wx' });
+    const row: UploadRow = { id, company_id: companyId, conversation_id: conversationId, content_type: contentType, size_bytes: bytes.length, created_at: new Date().toISOString() };
     try {
       await this.writes.run(() =>
-        this.insert.run({ id, company: companyId, conversation: conversationId, type: contentType, size: bytes.length, at: new Date().toISOString() }),
+        this.insert.run({ id, company: companyId, conversation: conversationId, type: contentType, size: bytes.length, at: row.created_at }),
       );
     } catch (error) {
       await unlink(file).catch(() => undefined);
       throw error;
     }
+    if (!this.byIdNow) this.remember(row);
     return id;
   }
 
   /** An upload's metadata by id; undefined for unknown or malformed ids. */
-  find(id: string): UploadRow | undefined {
+  async find(id: string): Promise<UploadRow | undefined> {
     return ID_PATTERN.test(id) ? this.byId.get({ id }) : undefined;
+  }
+
+  /**
+   * Makes the upload `value` names (if any) known to `pathInConversation`, which the flow engine
+   * calls synchronously: on PostgreSQL it is looked up here first (another node may have taken it).
+   * Returns undefined, with nothing to wait for, on SQLite or when `value` names no upload.
+   */
+  prime(value: string): Promise<void> | undefined {
+    if (this.byIdNow) return undefined;
+    const id = uploadIdIn(value);
+    if (!id || this.known.has(id)) return undefined;
+    return Promise.resolve(this.byId.get({ id })).then((row) => {
+      if (row) this.remember(row);
+    });
   }
 
   /** Where an upload's bytes are on disk. */
@@ -74,16 +98,27 @@ export class UploadStore {
    * uploaded in this conversation; undefined otherwise.
    */
   pathInConversation(value: string, conversationId: string): string | undefined {
-    let pathname = value;
-    try {
-      pathname = new URL(value, 'http://x').pathname;
-    } catch {
-      return undefined;
-    }
-    const id = URL_PATTERN.exec(pathname)?.[1];
-    const row = id ? this.find(id) : undefined;
+    const id = uploadIdIn(value);
+    const row = id ? (this.byIdNow ? this.byIdNow.get({ id }) : this.known.get(id)) : undefined;
     return row && row.conversation_id === conversationId ? uploadPath(row.id) : undefined;
   }
+
+  private remember(row: UploadRow): void {
+    this.known.delete(row.id);
+    this.known.set(row.id, row);
+    if (this.known.size > KNOWN_UPLOADS) this.known.delete(this.known.keys().next().value!);
+  }
+}
+
+/** The id of the upload a path or URL names, if it names one. */
+function uploadIdIn(value: string): string | undefined {
+  let pathname = value;
+  try {
+    pathname = new URL(value, 'http://x').pathname;
+  } catch {
+    return undefined;
+  }
+  return URL_PATTERN.exec(pathname)?.[1];
 }
 
 declare module 'fastify' {
@@ -94,7 +129,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('uploads', new UploadStore(join(app.config.dataDir, 'uploads'), app.db, app.sqlite, app.writes));
+    app.decorate('uploads', new UploadStore(join(app.config.dataDir, 'uploads'), app.database, app.writes));
   },
   { name: 'uploads', dependencies: ['database'] },
 );

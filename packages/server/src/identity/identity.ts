@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
-import type SQLite from 'better-sqlite3';
 import { userIdString, type IdentityClaim, type IdentitySettingsView, type VisitorIdentity } from '@parley/protocol';
 import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { Sealer } from '../lib/sealed.js';
 import { KeyedLanes } from '../lib/keyed-lanes.js';
 import { verifyIdentityHash, verifyIdentityToken } from '../lib/identity-proof.js';
@@ -75,27 +75,29 @@ export class IdentityService {
   /** Identifications of the same visitor, one after another (two devices at once make one conversation). */
   private readonly lanes = new KeyedLanes();
   private readonly statements;
+  private readonly db: Kysely<Database>;
 
   constructor(
-    private readonly db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly writes: WriteQueue,
     private readonly conversations: ConversationStore,
     private readonly chat: ChatService,
     private readonly bus: EventBus,
     private readonly sealer: Sealer,
   ) {
+    this.db = database.db;
+    const { db } = database;
     const owned = { id: param<string>(), company: param<string>() };
     this.statements = {
-      identityOf: prepareSqliteQuery(sqlite, owned, (p) =>
+      identityOf: prepareQuery(database, owned, (p) =>
         db
           .selectFrom('conversations')
           .select(['identity_user_id', 'identity_name', 'identity_email', 'identity_verified', 'identified_at'])
           .where('id', '=', p.id)
           .where('company_id', '=', p.company),
       ),
-      setIdentity: prepareSqliteQuery(
-        sqlite,
+      setIdentity: prepareQuery(
+        database,
         { ...owned, user: param<string>(), name: param<string | null>(), email: param<string | null>(), verified: param<number>(), at: param<string>() },
         (p) =>
           db
@@ -104,7 +106,7 @@ export class IdentityService {
             .where('id', '=', p.id)
             .where('company_id', '=', p.company),
       ),
-      openOfUser: prepareSqliteQuery(sqlite, { company: param<string>(), user: param<string>() }, (p) =>
+      openOfUser: prepareQuery(database, { company: param<string>(), user: param<string>() }, (p) =>
         db
           .selectFrom('conversations')
           .select('id')
@@ -115,10 +117,10 @@ export class IdentityService {
           .orderBy('updated_at', 'desc')
           .limit(1),
       ),
-      visitorSpoke: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
+      visitorSpoke: prepareQuery(database, { id: param<string>() }, (p) =>
         db.selectFrom('messages').select((eb) => eb.lit(1).as('one')).where('conversation_id', '=', p.id).where('role', '=', 'user').limit(1),
       ),
-      addSession: prepareSqliteQuery(sqlite, { hash: param<string>(), id: param<string>(), company: param<string>(), at: param<string>() }, (p) =>
+      addSession: prepareQuery(database, { hash: param<string>(), id: param<string>(), company: param<string>(), at: param<string>() }, (p) =>
         db.insertInto('conversation_sessions').values({ token_hash: p.hash, conversation_id: p.id, company_id: p.company, created_at: p.at }),
       ),
     };
@@ -195,24 +197,24 @@ export class IdentityService {
   }
 
   /** What agents see of a conversation's visitor; undefined for an anonymous one. */
-  identityOf(companyId: string, conversationId: string): VisitorIdentity | undefined {
-    const row = this.statements.identityOf.get({ id: conversationId, company: companyId });
+  async identityOf(companyId: string, conversationId: string): Promise<VisitorIdentity | undefined> {
+    const row = await this.statements.identityOf.get({ id: conversationId, company: companyId });
     return row ? toVisitorIdentity(row) : undefined;
   }
 
   private async identifyVerified(company: Company, current: LiveConversation | undefined, identity: CheckedIdentity, visitor: VisitorInfo): Promise<IdentifyOutcome> {
     const userId = identity.userId!;
-    const here = current ? this.statements.identityOf.get({ id: current.id, company: company.id }) : undefined;
+    const here = current ? await this.statements.identityOf.get({ id: current.id, company: company.id }) : undefined;
     const hereIsTheirs = here?.identity_verified === 1 && here.identity_user_id === userId;
     const hereIsSomeoneElses = here?.identity_verified === 1 && here.identity_user_id !== userId;
     if (current && hereIsTheirs) {
       await this.label(current, identity, true);
       return { identity, conversation: current, switched: false, created: false };
     }
-    const theirs = this.statements.openOfUser.get({ company: company.id, user: userId });
+    const theirs = await this.statements.openOfUser.get({ company: company.id, user: userId });
     const target = theirs ? await this.conversations.get(theirs.id) : undefined;
     // An anonymous visitor who already talked keeps their conversation, which becomes theirs.
-    const keepHere = current && !hereIsSomeoneElses && (!target || target.id === current.id || this.statements.visitorSpoke.get({ id: current.id }));
+    const keepHere = current && !hereIsSomeoneElses && (!target || target.id === current.id || (await this.statements.visitorSpoke.get({ id: current.id })));
     if (current && keepHere) {
       await this.label(current, identity, true);
       return { identity, conversation: current, switched: false, created: false };
@@ -231,10 +233,11 @@ export class IdentityService {
   private async label(conversation: LiveConversation, identity: CheckedIdentity, verified: boolean): Promise<void> {
     const { id, companyId } = conversation;
     const now = new Date().toISOString();
-    const changed = await this.writes.run(() => {
-      const row = this.statements.identityOf.get({ id, company: companyId });
+    const { identityOf, setIdentity } = this.statements;
+    const changed = await this.writes.run(function* () {
+      const row = yield* identityOf.get({ id, company: companyId });
       if (!verified && row?.identity_verified === 1) return false;
-      this.statements.setIdentity.run({ id, company: companyId, user: identity.userId!, name: identity.name ?? null, email: identity.email ?? null, verified: verified ? 1 : 0, at: now });
+      yield* setIdentity.run({ id, company: companyId, user: identity.userId!, name: identity.name ?? null, email: identity.email ?? null, verified: verified ? 1 : 0, at: now });
       return true;
     });
     if (changed) this.bus.publish(topics.company(companyId), { type: 'identified', conversationId: id, companyId, verified });
@@ -282,7 +285,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const identity = new IdentityService(app.db, app.sqlite, app.writes, app.conversations, app.chat, app.bus, app.secrets.sealer('identity-secret'));
+    const identity = new IdentityService(app.database, app.writes, app.conversations, app.chat, app.bus, app.secrets.sealer('identity-secret'));
     await identity.load();
     app.decorate('identity', identity);
   },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { ApiError } from '@parley/protocol';
-import { prepareSqliteQuery } from '../db/prepared.js';
+import { prepareQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { ParleyMetrics, fileBytes } from './registry.js';
 
@@ -38,7 +38,7 @@ export default fp(
       app.decorate('metrics', undefined);
       return;
     }
-    const pending = prepareSqliteQuery(app.sqlite, {}, () =>
+    const pending = prepareQuery(app.database, {}, () =>
       app.db
         .selectFrom('webhook_deliveries')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -46,8 +46,9 @@ export default fp(
     );
     const metrics = new ParleyMetrics({
       sockets: () => app.presence.socketCounts(),
-      walBytes: () => fileBytes(join(dataDir, 'parley.sqlite-wal')),
-      webhookQueueDepth: () => Number(pending.get({})?.n ?? 0),
+      // PostgreSQL keeps its own WAL, out of reach: the gauge reads 0 there.
+      walBytes: () => (app.database.dialect === 'sqlite' ? fileBytes(join(dataDir, 'parley.sqlite-wal')) : 0),
+      webhookQueueDepth: async () => Number((await pending.get({}))?.n ?? 0),
     });
     app.decorate('metrics', metrics);
     app.addHook('onResponse', (request, reply, done) => {

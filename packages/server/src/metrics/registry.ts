@@ -7,10 +7,10 @@ import { probes, type AiCallProbe, type DbBatchProbe, type MessagesProbe, type W
 export interface MetricSources {
   /** Sockets open now. */
   sockets(): { visitors: number; agents: number };
-  /** Bytes of the write-ahead log file. */
+  /** Bytes of the write-ahead log file (SQLite; 0 on PostgreSQL). */
   walBytes(): number;
   /** Webhook deliveries waiting to be sent (or retried). */
-  webhookQueueDepth(): number;
+  webhookQueueDepth(): number | Promise<number>;
 }
 
 /** The size of a file, 0 when it is not there (the WAL right after a truncating checkpoint). */
@@ -56,8 +56,8 @@ export class ParleyMetrics {
       name: 'parley_webhook_queue_depth',
       help: 'Webhook deliveries waiting to be sent or retried',
       registers,
-      collect() {
-        this.set(sources.webhookQueueDepth());
+      async collect() {
+        this.set(await sources.webhookQueueDepth());
       },
     });
     const turns = new client.Counter({ name: 'parley_turns_total', help: 'Visitor turns handled (inputs taken through the flow or the AI)', registers });

@@ -1,6 +1,4 @@
 import fp from 'fastify-plugin';
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
 import {
   componentsToText,
   type ChatMessage,
@@ -10,9 +8,9 @@ import {
   type RestHistoryResponse,
   userIdString,
 } from '@parley/protocol';
-import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { KeyedLanes } from '../lib/keyed-lanes.js';
 import type { ChatService } from '../conversations/chat.js';
@@ -41,18 +39,18 @@ export class RestChatService {
   private readonly lanes = new KeyedLanes();
 
   constructor(
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly writes: WriteQueue,
     private readonly chat: ChatService,
     private readonly conversations: ConversationStore,
   ) {
+    const { db } = database;
     this.statements = {
-      setVisitor: prepareSqliteQuery(sqlite, { id: param<string>(), visitor: param<string>() }, (p) =>
+      setVisitor: prepareQuery(database, { id: param<string>(), visitor: param<string>() }, (p) =>
         db.updateTable('conversations').set({ visitor_id: p.visitor }).where('id', '=', p.id),
       ),
-      visitorOf: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) => db.selectFrom('conversations').select('visitor_id').where('id', '=', p.id)),
-      byClientId: prepareSqliteQuery(sqlite, { company: param<string>(), visitor: param<string>(), clientId: param<string>() }, (p) =>
+      visitorOf: prepareQuery(database, { id: param<string>() }, (p) => db.selectFrom('conversations').select('visitor_id').where('id', '=', p.id)),
+      byClientId: prepareQuery(database, { company: param<string>(), visitor: param<string>(), clientId: param<string>() }, (p) =>
         db
           .selectFrom('conversations as c')
           .innerJoin('messages as m', 'm.conversation_id', 'c.id')
@@ -91,14 +89,14 @@ export class RestChatService {
   private async sendNow(company: Company, body: RestMessage, ip: string): Promise<RestChatMessageResponse> {
     if (!body.conversation_id) {
       // A retried first message finds the conversation it opened.
-      const earlier = this.statements.byClientId.get({ company: company.id, visitor: body.user_id, clientId: body.message_id });
+      const earlier = await this.statements.byClientId.get({ company: company.id, visitor: body.user_id, clientId: body.message_id });
       if (earlier) return this.reply((await this.conversations.get(earlier.conversation_id))!, body);
       const { conversation, messages } = await this.chat.start(company, { ip }, { text: body.message, clientId: body.message_id });
       await this.writes.run(() => this.statements.setVisitor.run({ id: conversation.id, visitor: body.user_id }));
       return { message: flattenReplies(messages), conversation_id: conversation.id };
     }
     const conversation = await this.conversations.ownedBy(company.id, body.conversation_id);
-    if (this.visitorOf(conversation) !== body.user_id) throw Errors.notFound('Conversation not found');
+    if ((await this.visitorOf(conversation)) !== body.user_id) throw Errors.notFound('Conversation not found');
     return this.reply(conversation, body);
   }
 
@@ -110,12 +108,12 @@ export class RestChatService {
   /** The conversation when the caller may read it: its company's, and in demo mode only REST-made ones. */
   private async owned(company: Company, conversationId: string, demo: boolean): Promise<LiveConversation> {
     const conversation = await this.conversations.ownedBy(company.id, conversationId);
-    if (demo && this.visitorOf(conversation) === null) throw Errors.notFound('Conversation not found');
+    if (demo && (await this.visitorOf(conversation)) === null) throw Errors.notFound('Conversation not found');
     return conversation;
   }
 
-  private visitorOf(conversation: LiveConversation): string | null {
-    return this.statements.visitorOf.get({ id: conversation.id })?.visitor_id ?? null;
+  private async visitorOf(conversation: LiveConversation): Promise<string | null> {
+    return (await this.statements.visitorOf.get({ id: conversation.id }))?.visitor_id ?? null;
   }
 }
 
@@ -127,7 +125,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('restChat', new RestChatService(app.db, app.sqlite, app.writes, app.chat, app.conversations));
+    app.decorate('restChat', new RestChatService(app.database, app.writes, app.chat, app.conversations));
   },
   { name: 'rest-chat', dependencies: ['database', 'chat', 'conversations'] },
 );

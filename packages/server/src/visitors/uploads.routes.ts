@@ -81,7 +81,7 @@ const uploads: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const row = app.uploads.find(request.params.id);
+      const row = await app.uploads.find(request.params.id);
       if (!row) throw Errors.notFound('Upload not found');
       const file = app.uploads.filePath(row);
       const size = await stat(file).then((s) => s.size, () => undefined);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server.js';
-import { onCleanup, PNG_1PX, tempDataDir } from '../helper.js';
+import { onCleanup, onSqlite, PNG_1PX, rawSql, tempDataDir, testDatabaseUrl, testStore } from '../helper.js';
 import { addAgent, call, is, login, openAgent, openVisitor, OWNER, SECRET, startAgentServer } from '../agent-helper.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 
@@ -32,12 +32,14 @@ describe('deleting a conversation', () => {
     const gone = await visitorWith(server, 'xylophone');
     const kept = await visitorWith(server, 'marimba');
     const dashboard = await openAgent(server.agentWs, owner.token);
-    const count = (sql: string, ...params: unknown[]) => (server.app.sqlite.prepare(sql).get(...params) as { n: number }).n;
+    const count = async (sql: string, ...params: unknown[]) => Number((await rawSql<{ n: number }>(server.app, sql, ...params))[0]!.n);
+    // raw SQL: where the payload names the conversation, in each dialect's words
+    const names = onSqlite(server.app) ? 'instr(payload, ?) > 0' : 'strpos(payload, ?) > 0';
     const search = async (q: string) => (await call(server.http, 'GET', `/api/search?q=${q}`, { token: owner.token })).body.results.length;
     expect(await search('xylophone')).toBe(1);
-    const file = server.app.uploads.filePath(server.app.uploads.find(gone.upload)!);
+    const file = server.app.uploads.filePath((await server.app.uploads.find(gone.upload))!);
     expect(existsSync(file)).toBe(true);
-    expect(count("SELECT count(*) AS n FROM webhook_events WHERE instr(payload, ?) > 0", gone.conversationId)).toBeGreaterThan(0);
+    expect(await count(`SELECT count(*) AS n FROM webhook_events WHERE ${names}`, gone.conversationId)).toBeGreaterThan(0);
 
     const agent = await addAgent(server.app, server.http, server.app.companies.defaultCompany().id, 'Dana');
     const refused = await call(server.http, 'DELETE', `/api/chats/${gone.conversationId}`, { token: agent.token });
@@ -55,16 +57,19 @@ describe('deleting a conversation', () => {
       ['uploads', 'conversation_id'],
       ['conversation_sessions', 'conversation_id'],
     ]) {
-      expect(count(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`, gone.conversationId), table).toBe(0);
-      if (table !== 'conversation_sessions') expect(count(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`, kept.conversationId), table).toBeGreaterThan(0);
+      expect(await count(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`, gone.conversationId), table).toBe(0);
+      if (table !== 'conversation_sessions') expect(await count(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`, kept.conversationId), table).toBeGreaterThan(0);
     }
-    expect(count("SELECT count(*) AS n FROM webhook_events WHERE instr(payload, ?) > 0", gone.conversationId)).toBe(0);
-    expect(count("SELECT count(*) AS n FROM webhook_events WHERE instr(payload, ?) > 0", kept.conversationId)).toBeGreaterThan(0);
+    expect(await count(`SELECT count(*) AS n FROM webhook_events WHERE ${names}`, gone.conversationId)).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM webhook_events WHERE ${names}`, kept.conversationId)).toBeGreaterThan(0);
     expect(existsSync(file)).toBe(false);
     expect(await search('xylophone')).toBe(0);
     expect(await search('marimba')).toBe(1);
-    server.app.sqlite.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
-    expect(server.app.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The FTS5 index and its integrity check are SQLite's (PostgreSQL's GIN index follows its table).
+    if (onSqlite(server.app)) {
+      server.app.sqlite.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
+      expect(server.app.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    }
 
     // The visitor's socket closes with 4404 (the widget starts afresh); agents drop it.
     expect(await gone.socket.closed).toBe(4404);
@@ -85,30 +90,31 @@ describe('deleting a conversation', () => {
 describe('the retention policy', () => {
   it('deletes conversations idle for longer than PARLEY_RETENTION_DAYS, except those with a person', async () => {
     const dataDir = tempDataDir();
-    const first = await buildServer({ dataDir, logLevel: 'silent', secret: SECRET });
+    const store = testStore === 'postgres' ? { databaseUrl: await testDatabaseUrl() } : {};
+    const first = await buildServer({ dataDir, logLevel: 'silent', secret: SECRET, ...store });
     const company = first.companies.defaultCompany();
     const old = await first.chat.start(company);
     const waiting = await first.chat.start(company);
     await first.chat.requestHandoff(waiting.conversation, 'api');
     const recent = await first.chat.start(company);
     const longAgo = new Date(Date.now() - 40 * 86_400_000).toISOString();
-    first.sqlite.prepare('UPDATE conversations SET updated_at = ? WHERE id IN (?, ?)').run(longAgo, old.conversation.id, waiting.conversation.id);
+    await rawSql(first, 'UPDATE conversations SET updated_at = ? WHERE id IN (?, ?)', longAgo, old.conversation.id, waiting.conversation.id);
     await first.close();
 
     // The policy runs when the server is ready.
-    const second = await buildServer({ dataDir, logLevel: 'silent', secret: SECRET, retentionDays: 30 });
+    const second = await buildServer({ dataDir, logLevel: 'silent', secret: SECRET, retentionDays: 30, ...store });
     onCleanup(() => second.close());
     await second.ready();
     const ids = async () => {
       for (let i = 0; i < 100; i++) {
-        const rows = second.sqlite.prepare('SELECT id FROM conversations').all() as Array<{ id: string }>;
+        const rows = await rawSql<{ id: string }>(second, 'SELECT id FROM conversations');
         if (rows.length === 2) return rows.map((r) => r.id).sort();
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       throw new Error('the old conversation was not deleted');
     };
     expect(await ids()).toEqual([waiting.conversation.id, recent.conversation.id].sort());
-    expect(second.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ?').get(old.conversation.id)).toEqual({ n: 0 });
+    expect(await rawSql(second, 'SELECT count(*) AS n FROM messages WHERE conversation_id = ?', old.conversation.id)).toEqual([{ n: 0 }]);
     // Nothing else is old enough.
     expect(await second.eraser.eraseExpired(30)).toBe(0);
     expect(await second.eraser.eraseExpired(0, Date.now() + 1000)).toBe(1);

@@ -6,11 +6,11 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ChatbotStartResponse } from '@parley/protocol';
-import { parseCli } from '../../src/cli.js';
+import { maintainPostgres, parseCli } from '../../src/cli.js';
 import { serverVersion } from '../../src/core/version.js';
 import { migrationProvider } from '../../src/db/migrations/index.js';
 import { login } from '../agent-helper.js';
-import { startTestServer, tempDataDir } from '../helper.js';
+import { startTestServer, tempDataDir, testStore } from '../helper.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -34,6 +34,19 @@ describe('parley maintenance commands', () => {
     expect(() => parseCli(['backup'])).toThrow('Usage: parley backup FILE');
     expect(() => parseCli(['migrate', 'down'])).toThrow('Usage: parley migrate');
     expect(() => parseCli(['admin', 'reset-password'])).toThrow('Usage: parley admin reset-password');
+  });
+
+  it('on PostgreSQL, refuses backup and migrate (pg_dump, and migrations at start) and resets a password', async () => {
+    await expect(maintainPostgres({ command: 'backup' }, 'postgres://127.0.0.1:1/none')).rejects.toThrow(/pg_dump/);
+    await expect(maintainPostgres({ command: 'migrate' }, 'postgres://127.0.0.1:1/none')).rejects.toThrow(/runs the pending migrations when it starts/);
+    await expect(maintainPostgres({ command: 'migrate-status' }, 'postgres://127.0.0.1:1/none')).rejects.toThrow(/DATABASE_URL is set/);
+    // A PostgreSQL server to reset a password on is there in the PostgreSQL pass only.
+    if (testStore !== 'postgres') return;
+    const { app, http } = await startTestServer({ adminEmail: 'owner@shop.test', adminPassword: 'forgotten-long-ago' });
+    const stdout = await maintainPostgres({ command: 'reset-password', email: 'Owner@Shop.test' }, app.config.databaseUrl!);
+    const password = /New password for owner@shop\.test: (\S+)/.exec(stdout)?.[1];
+    expect(password).toHaveLength(20);
+    expect((await login(http, 'owner@shop.test', password!)).user.email).toBe('owner@shop.test');
   });
 
   it('prints its version', async () => {

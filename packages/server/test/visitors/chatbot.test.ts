@@ -2,7 +2,7 @@ import { serverVersion } from '../../src/core/version.js';
 import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ChatbotReply, ChatbotStartResponse } from '@parley/protocol';
-import { buildTestServer, startTestServer, texts } from '../helper.js';
+import { buildTestServer, rawSql, startTestServer, texts } from '../helper.js';
 
 async function start(app: FastifyInstance, query = '') {
   const res = await app.inject({ method: 'GET', url: `/api/chatbot${query}` });
@@ -206,7 +206,7 @@ describe('component chat API errors', () => {
   it('answers an unexpected failure with the documented 500 body and keeps serving', async () => {
     const app = await buildTestServer();
     const { body: first } = await start(app);
-    app.sqlite.exec('ALTER TABLE messages RENAME TO messages_moved');
+    await rawSql(app, 'ALTER TABLE messages RENAME TO messages_moved');
     const { res, body } = await say(app, first.chatbot_session, 'yes');
     expect(res.statusCode).toBe(500);
     expect(body).toEqual({
@@ -214,7 +214,7 @@ describe('component chat API errors', () => {
       is_terminal: true,
     });
     expect(res.body).not.toMatch(/messages_moved|SQLITE|at /);
-    app.sqlite.exec('ALTER TABLE messages_moved RENAME TO messages');
+    await rawSql(app, 'ALTER TABLE messages_moved RENAME TO messages');
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', version: serverVersion() });
     // Nothing half-written: the failed turn left no trace, and the same input now works.
     const retry = await say(app, first.chatbot_session, 'yes');

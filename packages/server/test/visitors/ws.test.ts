@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AckFrame, ChatbotStartResponse, ErrorFrame, MessageFrame, StateFrame, WelcomeFrame } from '@parley/protocol';
-import { PNG_1PX, startTestServer, TestSocket, texts } from '../helper.js';
+import { PNG_1PX, rawSql, startTestServer, TestSocket, texts } from '../helper.js';
 
 const isBotMessage = (f: { type: string }) => f.type === 'message' && (f as MessageFrame).message.role === 'bot';
 
@@ -57,11 +57,11 @@ describe('the visitor WebSocket', () => {
   it('acknowledges a message only once it is committed', async () => {
     const { app, ws } = await startTestServer();
     const { socket } = await hello(ws);
-    const countMessages = app.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE client_id = ?');
+    const countMessages = async (id: string) => Number((await rawSql<{ n: number }>(app, 'SELECT count(*) AS n FROM messages WHERE client_id = ?', id))[0]!.n);
     socket.send({ type: 'message', id: 'c1', text: 'yes' });
     const ack = await socket.next<AckFrame>((f) => f.type === 'ack');
     // The ack arrived: a fresh connection to the same file must see the row.
-    const seen = (countMessages.get('c1') as { n: number }).n;
+    const seen = await countMessages('c1');
     expect(ack).toEqual({ type: 'ack', id: 'c1', seq: 2 });
     expect(seen).toBe(1);
   });
