@@ -65,7 +65,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { format, ...filter } = request.query;
-      const list = app.leads.list(request.user.companyId, filter);
+      const list = await app.leads.list(request.user.companyId, filter);
       if (format !== 'csv' && format !== 'jsonl') return { leads: list };
       const day = new Date().toISOString().slice(0, 10);
       reply.header('content-disposition', `attachment; filename="leads-${day}.${format}"`).header('x-content-type-options', 'nosniff');
@@ -86,7 +86,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
       schema: { summary: 'Get one lead with its conversation', ...openapi, params: Strict({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: LeadDetail, '4xx': ApiError, '5xx': ApiError } },
     },
     async (request) => {
-      const lead = app.leads.get(request.user.companyId, request.params.id);
+      const lead = await app.leads.get(request.user.companyId, request.params.id);
       if (!lead) throw Errors.notFound('Lead not found');
       const conversation = lead.conversation_id ? await app.inbox.get(request.user.companyId, lead.conversation_id).catch(() => null) : null;
       return { lead, conversation };

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type SQLite from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { LeadView } from '@parley/protocol';
-import type { Database } from '../db/database.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import type { DatabaseHandle } from '../db/handle.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { LeadRow } from '../db/tables/index.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { topics, type BusEvent, type EventBus } from '../core/bus.js';
 import type { Outbox } from '../core/outbox.js';
-import { runNow } from '../db/step.js';
+import type { Work } from '../db/step.js';
 
 /** A lead as stored: flat visitor data with its company, conversation and server timestamp. */
 export interface Lead {
@@ -49,18 +48,19 @@ export class LeadRepository {
   private readonly selectOne;
 
   constructor(
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly writes: WriteQueue,
     private readonly bus: EventBus,
     private readonly outbox: Outbox,
   ) {
-    this.selectOne = prepareSqliteQuery(sqlite, { id: param<string>(), company: param<string>() }, (p) =>
+    const { db } = database;
+    this.selectOne = prepareQuery(database, { id: param<string>(), company: param<string>() }, (p) =>
       db.selectFrom('leads').selectAll().where('id', '=', p.id).where('company_id', '=', p.company),
     );
-    // One statement for every filter: a filter left null matches everything.
-    this.select = prepareSqliteQuery(
-      sqlite,
+    // One statement for every filter: a filter left null matches everything. The casts name the
+    // parameters' type, which PostgreSQL cannot guess in `? IS NULL`.
+    this.select = prepareQuery(
+      database,
       {
         company: param<string>(),
         q: param<string | null>(),
@@ -74,17 +74,20 @@ export class LeadRepository {
           .selectFrom('leads')
           .selectAll()
           .where('company_id', '=', p.company)
-          .where((eb) => eb.or([eb(p.conversation, 'is', null), eb('conversation_id', '=', p.conversation)]))
-          // Kysely has no LIKE ... ESCAPE; `q` comes escaped (see `list`).
-          .where((eb) => eb.or([eb(p.q, 'is', null), sql<boolean>`data LIKE '%' || ${p.q} || '%' ESCAPE '\\'`]))
-          .where((eb) => eb.or([eb(p.from, 'is', null), eb('created_at', '>=', p.from)]))
-          .where((eb) => eb.or([eb(p.to, 'is', null), eb('created_at', '<', p.to)]))
+          .where((eb) => eb.or([eb(eb.cast(p.conversation, 'text'), 'is', null), eb('conversation_id', '=', p.conversation)]))
+          // Kysely has no LIKE ... ESCAPE; `q` comes escaped (see `list`). Lower case on both
+          // sides: SQLite's LIKE ignores case, PostgreSQL's does not.
+          .where((eb) =>
+            eb.or([eb(eb.cast(p.q, 'text'), 'is', null), sql<boolean>`lower(data) LIKE '%' || lower(cast(${p.q} as text)) || '%' ESCAPE '\\'`]),
+          )
+          .where((eb) => eb.or([eb(eb.cast(p.from, 'text'), 'is', null), eb('created_at', '>=', p.from)]))
+          .where((eb) => eb.or([eb(eb.cast(p.to, 'text'), 'is', null), eb('created_at', '<', p.to)]))
           .orderBy('created_at', 'desc')
           .orderBy('id')
           .limit(p.limit),
     );
-    this.insert = prepareSqliteQuery(
-      sqlite,
+    this.insert = prepareQuery(
+      database,
       { id: param<string>(), company: param<string>(), conversation: param<string | null>(), source: param<Lead['source']>(), data: param<string>(), at: param<string>() },
       (p) =>
         db.insertInto('leads').values({ id: p.id, company_id: p.company, conversation_id: p.conversation, source: p.source, data: p.data, created_at: p.at }),
@@ -98,7 +101,7 @@ export class LeadRepository {
   }
 
   /** A company's leads, newest first (at most 1000 unless `limit` says otherwise). */
-  list(companyId: string, filter: LeadFilter = {}): LeadView[] {
+  async list(companyId: string, filter: LeadFilter = {}): Promise<LeadView[]> {
     const q = filter.q ? filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`) : null;
     const params = {
       company: companyId,
@@ -108,12 +111,12 @@ export class LeadRepository {
       to: filter.to ?? null,
       limit: filter.limit ?? 1000,
     };
-    return this.select.all(params).map(rowToView);
+    return (await this.select.all(params)).map(rowToView);
   }
 
   /** One lead of the company; undefined when it is not there (or is another company's). */
-  get(companyId: string, id: string): LeadView | undefined {
-    const row = id.length <= 64 ? this.selectOne.get({ id, company: companyId }) : undefined;
+  async get(companyId: string, id: string): Promise<LeadView | undefined> {
+    const row = id.length <= 64 ? await this.selectOne.get({ id, company: companyId }) : undefined;
     return row ? rowToView(row) : undefined;
   }
 
@@ -133,9 +136,9 @@ export class LeadRepository {
   }
 
   /** Writes a lead and records its event for the webhooks; call it inside a group-commit write. */
-  insertNow(lead: Lead): void {
-    this.insert.run({ id: lead.id, company: lead.companyId, conversation: lead.conversationId, source: lead.source, data: JSON.stringify(lead.data), at: lead.createdAt });
-    runNow(this.outbox.add(lead.companyId, 'lead', () => leadEvent(lead))); // TODO(pg): yield* inside a generator write
+  *insertNow(lead: Lead): Work<void> {
+    yield* this.insert.run({ id: lead.id, company: lead.companyId, conversation: lead.conversationId, source: lead.source, data: JSON.stringify(lead.data), at: lead.createdAt });
+    yield* this.outbox.add(lead.companyId, 'lead', () => leadEvent(lead));
   }
 }
 
@@ -169,7 +172,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('leads', new LeadRepository(app.db, app.sqlite, app.writes, app.bus, app.outbox));
+    app.decorate('leads', new LeadRepository(app.database, app.writes, app.bus, app.outbox));
   },
   { name: 'leads', dependencies: ['database', 'bus', 'outbox'] },
 );

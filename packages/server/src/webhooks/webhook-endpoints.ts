@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import type SQLite from 'better-sqlite3';
 import type { WebhookEndpointView, WebhookEventType } from '@parley/protocol';
 import type { WebhooksConfig } from '../config.js';
 import type { Database } from '../db/database.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import { param, prepareQuery } from '../db/prepared.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WebhookEndpointRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import { privateHostProblem } from '../lib/net-guard.js';
@@ -62,26 +62,28 @@ export class WebhookEndpoints {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly statements;
 
+  private readonly db: Kysely<Database>;
+
   constructor(
-    private readonly db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly sealer: Sealer,
     private readonly config: WebhooksConfig,
     private readonly log: FastifyBaseLogger,
     private readonly onEnabled: () => void,
   ) {
+    const db = (this.db = database.db);
     this.statements = {
-      pending: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
+      pending: prepareQuery(database, { id: param<string>() }, (p) =>
         db
           .selectFrom('webhook_deliveries')
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('endpoint_id', '=', p.id)
           .where('status', '=', 'pending'),
       ),
-      failures: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
+      failures: prepareQuery(database, { id: param<string>() }, (p) =>
         db.selectFrom('webhook_endpoints').select('consecutive_failures as n').where('id', '=', p.id),
       ),
-      last: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
+      last: prepareQuery(database, { id: param<string>() }, (p) =>
         db
           .selectFrom('webhook_deliveries')
           .select(['status', 'updated_at', 'last_status_code'])
@@ -101,12 +103,12 @@ export class WebhookEndpoints {
   }
 
   /** The company's endpoints, oldest first. */
-  list(companyId: string): WebhookEndpointView[] {
-    return [...this.endpoints.values()].filter((e) => e.companyId === companyId).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((e) => this.view(e));
+  list(companyId: string): Promise<WebhookEndpointView[]> {
+    return Promise.all([...this.endpoints.values()].filter((e) => e.companyId === companyId).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((e) => this.view(e)));
   }
 
   /** One endpoint of the company; 404 for an unknown id or another company's. */
-  get(companyId: string, id: string): WebhookEndpointView {
+  get(companyId: string, id: string): Promise<WebhookEndpointView> {
     return this.view(this.owned(companyId, id));
   }
 
@@ -143,7 +145,7 @@ export class WebhookEndpoints {
       })
       .execute();
     this.remember(endpoint);
-    return { endpoint: this.view(endpoint), secret: endpoint.secret };
+    return { endpoint: await this.view(endpoint), secret: endpoint.secret };
   }
 
   /**
@@ -213,7 +215,7 @@ export class WebhookEndpoints {
     const changed = apply(this.endpoints.get(id) ?? endpoint);
     this.remember(changed);
     if (switched && changed.enabled) this.onEnabled();
-    return { endpoint: this.view(changed), ...(secret ? { secret } : {}) };
+    return { endpoint: await this.view(changed), ...(secret ? { secret } : {}) };
   }
 
   /** Removes an endpoint with its queue and log. */
@@ -255,9 +257,13 @@ export class WebhookEndpoints {
     return endpoint;
   }
 
-  private view(endpoint: Endpoint): WebhookEndpointView {
-    const pending = this.statements.pending.get({ id: endpoint.id })?.n ?? 0;
-    const last = this.statements.last.get({ id: endpoint.id });
+  private async view(endpoint: Endpoint): Promise<WebhookEndpointView> {
+    const [counted, last, failed] = await Promise.all([
+      this.statements.pending.get({ id: endpoint.id }),
+      this.statements.last.get({ id: endpoint.id }),
+      this.statements.failures.get({ id: endpoint.id }),
+    ]);
+    const pending = counted?.n ?? 0;
     return {
       id: endpoint.id,
       url: endpoint.url,
@@ -265,7 +271,7 @@ export class WebhookEndpoints {
       events: endpoint.events,
       enabled: endpoint.enabled,
       disabled_reason: endpoint.disabledReason,
-      consecutive_failures: this.statements.failures.get({ id: endpoint.id })?.n ?? 0,
+      consecutive_failures: failed?.n ?? 0,
       previous_secret_expires_at: signingSecrets(endpoint).length > 1 ? endpoint.previousSecretExpiresAt : null,
       created_at: endpoint.createdAt,
       updated_at: endpoint.updatedAt,

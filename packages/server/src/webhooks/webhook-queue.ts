@@ -1,11 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
 import type { WebhookDeliveryStatus, WebhookPayload } from '@parley/protocol';
 import type { WebhooksConfig } from '../config.js';
-import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import { param, prepareQuery } from '../db/prepared.js';
+import type { Work } from '../db/step.js';
 import type { WebhookDeliveryRow } from '../db/tables/index.js';
 import { postWebhook, signatureHeader, standardSignatureHeader, type PostResult } from './webhook-post.js';
 import { probes } from '../core/probes.js';
@@ -40,9 +39,11 @@ export class WebhookQueue {
   private readonly waiters = new Map<number, Array<() => void>>();
   private readonly inFlight = new Set<Promise<void>>();
 
+  private scanning = false;
+  private scanAgain = false;
+
   constructor(
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly writes: WriteQueue,
     private readonly config: WebhooksConfig,
     private readonly log: FastifyBaseLogger,
@@ -54,13 +55,14 @@ export class WebhookQueue {
     /** Told after the commit that disabled an endpoint for failing: its failures in a row, and when. */
     private readonly onDisabled: (endpointId: string, failures: number, at: string) => void,
   ) {
+    const { db } = database;
     this.statements = {
-      insertEvent: prepareSqliteQuery(
-        sqlite,
+      insertEvent: prepareQuery(
+        database,
         { id: param<string>(), companyId: param<string>(), type: param<WebhookPayload['type']>(), payload: param<string>(), at: param<string>() },
         (p) => db.insertInto('webhook_events').values({ id: p.id, company_id: p.companyId, type: p.type, payload: p.payload, created_at: p.at }),
       ),
-      insertDelivery: prepareSqliteQuery(sqlite, { endpointId: param<string>(), eventId: param<string>(), companyId: param<string>(), at: param<string>() }, (p) =>
+      insertDelivery: prepareQuery(database, { endpointId: param<string>(), eventId: param<string>(), companyId: param<string>(), at: param<string>() }, (p) =>
         db.insertInto('webhook_deliveries').values({
           endpoint_id: p.endpointId,
           event_id: p.eventId,
@@ -70,10 +72,11 @@ export class WebhookQueue {
           next_attempt_at: p.at,
           created_at: p.at,
           updated_at: p.at,
-        }),
+        })
+        .returning('id'),
       ),
       // The oldest pending delivery of every enabled endpoint.
-      heads: prepareSqliteQuery(sqlite, {}, () =>
+      heads: prepareQuery(database, {}, () =>
         db
           .selectFrom((eb) =>
             eb
@@ -87,7 +90,7 @@ export class WebhookQueue {
           .innerJoin('webhook_endpoints as e', (join) => join.onRef('e.id', '=', 'h.endpoint_id').on('e.enabled', '=', 1))
           .select(['d.id', 'd.endpoint_id', 'd.next_attempt_at']),
       ),
-      delivery: prepareSqliteQuery(sqlite, { id: param<number>() }, (p) =>
+      delivery: prepareQuery(database, { id: param<number>() }, (p) =>
         db
           .selectFrom('webhook_deliveries as d')
           .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
@@ -95,8 +98,8 @@ export class WebhookQueue {
           .select(['ev.payload', 'ev.type as event_type'])
           .where('d.id', '=', p.id),
       ),
-      recordAttempt: prepareSqliteQuery(
-        sqlite,
+      recordAttempt: prepareQuery(
+        database,
         {
           deliveryId: param<number>(),
           companyId: param<string>(),
@@ -119,8 +122,8 @@ export class WebhookQueue {
             created_at: p.at,
           }),
       ),
-      updateDelivery: prepareSqliteQuery(
-        sqlite,
+      updateDelivery: prepareQuery(
+        database,
         {
           id: param<number>(),
           status: param<WebhookDeliveryStatus>(),
@@ -145,37 +148,40 @@ export class WebhookQueue {
             })
             .where('id', '=', p.id),
       ),
-      resetFailures: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
+      resetFailures: prepareQuery(database, { id: param<string>() }, (p) =>
         db.updateTable('webhook_endpoints').set({ consecutive_failures: 0 }).where('id', '=', p.id).where('consecutive_failures', '!=', 0),
       ),
-      countFailure: prepareSqliteQuery(sqlite, { id: param<string>() }, (p) =>
+      countFailure: prepareQuery(database, { id: param<string>() }, (p) =>
         db
           .updateTable('webhook_endpoints')
           .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
           .where('id', '=', p.id)
           .returning('consecutive_failures as failures'),
       ),
-      disableFailing: prepareSqliteQuery(sqlite, { id: param<string>(), at: param<string>() }, (p) =>
+      disableFailing: prepareQuery(database, { id: param<string>(), at: param<string>() }, (p) =>
         db.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: 'failing', updated_at: p.at }).where('id', '=', p.id).where('enabled', '=', 1),
       ),
     };
   }
 
   /** Inside a write: stores an event and one delivery per endpoint. Returns the delivery ids. */
-  store(payload: WebhookPayload, endpointIds: string[]): number[] {
+  *store(payload: WebhookPayload, endpointIds: string[]): Work<number[]> {
     if (!endpointIds.length) return [];
-    this.statements.insertEvent.run({ id: payload.id, companyId: payload.company_id, type: payload.type, payload: JSON.stringify(payload), at: payload.created_at });
-    return endpointIds.map((endpointId) => this.queueDelivery(endpointId, payload.id, payload.company_id));
+    yield* this.statements.insertEvent.run({ id: payload.id, companyId: payload.company_id, type: payload.type, payload: JSON.stringify(payload), at: payload.created_at });
+    const ids: number[] = [];
+    for (const endpointId of endpointIds) ids.push(yield* this.queueDelivery(endpointId, payload.id, payload.company_id));
+    return ids;
   }
 
   /** Inside a write: queues a stored event for an endpoint, behind what it has pending. */
-  queueDelivery(endpointId: string, eventId: string, companyId: string): number {
+  *queueDelivery(endpointId: string, eventId: string, companyId: string): Work<number> {
     const now = new Date().toISOString();
-    return Number(this.statements.insertDelivery.run({ endpointId, eventId, companyId, at: now }).lastInsertRowid);
+    const row = yield* this.statements.insertDelivery.get({ endpointId, eventId, companyId, at: now });
+    return Number(row!.id);
   }
 
   /** A delivery with its event. */
-  delivery(id: number): DeliveryRow | undefined {
+  async delivery(id: number): Promise<DeliveryRow | undefined> {
     return this.statements.delivery.get({ id });
   }
 
@@ -197,12 +203,32 @@ export class WebhookQueue {
     });
   }
 
-  /** Starts the oldest pending delivery of every idle endpoint that is due, within the concurrency cap. */
+  /** One scan at a time; a scan asked for meanwhile runs once the current one ends. */
   private scan(): void {
+    if (this.closed) return;
+    if (this.scanning) {
+      this.scanAgain = true;
+      return;
+    }
+    this.scanning = true;
+    this.scanNow()
+      .catch((error: unknown) => this.log.error({ err: error }, 'looking for due webhook deliveries failed'))
+      .finally(() => {
+        this.scanning = false;
+        if (this.scanAgain) {
+          this.scanAgain = false;
+          this.scan();
+        }
+      });
+  }
+
+  /** Starts the oldest pending delivery of every idle endpoint that is due, within the concurrency cap. */
+  private async scanNow(): Promise<void> {
+    const heads = await this.statements.heads.all({});
     if (this.closed) return;
     const now = Date.now();
     let soonest = Infinity;
-    for (const head of this.statements.heads.all({})) {
+    for (const head of heads) {
       if (this.busy.has(head.endpoint_id)) continue;
       const due = head.next_attempt_at ? Date.parse(head.next_attempt_at) : now;
       if (due > now) {
@@ -241,7 +267,7 @@ export class WebhookQueue {
   }
 
   private async attempt(deliveryId: number): Promise<void> {
-    const row = this.statements.delivery.get({ id: deliveryId });
+    const row = await this.statements.delivery.get({ id: deliveryId });
     const endpoint = row ? this.endpointOf(row.endpoint_id) : undefined;
     if (!row || !endpoint || row.status !== 'pending') return;
     const timestamp = Math.floor(Date.now() / 1000);
@@ -269,8 +295,10 @@ export class WebhookQueue {
     const next = status === 'pending' ? new Date(now.getTime() + retryDelayMs(attempts, this.config)).toISOString() : null;
     if (!ok) this.log.info({ deliveryId, endpointId: endpoint.id, attempts, status, error: result.error }, 'webhook delivery failed');
     if (probes.webhookAttempt.hasSubscribers) probes.webhookAttempt.publish({ ok, gaveUp: status === 'failed' });
-    const disabledAfter = await this.writes.run(() => {
-      this.statements.recordAttempt.run({
+    const statements = this.statements;
+    const countFailure = (id: string) => this.countFailure(id, now);
+    const disabledAfter = await this.writes.run(function* (): Work<number | undefined> {
+      yield* statements.recordAttempt.run({
         deliveryId: row.id,
         companyId: row.company_id,
         attempt: attempts,
@@ -280,7 +308,7 @@ export class WebhookQueue {
         durationMs: result.durationMs,
         at: now.toISOString(),
       });
-      this.statements.updateDelivery.run({
+      yield* statements.updateDelivery.run({
         id: row.id,
         status,
         attempts,
@@ -290,8 +318,8 @@ export class WebhookQueue {
         durationMs: result.durationMs,
         at: now.toISOString(),
       });
-      if (status === 'succeeded') this.statements.resetFailures.run({ id: endpoint.id });
-      return status === 'failed' ? this.countFailure(endpoint.id, now) : undefined;
+      if (status === 'succeeded') yield* statements.resetFailures.run({ id: endpoint.id });
+      return status === 'failed' ? yield* countFailure(endpoint.id) : undefined;
     });
     if (disabledAfter !== undefined) this.onDisabled(endpoint.id, disabledAfter, now.toISOString());
   }
@@ -300,11 +328,11 @@ export class WebhookQueue {
    * Inside a write: counts a given-up delivery against its endpoint and disables the endpoint when
    * the count reached `disableAfterFailures` (0: never). Returns the count when it was disabled now.
    */
-  private countFailure(endpointId: string, now: Date): number | undefined {
-    const failures = this.statements.countFailure.get({ id: endpointId })?.failures ?? 0;
+  private *countFailure(endpointId: string, now: Date): Work<number | undefined> {
+    const failures = (yield* this.statements.countFailure.get({ id: endpointId }))?.failures ?? 0;
     const limit = this.config.disableAfterFailures;
     if (limit <= 0 || failures < limit) return undefined;
-    return this.statements.disableFailing.run({ id: endpointId, at: now.toISOString() }).changes ? failures : undefined;
+    return (yield* this.statements.disableFailing.run({ id: endpointId, at: now.toISOString() })).changes ? failures : undefined;
   }
 
   /** Resolves when a delivery's current attempt finished, or after `ms`. */

@@ -34,7 +34,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
   const config = { rateLimit: perAccount(app.config.limits.agentRequestsPerMinute) };
 
   app.get('/api/webhooks', { config, schema: { summary: 'List webhook endpoints (admins)', ...openapi, response: { 200: WebhookEndpointList, ...errors } } }, async (request) => ({
-    endpoints: app.webhooks.endpoints.list(request.user.companyId),
+    endpoints: await app.webhooks.endpoints.list(request.user.companyId),
   }));
 
   app.post(
@@ -44,7 +44,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get('/api/webhooks/:id', { config, schema: { summary: 'Get a webhook endpoint (admins)', ...openapi, params: EndpointParams, response: { 200: WebhookEndpointResponse, ...errors } } }, async (request) => ({
-    endpoint: app.webhooks.endpoints.get(request.user.companyId, request.params.id),
+    endpoint: await app.webhooks.endpoints.get(request.user.companyId, request.params.id),
   }));
 
   app.patch(

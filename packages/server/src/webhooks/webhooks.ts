@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import type SQLite from 'better-sqlite3';
 import type {
   WebhookAttemptView,
   WebhookDeliveryStatus,
@@ -13,6 +12,8 @@ import type {
 import type { WebhooksConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { WriteQueue } from '../db/write-queue.js';
+import type { DatabaseHandle } from '../db/handle.js';
+import type { Work } from '../db/step.js';
 import type { WebhookAttemptRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import type { Sealer } from '../lib/sealed.js';
@@ -81,9 +82,10 @@ export class WebhookService {
   private readonly queue: WebhookQueue;
   private pruning: ReturnType<typeof setInterval> | undefined;
 
+  private readonly db: Kysely<Database>;
+
   constructor(
-    private readonly db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    database: DatabaseHandle,
     private readonly writes: WriteQueue,
     outbox: Outbox,
     private readonly inbox: InboxRepository,
@@ -91,10 +93,10 @@ export class WebhookService {
     private readonly config: WebhooksConfig,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.endpoints = new WebhookEndpoints(db, sqlite, sealer, config, log, () => this.queue.kick());
+    this.db = database.db;
+    this.endpoints = new WebhookEndpoints(database, sealer, config, log, () => this.queue.kick());
     this.queue = new WebhookQueue(
-      db,
-      sqlite,
+      database,
       writes,
       config,
       log,
@@ -172,7 +174,7 @@ export class WebhookService {
 
   /** One delivery with every attempt and the exact body sent. */
   async delivery(companyId: string, endpointId: string, deliveryId: string) {
-    const row = this.ownedDelivery(companyId, endpointId, deliveryId);
+    const row = await this.ownedDelivery(companyId, endpointId, deliveryId);
     const attempts = await this.db
       .selectFrom('webhook_attempts')
       .selectAll()
@@ -185,7 +187,7 @@ export class WebhookService {
 
   /** Queues the event of a delivery again for its endpoint (same event id), behind what is pending. */
   async redeliver(companyId: string, endpointId: string, deliveryId: string): Promise<WebhookDeliveryView> {
-    const row = this.ownedDelivery(companyId, endpointId, deliveryId);
+    const row = await this.ownedDelivery(companyId, endpointId, deliveryId);
     const id = await this.writes.run(() => this.queue.queueDelivery(endpointId, row.event_id, companyId));
     this.queue.kick();
     return this.deliveryView(id);
@@ -213,15 +215,15 @@ export class WebhookService {
    * Inside the write that stores what the event describes (see `Outbox`): stores the event and a
    * delivery for every endpoint that wants it, so both commit together.
    */
-  private record(event: OutboxEvent): void {
-    const payload = this.build(event);
-    if (!payload || !this.store({ payload }).length) return;
+  private *record(event: OutboxEvent): Work<void> {
+    const payload = yield* this.build(event);
+    if (!payload || !(yield* this.store({ payload })).length) return;
     // Runs on the next turn of the event loop, after this transaction has committed.
     this.queue.kick();
   }
 
   /** The body of an event as a webhook payload; conversation summaries are read in the same transaction. */
-  private build(event: OutboxEvent): WebhookPayload | undefined {
+  private *build(event: OutboxEvent): Work<WebhookPayload | undefined> {
     switch (event.type) {
       case 'message':
         return this.payload(event.companyId, 'message.created', { conversation_id: event.conversationId, message: event.message });
@@ -230,15 +232,15 @@ export class WebhookService {
           lead: { id: event.leadId, conversation_id: event.conversationId, source: event.source, data: event.data, created_at: event.createdAt },
         });
       case 'handoff': {
-        const conversation = this.inbox.summaryNow(event.companyId, event.conversationId);
+        const conversation = yield* this.inbox.summary(event.companyId, event.conversationId);
         return conversation && this.payload(event.companyId, 'conversation.handoff', { conversation, reason: event.reason });
       }
       case 'resolved': {
-        const conversation = this.inbox.summaryNow(event.companyId, event.conversationId);
+        const conversation = yield* this.inbox.summary(event.companyId, event.conversationId);
         return conversation && this.payload(event.companyId, 'conversation.resolved', { conversation, resolved_by: event.by });
       }
       case 'rated': {
-        const conversation = this.inbox.summaryNow(event.companyId, event.conversationId);
+        const conversation = yield* this.inbox.summary(event.companyId, event.conversationId);
         const rating = { scale: event.scale, score: event.score, comment: event.comment, created_at: event.createdAt };
         return conversation && this.payload(event.companyId, 'conversation.rated', { conversation, rating });
       }
@@ -250,7 +252,7 @@ export class WebhookService {
   }
 
   /** Inside a write: stores the event for every endpoint that wants it (or the one named). Returns the delivery ids. */
-  private store(event: BuiltEvent): number[] {
+  private store(event: BuiltEvent): Work<number[]> {
     const { payload } = event;
     const named = event.endpointId ? this.endpoints.byId(event.endpointId) : undefined;
     const targets = event.endpointId ? (named ? [named] : []) : this.endpoints.subscribers(payload.company_id, payload.type as WebhookEventType);
@@ -259,15 +261,15 @@ export class WebhookService {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  private ownedDelivery(companyId: string, endpointId: string, deliveryId: string) {
+  private async ownedDelivery(companyId: string, endpointId: string, deliveryId: string) {
     this.endpoints.owned(companyId, endpointId);
-    const row = /^[0-9]{1,15}$/.test(deliveryId) ? this.queue.delivery(Number(deliveryId)) : undefined;
+    const row = /^[0-9]{1,15}$/.test(deliveryId) ? await this.queue.delivery(Number(deliveryId)) : undefined;
     if (!row || row.company_id !== companyId || row.endpoint_id !== endpointId) throw Errors.notFound('Delivery not found');
     return row;
   }
 
-  private deliveryView(id: number): WebhookDeliveryView {
-    const row = this.queue.delivery(id);
+  private async deliveryView(id: number): Promise<WebhookDeliveryView> {
+    const row = await this.queue.delivery(id);
     if (!row) throw Errors.notFound('Delivery not found');
     return toDeliveryView(row);
   }
@@ -284,8 +286,7 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const webhooks = new WebhookService(
-      app.db,
-      app.sqlite,
+      app.database,
       app.writes,
       app.outbox,
       app.inbox,

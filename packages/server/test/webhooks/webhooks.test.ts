@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { isPrivateAddress } from '../../src/lib/net-guard.js';
 import { retryDelayMs } from '../../src/webhooks/webhook-queue.js';
 import { standardSignatureHeader, webhookSignature } from '../../src/webhooks/webhook-post.js';
-import { onCleanup, tempDataDir } from '../helper.js';
+import { onCleanup, rawSql, tempDataDir } from '../helper.js';
 import { addAgent, call, is, login, openVisitor, OWNER, SECRET, startAgentServer } from '../agent-helper.js';
 import { startReceiver, verifyStandardWebhook, type Received } from '../support/webhook-receiver.js';
 
@@ -203,14 +203,14 @@ describe('webhooks', () => {
     const owner = await login(server.http, OWNER.email, OWNER.password);
     const receiver = await startReceiver(() => ({ hang: true }));
     await subscribe(server.http, owner.token, receiver.url, ['message.created', 'lead.created']);
-    const deliveries = server.app.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM webhook_deliveries');
-    const before = deliveries.get()!.n;
+    const deliveries = { get: async () => ({ n: Number((await rawSql<{ n: number }>(server.app, 'SELECT count(*) AS n FROM webhook_deliveries'))[0]!.n) }) };
+    const before = (await deliveries.get()).n;
     // The moment the write that stores the greeting has committed (the promise settles in the same
     // tick as the commit), its events are stored too: there is no later write to lose.
     const { messages } = await server.app.chat.start(server.app.companies.defaultCompany());
-    expect(deliveries.get()!.n - before).toBe(messages.length);
+    expect((await deliveries.get()).n - before).toBe(messages.length);
     await server.app.leads.save({ companyId: server.app.companies.defaultCompany().id, conversationId: null, source: 'api', data: { email: 'a@b.test' } });
-    expect(deliveries.get()!.n - before).toBe(messages.length + 1);
+    expect((await deliveries.get()).n - before).toBe(messages.length + 1);
   });
 
   it('resumes pending deliveries after a restart, in order', async () => {
