@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { LiveConversation } from '../../src/conversations/conversations.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
+import { runNow } from '../../src/db/step.js';
 
 /** What the seed made. */
 export interface Seeded {
@@ -45,7 +46,7 @@ export async function seedReports(app: FastifyInstance, options: { conversations
     agents.push(user.id);
   }
   const sqlite = app.sqlite;
-  const recorder = new InsightsRecorder(app.db, sqlite);
+  const recorder = new InsightsRecorder(app.database);
   const rand = random(42);
   const insertConversation = sqlite.prepare(
     `INSERT INTO conversations (id, company_id, session_hash, flow_id, status, flow_state, last_seq, is_terminal, created_at, updated_at)
@@ -76,7 +77,7 @@ export async function seedReports(app: FastifyInstance, options: { conversations
         const ended = outcome === 'bot' && path[5] === 'welcome_new';
         insertConversation.run(id, company.id, `seed-${i}`, flow.id, outcome === 'handoff' ? 'resolved' : 'bot', perConversation, ended ? 1 : 0, createdAt, createdAt);
         const live = { id, companyId: company.id, flowId: flow.id, createdAt, status: 'bot' } as LiveConversation;
-        recorder.started(live, path, ended);
+        runNow(recorder.started(live, path, ended));
         const agent = agents[Math.floor(rand() * agents.length)]!;
         for (let seq = 1; seq <= perConversation; seq++) {
           const role = seq % 2 === 1 ? 'user' : outcome === 'handoff' && seq > perConversation / 2 ? 'agent' : 'bot';
@@ -87,10 +88,10 @@ export async function seedReports(app: FastifyInstance, options: { conversations
         let rated = false;
         if (outcome === 'handoff') {
           const handoff = created + 60_000;
-          recorder.handedOff(id, handoff);
-          if (rand() < 0.85) recorder.recorded(live, [{ role: 'agent', components: [], authorId: agent }], handoff + Math.floor(rand() * rand() * 900_000));
+          runNow(recorder.handedOff(id, handoff));
+          if (rand() < 0.85) runNow(recorder.recorded(live, [{ role: 'agent', components: [], authorId: agent }], handoff + Math.floor(rand() * rand() * 900_000)));
           if (rand() < 0.75) {
-            recorder.resolved(id, agent, handoff + 60_000 + Math.floor(rand() * 3_600_000));
+            runNow(recorder.resolved(id, agent, handoff + 60_000 + Math.floor(rand() * 3_600_000)));
             rated = rand() < 0.5;
           }
         } else if (ended) rated = rand() < 0.2;
@@ -98,7 +99,7 @@ export async function seedReports(app: FastifyInstance, options: { conversations
           const score = 1 + Math.min(4, Math.floor(rand() * rand() * 5 + rand() * 2.5));
           const comment = rand() < 0.3 ? comments[Math.floor(rand() * comments.length)]! : null;
           insertRating.run(id, company.id, score, comment, outcome === 'handoff' ? agent : null, new Date(created + 3_600_000).toISOString(), created);
-          recorder.rated(id, score);
+          runNow(recorder.rated(id, score));
         }
       }
     })();

@@ -1,9 +1,7 @@
-import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
 import type { CsatAskAfter, CsatSettings, RatingScale, RatingView } from '@parley/protocol';
-import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareSqliteQuery } from '../db/prepared.js';
+import { param, prepareQuery } from '../db/prepared.js';
 import type { ConversationRatingRow } from '../db/tables/index.js';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import type { Outbox } from '../core/outbox.js';
@@ -12,7 +10,7 @@ import { topics } from '../core/bus.js';
 import { Errors } from '../errors.js';
 import { timestamp } from '../lib/clock.js';
 import type { InsightsRecorder } from './recorder.js';
-import { runNow } from '../db/step.js';
+import { runNow, type Work } from '../db/step.js';
 
 /** CSAT is off until an admin turns it on. */
 export const DEFAULT_CSAT: CsatSettings = { enabled: false, scale: 'five', ask_after: 'agent' };
@@ -30,20 +28,27 @@ function toView(row: ConversationRatingRow): RatingView {
  */
 export class CsatService {
   private readonly statements;
+  /** Every company's saved settings, read at start and kept on save (asked on every resolution). */
+  private readonly saved = new Map<string, CsatSettings>();
+  /**
+   * On PostgreSQL, conversations known to be rated (a resolution asks synchronously whether to
+   * prompt): those rated or looked up here lately. SQLite answers from the database at once.
+   */
+  private readonly ratedLately = new Set<string>();
 
   constructor(
-    db: Kysely<Database>,
-    sqlite: SQLite.Database,
+    private readonly database: DatabaseHandle,
     private readonly writes: WriteQueue,
     private readonly recorder: InsightsRecorder,
     private readonly outbox: Outbox,
     private readonly bus: EventBus,
   ) {
+    const { db } = database;
     const company = param<string>();
     this.statements = {
-      settings: prepareSqliteQuery(sqlite, { company }, (p) => db.selectFrom('csat_settings').selectAll().where('company_id', '=', p.company)),
-      saveSettings: prepareSqliteQuery(
-        sqlite,
+      all: prepareQuery(database, {}, () => db.selectFrom('csat_settings').selectAll()),
+      saveSettings: prepareQuery(
+        database,
         { company, enabled: param<number>(), scale: param<RatingScale>(), ask_after: param<CsatAskAfter>(), at: param<string>() },
         (p) =>
           db
@@ -58,17 +63,16 @@ export class CsatService {
               })),
             ),
       ),
-      rating: prepareSqliteQuery(sqlite, { id: param<string>(), company }, (p) =>
+      rating: prepareQuery(database, { id: param<string>(), company }, (p) =>
         db.selectFrom('conversation_ratings').selectAll().where('conversation_id', '=', p.id).where('company_id', '=', p.company),
       ),
       // The agent who resolved it and when the conversation started come from its facts.
-      insert: prepareSqliteQuery(
-        sqlite,
+      insert: prepareQuery(
+        database,
         { id: param<string>(), company, scale: param<RatingScale>(), score: param<number>(), comment: param<string | null>(), at: param<string>() },
         (p) =>
           db
             .insertInto('conversation_ratings')
-            .orIgnore()
             .columns(['conversation_id', 'company_id', 'scale', 'score', 'comment', 'agent_id', 'created_at', 'conversation_created_ms'])
             .expression(
               db
@@ -84,24 +88,32 @@ export class CsatService {
                   'created_ms',
                 ])
                 .where('conversation_id', '=', p.id),
-            ),
+            )
+            .onConflict((oc) => oc.doNothing()),
       ),
     };
   }
 
+  /** Reads every company's saved settings (once, at start). */
+  async load(): Promise<void> {
+    for (const row of await this.statements.all.all({})) {
+      this.saved.set(row.company_id, { enabled: row.enabled === 1, scale: row.scale, ask_after: row.ask_after });
+    }
+  }
+
   /** The company's settings (the defaults until an admin saves some). */
   settings(companyId: string): CsatSettings {
-    const row = this.statements.settings.get({ company: companyId });
-    if (!row) return DEFAULT_CSAT;
-    return { enabled: row.enabled === 1, scale: row.scale, ask_after: row.ask_after };
+    return this.saved.get(companyId) ?? DEFAULT_CSAT;
   }
 
   /** Saves the company's settings. */
   async saveSettings(companyId: string, settings: CsatSettings): Promise<CsatSettings> {
+    const saved: CsatSettings = { enabled: settings.enabled, scale: settings.scale, ask_after: settings.ask_after };
     await this.writes.run(() =>
-      this.statements.saveSettings.run({ company: companyId, enabled: settings.enabled ? 1 : 0, scale: settings.scale, ask_after: settings.ask_after, at: timestamp() }),
+      this.statements.saveSettings.run({ company: companyId, enabled: saved.enabled ? 1 : 0, scale: saved.scale, ask_after: saved.ask_after, at: timestamp() }),
     );
-    return this.settings(companyId);
+    this.saved.set(companyId, saved);
+    return saved;
   }
 
   /**
@@ -111,14 +123,26 @@ export class CsatService {
   ratingPrompt(conversation: LiveConversation, after: 'agent' | 'bot'): NewMessage[] {
     const settings = this.settings(conversation.companyId);
     if (!settings.enabled || (settings.ask_after !== 'both' && settings.ask_after !== after)) return [];
-    if (this.rating(conversation.companyId, conversation.id)) return [];
+    if (this.ratedNow(conversation.companyId, conversation.id)) return [];
     return [{ role: 'bot', components: [{ type: 'rating', payload: { scale: settings.scale, prompt: PROMPT, comment: true } }] }];
   }
 
   /** A conversation's rating, if it has one (undefined for another company's conversation). */
-  rating(companyId: string, conversationId: string): RatingView | undefined {
-    const row = this.statements.rating.get({ id: conversationId, company: companyId });
+  async rating(companyId: string, conversationId: string): Promise<RatingView | undefined> {
+    const row = await this.statements.rating.get({ id: conversationId, company: companyId });
+    if (row) this.remember(conversationId);
     return row ? toView(row) : undefined;
+  }
+
+  /** Whether the conversation is rated, answered without waiting (see `ratedLately`). */
+  private ratedNow(companyId: string, conversationId: string): boolean {
+    if (this.database.dialect === 'sqlite') return runNow(this.statements.rating.get({ id: conversationId, company: companyId })) !== undefined;
+    return this.ratedLately.has(conversationId);
+  }
+
+  private remember(conversationId: string): void {
+    this.ratedLately.add(conversationId);
+    if (this.ratedLately.size > 10_000) this.ratedLately.delete(this.ratedLately.values().next().value!);
   }
 
   /**
@@ -126,22 +150,23 @@ export class CsatService {
    * `duplicate: true`. A thumbs scale takes only 1 (down) and 5 (up).
    */
   async rate(conversation: LiveConversation, score: number, comment: string | undefined): Promise<{ rating: RatingView; duplicate: boolean }> {
-    const existing = this.rating(conversation.companyId, conversation.id);
+    const existing = await this.rating(conversation.companyId, conversation.id);
     if (existing) return { rating: existing, duplicate: true };
     const { scale } = this.settings(conversation.companyId);
     if (scale === 'thumbs' && score !== 1 && score !== 5) throw Errors.validation('A thumbs rating is 5 (up) or 1 (down)');
     const text = comment?.trim() ? comment.trim() : null;
     const createdAt = timestamp();
     const { id: conversationId, companyId } = conversation;
-    const stored = await this.writes.run(() => {
-      const inserted = this.statements.insert.run({ id: conversationId, company: companyId, scale, score, comment: text, at: createdAt }).changes === 1;
+    const { statements, recorder, outbox } = this;
+    const stored = await this.writes.run(function* (): Work<boolean> {
+      const inserted = (yield* statements.insert.run({ id: conversationId, company: companyId, scale, score, comment: text, at: createdAt })).changes === 1;
       if (inserted) {
-        this.recorder.rated(conversationId, score);
-        runNow(this.outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt }))); // TODO(pg): yield* inside a generator write
+        yield* recorder.rated(conversationId, score);
+        yield* outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt }));
       }
       return inserted;
     });
-    const rating = this.rating(companyId, conversationId);
+    const rating = await this.rating(companyId, conversationId);
     if (!rating) throw Errors.unavailable('The rating could not be stored');
     if (stored) {
       this.bus.publish(topics.company(companyId), { type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt });

@@ -3,6 +3,7 @@ import { CsatService } from './csat.js';
 import { InsightsRecorder } from './recorder.js';
 import { ReportStore } from './reports.js';
 import type { InsightsHooks } from '../conversations/chat-types.js';
+import type { Work } from '../db/step.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,34 +23,38 @@ declare module 'fastify' {
  */
 export default fp(
   async (app) => {
-    const recorder = new InsightsRecorder(app.db, app.sqlite, app.writes);
-    const csat = new CsatService(app.db, app.sqlite, app.writes, recorder, app.outbox, app.bus);
-    // A rollup that fails is reported and never fails the turn it rides on (SQLite undoes just
-    // the failed statement, the rest of the write commits).
-    const safely = (work: () => void) => {
+    const recorder = new InsightsRecorder(app.database, app.writes);
+    const csat = new CsatService(app.database, app.writes, recorder, app.outbox, app.bus);
+    await csat.load();
+    // A rollup that fails is reported and never fails the turn it rides on on SQLite (it undoes
+    // just the failed statement, the rest of the write commits). On PostgreSQL a failed statement
+    // aborts the transaction: the write runs again without its neighbours' failures, and fails.
+    const safely = function* (work: Work<void>): Work<void> {
       try {
-        work();
+        yield* work;
       } catch (error) {
         app.log.error({ err: error }, 'an insights rollup could not be recorded');
+        if (app.database.dialect !== 'sqlite') throw error;
       }
     };
     app.decorate('chatInsights', {
-      started: (conversation, path, terminal) => safely(() => recorder.started(conversation, path, terminal)),
-      turn: (conversation, path, terminal) => safely(() => recorder.turn(conversation, path, terminal)),
-      recorded: (conversation, messages) => safely(() => recorder.recorded(conversation, messages, Date.now())),
+      started: (conversation, path, terminal) => safely(recorder.started(conversation, path, terminal)),
+      turn: (conversation, path, terminal) => safely(recorder.turn(conversation, path, terminal)),
+      recorded: (conversation, messages) => safely(recorder.recorded(conversation, messages, Date.now())),
       ratingScale: (companyId) => csat.settings(companyId).scale,
       ratingPrompt: (conversation, after) => csat.ratingPrompt(conversation, after),
     } satisfies InsightsHooks);
     // Hand-offs and resolutions are recorded in their own writes, through the outbox.
     app.outbox.listen(
       (event) => {
-        if (event.type === 'handoff') recorder.handedOff(event.conversationId, Date.now());
-        else if (event.type === 'resolved') recorder.resolved(event.conversationId, event.by.id, Date.now());
+        if (event.type === 'handoff') return recorder.handedOff(event.conversationId, Date.now());
+        if (event.type === 'resolved') return recorder.resolved(event.conversationId, event.by.id, Date.now());
+        return undefined;
       },
       (_companyId, type) => type === 'handoff' || type === 'resolved',
     );
     app.decorate('csat', csat);
-    app.decorate('reports', new ReportStore(app.db, app.sqlite));
+    app.decorate('reports', new ReportStore(app.database));
   },
   { name: 'insights', dependencies: ['database', 'outbox', 'bus'] },
 );

@@ -1,9 +1,10 @@
-import type SQLite from 'better-sqlite3';
 import { sql, type InsertObject, type Kysely, type RawBuilder } from 'kysely';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import type { Database } from '../db/database.js';
+import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareSqliteQuery, type Param, type PreparedSqliteQuery } from '../db/prepared.js';
+import type { Work } from '../db/step.js';
+import { param, prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
 
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
 export const BUCKET_MS = 15 * 60_000;
@@ -67,8 +68,8 @@ export class InsightsRecorder {
   private readonly statements;
 
   /** Statements by how many rows they write at once (a turn's steps in one statement). */
-  private readonly insertSteps = new Map<number, PreparedSqliteQuery<{ step: string }, Params>>();
-  private readonly moveFunnel = new Map<number, PreparedSqliteQuery<unknown, Params>>();
+  private readonly insertSteps = new Map<number, PreparedQuery<{ step: string }, Params>>();
+  private readonly moveFunnel = new Map<number, PreparedQuery<unknown, Params>>();
   /**
    * Per live conversation (dropped with it), what its committed funnel rows hold. Only this
    * recorder writes them, and a conversation's writes all go through this process's group commit.
@@ -79,39 +80,44 @@ export class InsightsRecorder {
    * `writes`: the group commit the chat's writes run in; without it (fixtures, seeding) every
    * turn is recorded with SQL alone.
    */
+  private readonly db: Kysely<Database>;
+
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly sqlite: SQLite.Database,
+    private readonly database: DatabaseHandle,
     private readonly writes?: WriteQueue,
   ) {
+    const db = (this.db = database.db);
     const id = param<string>();
     this.statements = {
-      insertFacts: prepareSqliteQuery(sqlite, { id, company: param<string>(), flow: param<string | null>(), created: param<number>() }, (p) =>
-        db.insertInto('conversation_facts').orIgnore().values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created }),
+      insertFacts: prepareQuery(database, { id, company: param<string>(), flow: param<string | null>(), created: param<number>() }, (p) =>
+        db
+          .insertInto('conversation_facts')
+          .values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created })
+          .onConflict((oc) => oc.doNothing()),
       ),
-      countStart: prepareSqliteQuery(sqlite, { company: param<string>(), bucket: param<number>() }, (p) =>
+      countStart: prepareQuery(database, { company: param<string>(), bucket: param<number>() }, (p) =>
         db
           .insertInto('insight_counts')
           .values({ company_id: p.company, bucket: p.bucket, conversations: 1 })
           .onConflict((oc) => oc.columns(['company_id', 'bucket']).doUpdateSet((eb) => ({ conversations: eb('insight_counts.conversations', '+', 1) }))),
       ),
       // Moves the last step only when it changes, and returns where it stood (SET reads the old row).
-      moveLastStep: prepareSqliteQuery(sqlite, { id, last: param<string>() }, (p) =>
+      moveLastStep: prepareQuery(database, { id, last: param<string>() }, (p) =>
         db
           .updateTable('conversation_facts')
           .set((eb) => ({ previous_step: eb.ref('last_step'), last_step: p.last }))
           .where('conversation_id', '=', p.id)
-          .where('last_step', 'is not', p.last)
+          .where('last_step', 'is distinct from', p.last)
           .returning('previous_step as previous'),
       ),
-      facts: prepareSqliteQuery(sqlite, { id }, (p) =>
+      facts: prepareQuery(database, { id }, (p) =>
         db
           .selectFrom('conversation_facts')
           .select(['company_id', 'created_ms', 'handed_off_ms', 'first_response_ms', 'first_agent_id', 'resolution_ms', 'resolved_by', 'bot_ended', 'rating'])
           .where('conversation_id', '=', p.id),
       ),
-      saveFacts: prepareSqliteQuery(
-        sqlite,
+      saveFacts: prepareQuery(
+        database,
         {
           id,
           handed_off_ms: param<number | null>(),
@@ -124,8 +130,8 @@ export class InsightsRecorder {
         },
         ({ id, ...facts }) => db.updateTable('conversation_facts').set(facts).where('conversation_id', '=', id),
       ),
-      moveCounts: prepareSqliteQuery(
-        sqlite,
+      moveCounts: prepareQuery(
+        database,
         {
           company_id: param<string>(),
           bucket: param<number>(),
@@ -160,18 +166,18 @@ export class InsightsRecorder {
   }
 
   /** A new conversation and the steps its greeting ran. */
-  started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void {
+  *started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> {
     const created = Date.parse(conversation.createdAt);
-    if (this.statements.insertFacts.run({ id: conversation.id, company: conversation.companyId, flow: conversation.flowId, created }).changes === 1) {
-      this.statements.countStart.run({ company: conversation.companyId, bucket: Math.floor(created / BUCKET_MS) });
+    if ((yield* this.statements.insertFacts.run({ id: conversation.id, company: conversation.companyId, flow: conversation.flowId, created })).changes === 1) {
+      yield* this.statements.countStart.run({ company: conversation.companyId, bucket: Math.floor(created / BUCKET_MS) });
       // The flow's count of conversations goes in the statement that counts the greeting's steps.
       const counted = new Map<string, [number, number]>([['', [1, 0]]]);
-      if (path?.length) this.record(conversation, path, path[path.length - 1]!, undefined, counted);
-      else if (conversation.flowId) this.funnel(conversation.companyId, conversation.flowId, Math.floor(created / BUCKET_MS), counted);
-      if (terminal) this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+      if (path?.length) yield* this.record(conversation, path, path[path.length - 1]!, undefined, counted);
+      else if (conversation.flowId) yield* this.funnel(conversation.companyId, conversation.flowId, Math.floor(created / BUCKET_MS), counted);
+      if (terminal) yield* this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
       return;
     }
-    this.turn(conversation, path, terminal);
+    yield* this.turn(conversation, path, terminal);
   }
 
   /**
@@ -180,26 +186,26 @@ export class InsightsRecorder {
    * the new ones; one writes every funnel count the turn changed; a turn that reaches no new step
    * and stays where it stood writes nothing else.
    */
-  turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): void {
+  *turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> {
     if (!path?.length) return;
     const last = path[path.length - 1]!;
     const known = this.known.get(conversation);
-    if (!known || known.last !== last || !path.every((step) => known.steps.has(step))) this.record(conversation, path, last, known);
-    if (terminal) this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+    if (!known || known.last !== last || !path.every((step) => known.steps.has(step))) yield* this.record(conversation, path, last, known);
+    if (terminal) yield* this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
   }
 
   /**
    * Stores a turn's steps and moves its funnel counts (with `deltas`, counts to add in the same
    * statement); learns what it stored once it commits.
    */
-  private record(conversation: LiveConversation, path: string[], last: string, known: KnownSteps | undefined, deltas = new Map<string, [number, number]>()): void {
+  private *record(conversation: LiveConversation, path: string[], last: string, known: KnownSteps | undefined, deltas = new Map<string, [number, number]>()): Work<void> {
     const { id, companyId, flowId } = conversation;
     // Forgotten until this write commits: a later write of the same batch asks the database.
     if (known) this.known.delete(conversation);
     const args: Record<string, string> = { id };
     path.forEach((step, i) => (args[`s${i}`] = step));
-    const fresh = this.insertStepsStatement(path.length).all(args);
-    const move = this.statements.moveLastStep.get({ id, last });
+    const fresh = yield* this.insertStepsStatement(path.length).all(args);
+    const move = yield* this.statements.moveLastStep.get({ id, last });
     const moved = move !== undefined;
     const before = move?.previous ?? null;
     if (flowId && (fresh.length || moved || deltas.size)) {
@@ -214,7 +220,7 @@ export class InsightsRecorder {
         if (before !== null) add(before, 0, -1);
         add(last, 0, 1);
       }
-      this.funnel(companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
+      yield* this.funnel(companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
     }
     if (this.writes) {
       // Learnt only when every statement above succeeded (a failed one is undone alone).
@@ -228,7 +234,7 @@ export class InsightsRecorder {
    * Adds `[reached, stopped]` per step to a quarter hour's funnel counts and to its UTC day's
    * (see {@link dayRow}), in one statement.
    */
-  private funnel(companyId: string, flowId: string, bucket: number, deltas: Map<string, [number, number]>): void {
+  private *funnel(companyId: string, flowId: string, bucket: number, deltas: Map<string, [number, number]>): Work<void> {
     const args: Record<string, string | number> = { company: companyId, flow: flowId, bucket, day: dayRow(Math.floor(bucket / QUARTERS_PER_DAY)) };
     let row = 0;
     for (const [step, [reached, stopped]] of deltas) {
@@ -237,18 +243,18 @@ export class InsightsRecorder {
       args[`t${row}`] = stopped;
       row++;
     }
-    this.moveFunnelStatement(deltas.size).run(args);
+    yield* this.moveFunnelStatement(deltas.size).run(args);
   }
 
   /** Records `rows` steps of one conversation (`:id`, `:s0`...) and returns those it had not reached. */
-  private insertStepsStatement(rows: number): PreparedSqliteQuery<{ step: string }, Params> {
+  private insertStepsStatement(rows: number): PreparedQuery<{ step: string }, Params> {
     let statement = this.insertSteps.get(rows);
     if (!statement) {
-      statement = prepareSqliteQuery(this.sqlite, {} as Params, () =>
+      statement = prepareQuery(this.database, {} as Params, () =>
         this.db
           .insertInto('conversation_steps')
-          .orIgnore()
           .values(Array.from({ length: rows }, (_, i) => ({ conversation_id: named<string>('id'), step: named<string>(`s${i}`) })))
+          .onConflict((oc) => oc.doNothing())
           .returning('step'),
       );
       this.insertSteps.set(rows, statement);
@@ -260,7 +266,7 @@ export class InsightsRecorder {
    * Adds `rows` steps' counts (`:s0`, reached `:r0`, stopped `:t0`...) to a quarter hour's rows
    * (`:bucket`) and to its UTC day's (`:day`) in one statement.
    */
-  private moveFunnelStatement(rows: number): PreparedSqliteQuery<unknown, Params> {
+  private moveFunnelStatement(rows: number): PreparedQuery<unknown, Params> {
     let statement = this.moveFunnel.get(rows);
     if (!statement) {
       const values: Array<InsertObject<Database, 'funnel_counts'>> = [];
@@ -276,7 +282,7 @@ export class InsightsRecorder {
           });
         }
       }
-      statement = prepareSqliteQuery(this.sqlite, {} as Params, () =>
+      statement = prepareQuery(this.database, {} as Params, () =>
         this.db
           .insertInto('funnel_counts')
           .values(values)
@@ -293,8 +299,8 @@ export class InsightsRecorder {
   }
 
   /** A person was asked for (the first time counts). */
-  handedOff(conversationId: string, at: number): void {
-    this.change(conversationId, (f) => (f.handed_off_ms === null ? { ...f, handed_off_ms: at } : undefined));
+  *handedOff(conversationId: string, at: number): Work<void> {
+    yield* this.change(conversationId, (f) => (f.handed_off_ms === null ? { ...f, handed_off_ms: at } : undefined));
   }
 
   /**
@@ -302,23 +308,23 @@ export class InsightsRecorder {
    * hand-off, or from a claim of a conversation nobody asked a person for; an agent who steps in
    * with a reply unasked starts the person's part but sets no response time.
    */
-  recorded(conversation: LiveConversation, messages: NewMessage[], at: number): void {
+  *recorded(conversation: LiveConversation, messages: NewMessage[], at: number): Work<void> {
     for (const message of messages) {
       if (message.role !== 'agent' || !message.authorId) continue;
       const agent = message.authorId;
-      this.change(conversation.id, (f) =>
+      yield* this.change(conversation.id, (f) =>
         f.first_agent_id !== null
           ? undefined
           : { ...f, handed_off_ms: f.handed_off_ms ?? at, first_agent_id: agent, first_response_ms: f.handed_off_ms === null ? null : at - f.handed_off_ms },
       );
       return;
     }
-    if (conversation.status === 'agent') this.handedOff(conversation.id, at);
+    if (conversation.status === 'agent') yield* this.handedOff(conversation.id, at);
   }
 
   /** An agent resolved the conversation (the first resolution counts). */
-  resolved(conversationId: string, agentId: string, at: number): void {
-    this.change(conversationId, (f) =>
+  *resolved(conversationId: string, agentId: string, at: number): Work<void> {
+    yield* this.change(conversationId, (f) =>
       f.resolved_by !== null
         ? undefined
         : { ...f, handed_off_ms: f.handed_off_ms ?? at, resolved_by: agentId, resolution_ms: f.handed_off_ms === null ? null : at - f.handed_off_ms },
@@ -326,17 +332,17 @@ export class InsightsRecorder {
   }
 
   /** The visitor's rating, 1 to 5 (the first stands). */
-  rated(conversationId: string, score: number): void {
-    this.change(conversationId, (f) => (f.rating === null ? { ...f, rating: score } : undefined));
+  *rated(conversationId: string, score: number): Work<void> {
+    yield* this.change(conversationId, (f) => (f.rating === null ? { ...f, rating: score } : undefined));
   }
 
   /** Reads a conversation's facts, applies `next` (undefined: no change), and moves its counts. */
-  private change(conversationId: string, next: (facts: Facts) => Facts | undefined): void {
-    const before = this.statements.facts.get({ id: conversationId });
+  private *change(conversationId: string, next: (facts: Facts) => Facts | undefined): Work<void> {
+    const before = yield* this.statements.facts.get({ id: conversationId });
     if (!before) return;
     const after = next(before);
     if (!after) return;
-    this.statements.saveFacts.run({
+    yield* this.statements.saveFacts.run({
       id: conversationId,
       handed_off_ms: after.handed_off_ms,
       first_response_ms: after.first_response_ms,
@@ -350,7 +356,7 @@ export class InsightsRecorder {
     const is = outcome(after);
     const delta = (name: string) => (is === name ? 1 : 0) - (was === name ? 1 : 0);
     const rating = (score: number) => (after.rating === score ? 1 : 0) - (before.rating === score ? 1 : 0);
-    this.statements.moveCounts.run({
+    yield* this.statements.moveCounts.run({
       company_id: before.company_id,
       bucket: Math.floor(before.created_ms / BUCKET_MS),
       bot_only: delta('bot_only'),

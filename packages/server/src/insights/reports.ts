@@ -1,5 +1,4 @@
-import type SQLite from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type {
   AgentTimes,
   CsatReport,
@@ -12,8 +11,8 @@ import type {
   RatingScale,
   ResponseTimesReport,
 } from '@parley/protocol';
-import type { Database } from '../db/database.js';
-import { param, prepareSqliteQuery, type ParamRefs } from '../db/prepared.js';
+import type { DatabaseHandle } from '../db/handle.js';
+import { param, prepareQuery, type ParamRefs } from '../db/prepared.js';
 import { successors } from '../flows/load.js';
 import { BUCKET_MS, QUARTERS_PER_DAY, dayRow } from './recorder.js';
 import { dayIndex, type Period } from './period.js';
@@ -75,7 +74,8 @@ function outcomes(row: OutcomeRow) {
 export class ReportStore {
   private readonly statements;
 
-  constructor(db: Kysely<Database>, sqlite: SQLite.Database) {
+  constructor(database: DatabaseHandle) {
+    const { db } = database;
     // A period in rollup buckets (quarter hours) or in epoch milliseconds.
     const range = { company: param<string>(), from: param<number>(), to: param<number>() };
     const counts = (p: ParamRefs<typeof range>) =>
@@ -88,17 +88,19 @@ export class ReportStore {
         .where('created_ms', '>=', p.from)
         .where('created_ms', '<', p.to)
         .where(column, 'is not', null);
-    const list = (column: 'first_response_ms' | 'resolution_ms') => sql<string | null>`group_concat(${sql.ref(column)})`.as('list');
-    const durations = (column: 'first_response_ms' | 'resolution_ms') => prepareSqliteQuery(sqlite, range, (p) => facts(p, column).select(list(column)));
+    // The list's aggregate is the one thing the two databases spell differently.
+    const list = (column: 'first_response_ms' | 'resolution_ms') =>
+      (database.dialect === 'sqlite' ? sql<string | null>`group_concat(${sql.ref(column)})` : sql<string | null>`string_agg(${sql.ref(column)}::text, ',')`).as('list');
+    const durations = (column: 'first_response_ms' | 'resolution_ms') => prepareQuery(database, range, (p) => facts(p, column).select(list(column)));
     const byAgent = (column: 'first_response_ms' | 'resolution_ms', agent: 'first_agent_id' | 'resolved_by') =>
-      prepareSqliteQuery(sqlite, range, (p) =>
+      prepareQuery(database, range, (p) =>
         facts(p, column)
           // A duration is recorded with the agent it belongs to, so the agent is never null here.
           .select((eb) => [eb.ref(agent).$castTo<string>().as('agent'), list(column)])
           .groupBy(agent),
       );
     this.statements = {
-      overview: prepareSqliteQuery(sqlite, range, (p) =>
+      overview: prepareQuery(database, range, (p) =>
         counts(p).select((eb) => [
           eb.fn.sum<number | null>('conversations').as('conversations'),
           eb.fn.sum<number | null>('bot_only').as('bot_only'),
@@ -108,13 +110,13 @@ export class ReportStore {
           eb.fn.sum<number | null>(eb('r1', '+', eb('r2', '+', eb('r3', '+', eb('r4', '+', eb.ref('r5')))))).as('rated'),
         ]),
       ),
-      byQuarter: prepareSqliteQuery(sqlite, range, (p) => counts(p).select(['bucket', 'conversations', 'bot_only', 'handed_off', 'resolved'])),
+      byQuarter: prepareQuery(database, range, (p) => counts(p).select(['bucket', 'conversations', 'bot_only', 'handed_off', 'resolved'])),
       firstResponses: durations('first_response_ms'),
       resolutions: durations('resolution_ms'),
       firstResponsesByAgent: byAgent('first_response_ms', 'first_agent_id'),
       resolutionsByAgent: byAgent('resolution_ms', 'resolved_by'),
-      agentNames: prepareSqliteQuery(sqlite, { company: param<string>() }, (p) => db.selectFrom('users').select(['id', 'name']).where('company_id', '=', p.company)),
-      ratings: prepareSqliteQuery(sqlite, range, (p) =>
+      agentNames: prepareQuery(database, { company: param<string>() }, (p) => db.selectFrom('users').select(['id', 'name']).where('company_id', '=', p.company)),
+      ratings: prepareQuery(database, range, (p) =>
         counts(p).select((eb) => [
           eb.fn.sum<number | null>('r1').as('r1'),
           eb.fn.sum<number | null>('r2').as('r2'),
@@ -123,7 +125,7 @@ export class ReportStore {
           eb.fn.sum<number | null>('r5').as('r5'),
         ]),
       ),
-      comments: prepareSqliteQuery(sqlite, { ...range, limit: param<number>() }, (p) =>
+      comments: prepareQuery(database, { ...range, limit: param<number>() }, (p) =>
         db
           .selectFrom('conversation_ratings')
           .select(['conversation_id', 'score', 'scale', 'comment', 'created_at'])
@@ -134,7 +136,7 @@ export class ReportStore {
           .orderBy('conversation_created_ms', 'desc')
           .limit(p.limit),
       ),
-      funnel: prepareSqliteQuery(sqlite, { ...range, flow: param<string>() }, (p) =>
+      funnel: prepareQuery(database, { ...range, flow: param<string>() }, (p) =>
         db
           .selectFrom('funnel_counts')
           .select((eb) => ['step', eb.fn.sum<number>('reached').as('reached'), eb.fn.sum<number>('stopped').as('stopped')])
@@ -148,21 +150,26 @@ export class ReportStore {
   }
 
   /** The period's totals. */
-  overview(companyId: string, period: Period): OverviewReport {
+  async overview(companyId: string, period: Period): Promise<OverviewReport> {
     const args = { company: companyId, from: period.from, to: period.to };
-    const row = this.statements.overview.get(this.buckets(companyId, period))!;
+    const [counted, firstResponses, resolutions] = await Promise.all([
+      this.statements.overview.get(this.buckets(companyId, period)),
+      this.statements.firstResponses.get(args),
+      this.statements.resolutions.get(args),
+    ]);
+    const row = counted!;
     return {
       ...outcomes({ conversations: row.conversations ?? 0, bot_only: row.bot_only ?? 0, handed_off: row.handed_off ?? 0, resolved: row.resolved ?? 0 }),
-      first_response_ms: stats(sortNumbers(numbers(this.statements.firstResponses.get(args)?.list))),
-      resolution_ms: stats(sortNumbers(numbers(this.statements.resolutions.get(args)?.list))),
+      first_response_ms: stats(sortNumbers(numbers(firstResponses?.list))),
+      resolution_ms: stats(sortNumbers(numbers(resolutions?.list))),
       csat: { average: average(row.rating_sum ?? 0, row.rated ?? 0), count: row.rated ?? 0 },
     };
   }
 
   /** Outcomes per local day, every day of the period included. */
-  daily(companyId: string, period: Period): DailyReport {
+  async daily(companyId: string, period: Period): Promise<DailyReport> {
     const days = period.days.map((day) => ({ day, conversations: 0, bot_only: 0, handed_off: 0, resolved: 0 }));
-    for (const row of this.statements.byQuarter.all(this.buckets(companyId, period))) {
+    for (const row of await this.statements.byQuarter.all(this.buckets(companyId, period))) {
       const day = days[dayIndex(period, row.bucket * BUCKET_MS)];
       if (!day) continue;
       day.conversations += row.conversations;
@@ -179,9 +186,14 @@ export class ReportStore {
   }
 
   /** First response and resolution times, overall and per agent (agents by name). */
-  responseTimes(companyId: string, period: Period): ResponseTimesReport {
+  async responseTimes(companyId: string, period: Period): Promise<ResponseTimesReport> {
     const args = { company: companyId, from: period.from, to: period.to };
-    const names = new Map(this.statements.agentNames.all({ company: companyId }).map((u) => [u.id, u.name]));
+    const [users, firstByAgent, resolutionsByAgent] = await Promise.all([
+      this.statements.agentNames.all({ company: companyId }),
+      this.statements.firstResponsesByAgent.all(args),
+      this.statements.resolutionsByAgent.all(args),
+    ]);
+    const names = new Map(users.map((u) => [u.id, u.name]));
     const agents = new Map<string, { first: number[]; resolution: number[] }>();
     const of = (id: string) => {
       let agent = agents.get(id);
@@ -190,11 +202,11 @@ export class ReportStore {
     };
     let first: number[] = [];
     let resolution: number[] = [];
-    for (const { agent, list } of this.statements.firstResponsesByAgent.all(args)) {
+    for (const { agent, list } of firstByAgent) {
       of(agent).first = numbers(list);
       first = first.concat(of(agent).first);
     }
-    for (const { agent, list } of this.statements.resolutionsByAgent.all(args)) {
+    for (const { agent, list } of resolutionsByAgent) {
       of(agent).resolution = numbers(list);
       resolution = resolution.concat(of(agent).resolution);
     }
@@ -217,19 +229,19 @@ export class ReportStore {
   }
 
   /** CSAT: the average, how many of each score, and the newest comments. */
-  csat(companyId: string, period: Period): CsatReport {
-    const row = this.statements.ratings.get(this.buckets(companyId, period))!;
+  async csat(companyId: string, period: Period): Promise<CsatReport> {
+    const row = (await this.statements.ratings.get(this.buckets(companyId, period)))!;
     const distribution = [row.r1 ?? 0, row.r2 ?? 0, row.r3 ?? 0, row.r4 ?? 0, row.r5 ?? 0];
     const count = distribution.reduce((a, b) => a + b, 0);
     const sum = distribution.reduce((a, n, i) => a + n * (i + 1), 0);
-    const comments = this.statements.comments.all({ company: companyId, from: period.from, to: period.to, limit: MAX_COMMENTS }).map((c) => ({ ...c, comment: c.comment! }));
+    const comments = (await this.statements.comments.all({ company: companyId, from: period.from, to: period.to, limit: MAX_COMMENTS })).map((c) => ({ ...c, comment: c.comment! }));
     return { average: average(sum, count), count, distribution, comments };
   }
 
   /** Conversations started per local weekday (Monday first) and hour. */
-  hours(companyId: string, period: Period): HoursReport {
+  async hours(companyId: string, period: Period): Promise<HoursReport> {
     const cells = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-    for (const row of this.statements.byQuarter.all(this.buckets(companyId, period))) {
+    for (const row of await this.statements.byQuarter.all(this.buckets(companyId, period))) {
       const utc = row.bucket * BUCKET_MS;
       const local = utc + period.offsetAt(utc);
       const weekday = (Math.floor(local / 86_400_000) + 3) % 7; // 1970-01-01 was a Thursday.
@@ -243,7 +255,7 @@ export class ReportStore {
    * The published flow's funnel: its steps in the order a walk from `start` first meets them, how
    * many of the period's conversations reached each, and how many stand last at it.
    */
-  funnel(companyId: string, period: Period, flow: { id: string; flow: Flow } | undefined): FunnelReport {
+  async funnel(companyId: string, period: Period, flow: { id: string; flow: Flow } | undefined): Promise<FunnelReport> {
     if (!flow) return { flow: null, conversations: 0, steps: [] };
     const reached = new Map<string, number>();
     const stopped = new Map<string, number>();
@@ -262,7 +274,7 @@ export class ReportStore {
         : [[fromBucket, toBucket]];
     for (const [from, to] of ranges) {
       if (from >= to) continue;
-      for (const row of this.statements.funnel.all({ company: companyId, flow: flow.id, from, to })) {
+      for (const row of await this.statements.funnel.all({ company: companyId, flow: flow.id, from, to })) {
         // The row of step '' counts the flow's conversations.
         if (row.step === '') conversations += row.reached;
         else {

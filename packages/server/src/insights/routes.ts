@@ -59,7 +59,7 @@ export const insightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config, schema: { summary: "Get a conversation's rating", ...agentDoc, params: ChatParams, response: { 200: ChatRatingResponse, ...errors } } },
     async (request) => {
       const conversation = await app.conversations.ownedBy(request.user.companyId, request.params.id);
-      return { rating: app.csat.rating(conversation.companyId, conversation.id) ?? null };
+      return { rating: (await app.csat.rating(conversation.companyId, conversation.id)) ?? null };
     },
   );
 

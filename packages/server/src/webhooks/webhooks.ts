@@ -218,8 +218,8 @@ export class WebhookService {
   private *record(event: OutboxEvent): Work<void> {
     const payload = yield* this.build(event);
     if (!payload || !(yield* this.store({ payload })).length) return;
-    // Runs on the next turn of the event loop, after this transaction has committed.
-    this.queue.kick();
+    // Once this transaction has committed (on PostgreSQL that is a later turn of the event loop).
+    this.writes.afterCommit(() => this.queue.kick());
   }
 
   /** The body of an event as a webhook payload; conversation summaries are read in the same transaction. */

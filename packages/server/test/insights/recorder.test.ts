@@ -2,16 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { LiveConversation } from '../../src/conversations/conversations.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
-import { buildTestServer } from '../helper.js';
+import { buildTestServer, rawSql } from '../helper.js';
 
 /** Per step: how many conversations reached it and how many stand at it (quarter-hour rows). */
-function funnel(app: FastifyInstance): Record<string, [number, number]> {
-  const rows = app.sqlite
-    .prepare<[], { step: string; reached: number; stopped: number }>(
-      "SELECT step, sum(reached) AS reached, sum(stopped) AS stopped FROM funnel_counts WHERE bucket >= 0 AND step <> '' GROUP BY step",
-    )
-    .all();
-  return Object.fromEntries(rows.map((r) => [r.step, [r.reached, r.stopped]]));
+async function funnel(app: FastifyInstance): Promise<Record<string, [number, number]>> {
+  const rows = await rawSql<{ step: string; reached: number; stopped: number }>(
+    app,
+    "SELECT step, sum(reached) AS reached, sum(stopped) AS stopped FROM funnel_counts WHERE bucket >= 0 AND step <> '' GROUP BY step",
+  );
+  return Object.fromEntries(rows.map((r) => [r.step, [Number(r.reached), Number(r.stopped)]]));
 }
 
 describe('the funnel kept in the chat writes', () => {
@@ -25,29 +24,29 @@ describe('the funnel kept in the chat writes', () => {
       .values({ id: 'c1', company_id: company.id, session_hash: 'hash-c1', flow_id: flowId, created_at: at, updated_at: at })
       .execute();
     const live = { id: 'c1', companyId: company.id, flowId, createdAt: at, status: 'bot' } as LiveConversation;
-    const recorder = new InsightsRecorder(app.db, app.sqlite, app.writes);
+    const recorder = new InsightsRecorder(app.database, app.writes);
     const turn = (path: string[]) => app.writes.run(() => recorder.turn(live, path, false));
 
     await app.writes.run(() => recorder.started(live, ['welcome'], false));
     await turn(['menu']);
     await turn(['menu']); // a loop that stays where it stood: nothing to move
-    expect(funnel(app)).toEqual({ welcome: [1, 0], menu: [1, 1] });
+    expect(await funnel(app)).toEqual({ welcome: [1, 0], menu: [1, 1] });
 
     // A turn whose write rolls back is not remembered: the same turn again is recorded.
-    const failed = app.writes.run(() => {
-      recorder.turn(live, ['welcome'], false);
+    const failed = app.writes.run(function* () {
+      yield* recorder.turn(live, ['welcome'], false);
       throw new Error('the rest of the turn failed');
     });
     await expect(failed).rejects.toThrow('the rest of the turn failed');
-    expect(funnel(app)).toEqual({ welcome: [1, 0], menu: [1, 1] });
+    expect(await funnel(app)).toEqual({ welcome: [1, 0], menu: [1, 1] });
     await turn(['welcome']);
-    expect(funnel(app)).toEqual({ welcome: [1, 1], menu: [1, 0] });
+    expect(await funnel(app)).toEqual({ welcome: [1, 1], menu: [1, 0] });
 
     // Turns of one batch: each sees what the one before it wrote, not what memory held before.
     await Promise.all([turn(['menu']), turn(['welcome']), turn(['menu', 'products'])]);
-    expect(funnel(app)).toEqual({ welcome: [1, 0], menu: [1, 0], products: [1, 1] });
+    expect(await funnel(app)).toEqual({ welcome: [1, 0], menu: [1, 0], products: [1, 1] });
     await turn(['menu', 'products']);
     await turn(['welcome']);
-    expect(funnel(app)).toEqual({ welcome: [1, 1], menu: [1, 0], products: [1, 0] });
+    expect(await funnel(app)).toEqual({ welcome: [1, 1], menu: [1, 0], products: [1, 0] });
   });
 });

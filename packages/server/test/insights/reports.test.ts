@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LiveConversation } from '../../src/conversations/conversations.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
 import { addAgent, addCompany, call, startAgentServer } from '../agent-helper.js';
+import type { Work } from '../../src/db/step.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -24,7 +25,8 @@ interface Story {
  * rows, flow steps, hand-offs, first replies, resolutions and ratings.
  */
 async function tell(app: FastifyInstance, companyId: string, flowId: string, stories: Story[]) {
-  const recorder = new InsightsRecorder(app.db, app.sqlite);
+  const recorder = new InsightsRecorder(app.database);
+  const run = (work: Work<void>) => app.writes.run(() => work);
   for (const story of stories) {
     const created = Date.parse(story.at);
     await app.db
@@ -32,12 +34,12 @@ async function tell(app: FastifyInstance, companyId: string, flowId: string, sto
       .values({ id: story.id, company_id: companyId, session_hash: `hash-${story.id}`, flow_id: flowId, created_at: story.at, updated_at: story.at })
       .execute();
     const live = { id: story.id, companyId, flowId, createdAt: story.at, status: 'agent' } as LiveConversation;
-    recorder.started(live, story.path ?? ['welcome'], story.ended === true);
-    if (story.handoffAfter !== undefined) recorder.handedOff(story.id, created + story.handoffAfter);
+    await run(recorder.started(live, story.path ?? ['welcome'], story.ended === true));
+    if (story.handoffAfter !== undefined) await run(recorder.handedOff(story.id, created + story.handoffAfter));
     if (story.reply) {
-      recorder.recorded(live, [{ role: 'agent', components: [], authorId: story.reply.by }], created + story.handoffAfter! + story.reply.after);
+      await run(recorder.recorded(live, [{ role: 'agent', components: [], authorId: story.reply.by }], created + story.handoffAfter! + story.reply.after));
     }
-    if (story.resolve) recorder.resolved(story.id, story.resolve.by, created + story.handoffAfter! + story.resolve.after);
+    if (story.resolve) await run(recorder.resolved(story.id, story.resolve.by, created + story.handoffAfter! + story.resolve.after));
     if (story.rating) await app.csat.rate(live, story.rating.score, story.rating.comment);
   }
 }
