@@ -40,14 +40,16 @@ describe('GET /health', () => {
 
 describe('GET /livez and /readyz', () => {
   it('reports the version on /health, live and ready over real HTTP', async () => {
-    const { http } = await startTestServer();
+    const { app, http } = await startTestServer();
     const health = await fetch(`${http}/health`);
     expect(await health.json()).toEqual({ status: 'ok', version: serverVersion() });
     expect(serverVersion()).toMatch(/^\d+\.\d+\.\d+/);
     expect(await (await fetch(`${http}/livez`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${http}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, migrations: true, shutting_down: false } });
+    // With Redis (a node of a multi-node deployment), readiness also follows its subscription.
+    const redis = app.config.redisUrl ? { redis: true } : {};
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: true, migrations: true, shutting_down: false, ...redis } });
   });
 
   it('is not ready while shutting down, yet still live', async () => {

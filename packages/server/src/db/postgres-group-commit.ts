@@ -149,7 +149,15 @@ export class PostgresGroupCommit implements WriteQueue {
     let next = this.within(item, () => steps.next());
     while (!next.done) {
       const { name, text, values } = next.value;
-      const answer = await client.query(name ? { name, text, values } : { text, values });
+      let answer: pg.QueryResult;
+      try {
+        answer = await client.query(name ? { name, text, values } : { text, values });
+      } catch (error) {
+        // Into the work, as on SQLite, so its own catch and finally blocks run (marking what failed).
+        if (!steps.throw) throw error;
+        next = this.within(item, () => steps.throw!(error));
+        continue;
+      }
       next = this.within(item, () => steps.next(answer));
     }
     return next.value;
