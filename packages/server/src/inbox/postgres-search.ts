@@ -3,7 +3,7 @@ import type { MessageRole, SearchHit } from '@parley/protocol';
 import type { DatabaseHandle } from '../db/handle.js';
 import { param, prepareQuery } from '../db/prepared.js';
 import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../lib/fts.js';
-import type { SearchIndex } from './search-index.js';
+import type { SearchIndex } from './search-types.js';
 
 /** Tokens a snippet shows, as FTS5's `snippet(…, 12)` on SQLite. */
 const SNIPPET_TOKENS = 12;

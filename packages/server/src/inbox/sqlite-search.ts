@@ -5,7 +5,7 @@ import type { WriteQueue } from '../db/write-queue.js';
 import type { Work } from '../db/step.js';
 import { param, prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
 import { HIT_CLOSE, HIT_OPEN, snippetToHtml, toFtsQuery } from '../lib/fts.js';
-import type { SearchIndex } from './search-index.js';
+import type { SearchIndex } from './search-types.js';
 
 /** How often new messages are indexed when nobody searches. */
 const INDEX_INTERVAL_MS = 50;

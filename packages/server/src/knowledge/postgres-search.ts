@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/handle.js';
 import { param, prepareQuery } from '../db/prepared.js';
 import { words as foldedWords } from './query.js';
-import type { PassageEntry, PassageSearch } from './search.js';
+import type { PassageEntry, PassageSearch } from './passage-search.js';
 import type { Candidate } from './types.js';
 
 /**

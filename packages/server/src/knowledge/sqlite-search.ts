@@ -1,6 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import type { DatabaseHandle } from '../db/handle.js';
-import type { PassageEntry, PassageSearch } from './search.js';
+import type { PassageEntry, PassageSearch } from './passage-search.js';
 import type { Candidate } from './types.js';
 
 /** The FTS `company` column's token for a company: its id with letters and digits only (one token). */
