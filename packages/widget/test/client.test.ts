@@ -209,21 +209,21 @@ describe('ParleyClient against a real server', () => {
 
   it('sends page attributes once connected, and again to the new conversation after a reset', async () => {
     const c = client();
-    const attributes = (session: string) => server.app!.conversations.get(server.app!.chat.resolveSession(session).id)?.attributes;
+    const attributes = async (session: string) => (await server.app!.conversations.get((await server.app!.chat.resolveSession(session)).id))?.attributes;
     c.setAttributes({ plan: 'pro', cart_total: 42 });
     expect(() => c.setAttributes({ 'no spaces': 1 })).toThrow(TypeError);
     expect(() => c.setAttributes({ note: 'x'.repeat(501) })).toThrow(TypeError);
     c.connect();
     await until(() => c.messages.length === 1, 'greeting');
-    await until(() => attributes(c.session!)?.plan === 'pro', 'attributes stored');
+    await until(async () => (await attributes(c.session!))?.plan === 'pro', 'attributes stored');
     c.setAttributes({ cart_total: null, coupon: 'SPRING' });
-    await until(() => attributes(c.session!)?.coupon === 'SPRING', 'attributes merged');
-    expect(attributes(c.session!)).toEqual({ plan: 'pro', coupon: 'SPRING' });
+    await until(async () => (await attributes(c.session!))?.coupon === 'SPRING', 'attributes merged');
+    expect(await attributes(c.session!)).toEqual({ plan: 'pro', coupon: 'SPRING' });
     const old = c.session!;
     await c.reset();
     await until(() => c.session !== undefined && c.session !== old, 'new conversation');
-    await until(() => attributes(c.session!)?.coupon === 'SPRING', 'attributes on the new conversation');
-    expect(attributes(c.session!)).toEqual({ plan: 'pro', coupon: 'SPRING' });
+    await until(async () => (await attributes(c.session!))?.coupon === 'SPRING', 'attributes on the new conversation');
+    expect(await attributes(c.session!)).toEqual({ plan: 'pro', coupon: 'SPRING' });
   });
 
   it('asks for a person: the server queues the conversation and the bot stays quiet', async () => {

@@ -98,10 +98,10 @@ describe.skipIf(skip)('the embed API (window.Parley) on a page of another origin
 
     // The attributes reached the conversation on the server.
     const session = await page.evaluate(() => JSON.parse(Object.entries(localStorage).find(([k]) => k.startsWith('parley:'))![1]).session as string);
-    const conversation = parley.app!.chat.resolveSession(session);
-    await expect.poll(() => parley.app!.conversations.get(conversation.id)?.attributes).toEqual({ plan: 'pro', cart_total: 42 });
+    const conversation = await parley.app!.chat.resolveSession(session);
+    await expect.poll(async () => (await parley.app!.conversations.get(conversation.id))?.attributes).toEqual({ plan: 'pro', cart_total: 42 });
     await api(page, 'setAttributes', { cart_total: 55, coupon: 'SPRING' });
-    await expect.poll(() => parley.app!.conversations.get(conversation.id)?.attributes).toEqual({ plan: 'pro', cart_total: 55, coupon: 'SPRING' });
+    await expect.poll(async () => (await parley.app!.conversations.get(conversation.id))?.attributes).toEqual({ plan: 'pro', cart_total: 55, coupon: 'SPRING' });
     const refused = await page.evaluate(() => {
       try {
         (window as unknown as Win).Parley.setAttributes!({ 'bad key': 1 } as never);

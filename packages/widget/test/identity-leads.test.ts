@@ -41,7 +41,7 @@ const identities = (c: ParleyClient) => {
 };
 const identityOf = async (conversationId: string) =>
   (await server.app!.inbox.get(server.app!.companies.defaultCompany().id, conversationId)).visitor.identity;
-const conversationOf = async (session: string) => server.app!.conversations.bySessionToken(session)!.id;
+const conversationOf = async (session: string) => (await server.app!.conversations.bySessionToken(session))!.id;
 
 describe('identify reaches the server', () => {
   it('with a hash, in hello before the first connection: the agents see a verified visitor', async () => {
