@@ -1,18 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { probes } from '../core/probes.js';
 import { isWork, runNow, type PendingStatement } from './step.js';
-import type { WriteQueue } from './write-queue.js';
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-interface PendingWrite {
-  work: () => unknown;
-  resolve: (value: any) => void;
-  reject: (error: unknown) => void;
-  outcome?: Outcome;
-  /** What the write asked to run once it has committed (see `afterCommit`). */
-  committed?: Array<() => void> | undefined;
-}
+import { runCommitted, type PendingWrite, type WriteQueue } from './write-queue.js';
 
 /**
  * Group commit: every write queued during one turn of the event loop runs in a single SQLite
@@ -100,17 +89,6 @@ export class GroupCommit implements WriteQueue {
     (item.committed ??= []).push(callback);
   }
 
-  /** Callbacks only update memory; one that throws anyway must not leave other callers unsettled. */
-  private runCommitted(callbacks: Array<() => void>): void {
-    for (const callback of callbacks) {
-      try {
-        callback();
-      } catch {
-        // Ignored: the write is committed, and what the callback mirrors is read again on a miss.
-      }
-    }
-  }
-
   private runWork(item: PendingWrite): unknown {
     item.committed = undefined;
     this.running = item;
@@ -149,7 +127,7 @@ export class GroupCommit implements WriteQueue {
     for (const item of batch) {
       const outcome = item.outcome!;
       if (outcome.ok) {
-        if (item.committed) this.runCommitted(item.committed);
+        if (item.committed) runCommitted(item.committed);
         item.resolve(outcome.value);
       } else item.reject(outcome.error);
     }

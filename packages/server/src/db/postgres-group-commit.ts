@@ -1,17 +1,7 @@
 import type pg from 'pg';
 import { probes } from '../core/probes.js';
 import { isWork, type PendingStatement } from './step.js';
-import type { WriteQueue } from './write-queue.js';
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-interface PendingWrite {
-  work: () => unknown;
-  resolve: (value: any) => void;
-  reject: (error: unknown) => void;
-  outcome?: Outcome;
-  committed?: Array<() => void> | undefined;
-}
+import { runCommitted, type PendingWrite, type WriteQueue } from './write-queue.js';
 
 /**
  * The group commit on PostgreSQL: the writes queued during one event-loop turn run, one after the
@@ -169,17 +159,6 @@ export class PostgresGroupCommit implements WriteQueue {
       return run();
     } finally {
       this.running = undefined;
-    }
-  }
-}
-
-/** Callbacks only update memory; one that throws must not leave other callers unsettled. */
-function runCommitted(callbacks: Array<() => void>): void {
-  for (const callback of callbacks) {
-    try {
-      callback();
-    } catch {
-      // Ignored, as on SQLite.
     }
   }
 }

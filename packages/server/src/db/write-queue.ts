@@ -21,3 +21,30 @@ export interface WriteQueue {
   /** Commits what is queued and refuses new writes; resolves once the last batch has settled. */
   close(): void | Promise<void>;
 }
+
+/** How a queued write ended, kept until its batch has committed. */
+export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** A write waiting in a queue's batch. */
+export interface PendingWrite {
+  work: () => unknown;
+  resolve: (value: any) => void;
+  reject: (error: unknown) => void;
+  outcome?: WriteOutcome;
+  /** What the write asked to run once it has committed (see `afterCommit`). */
+  committed?: Array<() => void> | undefined;
+}
+
+/**
+ * Runs a committed write's `afterCommit` callbacks. They only update memory; one that throws must
+ * not leave other callers unsettled, and what it mirrors is read again on a miss.
+ */
+export function runCommitted(callbacks: Array<() => void>): void {
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch {
+      // Ignored: the write is committed.
+    }
+  }
+}
