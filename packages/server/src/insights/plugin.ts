@@ -39,7 +39,10 @@ export default fp(
     };
     app.decorate('chatInsights', {
       started: (conversation, path, terminal) => safely(recorder.started(conversation, path, terminal)),
-      turn: (conversation, path, terminal) => safely(recorder.turn(conversation, path, terminal)),
+      turn: (conversation, path, terminal) => {
+        const work = recorder.turn(conversation, path, terminal);
+        return work && safely(work);
+      },
       recorded: (conversation, messages) => safely(recorder.recorded(conversation, messages, Date.now())),
       ratingScale: (companyId) => csat.settings(companyId).scale,
       ratingPrompt: (conversation, after) => csat.ratingPrompt(conversation, after),

@@ -3,7 +3,7 @@ import type { LiveConversation, NewMessage } from '../conversations/conversation
 import type { Database } from '../db/database.js';
 import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import type { Work } from '../db/step.js';
+import { perform, type Work } from '../db/step.js';
 import { param, prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
 
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
@@ -177,7 +177,7 @@ export class InsightsRecorder {
       if (terminal) yield* this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
       return;
     }
-    yield* this.turn(conversation, path, terminal);
+    yield* perform(this.turn(conversation, path, terminal));
   }
 
   /**
@@ -186,11 +186,18 @@ export class InsightsRecorder {
    * the new ones; one writes every funnel count the turn changed; a turn that reaches no new step
    * and stays where it stood writes nothing else.
    */
-  *turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> {
-    if (!path?.length) return;
+  turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> | undefined {
+    if (!path?.length) return undefined;
     const last = path[path.length - 1]!;
     const known = this.known.get(conversation);
-    if (!known || known.last !== last || !path.every((step) => known.steps.has(step))) yield* this.record(conversation, path, last, known);
+    const fresh = !known || known.last !== last || !path.every((step) => known.steps.has(step));
+    // Most turns loop where they stood: no work, not even a generator, on the turn's hot path.
+    if (!fresh && !terminal) return undefined;
+    return this.turnWork(conversation, path, last, known, fresh, terminal);
+  }
+
+  private *turnWork(conversation: LiveConversation, path: string[], last: string, known: KnownSteps | undefined, fresh: boolean, terminal: boolean): Work<void> {
+    if (fresh) yield* this.record(conversation, path, last, known);
     if (terminal) yield* this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
   }
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LiveConversation } from '../../src/conversations/conversations.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
 import { buildTestServer, rawSql } from '../helper.js';
+import { perform } from '../../src/db/step.js';
 
 /** Per step: how many conversations reached it and how many stand at it (quarter-hour rows). */
 async function funnel(app: FastifyInstance): Promise<Record<string, [number, number]>> {
@@ -34,7 +35,7 @@ describe('the funnel kept in the chat writes', () => {
 
     // A turn whose write rolls back is not remembered: the same turn again is recorded.
     const failed = app.writes.run(function* () {
-      yield* recorder.turn(live, ['welcome'], false);
+      yield* perform(recorder.turn(live, ['welcome'], false));
       throw new Error('the rest of the turn failed');
     });
     await expect(failed).rejects.toThrow('the rest of the turn failed');
