@@ -4,7 +4,7 @@ import type { RecordOptions } from './chat-types.js';
 import type { LiveConversation } from './conversations.js';
 import type { Outbox } from '../core/outbox.js';
 import { probes } from '../core/probes.js';
-import type { Work } from '../db/step.js';
+import { perform, type Work, type WriteEffect } from '../db/step.js';
 
 /**
  * What the chat service tells the rest of the server: inside a write, the outbox events its
@@ -17,13 +17,20 @@ export class ChatAnnouncer {
     private readonly outbox: Outbox,
   ) {}
 
-  /** Inside the write that stores them: the messages' events for the outbox (webhooks). */
-  *recordMessages(conversation: LiveConversation, messages: ChatMessage[]): Work<void> {
+  /**
+   * Inside the write that stores them: the messages' events for the outbox (webhooks). Nothing to
+   * run (undefined) when no one wants them, as on most turns.
+   */
+  recordMessages(conversation: LiveConversation, messages: ChatMessage[]): WriteEffect {
     // A "Try it" conversation sends no webhooks.
-    if (conversation.isTest) return;
+    if (conversation.isTest || !this.outbox.wanted(conversation.companyId, 'message')) return undefined;
+    return this.recordEach(conversation, messages);
+  }
+
+  private *recordEach(conversation: LiveConversation, messages: ChatMessage[]): Work<void> {
     const { id: conversationId, companyId } = conversation;
     for (const message of messages) {
-      yield* this.outbox.add(companyId, 'message', () => ({ type: 'message', conversationId, companyId, message, isTerminal: conversation.isTerminal }));
+      yield* perform(this.outbox.add(companyId, 'message', () => ({ type: 'message', conversationId, companyId, message, isTerminal: conversation.isTerminal })));
     }
   }
 

@@ -4,7 +4,7 @@ import type { NotNull } from 'kysely';
 import { componentsToText, type ChatMessage, type MessageRole, type MessageStatus } from '@parley/protocol';
 import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareQuery, type ParamValues } from '../db/prepared.js';
+import { param, prepareQuery, returningId, type ParamValues } from '../db/prepared.js';
 import { perform, type Work, type WriteEffect } from '../db/step.js';
 import { initialState, type FlowState } from '../flows/engine.js';
 import { timestamp } from '../lib/clock.js';
@@ -98,7 +98,7 @@ export class ConversationStore {
       touchConversation: prepareQuery(database, { id: param<string>(), now: param<string>() }, (p) =>
         db.updateTable('conversations').set({ last_seen_at: p.now }).where('id', '=', p.id),
       ),
-      insertMessage: prepareQuery(database, MESSAGE_PARAMS, (p) => db.insertInto('messages').values(p).returning('id')),
+      insertMessage: prepareQuery(database, MESSAGE_PARAMS, (p) => returningId(database, db.insertInto('messages').values(p))),
       conversationById: prepareQuery(database, { id: param<string>() }, (p) => db.selectFrom('conversations').selectAll().where('id', '=', p.id)),
       // A conversation's first session, or one it gave a verified visitor's other device.
       conversationBySession: prepareQuery(database, { hash: param<string>() }, (p) =>
@@ -305,8 +305,7 @@ export class ConversationStore {
     try {
       if (before) yield* perform(before());
       for (const { message, params } of prepared) {
-        const row = yield* this.statements.insertMessage.get(params);
-        message.id = String(row!.id);
+        message.id = String(yield* this.statements.insertMessage.insertId(params));
       }
       yield* update();
       if (after) yield* perform(after(stored));

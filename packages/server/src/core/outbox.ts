@@ -26,10 +26,21 @@ export class Outbox {
   constructor(private readonly onError: (error: unknown, event: OutboxEvent) => void) {}
 
   /**
-   * Records `event` with every listener that wants it. Call it inside a write; `build` is only
-   * called when someone wants the event, so a company without webhooks pays nothing.
+   * Records `event` with every listener that wants it. Call it inside a write (`yield* perform(…)`);
+   * `build` is only called when someone wants the event, so a company without webhooks pays
+   * nothing: not even the work to run (undefined).
    */
-  *add(companyId: string, type: OutboxEvent['type'], build: () => OutboxEvent): Work<void> {
+  add(companyId: string, type: OutboxEvent['type'], build: () => OutboxEvent): WriteEffect {
+    return this.wanted(companyId, type) ? this.record(companyId, type, build) : undefined;
+  }
+
+  /** Whether any listener records events of this type for this company. */
+  wanted(companyId: string, type: OutboxEvent['type']): boolean {
+    for (const listener of this.listeners) if (listener.wants(companyId, type)) return true;
+    return false;
+  }
+
+  private *record(companyId: string, type: OutboxEvent['type'], build: () => OutboxEvent): Work<void> {
     let event: OutboxEvent | undefined;
     for (const listener of this.listeners) {
       if (!listener.wants(companyId, type)) continue;

@@ -1,6 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { sql, type Compilable, type RawBuilder } from 'kysely';
+import { sql, type Compilable, type InsertQueryBuilder, type RawBuilder } from 'kysely';
 import type { DatabaseHandle } from './handle.js';
 import { AsyncStep, SyncStep, type PendingStatement, type Step } from './step.js';
 
@@ -48,6 +48,12 @@ export interface PreparedQuery<Row, P> {
   get(values: ParamValues<P>): Step<Row | undefined>;
   /** Runs a write. */
   run(values: ParamValues<P>): Step<WriteResult>;
+  /**
+   * Runs an insert of one row and gives the row's new `id`: SQLite's rowid, or on PostgreSQL the
+   * id the statement returns (build the insert with {@link returningId}). On SQLite this spares a
+   * RETURNING clause, which costs a message insert about a microsecond.
+   */
+  insertId(values: ParamValues<P>): Step<number>;
   /** The SQL as compiled, for tests and logs. */
   readonly sql: string;
 }
@@ -73,11 +79,17 @@ export function prepareQuery<P extends Record<string, Param<unknown>>, Q extends
 ): PreparedQuery<RowOf<Q>, P> {
   if (database.dialect === 'sqlite') {
     const query = prepareSqliteQuery(database.sqlite, params, build);
+    // The functions are made once per query; each call only makes its step.
+    const all = (values: unknown) => query.all(values as ParamValues<P>);
+    const get = (values: unknown) => query.get(values as ParamValues<P>);
+    const run = (values: unknown): WriteResult => ({ changes: query.run(values as ParamValues<P>).changes });
+    const insertId = (values: unknown) => Number(query.run(values as ParamValues<P>).lastInsertRowid);
     return {
       sql: query.sql,
-      all: (values) => new SyncStep(() => query.all(values)),
-      get: (values) => new SyncStep(() => query.get(values)),
-      run: (values) => new SyncStep(() => ({ changes: query.run(values).changes })),
+      all: (values) => new SyncStep(all, values),
+      get: (values) => new SyncStep(get, values),
+      run: (values) => new SyncStep(run, values),
+      insertId: (values) => new SyncStep(insertId, values),
     };
   }
   const compiled = build(references(params)).compile();
@@ -91,7 +103,13 @@ export function prepareQuery<P extends Record<string, Param<unknown>>, Q extends
     all: (values) => new AsyncStep(statement(values), pool, (result) => result.rows as RowOf<Q>[]),
     get: (values) => new AsyncStep(statement(values), pool, (result) => result.rows[0] as RowOf<Q> | undefined),
     run: (values) => new AsyncStep(statement(values), pool, (result) => ({ changes: result.rowCount ?? 0 })),
+    insertId: (values) => new AsyncStep(statement(values), pool, (result) => Number((result.rows[0] as { id: unknown }).id)),
   };
+}
+
+/** An insert that returns its new `id` on PostgreSQL and nothing on SQLite, for {@link PreparedQuery.insertId}. */
+export function returningId(database: DatabaseHandle, insert: InsertQueryBuilder<any, any, any>): Compilable<unknown> {
+  return database.dialect === 'postgres' ? insert.returning('id') : insert;
 }
 
 /**
@@ -106,7 +124,7 @@ export function stepOf<Q extends Compilable<unknown>>(database: DatabaseHandle, 
       const args = compiled.parameters.map(toSqliteValue);
       if (statement.reader) return statement.all(args) as RowOf<Q>[];
       statement.run(args);
-      return [];
+      return [] as RowOf<Q>[];
     });
   }
   const name = '';

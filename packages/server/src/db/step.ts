@@ -29,19 +29,29 @@ export type StatementRunner = Pick<pg.Pool, 'query'>;
 
 const done = <T>(value: T): IteratorReturnResult<T> => ({ done: true, value });
 
-/** A step that runs synchronously (SQLite). It runs when iterated or awaited, never before. */
-export class SyncStep<T> implements Step<T> {
-  constructor(private readonly execute: () => T) {}
+/**
+ * A step that runs synchronously (SQLite). It runs when iterated or awaited, never before. The
+ * step is its own iterator and holds its statement and values rather than a closure: a turn makes
+ * several, and each allocation is paid on every message.
+ */
+export class SyncStep<T> implements Step<T>, Iterator<PendingStatement, T, unknown> {
+  constructor(
+    private readonly execute: (values: unknown) => T,
+    private readonly values?: unknown,
+  ) {}
 
   [Symbol.iterator](): Iterator<PendingStatement, T, unknown> {
-    const value = this.execute();
-    return { next: () => done(value) };
+    return this;
+  }
+
+  next(): IteratorReturnResult<T> {
+    return done(this.execute(this.values));
   }
 
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
     let value: T;
     try {
-      value = this.execute();
+      value = this.execute(this.values);
     } catch (error) {
       return Promise.reject(error).then(onFulfilled, onRejected);
     }
@@ -92,7 +102,14 @@ export function runNow<T>(work: Iterable<PendingStatement, T, unknown>): T {
  */
 export type WriteEffect = Iterable<PendingStatement, unknown, unknown> | void | undefined;
 
-/** Drives a callback's effect inside a write: `yield* perform(callback())`. */
-export function* perform(effect: WriteEffect): Generator<PendingStatement, void, unknown> {
-  if (effect && isWork(effect)) yield* effect;
+const finished: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const noStatements: Iterator<PendingStatement, undefined, unknown> = { next: () => finished };
+const nothingToRun: Iterable<PendingStatement, undefined, unknown> = { [Symbol.iterator]: () => noStatements };
+
+/**
+ * Drives a callback's effect inside a write: `yield* perform(callback())`. No generator is made
+ * for a callback that ran no SQL (most of them, on most turns).
+ */
+export function perform(effect: WriteEffect): Iterable<PendingStatement, unknown, unknown> {
+  return effect || nothingToRun;
 }

@@ -8,7 +8,7 @@ import type { PresenceTracker } from '../core/presence.js';
 import type { HandoffHooks, HandoffPlan, HandoffRequest } from '../conversations/chat-types.js';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import { timestamp } from '../lib/clock.js';
-import { runNow, type Work } from '../db/step.js';
+import { perform, runNow, type Work } from '../db/step.js';
 
 /**
  * Words that ask for a person, matched as whole words in any case ("talk to a person" is caught
@@ -102,7 +102,7 @@ export class HandoffPolicy implements HandoffHooks {
   private *record(conversation: LiveConversation, request: HandoffRequest, at: string): Work<void> {
     const { id: conversationId, companyId } = conversation;
     yield* this.statements.record.run({ id: conversationId, company: companyId, at, reason: request.reason, context: request.context ?? null });
-    yield* this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason }));
+    yield* perform(this.outbox.add(companyId, 'handoff', () => ({ type: 'handoff', conversationId, companyId, reason: request.reason })));
   }
 
   announce(conversation: LiveConversation, request: HandoffRequest): void {

@@ -10,7 +10,7 @@ import { topics } from '../core/bus.js';
 import { Errors } from '../errors.js';
 import { timestamp } from '../lib/clock.js';
 import type { InsightsRecorder } from './recorder.js';
-import { runNow, type Work } from '../db/step.js';
+import { perform, runNow, type Work } from '../db/step.js';
 
 /** CSAT is off until an admin turns it on. */
 export const DEFAULT_CSAT: CsatSettings = { enabled: false, scale: 'five', ask_after: 'agent' };
@@ -162,7 +162,7 @@ export class CsatService {
       const inserted = (yield* statements.insert.run({ id: conversationId, company: companyId, scale, score, comment: text, at: createdAt })).changes === 1;
       if (inserted) {
         yield* recorder.rated(conversationId, score);
-        yield* outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt }));
+        yield* perform(outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt })));
       }
       return inserted;
     });

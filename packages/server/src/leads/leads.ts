@@ -8,7 +8,7 @@ import type { LeadRow } from '../db/tables/index.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { topics, type BusEvent, type EventBus } from '../core/bus.js';
 import type { Outbox } from '../core/outbox.js';
-import type { Work } from '../db/step.js';
+import { perform, type Work } from '../db/step.js';
 
 /** A lead as stored: flat visitor data with its company, conversation and server timestamp. */
 export interface Lead {
@@ -138,7 +138,7 @@ export class LeadRepository {
   /** Writes a lead and records its event for the webhooks; call it inside a group-commit write. */
   *insertNow(lead: Lead): Work<void> {
     yield* this.insert.run({ id: lead.id, company: lead.companyId, conversation: lead.conversationId, source: lead.source, data: JSON.stringify(lead.data), at: lead.createdAt });
-    yield* this.outbox.add(lead.companyId, 'lead', () => leadEvent(lead));
+    yield* perform(this.outbox.add(lead.companyId, 'lead', () => leadEvent(lead)));
   }
 }
 
