@@ -9,7 +9,7 @@ import { KeyedLanes } from '../lib/keyed-lanes.js';
 import { Errors } from '../errors.js';
 import type { EventBus } from '../core/bus.js';
 import type { Company, CompanyRepository } from '../companies/companies.js';
-import type { ConversationChanges, ConversationStore, LiveConversation, NewMessage } from './conversations.js';
+import { DuplicateClientMessage, retryStale, type ConversationChanges, type ConversationStore, type LiveConversation, type NewMessage } from './conversations.js';
 import type { FlowRegistry, StoredFlow } from '../flows/flows.plugin.js';
 import type { Lead, LeadRepository } from '../leads/leads.js';
 import type { Outbox } from '../core/outbox.js';
@@ -130,18 +130,31 @@ export class ChatService {
 
   /**
    * Takes one visitor input. A client message id seen before is answered from what was stored
-   * (nothing is stored or answered twice). Resolves after the turn is committed.
+   * (nothing is stored or answered twice). Resolves after the turn is committed. When another
+   * node changed the conversation meanwhile (PostgreSQL), the turn is decided again on a fresh copy.
    */
   async handleInput(conversation: LiveConversation, input: VisitorInput, source: InputSource = {}): Promise<TurnResult> {
-    if (conversation.status === 'closed') throw Errors.sessionClosed();
     if (probes.turn.hasSubscribers) probes.turn.publish({ companyId: conversation.companyId });
+    let tries = 0;
+    return retryStale(async () =>
+      // Again after another node's change: the copy that failed was dropped, read it afresh.
+      this.handleOnce(tries++ === 0 ? conversation : ((await this.conversations.get(conversation.id)) ?? conversation), input, source),
+    ).catch((error: unknown) => {
+      // Another node stored this client id first: answer from what it stored.
+      if (error instanceof DuplicateClientMessage) return this.storedAnswer(conversation, error.seq);
+      throw error;
+    });
+  }
+
+  private async handleOnce(conversation: LiveConversation, input: VisitorInput, source: InputSource): Promise<TurnResult> {
+    if (conversation.status === 'closed') throw Errors.sessionClosed();
     const resent = source.clientId ? this.conversations.findClientMessage(conversation, source.clientId) : undefined;
     if (resent) {
       const settled = await resent.committed?.then(
         () => true,
         () => false,
       );
-      if (settled !== false) return this.storedAnswer(conversation, resent.seq);
+      if (settled !== false) return this.storedAnswer(conversation, resent.message.seq);
       // The first attempt failed to commit: take this one as new.
       conversation = await this.conversations.get(conversation.id) ?? conversation;
     }

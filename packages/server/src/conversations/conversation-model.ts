@@ -24,6 +24,8 @@ export interface LiveConversation {
   status: ConversationStatus;
   flow: FlowState;
   lastSeq: number;
+  /** The row's `state_version` this copy's state stands on (PostgreSQL; see `ConversationUpdates.allocating`). */
+  stateVersion: number;
   isTerminal: boolean;
   assigneeId: string | null;
   visitorIp: string | null;
@@ -31,8 +33,8 @@ export interface LiveConversation {
   createdAt: string;
   /** Writes queued and not committed yet; a conversation with pending writes stays in memory. */
   pending: number;
-  /** Client message ids queued and not committed yet, with their sequence number and commit. */
-  pendingClientIds: Map<string, { seq: number; committed: Promise<unknown> }>;
+  /** Client message ids queued and not committed yet, with their message (its seq final once committed) and commit. */
+  pendingClientIds: Map<string, { message: { seq: number }; committed: Promise<unknown> }>;
   /** Set when a write failed: the live copy is dropped and re-read from the database. */
   failed: boolean;
   /**
@@ -69,6 +71,49 @@ export interface ConversationChanges {
   closed?: boolean;
   /** The flow steps the write's turn ran (for the bot's funnel); no column of its own. */
   reached?: string[];
+}
+
+/**
+ * A write found the conversation changed by another node since this node read it (PostgreSQL):
+ * nothing of the write was stored, and the live copy is dropped. Read the conversation again and
+ * decide again (`retryStale`).
+ */
+export class StaleConversation extends Error {
+  constructor(readonly conversationId: string) {
+    super('The conversation changed on another node; read it again');
+    this.name = 'StaleConversation';
+  }
+}
+
+/**
+ * A write carried a client message id the conversation already stored, through another node
+ * (PostgreSQL): nothing of the write was stored; `seq` is the stored message's.
+ */
+export class DuplicateClientMessage extends Error {
+  constructor(
+    readonly clientId: string,
+    readonly seq: number,
+  ) {
+    super('This client message id is already stored');
+    this.name = 'DuplicateClientMessage';
+  }
+}
+
+/** How many times a decision is taken again after another node changed its conversation. */
+const STALE_RETRIES = 5;
+
+/**
+ * Runs `attempt` and, when its write finds the conversation changed by another node, runs it
+ * again (it reads the conversation afresh), a few times. On SQLite the first attempt is the last.
+ */
+export async function retryStale<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof StaleConversation) || tries >= STALE_RETRIES) throw error;
+    }
+  }
 }
 
 /** SHA-256 of a session token, as stored. */
@@ -119,6 +164,7 @@ export function fromRow(row: ConversationRow): LiveConversation {
     status: row.status,
     flow,
     lastSeq: row.last_seq,
+    stateVersion: row.state_version,
     isTerminal: row.is_terminal === 1,
     assigneeId: row.assignee_id,
     visitorIp: row.visitor_ip,

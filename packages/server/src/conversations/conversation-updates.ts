@@ -1,6 +1,8 @@
 import type { ConversationStatus } from '@parley/protocol';
 import type { DatabaseHandle } from '../db/handle.js';
-import { param, prepareQuery, type ParamValues, type PreparedQuery, type WriteResult } from '../db/prepared.js';
+import type { UpdateQueryBuilder } from 'kysely';
+import type { Database } from '../db/database.js';
+import { param, prepareQuery, type ParamRefs, type ParamValues, type PreparedQuery, type WriteResult } from '../db/prepared.js';
 import type { Step } from '../db/step.js';
 import type { ConversationChanges, LiveConversation } from './conversation-model.js';
 
@@ -17,11 +19,16 @@ const PARAMS = {
   last_seen_at: param<string>(),
   unread: param<number>(),
   closed_at: param<string>(),
+  /** PostgreSQL: how many messages the write adds, the state version it decided on, and the next one. */
+  added: param<number>(),
+  expected_version: param<number>(),
+  state_version: param<number>(),
 };
 
 type Values = Partial<ParamValues<typeof PARAMS>>;
 
 /** What a write may change besides `last_seq` and `updated_at`, which every write sets: one bit each. */
+const STATE = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 6);
 const STATUS = 1 << 0;
 const FLOW_ID = 1 << 1;
 const FLOW_STATE = 1 << 2;
@@ -39,15 +46,40 @@ const CLOSED = 1 << 6;
  */
 export class ConversationUpdates {
   private readonly statements = new Map<number, PreparedQuery<unknown, typeof PARAMS>>();
+  private readonly sharedStatements = new Map<number, PreparedQuery<{ last_seq: number }, typeof PARAMS>>();
 
   constructor(private readonly database: DatabaseHandle) {}
 
   /**
-   * Applies `changes` to the live conversation and returns the matching UPDATE, to run inside the
-   * write's transaction. `lastSeq` must already count the write's messages.
+   * SQLite: applies `changes` to the live conversation and returns the matching UPDATE, to run
+   * inside the write's transaction. `lastSeq` must already count the write's messages.
    */
   of(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string): () => Step<WriteResult> {
-    const values: Values = { id: conversation.id, last_seq: conversation.lastSeq, updated_at: now };
+    const { values, mask } = this.apply(conversation, changes, visitorMessages, now);
+    values.last_seq = conversation.lastSeq;
+    const statement = this.statement(mask);
+    // The statement of `mask` names exactly the values set above.
+    return () => statement.run(values as ParamValues<typeof PARAMS>);
+  }
+
+  /**
+   * PostgreSQL, where other nodes write the same conversation: applies `changes` to the live
+   * conversation and returns the UPDATE that, under the row's lock, allocates the write's `added`
+   * sequence numbers and checks that the state is still the one this node decided on. It gives
+   * the row's new `last_seq`, or undefined when another node changed the state meanwhile.
+   */
+  allocating(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string, added: number): () => Step<{ last_seq: number } | undefined> {
+    const expected = conversation.stateVersion;
+    const { values, mask } = this.apply(conversation, changes, visitorMessages, now);
+    values.added = added;
+    values.expected_version = expected;
+    if (mask & STATE) values.state_version = ++conversation.stateVersion;
+    const statement = this.sharedStatement(mask);
+    return () => statement.get(values as ParamValues<typeof PARAMS>);
+  }
+
+  private apply(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string): { values: Values; mask: number } {
+    const values: Values = { id: conversation.id, updated_at: now };
     let mask = 0;
     if (changes.status !== undefined && changes.status !== conversation.status) {
       mask |= STATUS;
@@ -78,27 +110,42 @@ export class ConversationUpdates {
       mask |= CLOSED;
       values.closed_at = now;
     }
-    const statement = this.statement(mask);
-    // The statement of `mask` names exactly the values set above.
-    return () => statement.run(values as ParamValues<typeof PARAMS>);
+    return { values, mask };
   }
 
   private statement(mask: number): PreparedQuery<unknown, typeof PARAMS> {
     let statement = this.statements.get(mask);
     if (!statement) {
-      statement = prepareQuery(this.database, PARAMS, (p) => {
-        let update = this.database.db.updateTable('conversations').set({ last_seq: p.last_seq, updated_at: p.updated_at });
-        if (mask & STATUS) update = update.set({ status: p.status });
-        if (mask & FLOW_ID) update = update.set({ flow_id: p.flow_id });
-        if (mask & FLOW_STATE) update = update.set({ flow_state: p.flow_state });
-        if (mask & IS_TERMINAL) update = update.set({ is_terminal: p.is_terminal });
-        if (mask & ASSIGNEE) update = update.set({ assignee_id: p.assignee_id });
-        if (mask & VISITOR_SPOKE) update = update.set((eb) => ({ last_seen_at: p.last_seen_at, unread_count: eb('unread_count', '+', p.unread) }));
-        if (mask & CLOSED) update = update.set({ closed_at: p.closed_at });
-        return update.where('id', '=', p.id);
-      });
+      statement = prepareQuery(this.database, PARAMS, (p) =>
+        this.setColumns(mask, p, this.database.db.updateTable('conversations').set({ last_seq: p.last_seq, updated_at: p.updated_at })).where('id', '=', p.id),
+      );
       this.statements.set(mask, statement);
     }
     return statement;
+  }
+
+  private sharedStatement(mask: number): PreparedQuery<{ last_seq: number }, typeof PARAMS> {
+    let statement = this.sharedStatements.get(mask);
+    if (!statement) {
+      statement = prepareQuery(this.database, PARAMS, (p) => {
+        let update = this.database.db.updateTable('conversations').set((eb) => ({ last_seq: eb('last_seq', '+', p.added), updated_at: p.updated_at }));
+        if (mask & STATE) update = update.set({ state_version: p.state_version });
+        return this.setColumns(mask, p, update).where('id', '=', p.id).where('state_version', '=', p.expected_version).returning('last_seq');
+      });
+      this.sharedStatements.set(mask, statement);
+    }
+    return statement;
+  }
+
+  private setColumns<U extends UpdateQueryBuilder<Database, 'conversations', 'conversations', any>>(mask: number, p: ParamRefs<typeof PARAMS>, update: U): U {
+    let next = update as UpdateQueryBuilder<Database, 'conversations', 'conversations', any>;
+    if (mask & STATUS) next = next.set({ status: p.status });
+    if (mask & FLOW_ID) next = next.set({ flow_id: p.flow_id });
+    if (mask & FLOW_STATE) next = next.set({ flow_state: p.flow_state });
+    if (mask & IS_TERMINAL) next = next.set({ is_terminal: p.is_terminal });
+    if (mask & ASSIGNEE) next = next.set({ assignee_id: p.assignee_id });
+    if (mask & VISITOR_SPOKE) next = next.set((eb) => ({ last_seen_at: p.last_seen_at, unread_count: eb('unread_count', '+', p.unread) }));
+    if (mask & CLOSED) next = next.set({ closed_at: p.closed_at });
+    return next as U;
   }
 }

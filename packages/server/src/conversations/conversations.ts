@@ -5,12 +5,15 @@ import { componentsToText, type ChatMessage, type MessageRole, type MessageStatu
 import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { param, prepareQuery, returningId, type ParamValues } from '../db/prepared.js';
-import { perform, type Work, type WriteEffect } from '../db/step.js';
+import { perform, type Step, type Work, type WriteEffect } from '../db/step.js';
+import type { WriteResult } from '../db/prepared.js';
 import { initialState, type FlowState } from '../flows/engine.js';
 import { timestamp } from '../lib/clock.js';
 import { Errors } from '../errors.js';
 import { ConversationUpdates } from './conversation-updates.js';
 import {
+  DuplicateClientMessage,
+  StaleConversation,
   fromRow,
   hashToken,
   sanitizeComponents,
@@ -21,7 +24,7 @@ import {
   type NewMessage,
 } from './conversation-model.js';
 
-export { hashToken, toChatMessage, type ConversationChanges, type LiveConversation, type NewMessage } from './conversation-model.js';
+export { DuplicateClientMessage, StaleConversation, retryStale, hashToken, toChatMessage, type ConversationChanges, type LiveConversation, type NewMessage } from './conversation-model.js';
 
 const MAX_CACHED = 20_000;
 /**
@@ -30,6 +33,12 @@ const MAX_CACHED = 20_000;
  * among the latest few; the window bounds memory and spares the database a unique index.
  */
 export const RECENT_CLIENT_IDS = 256;
+
+/** A message of an `append`, as clients will see it and as it binds. */
+interface PreparedMessage {
+  message: ChatMessage;
+  params: ParamValues<typeof MESSAGE_PARAMS>;
+}
 
 /** The parameters of a stored message (see `ConversationStore.append`). */
 const MESSAGE_PARAMS = {
@@ -57,12 +66,15 @@ export class ConversationStore {
   private readonly statements;
 
   private readonly updates: ConversationUpdates;
+  /** PostgreSQL: other nodes write too, so seqs come from the row and state changes are compared. */
+  private readonly shared: boolean;
 
   constructor(
     database: DatabaseHandle,
     private readonly writes: WriteQueue,
   ) {
     const { db } = database;
+    this.shared = database.dialect === 'postgres';
     this.updates = new ConversationUpdates(database);
     this.statements = {
       insertConversation: prepareQuery(
@@ -118,6 +130,9 @@ export class ConversationStore {
           .$narrowType<{ client_id: NotNull }>()
           .orderBy('seq', 'desc')
           .limit(p.limit),
+      ),
+      storedClientId: prepareQuery(database, { id: param<string>(), client_id: param<string>() }, (p) =>
+        db.selectFrom('messages').select('seq').where('conversation_id', '=', p.id).where('client_id', '=', p.client_id),
       ),
       messagesAfter: prepareQuery(database, { id: param<string>(), after: param<number>(), limit: param<number>() }, (p) =>
         db.selectFrom('messages').selectAll().where('conversation_id', '=', p.id).where('seq', '>', p.after).orderBy('seq').limit(p.limit),
@@ -198,6 +213,7 @@ export class ConversationStore {
       status: 'bot',
       flow: initialState(),
       lastSeq: 0,
+      stateVersion: 0,
       isTerminal: false,
       assigneeId: null,
       visitorIp: input.ip?.slice(0, 64) ?? null,
@@ -231,8 +247,11 @@ export class ConversationStore {
   }
 
   /**
-   * Stores messages and conversation changes as one write. Sequence numbers are given now, in
-   * memory, so concurrent turns never collide; the promise resolves after the commit.
+   * Stores messages and conversation changes as one write; the promise resolves after the commit.
+   * On SQLite, one process, sequence numbers are given now, in memory, so concurrent turns never
+   * collide. On PostgreSQL they are allocated from the row inside the write, under its lock, and
+   * the write fails with `StaleConversation` when another node changed the conversation's state
+   * since this copy was read, or with `DuplicateClientMessage` when a client id is stored already.
    * `before` runs first inside the same transaction (creating the row); `after` runs last, with the
    * stored messages (their ids given), for what must commit with them (a lead, outbox events).
    */
@@ -244,10 +263,11 @@ export class ConversationStore {
     after?: (stored: ChatMessage[]) => WriteEffect,
   ): Promise<ChatMessage[]> {
     const now = timestamp();
+    const shared = this.shared;
     const prepared = messages.map((m) => {
       const components = sanitizeComponents(m.components);
       // Built field by field in the order clients see (no spread of temporary objects: this runs twice a turn).
-      const message = { seq: ++conversation.lastSeq, id: '' } as ChatMessage;
+      const message = { seq: shared ? 0 : ++conversation.lastSeq, id: '' } as ChatMessage;
       if (m.clientId) message.client_id = m.clientId;
       message.role = m.role;
       if (m.author) message.author = m.author;
@@ -272,12 +292,15 @@ export class ConversationStore {
       return { message, params };
     });
     const stored = prepared.map((p) => p.message);
-    const update = this.updates.of(conversation, changes, visitorMessages(messages), now);
+    const count = visitorMessages(messages);
+    const write = shared
+      ? this.sharedWrite(conversation, prepared, stored, this.updates.allocating(conversation, changes, count, now, prepared.length), before, after)
+      : this.write(conversation, prepared, stored, this.updates.of(conversation, changes, count, now), before, after);
 
     conversation.pending++;
-    const committed = this.writes.run(() => this.write(conversation, prepared, stored, update, before, after));
+    const committed = this.writes.run(() => write(), { lock: before ? undefined : conversation.id });
     for (const { message } of prepared) {
-      if (message.client_id) conversation.pendingClientIds.set(message.client_id, { seq: message.seq, committed });
+      if (message.client_id) conversation.pendingClientIds.set(message.client_id, { message, committed });
     }
     const settle = () => {
       conversation.pending--;
@@ -286,34 +309,77 @@ export class ConversationStore {
     };
     // Known ids first, then off the pending list: at every moment an id is in one or the other.
     committed.then(() => {
+      if (shared) conversation.lastSeq = Math.max(conversation.lastSeq, stored.at(-1)?.seq ?? 0);
       this.knowClientIds(conversation, prepared);
       settle();
     }, settle);
     return committed;
   }
 
-  /** The work of one `append`: the row (when new), the messages, the row's changes and `after`'s share. */
-  private *write(
+  /** The work of one `append` on SQLite: the row (when new), the messages, the row's changes and `after`'s share. */
+  private write(
     conversation: LiveConversation,
-    prepared: Array<{ message: ChatMessage; params: ParamValues<typeof MESSAGE_PARAMS> }>,
+    prepared: PreparedMessage[],
     stored: ChatMessage[],
-    update: ReturnType<ConversationUpdates['of']>,
+    update: () => Step<WriteResult>,
     before: (() => WriteEffect) | undefined,
     after: ((stored: ChatMessage[]) => WriteEffect) | undefined,
-  ): Work<ChatMessage[]> {
-    if (conversation.failed) throw new Error('An earlier write of this conversation failed');
-    try {
-      if (before) yield* perform(before());
-      for (const { message, params } of prepared) {
-        message.id = String(yield* this.statements.insertMessage.insertId(params));
+  ): () => Work<ChatMessage[]> {
+    const { statements } = this;
+    return function* () {
+      if (conversation.failed) throw new StaleConversation(conversation.id);
+      try {
+        if (before) yield* perform(before());
+        for (const { message, params } of prepared) {
+          message.id = String(yield* statements.insertMessage.insertId(params));
+        }
+        yield* update();
+        if (after) yield* perform(after(stored));
+      } catch (error) {
+        conversation.failed = true;
+        throw error;
       }
-      yield* update();
-      if (after) yield* perform(after(stored));
-    } catch (error) {
-      conversation.failed = true;
-      throw error;
-    }
-    return stored;
+      return stored;
+    };
+  }
+
+  /**
+   * The work of one `append` on PostgreSQL: the row (when new); then, under the row's lock, the
+   * row's changes with the state version compared and the write's seqs allocated; the client ids
+   * checked against what other nodes stored; the messages; `after`'s share.
+   */
+  private sharedWrite(
+    conversation: LiveConversation,
+    prepared: PreparedMessage[],
+    stored: ChatMessage[],
+    update: () => Step<{ last_seq: number } | undefined>,
+    before: (() => WriteEffect) | undefined,
+    after: ((stored: ChatMessage[]) => WriteEffect) | undefined,
+  ): () => Work<ChatMessage[]> {
+    const { statements } = this;
+    return function* () {
+      if (conversation.failed) throw new StaleConversation(conversation.id);
+      try {
+        if (before) yield* perform(before());
+        const row = yield* update();
+        if (!row) throw new StaleConversation(conversation.id);
+        let seq = row.last_seq - prepared.length;
+        for (const { message, params } of prepared) {
+          params.seq = message.seq = ++seq;
+          if (!message.client_id) continue;
+          const existing = yield* statements.storedClientId.get({ id: conversation.id, client_id: message.client_id });
+          if (existing) throw new DuplicateClientMessage(message.client_id, existing.seq);
+        }
+        for (const { message, params } of prepared) {
+          message.id = String(yield* statements.insertMessage.insertId(params));
+        }
+        if (after) yield* perform(after(stored));
+      } catch (error) {
+        conversation.failed = true;
+        throw error;
+      }
+      return stored;
+    };
   }
 
   /** Records that the visitor is here (on connect), off the critical path. */
@@ -323,15 +389,16 @@ export class ConversationStore {
   }
 
   /**
-   * The sequence number of a client message id already stored or queued in this conversation,
-   * with the commit to wait for when it is still queued.
+   * The message of a client message id already stored or queued in this conversation, with the
+   * commit to wait for when it is still queued (read its `seq` after that commit: on PostgreSQL
+   * the seq is given inside the write).
    */
-  findClientMessage(conversation: LiveConversation, clientId: string): { seq: number; committed?: Promise<unknown> } | undefined {
+  findClientMessage(conversation: LiveConversation, clientId: string): { message: { seq: number }; committed?: Promise<unknown> } | undefined {
     const pending = conversation.pendingClientIds.get(clientId);
     if (pending) return pending;
     // Synchronous from the check to the append that registers a new id: no resend slips between.
     const seq = conversation.clientIds?.get(clientId);
-    return seq === undefined ? undefined : { seq };
+    return seq === undefined ? undefined : { message: { seq } };
   }
 
   /** Every committed message of a conversation, oldest first (a transcript), read a page at a time. */

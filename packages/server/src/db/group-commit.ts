@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { probes } from '../core/probes.js';
 import { isWork, runNow, type PendingStatement } from './step.js';
-import { runCommitted, type PendingWrite, type WriteQueue } from './write-queue.js';
+import { runCommitted, type PendingWrite, type WriteOptions, type WriteQueue } from './write-queue.js';
 
 /**
  * Group commit: every write queued during one turn of the event loop runs in a single SQLite
@@ -63,8 +63,9 @@ export class GroupCommit implements WriteQueue {
    * generator of steps (`yield* query.run(values)`), a single step, or a function that runs
    * SQLite statements directly; on SQLite all of it runs synchronously inside the transaction.
    */
-  run<T>(work: () => Iterable<PendingStatement, T, unknown>): Promise<T>;
-  run<T>(work: () => T): Promise<T>;
+  run<T>(work: () => Iterable<PendingStatement, T, unknown>, options?: WriteOptions): Promise<T>;
+  run<T>(work: () => T, options?: WriteOptions): Promise<T>;
+  // `options.lock` is for PostgreSQL: one process holds SQLite's write lock for the whole batch.
   run<T>(work: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The database is closing'));
     return new Promise<T>((resolve, reject) => {

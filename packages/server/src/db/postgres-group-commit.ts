@@ -1,13 +1,26 @@
 import type pg from 'pg';
 import { probes } from '../core/probes.js';
 import { isWork, type PendingStatement } from './step.js';
-import { runCommitted, type PendingWrite, type WriteQueue } from './write-queue.js';
+import { runCommitted, type PendingWrite, type WriteOptions, type WriteQueue } from './write-queue.js';
+
+/** Locks the rows of a batch's conversations in id order (raw SQL: one fixed statement, no Kysely on the write connection). */
+const LOCK_ROWS = { name: 'parley_lock_conversations', text: 'SELECT id FROM conversations WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' };
+
+/** The distinct conversation rows a batch's writes lock, sorted; undefined when none. */
+function rowsToLock(batch: PendingWrite[]): string[] | undefined {
+  let ids: Set<string> | undefined;
+  for (const item of batch) if (item.lock) (ids ??= new Set()).add(item.lock);
+  return ids ? [...ids].sort() : undefined;
+}
 
 /**
  * The group commit on PostgreSQL: the writes queued during one event-loop turn run, one after the
  * other, in one transaction on one pooled connection, and each caller's promise settles after the
  * COMMIT. A batch runs while the next one queues, so batches grow with the load instead of the
  * transaction count.
+ *
+ * Before its writes run, a batch locks the conversation rows they name (`WriteOptions.lock`) in id
+ * order, so batches of several nodes touching the same conversations queue instead of deadlocking.
  *
  * As on SQLite, a batch first runs without savepoints; when a write fails, the batch is rolled back
  * and run again with each write in a savepoint of its own, so only the failing write rejects. When
@@ -25,12 +38,12 @@ export class PostgresGroupCommit implements WriteQueue {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  run<T>(work: () => Iterable<PendingStatement, T, unknown>): Promise<T>;
-  run<T>(work: () => T): Promise<T>;
-  run<T>(work: () => T): Promise<T> {
+  run<T>(work: () => Iterable<PendingStatement, T, unknown>, options?: WriteOptions): Promise<T>;
+  run<T>(work: () => T, options?: WriteOptions): Promise<T>;
+  run<T>(work: () => T, options?: WriteOptions): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The database is closing'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve, reject });
+      this.queue.push({ work, resolve, reject, lock: options?.lock });
       this.schedule();
     });
   }
@@ -79,8 +92,10 @@ export class PostgresGroupCommit implements WriteQueue {
     // A connection that dies mid-batch also emits 'error'; its query has already failed the batch.
     const ignore = () => {};
     client.on('error', ignore);
+    const locks = rowsToLock(batch);
     try {
       await client.query('BEGIN');
+      if (locks) await client.query(LOCK_ROWS, [locks]);
       let failed = false;
       for (const item of batch) {
         try {
@@ -91,7 +106,7 @@ export class PostgresGroupCommit implements WriteQueue {
           break;
         }
       }
-      if (failed) await this.runIsolated(client, batch);
+      if (failed) await this.runIsolated(client, batch, locks);
       await client.query('COMMIT');
     } catch (error) {
       // The connection or the COMMIT failed: the outcome is unknown, so nobody is told it committed.
@@ -114,9 +129,10 @@ export class PostgresGroupCommit implements WriteQueue {
   }
 
   /** The slow path: the batch again, each write in its own savepoint; a write that failed before is not run again. */
-  private async runIsolated(client: pg.PoolClient, batch: PendingWrite[]): Promise<void> {
+  private async runIsolated(client: pg.PoolClient, batch: PendingWrite[], locks: string[] | undefined): Promise<void> {
     await client.query('ROLLBACK');
     await client.query('BEGIN');
+    if (locks) await client.query(LOCK_ROWS, [locks]);
     for (const item of batch) {
       if (item.outcome && !item.outcome.ok) continue;
       await client.query('SAVEPOINT parley_write');

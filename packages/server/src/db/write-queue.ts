@@ -8,8 +8,8 @@ import type { PendingStatement } from './step.js';
  * in `afterCommit`.
  */
 export interface WriteQueue {
-  run<T>(work: () => Iterable<PendingStatement, T, unknown>): Promise<T>;
-  run<T>(work: () => T): Promise<T>;
+  run<T>(work: () => Iterable<PendingStatement, T, unknown>, options?: WriteOptions): Promise<T>;
+  run<T>(work: () => T, options?: WriteOptions): Promise<T>;
   /** Inside a write's work: runs `callback` once that write has committed (never after a rollback). */
   afterCommit(callback: () => void): void;
   /** Runs before each batch, with no transaction open. */
@@ -22,12 +22,23 @@ export interface WriteQueue {
   close(): void | Promise<void>;
 }
 
+/** What a write tells the queue besides its work. */
+export interface WriteOptions {
+  /**
+   * The conversation whose row the write locks (PostgreSQL). A batch locks all its writes' rows
+   * first, in id order, so two nodes' batches never wait on each other in a circle.
+   */
+  lock?: string | undefined;
+}
+
 /** How a queued write ended, kept until its batch has committed. */
 export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** A write waiting in a queue's batch. */
 export interface PendingWrite {
   work: () => unknown;
+  /** The conversation row it locks (see `WriteOptions.lock`). */
+  lock?: string | undefined;
   resolve: (value: any) => void;
   reject: (error: unknown) => void;
   outcome?: WriteOutcome;

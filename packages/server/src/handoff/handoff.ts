@@ -10,7 +10,7 @@ import { topics, type EventBus } from '../core/bus.js';
 import type { Outbox } from '../core/outbox.js';
 import type { ChatService } from '../conversations/chat.js';
 import type { Company } from '../companies/companies.js';
-import type { ConversationStore, LiveConversation, NewMessage } from '../conversations/conversations.js';
+import { DuplicateClientMessage, retryStale, type ConversationStore, type LiveConversation, type NewMessage } from '../conversations/conversations.js';
 import type { FlowRegistry } from '../flows/flows.plugin.js';
 import type { InboxRepository } from '../inbox/inbox.js';
 import { notice, type HandoffPolicy } from './policy.js';
@@ -75,7 +75,13 @@ export class HandoffService {
   // ---- agents ----------------------------------------------------------------------------------
 
   /** The agent takes a conversation (waiting, or with the bot). Admins may take one from a colleague. */
-  async claim(user: AuthUser, conversationId: string): Promise<LiveConversation> {
+  claim(user: AuthUser, conversationId: string): Promise<LiveConversation> {
+    // Decided again on a fresh copy when another node changed the conversation meanwhile: of two
+    // agents claiming at once on two nodes, one wins and the other is told it is taken.
+    return retryStale(() => this.claimOnce(user, conversationId));
+  }
+
+  private async claimOnce(user: AuthUser, conversationId: string): Promise<LiveConversation> {
     const conversation = await this.owned(user, conversationId);
     if (conversation.status === 'agent' && conversation.assigneeId === user.id) return conversation;
     this.assertMayAct(user, conversation);
@@ -101,20 +107,38 @@ export class HandoffService {
    * An agent's reply, stored as escaped plain text. Replying to a conversation nobody has claims
    * it. A `clientId` seen before answers with the stored message (resends are stored once).
    */
-  async reply(
+  reply(
     user: AuthUser,
     conversationId: string,
     text: string,
     options: { clientId?: string | undefined; origin?: string | undefined } = {},
+  ): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    return retryStale(() => this.replyOnce(user, conversationId, text, options)).catch((error: unknown) => {
+      // Another node stored this client id first (PostgreSQL).
+      if (error instanceof DuplicateClientMessage) return this.storedReply(conversationId, error.seq);
+      throw error;
+    });
+  }
+
+  /** The agent message stored at `seq`, as the answer to a resend of it. */
+  private async storedReply(conversationId: string, seq: number): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    const [message] = await this.conversations.messagesAfter(conversationId, seq - 1, 1);
+    if (!message || message.role !== 'agent') throw Errors.conflict('This message id is already used in the conversation');
+    return { message, duplicate: true };
+  }
+
+  private async replyOnce(
+    user: AuthUser,
+    conversationId: string,
+    text: string,
+    options: { clientId?: string | undefined; origin?: string | undefined },
   ): Promise<{ message: ChatMessage; duplicate: boolean }> {
     const conversation = await this.owned(user, conversationId);
     if (options.clientId) {
       const existing = this.conversations.findClientMessage(conversation, options.clientId);
       if (existing) {
         await existing.committed;
-        const [message] = await this.conversations.messagesAfter(conversation.id, existing.seq - 1, 1);
-        if (!message || message.role !== 'agent') throw Errors.conflict('This message id is already used in the conversation');
-        return { message, duplicate: true };
+        return this.storedReply(conversation.id, existing.message.seq);
       }
     }
     if (!(conversation.status === 'agent' && conversation.assigneeId === user.id)) this.assertMayAct(user, conversation);
@@ -208,7 +232,11 @@ export class HandoffService {
     }
   }
 
-  private async handBack(user: AuthUser, conversationId: string, status: 'resolved' | 'bot', text: string): Promise<LiveConversation> {
+  private handBack(user: AuthUser, conversationId: string, status: 'resolved' | 'bot', text: string): Promise<LiveConversation> {
+    return retryStale(() => this.handBackOnce(user, conversationId, status, text));
+  }
+
+  private async handBackOnce(user: AuthUser, conversationId: string, status: 'resolved' | 'bot', text: string): Promise<LiveConversation> {
     const conversation = await this.owned(user, conversationId);
     this.assertMayAct(user, conversation);
     if (conversation.status !== 'waiting' && conversation.status !== 'agent') {

@@ -30,6 +30,7 @@ const POSTGRES_ONLY_TABLES: Record<string, string> = {
   article_fts: 'stands for the FTS5 table of the same name, compared on its own below',
 };
 const POSTGRES_ONLY_INDEXES: Record<string, string> = {
+  messages_conversation_client_id: 'resends that reach another node are caught in the database; one SQLite process answers them from memory',
   messages_text_search: 'stands for messages_fts',
   article_fts_document: 'stands for article_fts (FTS5)',
   article_fts_company: 'stands for article_fts (FTS5), whose company column keeps companies apart',

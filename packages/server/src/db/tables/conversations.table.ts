@@ -13,6 +13,11 @@ export interface ConversationsTable {
   flow_state: Generated<string>;
   /** Highest message sequence number used so far. */
   last_seq: Generated<number>;
+  /**
+   * Bumped by each write that changes the state (status, assignee, flow, terminal, closed) on
+   * PostgreSQL, where writes compare it before they set it; 0 on SQLite.
+   */
+  state_version: Generated<number>;
   is_terminal: Generated<number>;
   visitor_ip: string | null;
   visitor_user_agent: string | null;
