@@ -17,6 +17,9 @@ const SQLITE_PASS_ONLY = [
   'test/pack/**',
   'test/core/assets.test.ts',
   'test/core/redis-*.test.ts',
+  // Two nodes on a PostgreSQL database of their own, whatever the pass.
+  'test/conversations/cross-node-writes.test.ts',
+  'test/visitors/cross-node-delivery.test.ts',
   'test/cli.test.ts',
   'test/cli-company.test.ts',
   'test/maintenance/cli.test.ts',

@@ -39,6 +39,12 @@ export interface EventBus {
   publish(topic: string, event: BusEvent): void;
   /** Returns the function that unsubscribes. */
   subscribe(topic: string, handler: BusHandler): () => void;
+  /**
+   * Calls `listener` each time the bus is whole again after it may have missed events (a Redis
+   * reconnect): consumers then fill what they missed from the database. Returns the function that
+   * stops listening. A bus that never misses events (in memory) has none.
+   */
+  onRecovered?(listener: () => void): () => void;
 }
 
 /** Topic names: one per conversation (its visitors and agents) and one per company (its agents). */

@@ -166,6 +166,17 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
     this.local.publish(channel.slice(this.channelPrefix.length), envelope.e);
   }
 
+  onRecovered(listener: () => void): () => void {
+    const recovered = () => {
+      if (this.wasRecovery) listener();
+    };
+    this.on('up', recovered);
+    return () => this.off('up', recovered);
+  }
+
+  /** Whether the last `up` followed a loss (not the first subscription). */
+  private wasRecovery = false;
+
   private lost(): void {
     this.epoch++;
     if (!this.isHealthy) return;
@@ -183,6 +194,7 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
     }
     if (epoch !== this.epoch || this.closed) return;
     const recovered = this.wasUp;
+    this.wasRecovery = recovered;
     this.isHealthy = this.wasUp = true;
     this.emit('up');
     if (recovered) this.options.onResubscribed?.(topics);

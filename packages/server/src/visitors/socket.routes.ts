@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { ApiError, Strict } from '@parley/protocol';
 import { Errors } from '../errors.js';
@@ -6,12 +7,49 @@ import type { Company } from '../companies/companies.js';
 import { VisitorConnection } from './visitor-connection.js';
 import { TokenBucket } from '../realtime/token-bucket.js';
 import { noAuth, tag } from '../openapi/index.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The company a visitor socket connects to, resolved before the upgrade. */
     visitorCompany?: Company;
   }
+  interface FastifyInstance {
+    /**
+     * Compares the conversations of this node's visitor sockets with the database now and lets
+     * those behind catch up; resolves with how many did. Runs by itself on PostgreSQL.
+     */
+    reconcileVisitorSockets(): Promise<number>;
+  }
+}
+
+/** How often, on PostgreSQL, the sockets' conversations are compared with the database (the backstop of the bus). */
+const RECONCILE_INTERVAL_MS = 10_000;
+
+/** Sockets whose conversation the database shows ahead of what they sent catch up from it. */
+export async function reconcileSockets(db: Kysely<Database>, connections: Iterable<VisitorConnection>): Promise<number> {
+  const behind = new Map<string, VisitorConnection[]>();
+  for (const connection of connections) {
+    const position = connection.position;
+    if (!position) continue;
+    const list = behind.get(position.conversationId) ?? [];
+    list.push(connection);
+    behind.set(position.conversationId, list);
+  }
+  const ids = [...behind.keys()];
+  let caughtUp = 0;
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db.selectFrom('conversations').select(['id', 'last_seq']).where('id', 'in', ids.slice(i, i + 1000)).execute();
+    for (const row of rows) {
+      for (const connection of behind.get(row.id) ?? []) {
+        if ((connection.position?.lastSentSeq ?? row.last_seq) >= row.last_seq) continue;
+        connection.catchUp();
+        caughtUp++;
+      }
+    }
+  }
+  return caughtUp;
 }
 
 /**
@@ -62,6 +100,22 @@ const visitorSocket: FastifyPluginAsyncTypebox = async (app) => {
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
 
+  app.decorate('reconcileVisitorSockets', () => reconcileSockets(app.db, connections));
+  // A bus that was away (Redis reconnected) may have missed events: every socket reads what it missed.
+  const stopRecovery = app.bus.onRecovered?.(() => {
+    for (const connection of connections) connection.catchUp();
+  });
+  if (stopRecovery) app.addHook('onClose', async () => stopRecovery());
+  // On PostgreSQL other nodes write too, and one that committed and died before publishing leaves
+  // sockets here behind: now and then, the conversations shown here are compared with the database.
+  if (app.database.dialect === 'postgres') {
+    const reconcile = setInterval(() => {
+      app.reconcileVisitorSockets().catch((error: unknown) => app.log.warn({ err: error }, 'visitor socket reconciliation failed'));
+    }, RECONCILE_INTERVAL_MS);
+    reconcile.unref();
+    app.addHook('onClose', async () => clearInterval(reconcile));
+  }
+
   app.get(
     '/ws',
     {
@@ -111,4 +165,5 @@ const visitorSocket: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-export default visitorSocket;
+// Not encapsulated: `reconcileVisitorSockets` is the app's.
+export default fp(visitorSocket, { name: 'visitor-socket' });

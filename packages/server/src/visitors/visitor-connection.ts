@@ -77,6 +77,11 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
   private state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
   private conversationId: string | undefined;
   private lastSentSeq = 0;
+  /**
+   * Events that wait while missed messages are read from the database: the history on attach, or
+   * a gap in seqs (another node's message still on the wire, or lost while Redis was away).
+   */
+  private held: BusEvent[] | undefined;
   private unsubscribe: (() => void) | undefined;
   private unsubscribeAvailability: (() => void) | undefined;
   /** `hello`'s attributes, stored once the conversation is known. */
@@ -269,9 +274,8 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
   private attach(conversation: LiveConversation, session: string, resumed: boolean, lastSeq: number): void {
     this.conversationId = conversation.id;
     // Events that arrive while the history is read wait for it, so the client gets every message once and in order.
-    const held: BusEvent[] = [];
-    let replaying = true;
-    this.unsubscribe = this.deps.bus.subscribe(topics.conversation(conversation.id), (event) => (replaying ? held.push(event) : this.onEvent(event)));
+    this.held = [];
+    this.unsubscribe = this.deps.bus.subscribe(topics.conversation(conversation.id), (event) => this.deliver(event));
     this.deps.presence?.visitorConnected(conversation);
     this.send({
       type: 'welcome',
@@ -290,13 +294,51 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
       this.helloAttributes = undefined;
     }
     this.lastSentSeq = Math.min(lastSeq, conversation.lastSeq);
-    this.replay(conversation.id).then(
+    this.fill(conversation.id, () => this.ready());
+  }
+
+  /** The conversation this socket shows and the last seq it sent, for reconciliation (undefined before `welcome`). */
+  get position(): { conversationId: string; lastSentSeq: number } | undefined {
+    return this.conversationId && this.state !== 'closed' ? { conversationId: this.conversationId, lastSentSeq: this.lastSentSeq } : undefined;
+  }
+
+  /**
+   * Sends what the database holds after the last seq sent (a reconnected bus, or reconciliation
+   * found the conversation ahead of this socket); events arriving meanwhile wait their turn.
+   */
+  catchUp(): void {
+    if (this.held || !this.conversationId || this.state === 'closed') return;
+    this.held = [];
+    this.fill(this.conversationId);
+  }
+
+  /** A bus event, in seq order: a message beyond the next seq first fills the gap from the database. */
+  private deliver(event: BusEvent): void {
+    if (this.held) {
+      this.held.push(event);
+      return;
+    }
+    if (event.type === 'message' && event.message.seq > this.lastSentSeq + 1 && this.conversationId) {
+      this.held = [event];
+      this.fill(this.conversationId);
+      return;
+    }
+    this.onEvent(event);
+  }
+
+  /** Replays from the database, then delivers the events held meanwhile (those already sent are skipped). */
+  private fill(conversationId: string, then?: () => void): void {
+    this.replay(conversationId).then(
       () => {
-        replaying = false;
-        for (const event of held) this.onEvent(event);
-        this.ready();
+        const held = this.held ?? [];
+        this.held = undefined;
+        for (const event of held) this.deliver(event);
+        then?.();
       },
-      (error: unknown) => this.failed(error),
+      (error: unknown) => {
+        this.held = undefined;
+        this.failed(error);
+      },
     );
   }
 
