@@ -30,6 +30,9 @@ export interface AgentEndpoint {
  */
 const MESSAGE_SUMMARY_INTERVAL_MS = 250;
 
+/** How many conversations' last sent seq a company channel keeps, to see gaps (the most recent ones). */
+const SENT_SEQS = 10_000;
+
 /**
  * One company's agent connections behind one subscription to the company topic: every event is
  * turned into a frame once, the frames of a tick are encoded once into one buffer and that buffer
@@ -56,6 +59,13 @@ class CompanyChannel {
   private readonly writeShared = () => this.flushShared();
   /** The summaries being read and sent, on PostgreSQL (see `flush`). */
   private reading: Promise<void> | undefined;
+  /**
+   * The last message seq sent per conversation (the latest `SENT_SEQS`), to see a gap: another
+   * node's message still on the wire, or lost while Redis was away.
+   */
+  private readonly sentSeq = new Map<string, number>();
+  /** Conversations whose missed messages are being read, with the events that wait for them. */
+  private readonly filling = new Map<string, BusEvent[]>();
 
   constructor(
     private readonly companyId: string,
@@ -92,17 +102,100 @@ class CompanyChannel {
 
   private onEvent(event: BusEvent): void {
     if (event.companyId !== this.companyId) return;
+    const waiting = 'conversationId' in event && event.conversationId ? this.filling.get(event.conversationId) : undefined;
+    if (waiting) {
+      waiting.push(event);
+      return;
+    }
+    if (event.type === 'message' && !this.inOrder(event)) return;
+    this.handle(event);
+  }
+
+  /**
+   * Whether a message event goes out now. One past a gap first has the gap read from the
+   * database; one sent already (by such a read) only gives its sender the `ack`.
+   */
+  private inOrder(event: Extract<BusEvent, { type: 'message' }>): boolean {
+    const { conversationId } = event;
+    const seq = event.message.seq;
+    const last = this.sentSeq.get(conversationId);
+    if (last !== undefined && seq <= last) {
+      if (event.origin) this.sendAcks(event);
+      return false;
+    }
+    if (last !== undefined && seq > last + 1) {
+      this.fill(conversationId, last, [event]);
+      return false;
+    }
+    this.rememberSeq(conversationId, seq);
+    return true;
+  }
+
+  /** Sends the messages committed after `after` (read from the database), then the events held meanwhile. */
+  private fill(conversationId: string, after: number, held: BusEvent[]): void {
+    this.filling.set(conversationId, held);
+    this.inbox
+      .messages(this.companyId, conversationId, after, 500)
+      .then((messages) => {
+        for (const { message } of messages) {
+          if (message.seq <= (this.sentSeq.get(conversationId) ?? 0)) continue;
+          this.rememberSeq(conversationId, message.seq);
+          this.broadcast({ type: 'message', conversation_id: conversationId, message });
+          this.touchForMessage(conversationId);
+        }
+      })
+      .catch((error: unknown) => {
+        // Unknown from here: the next event goes out as it comes.
+        this.sentSeq.delete(conversationId);
+        this.log.warn({ err: error, conversationId }, 'missed agent messages could not be read');
+      })
+      .finally(() => {
+        const events = this.filling.get(conversationId) ?? [];
+        this.filling.delete(conversationId);
+        for (const event of events) this.onEvent(event);
+      });
+  }
+
+  /**
+   * The conversations this channel sent messages of whose `last_seq` the database shows further:
+   * their missed messages are read and sent. Returns how many conversations were behind.
+   */
+  catchUp(lastSeqs: Map<string, number>): number {
+    let behind = 0;
+    for (const [conversationId, seq] of lastSeqs) {
+      const sent = this.sentSeq.get(conversationId);
+      if (sent === undefined || sent >= seq || this.filling.has(conversationId)) continue;
+      this.fill(conversationId, sent, []);
+      behind++;
+    }
+    return behind;
+  }
+
+  /** The conversations whose message seqs this channel follows. */
+  followed(): string[] {
+    return [...this.sentSeq.keys()];
+  }
+
+  private rememberSeq(conversationId: string, seq: number): void {
+    this.sentSeq.delete(conversationId);
+    this.sentSeq.set(conversationId, seq);
+    if (this.sentSeq.size > SENT_SEQS) this.sentSeq.delete(this.sentSeq.keys().next().value!);
+  }
+
+  private sendAcks(event: Extract<BusEvent, { type: 'message' }>): void {
+    for (const connection of this.connections) {
+      const ack = connection.ackFor(event);
+      if (!ack) continue;
+      this.flushShared();
+      connection.send(ack);
+    }
+  }
+
+  private handle(event: BusEvent): void {
     switch (event.type) {
       case 'message': {
-        if (event.origin) {
-          // The connection that sent it hears its `ack` first, then the message like everyone.
-          for (const connection of this.connections) {
-            const ack = connection.ackFor(event);
-            if (!ack) continue;
-            this.flushShared();
-            connection.send(ack);
-          }
-        }
+        // The connection that sent it hears its `ack` first, then the message like everyone.
+        if (event.origin) this.sendAcks(event);
         this.broadcast({ type: 'message', conversation_id: event.conversationId, message: event.message });
         return this.touchForMessage(event.conversationId);
       }
@@ -241,6 +334,16 @@ export class AgentHub {
     private readonly inbox: InboxRepository,
     private readonly log: FastifyBaseLogger,
   ) {}
+
+  /**
+   * Compares the conversations the channels follow with the committed `last_seq`s (`lastSeqs`
+   * reads them) and sends what the dashboards missed; returns how many conversations were behind.
+   */
+  async reconcile(lastSeqs: (ids: string[]) => Promise<Map<string, number>>): Promise<number> {
+    let behind = 0;
+    for (const channel of [...this.channels.values()]) behind += channel.catchUp(await lastSeqs(channel.followed()));
+    return behind;
+  }
 
   /** Adds a connection to its company's channel; returns the function that removes it. */
   join(connection: AgentEndpoint): () => void {

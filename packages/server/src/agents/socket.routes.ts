@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { ApiError, Strict, type User } from '@parley/protocol';
 import { Errors } from '../errors.js';
@@ -19,6 +20,19 @@ declare module 'fastify' {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Compares the conversations this node's agent dashboards follow with the database now and
+     * sends what they missed; resolves with how many conversations were behind. Runs by itself on PostgreSQL.
+     */
+    reconcileAgentSockets(): Promise<number>;
+  }
+}
+
+/** How often, on PostgreSQL, the conversations the dashboards follow are compared with the database. */
+const RECONCILE_INTERVAL_MS = 10_000;
+
 /**
  * `/ws/agent?token=JWT`, the agents' real-time channel (docs/agents.md). The token, the account
  * and the Origin are checked before the upgrade (401 / 403 over plain HTTP); the token never
@@ -35,6 +49,21 @@ const agentSocket: FastifyPluginAsyncTypebox = async (app) => {
   }, limits.wsPingIntervalMs);
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
+
+  // What the dashboards missed (a bus that was away, or on PostgreSQL a node that committed and
+  // died before publishing) is read from the database: at once when the bus is back, and now and then.
+  app.decorate('reconcileAgentSockets', () => hub.reconcile((ids) => app.conversations.lastSeqs(ids)));
+  const stopRecovery = app.bus.onRecovered?.(() => {
+    app.reconcileAgentSockets().catch((error: unknown) => app.log.warn({ err: error }, 'agent socket catch-up failed'));
+  });
+  if (stopRecovery) app.addHook('onClose', async () => stopRecovery());
+  if (app.database.dialect === 'postgres') {
+    const reconcile = setInterval(() => {
+      app.reconcileAgentSockets().catch((error: unknown) => app.log.warn({ err: error }, 'agent socket reconciliation failed'));
+    }, RECONCILE_INTERVAL_MS);
+    reconcile.unref();
+    app.addHook('onClose', async () => clearInterval(reconcile));
+  }
 
   /**
    * Browsers send Origin: the dashboard's own origin (this server), the company's allowed origins
@@ -98,4 +127,5 @@ const agentSocket: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-export default agentSocket;
+// Not encapsulated: `reconcileAgentSockets` is the app's.
+export default fp(agentSocket, { name: 'agent-socket' });

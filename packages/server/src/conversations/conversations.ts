@@ -70,7 +70,7 @@ export class ConversationStore {
   private readonly shared: boolean;
 
   constructor(
-    database: DatabaseHandle,
+    private readonly database: DatabaseHandle,
     private readonly writes: WriteQueue,
   ) {
     const { db } = database;
@@ -409,6 +409,16 @@ export class ConversationStore {
       all.push(...page);
       if (page.length < 500) return all;
     }
+  }
+
+  /** The committed `last_seq` of each of these conversations (those that exist), read in pages. */
+  async lastSeqs(ids: string[]): Promise<Map<string, number>> {
+    const seqs = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const rows = await this.database.db.selectFrom('conversations').select(['id', 'last_seq']).where('id', 'in', ids.slice(i, i + 1000)).execute();
+      for (const row of rows) seqs.set(row.id, row.last_seq);
+    }
+    return seqs;
   }
 
   /** Committed messages with `seq > after`, oldest first, at most `limit`. */

@@ -7,8 +7,7 @@ import type { Company } from '../companies/companies.js';
 import { VisitorConnection } from './visitor-connection.js';
 import { TokenBucket } from '../realtime/token-bucket.js';
 import { noAuth, tag } from '../openapi/index.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { ConversationStore } from '../conversations/conversations.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,25 +27,21 @@ declare module 'fastify' {
 const RECONCILE_INTERVAL_MS = 10_000;
 
 /** Sockets whose conversation the database shows ahead of what they sent catch up from it. */
-export async function reconcileSockets(db: Kysely<Database>, connections: Iterable<VisitorConnection>): Promise<number> {
-  const behind = new Map<string, VisitorConnection[]>();
+export async function reconcileSockets(conversations: ConversationStore, connections: Iterable<VisitorConnection>): Promise<number> {
+  const shown = new Map<string, VisitorConnection[]>();
   for (const connection of connections) {
     const position = connection.position;
     if (!position) continue;
-    const list = behind.get(position.conversationId) ?? [];
+    const list = shown.get(position.conversationId) ?? [];
     list.push(connection);
-    behind.set(position.conversationId, list);
+    shown.set(position.conversationId, list);
   }
-  const ids = [...behind.keys()];
   let caughtUp = 0;
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db.selectFrom('conversations').select(['id', 'last_seq']).where('id', 'in', ids.slice(i, i + 1000)).execute();
-    for (const row of rows) {
-      for (const connection of behind.get(row.id) ?? []) {
-        if ((connection.position?.lastSentSeq ?? row.last_seq) >= row.last_seq) continue;
-        connection.catchUp();
-        caughtUp++;
-      }
+  for (const [id, seq] of await conversations.lastSeqs([...shown.keys()])) {
+    for (const connection of shown.get(id) ?? []) {
+      if ((connection.position?.lastSentSeq ?? seq) >= seq) continue;
+      connection.catchUp();
+      caughtUp++;
     }
   }
   return caughtUp;
@@ -100,7 +95,7 @@ const visitorSocket: FastifyPluginAsyncTypebox = async (app) => {
   sweep.unref();
   app.addHook('onClose', async () => clearInterval(sweep));
 
-  app.decorate('reconcileVisitorSockets', () => reconcileSockets(app.db, connections));
+  app.decorate('reconcileVisitorSockets', () => reconcileSockets(app.conversations, connections));
   // A bus that was away (Redis reconnected) may have missed events: every socket reads what it missed.
   const stopRecovery = app.bus.onRecovered?.(() => {
     for (const connection of connections) connection.catchUp();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onCleanup, startTestServer } from '../helper.js';
-import { OWNER, SECRET, call, login, openVisitor } from '../agent-helper.js';
+import { OWNER, SECRET, call, login, openAgent, openVisitor } from '../agent-helper.js';
 import { createTestDatabase, requirePostgres } from '../db/postgres-helper.js';
 
 /*
@@ -21,7 +21,7 @@ async function twoNodesWithoutBus() {
 type MessageFrame = { type: 'message'; message: { seq: number; role: string; components: Array<{ payload: { text?: string } }> } };
 const textOf = (frame: MessageFrame) => frame.message.components.map((c) => c.payload.text ?? '').join(' ');
 
-describe.skipIf(!hasPostgres)('visitor sockets across nodes (PostgreSQL)', () => {
+describe.skipIf(!hasPostgres)('visitor and agent sockets across nodes (PostgreSQL)', () => {
   it('fills a gap in seqs from the database before the event that showed it, and reconciles what no event announced', async () => {
     const { a, b } = await twoNodesWithoutBus();
     const owner = await login(b.http, OWNER.email, OWNER.password);
@@ -51,6 +51,39 @@ describe.skipIf(!hasPostgres)('visitor sockets across nodes (PostgreSQL)', () =>
 
     // Every message frame once, in strictly increasing seq order.
     const seqs = visitor.socket.frames.filter((f) => f.type === 'message').map((f) => (f as MessageFrame).message.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it("fills an agent dashboard's gap from the database, and reconciles what no event announced", async () => {
+    const { a, b } = await twoNodesWithoutBus();
+    const owner = await login(a.http, OWNER.email, OWNER.password);
+    const dashboard = await openAgent(a.ws.replace(/\/ws$/, '/ws/agent'), owner.token);
+    const { conversation } = await a.app.chat.start(a.app.companies.defaultCompany());
+    await a.app.chat.handleInput(conversation, { kind: 'handoff' });
+    expect((await call(a.http, 'POST', `/api/chats/${conversation.id}/claim`, { token: owner.token, body: {} })).status).toBe(200);
+    await dashboard.socket.next((f) => f.type === 'message' && textOf(f as unknown as MessageFrame).includes('joined the conversation'));
+
+    // The visitor writes through B: A's dashboard hears nothing of it.
+    const onB = (await b.app.conversations.get(conversation.id))!;
+    await b.app.chat.handleInput(onB, { kind: 'text', text: 'Written on node B' }, { clientId: 'b-1' });
+
+    // The agent replies on A: the visitor's message comes first, from the database.
+    expect((await call(a.http, 'POST', `/api/chats/${conversation.id}/messages`, { token: owner.token, body: { text: 'Reply on A' } })).status).toBe(201);
+    const reply = await dashboard.socket.next((f) => f.type === 'message' && textOf(f as unknown as MessageFrame).includes('Reply on A'));
+    const earlier = dashboard.socket.frames.slice(0, dashboard.socket.frames.indexOf(reply));
+    expect(earlier.some((f) => f.type === 'message' && textOf(f as unknown as MessageFrame).includes('Written on node B'))).toBe(true);
+
+    // B writes again and nothing follows on A: the reconciliation finds the conversation behind.
+    const again = (await b.app.conversations.get(conversation.id))!;
+    await b.app.chat.handleInput(again, { kind: 'text', text: 'Once more from B' }, { clientId: 'b-2' });
+    expect(await a.app.reconcileAgentSockets()).toBe(1);
+    await dashboard.socket.next((f) => f.type === 'message' && textOf(f as unknown as MessageFrame).includes('Once more from B'));
+    expect(await a.app.reconcileAgentSockets()).toBe(0);
+
+    const seqs = dashboard.socket.frames
+      .filter((f) => f.type === 'message' && (f as { conversation_id?: string }).conversation_id === conversation.id)
+      .map((f) => (f as unknown as MessageFrame).message.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     expect(new Set(seqs).size).toBe(seqs.length);
   });
