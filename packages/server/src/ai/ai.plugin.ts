@@ -217,6 +217,7 @@ export default fp(
   async (app) => {
     const ai = new AiService(app.db, app.companies, app.secrets.sealer('ai-api-key'), app.config.ai, app.log.child({ capability: 'ai' }));
     await ai.load();
+    app.externalChanges.onChange(() => ai.load());
     app.decorate('ai', ai);
   },
   { name: 'ai', dependencies: ['database', 'secrets', 'companies'] },

@@ -1,13 +1,26 @@
 import type SQLite from 'better-sqlite3';
 
 /**
- * Notices commits made to the database by another process, such as `parley company add` run
- * beside a running server, so caches kept in memory (companies, flows) can be read again.
+ * Where a version of the stored settings is read: it changes whenever another writer committed a
+ * change. A number now (SQLite) or later (PostgreSQL); undefined when there is nothing to read.
+ */
+export type VersionSource = () => number | undefined | Promise<number | undefined>;
+
+/** SQLite: `PRAGMA data_version` changes on a connection only when some other connection committed. */
+export function sqliteDataVersion(sqlite: SQLite.Database): VersionSource {
+  return () => (sqlite.open ? (sqlite.pragma('data_version', { simple: true }) as number) : undefined);
+}
+
+/**
+ * Notices commits made to the settings by another process, such as `parley company add` run
+ * beside a running server, or another node on PostgreSQL, so caches kept in memory (companies,
+ * flows, AI, identity and CSAT settings, webhook endpoints) can be read again.
  *
- * SQLite's `PRAGMA data_version` changes on a connection only when some other connection has
+ * On SQLite, `PRAGMA data_version` changes on a connection only when some other connection has
  * committed: the server's own writes never trigger a reload. Checking it costs about a
- * microsecond, so it is polled every `intervalMs` and whenever a cache misses (`checkNow`).
- * Given no SQLite connection (the server stores in PostgreSQL), it never reports a change.
+ * microsecond. On PostgreSQL, triggers bump `settings_version` on every change of a settings table
+ * (`2026_12_06_0002_settings_version`), whichever node or tool made it; reading it is one small
+ * query. Either is polled every `intervalMs` and whenever a cache misses (`checkNow`).
  */
 export class ExternalChanges {
   private version: number | undefined;
@@ -15,13 +28,16 @@ export class ExternalChanges {
   private readonly timer: NodeJS.Timeout;
   private reloading: Promise<void> | undefined;
   private again = false;
+  private checking: Promise<void> | undefined;
 
   constructor(
-    private readonly sqlite: SQLite.Database | undefined,
+    private readonly source: VersionSource,
     intervalMs: number,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.version = this.read();
+    const first = source();
+    if (first instanceof Promise) this.checking = first.then((version) => void (this.version = version), onError).finally(() => (this.checking = undefined));
+    else this.version = first;
     this.timer = setInterval(() => void this.checkNow(), intervalMs);
     this.timer.unref();
   }
@@ -36,8 +52,23 @@ export class ExternalChanges {
    * done (at once when nothing changed). A change seen during a reload runs it once more.
    */
   checkNow(): Promise<void> {
-    const version = this.read();
-    if (version === this.version) return this.reloading ?? Promise.resolve();
+    if (this.checking) return this.checking;
+    const version = this.source();
+    if (!(version instanceof Promise)) return this.seen(version);
+    this.checking = version.then(
+      (read) => this.seen(read),
+      (error: unknown) => this.onError(error),
+    ).finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private seen(version: number | undefined): Promise<void> {
+    // Nothing to read (closed while shutting down): nothing new to report.
+    if (version === undefined || version === this.version) return this.reloading ?? Promise.resolve();
     this.version = version;
     if (this.reloading) {
       this.again = true;
@@ -45,10 +76,6 @@ export class ExternalChanges {
     }
     this.reloading = this.reload().finally(() => (this.reloading = undefined));
     return this.reloading;
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
   }
 
   private async reload(): Promise<void> {
@@ -62,11 +89,5 @@ export class ExternalChanges {
         }
       }
     } while (this.again);
-  }
-
-  private read(): number {
-    // A closed connection (shutting down) has nothing new to report.
-    if (!this.sqlite?.open) return this.version ?? 0;
-    return this.sqlite.pragma('data_version', { simple: true }) as number;
   }
 }

@@ -10,7 +10,7 @@ import { PostgresGroupCommit } from '../db/postgres-group-commit.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { truncateWal } from '../db/connection.js';
-import { ExternalChanges } from '../db/external-changes.js';
+import { ExternalChanges, sqliteDataVersion } from '../db/external-changes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,7 +52,12 @@ export default fp(
       app.decorate('db', db);
       app.decorate('sqlite', undefined as unknown as SQLite.Database);
       app.decorate('writes', writes);
-      const externalChanges = new ExternalChanges(undefined, EXTERNAL_CHANGES_INTERVAL_MS, () => {});
+      // Another node (or the CLI) changed a setting: triggers bump `settings_version` (see ExternalChanges).
+      const settingsVersion = () =>
+        pool.query<{ version: number }>({ name: 'parley_settings_version', text: 'SELECT version FROM settings_version WHERE id = 1' }).then((r) => r.rows[0]?.version);
+      const externalChanges = new ExternalChanges(settingsVersion, EXTERNAL_CHANGES_INTERVAL_MS, (error) =>
+        app.log.warn({ err: error }, 'reading or reloading the settings another node changed failed'),
+      );
       app.decorate('externalChanges', externalChanges);
       app.addHook('onClose', async () => {
         externalChanges.stop();
@@ -72,7 +77,7 @@ export default fp(
     app.decorate('db', db);
     app.decorate('sqlite', sqlite);
     app.decorate('writes', writes);
-    const externalChanges = new ExternalChanges(sqlite, EXTERNAL_CHANGES_INTERVAL_MS, (error) =>
+    const externalChanges = new ExternalChanges(sqliteDataVersion(sqlite), EXTERNAL_CHANGES_INTERVAL_MS, (error) =>
       app.log.error({ err: error }, 'reloading after another process changed the database failed'),
     );
     app.decorate('externalChanges', externalChanges);

@@ -287,6 +287,8 @@ export default fp(
   async (app) => {
     const identity = new IdentityService(app.database, app.writes, app.conversations, app.chat, app.bus, app.secrets.sealer('identity-secret'));
     await identity.load();
+    // Another node (or the CLI) changed an identity secret: read them again.
+    app.externalChanges.onChange(() => identity.load());
     app.decorate('identity', identity);
   },
   { name: 'identity', dependencies: ['database', 'secrets', 'conversations', 'chat', 'bus'] },

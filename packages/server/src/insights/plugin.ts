@@ -26,6 +26,7 @@ export default fp(
     const recorder = new InsightsRecorder(app.database, app.writes);
     const csat = new CsatService(app.database, app.writes, recorder, app.outbox, app.bus);
     await csat.load();
+    app.externalChanges.onChange(() => csat.load());
     // A rollup that fails is reported and never fails the turn it rides on on SQLite (it undoes
     // just the failed statement, the rest of the write commits). On PostgreSQL a failed statement
     // aborts the transaction: the write runs again without its neighbours' failures, and fails.

@@ -105,6 +105,7 @@ export default fp(
   async (app) => {
     const knowledge = new KnowledgeService(new ArticleStore(app.database), app.companies, app.config.knowledgeThreshold);
     await knowledge.load();
+    app.externalChanges.onChange(() => knowledge.load());
     app.decorate('knowledge', knowledge);
   },
   { name: 'knowledge', dependencies: ['database', 'companies'] },

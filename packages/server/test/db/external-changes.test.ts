@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExternalChanges } from '../../src/db/external-changes.js';
+import { ExternalChanges, sqliteDataVersion } from '../../src/db/external-changes.js';
 import { onCleanup, tempDataDir } from '../helper.js';
 
 function open(file: string) {
@@ -18,7 +18,7 @@ function setUp() {
   const other = open(file);
   own.exec('CREATE TABLE t (v INTEGER)');
   const errors: unknown[] = [];
-  const watch = new ExternalChanges(own, 60_000, (error) => errors.push(error));
+  const watch = new ExternalChanges(sqliteDataVersion(own), 60_000, (error) => errors.push(error));
   onCleanup(() => watch.stop());
   return { own, other, errors, watch };
 }

@@ -27,6 +27,7 @@ const SQLITE_ONLY_TABLES: Record<string, string> = {
 };
 const SQLITE_ONLY_TABLE_PREFIXES = ['messages_fts_', 'article_fts_']; // FTS5 shadow tables
 const POSTGRES_ONLY_TABLES: Record<string, string> = {
+  settings_version: 'bumped by triggers so every node reloads the settings it keeps; SQLite asks PRAGMA data_version',
   article_fts: 'stands for the FTS5 table of the same name, compared on its own below',
 };
 const POSTGRES_ONLY_INDEXES: Record<string, string> = {

@@ -17,6 +17,7 @@ import * as articles from './2026_12_04_0701_articles.js';
 import * as insights from './2026_12_04_0801_insights.js';
 import * as postgresBaseline from './postgres/2026_12_05_0000_baseline.js';
 import * as multiNodeWrites from './2026_12_06_0001_multi_node_writes.js';
+import * as settingsVersion from './2026_12_06_0002_settings_version.js';
 
 /** The SQL dialects Parley stores in: SQLite by default, PostgreSQL for running on many nodes. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -61,6 +62,7 @@ const postgresHistory: Record<string, Migration> = {
  */
 const shared: Record<string, Migration> = {
   '2026_12_06_0001_multi_node_writes': multiNodeWrites,
+  '2026_12_06_0002_settings_version': settingsVersion,
 };
 
 /** Every migration of a dialect, in the order its names sort. */
