@@ -127,7 +127,8 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const bytes = app.database.dialect === 'postgres' ? new UploadBlobs(app.database, app.writes) : new UploadFiles(join(app.config.dataDir, 'uploads'), app.writes);
+    const files = new UploadFiles(join(app.config.dataDir, 'uploads'), app.writes);
+    const bytes = app.database.dialect === 'postgres' ? new UploadBlobs(app.database, app.writes, files) : files;
     app.decorate('uploads', new UploadStore(bytes, app.database));
   },
   { name: 'uploads', dependencies: ['database'] },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AckFrame, ChatbotReply, ChatbotStartResponse, MessageFrame } from '@parley/protocol';
 import { onCleanup, PNG_1PX, rawSql, startTestServer, TestSocket, texts } from '../helper.js';
@@ -146,6 +146,32 @@ describe.skipIf(!hasPostgres)('uploads on two nodes of one PostgreSQL database',
     }
     const [left] = await rawSql<{ n: number }>(a.app, 'SELECT count(*) AS n FROM upload_blobs WHERE upload_id = ?', goneId);
     expect(left!.n).toBe(0);
+  });
+});
+
+describe.skipIf(!hasPostgres)('uploads taken in before their bytes moved to the database', () => {
+  it('are still served from the data folder of the node that has them, and unlinked on erasure', async () => {
+    const { a, b } = await twoNodes();
+    const session = await atUploadStep(a.http);
+    const image = photo();
+    const path = new URL(await upload(a.http, session, image)).pathname;
+    const id = path.split('/').pop()!;
+    // As an upload of the earlier release was kept: a file on the node, no bytes in the database.
+    const [row] = await rawSql<{ company_id: string; conversation_id: string }>(a.app, 'SELECT company_id, conversation_id FROM uploads WHERE id = ?', id);
+    await rawSql(a.app, 'DELETE FROM upload_blobs WHERE upload_id = ?', id);
+    const file = join(a.app.config.dataDir, 'uploads', row!.company_id, id);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, image);
+
+    const fromA = await fetch(`${a.http}${path}`);
+    expect(fromA.status).toBe(200);
+    expect(fromA.headers.get('content-length')).toBe(String(image.length));
+    expect(Buffer.from(await fromA.arrayBuffer()).equals(image)).toBe(true);
+    expect((await fetch(`${b.http}${path}`)).status).toBe(404);
+
+    const owner = await login(a.http, OWNER.email, OWNER.password);
+    expect((await call(a.http, 'DELETE', `/api/chats/${row!.conversation_id}`, { token: owner.token })).status).toBe(204);
+    expect(existsSync(file)).toBe(false);
   });
 });
 
