@@ -251,7 +251,7 @@ async function maintain(parsed: CliCommand): Promise<string> {
 export async function maintainPostgres(parsed: Pick<CliCommand, 'command' | 'email'>, databaseUrl: string): Promise<string> {
   if (parsed.command === 'backup') {
     throw new Error(
-      'parley backup copies the SQLite file; this server stores in PostgreSQL (DATABASE_URL is set). Back it up with pg_dump, e.g. pg_dump --format=custom --file=parley.dump "$DATABASE_URL" (see docs/scaling.md), and keep the instance secret and the uploads folder with it.',
+      'parley backup copies the SQLite file; this server stores in PostgreSQL (DATABASE_URL is set). Back it up with pg_dump, e.g. pg_dump --format=custom --file=parley.dump "$DATABASE_URL" (see docs/scaling.md), and keep the instance secret with it (uploaded images are in the database; only those taken in before they moved there are in the uploads folder).',
     );
   }
   if (parsed.command === 'migrate' || parsed.command === 'migrate-status') {

@@ -1,4 +1,3 @@
-import { unlink } from 'node:fs/promises';
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
@@ -21,7 +20,8 @@ const RETENTION_BATCH = 100;
  * policy (`retentionDays`). One write removes the conversation with everything that holds what
  * the visitor said: its messages (and their full-text index entries, by trigger), its leads, its
  * sessions and upload records, and the webhook events that carry any of it (with their pending
- * deliveries). After the commit the uploaded files are removed, the visitor's sockets are closed
+ * deliveries); on PostgreSQL the uploads' bytes go with their records. After the commit the
+ * uploaded files are removed (SQLite), the visitor's sockets are closed
  * (4404: the widget starts afresh) and agents are told (`conversation_deleted`).
  */
 export class ConversationEraser {
@@ -144,8 +144,8 @@ export class ConversationEraser {
     this.bus.publish(topics.conversation(conversationId), event);
     this.bus.publish(topics.company(companyId), event);
     for (const file of files) {
-      await unlink(this.uploads.filePath(file)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') this.log.warn({ err: error, upload: file.id }, 'an uploaded file of a deleted conversation could not be removed');
+      await this.uploads.remove(file).catch((error: unknown) => {
+        this.log.warn({ err: error, upload: file.id }, 'an uploaded file of a deleted conversation could not be removed');
       });
     }
   }

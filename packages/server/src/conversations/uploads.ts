@@ -1,12 +1,13 @@
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import type { UploadImageType } from '@parley/protocol';
 import type { DatabaseHandle } from '../db/handle.js';
-import type { WriteQueue } from '../db/write-queue.js';
 import { param, prepareQuery, prepareSqliteQuery } from '../db/prepared.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { newOpaqueId } from '../lib/ids.js';
+import { UploadBlobs } from './upload-blobs.js';
+import type { UploadBody, UploadBytes } from './upload-bytes.js';
+import { UploadFiles } from './upload-files.js';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 const URL_PATTERN = /(?:^|\/)uploads\/([A-Za-z0-9_-]{22})$/;
@@ -19,8 +20,9 @@ export function uploadPath(id: string): string {
 }
 
 /**
- * Uploaded files: bytes under `<dataDir>/uploads/<company>/<id>`, metadata in the database. A file
- * is named by its random id only, never by anything the client sent.
+ * Uploaded files: metadata in the database, bytes where `UploadBytes` keeps them (files under
+ * `<dataDir>/uploads/<company>/<id>` on SQLite, the database on PostgreSQL so that every node
+ * serves them). An upload is named by its random id only, never by anything the client sent.
  */
 export class UploadStore {
   private readonly insert;
@@ -31,9 +33,8 @@ export class UploadStore {
   private readonly known = new Map<string, UploadRow>();
 
   constructor(
-    private readonly root: string,
+    private readonly bytes: UploadBytes,
     database: DatabaseHandle,
-    private readonly writes: WriteQueue,
   ) {
     const { db } = database;
     this.insert = prepareQuery(
@@ -49,22 +50,13 @@ export class UploadStore {
         : undefined;
   }
 
-  /** Stores an image for a conversation and returns its id once both file and row are saved. */
+  /** Stores an image for a conversation and returns its id once both bytes and row are saved. */
   async save(companyId: string, conversationId: string, bytes: Buffer, contentType: UploadImageType): Promise<string> {
     const id = newOpaqueId();
-    const dir = join(this.root, companyId);
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, id);
-    await writeFile(file, bytes, { flag: 'wx' });
     const row: UploadRow = { id, company_id: companyId, conversation_id: conversationId, content_type: contentType, size_bytes: bytes.length, created_at: new Date().toISOString() };
-    try {
-      await this.writes.run(() =>
-        this.insert.run({ id, company: companyId, conversation: conversationId, type: contentType, size: bytes.length, at: row.created_at }),
-      );
-    } catch (error) {
-      await unlink(file).catch(() => undefined);
-      throw error;
-    }
+    await this.bytes.save(row, bytes, () =>
+      this.insert.run({ id, company: companyId, conversation: conversationId, type: contentType, size: bytes.length, at: row.created_at }),
+    );
     if (!this.byIdNow) this.remember(row);
     return id;
   }
@@ -88,9 +80,15 @@ export class UploadStore {
     });
   }
 
-  /** Where an upload's bytes are on disk. */
-  filePath(row: UploadRow): string {
-    return join(this.root, row.company_id, row.id);
+  /** The bytes of an upload `find` gave, to serve; undefined when they are missing. */
+  read(row: UploadRow): Promise<UploadBody | undefined> {
+    return this.bytes.read(row);
+  }
+
+  /** After an erasure has committed: removes what of an upload's bytes outlives its row (its file, on SQLite). */
+  async remove(row: UploadRow): Promise<void> {
+    this.known.delete(row.id);
+    await this.bytes.remove(row);
   }
 
   /**
@@ -129,7 +127,9 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('uploads', new UploadStore(join(app.config.dataDir, 'uploads'), app.database, app.writes));
+    const files = new UploadFiles(join(app.config.dataDir, 'uploads'), app.writes);
+    const bytes = app.database.dialect === 'postgres' ? new UploadBlobs(app.database, app.writes, files) : files;
+    app.decorate('uploads', new UploadStore(bytes, app.database));
   },
   { name: 'uploads', dependencies: ['database'] },
 );

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -17,7 +15,8 @@ const validSession = Compile(SessionToken);
 
 /**
  * Image uploads for a conversation, and serving them back. Files are checked by their bytes,
- * stored under a random id, and served with their true type and `nosniff`.
+ * stored under a random id (on disk, or in the database on PostgreSQL, so any node serves them),
+ * and served with their true type and `nosniff`.
  */
 const uploads: FastifyPluginAsyncTypebox = async (app) => {
   const maxMb = Math.round((app.config.limits.maxUploadBytes / (1024 * 1024)) * 10) / 10;
@@ -77,24 +76,23 @@ const uploads: FastifyPluginAsyncTypebox = async (app) => {
         tags: [tag('system')],
         security: noAuth,
         params: Strict({ id: Type.String({ maxLength: 64 }) }),
-        response: { 200: Type.Unsafe<NodeJS.ReadableStream>({ description: 'The image bytes, with their own type' }), '4xx': ApiError },
+        response: { 200: Type.Unsafe<NodeJS.ReadableStream | Buffer>({ description: 'The image bytes, with their own type' }), '4xx': ApiError },
       },
     },
     async (request, reply) => {
       const row = await app.uploads.find(request.params.id);
       if (!row) throw Errors.notFound('Upload not found');
-      const file = app.uploads.filePath(row);
-      const size = await stat(file).then((s) => s.size, () => undefined);
-      if (size === undefined) throw Errors.notFound('Upload not found');
+      const bytes = await app.uploads.read(row);
+      if (!bytes) throw Errors.notFound('Upload not found');
       return reply
         .type(row.content_type)
-        .header('content-length', size)
+        .header('content-length', bytes.size)
         .header('x-content-type-options', 'nosniff')
         .header('content-disposition', 'inline')
         .header('content-security-policy', "default-src 'none'; sandbox")
         .header('cross-origin-resource-policy', 'cross-origin')
         .header('cache-control', 'private, max-age=31536000, immutable')
-        .send(createReadStream(file));
+        .send(bytes.body);
     },
   );
 };

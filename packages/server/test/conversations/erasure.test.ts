@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server.js';
 import { onCleanup, onSqlite, PNG_1PX, rawSql, tempDataDir, testDatabaseUrl, testStore } from '../helper.js';
@@ -37,8 +38,14 @@ describe('deleting a conversation', () => {
     const names = onSqlite(server.app) ? 'instr(payload, ?) > 0' : 'strpos(payload, ?) > 0';
     const search = async (q: string) => (await call(server.http, 'GET', `/api/search?q=${q}`, { token: owner.token })).body.results.length;
     expect(await search('xylophone')).toBe(1);
-    const file = server.app.uploads.filePath((await server.app.uploads.find(gone.upload))!);
-    expect(existsSync(file)).toBe(true);
+    // The bytes: a file on SQLite, a row of upload_blobs on PostgreSQL.
+    const companyId = server.app.companies.defaultCompany().id;
+    const stored = async (upload: string) =>
+      onSqlite(server.app)
+        ? existsSync(join(server.app.config.dataDir, 'uploads', companyId, upload))
+        : (await count('SELECT count(*) AS n FROM upload_blobs WHERE upload_id = ?', upload)) > 0;
+    expect(await stored(gone.upload)).toBe(true);
+    expect((await fetch(`${server.http}/uploads/${gone.upload}`)).status).toBe(200);
     expect(await count(`SELECT count(*) AS n FROM webhook_events WHERE ${names}`, gone.conversationId)).toBeGreaterThan(0);
 
     const agent = await addAgent(server.app, server.http, server.app.companies.defaultCompany().id, 'Dana');
@@ -62,7 +69,9 @@ describe('deleting a conversation', () => {
     }
     expect(await count(`SELECT count(*) AS n FROM webhook_events WHERE ${names}`, gone.conversationId)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM webhook_events WHERE ${names}`, kept.conversationId)).toBeGreaterThan(0);
-    expect(existsSync(file)).toBe(false);
+    expect(await stored(gone.upload)).toBe(false);
+    expect(await stored(kept.upload)).toBe(true);
+    expect((await fetch(`${server.http}/uploads/${gone.upload}`)).status).toBe(404);
     expect(await search('xylophone')).toBe(0);
     expect(await search('marimba')).toBe(1);
     // The FTS5 index and its integrity check are SQLite's (PostgreSQL's GIN index follows its table).

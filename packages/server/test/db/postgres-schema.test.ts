@@ -46,6 +46,7 @@ function typeClass(declared: string): string {
   if (t === 'integer' || t === 'bigint' || t === 'smallint') return 'integer';
   if (t === 'real' || t === 'double precision') return 'real';
   if (t === 'text' || t === 'varchar' || t === 'character varying') return 'text';
+  if (t === 'blob' || t === 'bytea') return 'bytes';
   return t;
 }
 

@@ -18,6 +18,7 @@ import * as insights from './2026_12_04_0801_insights.js';
 import * as postgresBaseline from './postgres/2026_12_05_0000_baseline.js';
 import * as multiNodeWrites from './2026_12_06_0001_multi_node_writes.js';
 import * as settingsVersion from './2026_12_06_0002_settings_version.js';
+import * as uploadBlobs from './2026_12_06_0003_upload_blobs.js';
 
 /** The SQL dialects Parley stores in: SQLite by default, PostgreSQL for running on many nodes. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -63,6 +64,7 @@ const postgresHistory: Record<string, Migration> = {
 const shared: Record<string, Migration> = {
   '2026_12_06_0001_multi_node_writes': multiNodeWrites,
   '2026_12_06_0002_settings_version': settingsVersion,
+  '2026_12_06_0003_upload_blobs': uploadBlobs,
 };
 
 /** Every migration of a dialect, in the order its names sort. */

@@ -9,7 +9,7 @@ import type { MessagesTable } from './messages.table.js';
 import type { ConversationNotesTable } from './notes.table.js';
 import type { ConversationFactsTable, ConversationRatingsTable, ConversationStepsTable, CsatSettingsTable, FunnelCountsTable, InsightCountsTable } from './insights.table.js';
 import type { SavedRepliesTable } from './saved-replies.table.js';
-import type { UploadsTable } from './uploads.table.js';
+import type { UploadBlobsTable, UploadsTable } from './uploads.table.js';
 import type { UsersTable } from './users.table.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from './webhooks.table.js';
 
@@ -37,6 +37,7 @@ export interface Database {
   messages: MessagesTable;
   leads: LeadsTable;
   uploads: UploadsTable;
+  upload_blobs: UploadBlobsTable;
   users: UsersTable;
   identity_settings: IdentitySettingsTable;
   conversation_sessions: ConversationSessionsTable;

@@ -1,7 +1,10 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { UploadImageType } from '@parley/protocol';
 
-/** An uploaded file. Stored under the data folder by its id, never by a client-chosen name. */
+/**
+ * An uploaded file. Its bytes are stored by its id, never by a client-chosen name: under the data
+ * folder on SQLite, in `upload_blobs` on PostgreSQL.
+ */
 export interface UploadsTable {
   id: string;
   company_id: string;
@@ -12,3 +15,9 @@ export interface UploadsTable {
 }
 export type UploadRow = Selectable<UploadsTable>;
 export type NewUploadRow = Insertable<UploadsTable>;
+
+/** An upload's bytes, kept in the database on PostgreSQL (empty on SQLite, whose files are on disk). */
+export interface UploadBlobsTable {
+  upload_id: string;
+  bytes: Buffer;
+}
