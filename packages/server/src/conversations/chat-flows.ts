@@ -51,8 +51,10 @@ export class ChatFlows {
   }
 
   /** Looks up the upload a visitor's text names, for `uploadUrl` (PostgreSQL); undefined when there is nothing to wait for. */
-  prime(input: { kind: string; text?: string }): Promise<void> | undefined {
-    return input.kind === 'text' && input.text !== undefined ? this.uploads.prime(input.text) : undefined;
+  prime(input: { kind: string; text?: string; value?: string }): Promise<void> | undefined {
+    // Typed (the HTTP API, a socket's message) or sent as an action (how the widget sends the URL).
+    const value = input.kind === 'text' ? input.text : input.kind === 'action' ? input.value : undefined;
+    return value !== undefined ? this.uploads.prime(value) : undefined;
   }
 
   /**

@@ -176,10 +176,7 @@ describe.skipIf(!hasPostgres)('uploads taken in before their bytes moved to the 
 });
 
 describe.skipIf(!hasPostgres)('the widget on two nodes', () => {
-  // Known gap: the widget sends the URL as an `action`, and the chat looks uploads up before the
-  // flow's turn for `text` input only (`ChatFlows.prime`), so node B refuses an image it did not
-  // take in. Marked as failing until `prime` takes actions too; then make it a plain `it`.
-  it.fails('sends the URL of an image uploaded through node A as an action on its socket to node B', async () => {
+  it('sends the URL of an image uploaded through node A as an action on its socket to node B', async () => {
     const { a, b } = await twoNodes();
     const socket = await TestSocket.open(b.ws);
     socket.send({ type: 'hello' });
