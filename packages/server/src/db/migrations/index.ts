@@ -16,6 +16,7 @@ import * as flowVersions from './2026_12_04_0601_flow_versions.js';
 import * as articles from './2026_12_04_0701_articles.js';
 import * as insights from './2026_12_04_0801_insights.js';
 import * as postgresBaseline from './postgres/2026_12_05_0000_baseline.js';
+import * as webhookEndpointLeases from './2026_12_06_0001_webhook_endpoint_leases.js';
 
 /** The SQL dialects Parley stores in: SQLite by default, PostgreSQL for running on many nodes. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -58,7 +59,9 @@ const postgresHistory: Record<string, Migration> = {
  * that both accept, `Kysely<any>`, names sorting after `2026_12_05_0000`. Where a dialect needs
  * its own SQL, the migration asks `db.getExecutor().adapter` or is split in two with a comment.
  */
-const shared: Record<string, Migration> = {};
+const shared: Record<string, Migration> = {
+  '2026_12_06_0001_webhook_endpoint_leases': webhookEndpointLeases,
+};
 
 /** Every migration of a dialect, in the order its names sort. */
 export function migrationsFor(dialect: MigrationDialect): Record<string, Migration> {
