@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { ParleyConfig } from './config.js';
 // Platform: third-party libraries wrapped, then our own.
 import { cookie, cors, database, jwt, multipart, rateLimit, websocket } from './external/index.js';
-import { bus, errorHandler, health, healthRoutes, outbox, presence, secrets } from './core/index.js';
+import { bus, errorHandler, health, healthRoutes, leader, outbox, presence, secrets } from './core/index.js';
 // Capabilities, each through its index.
 import { companies, companyRoutes } from './companies/index.js';
 import { flowAdminPlugin, flowAdminRoutes, flows } from './flows/index.js';
@@ -50,6 +50,7 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   // `http` steps): it takes them in its constructor. What acts through the chat comes after it.
   await fastify.register(bus);
   await fastify.register(outbox);
+  await fastify.register(leader);
   await fastify.register(companies);
   await fastify.register(flows);
   await fastify.register(conversations);

@@ -61,6 +61,12 @@ export interface WebhooksConfig {
    * the old secret at once).
    */
   secretGraceMs: number;
+  /**
+   * On PostgreSQL, how long a node's lease on an endpoint lasts unless renewed (it is renewed
+   * while a request is in flight): a node that died holding one delays that endpoint's
+   * deliveries by at most this long before another node takes it over (default 30 s).
+   */
+  leaseMs: number;
 }
 
 export const defaultWebhooks: WebhooksConfig = {
@@ -73,6 +79,7 @@ export const defaultWebhooks: WebhooksConfig = {
   retentionDays: envDefaults.PARLEY_WEBHOOK_RETENTION_DAYS,
   disableAfterFailures: envDefaults.PARLEY_WEBHOOK_DISABLE_AFTER,
   secretGraceMs: envDefaults.PARLEY_WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
+  leaseMs: 30_000,
 };
 
 /** Prometheus metrics at `/metrics`, off unless asked for. */
@@ -131,6 +138,11 @@ export interface ParleyConfig {
    * for or with a person are kept until they are resolved.
    */
   retentionDays: number;
+  /**
+   * On PostgreSQL, how often a node that does not run the one-node periodic jobs tries to take
+   * over, and the node that runs them checks its lock's connection (default 5 s; see `core/leader.ts`).
+   */
+  leaderRetryMs?: number;
   webhooks: WebhooksConfig;
   metrics: MetricsConfig;
   /**
@@ -216,6 +228,7 @@ export function loadConfig(overrides: ParleyOptions = {}, env: Record<string, st
       ...overrides.limits,
     },
     retentionDays: overrides.retentionDays ?? e.PARLEY_RETENTION_DAYS,
+    ...(overrides.leaderRetryMs !== undefined ? { leaderRetryMs: overrides.leaderRetryMs } : {}),
     webhooks: {
       ...defaultWebhooks,
       allowPrivate: e.PARLEY_WEBHOOKS_ALLOW_PRIVATE,

@@ -7,6 +7,7 @@ import { param, prepareQuery } from '../db/prepared.js';
 import type { Work } from '../db/step.js';
 import type { UploadRow } from '../db/tables/index.js';
 import { topics, type EventBus } from '../core/bus.js';
+import type { Leader, LeaderJob } from '../core/leader.js';
 import type { ConversationStore } from './conversations.js';
 import type { UploadStore } from './uploads.js';
 
@@ -26,7 +27,7 @@ const RETENTION_BATCH = 100;
  */
 export class ConversationEraser {
   private readonly statements;
-  private timer: NodeJS.Timeout | undefined;
+  private job: LeaderJob | undefined;
   private sweeping: Promise<number> | undefined;
 
   constructor(
@@ -93,8 +94,11 @@ export class ConversationEraser {
     }
   }
 
-  /** Runs the retention policy now and then every hour (unless `days` is 0). */
-  startRetention(days: number): void {
+  /**
+   * Runs the retention policy now and then every hour (unless `days` is 0), while this node leads
+   * (see `core/leader.ts`: always on SQLite, on one node at a time on PostgreSQL).
+   */
+  startRetention(days: number, leader: Leader): void {
     if (days <= 0) return;
     const sweep = () => {
       if (this.sweeping) return;
@@ -109,13 +113,18 @@ export class ConversationEraser {
         })
         .finally(() => (this.sweeping = undefined));
     };
-    sweep();
-    this.timer = setInterval(sweep, RETENTION_INTERVAL_MS);
-    this.timer.unref();
+    this.job = leader.every(
+      RETENTION_INTERVAL_MS,
+      async () => {
+        sweep();
+        await this.sweeping;
+      },
+      () => {},
+    );
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    await this.job?.stop();
     await this.sweeping;
   }
 
@@ -162,8 +171,8 @@ export default fp(
   async (app) => {
     const eraser = new ConversationEraser(app.database, app.writes, app.conversations, app.uploads, app.bus, app.log.child({ module: 'erasure' }));
     app.decorate('eraser', eraser);
-    app.addHook('onReady', async () => eraser.startRetention(app.config.retentionDays));
+    app.addHook('onReady', async () => eraser.startRetention(app.config.retentionDays, app.leader));
     app.addHook('onClose', async () => eraser.stop());
   },
-  { name: 'erasure', dependencies: ['database', 'conversations', 'uploads', 'bus'] },
+  { name: 'erasure', dependencies: ['database', 'conversations', 'uploads', 'bus', 'leader'] },
 );

@@ -10,3 +10,5 @@ export { PresenceTracker } from './presence.js';
 export { default as presence } from './presence-plugin.js';
 export { health, healthRoutes, Readiness, type ReadinessChecks } from './health/index.js';
 export { default as secrets } from './secrets.js';
+export { Leader, LeaderJob, PostgresLeader, SoleLeader } from './leader.js';
+export { default as leader } from './leader-plugin.js';

@@ -10,6 +10,7 @@ import type { WebhookEndpointRow } from '../db/tables/index.js';
 import { Errors } from '../errors.js';
 import { privateHostProblem } from '../lib/net-guard.js';
 import type { Sealer } from '../lib/sealed.js';
+import type { SendTarget } from './webhook-queue.js';
 
 /** An endpoint as the service keeps it in memory. */
 export interface Endpoint {
@@ -41,7 +42,7 @@ export function newWebhookSecret(): string {
  * The secrets an endpoint's requests are signed with now: its secret, then the one it replaced
  * while that one's grace period lasts. None when its secret cannot be read (never send unsigned).
  */
-export function signingSecrets(endpoint: Endpoint, now = Date.now()): string[] {
+export function signingSecrets(endpoint: Pick<Endpoint, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>, now = Date.now()): string[] {
   if (!endpoint.secret) return [];
   const previousValid = endpoint.previousSecret && endpoint.previousSecretExpiresAt && Date.parse(endpoint.previousSecretExpiresAt) > now;
   return previousValid ? [endpoint.secret, endpoint.previousSecret] : [endpoint.secret];
@@ -99,7 +100,10 @@ export class WebhookEndpoints {
 
   /** Reads every endpoint into memory. */
   async load(): Promise<void> {
-    for (const row of await this.db.selectFrom('webhook_endpoints').selectAll().execute()) this.remember(this.fromRow(row));
+    const rows = await this.db.selectFrom('webhook_endpoints').selectAll().execute();
+    // Read again when another node changed them: what was deleted there goes here too.
+    this.endpoints.clear();
+    for (const row of rows) this.remember(this.fromRow(row));
   }
 
   /** The company's endpoints, oldest first. */
@@ -295,6 +299,18 @@ export class WebhookEndpoints {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
+  }
+
+  /**
+   * Where to send a leased endpoint's delivery and what to sign it with, from its row as the
+   * database has it now (PostgreSQL: another node may have changed the endpoint since this node
+   * read it into memory).
+   */
+  targetOf(row: Pick<WebhookEndpointRow, 'url' | 'secret_sealed' | 'previous_secret_sealed' | 'previous_secret_expires_at'> & { endpoint_id: string }): SendTarget {
+    const secret = this.sealer.open(row.secret_sealed) ?? '';
+    const previousSecret = (row.previous_secret_sealed && this.sealer.open(row.previous_secret_sealed)) || '';
+    const previousSecretExpiresAt = row.previous_secret_sealed ? row.previous_secret_expires_at : null;
+    return { id: row.endpoint_id, url: row.url, secrets: signingSecrets({ secret, previousSecret, previousSecretExpiresAt }) };
   }
 
   /** After the queue disabled an endpoint for failing (committed): nothing new is queued for it. */

@@ -7,7 +7,21 @@ import { param, prepareQuery } from '../db/prepared.js';
 import type { Work } from '../db/step.js';
 import type { WebhookDeliveryRow } from '../db/tables/index.js';
 import { postWebhook, signatureHeader, standardSignatureHeader, type PostResult } from './webhook-post.js';
+import { EndpointLeases, type LeasedEndpoint } from './endpoint-leases.js';
 import { probes } from '../core/probes.js';
+
+/** Where a delivery goes and the secrets to sign it with, current first (none when they cannot be read). */
+export interface SendTarget {
+  id: string;
+  url: string;
+  secrets: string[];
+}
+
+/**
+ * On PostgreSQL, how often a node looks for due deliveries even when nothing told it to: those
+ * another node stored and died before sending, and leases of dead nodes that expired.
+ */
+const SHARED_POLL_MS = 5_000;
 
 /** The delay before retry number `attempt` (1 after the first failure): doubling, capped, ±20 % jitter. */
 export function retryDelayMs(attempt: number, config: Pick<WebhooksConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number {
@@ -27,6 +41,13 @@ export type DeliveryRow = WebhookDeliveryRow & { payload: string; event_type: We
  * `disableAfterFailures` the endpoint is disabled, in the same write, and what it still has
  * pending waits for it to be enabled again. Nothing here runs on a request's path: it is driven
  * by timers and `kick()`.
+ *
+ * On PostgreSQL several nodes share the queue: a node sends to an endpoint only while it holds the
+ * endpoint's lease (`EndpointLeases`: claimed `FOR UPDATE SKIP LOCKED`, renewed while the request
+ * is in flight, released in the write that records the attempt), so one request per endpoint is
+ * in flight across all nodes and no delivery is sent by two. It signs with the endpoint as the
+ * database has it (another node may have changed it), and also looks for due deliveries every few
+ * seconds (another node may have stored them and died). On SQLite none of this runs.
  */
 export class WebhookQueue {
   private readonly statements;
@@ -39,23 +60,25 @@ export class WebhookQueue {
   private readonly waiters = new Map<number, Array<() => void>>();
   private readonly inFlight = new Set<Promise<void>>();
 
-  private scanning = false;
+  private scanning: Promise<void> | undefined;
   private scanAgain = false;
+  /** PostgreSQL only: the leases that let several nodes share the queue. */
+  private readonly leases: EndpointLeases | undefined;
 
   constructor(
     database: DatabaseHandle,
     private readonly writes: WriteQueue,
     private readonly config: WebhooksConfig,
     private readonly log: FastifyBaseLogger,
-    /**
-     * The URL of an endpoint that may be sent to now and the secrets to sign with, current first
-     * (none when it cannot be read); undefined when the endpoint is gone or disabled.
-     */
-    private readonly endpointOf: (id: string) => { id: string; url: string; secrets: string[] } | undefined,
+    /** Where an endpoint that may be sent to now is, from memory (SQLite); undefined when it is gone or disabled. */
+    private readonly endpointOf: (id: string) => SendTarget | undefined,
     /** Told after the commit that disabled an endpoint for failing: its failures in a row, and when. */
     private readonly onDisabled: (endpointId: string, failures: number, at: string) => void,
+    /** Where a leased endpoint is, from its row as just read (PostgreSQL). */
+    private readonly targetOf: (leased: LeasedEndpoint) => SendTarget,
   ) {
     const { db } = database;
+    this.leases = database.dialect === 'postgres' ? new EndpointLeases(database, config.leaseMs) : undefined;
     this.statements = {
       insertEvent: prepareQuery(
         database,
@@ -185,12 +208,17 @@ export class WebhookQueue {
     return this.statements.delivery.get({ id });
   }
 
-  /** Stops sending: requests in flight are abandoned and stay pending (sent again on the next start). */
+  /**
+   * Stops sending: requests in flight are abandoned and stay pending (sent again on the next
+   * start, or by another node). On PostgreSQL this node's leases are released, so other nodes
+   * take its endpoints over at once.
+   */
   async stop(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     this.abort.abort();
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.inFlight, this.scanning]);
+    await this.leases?.releaseAll().catch((error: unknown) => this.log.warn({ err: error }, 'releasing webhook endpoint leases failed; they expire by themselves'));
   }
 
   /** Looks for due deliveries soon (after the current write commits). */
@@ -210,11 +238,14 @@ export class WebhookQueue {
       this.scanAgain = true;
       return;
     }
-    this.scanning = true;
-    this.scanNow()
-      .catch((error: unknown) => this.log.error({ err: error }, 'looking for due webhook deliveries failed'))
+    this.scanning = (this.leases ? this.scanShared(this.leases) : this.scanNow())
+      .catch((error: unknown) => {
+        this.log.error({ err: error }, 'looking for due webhook deliveries failed');
+        // On PostgreSQL the database may be away for a moment: look again later.
+        if (this.leases) this.wake(Date.now() + SHARED_POLL_MS);
+      })
       .finally(() => {
-        this.scanning = false;
+        this.scanning = undefined;
         if (this.scanAgain) {
           this.scanAgain = false;
           this.scan();
@@ -241,6 +272,29 @@ export class WebhookQueue {
     this.wake(soonest);
   }
 
+  /**
+   * PostgreSQL: leases and starts the due heads this node can take (up to its free slots), then
+   * wakes when the next head falls due or another node's lease on one runs out, and within
+   * `SHARED_POLL_MS` in any case.
+   */
+  private async scanShared(leases: EndpointLeases): Promise<void> {
+    const nowIso = new Date().toISOString();
+    const claimed = await leases.claim(this.config.concurrency - this.inFlight.size, nowIso, [...this.busy]);
+    // Claimed while stopping: released by `stop`, after this scan.
+    if (this.closed) return;
+    for (const leased of claimed) this.send(leased.delivery_id, leased.endpoint_id, this.targetOf(leased));
+    const waiting = await leases.waiting(nowIso);
+    if (this.closed) return;
+    const now = Date.now();
+    let soonest = now + SHARED_POLL_MS;
+    for (const head of waiting) {
+      if (this.busy.has(head.endpoint_id)) continue;
+      const at = Math.max(head.next_attempt_at ? Date.parse(head.next_attempt_at) : now, now + Number(head.lease_left_ms));
+      if (at > now) soonest = Math.min(soonest, at);
+    }
+    this.wake(soonest);
+  }
+
   private wake(at: number): void {
     if (at === Infinity || at >= this.wakeAt) return;
     clearTimeout(this.timer);
@@ -252,9 +306,10 @@ export class WebhookQueue {
     this.timer.unref?.();
   }
 
-  private send(deliveryId: number, endpointId: string): void {
+  private send(deliveryId: number, endpointId: string, leased?: SendTarget): void {
     this.busy.add(endpointId);
-    const attempt = this.attempt(deliveryId)
+    const attempt = (leased ? this.attemptLeased(deliveryId, leased) : this.attempt(deliveryId))
+      .then(() => undefined)
       .catch((error: unknown) => this.log.error({ err: error, deliveryId }, 'webhook attempt failed to record'))
       .finally(() => {
         this.busy.delete(endpointId);
@@ -266,10 +321,39 @@ export class WebhookQueue {
     this.inFlight.add(attempt);
   }
 
-  private async attempt(deliveryId: number): Promise<void> {
+  /**
+   * PostgreSQL: one attempt while holding the endpoint's lease, renewed every third of `leaseMs`
+   * while the request is in flight. The write that records the attempt releases the lease; when
+   * nothing was recorded (the delivery is gone, the write failed) it is released on its own.
+   */
+  private async attemptLeased(deliveryId: number, target: SendTarget): Promise<void> {
+    const leases = this.leases!;
+    const renewal = setInterval(() => {
+      leases.renew(target.id).then(
+        (held) => {
+          if (!held) this.log.warn({ endpointId: target.id, deliveryId }, 'webhook endpoint lease lost while sending; another node may send this delivery again');
+        },
+        (error: unknown) => this.log.warn({ err: error, endpointId: target.id }, 'renewing a webhook endpoint lease failed'),
+      );
+    }, Math.max(50, Math.floor(this.config.leaseMs / 3)));
+    let released = false;
+    try {
+      released = await this.attempt(deliveryId, target);
+    } finally {
+      clearInterval(renewal);
+      if (!released && !this.closed) await this.writes.run(() => leases.release(target.id));
+    }
+  }
+
+  /**
+   * Sends a delivery once and records the outcome. Given a leased `target` (PostgreSQL), the
+   * record is written only if this node still holds the lease, which the same write releases;
+   * returns whether it was released.
+   */
+  private async attempt(deliveryId: number, target?: SendTarget): Promise<boolean> {
     const row = await this.statements.delivery.get({ id: deliveryId });
-    const endpoint = row ? this.endpointOf(row.endpoint_id) : undefined;
-    if (!row || !endpoint || row.status !== 'pending') return;
+    const endpoint = target ?? (row ? this.endpointOf(row.endpoint_id) : undefined);
+    if (!row || !endpoint || row.status !== 'pending') return false;
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = {
       'user-agent': 'Parley-Webhooks/1',
@@ -287,7 +371,7 @@ export class WebhookQueue {
     const result: PostResult = endpoint.secrets.length
       ? await postWebhook(endpoint.url, row.payload, headers, { timeoutMs: this.config.timeoutMs, allowPrivate: this.config.allowPrivate, signal: this.abort.signal })
       : { error: 'The signing secret cannot be read (the instance secret changed): make a new secret for this endpoint', durationMs: 0 };
-    if (this.closed) return;
+    if (this.closed) return false;
     const attempts = row.attempts + 1;
     const ok = result.error === undefined;
     const status: WebhookDeliveryStatus = ok ? 'succeeded' : attempts >= this.config.maxAttempts ? 'failed' : 'pending';
@@ -297,7 +381,10 @@ export class WebhookQueue {
     if (probes.webhookAttempt.hasSubscribers) probes.webhookAttempt.publish({ ok, gaveUp: status === 'failed' });
     const statements = this.statements;
     const countFailure = (id: string) => this.countFailure(id, now);
-    const disabledAfter = await this.writes.run(function* (): Work<number | undefined> {
+    const leases = target && this.leases;
+    const recorded = await this.writes.run(function* (): Work<{ disabledAfter: number | undefined } | undefined> {
+      // Another node took the endpoint over (this node's lease ran out): it records, not this one.
+      if (leases && !(yield* leases.release(endpoint.id))) return undefined;
       yield* statements.recordAttempt.run({
         deliveryId: row.id,
         companyId: row.company_id,
@@ -319,9 +406,14 @@ export class WebhookQueue {
         at: now.toISOString(),
       });
       if (status === 'succeeded') yield* statements.resetFailures.run({ id: endpoint.id });
-      return status === 'failed' ? yield* countFailure(endpoint.id) : undefined;
+      return { disabledAfter: status === 'failed' ? yield* countFailure(endpoint.id) : undefined };
     });
-    if (disabledAfter !== undefined) this.onDisabled(endpoint.id, disabledAfter, now.toISOString());
+    if (!recorded) {
+      this.log.warn({ deliveryId, endpointId: endpoint.id }, 'webhook attempt not recorded: the endpoint lease passed to another node');
+      return true;
+    }
+    if (recorded.disabledAfter !== undefined) this.onDisabled(endpoint.id, recorded.disabledAfter, now.toISOString());
+    return leases !== undefined;
   }
 
   /**

@@ -19,6 +19,7 @@ import { Errors } from '../errors.js';
 import type { Sealer } from '../lib/sealed.js';
 import type { Outbox, OutboxEvent } from '../core/outbox.js';
 import type { InboxRepository } from '../inbox/inbox.js';
+import type { Leader, LeaderJob } from '../core/leader.js';
 import { WebhookQueue, type DeliveryRow } from './webhook-queue.js';
 import { signingSecrets, WebhookEndpoints } from './webhook-endpoints.js';
 
@@ -80,7 +81,7 @@ export class WebhookService {
   /** The endpoints and their admin API (list, get, create, update, remove). */
   readonly endpoints: WebhookEndpoints;
   private readonly queue: WebhookQueue;
-  private pruning: ReturnType<typeof setInterval> | undefined;
+  private pruning: LeaderJob | undefined;
 
   private readonly db: Kysely<Database>;
 
@@ -105,6 +106,7 @@ export class WebhookService {
         return endpoint?.enabled ? { id, url: endpoint.url, secrets: signingSecrets(endpoint) } : undefined;
       },
       (id, failures, at) => this.endpoints.disabledForFailing(id, failures, at),
+      (leased) => this.endpoints.targetOf(leased),
     );
     outbox.listen(
       (event) => this.record(event),
@@ -114,13 +116,21 @@ export class WebhookService {
 
   // ---- lifecycle ---------------------------------------------------------------------------------
 
-  /** Loads the endpoints (events are recorded for them from now on) and resumes pending deliveries. */
-  async start(): Promise<void> {
+  /**
+   * Loads the endpoints (events are recorded for them from now on) and resumes pending deliveries.
+   * The log is pruned now and every 6 hours while this node leads (`leader`: always on SQLite, one
+   * node at a time on PostgreSQL); `start` waits for that first pruning.
+   */
+  async start(leader: Leader): Promise<void> {
     await this.endpoints.load();
     this.queue.kick();
-    await this.prune();
-    this.pruning = setInterval(() => void this.prune().catch((error: unknown) => this.log.warn({ err: error }, 'webhook log pruning failed')), 6 * 3600_000);
-    this.pruning.unref();
+    this.pruning = leader.every(6 * 3600_000, () => this.prune(), (error) => this.log.warn({ err: error }, 'webhook log pruning failed'));
+    await this.pruning.idle();
+  }
+
+  /** Reads the endpoints again (another node changed them). */
+  reloadEndpoints(): Promise<void> {
+    return this.endpoints.load();
   }
 
   /**
@@ -147,7 +157,7 @@ export class WebhookService {
 
   /** Stops sending: requests in flight are abandoned and stay pending (they are sent again on the next start). */
   async stop(): Promise<void> {
-    clearInterval(this.pruning);
+    await this.pruning?.stop();
     // Events keep being recorded until the database closes: what is pending is sent at the next start.
     await this.queue.stop();
   }
@@ -296,8 +306,10 @@ export default fp(
     );
     app.decorate('webhooks', webhooks);
     // Sending starts once the server is ready; it stops before the database closes.
-    app.addHook('onReady', async () => webhooks.start());
+    app.addHook('onReady', async () => webhooks.start(app.leader));
+    // Another node (or the CLI) made, changed or removed an endpoint: read them again.
+    app.externalChanges.onChange(() => webhooks.reloadEndpoints());
     app.addHook('onClose', async () => webhooks.stop());
   },
-  { name: 'webhooks', dependencies: ['database', 'secrets', 'outbox', 'inbox'] },
+  { name: 'webhooks', dependencies: ['database', 'secrets', 'outbox', 'inbox', 'leader'] },
 );

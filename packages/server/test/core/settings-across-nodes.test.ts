@@ -31,5 +31,15 @@ describe.skipIf(!hasPostgres)('settings changed on another node (PostgreSQL)', (
     expect(b.app.companies.byIdOrUndefined(companyId)).toMatchObject({ name: 'Renamed on A', allowedOrigins: ['https://shop.example'] });
     // And through B's API.
     expect((await call(b.http, 'GET', '/api/csat/settings', { token: admin.token })).body).toMatchObject({ scale: 'thumbs' });
+
+    // A webhook endpoint made on A is listed (and queued for) on B; removed on A, it goes on B too.
+    const made = await call(a.http, 'POST', '/api/webhooks', { token: admin.token, body: { url: 'https://hooks.crm.test/parley', events: ['lead.created'] } });
+    expect(made.status).toBe(201);
+    await b.app.externalChanges.checkNow();
+    const listed = await call(b.http, 'GET', '/api/webhooks', { token: admin.token });
+    expect(JSON.stringify(listed.body)).toContain(made.body.endpoint.id);
+    expect((await call(a.http, 'DELETE', `/api/webhooks/${made.body.endpoint.id}`, { token: admin.token })).status).toBe(204);
+    await b.app.externalChanges.checkNow();
+    expect(JSON.stringify((await call(b.http, 'GET', '/api/webhooks', { token: admin.token })).body)).not.toContain(made.body.endpoint.id);
   });
 });

@@ -19,6 +19,7 @@ import * as postgresBaseline from './postgres/2026_12_05_0000_baseline.js';
 import * as multiNodeWrites from './2026_12_06_0001_multi_node_writes.js';
 import * as settingsVersion from './2026_12_06_0002_settings_version.js';
 import * as uploadBlobs from './2026_12_06_0003_upload_blobs.js';
+import * as webhookEndpointLeases from './2026_12_06_0004_webhook_endpoint_leases.js';
 
 /** The SQL dialects Parley stores in: SQLite by default, PostgreSQL for running on many nodes. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -65,6 +66,7 @@ const shared: Record<string, Migration> = {
   '2026_12_06_0001_multi_node_writes': multiNodeWrites,
   '2026_12_06_0002_settings_version': settingsVersion,
   '2026_12_06_0003_upload_blobs': uploadBlobs,
+  '2026_12_06_0004_webhook_endpoint_leases': webhookEndpointLeases,
 };
 
 /** Every migration of a dialect, in the order its names sort. */

@@ -18,6 +18,10 @@ export interface WebhookEndpointsTable {
   /** The secret before the last rotation (sealed), still signing until `previous_secret_expires_at`. */
   previous_secret_sealed: string | null;
   previous_secret_expires_at: string | null;
+  /** The node sending to it now (PostgreSQL, several nodes); null when none. Never set on SQLite. */
+  leased_by: string | null;
+  /** Until when that node holds it, epoch ms by the database's clock; another node may take it after. */
+  lease_until: number | null;
   created_at: string;
   updated_at: string;
 }
