@@ -12,7 +12,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const store = new AttributesStore(app.db);
+    const store = new AttributesStore(app.database, app.writes);
     app.decorate('attributesStore', store);
     app.decorate('attributes', new AttributesService(store));
   },

@@ -9,7 +9,7 @@ import { KeyedLanes } from '../lib/keyed-lanes.js';
 import { Errors } from '../errors.js';
 import type { EventBus } from '../core/bus.js';
 import type { Company, CompanyRepository } from '../companies/companies.js';
-import { DuplicateClientMessage, retryStale, type ConversationChanges, type ConversationStore, type LiveConversation, type NewMessage } from './conversations.js';
+import { DuplicateClientMessage, STALE_RETRIES, StaleConversation, type ConversationChanges, type ConversationStore, type LiveConversation, type NewMessage } from './conversations.js';
 import type { FlowRegistry, StoredFlow } from '../flows/flows.plugin.js';
 import type { Lead, LeadRepository } from '../leads/leads.js';
 import type { Outbox } from '../core/outbox.js';
@@ -133,16 +133,19 @@ export class ChatService {
    * (nothing is stored or answered twice). Resolves after the turn is committed. When another
    * node changed the conversation meanwhile (PostgreSQL), the turn is decided again on a fresh copy.
    */
-  async handleInput(conversation: LiveConversation, input: VisitorInput, source: InputSource = {}): Promise<TurnResult> {
+  handleInput(conversation: LiveConversation, input: VisitorInput, source: InputSource = {}): Promise<TurnResult> {
     if (probes.turn.hasSubscribers) probes.turn.publish({ companyId: conversation.companyId });
-    let tries = 0;
-    return retryStale(async () =>
-      // Again after another node's change: the copy that failed was dropped, read it afresh.
-      this.handleOnce(tries++ === 0 ? conversation : ((await this.conversations.get(conversation.id)) ?? conversation), input, source),
-    ).catch((error: unknown) => {
+    return this.attemptInput(conversation, input, source, 1);
+  }
+
+  /** One attempt at a turn; again on a fresh copy after another node's change (one promise more per turn, not an async wrapper). */
+  private attemptInput(conversation: LiveConversation, input: VisitorInput, source: InputSource, tries: number): Promise<TurnResult> {
+    return this.handleOnce(conversation, input, source).catch(async (error: unknown) => {
       // Another node stored this client id first: answer from what it stored.
       if (error instanceof DuplicateClientMessage) return this.storedAnswer(conversation, error.seq);
-      throw error;
+      if (!(error instanceof StaleConversation) || tries >= STALE_RETRIES) throw error;
+      // The copy that failed was dropped: read it afresh and decide again.
+      return this.attemptInput((await this.conversations.get(conversation.id)) ?? conversation, input, source, tries + 1);
     });
   }
 

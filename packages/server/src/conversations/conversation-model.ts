@@ -100,7 +100,7 @@ export class DuplicateClientMessage extends Error {
 }
 
 /** How many times a decision is taken again after another node changed its conversation. */
-const STALE_RETRIES = 5;
+export const STALE_RETRIES = 5;
 
 /**
  * Runs `attempt` and, when its write finds the conversation changed by another node, runs it

@@ -24,7 +24,7 @@ import {
   type NewMessage,
 } from './conversation-model.js';
 
-export { DuplicateClientMessage, StaleConversation, retryStale, hashToken, toChatMessage, type ConversationChanges, type LiveConversation, type NewMessage } from './conversation-model.js';
+export { DuplicateClientMessage, STALE_RETRIES, StaleConversation, retryStale, hashToken, toChatMessage, type ConversationChanges, type LiveConversation, type NewMessage } from './conversation-model.js';
 
 const MAX_CACHED = 20_000;
 /**
@@ -293,12 +293,16 @@ export class ConversationStore {
     });
     const stored = prepared.map((p) => p.message);
     const count = visitorMessages(messages);
-    const write = shared
-      ? this.sharedWrite(conversation, prepared, stored, this.updates.allocating(conversation, changes, count, now, prepared.length), before, after)
-      : this.write(conversation, prepared, stored, this.updates.of(conversation, changes, count, now), before, after);
-
+    let committed: Promise<ChatMessage[]>;
+    if (shared) {
+      const update = this.updates.allocating(conversation, changes, count, now, prepared.length);
+      committed = this.writes.run(() => this.sharedWrite(conversation, prepared, stored, update, before, after), { lock: conversation.id });
+    } else {
+      // SQLite: no lock to name (one process holds the write lock for the whole batch).
+      const update = this.updates.of(conversation, changes, count, now);
+      committed = this.writes.run(() => this.write(conversation, prepared, stored, update, before, after));
+    }
     conversation.pending++;
-    const committed = this.writes.run(() => write(), { lock: before ? undefined : conversation.id });
     for (const { message } of prepared) {
       if (message.client_id) conversation.pendingClientIds.set(message.client_id, { message, committed });
     }
@@ -317,30 +321,27 @@ export class ConversationStore {
   }
 
   /** The work of one `append` on SQLite: the row (when new), the messages, the row's changes and `after`'s share. */
-  private write(
+  private *write(
     conversation: LiveConversation,
     prepared: PreparedMessage[],
     stored: ChatMessage[],
     update: () => Step<WriteResult>,
     before: (() => WriteEffect) | undefined,
     after: ((stored: ChatMessage[]) => WriteEffect) | undefined,
-  ): () => Work<ChatMessage[]> {
-    const { statements } = this;
-    return function* () {
-      if (conversation.failed) throw new StaleConversation(conversation.id);
-      try {
-        if (before) yield* perform(before());
-        for (const { message, params } of prepared) {
-          message.id = String(yield* statements.insertMessage.insertId(params));
-        }
-        yield* update();
-        if (after) yield* perform(after(stored));
-      } catch (error) {
-        conversation.failed = true;
-        throw error;
+  ): Work<ChatMessage[]> {
+    if (conversation.failed) throw new StaleConversation(conversation.id);
+    try {
+      if (before) yield* perform(before());
+      for (const { message, params } of prepared) {
+        message.id = String(yield* this.statements.insertMessage.insertId(params));
       }
-      return stored;
-    };
+      yield* update();
+      if (after) yield* perform(after(stored));
+    } catch (error) {
+      conversation.failed = true;
+      throw error;
+    }
+    return stored;
   }
 
   /**
@@ -348,38 +349,35 @@ export class ConversationStore {
    * row's changes with the state version compared and the write's seqs allocated; the client ids
    * checked against what other nodes stored; the messages; `after`'s share.
    */
-  private sharedWrite(
+  private *sharedWrite(
     conversation: LiveConversation,
     prepared: PreparedMessage[],
     stored: ChatMessage[],
     update: () => Step<{ last_seq: number } | undefined>,
     before: (() => WriteEffect) | undefined,
     after: ((stored: ChatMessage[]) => WriteEffect) | undefined,
-  ): () => Work<ChatMessage[]> {
-    const { statements } = this;
-    return function* () {
-      if (conversation.failed) throw new StaleConversation(conversation.id);
-      try {
-        if (before) yield* perform(before());
-        const row = yield* update();
-        if (!row) throw new StaleConversation(conversation.id);
-        let seq = row.last_seq - prepared.length;
-        for (const { message, params } of prepared) {
-          params.seq = message.seq = ++seq;
-          if (!message.client_id) continue;
-          const existing = yield* statements.storedClientId.get({ id: conversation.id, client_id: message.client_id });
-          if (existing) throw new DuplicateClientMessage(message.client_id, existing.seq);
-        }
-        for (const { message, params } of prepared) {
-          message.id = String(yield* statements.insertMessage.insertId(params));
-        }
-        if (after) yield* perform(after(stored));
-      } catch (error) {
-        conversation.failed = true;
-        throw error;
+  ): Work<ChatMessage[]> {
+    if (conversation.failed) throw new StaleConversation(conversation.id);
+    try {
+      if (before) yield* perform(before());
+      const row = yield* update();
+      if (!row) throw new StaleConversation(conversation.id);
+      let seq = row.last_seq - prepared.length;
+      for (const { message, params } of prepared) {
+        params.seq = message.seq = ++seq;
+        if (!message.client_id) continue;
+        const existing = yield* this.statements.storedClientId.get({ id: conversation.id, client_id: message.client_id });
+        if (existing) throw new DuplicateClientMessage(message.client_id, existing.seq);
       }
-      return stored;
-    };
+      for (const { message, params } of prepared) {
+        message.id = String(yield* this.statements.insertMessage.insertId(params));
+      }
+      if (after) yield* perform(after(stored));
+    } catch (error) {
+      conversation.failed = true;
+      throw error;
+    }
+    return stored;
   }
 
   /** Records that the visitor is here (on connect), off the critical path. */

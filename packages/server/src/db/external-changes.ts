@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 
 /**
  * Where a version of the stored settings is read: it changes whenever another writer committed a
@@ -9,6 +10,14 @@ export type VersionSource = () => number | undefined | Promise<number | undefine
 /** SQLite: `PRAGMA data_version` changes on a connection only when some other connection committed. */
 export function sqliteDataVersion(sqlite: SQLite.Database): VersionSource {
   return () => (sqlite.open ? (sqlite.pragma('data_version', { simple: true }) as number) : undefined);
+}
+
+/** PostgreSQL: the counter the settings tables' triggers bump (migration `2026_12_06_0002_settings_version`). */
+export function postgresSettingsVersion(pool: Pick<pg.Pool, 'query'>): VersionSource {
+  return () =>
+    pool
+      .query<{ version: number }>({ name: 'parley_settings_version', text: 'SELECT version FROM settings_version WHERE id = 1' })
+      .then((result) => result.rows[0]?.version);
 }
 
 /**

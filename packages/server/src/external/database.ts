@@ -10,7 +10,7 @@ import { PostgresGroupCommit } from '../db/postgres-group-commit.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { truncateWal } from '../db/connection.js';
-import { ExternalChanges, sqliteDataVersion } from '../db/external-changes.js';
+import { ExternalChanges, postgresSettingsVersion, sqliteDataVersion } from '../db/external-changes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,9 +53,7 @@ export default fp(
       app.decorate('sqlite', undefined as unknown as SQLite.Database);
       app.decorate('writes', writes);
       // Another node (or the CLI) changed a setting: triggers bump `settings_version` (see ExternalChanges).
-      const settingsVersion = () =>
-        pool.query<{ version: number }>({ name: 'parley_settings_version', text: 'SELECT version FROM settings_version WHERE id = 1' }).then((r) => r.rows[0]?.version);
-      const externalChanges = new ExternalChanges(settingsVersion, EXTERNAL_CHANGES_INTERVAL_MS, (error) =>
+      const externalChanges = new ExternalChanges(postgresSettingsVersion(pool), EXTERNAL_CHANGES_INTERVAL_MS, (error) =>
         app.log.warn({ err: error }, 'reading or reloading the settings another node changed failed'),
       );
       app.decorate('externalChanges', externalChanges);
