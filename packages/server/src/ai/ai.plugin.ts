@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { sharedRedis } from '../core/redis.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AiConfigUpdate, AiConfigView, AiTestResponse } from '@parley/protocol';
@@ -36,6 +37,9 @@ function toView(settings: AiSettings, source: AiConfigView['source']): AiConfigV
     source,
   };
 }
+
+/** Counts one hit of `key` against `perMinute` hits a minute, on every node; resolves whether it is allowed. */
+export type SharedAiLimits = (name: string, key: string, perMinute: number) => Promise<boolean>;
 
 /**
  * AI replies: per-company settings (saved ones over the environment's, which apply to the default
@@ -133,8 +137,23 @@ export class AiService implements AiHooks {
     }
   }
 
-  /** Whether this conversation (and its visitor's address) may have another AI turn now. */
-  allowTurn(conversationId: string, ip: string | null): boolean {
+  /**
+   * Counts AI turns in Redis, shared by every node (see `sharedAiLimits`); unset, in this process.
+   */
+  sharedLimits: SharedAiLimits | undefined;
+
+  /**
+   * Whether this conversation (and its visitor's address) may have another AI turn now: at once
+   * from this process's buckets, or counted across nodes in Redis when `sharedLimits` is set.
+   */
+  allowTurn(conversationId: string, ip: string | null): boolean | Promise<boolean> {
+    const shared = this.sharedLimits;
+    if (shared) {
+      return Promise.all([
+        shared('ai-conversation', conversationId, TURNS_PER_MINUTE_PER_CONVERSATION),
+        ip ? shared('ai-address', ip, TURNS_PER_MINUTE_PER_IP) : true,
+      ]).then(([conversation, address]) => conversation && address);
+    }
     const conversation = this.bucket(`c:${conversationId}`, TURNS_PER_MINUTE_PER_CONVERSATION);
     const address = ip ? this.bucket(`i:${ip}`, TURNS_PER_MINUTE_PER_IP) : undefined;
     return conversation.take() && (address?.take() ?? true);
@@ -218,6 +237,15 @@ export default fp(
     const ai = new AiService(app.db, app.companies, app.secrets.sealer('ai-api-key'), app.config.ai, app.log.child({ capability: 'ai' }));
     await ai.load();
     app.externalChanges.onChange(() => ai.load());
+    // Several nodes: a conversation's and an address's AI turns count in Redis (failing open while it is away).
+    const redis = await sharedRedis(app);
+    if (redis) {
+      ai.sharedLimits = (name, key, perMinute) =>
+        redis.limiter.hit(name, key, { max: perMinute, windowMs: 60_000 }).then(
+          (result) => result.allowed,
+          () => true,
+        );
+    }
     app.decorate('ai', ai);
   },
   { name: 'ai', dependencies: ['database', 'secrets', 'companies'] },

@@ -97,7 +97,8 @@ export type AiAnswer<E extends Error = Error> =
  */
 export interface AiHooks {
   enabled(companyId: string): boolean;
-  allowTurn(conversationId: string, ip: string | null): boolean;
+  /** Whether the conversation and its visitor's address may have another AI turn (counted across nodes with Redis). */
+  allowTurn(conversationId: string, ip: string | null): boolean | Promise<boolean>;
   answer(question: AiQuestion): Promise<AiAnswer>;
 }
 

@@ -282,7 +282,7 @@ export class ChatService {
     const sources = hits.filter((h) => h.score >= 0.25);
     if (ai?.enabled(conversation.companyId)) {
       unavailable = 'limited';
-      if (ai.allowTurn(conversation.id, conversation.visitorIp)) {
+      if (await ai.allowTurn(conversation.id, conversation.visitorIp)) {
         this.typing(conversation, 'bot', true);
         answer = await ai.answer({
           companyId: conversation.companyId,

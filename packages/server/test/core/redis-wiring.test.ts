@@ -173,4 +173,17 @@ describeWithRedis('with REDIS_URL, two nodes on one database', () => {
     await expect(TestSocket.open(b.ws)).rejects.toThrow('HTTP 429');
     await expect(TestSocket.open(a.ws)).rejects.toThrow('HTTP 429');
   });
+
+  it.skipIf(!hasPostgres)("counts AI turns across nodes: a conversation's 9th in a minute and an address's 31st are refused on either", async () => {
+    const { a, b } = await twoNodes();
+    const turns: boolean[] = [];
+    for (let i = 0; i < 9; i++) turns.push(await (i % 2 ? b : a).app.ai.allowTurn('conversation-1', null));
+    expect(turns).toEqual([...Array(8).fill(true), false]);
+    // One address, many conversations: 30 a minute in all.
+    const byAddress: boolean[] = [];
+    for (let i = 0; i < 31; i++) byAddress.push(await (i % 2 ? b : a).app.ai.allowTurn(`conversation-${i + 10}`, '203.0.113.7'));
+    expect(byAddress).toEqual([...Array(30).fill(true), false]);
+    expect(await b.app.ai.allowTurn('conversation-99', '203.0.113.7')).toBe(false);
+    expect(await a.app.ai.allowTurn('conversation-99', '203.0.113.8')).toBe(true);
+  });
 });
