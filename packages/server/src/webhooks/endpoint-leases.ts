@@ -1,12 +1,30 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
+import type { Database } from '../db/database.js';
 import type { DatabaseHandle } from '../db/handle.js';
 import { param, prepareQuery } from '../db/prepared.js';
 import type { Work } from '../db/step.js';
 import type { WebhookEndpointRow } from '../db/tables/index.js';
 
 /** Now, in epoch milliseconds, by the database's clock: every node measures leases by one clock. */
+/** Endpoints (`e`) joined with each one's oldest pending delivery (`d`; index webhook_deliveries_endpoint: endpoint, status, id). */
+function withHeadDelivery(qb: QueryCreator<Database>) {
+  return qb.selectFrom('webhook_endpoints as e').innerJoin('webhook_deliveries as d', (join) =>
+    join.on((eb) =>
+      eb(
+        'd.id',
+        '=',
+        eb
+          .selectFrom('webhook_deliveries as x')
+          .select((x) => x.fn.min('x.id').as('head'))
+          .whereRef('x.endpoint_id', '=', 'e.id')
+          .where('x.status', '=', 'pending'),
+      ),
+    ),
+  );
+}
+
 const DATABASE_NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
 /** An endpoint this node has just leased, with its oldest pending delivery and what to sign with. */
@@ -53,22 +71,7 @@ export class EndpointLeases {
       claim: prepareQuery(database, { node, now: param<string>(), limit: param<number>(), leaseMs: param<number>(), busy: param<string[]>() }, (p) =>
         db
           .with('claimable', (qb) =>
-            qb
-              .selectFrom('webhook_endpoints as e')
-              // Each endpoint's oldest pending delivery (webhook_deliveries_endpoint: endpoint, status, id).
-              .innerJoin('webhook_deliveries as d', (join) =>
-                join.on((eb) =>
-                  eb(
-                    'd.id',
-                    '=',
-                    eb
-                      .selectFrom('webhook_deliveries as x')
-                      .select((x) => x.fn.min('x.id').as('head'))
-                      .whereRef('x.endpoint_id', '=', 'e.id')
-                      .where('x.status', '=', 'pending'),
-                  ),
-                ),
-              )
+            withHeadDelivery(qb)
               .select(['e.id', 'd.id as delivery_id'])
               .where('e.enabled', '=', 1)
               .where((eb) => eb.or([eb('e.lease_until', 'is', null), eb('e.lease_until', '<', DATABASE_NOW_MS)]))
@@ -94,21 +97,7 @@ export class EndpointLeases {
           ]),
       ),
       waiting: prepareQuery(database, { node, now: param<string>() }, (p) =>
-        db
-          .selectFrom('webhook_endpoints as e')
-          .innerJoin('webhook_deliveries as d', (join) =>
-            join.on((eb) =>
-              eb(
-                'd.id',
-                '=',
-                eb
-                  .selectFrom('webhook_deliveries as x')
-                  .select((x) => x.fn.min('x.id').as('head'))
-                  .whereRef('x.endpoint_id', '=', 'e.id')
-                  .where('x.status', '=', 'pending'),
-              ),
-            ),
-          )
+        withHeadDelivery(db)
           .select([
             'e.id as endpoint_id',
             'd.next_attempt_at',
