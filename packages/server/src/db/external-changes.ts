@@ -29,7 +29,9 @@ export function postgresSettingsVersion(pool: Pick<pg.Pool, 'query'>): VersionSo
  * committed: the server's own writes never trigger a reload. Checking it costs about a
  * microsecond. On PostgreSQL, triggers bump `settings_version` on every change of a settings table
  * (`2026_12_06_0002_settings_version`), whichever node or tool made it; reading it is one small
- * query. Either is polled every `intervalMs` and whenever a cache misses (`checkNow`).
+ * query. Either is polled every `intervalMs` and whenever a cache misses (`checkNow`); on
+ * PostgreSQL every HTTP request and WebSocket upgrade also waits for `fresh()`, so a request sent
+ * after a change on another node is handled with it.
  */
 export class ExternalChanges {
   private version: number | undefined;
@@ -38,6 +40,8 @@ export class ExternalChanges {
   private reloading: Promise<void> | undefined;
   private again = false;
   private checking: Promise<void> | undefined;
+  /** The read that starts once `checking` is done, for callers who came after it started. */
+  private queued: Promise<void> | undefined;
 
   constructor(
     private readonly source: VersionSource,
@@ -69,6 +73,22 @@ export class ExternalChanges {
       (error: unknown) => this.onError(error),
     ).finally(() => (this.checking = undefined));
     return this.checking;
+  }
+
+  /**
+   * A read barrier: resolves once a version read that started after this call has been seen, and
+   * the reload it caused (if any) is done. What any node committed before the call is then in
+   * memory here. Callers at the same moment share one read: a burst of requests costs at most two.
+   */
+  fresh(): Promise<void> {
+    if (this.queued) return this.queued;
+    const running = this.checking;
+    if (!running) return this.checkNow();
+    this.queued = running.then(() => {
+      this.queued = undefined;
+      return this.checkNow();
+    });
+    return this.queued;
   }
 
   stop(): void {

@@ -36,6 +36,9 @@ const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 /** How often the server looks for commits made by another process. */
 const EXTERNAL_CHANGES_INTERVAL_MS = 1000;
 
+/** Requests that never read a setting: probes, metrics, the widget and dashboard files. */
+const STATIC_PATH = /^\/(?:livez|readyz|health|metrics|widget\.js|admin(?:\/|$)|assets\/)/;
+
 /**
  * Opens the database: PostgreSQL when `DATABASE_URL` is set, else `<dataDir>/parley.sqlite` (WAL,
  * migrated) with its background checkpointer and the watch for other processes' commits; then
@@ -57,6 +60,12 @@ export default fp(
         app.log.warn({ err: error }, 'reading or reloading the settings another node changed failed'),
       );
       app.decorate('externalChanges', externalChanges);
+      // Read your own writes across nodes: a request that follows a change made through another
+      // node is handled with that change (one shared version read per burst of requests).
+      app.addHook('onRequest', (request, _reply, done) => {
+        if (request.method === 'GET' && STATIC_PATH.test(request.url)) return done();
+        externalChanges.fresh().then(() => done(), done);
+      });
       app.addHook('onClose', async () => {
         externalChanges.stop();
         await writes.close();

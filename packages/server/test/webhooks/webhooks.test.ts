@@ -205,6 +205,8 @@ describe('webhooks', () => {
     await subscribe(server.http, owner.token, receiver.url, ['message.created', 'lead.created']);
     const deliveries = { get: async () => ({ n: Number((await rawSql<{ n: number }>(server.app, 'SELECT count(*) AS n FROM webhook_deliveries'))[0]!.n) }) };
     const before = (await deliveries.get()).n;
+    // What a request would wait for first: the endpoint may have been added through another node.
+    await server.app.externalChanges.fresh();
     // The moment the write that stores the greeting has committed (the promise settles in the same
     // tick as the commit), its events are stored too: there is no later write to lose.
     const { messages } = await server.app.chat.start(server.app.companies.defaultCompany());
