@@ -39,6 +39,13 @@ export interface TurnResult {
 export interface VisitorInfo {
   ip?: string | undefined;
   userAgent?: string | undefined;
+  /** The caller's own user id (the REST chat API's `user_id`), stored with the conversation. */
+  visitorId?: string | undefined;
+  /**
+   * The conversation's id when the caller derives it (the REST API, from its first message), so
+   * two nodes taking the same first message at once cannot open two conversations.
+   */
+  conversationId?: string | undefined;
 }
 
 /** A hand-off request carried by a write: why, and what the requester told the agents. */

@@ -101,7 +101,7 @@ export class ChatService {
     const { announce } = this;
     const insights = this.ports.insights;
     const { conversation, token, committed } = this.conversations.create(
-      { companyId: company.id, flowId: stored.id, ip: visitor.ip, userAgent: visitor.userAgent, ...(options.test ? { isTest: true } : {}) },
+      { ...visitor, companyId: company.id, flowId: stored.id, ...(options.test ? { isTest: true } : {}) },
       turn.state,
       turn.terminal,
       turn.components.length ? [...first, { role: 'bot', components: turn.components }] : first,
@@ -121,9 +121,8 @@ export class ChatService {
    * 404 `not_found` for an unknown token (or another company's), 404 `session_closed` once closed.
    */
   async resolveSession(token: string, company?: Company): Promise<LiveConversation> {
-    const found = await this.conversations.bySessionToken(token);
-    if (!found) throw Errors.notFound('Unknown chatbot session');
-    const conversation = company ? await this.conversations.ownedBy(company.id, found.id, 'Unknown chatbot session') : found;
+    const conversation = await this.conversations.bySessionToken(token);
+    if (!conversation || (company && conversation.companyId !== company.id)) throw Errors.notFound('Unknown chatbot session');
     if (conversation.status === 'closed') throw Errors.sessionClosed();
     return conversation;
   }

@@ -10,6 +10,7 @@ import type { WriteResult } from '../db/prepared.js';
 import { initialState, type FlowState } from '../flows/engine.js';
 import { timestamp } from '../lib/clock.js';
 import { Errors } from '../errors.js';
+import type { VisitorInfo } from './chat-types.js';
 import { ConversationUpdates } from './conversation-updates.js';
 import {
   DuplicateClientMessage,
@@ -88,6 +89,7 @@ export class ConversationStore {
           visitor_user_agent: param<string | null>(),
           now: param<string>(),
           is_test: param<number>(),
+          visitor_id: param<string | null>(),
         },
         (p) =>
           db.insertInto('conversations').values({
@@ -105,6 +107,7 @@ export class ConversationStore {
             updated_at: p.now,
             last_seen_at: p.now,
             is_test: p.is_test,
+            visitor_id: p.visitor_id,
           }),
       ),
       touchConversation: prepareQuery(database, { id: param<string>(), now: param<string>() }, (p) =>
@@ -159,6 +162,29 @@ export class ConversationStore {
     return live;
   }
 
+  /**
+   * The live conversation as the database has it now, for a request that starts from it (a
+   * visitor's session, an agent's action). On SQLite the server is the only writer: `get`. On
+   * PostgreSQL another node may have changed it since it was cached here: its row is read again;
+   * new seqs and attributes are taken in place, and a changed state (status, assignee, flow)
+   * replaces the copy, whose holders decide again on a fresh one at their next write.
+   */
+  async current(id: string): Promise<LiveConversation | undefined> {
+    if (!this.shared) return this.get(id);
+    const cached = this.cached(id);
+    // Not in memory, or being written here (the write itself compares the state).
+    if (!cached || cached.pending > 0) return cached ?? this.get(id);
+    const row = await this.statements.conversationById.get({ id });
+    if (!row || row.state_version !== cached.stateVersion) {
+      cached.failed = true;
+      if (this.cache.get(id) === cached) this.cache.delete(id);
+      return row ? this.get(id) : undefined;
+    }
+    cached.lastSeq = Math.max(cached.lastSeq, row.last_seq);
+    if (row.attributes) cached.attributes = JSON.parse(row.attributes) as Record<string, string | number | boolean>;
+    return cached;
+  }
+
   /** The live conversation when it is in memory (no database read). */
   cached(id: string): LiveConversation | undefined {
     const cached = this.cache.get(id);
@@ -175,7 +201,7 @@ export class ConversationStore {
    * own wording of it.
    */
   async ownedBy(companyId: string, id: string, message = 'Conversation not found'): Promise<LiveConversation> {
-    const conversation = id.length <= 64 ? await this.get(id) : undefined;
+    const conversation = id.length <= 64 ? await this.current(id) : undefined;
     if (conversation?.companyId === companyId) return conversation;
     throw Errors.notFound(message);
   }
@@ -189,7 +215,7 @@ export class ConversationStore {
   async bySessionToken(token: string): Promise<LiveConversation | undefined> {
     const hash = hashToken(token);
     const row = await this.statements.conversationBySession.get({ hash });
-    return row ? this.get(row.id) : undefined;
+    return row ? this.current(row.id) : undefined;
   }
 
   /**
@@ -198,7 +224,7 @@ export class ConversationStore {
    * inside that transaction, as in `append`.
    */
   create(
-    input: { companyId: string; flowId: string | null; ip?: string | undefined; userAgent?: string | undefined; isTest?: boolean },
+    input: VisitorInfo & { companyId: string; flowId: string | null; isTest?: boolean },
     flow: FlowState,
     isTerminal: boolean,
     messages: NewMessage[],
@@ -207,7 +233,7 @@ export class ConversationStore {
     const token = randomBytes(24).toString('base64url');
     const now = timestamp();
     const conversation: LiveConversation = {
-      id: randomUUID(),
+      id: input.conversationId ?? randomUUID(),
       companyId: input.companyId,
       flowId: input.flowId,
       status: 'bot',
@@ -234,6 +260,7 @@ export class ConversationStore {
       visitor_user_agent: conversation.visitorUserAgent,
       now,
       is_test: input.isTest ? 1 : 0,
+      visitor_id: input.visitorId ?? null,
     };
     this.remember(conversation);
     const committed = this.append(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import {
   componentsToText,
@@ -9,7 +10,6 @@ import {
   userIdString,
 } from '@parley/protocol';
 import type { DatabaseHandle } from '../db/handle.js';
-import type { WriteQueue } from '../db/write-queue.js';
 import { param, prepareQuery } from '../db/prepared.js';
 import { Errors } from '../errors.js';
 import { KeyedLanes } from '../lib/keyed-lanes.js';
@@ -26,6 +26,18 @@ export function flattenReplies(messages: ChatMessage[]): string {
     .join('\n\n');
 }
 
+/**
+ * The id of the conversation a user's first message opens, derived from the message (a UUID of
+ * version 8 from its hash), so that the same first message on two nodes names one conversation.
+ */
+export function firstMessageConversationId(companyId: string, userId: string, messageId: string): string {
+  const hash = createHash('sha256').update(`${companyId}\u0000${userId}\u0000${messageId}`).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x80;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** A `POST /api/chat-message` body with its user id in the one stored form (`1` is `"1"`). */
 type RestMessage = Omit<RestChatMessageRequest, 'user_id'> & { user_id: string };
 
@@ -35,20 +47,16 @@ type RestMessage = Omit<RestChatMessageRequest, 'user_id'> & { user_id: string }
  */
 export class RestChatService {
   private readonly statements;
-  /** One request at a time per user, so a retried first message never opens two conversations. */
+  /** One request at a time per user on this node; across nodes, a first message names its conversation (`firstMessageConversationId`). */
   private readonly lanes = new KeyedLanes();
 
   constructor(
     database: DatabaseHandle,
-    private readonly writes: WriteQueue,
     private readonly chat: ChatService,
     private readonly conversations: ConversationStore,
   ) {
     const { db } = database;
     this.statements = {
-      setVisitor: prepareQuery(database, { id: param<string>(), visitor: param<string>() }, (p) =>
-        db.updateTable('conversations').set({ visitor_id: p.visitor }).where('id', '=', p.id),
-      ),
       visitorOf: prepareQuery(database, { id: param<string>() }, (p) => db.selectFrom('conversations').select('visitor_id').where('id', '=', p.id)),
       byClientId: prepareQuery(database, { company: param<string>(), visitor: param<string>(), clientId: param<string>() }, (p) =>
         db
@@ -91,9 +99,18 @@ export class RestChatService {
       // A retried first message finds the conversation it opened.
       const earlier = await this.statements.byClientId.get({ company: company.id, visitor: body.user_id, clientId: body.message_id });
       if (earlier) return this.reply((await this.conversations.get(earlier.conversation_id))!, body);
-      const { conversation, messages } = await this.chat.start(company, { ip }, { text: body.message, clientId: body.message_id });
-      await this.writes.run(() => this.statements.setVisitor.run({ id: conversation.id, visitor: body.user_id }));
-      return { message: flattenReplies(messages), conversation_id: conversation.id };
+      const id = firstMessageConversationId(company.id, body.user_id, body.message_id);
+      try {
+        const { conversation, messages } = await this.chat.start(company, { ip, visitorId: body.user_id, conversationId: id }, { text: body.message, clientId: body.message_id });
+        return { message: flattenReplies(messages), conversation_id: conversation.id };
+      } catch (error) {
+        // Another node took the same first message at the same moment and stored the conversation
+        // under this id first: answer from what it stored.
+        this.conversations.forget(id);
+        const theirs = await this.conversations.get(id);
+        if (theirs?.companyId !== company.id) throw error;
+        return this.reply(theirs, body);
+      }
     }
     const conversation = await this.conversations.ownedBy(company.id, body.conversation_id);
     if ((await this.visitorOf(conversation)) !== body.user_id) throw Errors.notFound('Conversation not found');
@@ -125,7 +142,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('restChat', new RestChatService(app.database, app.writes, app.chat, app.conversations));
+    app.decorate('restChat', new RestChatService(app.database, app.chat, app.conversations));
   },
   { name: 'rest-chat', dependencies: ['database', 'chat', 'conversations'] },
 );

@@ -147,4 +147,18 @@ describe.skipIf(!hasPostgres)('two nodes writing one conversation (PostgreSQL)',
     expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i + 1));
     expect((await b.app.conversations.get(conversation.id))!.status).toBe('bot');
   });
+  it('opens one conversation when the same first REST message reaches both nodes at once, 20 times', async () => {
+    const { a, b } = await twoNodes();
+    for (let i = 0; i < 20; i++) {
+      const body = { message: 'Hello', user_id: `u-${i}`, message_id: `first-${i}`, message_count: 0 };
+      const [onA, onB] = await Promise.all([call(a.http, 'POST', '/api/chat-message', { body }), call(b.http, 'POST', '/api/chat-message', { body })]);
+      expect([onA.status, onB.status]).toEqual([200, 200]);
+      expect(onB.body).toEqual(onA.body);
+    }
+    const rows = await rawSql<{ visitor_id: string; n: number }>(a.app, 'SELECT visitor_id, count(*)::int AS n FROM conversations GROUP BY visitor_id');
+    expect(rows).toHaveLength(20);
+    expect(rows.every((row) => row.n === 1)).toBe(true);
+    const firsts = await rawSql<{ n: number }>(a.app, "SELECT count(*)::int AS n FROM messages WHERE client_id LIKE 'first-%'");
+    expect(firsts[0]!.n).toBe(20);
+  });
 });
