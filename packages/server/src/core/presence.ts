@@ -41,6 +41,15 @@ export class PresenceTracker {
   }
 
   /**
+   * The company's visitors online, for a caller that can wait (an HTTP request): undefined when
+   * `isVisitorOnline` already knows (in process, always); across nodes, read from Redis when
+   * this node does not follow the company's presence.
+   */
+  visitorsOnlineOf(_companyId: string): Promise<ReadonlySet<string>> | undefined {
+    return undefined;
+  }
+
+  /**
    * An agent socket opened. Returns nothing when the company's presence already counts the agent
    * (here, always); across nodes, a promise that resolves once it does (and never rejects).
    */

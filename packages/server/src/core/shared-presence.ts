@@ -31,8 +31,8 @@ interface Mirror {
  * first agent socket or visitor availability listener appears here, then kept current by the
  * company topic's `presence` and `agent_presence` events (its own and other nodes'), and loaded
  * again whenever the bus's subscription comes back after an outage. A company with no socket on
- * this node has no mirror: its queries answer "nobody online" (the inbox lists of such a node
- * show its visitors offline; see docs/scaling.md).
+ * this node has no mirror: its synchronous queries answer "nobody online", and the inbox's HTTP
+ * answers ask Redis instead (`visitorsOnlineOf`).
  */
 export class SharedPresence extends PresenceTracker {
   private readonly mirrors = new Map<string, Mirror>();
@@ -66,6 +66,18 @@ export class SharedPresence extends PresenceTracker {
 
   override isVisitorOnline(conversationId: string): boolean {
     return this.visitorsOnline.has(conversationId);
+  }
+
+  /** Undefined when the company is mirrored here; otherwise its visitors online, from Redis. */
+  override visitorsOnlineOf(companyId: string): Promise<ReadonlySet<string>> | undefined {
+    if (this.mirrors.get(companyId)?.isLoaded) return undefined;
+    return this.shared.onlineVisitors(companyId).then(
+      (ids) => new Set(ids),
+      (error: unknown) => {
+        this.onError(error);
+        return new Set<string>();
+      },
+    );
   }
 
   /**

@@ -187,14 +187,23 @@ export class InboxRepository {
       q = q.where((eb) => eb.or([eb('c.updated_at', '<', before), eb.and([eb('c.updated_at', '=', before), eb('c.id', '<', beforeId)])]));
     } else if (before) q = q.where('c.updated_at', '<', before);
     const rows = await q.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(query.limit ?? DEFAULT_PAGE).execute();
-    return rows.map((row) => this.toSummary(row));
+    return this.withPresence(companyId, rows.map((row) => this.toSummary(row)));
+  }
+
+  /** Summaries made on a node that does not follow the company's presence: visitors online from Redis. */
+  private async withPresence(companyId: string, summaries: ChatSummary[]): Promise<ChatSummary[]> {
+    const online = this.presence.visitorsOnlineOf(companyId);
+    if (!online || summaries.length === 0) return summaries;
+    const ids = await online;
+    for (const summary of summaries) summary.visitor.online = ids.has(summary.id);
+    return summaries;
   }
 
   /** One conversation of the company; 404 when it is not there (or is another company's). */
   async get(companyId: string, id: string): Promise<ChatSummary> {
     const summary = await this.summary(companyId, id);
     if (!summary) throw Errors.notFound('Conversation not found');
-    return summary;
+    return (await this.withPresence(companyId, [summary]))[0]!;
   }
 
   /**
