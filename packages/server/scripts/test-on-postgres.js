@@ -3,9 +3,18 @@
 // store's dialect (SQLite files and their CLI, static assets, packaging, pure functions, the Redis
 // and PostgreSQL unit tests that already ran) are left out: they ran in the SQLite pass.
 //
+// With `--nodes 2` (`pnpm test:nodes`), the third mode: every test server is two app instances on
+// one database and one Redis prefix behind a proxy that sends each request and each WebSocket to
+// the other node in turn (PARLEY_TEST_NODES=2, see test/helper.ts). Only the test files that talk
+// to a listening server run: the others build one app and call it in process, as the
+// PostgreSQL pass already did.
+//
 // Without PostgreSQL at PARLEY_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
 // a developer's machine skips this pass with a note; under CI (or PARLEY_REQUIRE_SERVICES=1) it fails.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 
 const url = process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -53,7 +62,29 @@ try {
   await client.end().catch(() => {});
 }
 
-const args = ['exec', 'vitest', 'run', ...SQLITE_PASS_ONLY.flatMap((pattern) => ['--exclude', pattern]), ...process.argv.slice(2)];
-console.log('test:postgres: the server suite again, on PostgreSQL');
-const run = spawnSync('pnpm', args, { stdio: 'inherit', env: { ...process.env, PARLEY_TEST_STORE: 'postgres' } });
+const { values, positionals } = parseArgs({ options: { nodes: { type: 'string', default: '1' } }, allowPositionals: true, strict: false });
+const nodes = values.nodes === '2' ? 2 : 1;
+/** Test files that start nodes of their own on a database of their own: the same in every pass. */
+const OWN_NODES = ['test/webhooks/webhooks-nodes.test.ts', 'test/visitors/shared-uploads.test.ts'];
+const excluded = [...SQLITE_PASS_ONLY, ...(nodes === 2 ? OWN_NODES : [])].flatMap((pattern) => ['--exclude', pattern]);
+const args = ['exec', 'vitest', 'run', ...(nodes === 2 ? listeningTestFiles() : []), ...excluded, ...positionals];
+console.log(nodes === 2 ? 'test:nodes: the listening tests again, each server two nodes on PostgreSQL and Redis' : 'test:postgres: the server suite again, on PostgreSQL');
+const run = spawnSync('pnpm', args, {
+  stdio: 'inherit',
+  env: { ...process.env, PARLEY_TEST_STORE: 'postgres', ...(nodes === 2 ? { PARLEY_TEST_NODES: '2' } : {}) },
+});
 process.exit(run.status ?? 1);
+
+/** The test files that start a listening server (directly or through the agent helper). */
+function listeningTestFiles() {
+  const files = [];
+  const visit = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (path.endsWith('.test.ts') && /\bstart(?:Test|Agent)Server\(/.test(readFileSync(path, 'utf8'))) files.push(path);
+    }
+  };
+  visit('test');
+  return files.sort();
+}

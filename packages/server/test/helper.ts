@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import type { VisitorServerFrame } from '@parley/protocol';
 import { buildServer } from '../src/server.js';
 import type { ParleyOptions } from '../src/config.js';
 import { createTestDatabase } from './db/postgres-helper.js';
+import { AlternatingProxy } from './support/alternating-proxy.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
@@ -60,14 +62,42 @@ export async function buildTestServer(options: ParleyOptions = {}): Promise<Fast
   return app;
 }
 
-/** Builds the app and listens on an ephemeral loopback port. */
-export async function startTestServer(options: ParleyOptions = {}) {
-  const app = await buildTestServer(options);
+/**
+ * How many nodes each listening test server is: 1, or 2 with `PARLEY_TEST_NODES=2` on PostgreSQL
+ * (`pnpm test:nodes`): two app instances on one database and one Redis prefix, behind a proxy
+ * that sends each request and each WebSocket to the other node in turn.
+ */
+export const testNodes = testStore === 'postgres' && process.env.PARLEY_TEST_NODES === '2' ? 2 : 1;
+
+async function listenOnLoopback(app: FastifyInstance): Promise<number> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
-  const http = `http://127.0.0.1:${address.port}`;
-  return { app, http, ws: `ws://127.0.0.1:${address.port}/ws` };
+  return address.port;
+}
+
+/**
+ * Builds the app and listens on an ephemeral loopback port. With `PARLEY_TEST_NODES=2` the
+ * address is the proxy's in front of two nodes; `app` is the first node, `nodes` both.
+ */
+export async function startTestServer(options: ParleyOptions = {}) {
+  if (testNodes === 2 && !options.databaseUrl && !options.dataDir) return startTwoNodes(options);
+  const app = await buildTestServer(options);
+  const port = await listenOnLoopback(app);
+  return { app, nodes: [app], http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws` };
+}
+
+/** Two nodes sharing what a deployment's nodes share: the database, Redis and the secret. */
+async function startTwoNodes(options: ParleyOptions) {
+  const shared = { databaseUrl: await testDatabaseUrl(), ...(await testRedis()), secret: options.secret ?? randomBytes(32).toString('hex') };
+  const nodes: FastifyInstance[] = [];
+  for (let i = 0; i < 2; i++) nodes.push(await buildTestServer({ ...options, ...shared }));
+  const ports: number[] = [];
+  for (const node of nodes) ports.push(await listenOnLoopback(node));
+  const proxy = await new AlternatingProxy(ports).listen();
+  cleanups.push(() => proxy.close());
+  const app = nodes[0]!;
+  return { app, nodes, http: `http://127.0.0.1:${proxy.port}`, ws: `ws://127.0.0.1:${proxy.port}/ws` };
 }
 
 /** Registers extra cleanup to run after the test. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { is, login, openAgent, openVisitor, OWNER, startAgentServer, call } from '../agent-helper.js';
-import { onCleanup } from '../helper.js';
+import { onCleanup, testNodes } from '../helper.js';
 import { startFakeOpenAI } from '../support/fake-openai.js';
 import { until } from '../support/until.js';
 
@@ -20,7 +20,8 @@ async function scrape(http: string, token = TOKEN): Promise<string> {
 }
 
 describe('Prometheus metrics', () => {
-  it('counts real traffic: sockets, turns, messages, batches, AI calls, webhook failures, HTTP by route', async () => {
+  // Each node counts its own traffic (Prometheus scrapes every node): one node's test.
+  it.skipIf(testNodes > 1)('counts real traffic: sockets, turns, messages, batches, AI calls, webhook failures, HTTP by route', async () => {
     const fake = await startFakeOpenAI(() => ({ chunks: ['We are open ', '9 to 5.'] }));
     onCleanup(fake.close);
     const { http, ws, agentWs } = await startAgentServer({
