@@ -20,6 +20,7 @@ import * as multiNodeWrites from './2026_12_06_0001_multi_node_writes.js';
 import * as settingsVersion from './2026_12_06_0002_settings_version.js';
 import * as uploadBlobs from './2026_12_06_0003_upload_blobs.js';
 import * as webhookEndpointLeases from './2026_12_06_0004_webhook_endpoint_leases.js';
+import * as instanceSecret from './2026_12_07_0001_instance_secret.js';
 
 /** The SQL dialects Parley stores in: SQLite by default, PostgreSQL for running on many nodes. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -67,6 +68,7 @@ const shared: Record<string, Migration> = {
   '2026_12_06_0002_settings_version': settingsVersion,
   '2026_12_06_0003_upload_blobs': uploadBlobs,
   '2026_12_06_0004_webhook_endpoint_leases': webhookEndpointLeases,
+  '2026_12_07_0001_instance_secret': instanceSecret,
 };
 
 /** Every migration of a dialect, in the order its names sort. */

@@ -4,6 +4,7 @@ import type { CompaniesTable } from './companies.table.js';
 import type { ConversationsTable } from './conversations.table.js';
 import type { FlowDraftsTable, FlowsTable } from './flows.table.js';
 import type { ConversationSessionsTable, IdentitySettingsTable } from './identity.table.js';
+import type { InstanceSecretTable } from './instance-secret.table.js';
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
 import type { ConversationNotesTable } from './notes.table.js';
@@ -18,6 +19,7 @@ export type * from './companies.table.js';
 export type * from './conversations.table.js';
 export type * from './flows.table.js';
 export type * from './identity.table.js';
+export type * from './instance-secret.table.js';
 export type * from './leads.table.js';
 export type * from './messages.table.js';
 export type * from './notes.table.js';
@@ -57,4 +59,5 @@ export interface Database {
   article_passages: ArticlePassagesTable;
   article_fts: ArticleFtsTable;
   flow_drafts: FlowDraftsTable;
+  instance_secret: InstanceSecretTable;
 }
