@@ -50,7 +50,7 @@ export const ENV_SECTIONS = {
     PARLEY_REDIS_PREFIX: Type.String({ pattern: '^[^\\s]+:$', patternHint: 'non-empty, without spaces, ending with :', default: 'parley:', description: 'Starts every Redis key and channel, so deployments can share a Redis (ends with :)' }),
   }),
   'Dashboard accounts': Type.Object({
-    PARLEY_SECRET: optional(Type.String({ minLength: 32, description: 'Signs dashboard tokens and seals stored keys (32+ characters); generated into DATA_DIR/secret when unset' })),
+    PARLEY_SECRET: optional(Type.String({ minLength: 32, description: 'Signs dashboard tokens and seals stored keys (32+ characters); generated into DATA_DIR/secret when unset (into the database, shared by every node, on PostgreSQL)' })),
     PARLEY_ADMIN_EMAIL: optional(Type.String({ description: 'Email of the owner account made on first start', shownDefault: 'admin@parley.local' })),
     PARLEY_ADMIN_PASSWORD: optional(Type.String({ minLength: 8, description: 'Its password (8+ characters); generated and printed once when unset' })),
     PARLEY_TOKEN_TTL: whole('Dashboard sign-in lifetime, in seconds', 12 * 3600),
