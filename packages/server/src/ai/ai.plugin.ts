@@ -72,6 +72,11 @@ export class AiService implements AiHooks {
   }
 
   /** Whether the company's visitors get AI answers. */
+  /** How long the company's provider may take before a turn gives up. */
+  timeoutMs(companyId: string): number {
+    return this.settingsFor(companyId).timeoutMs;
+  }
+
   enabled(companyId: string): boolean {
     const settings = this.settingsFor(companyId);
     return settings.enabled && settings.model !== '';

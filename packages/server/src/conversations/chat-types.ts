@@ -107,6 +107,8 @@ export interface AiHooks {
   /** Whether the conversation and its visitor's address may have another AI turn (counted across nodes with Redis). */
   allowTurn(conversationId: string, ip: string | null): boolean | Promise<boolean>;
   answer(question: AiQuestion): Promise<AiAnswer>;
+  /** How long the company's provider may take to answer before the turn gives up (its `timeout_ms`). */
+  timeoutMs(companyId: string): number;
 }
 
 /** A passage of a help article that answers a question, and how sure the search is (0..1). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { HANDOFF_ACTION, HANDOFF_LABEL, HELPFUL_ACTION, type ChatMessage, type Component, type HandoffReason } from '@parley/protocol';
+import { HANDOFF_ACTION, HANDOFF_LABEL, HELPFUL_ACTION, componentsToText, type ChatMessage, type Component, type HandoffReason } from '@parley/protocol';
 import { advanceFlow, afterAiAnswer, currentPrompt, resumeFlow, shownInput, startFlow, userText, type FlowInput, type FlowTurn } from '../flows/engine.js';
 import { flowContext } from '../ai/prompt.js';
 import { withAttributes } from '../attributes/attributes.service.js';
@@ -63,6 +63,9 @@ function answered(conversation: LiveConversation, stored: ChatMessage[], isTermi
  * committed messages out on the bus. Other capabilities plug in through its ports (`ChatPorts`),
  * given to the constructor: they are built before it and never import it.
  */
+/** How much longer than the provider's timeout a question may wait before another node answers it. */
+const LEFT_OVER_MARGIN_MS = 10_000;
+
 export class ChatService {
   private readonly conversations: ConversationStore;
   private readonly companies: CompanyRepository;
@@ -247,6 +250,34 @@ export class ChatService {
       const atStep = turn.ai !== undefined || turn.search === true;
       const replies = await this.aiReply(conversation, flow, turn.ai?.instructions, atStep, question, turn.search === true);
       return { conversation, userSeq: stored!.seq, replies, isTerminal: conversation.isTerminal, duplicate: false };
+    });
+  }
+
+  /**
+   * Answers the visitor's last message when the node that took it died during its AI turn: the
+   * message was stored and acknowledged, the answer never came. Called when a visitor's socket
+   * attaches, on whichever node it reaches. Does nothing unless the conversation is with the bot,
+   * ends with that message, and the message is older than the provider's timeout and a margin
+   * (a live node has answered or sent the fallback by then); the claim is compared in the
+   * database, so two nodes never both answer.
+   */
+  async answerLeftOver(conversation: LiveConversation): Promise<void> {
+    const { ai } = this.ports;
+    if (conversation.status !== 'bot' || conversation.isTerminal || conversation.pending > 0 || this.lanes.idle(conversation.id)) return;
+    const [last] = await this.conversations.messagesAfter(conversation.id, conversation.lastSeq - 1, 1);
+    if (last?.role !== 'user' || last.seq !== conversation.lastSeq) return;
+    const waitMs = (ai?.enabled(conversation.companyId) ? ai.timeoutMs(conversation.companyId) : 0) + LEFT_OVER_MARGIN_MS;
+    if (Date.now() - Date.parse(last.created_at) < waitMs) return;
+    const text = componentsToText(last.components);
+    const flow = this.flows.of(conversation);
+    const state = this.flows.stateIn(flow, conversation);
+    // The flow state did not move with the question: the same input decides the same turn again.
+    const turn = advanceFlow(flow.flow, { ...state, vars: withAttributes(state.vars, conversation) }, { kind: 'text', text }, this.flows.context(conversation));
+    const question = turn.unrecognized || (turn.invalid && looksLikeQuestion(text));
+    if (turn.http || !(turn.ai || turn.search || (question && ai?.enabled(conversation.companyId)))) return;
+    await this.lanes.run(conversation.id, async () => {
+      if (!(await this.conversations.claimUnanswered(conversation, last.seq))) return;
+      await this.aiReply(conversation, flow, turn.ai?.instructions, turn.ai !== undefined || turn.search === true, text, turn.search === true);
     });
   }
 

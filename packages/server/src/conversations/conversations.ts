@@ -137,6 +137,14 @@ export class ConversationStore {
       storedClientId: prepareQuery(database, { id: param<string>(), client_id: param<string>() }, (p) =>
         db.selectFrom('messages').select('seq').where('conversation_id', '=', p.id).where('client_id', '=', p.client_id),
       ),
+      claimUnanswered: prepareQuery(database, { id: param<string>(), seq: param<number>(), expected: param<number>() }, (p) =>
+        db
+          .updateTable('conversations')
+          .set((eb) => ({ state_version: eb('state_version', '+', 1) }))
+          .where('id', '=', p.id)
+          .where('last_seq', '=', p.seq)
+          .where('state_version', '=', p.expected),
+      ),
       messagesAfter: prepareQuery(database, { id: param<string>(), after: param<number>(), limit: param<number>() }, (p) =>
         db.selectFrom('messages').selectAll().where('conversation_id', '=', p.id).where('seq', '>', p.after).orderBy('seq').limit(p.limit),
       ),
@@ -183,6 +191,22 @@ export class ConversationStore {
     cached.lastSeq = Math.max(cached.lastSeq, row.last_seq);
     if (row.attributes) cached.attributes = JSON.parse(row.attributes) as Record<string, string | number | boolean>;
     return cached;
+  }
+
+  /**
+   * Takes over the visitor's last message, `seq`, that no node answered (the one answering died
+   * during its AI turn): true when this node may answer it now. On SQLite one process writes, and
+   * `seq` must still be the last. On PostgreSQL it is a compare-and-set: the row still ends at
+   * `seq` with its state unmoved, and the state moves now, so a second node's claim, or a late
+   * answer of a node that was only slow, fails (and is decided again) instead of answering twice.
+   */
+  async claimUnanswered(conversation: LiveConversation, seq: number): Promise<boolean> {
+    if (!this.shared) return conversation.lastSeq === seq && conversation.pending === 0;
+    const expected = conversation.stateVersion;
+    const { changes } = await this.writes.run(() => this.statements.claimUnanswered.run({ id: conversation.id, seq, expected }), { lock: conversation.id });
+    if (changes !== 1) return false;
+    conversation.stateVersion = Math.max(conversation.stateVersion, expected + 1);
+    return true;
   }
 
   /** The live conversation when it is in memory (no database read). */

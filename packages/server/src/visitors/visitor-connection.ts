@@ -168,6 +168,8 @@ export class VisitorConnection extends GuardedSocket<VisitorClientFrame, Visitor
         (conversation) => {
           this.attach(conversation, session, true, frame.last_seq ?? 0);
           this.deps.conversations.touch(conversation);
+          // A question whose node died during its AI turn is answered now (the answer arrives as any message does).
+          this.deps.chat.answerLeftOver(conversation).catch((error: unknown) => this.deps.log.error({ err: error }, 'answering a question left over by another node failed'));
         },
         (error: unknown) => {
           this.state = 'new';
