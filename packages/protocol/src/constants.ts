@@ -23,3 +23,13 @@ export const CloseCode = {
   /** The session was closed for good, or its conversation deleted: start a new one. */
   sessionClosed: 4404,
 } as const;
+
+/**
+ * How long a `typing` frame with `on: true` lasts: a receiver drops it after `ttlMs` without a
+ * refresh, and a sender that is still typing sends it again every `refreshMs`. So a "typing…"
+ * never outlives a closed tab, a lost frame or a node that died, and no node keeps it.
+ */
+export const Typing = {
+  ttlMs: 8000,
+  refreshMs: 4000,
+} as const;

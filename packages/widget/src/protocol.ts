@@ -4,7 +4,7 @@
  * (`dist/protocol.d.ts`), so a site that installs the widget installs no schema library.
  */
 export { lightHtmlToText, sanitizeLightHtml } from '@parley/protocol/html';
-export { AttributeLimits, CloseCode } from '@parley/protocol/constants';
+export { AttributeLimits, CloseCode, Typing } from '@parley/protocol/constants';
 export type {
   ButtonOption,
   CarouselProduct,

@@ -1,10 +1,11 @@
 // @vitest-environment node
 // The client needs no DOM, and the real server runs in this same process: happy-dom would replace
 // Node globals the server relies on (URL), so this file runs under plain Node with `ws` injected.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { ParleyClient, backoffDelay, type ParleyClientOptions, type WebSocketConstructor } from '../src/client/index.js';
 import { MemoryStorage, TestServer, until } from './server.js';
+import { Typing } from '../src/protocol.js';
 import { testClient } from './clients.js';
 
 const server = new TestServer();
@@ -239,6 +240,25 @@ describe('ParleyClient against a real server', () => {
     const history = await server.history(c.session!);
     expect(history.filter((m) => m.client_id === asked.id)).toHaveLength(1);
     expect(JSON.stringify(history.find((m) => m.role === 'system')!.components)).toContain('number 1 in line');
+  });
+
+  it('drops a "typing…" that nobody refreshes within Typing.ttlMs (the typist, or their node, may be gone)', async () => {
+    const c = client();
+    c.connect();
+    await until(() => c.messages.length === 1, 'greeting');
+    const conversation = (await server.app!.conversations.bySessionToken(c.session!))!;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      server.app!.chat.typing(conversation, 'agent', true, undefined, 'Dana');
+      for (let i = 0; i < 500 && !c.typingInfo; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(c.typingInfo).toEqual({ role: 'agent', name: 'Dana' });
+      vi.advanceTimersByTime(Typing.ttlMs - 50);
+      expect(c.typingInfo).toBeDefined();
+      vi.advanceTimersByTime(100);
+      expect(c.typingInfo).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('starts afresh when the saved session is unknown to the server', async () => {

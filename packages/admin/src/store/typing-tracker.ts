@@ -1,3 +1,5 @@
+import { Typing } from '@parley/protocol';
+
 /** Who is typing in a conversation right now. */
 export interface TypingState {
   visitor: boolean;
@@ -6,8 +8,8 @@ export interface TypingState {
 }
 
 /**
- * Who types where, from `typing` frames. A "typing" that is never switched off (a lost frame, a
- * closed tab) expires after `timeoutMs`; a visitor's message also ends their typing.
+ * Who types where, from `typing` frames. A "typing" that is never switched off nor refreshed (a lost frame, a
+ * closed tab, a node that died) expires after `timeoutMs` (`Typing.ttlMs`); a visitor's message also ends their typing.
  */
 export class TypingTracker {
   private readonly states = new Map<string, TypingState>();
@@ -15,7 +17,7 @@ export class TypingTracker {
 
   constructor(
     private readonly onChange: () => void,
-    private readonly timeoutMs = 8000,
+    private readonly timeoutMs: number = Typing.ttlMs,
   ) {}
 
   /** Who is typing in a conversation (undefined when nobody ever did). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { HANDOFF_ACTION, HANDOFF_LABEL, HELPFUL_ACTION, componentsToText, type ChatMessage, type Component, type HandoffReason } from '@parley/protocol';
+import { HANDOFF_ACTION, HANDOFF_LABEL, HELPFUL_ACTION, Typing, componentsToText, type ChatMessage, type Component, type HandoffReason } from '@parley/protocol';
 import { advanceFlow, afterAiAnswer, currentPrompt, resumeFlow, shownInput, startFlow, userText, type FlowInput, type FlowTurn } from '../flows/engine.js';
 import { flowContext } from '../ai/prompt.js';
 import { withAttributes } from '../attributes/attributes.service.js';
@@ -314,6 +314,8 @@ export class ChatService {
       unavailable = 'limited';
       if (await ai.allowTurn(conversation.id, conversation.visitorIp)) {
         this.typing(conversation, 'bot', true);
+        // "Thinking…" is said again while the model has not answered: a "typing" expires unless refreshed.
+        const thinking = setInterval(() => this.typing(conversation, 'bot', true), Typing.refreshMs);
         answer = await ai.answer({
           companyId: conversation.companyId,
           conversationId: conversation.id,
@@ -324,7 +326,7 @@ export class ChatService {
           ...(instructions ? { instructions } : {}),
           ...(sources.length ? { sources: sources.map(({ title, heading, text }) => ({ title, heading, text })) } : {}),
           onDelta: (delta) => this.announce.stream(conversation, streamId, delta),
-        });
+        }).finally(() => clearInterval(thinking));
         this.typing(conversation, 'bot', false);
       }
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import {
   HANDOFF_ACTION,
+  Typing,
   type AckFrame,
   type AiConfigView,
   type ChatbotReply,
@@ -91,6 +92,15 @@ describe('AI settings', () => {
 });
 
 describe('AI replies to visitors', () => {
+  it('says "thinking" again every Typing.refreshMs while the model has not answered, so it does not expire', async () => {
+    const { ws } = await aiServer({ delayMs: Typing.refreshMs + 600, chunks: ['Slow but sure.'] }, { timeout_ms: 10_000 });
+    const { socket } = await openVisitor(ws);
+    await askAtWelcome(socket);
+    await socket.nextOf<StreamFrame>('stream');
+    const thinking = socket.frames.filter((f) => f.type === 'typing' && (f as ServerTypingFrame).role === 'bot' && (f as ServerTypingFrame).on);
+    expect(thinking).toHaveLength(2);
+  });
+
   it('streams an answer to a question the flow cannot take, stores it, then asks the question again', async () => {
     const { app, ws, fake } = await aiServer();
     const { socket } = await openVisitor(ws);

@@ -1,4 +1,4 @@
-import { AttributeLimits, type ChatMessage, type Component, type ConversationStatus, type IdentityClaim, type PageAttributes, type VisitorServerFrame } from '../protocol.js';
+import { AttributeLimits, Typing, type ChatMessage, type Component, type ConversationStatus, type IdentityClaim, type PageAttributes, type VisitorServerFrame } from '../protocol.js';
 import { Emitter } from './emitter.js';
 import { HttpLink } from './http-link.js';
 import { MessageLog } from './message-log.js';
@@ -57,6 +57,7 @@ export class ParleyClient extends Emitter<ClientEventMap> {
   status: ConversationStatus | undefined;
   isTerminal = false;
   typingInfo: TypingInfo | undefined;
+  private typingExpiry: ReturnType<typeof setTimeout> | undefined;
   /** The bot is working on a reply to something the visitor sent. */
   thinking = false;
   /** An AI answer being written (plain text so far); the stored message replaces it when done. */
@@ -167,6 +168,7 @@ export class ParleyClient extends Emitter<ClientEventMap> {
     globalThis.removeEventListener?.('online', this.onOnline);
     this.link?.close();
     this.link = undefined;
+    clearTimeout(this.typingExpiry);
     this.setConnection('idle');
   }
 
@@ -375,6 +377,9 @@ export class ParleyClient extends Emitter<ClientEventMap> {
       }
       case 'typing':
         this.typingInfo = frame.on ? { role: frame.role, name: frame.name } : undefined;
+        // A "typing…" lives until refreshed: the typist's tab, or node, may be gone.
+        clearTimeout(this.typingExpiry);
+        if (frame.on) this.typingExpiry = setTimeout(() => this.expireTyping(), Typing.ttlMs);
         break;
       case 'lead':
         this.emit('lead', { id: frame.id, data: frame.data, ...(typeof frame.data.email === 'string' ? { email: frame.data.email } : {}) });
@@ -404,6 +409,12 @@ export class ParleyClient extends Emitter<ClientEventMap> {
   }
 
   // ---- private -------------------------------------------------------------------------------
+
+  private expireTyping(): void {
+    if (!this.typingInfo) return;
+    this.typingInfo = undefined;
+    this.changed();
+  }
 
   private add(message: ChatMessage): void {
     const unreadBefore = this.unread;

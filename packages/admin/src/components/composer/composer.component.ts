@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { Limits, type SavedReplyView } from '@parley/protocol';
+import { Limits, Typing, type SavedReplyView } from '@parley/protocol';
 import { controls } from '../../styles/shared.js';
 import { SavedReplyPicker } from '../../controllers/saved-reply-picker.js';
 import { icons } from '../../lib/icons.js';
@@ -74,6 +74,7 @@ export class ParleyComposer extends LitElement {
   private readonly picker = new SavedReplyPicker(this, (reply) => this.insert(reply.text));
   private typing = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private typingSentAt = 0;
 
   constructor() {
     super();
@@ -141,8 +142,11 @@ export class ParleyComposer extends LitElement {
     if (this.mode === 'note') on = false;
     clearTimeout(this.idleTimer);
     if (on) this.idleTimer = setTimeout(() => this.setTyping(false), this.idleMs);
-    if (on === this.typing) return;
+    // Still typing: said again every `Typing.refreshMs`, as a "typing…" expires unless refreshed.
+    const now = Date.now();
+    if (on === this.typing && !(on && now - this.typingSentAt >= Typing.refreshMs)) return;
     this.typing = on;
+    if (on) this.typingSentAt = now;
     this.dispatchEvent(new ParleyTypingEvent({ on }));
   }
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Typing } from '@parley/protocol';
 import { until } from '../../../../server/test/support/until.js';
 import { ApiClient } from '../../api/http.js';
 import { SavedRepliesStore } from '../../store/saved-replies-store.js';
@@ -46,6 +47,26 @@ describe('parley-composer', () => {
     type(box, 'Hello');
     key(box, { key: 'Enter' });
     expect(typing).toEqual([{ on: true }, { on: false }, { on: true }, { on: false }]);
+  });
+
+  it('says "typing" again every Typing.refreshMs while the agent goes on typing, so it does not expire', async () => {
+    const el = await mount('parley-composer', { conversationId: 'c1' });
+    const typing = record<{ on: boolean }>(el, 'parley-typing');
+    const box = $(el, 'textarea') as HTMLTextAreaElement;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      // A key every 1.5 s: never idle (3 s), and said again once Typing.refreshMs has passed.
+      let text = '';
+      for (let at = 0; at < Typing.refreshMs; at += 1500) {
+        type(box, (text += 'a'));
+        vi.advanceTimersByTime(1500);
+      }
+      expect(typing).toEqual([{ on: true }]);
+      type(box, (text += 'a'));
+      expect(typing).toEqual([{ on: true }, { on: true }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops typing in the old conversation when the agent switches to another', async () => {

@@ -2,6 +2,7 @@ import { LitElement, html } from 'lit';
 import type { InputHint } from '../../client/types.js';
 import { ParleySendEvent } from '../../events/parley-send.js';
 import { ParleyTypingEvent } from '../../events/parley-typing.js';
+import { Typing } from '../../protocol.js';
 import { defaultStrings, type ParleyStrings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';
 import { styles } from './composer.styles.js';
@@ -15,7 +16,7 @@ const MAX_CHARS = 4000;
  * autofill for an email, a phone number, a number or a one-time code. Enter sends.
  *
  * @fires parley-send - With the typed text.
- * @fires parley-typing - When the visitor starts typing, and when they stop for three seconds.
+ * @fires parley-typing - When the visitor starts typing (again every `Typing.refreshMs` while they go on), and when they stop for three seconds.
  * @csspart form - The row.
  * @csspart input - The text field.
  * @csspart send - The send button.
@@ -28,6 +29,8 @@ export class ParleyComposer extends LitElement {
   declare strings: ParleyStrings;
   declare private value: string;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last `typing: on` went out: it is sent again every `Typing.refreshMs` while typing goes on. */
+  private typingSentAt = 0;
 
   constructor() {
     super();
@@ -52,7 +55,11 @@ export class ParleyComposer extends LitElement {
 
   private onInput(event: Event): void {
     this.value = (event.target as HTMLInputElement).value;
-    if (this.typingTimer === undefined) this.dispatchEvent(new ParleyTypingEvent(true));
+    const now = Date.now();
+    if (this.typingTimer === undefined || now - this.typingSentAt >= Typing.refreshMs) {
+      this.typingSentAt = now;
+      this.dispatchEvent(new ParleyTypingEvent(true));
+    }
     clearTimeout(this.typingTimer);
     this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
   }

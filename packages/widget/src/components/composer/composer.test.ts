@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Typing } from '../../protocol.js';
 import { $, mount, record } from '../../../test/dom.js';
 import type { ParleySendEvent } from '../../events/parley-send.js';
 import type { ParleyTypingEvent } from '../../events/parley-typing.js';
@@ -36,6 +37,25 @@ describe('<parley-composer>', () => {
     expect(sent.map((e) => e.text)).toEqual(['hello']);
     expect(input.value).toBe('');
     expect(typing.map((e) => e.on)).toEqual([true, false]);
+  });
+
+  it('says "typing" again every Typing.refreshMs while the visitor goes on typing', async () => {
+    const typing = record<ParleyTypingEvent>('parley-typing');
+    const el = await mount<ParleyComposer>('parley-composer');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      type(el, 'W');
+      vi.advanceTimersByTime(Typing.refreshMs / 2);
+      type(el, 'Wh');
+      expect(typing.map((e) => e.on)).toEqual([true]);
+      vi.advanceTimersByTime(Typing.refreshMs / 2);
+      type(el, 'Whe');
+      expect(typing.map((e) => e.on)).toEqual([true, true]);
+      vi.advanceTimersByTime(3000);
+      expect(typing.map((e) => e.on)).toEqual([true, true, false]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not send an empty message', async () => {
