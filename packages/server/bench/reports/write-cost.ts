@@ -20,7 +20,7 @@ await app.ready();
 const company = app.companies.defaultCompany();
 const chat = (app.chat as unknown as { ports: ChatPorts }).ports;
 const real = chat.insights!;
-const none: InsightsHooks = { started() {}, turn() {}, recorded() {}, ratingScale: () => 'five', ratingPrompt: () => [] };
+const none: InsightsHooks = { started() {}, turn() {}, recorded() {}, ratingScale: () => 'five', ratingPrompt: () => [], knowRating: async () => {} };
 
 async function journeys(): Promise<number> {
   const cpu = process.cpuUsage();

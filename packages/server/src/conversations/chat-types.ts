@@ -165,6 +165,8 @@ export interface InsightsHooks {
   ratingScale(companyId: string): RatingScale;
   /** The rating prompt to add when a conversation is resolved this way, if the company asks for one. */
   ratingPrompt(conversation: LiveConversation, after: 'agent' | 'bot'): NewMessage[];
+  /** Reads whether the conversation is rated, for `ratingPrompt` (another node may have stored the rating). */
+  knowRating(conversation: LiveConversation): Promise<void>;
 }
 
 /** Makes an `http` step's request (the flow admin capability's runner, under the webhooks' guard). */

@@ -398,6 +398,11 @@ export class ChatService {
     };
   }
 
+  /** Reads whether the conversation is rated before a resolution asks for a rating (a rating may be another node's). */
+  async knowRating(conversation: LiveConversation): Promise<void> {
+    await this.ports.insights?.knowRating(conversation);
+  }
+
   /** The rating prompt to add when a conversation is resolved (none unless the company asks for one). */
   ratingPrompt(conversation: LiveConversation, after: 'agent' | 'bot'): NewMessage[] {
     return this.ports.insights?.ratingPrompt(conversation, after) ?? [];

@@ -243,6 +243,7 @@ export class HandoffService {
       throw Errors.conflict(`This conversation is not with a person (it is ${conversation.status})`);
     }
     const wasWaiting = conversation.status === 'waiting';
+    if (status === 'resolved') await this.chat.knowRating(conversation);
     const resume = this.chat.botResumption(conversation);
     const by = { id: user.id, name: user.name };
     const resolved = { type: 'resolved' as const, conversationId: conversation.id, companyId: conversation.companyId, by };

@@ -47,6 +47,7 @@ export default fp(
       recorded: (conversation, messages) => safely(recorder.recorded(conversation, messages, Date.now())),
       ratingScale: (companyId) => csat.settings(companyId).scale,
       ratingPrompt: (conversation, after) => csat.ratingPrompt(conversation, after),
+      knowRating: (conversation) => csat.rating(conversation.companyId, conversation.id).then(() => undefined),
     } satisfies InsightsHooks);
     // Hand-offs and resolutions are recorded in their own writes, through the outbox.
     app.outbox.listen(

@@ -161,4 +161,25 @@ describe.skipIf(!hasPostgres)('two nodes writing one conversation (PostgreSQL)',
     const firsts = await rawSql<{ n: number }>(a.app, "SELECT count(*)::int AS n FROM messages WHERE client_id LIKE 'first-%'");
     expect(firsts[0]!.n).toBe(20);
   });
+  it('asks for a rating once: a resolution on the other node knows the visitor already rated', async () => {
+    const { a, b } = await twoNodes();
+    const owner = await login(a.http, OWNER.email, OWNER.password);
+    expect((await call(a.http, 'PUT', '/api/csat/settings', { token: owner.token, body: { enabled: true, scale: 'five', ask_after: 'agent' } })).status).toBe(200);
+    const start = await call(a.http, 'GET', '/api/chatbot');
+    const session = start.body.chatbot_session as string;
+    const askForPerson = async () => expect((await call(a.http, 'POST', '/api/chatbot', { body: { chatbot_session: session, message: 'I want to talk to a person' } })).status).toBe(200);
+    const prompts = async () => {
+      const messages = await call(a.http, 'GET', `/api/chatbot/messages?chatbot_session=${session}`);
+      return { id: messages.body.conversation_id as string, count: (messages.body.messages as Array<{ components: Array<{ type: string }> }>).flatMap((m) => m.components).filter((c) => c.type === 'rating').length };
+    };
+    await askForPerson();
+    const { id } = await prompts();
+    expect((await call(a.http, 'POST', `/api/chats/${id}/resolve`, { token: owner.token, body: {} })).status).toBe(200);
+    expect((await prompts()).count).toBe(1);
+    expect((await call(a.http, 'POST', '/api/chatbot/rating', { body: { chatbot_session: session, score: 5 } })).status).toBe(200);
+
+    await askForPerson();
+    expect((await call(b.http, 'POST', `/api/chats/${id}/resolve`, { token: owner.token, body: {} })).status).toBe(200);
+    expect((await prompts()).count).toBe(1);
+  });
 });
