@@ -4,7 +4,7 @@ import type { NotNull } from 'kysely';
 import { componentsToText, type ChatMessage, type MessageRole, type MessageStatus } from '@parley/protocol';
 import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { param, prepareQuery, returningId, type ParamValues } from '../db/prepared.js';
+import { param, prepareQuery, returningId, type Param, type ParamValues, type PreparedQuery } from '../db/prepared.js';
 import { perform, type Step, type Work, type WriteEffect } from '../db/step.js';
 import type { WriteResult } from '../db/prepared.js';
 import { initialState, type FlowState } from '../flows/engine.js';
@@ -58,12 +58,25 @@ const MESSAGE_PARAMS = {
   created_at: param<string>(),
 };
 
+/** The most messages one INSERT takes on PostgreSQL (a turn stores two or three). */
+const MAX_ROWS_PER_INSERT = 8;
+
+/** The values of a multi-row message insert: each message's parameters, suffixed with its row. */
+function rowValues(chunk: PreparedMessage[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  chunk.forEach(({ params }, i) => {
+    for (const key in params) values[`${key}_${i}`] = params[key as keyof typeof params];
+  });
+  return values;
+}
+
 /**
  * Conversations and their messages on the hot path: prepared statements, a bounded cache of live
  * conversations, sequence numbers handed out in memory, every write through the group commit.
  */
 export class ConversationStore {
   private readonly cache = new Map<string, LiveConversation>();
+  private readonly messageInserts = new Map<number, PreparedQuery<{ id: unknown; seq: unknown }, Record<string, Param<unknown>>>>();
   private readonly statements;
 
   private readonly updates: ConversationUpdates;
@@ -414,14 +427,22 @@ export class ConversationStore {
       const row = yield* update();
       if (!row) throw new StaleConversation(conversation.id);
       let seq = row.last_seq - prepared.length;
-      for (const { message, params } of prepared) {
-        params.seq = message.seq = ++seq;
-        if (!message.client_id) continue;
-        const existing = yield* this.statements.storedClientId.get({ id: conversation.id, client_id: message.client_id });
-        if (existing) throw new DuplicateClientMessage(message.client_id, existing.seq);
-      }
-      for (const { message, params } of prepared) {
-        message.id = String(yield* this.statements.insertMessage.insertId(params));
+      for (const { message, params } of prepared) params.seq = message.seq = ++seq;
+      // The messages in one statement per MAX_ROWS_PER_INSERT; a client id already stored (a
+      // resend through another node) is skipped by the unique index, and named by what is missing.
+      for (let start = 0; start < prepared.length; start += MAX_ROWS_PER_INSERT) {
+        const chunk = prepared.slice(start, start + MAX_ROWS_PER_INSERT);
+        const inserted = yield* this.messageInsert(chunk.length).all(rowValues(chunk));
+        const ids = new Map(inserted.map((r) => [Number(r.seq), String(r.id)]));
+        for (const { message } of chunk) {
+          const id = ids.get(message.seq);
+          if (id !== undefined) {
+            message.id = id;
+            continue;
+          }
+          const existing = yield* this.statements.storedClientId.get({ id: conversation.id, client_id: message.client_id! });
+          throw new DuplicateClientMessage(message.client_id!, existing?.seq ?? message.seq);
+        }
       }
       if (after) yield* perform(after(stored));
     } catch (error) {
@@ -429,6 +450,25 @@ export class ConversationStore {
       throw error;
     }
     return stored;
+  }
+
+  /** PostgreSQL: the insert of `rows` messages in one statement, skipping a stored client id (prepared once per row count). */
+  private messageInsert(rows: number): PreparedQuery<{ id: unknown; seq: unknown }, Record<string, Param<unknown>>> {
+    let query = this.messageInserts.get(rows);
+    if (!query) {
+      const params: Record<string, Param<unknown>> = {};
+      for (let i = 0; i < rows; i++) for (const key of Object.keys(MESSAGE_PARAMS)) params[`${key}_${i}`] = MESSAGE_PARAMS[key as keyof typeof MESSAGE_PARAMS];
+      const { db } = this.database;
+      query = prepareQuery(this.database, params, (p) =>
+        db
+          .insertInto('messages')
+          .values(Array.from({ length: rows }, (_, i) => Object.fromEntries(Object.keys(MESSAGE_PARAMS).map((key) => [key, p[`${key}_${i}`]])) as never))
+          .onConflict((oc) => oc.columns(['conversation_id', 'client_id']).where('client_id', 'is not', null).doNothing())
+          .returning(['id', 'seq']),
+      ) as unknown as PreparedQuery<{ id: unknown; seq: unknown }, Record<string, Param<unknown>>>;
+      this.messageInserts.set(rows, query);
+    }
+    return query;
   }
 
   /** Records that the visitor is here (on connect), off the critical path. */
