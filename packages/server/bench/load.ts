@@ -16,6 +16,8 @@ export type LoadJob = TurnsJob | IdleJob | AgentsJob;
 export interface TurnsJob {
   kind: 'turns';
   url: string;
+  /** Several nodes of one deployment: visitor `v` connects to `urls[v % urls.length]` (`url` is then unused). */
+  urls?: string[];
   target: 'parley' | 'echo';
   visitors: number;
   warmupMs: number;
@@ -232,8 +234,9 @@ async function turns(spec: TurnsJob): Promise<TurnsResult> {
   const latency = new Latencies();
   const ackLatency = new Latencies();
   const sockets: WebSocket[] = [];
-  await forEachBounded(spec.visitors, 50, async () => {
-    const socket = await open(spec.url);
+  const urls = spec.urls?.length ? spec.urls : [spec.url];
+  await forEachBounded(spec.visitors, 50, async (v) => {
+    const socket = await open(urls[v % urls.length]!);
     if (spec.target === 'parley') await hello(socket, 'parley');
     sockets.push(socket);
   });

@@ -3,15 +3,16 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { AgentFigures, AgentsJob, IdleJob, TurnsJob, TurnsResult } from './load.js';
+import type { AgentFigures, AgentsJob, IdleJob, TurnsJob } from './load.js';
 import { agentTokens, BENCH_ADMIN_PASSWORD } from './lib/agents.js';
 import { benchModule, forkModule, nextMessage, request, setChildPriority, stop, type ChildMessage } from './lib/children.js';
+import { benchLimits, runTurns, settle, type TurnsFigures } from './lib/turn-runs.js';
 import { machineInfo } from './lib/machine.js';
 import { startServerChild, type RunningServer } from './lib/servers.js';
 import { median, round } from './lib/stats.js';
-import type { ServerUsage } from './server-child.js';
 import { widgetWeight, type WidgetWeight } from './lib/widget-weight.js';
 import { formatReport, type BenchReport, type Check, type ClosedRound, type FanoutRound } from './lib/report.js';
+import { runStoreBench } from './store-postgres.js';
 
 /**
  * `pnpm bench`: the five measurements of issue 7, side by side with a bare `ws` echo server
@@ -28,6 +29,11 @@ import { formatReport, type BenchReport, type Check, type ClosedRound, type Fano
  * --only turns,moderate,memory,agents,widget, --cpu-prof DIR (profile each Parley server into
  * DIR/turns, /moderate, /lockstep, /agents), --no-write, --priority N (nice value for the bench's
  * processes; --priority=-10 as root keeps other work on a shared machine from skewing the figures).
+ *
+ * `--store postgres` runs the store bench instead (`store-postgres.ts`: SQLite beside PostgreSQL
+ * and Redis on one node and on three, written to `bench/results/<date>-postgres.json`), on the
+ * PostgreSQL server of `--postgres-url` (its maintenance database; the bench creates and drops
+ * its own) and the Redis of `--redis-url` (under a key prefix of its own, deleted at the end).
  */
 const { values } = parseArgs({
   options: {
@@ -38,8 +44,12 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     priority: { type: 'string', default: '0' },
+    store: { type: 'string', default: 'sqlite' },
+    'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
   },
 });
+if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error(`--store is sqlite (the default) or postgres, not ${values.store}`);
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const benchFlow = benchModule('flows/turns.json');
@@ -60,18 +70,6 @@ const ROUND_WARMUP_MS = 1500;
 const FLOOR_TARGET = 0.9;
 /** Target 4: closed-loop turns/s with the agent dashboards connected, at least this share of the rate without. */
 const FANOUT_TARGET = 0.5;
-/** The bench raises every per-IP and per-connection limit of its own server: all its clients share one address. */
-const limits = {
-  wsConnectionsPerIp: 1_000_000,
-  wsFramesPerSecond: 1_000_000,
-  wsFramesPerSecondPerIp: 1_000_000_000,
-  wsConnectsPerMinutePerIp: 1_000_000,
-  httpRequestsPerMinute: 1_000_000,
-  loginPerMinutePerIp: 1_000_000,
-  loginPerMinutePerEmail: 1_000_000,
-  agentRequestsPerMinute: 1_000_000,
-};
-
 /**
  * Measurement 2's visitors pause 100 ms on average, each pause drawn between 50 and 150 ms. With
  * pauses of exactly 100 ms, visitors whose replies leave in the same write send again together
@@ -97,69 +95,9 @@ setChildPriority(Number(values.priority));
 async function parleyServer(execArgv: string[] = []): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(scratch, 'data-'));
   return startServerChild(
-    { kind: 'parley', dataDir, flowFile: benchFlow, logLevel: 'warn', limits, adminPassword: BENCH_ADMIN_PASSWORD },
+    { kind: 'parley', dataDir, flowFile: benchFlow, logLevel: 'warn', limits: benchLimits, adminPassword: BENCH_ADMIN_PASSWORD },
     { execArgv },
   );
-}
-
-/** Runs one `turns` load against `server` and measures the server's CPU over the same window. */
-type TurnsFigures = TurnsResult & {
-  serverCpuUsPerTurn: number;
-  serverMainThreadUsPerTurn: number;
-  /** Server CPU over the whole window (all threads), in microseconds. */
-  serverCpuUs: number;
-  turnsPerCommit?: number;
-  serverEventLoop: ServerUsage['eventLoop'];
-  serverGc: ServerUsage['gc'];
-  /** How much `sample` (when given) grew over the window. */
-  sampled?: number;
-};
-
-/**
- * Runs one `turns` load against `server` and measures the server's CPU over the same window;
- * `sample`, when given, is read at both ends of the window too (the dashboards' frame count).
- */
-async function runTurns(server: RunningServer, job: TurnsJob, sample?: () => Promise<number>): Promise<TurnsFigures> {
-  const load = forkModule(benchModule('load.ts'), job);
-  const samples: Array<Promise<Awaited<ReturnType<RunningServer['usage']>>>> = [];
-  const extra: Array<Promise<number>> = [];
-  load.on('message', (message: ChildMessage) => {
-    if (message.type !== 'phase') return;
-    samples.push(server.usage());
-    if (sample) extra.push(sample());
-  });
-  const done = await nextMessage<ChildMessage>(load, (m) => m.type === 'result' || m.type === 'failed', job.warmupMs + job.durationMs + 90_000, 'the load result');
-  await stop(load);
-  if (done.type === 'failed') throw new Error(`load generator failed: ${String(done.message)} ${JSON.stringify(done.errors)}`);
-  const result = done as unknown as TurnsResult;
-  const [before, after] = await Promise.all(samples);
-  if (!before || !after) throw new Error('the server was not sampled around the window');
-  const [first, last] = await Promise.all(extra);
-  return {
-    ...result,
-    ...(first !== undefined && last !== undefined ? { sampled: last - first } : {}),
-    serverCpuUs: after.cpuUs - before.cpuUs,
-    serverCpuUsPerTurn: round((after.cpuUs - before.cpuUs) / Math.max(1, result.turns), 1),
-    serverMainThreadUsPerTurn: round((after.mainThreadCpuUs - before.mainThreadCpuUs) / Math.max(1, result.turns), 1),
-    serverEventLoop: after.eventLoop,
-    serverGc: after.gc,
-    ...(after.commits ? { turnsPerCommit: round(result.turns / Math.max(1, after.commits - before.commits), 2) } : {}),
-  };
-}
-
-/**
- * Waits until `server` is idle (under 5% of a core over 300 ms), at most 20 s: what a load left
- * it to do in the background is done before the next load is measured.
- */
-async function settle(server: RunningServer): Promise<void> {
-  const stepMs = 300;
-  let before = await server.usage();
-  for (const until = Date.now() + 20_000; Date.now() < until; ) {
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-    const now = await server.usage();
-    if (now.cpuUs - before.cpuUs < stepMs * 1000 * 0.05) return;
-    before = now;
-  }
 }
 
 /** Server RSS per idle connection: warm up with 100 connections, then add `count` more. */
@@ -477,7 +415,27 @@ const deadline = setTimeout(() => {
 }, 15 * 60_000);
 deadline.unref();
 
-main()
+const run =
+  values.store === 'postgres'
+    ? () =>
+        runStoreBench({
+          rounds: ROUNDS,
+          roundMs,
+          seconds,
+          postgresUrl: values['postgres-url'],
+          redisUrl: values['redis-url'],
+          flowFile: benchFlow,
+          scratch,
+          ...(values['no-write'] ? {} : { resultsDir: join(repoRoot, 'bench/results') }),
+          ...(values['cpu-prof'] ? { cpuProf: values['cpu-prof'] } : {}),
+          priority: Number(values.priority),
+          log: (line) => process.stderr.write(`bench: ${line}\n`),
+        }).then((status) => {
+          process.exitCode = status;
+        })
+    : main;
+
+run()
   .catch((error: unknown) => {
     process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 2;

@@ -24,6 +24,14 @@ export interface ServerJob {
   limits?: Partial<LimitsConfig>;
   /** The owner's password on first start (the bench signs in agents with it). */
   adminPassword?: string;
+  /** PostgreSQL to store in instead of SQLite (`DATABASE_URL`). */
+  databaseUrl?: string;
+  /** Redis for the bus, presence and rate limits shared by several nodes (`REDIS_URL`). */
+  redisUrl?: string;
+  /** Starts every Redis key and channel of this server (`PARLEY_REDIS_PREFIX`). */
+  redisPrefix?: string;
+  /** The instance secret (`PARLEY_SECRET`): nodes of one deployment share it, so a token signed by one is valid on all. */
+  secret?: string;
 }
 
 /** What the child answers to `{ type: 'usage' }`. */
@@ -117,6 +125,10 @@ async function main(): Promise<number> {
     logLevel: job.logLevel ?? 'warn',
     ...(job.limits ? { limits: job.limits } : {}),
     ...(job.adminPassword ? { adminPassword: job.adminPassword } : {}),
+    ...(job.databaseUrl ? { databaseUrl: job.databaseUrl } : {}),
+    ...(job.redisUrl ? { redisUrl: job.redisUrl } : {}),
+    ...(job.redisPrefix ? { redisPrefix: job.redisPrefix } : {}),
+    ...(job.secret ? { secret: job.secret } : {}),
   });
   commits = () => server.writes.commits;
   const address = server.server.address();

@@ -81,7 +81,8 @@ export interface BenchReport {
   checks: Check[];
 }
 
-function table(header: string[], rows: Array<Array<string | number | undefined>>): string {
+/** A Markdown table, columns padded to their widest cell; `undefined` cells print as `-`. */
+export function table(header: string[], rows: Array<Array<string | number | undefined>>): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (c === undefined ? '-' : String(c))))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
