@@ -7,7 +7,7 @@ import type { Step } from '../db/step.js';
 import type { ConversationChanges, LiveConversation } from './conversation-model.js';
 
 /** Every value an UPDATE of the conversation row may bind; a statement binds those of its columns. */
-const PARAMS = {
+export const UPDATE_PARAMS = {
   id: param<string>(),
   last_seq: param<number>(),
   updated_at: param<string>(),
@@ -25,7 +25,15 @@ const PARAMS = {
   state_version: param<number>(),
 };
 
-type Values = Partial<ParamValues<typeof PARAMS>>;
+type Values = Partial<ParamValues<typeof UPDATE_PARAMS>>;
+
+/** A PostgreSQL write's share of the conversation row: the UPDATE's columns (`mask`) and values, and the UPDATE alone. */
+export interface Allocation {
+  mask: number;
+  values: Values;
+  /** The UPDATE alone: the row's new `last_seq`, or undefined when another node changed the state. */
+  run(): Step<{ last_seq: number } | undefined>;
+}
 
 /** What a write may change besides `last_seq` and `updated_at`, which every write sets: one bit each. */
 const STATE = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 6);
@@ -45,8 +53,8 @@ const CLOSED = 1 << 6;
  * per set of columns, built with Kysely and compiled on first use (at most 2^7).
  */
 export class ConversationUpdates {
-  private readonly statements = new Map<number, PreparedQuery<unknown, typeof PARAMS>>();
-  private readonly sharedStatements = new Map<number, PreparedQuery<{ last_seq: number }, typeof PARAMS>>();
+  private readonly statements = new Map<number, PreparedQuery<unknown, typeof UPDATE_PARAMS>>();
+  private readonly sharedStatements = new Map<number, PreparedQuery<{ last_seq: number }, typeof UPDATE_PARAMS>>();
 
   constructor(private readonly database: DatabaseHandle) {}
 
@@ -59,7 +67,7 @@ export class ConversationUpdates {
     values.last_seq = conversation.lastSeq;
     const statement = this.statement(mask);
     // The statement of `mask` names exactly the values set above.
-    return () => statement.run(values as ParamValues<typeof PARAMS>);
+    return () => statement.run(values as ParamValues<typeof UPDATE_PARAMS>);
   }
 
   /**
@@ -68,14 +76,24 @@ export class ConversationUpdates {
    * sequence numbers and checks that the state is still the one this node decided on. It gives
    * the row's new `last_seq`, or undefined when another node changed the state meanwhile.
    */
-  allocating(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string, added: number): () => Step<{ last_seq: number } | undefined> {
+  allocating(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string, added: number): Allocation {
     const expected = conversation.stateVersion;
     const { values, mask } = this.apply(conversation, changes, visitorMessages, now);
     values.added = added;
     values.expected_version = expected;
     if (mask & STATE) values.state_version = ++conversation.stateVersion;
     const statement = this.sharedStatement(mask);
-    return () => statement.get(values as ParamValues<typeof PARAMS>);
+    return { mask, values, run: () => statement.get(values as ParamValues<typeof UPDATE_PARAMS>) };
+  }
+
+  /**
+   * PostgreSQL: the allocating UPDATE of `mask` (`… RETURNING last_seq`), for a statement that
+   * embeds it (the message insert takes it as a CTE: one round trip for the whole write).
+   */
+  sharedUpdate(mask: number, p: ParamRefs<typeof UPDATE_PARAMS>) {
+    let update = this.database.db.updateTable('conversations').set((eb) => ({ last_seq: eb('last_seq', '+', p.added), updated_at: p.updated_at }));
+    if (mask & STATE) update = update.set({ state_version: p.state_version });
+    return this.setColumns(mask, p, update).where('id', '=', p.id).where('state_version', '=', p.expected_version).returning('last_seq');
   }
 
   private apply(conversation: LiveConversation, changes: ConversationChanges, visitorMessages: number, now: string): { values: Values; mask: number } {
@@ -113,10 +131,10 @@ export class ConversationUpdates {
     return { values, mask };
   }
 
-  private statement(mask: number): PreparedQuery<unknown, typeof PARAMS> {
+  private statement(mask: number): PreparedQuery<unknown, typeof UPDATE_PARAMS> {
     let statement = this.statements.get(mask);
     if (!statement) {
-      statement = prepareQuery(this.database, PARAMS, (p) =>
+      statement = prepareQuery(this.database, UPDATE_PARAMS, (p) =>
         this.setColumns(mask, p, this.database.db.updateTable('conversations').set({ last_seq: p.last_seq, updated_at: p.updated_at })).where('id', '=', p.id),
       );
       this.statements.set(mask, statement);
@@ -124,20 +142,16 @@ export class ConversationUpdates {
     return statement;
   }
 
-  private sharedStatement(mask: number): PreparedQuery<{ last_seq: number }, typeof PARAMS> {
+  private sharedStatement(mask: number): PreparedQuery<{ last_seq: number }, typeof UPDATE_PARAMS> {
     let statement = this.sharedStatements.get(mask);
     if (!statement) {
-      statement = prepareQuery(this.database, PARAMS, (p) => {
-        let update = this.database.db.updateTable('conversations').set((eb) => ({ last_seq: eb('last_seq', '+', p.added), updated_at: p.updated_at }));
-        if (mask & STATE) update = update.set({ state_version: p.state_version });
-        return this.setColumns(mask, p, update).where('id', '=', p.id).where('state_version', '=', p.expected_version).returning('last_seq');
-      });
+      statement = prepareQuery(this.database, UPDATE_PARAMS, (p) => this.sharedUpdate(mask, p));
       this.sharedStatements.set(mask, statement);
     }
     return statement;
   }
 
-  private setColumns<U extends UpdateQueryBuilder<Database, 'conversations', 'conversations', any>>(mask: number, p: ParamRefs<typeof PARAMS>, update: U): U {
+  private setColumns<U extends UpdateQueryBuilder<Database, 'conversations', 'conversations', any>>(mask: number, p: ParamRefs<typeof UPDATE_PARAMS>, update: U): U {
     let next = update as UpdateQueryBuilder<Database, 'conversations', 'conversations', any>;
     if (mask & STATUS) next = next.set({ status: p.status });
     if (mask & FLOW_ID) next = next.set({ flow_id: p.flow_id });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { NotNull } from 'kysely';
+import { sql, type NotNull, type RawBuilder } from 'kysely';
 import { componentsToText, type ChatMessage, type MessageRole, type MessageStatus } from '@parley/protocol';
 import type { DatabaseHandle } from '../db/handle.js';
 import type { WriteQueue } from '../db/write-queue.js';
@@ -11,7 +11,7 @@ import { initialState, type FlowState } from '../flows/engine.js';
 import { timestamp } from '../lib/clock.js';
 import { Errors } from '../errors.js';
 import type { VisitorInfo } from './chat-types.js';
-import { ConversationUpdates } from './conversation-updates.js';
+import { ConversationUpdates, UPDATE_PARAMS, type Allocation } from './conversation-updates.js';
 import {
   DuplicateClientMessage,
   StaleConversation,
@@ -58,6 +58,26 @@ const MESSAGE_PARAMS = {
   created_at: param<string>(),
 };
 
+/** The message columns, in the order the PostgreSQL inserts list them. */
+const MESSAGE_COLUMNS = Object.keys(MESSAGE_PARAMS) as Array<keyof typeof MESSAGE_PARAMS>;
+
+/** PostgreSQL's type of each message column, for the typed VALUES list of `allocatingInsert`. */
+const COLUMN_TYPES: Record<keyof typeof MESSAGE_PARAMS, string> = {
+  conversation_id: 'text',
+  company_id: 'text',
+  seq: 'integer',
+  role: 'text',
+  client_id: 'text',
+  components: 'text',
+  text: 'text',
+  author_id: 'text',
+  author_name: 'text',
+  elapsed_ms: 'integer',
+  status: 'text',
+  error: 'text',
+  created_at: 'text',
+};
+
 /** The most messages one INSERT takes on PostgreSQL (a turn stores two or three). */
 const MAX_ROWS_PER_INSERT = 8;
 
@@ -77,6 +97,7 @@ function rowValues(chunk: PreparedMessage[]): Record<string, unknown> {
 export class ConversationStore {
   private readonly cache = new Map<string, LiveConversation>();
   private readonly messageInserts = new Map<number, PreparedQuery<{ id: unknown; seq: unknown }, Record<string, Param<unknown>>>>();
+  private readonly allocatingInserts = new Map<number, PreparedQuery<{ id: unknown; seq: unknown }, Record<string, Param<unknown>>>>();
   private readonly statements;
 
   private readonly updates: ConversationUpdates;
@@ -359,8 +380,8 @@ export class ConversationStore {
     const count = visitorMessages(messages);
     let committed: Promise<ChatMessage[]>;
     if (shared) {
-      const update = this.updates.allocating(conversation, changes, count, now, prepared.length);
-      committed = this.writes.run(() => this.sharedWrite(conversation, prepared, stored, update, before, after), { lock: conversation.id });
+      const allocation = this.updates.allocating(conversation, changes, count, now, prepared.length);
+      committed = this.writes.run(() => this.sharedWrite(conversation, prepared, stored, allocation, before, after), { lock: conversation.id });
     } else {
       // SQLite: no lock to name (one process holds the write lock for the whole batch).
       const update = this.updates.of(conversation, changes, count, now);
@@ -417,32 +438,27 @@ export class ConversationStore {
     conversation: LiveConversation,
     prepared: PreparedMessage[],
     stored: ChatMessage[],
-    update: () => Step<{ last_seq: number } | undefined>,
+    allocation: Allocation,
     before: (() => WriteEffect) | undefined,
     after: ((stored: ChatMessage[]) => WriteEffect) | undefined,
   ): Work<ChatMessage[]> {
     if (conversation.failed) throw new StaleConversation(conversation.id);
     try {
       if (before) yield* perform(before());
-      const row = yield* update();
-      if (!row) throw new StaleConversation(conversation.id);
-      let seq = row.last_seq - prepared.length;
-      for (const { message, params } of prepared) params.seq = message.seq = ++seq;
-      // The messages in one statement per MAX_ROWS_PER_INSERT; a client id already stored (a
-      // resend through another node) is skipped by the unique index, and named by what is missing.
-      for (let start = 0; start < prepared.length; start += MAX_ROWS_PER_INSERT) {
-        const chunk = prepared.slice(start, start + MAX_ROWS_PER_INSERT);
-        const inserted = yield* this.messageInsert(chunk.length).all(rowValues(chunk));
-        const ids = new Map(inserted.map((r) => [Number(r.seq), String(r.id)]));
-        for (const { message } of chunk) {
-          const id = ids.get(message.seq);
-          if (id !== undefined) {
-            message.id = id;
-            continue;
-          }
-          const existing = yield* this.statements.storedClientId.get({ id: conversation.id, client_id: message.client_id! });
-          throw new DuplicateClientMessage(message.client_id!, existing?.seq ?? message.seq);
+      if (prepared.length === 0 || prepared.length > MAX_ROWS_PER_INSERT) {
+        const row = yield* allocation.run();
+        if (!row) throw new StaleConversation(conversation.id);
+        let seq = row.last_seq - prepared.length;
+        for (const { message, params } of prepared) params.seq = message.seq = ++seq;
+        for (let start = 0; start < prepared.length; start += MAX_ROWS_PER_INSERT) {
+          const chunk = prepared.slice(start, start + MAX_ROWS_PER_INSERT);
+          yield* this.storeInserted(conversation, chunk, yield* this.messageInsert(chunk.length).all(rowValues(chunk)));
         }
+      } else {
+        // The usual write: the row's UPDATE and the messages' INSERT in one statement, one round trip.
+        const inserted = yield* this.allocatingInsert(allocation.mask, prepared.length).all({ ...allocation.values, ...rowValues(prepared) });
+        // Nothing back: another node moved the state (or every message was a resend, named below).
+        yield* this.storeInserted(conversation, prepared, inserted);
       }
       if (after) yield* perform(after(stored));
     } catch (error) {
@@ -450,6 +466,61 @@ export class ConversationStore {
       throw error;
     }
     return stored;
+  }
+
+  /**
+   * Gives the messages their ids and seqs from what the INSERT returned (in seq order, the order
+   * they were given). One missing: its client id was stored before (a resend through another
+   * node), or, when none was, the conversation's state moved.
+   */
+  private *storeInserted(conversation: LiveConversation, chunk: PreparedMessage[], inserted: Array<{ id: unknown; seq: unknown }>): Work<void> {
+    if (inserted.length === chunk.length) {
+      const rows = inserted.map((r) => ({ id: String(r.id), seq: Number(r.seq) })).sort((x, y) => x.seq - y.seq);
+      chunk.forEach(({ message, params }, i) => {
+        message.id = rows[i]!.id;
+        params.seq = message.seq = rows[i]!.seq;
+      });
+      return;
+    }
+    for (const { message } of chunk) {
+      if (!message.client_id) continue;
+      const existing = yield* this.statements.storedClientId.get({ id: conversation.id, client_id: message.client_id });
+      if (existing) throw new DuplicateClientMessage(message.client_id, existing.seq);
+    }
+    throw new StaleConversation(conversation.id);
+  }
+
+  /**
+   * PostgreSQL: one statement that allocates `rows` seqs on the conversation row (the UPDATE of
+   * `mask`, under its state check, as a CTE) and inserts the messages with them, skipping a
+   * client id already stored. Prepared once per (mask, rows).
+   */
+  private allocatingInsert(mask: number, rows: number): PreparedQuery<{ id: unknown; seq: unknown }, Record<string, Param<unknown>>> {
+    const key = mask * 16 + rows;
+    let query = this.allocatingInserts.get(key);
+    if (!query) {
+      const params: Record<string, Param<unknown>> = { ...UPDATE_PARAMS };
+      for (let i = 0; i < rows; i++) for (const name of MESSAGE_COLUMNS) params[`${name}_${i}`] = MESSAGE_PARAMS[name];
+      const { db } = this.database;
+      query = prepareQuery(this.database, params, (p) => {
+        const refs = p as unknown as Record<string, RawBuilder<unknown>>;
+        const values = Array.from({ length: rows }, (_, i) =>
+          sql.join([sql.lit(i + 1), ...MESSAGE_COLUMNS.filter((c) => c !== 'seq').map((c) => sql`${refs[`${c}_${i}`]}::${sql.raw(COLUMN_TYPES[c])}`)]),
+        ).map((row) => sql`(${row})`);
+        const columns = MESSAGE_COLUMNS.filter((c) => c !== 'seq');
+        return db
+          .with('allocated', () => this.updates.sharedUpdate(mask, p as never))
+          .insertInto('messages')
+          .columns(['seq', ...columns])
+          .expression(
+            sql`SELECT allocated.last_seq - ${sql.lit(rows)} + v.n, ${sql.join(columns.map((c) => sql.ref(`v.${c}`)))} FROM allocated, (VALUES ${sql.join(values)}) AS v(n, ${sql.join(columns.map((c) => sql.id(c)))})`,
+          )
+          .onConflict((oc) => oc.columns(['conversation_id', 'client_id']).where('client_id', 'is not', null).doNothing())
+          .returning(['id', 'seq']);
+      }) as unknown as PreparedQuery<{ id: unknown; seq: unknown }, Record<string, Param<unknown>>>;
+      this.allocatingInserts.set(key, query);
+    }
+    return query;
   }
 
   /** PostgreSQL: the insert of `rows` messages in one statement, skipping a stored client id (prepared once per row count). */
