@@ -513,6 +513,7 @@ export class ConversationStore {
           .insertInto('messages')
           .columns(['seq', ...columns])
           .expression(
+            // raw SQL: a typed VALUES list joined to the CTE's row has no Kysely syntax.
             sql`SELECT allocated.last_seq - ${sql.lit(rows)} + v.n, ${sql.join(columns.map((c) => sql.ref(`v.${c}`)))} FROM allocated, (VALUES ${sql.join(values)}) AS v(n, ${sql.join(columns.map((c) => sql.id(c)))})`,
           )
           .onConflict((oc) => oc.columns(['conversation_id', 'client_id']).where('client_id', 'is not', null).doNothing())
