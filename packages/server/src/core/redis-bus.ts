@@ -70,6 +70,8 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
   private readonly channelPrefix: string;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
+  /** How this node's envelopes start (`{"n":"<node id>",`): its own events are skipped without parsing. */
+  private readonly ownMark: string;
   /** This process's handlers: the same registry and isolated delivery as the single-process bus. */
   private readonly local: MemoryBus;
   private readonly pending = new Set<Promise<void>>();
@@ -87,7 +89,8 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
     this.local = new MemoryBus((error, topic) => this.options.onHandlerError?.(error, topic));
     this.publisher = options.redis;
     // Connects at once even when the command connection is lazy: `healthy` must not wait for a first topic.
-    this.subscriber = options.redis.duplicate({ autoResubscribe: false, lazyConnect: false, connectionName: `${this.prefix}bus:${this.nodeId}` });
+    this.subscriber = options.redis.duplicate({ autoResubscribe: false, enableAutoPipelining: false, lazyConnect: false, connectionName: `${this.prefix}bus:${this.nodeId}` });
+    this.ownMark = `{"n":${JSON.stringify(this.nodeId)},`;
     this.subscriber.on('message', (channel: string, message: string) => this.receive(channel, message));
     this.subscriber.on('ready', () => void this.resubscribe(this.epoch));
     this.subscriber.on('close', () => this.lost());
@@ -155,7 +158,8 @@ export class RedisBus extends EventEmitter<RedisBusEvents> implements EventBus {
   }
 
   private receive(channel: string, message: string): void {
-    if (!channel.startsWith(this.channelPrefix)) return;
+    // This node's own events came back through Redis: already delivered here, skipped unread.
+    if (!channel.startsWith(this.channelPrefix) || message.startsWith(this.ownMark)) return;
     let envelope: Envelope;
     try {
       envelope = JSON.parse(message) as Envelope;

@@ -14,6 +14,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 export function connectRedis(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: 1,
+    // The commands of one event-loop turn (a batch's publishes, presence, limits) go out in one
+    // write: a chat turn's publishes cost one syscall, not one each. Order is kept.
+    enableAutoPipelining: true,
     // Reconnect for ever, backing off to two seconds: Redis restarts must heal by themselves.
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
     ...options,
