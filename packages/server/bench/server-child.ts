@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { Limits } from '@parley/protocol';
-import { startServer, type LimitsConfig } from '@parley/server';
+import { startServer, type LimitsConfig, type ParleyOptions } from '@parley/server';
 import { startFloorServer } from './lib/floor-server.js';
 
 /**
@@ -24,6 +24,8 @@ export interface ServerJob {
   limits?: Partial<LimitsConfig>;
   /** The owner's password on first start (the bench signs in agents with it). */
   adminPassword?: string;
+  /** Webhook settings (the multi-node drill allows its loopback receiver and shortens the lease). */
+  webhooks?: ParleyOptions['webhooks'];
 }
 
 /** What the child answers to `{ type: 'usage' }`. */
@@ -117,6 +119,7 @@ async function main(): Promise<number> {
     logLevel: job.logLevel ?? 'warn',
     ...(job.limits ? { limits: job.limits } : {}),
     ...(job.adminPassword ? { adminPassword: job.adminPassword } : {}),
+    ...(job.webhooks ? { webhooks: job.webhooks } : {}),
   });
   commits = () => server.writes.commits;
   const address = server.server.address();
