@@ -32,6 +32,10 @@ export class DrillCluster {
   readonly started: RunningServer[] = [];
   private readonly dataDirs: string[] = [];
   kills = 0;
+  /** Errors the nodes logged (level error and above), as `node N: message: error`, the first 50. */
+  readonly loggedErrors: string[] = [];
+  /** How many errors the nodes logged in all. */
+  loggedErrorCount = 0;
 
   constructor(private readonly options: ClusterOptions) {}
 
@@ -76,6 +80,27 @@ export class DrillCluster {
     return this.started.flatMap((n) => n.faults);
   }
 
+  /** Keeps what a node logs at level error (pino JSON lines on stdout) for the report. */
+  private collectErrors(index: number, server: RunningServer): void {
+    let buffered = '';
+    server.child.stdout?.setEncoding('utf8');
+    server.child.stdout?.on('data', (chunk: string) => {
+      const lines = (buffered + chunk).split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string; code?: string } };
+          if ((entry.level ?? 0) < 50) continue;
+          this.loggedErrorCount++;
+          if (this.loggedErrors.length < 50) this.loggedErrors.push(`node ${index}: ${entry.msg}: ${entry.err?.code ?? ''} ${entry.err?.message ?? ''}`.trim());
+        } catch {
+          // Not a log line.
+        }
+      }
+    });
+  }
+
   private async launch(index: number, port: number): Promise<RunningServer> {
     const { options } = this;
     const server = await startServerChild(
@@ -95,7 +120,7 @@ export class DrillCluster {
         env: { DATABASE_URL: options.databaseUrl, REDIS_URL: options.redisUrl, PARLEY_SECRET: options.secret },
       },
     );
-    server.child.stdout?.resume();
+    this.collectErrors(index, server);
     server.child.stderr?.resume();
     this.started.push(server);
     return server;

@@ -62,12 +62,17 @@ export interface NodesDrillReport {
   /** Error frames the visitors got, by code, and the messages they resent after one (as the protocol says). */
   visitorErrors: Record<string, number>;
   resentAfterError: number;
+  /** Hellos sent again after an `internal` error answered them (a conversation that could not start or resume). */
+  helloRetries: number;
   /** Connections per node through the balancer, and those it moved off a node that refused. */
   proxy: { counts: number[]; skipped: number; refused: number };
   storedMessages: number;
   /** Exit code of each node on the final SIGTERM (0 expected). */
   exitCodes: Array<number | string | null>;
   faults: string[];
+  /** Errors the nodes logged: how many, and the first ones. */
+  loggedErrorCount: number;
+  loggedErrors: string[];
   visitors: DeliveryVerdict;
   agents: AgentsVerdict;
   webhooks: WebhooksVerdict;
@@ -187,10 +192,13 @@ export async function runNodesDrill(options: NodesDrillOptions): Promise<NodesDr
         return all;
       }, {}),
       resentAfterError: visitors.reduce((n, v) => n + v.resentAfterError, 0),
+      helloRetries: visitors.reduce((n, v) => n + v.helloRetries, 0),
       proxy: { counts: [...proxy.counts], skipped: proxy.skipped, refused: proxy.refused },
       storedMessages: stored.messages,
       exitCodes,
       faults: [...cluster.faults, ...resyncFaults],
+      loggedErrorCount: cluster.loggedErrorCount,
+      loggedErrors: [...cluster.loggedErrors],
       visitors: judgeVisitors(visitors, stored),
       agents: judgeAgents(agents, stored),
       webhooks: judgeWebhooks(endpointsOf(tenants, sink), stored),

@@ -70,9 +70,11 @@ async function nodesDrill(nodes: number): Promise<void> {
     `  ${r.seconds} s (settled in ${r.settleSeconds} s), ${r.kills} kills, ${r.redisRestarts} Redis restart, ${r.reconnects} visitor reconnections, ` +
       `finished: ${r.finished}, settled: ${r.settled}, messages stored ${r.storedMessages}`,
   );
-  log(`  longest visitor stall ${r.longestStallSeconds} s, error frames ${JSON.stringify(r.visitorErrors)}, resent after an error ${r.resentAfterError}`);
+  log(`  longest visitor stall ${r.longestStallSeconds} s, error frames ${JSON.stringify(r.visitorErrors)}, resent after an error ${r.resentAfterError}, hellos sent again ${r.helloRetries}`);
   for (const line of r.stalls.slice(0, 10)) log(`    ${line}`);
   log(`  proxy: connections per node ${JSON.stringify(r.proxy.counts)}, moved off a refusing node ${r.proxy.skipped}, refused ${r.proxy.refused}; exit codes ${JSON.stringify(r.exitCodes)}`);
+  log(`  errors logged by the nodes: ${r.loggedErrorCount}`);
+  for (const line of r.loggedErrors.slice(0, 10)) log(`    ${line}`);
   verdictLines('nodes/visitors', r.visitors);
   const a = r.agents;
   log(

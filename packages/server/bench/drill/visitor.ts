@@ -77,6 +77,8 @@ export class DrillVisitor {
   readonly errorCodes: Record<string, number> = {};
   /** Messages sent again after an `internal` or `rate_limited` error named them (docs/protocol.md). */
   resentAfterError = 0;
+  /** `hello` sent again on the same socket after an `internal` error answered it. */
+  helloRetries = 0;
   /** When the last frame arrived (`Date.now()`), and when this visitor last connected. */
   lastFrameAt = 0;
   connectedAt = 0;
@@ -167,10 +169,7 @@ export class DrillVisitor {
     this.connectedAt = Date.now();
     this.localPort = undefined;
     socket.on('upgrade', (response) => (this.localPort = response.socket.localPort));
-    socket.on('open', () => {
-      const hello = this.session ? { type: 'hello', session: this.session, last_seq: this.contiguousSeq() } : { type: 'hello' };
-      socket.send(JSON.stringify(hello));
-    });
+    socket.on('open', () => this.hello(socket));
     socket.on('message', (data) => this.onFrame(JSON.parse(data.toString())));
     socket.on('error', () => undefined);
     socket.on('unexpected-response', (request) => {
@@ -184,6 +183,11 @@ export class DrillVisitor {
       this.socket = undefined;
       if (!this.stopped) this.reconnectTimer = setTimeout(() => this.connect(), 30 + Math.random() * 200);
     });
+  }
+
+  private hello(socket: WebSocket): void {
+    const hello = this.session ? { type: 'hello', session: this.session, last_seq: this.contiguousSeq() } : { type: 'hello' };
+    socket.send(JSON.stringify(hello));
   }
 
   /** What this visitor is doing, for a drill's report of one that stopped making progress. */
@@ -227,6 +231,15 @@ export class DrillVisitor {
         return;
       case 'error':
         this.errorCodes[frame.code] = (this.errorCodes[frame.code] ?? 0) + 1;
+        // An `internal` error before `welcome` answers the hello: the server is ready for another one.
+        if (frame.code === 'internal' && !frame.id && !this.ready) {
+          const socket = this.socket;
+          setTimeout(() => {
+            if (this.ready || !socket || socket !== this.socket || socket.readyState !== WebSocket.OPEN) return;
+            this.helloRetries++;
+            this.hello(socket);
+          }, 200 + Math.random() * 800);
+        }
         // `internal`: the message is not stored, resend it (docs/protocol.md); `rate_limited` alike.
         if (['internal', 'rate_limited'].includes(frame.code) && typeof frame.id === 'string' && this.unacked.has(frame.id)) {
           const id: string = frame.id;
