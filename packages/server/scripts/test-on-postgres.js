@@ -21,6 +21,7 @@ const SQLITE_PASS_ONLY = [
   'test/conversations/cross-node-writes.test.ts',
   'test/visitors/cross-node-delivery.test.ts',
   'test/core/settings-across-nodes.test.ts',
+  'test/drill/nodes.test.ts',
   'test/cli.test.ts',
   'test/cli-company.test.ts',
   'test/maintenance/cli.test.ts',

@@ -162,7 +162,7 @@ export async function runNodesDrill(options: NodesDrillOptions): Promise<NodesDr
 
     // Webhooks drain and dashboards catch up (the nodes reconcile them every 10 s).
     const settleStart = Date.now();
-    let stored: StoredState = await readStored(database.url);
+    let stored: StoredState;
     let settled = false;
     while (Date.now() - settleStart < options.settleMs) {
       stored = await readStored(database.url);
