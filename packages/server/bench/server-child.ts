@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { Limits } from '@parley/protocol';
-import { startServer, type LimitsConfig } from '@parley/server';
+import { startServer, type LimitsConfig, type ParleyOptions } from '@parley/server';
 import { startFloorServer } from './lib/floor-server.js';
 
 /**
@@ -32,6 +32,8 @@ export interface ServerJob {
   redisPrefix?: string;
   /** The instance secret (`PARLEY_SECRET`): nodes of one deployment share it, so a token signed by one is valid on all. */
   secret?: string;
+  /** Webhook settings (the multi-node drill allows its loopback receiver and shortens the lease). */
+  webhooks?: ParleyOptions['webhooks'];
 }
 
 /** What the child answers to `{ type: 'usage' }`. */
@@ -129,6 +131,7 @@ async function main(): Promise<number> {
     ...(job.redisUrl ? { redisUrl: job.redisUrl } : {}),
     ...(job.redisPrefix ? { redisPrefix: job.redisPrefix } : {}),
     ...(job.secret ? { secret: job.secret } : {}),
+    ...(job.webhooks ? { webhooks: job.webhooks } : {}),
   });
   commits = () => server.writes.commits;
   const address = server.server.address();

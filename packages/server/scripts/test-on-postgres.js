@@ -32,6 +32,7 @@ const SQLITE_PASS_ONLY = [
   'test/core/settings-across-nodes.test.ts',
   'test/core/shared-secret.test.ts',
   'test/ai/left-over-answer.test.ts',
+  'test/drill/nodes.test.ts',
   'test/cli.test.ts',
   'test/cli-company.test.ts',
   'test/maintenance/cli.test.ts',

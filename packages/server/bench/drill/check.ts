@@ -44,20 +44,42 @@ export function verdictFailures(verdict: DeliveryVerdict): string[] {
   return failures;
 }
 
-interface Row {
+/** A stored message as the checks read it, from either database. */
+export interface StoredMessage {
   seq: number;
   role: string;
   client_id: string | null;
   components: string;
 }
 
+/** A conversation as stored: its messages in seq order and its `last_seq`. */
+export interface StoredConversation {
+  rows: StoredMessage[];
+  lastSeq: number | undefined;
+}
+
 /**
- * Compares every visitor's transcript with the database in `dataDir` (the server must be stopped
- * or at least idle). The conversation is expected to follow the bench flow: a greeting, then
- * every visitor message followed by exactly one bot reply.
+ * Compares every visitor's transcript with the SQLite database in `dataDir` (the server must be
+ * stopped or at least idle): see `judgeDelivery`.
  */
 export function checkDelivery(dataDir: string, visitors: DrillVisitor[]): DeliveryVerdict {
   const db = new SQLite(join(dataDir, 'parley.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const integrity = (db.pragma('integrity_check', { simple: true }) as string) ?? 'no answer';
+    const messages = db.prepare<[string], StoredMessage>('SELECT seq, role, client_id, components FROM messages WHERE conversation_id = ? ORDER BY seq, id');
+    const lastSeq = db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM conversations WHERE id = ?');
+    return judgeDelivery(visitors, (id) => ({ rows: messages.all(id), lastSeq: lastSeq.get(id)?.last_seq }), integrity);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Compares every visitor's transcript with its conversation as stored (`storedOf`, by conversation
+ * id). The conversation is expected to follow the bench flow: a greeting, then every visitor
+ * message followed by exactly one bot reply. `integrity` is the database's own verdict (`ok`).
+ */
+export function judgeDelivery(visitors: DrillVisitor[], storedOf: (conversationId: string) => StoredConversation, integrity: string): DeliveryVerdict {
   const details: string[] = [];
   const note = (line: string) => details.length < 50 && details.push(line);
   const verdict: DeliveryVerdict = {
@@ -70,80 +92,72 @@ export function checkDelivery(dataDir: string, visitors: DrillVisitor[]): Delive
     transcriptMismatches: 0,
     neverAcknowledged: 0,
     clientProblems: 0,
-    integrity: '',
+    integrity,
     details,
   };
-  try {
-    verdict.integrity = (db.pragma('integrity_check', { simple: true }) as string) ?? 'no answer';
-    const messages = db.prepare<[string], Row>('SELECT seq, role, client_id, components FROM messages WHERE conversation_id = ? ORDER BY seq, id');
-    const lastSeq = db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM conversations WHERE id = ?');
-    for (const visitor of visitors) {
-      const p = visitor.problems;
-      const clientProblems = p.ackMismatches + p.conflictingFrames + p.lostSessions + p.unexpectedErrors.length;
-      if (clientProblems) note(`${visitor.name}: client problems ${JSON.stringify(p)}`);
-      verdict.clientProblems += clientProblems;
-      verdict.neverAcknowledged += visitor.unacked.size;
-      verdict.acknowledged += visitor.acked.size;
-      if (!visitor.conversationId) {
-        if (visitor.acked.size) note(`${visitor.name}: acknowledged messages but no conversation`);
-        continue;
-      }
-      const rows = messages.all(visitor.conversationId);
-      const bySeq = new Map(rows.map((r) => [r.seq, r]));
-      const byClientId = new Map<string, Row[]>();
-      for (const row of rows) if (row.client_id) byClientId.set(row.client_id, [...(byClientId.get(row.client_id) ?? []), row]);
+  for (const visitor of visitors) {
+    const p = visitor.problems;
+    const clientProblems = p.ackMismatches + p.conflictingFrames + p.lostSessions + p.unexpectedErrors.length + p.outOfOrder;
+    if (clientProblems) note(`${visitor.name}: client problems ${JSON.stringify(p)}`);
+    verdict.clientProblems += clientProblems;
+    verdict.neverAcknowledged += visitor.unacked.size;
+    verdict.acknowledged += visitor.acked.size;
+    if (!visitor.conversationId) {
+      if (visitor.acked.size) note(`${visitor.name}: acknowledged messages but no conversation`);
+      continue;
+    }
+    const { rows, lastSeq } = storedOf(visitor.conversationId);
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    const byClientId = new Map<string, StoredMessage[]>();
+    for (const row of rows) if (row.client_id) byClientId.set(row.client_id, [...(byClientId.get(row.client_id) ?? []), row]);
 
-      // Dense and ordered: 1..N, nothing twice, and the conversation's last_seq says N.
-      const dense = rows.every((r, i) => r.seq === i + 1);
-      const stored = lastSeq.get(visitor.conversationId)?.last_seq;
-      if (!dense || stored !== rows.length) {
-        verdict.seqProblems++;
-        note(`${visitor.name}: seqs ${rows.map((r) => r.seq).join(',').slice(0, 200)} with last_seq ${stored}`);
+    // Dense and ordered: 1..N, nothing twice, and the conversation's last_seq says N.
+    const dense = rows.every((r, i) => r.seq === i + 1);
+    if (!dense || lastSeq !== rows.length) {
+      verdict.seqProblems++;
+      note(`${visitor.name}: seqs ${rows.map((r) => r.seq).join(',').slice(0, 200)} with last_seq ${lastSeq}`);
+    }
+    for (const [id, copies] of byClientId) {
+      if (copies.length > 1) {
+        verdict.duplicated += copies.length - 1;
+        note(`${visitor.name}: ${id} stored ${copies.length} times`);
       }
-      for (const [id, copies] of byClientId) {
-        if (copies.length > 1) {
-          verdict.duplicated += copies.length - 1;
-          note(`${visitor.name}: ${id} stored ${copies.length} times`);
+      if (!visitor.generated.has(id)) note(`${visitor.name}: stored client id ${id} was never sent`);
+    }
+    // Every visitor message answered exactly once: bot, then (user, bot)*.
+    rows.forEach((row, i) => {
+      if (row.role !== 'user') {
+        if (i > 0 && rows[i - 1]!.role !== 'user') {
+          verdict.duplicated++;
+          note(`${visitor.name}: seq ${row.seq} is a second reply in a row`);
         }
-        if (!visitor.generated.has(id)) note(`${visitor.name}: stored client id ${id} was never sent`);
+        return;
       }
-      // Every visitor message answered exactly once: bot, then (user, bot)*.
-      rows.forEach((row, i) => {
-        if (row.role !== 'user') {
-          if (i > 0 && rows[i - 1]!.role !== 'user') {
-            verdict.duplicated++;
-            note(`${visitor.name}: seq ${row.seq} is a second reply in a row`);
-          }
-          return;
-        }
-        if (rows[i + 1]?.role !== 'bot') {
-          verdict.unanswered++;
-          note(`${visitor.name}: visitor message seq ${row.seq} has no reply after it`);
-        }
-      });
-      for (const [id, seq] of visitor.acked) {
-        const row = byClientId.get(id)?.[0];
-        if (!row || row.seq !== seq) {
-          verdict.acknowledgedButMissing++;
-          note(`${visitor.name}: ${id} acknowledged as seq ${seq}, stored as ${row ? row.seq : 'nothing'}`);
-        }
+      if (rows[i + 1]?.role !== 'bot') {
+        verdict.unanswered++;
+        note(`${visitor.name}: visitor message seq ${row.seq} has no reply after it`);
       }
-      for (const [seq, seen] of visitor.seen) {
-        const row = bySeq.get(seq);
-        const same =
-          row !== undefined &&
-          row.role === seen.role &&
-          (row.client_id ?? undefined) === seen.clientId &&
-          (seen.components === undefined || seen.components === row.components) &&
-          (seen.text === undefined || (JSON.parse(row.components) as Array<{ payload: { text?: string } }>)[0]?.payload.text === seen.text);
-        if (!same) {
-          verdict.transcriptMismatches++;
-          note(`${visitor.name}: seq ${seq} client ${JSON.stringify(seen).slice(0, 120)} db ${JSON.stringify(row).slice(0, 120)}`);
-        }
+    });
+    for (const [id, seq] of visitor.acked) {
+      const row = byClientId.get(id)?.[0];
+      if (!row || row.seq !== seq) {
+        verdict.acknowledgedButMissing++;
+        note(`${visitor.name}: ${id} acknowledged as seq ${seq}, stored as ${row ? row.seq : 'nothing'}`);
       }
     }
-  } finally {
-    db.close();
+    for (const [seq, seen] of visitor.seen) {
+      const row = bySeq.get(seq);
+      const same =
+        row !== undefined &&
+        row.role === seen.role &&
+        (row.client_id ?? undefined) === seen.clientId &&
+        (seen.components === undefined || seen.components === row.components) &&
+        (seen.text === undefined || (JSON.parse(row.components) as Array<{ payload: { text?: string } }>)[0]?.payload.text === seen.text);
+      if (!same) {
+        verdict.transcriptMismatches++;
+        note(`${visitor.name}: seq ${seq} client ${JSON.stringify(seen).slice(0, 120)} db ${JSON.stringify(row).slice(0, 120)}`);
+      }
+    }
   }
   return verdict;
 }

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { verdictFailures, type DeliveryVerdict } from './check.js';
 import { runFuzz } from './fuzz.js';
 import { runKillDrill } from './kill.js';
+import { agentFailures, webhookFailures } from './check-nodes.js';
+import { runNodesDrill } from './nodes.js';
 import { runSigtermDrill } from './sigterm.js';
 
 /**
@@ -9,7 +11,11 @@ import { runSigtermDrill } from './sigterm.js';
  * drill finds a lost, doubled or misplaced message, a leak, or an unhandled rejection.
  *
  * Flags: --visitors N (50), --messages N (200), --only kill,sigterm,fuzz, --source (run the
- * server from src instead of dist).
+ * server from src instead of dist). `--nodes N` runs the multi-node drill instead (`nodes.ts`):
+ * N nodes on a fresh PostgreSQL database and a private Redis behind a round-robin proxy, a random
+ * node killed every 5-15 s, Redis restarted once; it needs PostgreSQL (`PARLEY_TEST_POSTGRES_URL`,
+ * default the local one) and `redis-server` on the PATH. Its visitors send 1.4 fresh messages a
+ * second each (`--per-second`; 0: as fast as acks come back, about five times the load).
  */
 const { values } = parseArgs({
   options: {
@@ -17,6 +23,8 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '200' },
     only: { type: 'string', default: 'kill,sigterm,fuzz' },
     source: { type: 'boolean', default: false },
+    nodes: { type: 'string' },
+    'per-second': { type: 'string', default: '1.4' },
   },
 });
 const visitors = Number(values.visitors);
@@ -36,7 +44,67 @@ function verdictLines(name: string, v: DeliveryVerdict): void {
   failures.push(...verdictFailures(v).map((f) => `${name}: ${f}`));
 }
 
+/** The multi-node drill's time limit: the visitors' deadline, then the settling, then the checks. */
+const NODES_DEADLINE_MS = 240_000;
+const NODES_SETTLE_MS = 60_000;
+
+async function nodesDrill(nodes: number): Promise<void> {
+  log(`Multi-node drill: ${nodes} nodes on PostgreSQL and Redis behind a round-robin proxy, ${visitors} visitors x ${messages} messages`);
+  log('  2 companies, 2 dashboards and a webhook endpoint each; a random node killed every 5-15 s, Redis restarted once');
+  const r = await runNodesDrill({
+    nodes,
+    visitors,
+    messages,
+    killEveryMs: [5000, 15_000],
+    redisRestartAt: 0.4,
+    deadlineMs: NODES_DEADLINE_MS,
+    settleMs: NODES_SETTLE_MS,
+    companies: 2,
+    agentsPerCompany: 2,
+    webhookLeaseMs: 3000,
+    fromSource,
+    visitor: { window: 2, ...(Number(values['per-second']) > 0 ? { perSecond: Number(values['per-second']) } : {}) },
+    log,
+  });
+  log(
+    `  ${r.seconds} s (settled in ${r.settleSeconds} s), ${r.kills} kills, ${r.redisRestarts} Redis restart, ${r.reconnects} visitor reconnections, ` +
+      `finished: ${r.finished}, settled: ${r.settled}, messages stored ${r.storedMessages}`,
+  );
+  log(`  longest visitor stall ${r.longestStallSeconds} s, error frames ${JSON.stringify(r.visitorErrors)}, resent after an error ${r.resentAfterError}, hellos sent again ${r.helloRetries}`);
+  for (const line of r.stalls.slice(0, 10)) log(`    ${line}`);
+  log(`  proxy: connections per node ${JSON.stringify(r.proxy.counts)}, moved off a refusing node ${r.proxy.skipped}, refused ${r.proxy.refused}; exit codes ${JSON.stringify(r.exitCodes)}`);
+  log(`  errors logged by the nodes: ${r.loggedErrorCount}`);
+  for (const line of r.loggedErrors.slice(0, 10)) log(`    ${line}`);
+  verdictLines('nodes/visitors', r.visitors);
+  const a = r.agents;
+  log(
+    `  agents ${a.agents}: received ${a.received} (by fetch ${a.fetched}), missing ${a.missing}, mismatched ${a.mismatched}, ` +
+      `foreign ${a.foreign}, out of order ${a.outOfOrder}, problems ${a.problems}, reconnections ${a.reconnects}`,
+  );
+  for (const line of a.details.slice(0, 10)) log(`    ${line}`);
+  const w = r.webhooks;
+  log(
+    `  webhooks ${w.endpoints} endpoints: requests ${w.requests}, repeats ${w.repeats} (allowed), late repeats ${w.lateRepeats}, ` +
+      `out of order ${w.outOfOrder}, missing ${w.missing}, phantom ${w.phantom}, foreign ${w.foreign}, bad signatures ${w.badSignatures}`,
+  );
+  for (const line of w.details.slice(0, 10)) log(`    ${line}`);
+  failures.push(...agentFailures(a).map((f) => `nodes: ${f}`), ...webhookFailures(w).map((f) => `nodes: ${f}`));
+  if (!r.finished) failures.push(`nodes: the visitors did not finish within ${NODES_DEADLINE_MS / 1000} s`);
+  if (!r.settled) failures.push(`nodes: webhooks and dashboards did not catch up within ${NODES_SETTLE_MS / 1000} s`);
+  if (r.kills === 0) failures.push('nodes: no node was killed');
+  if (r.longestStallSeconds >= 30) failures.push(`nodes: a visitor waited ${r.longestStallSeconds} s for an ack`);
+  if (r.redisRestarts !== 1) failures.push(`nodes: Redis was restarted ${r.redisRestarts} times`);
+  if (r.exitCodes.some((code) => code !== 0)) failures.push(`nodes: exit codes on SIGTERM ${JSON.stringify(r.exitCodes)}`);
+  failures.push(...r.faults.slice(0, 20).map((f) => `nodes: ${f}`));
+}
+
 async function main(): Promise<void> {
+  if (values.nodes !== undefined) {
+    await nodesDrill(Number(values.nodes));
+    log(failures.length ? `\nDRILL FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}` : '\nThe multi-node drill passed.');
+    process.exitCode = failures.length ? 1 : 0;
+    return;
+  }
   if (only.has('kill')) {
     log(`SIGKILL drill: ${visitors} visitors x ${messages} messages, server killed every 1-3 s`);
     const r = await runKillDrill({
@@ -82,10 +150,12 @@ async function main(): Promise<void> {
   process.exitCode = failures.length ? 1 : 0;
 }
 
+// The multi-node drill: its deadlines plus a minute to start, check and clean up.
+const limitMinutes = values.nodes !== undefined ? (NODES_DEADLINE_MS + NODES_SETTLE_MS) / 60_000 + 1 : 8;
 const deadline = setTimeout(() => {
-  process.stderr.write('drill: ran past its 8-minute limit\n');
+  process.stderr.write(`drill: ran past its ${limitMinutes}-minute limit\n`);
   process.exit(2);
-}, 8 * 60_000);
+}, limitMinutes * 60_000);
 deadline.unref();
 
 main().catch((error: unknown) => {

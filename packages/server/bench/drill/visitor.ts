@@ -21,6 +21,8 @@ export interface VisitorProblems {
   lostSessions: number;
   /** Error frames other than the retryable ones (`internal`, `rate_limited`, `unavailable`). */
   unexpectedErrors: string[];
+  /** Message frames whose seq was not above the previous message frame's on the same socket. */
+  outOfOrder: number;
 }
 
 const WORDS = ['order', 'parcel', 'refund', 'thanks', 'where', 'is', 'my', 'delivery', 'café', 'größe', 'ñandú', '日本', 'ok', '🙂'];
@@ -42,6 +44,11 @@ export interface DrillVisitorOptions {
   replayOldRate: number;
   /** After each ack, wait a random time up to this before sending more (0: at once). */
   pauseMs: number;
+  /**
+   * At most this many fresh messages a second on average (each gap jittered ±50 %), like a person
+   * typing; unset, only `window` and `pauseMs` pace the visitor.
+   */
+  perSecond?: number;
 }
 
 /** The drills' visitor: three messages in flight, 10% sent twice at once, 5% resending an old id. */
@@ -63,15 +70,31 @@ export class DrillVisitor {
   readonly unacked = new Map<string, string>();
   /** Every client id this visitor generated, with its text. */
   readonly generated = new Map<string, string>();
-  readonly problems: VisitorProblems = { ackMismatches: 0, conflictingFrames: 0, lostSessions: 0, unexpectedErrors: [] };
+  readonly problems: VisitorProblems = { ackMismatches: 0, conflictingFrames: 0, lostSessions: 0, unexpectedErrors: [], outOfOrder: 0 };
   /** Close codes of every connection, in order. */
   readonly closeCodes: number[] = [];
+  /** Every error frame received, by code (the retryable ones included). */
+  readonly errorCodes: Record<string, number> = {};
+  /** Messages sent again after an `internal` or `rate_limited` error named them (docs/protocol.md). */
+  resentAfterError = 0;
+  /** `hello` sent again on the same socket after an `internal` error answered it. */
+  helloRetries = 0;
+  /** When the last frame arrived (`Date.now()`), and when this visitor last connected. */
+  lastFrameAt = 0;
+  connectedAt = 0;
+  /** The local port of the current connection (a proxy in front tells the node by it). */
+  localPort: number | undefined;
   connections = 0;
   private socket: WebSocket | undefined;
+  /** The seq of the last message frame on the current socket (each socket's must rise). */
+  private socketSeq = 0;
   private ready = false;
   private stopped = false;
   private sent = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private paceTimer: NodeJS.Timeout | undefined;
+  /** With `perSecond`: not before this time (`Date.now()`) for the next fresh message. */
+  private nextFreshAt = 0;
 
   constructor(
     private readonly url: string,
@@ -100,6 +123,8 @@ export class DrillVisitor {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.paceTimer);
+    this.paceTimer = undefined;
     this.socket?.terminate();
     this.socket = undefined;
   }
@@ -108,16 +133,22 @@ export class DrillVisitor {
   async resync(fromSeq = 0): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.paceTimer);
     this.socket?.terminate();
     const socket = new WebSocket(this.url, { perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.name}: resync timed out`)), 15_000);
       let expected = Infinity;
+      let socketSeq = 0;
       socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', session: this.session, last_seq: fromSeq })));
       socket.on('message', (data) => {
         const frame = JSON.parse(data.toString());
         if (frame.type === 'welcome') expected = frame.last_seq;
-        else if (frame.type === 'message') this.record(frame.message);
+        else if (frame.type === 'message') {
+          if (frame.message.seq <= socketSeq) this.problems.outOfOrder++;
+          socketSeq = frame.message.seq;
+          this.record(frame.message);
+        }
         else if (frame.type === 'error') reject(new Error(`${this.name}: resync error ${frame.code}`));
         if (this.contiguousSeq() >= expected) {
           clearTimeout(timer);
@@ -133,11 +164,12 @@ export class DrillVisitor {
     if (this.stopped) return;
     const socket = new WebSocket(this.url, { perMessageDeflate: false });
     this.socket = socket;
+    this.socketSeq = 0;
     this.connections++;
-    socket.on('open', () => {
-      const hello = this.session ? { type: 'hello', session: this.session, last_seq: this.contiguousSeq() } : { type: 'hello' };
-      socket.send(JSON.stringify(hello));
-    });
+    this.connectedAt = Date.now();
+    this.localPort = undefined;
+    socket.on('upgrade', (response) => (this.localPort = response.socket.localPort));
+    socket.on('open', () => this.hello(socket));
     socket.on('message', (data) => this.onFrame(JSON.parse(data.toString())));
     socket.on('error', () => undefined);
     socket.on('unexpected-response', (request) => {
@@ -153,7 +185,23 @@ export class DrillVisitor {
     });
   }
 
+  private hello(socket: WebSocket): void {
+    const hello = this.session ? { type: 'hello', session: this.session, last_seq: this.contiguousSeq() } : { type: 'hello' };
+    socket.send(JSON.stringify(hello));
+  }
+
+  /** What this visitor is doing, for a drill's report of one that stopped making progress. */
+  describe(): string {
+    const ago = (at: number) => (at ? `${Math.round((Date.now() - at) / 100) / 10} s ago` : 'never');
+    return (
+      `${this.name}: sent ${this.sent}, acked ${this.acked.size}, unacked ${this.unacked.size}, ready ${this.ready}, ` +
+      `socket ${this.socket?.readyState ?? 'none'} (connected ${ago(this.connectedAt)}, ${this.connections} connections), ` +
+      `last frame ${ago(this.lastFrameAt)}, errors ${JSON.stringify(this.errorCodes)}`
+    );
+  }
+
   private onFrame(frame: any): void {
+    this.lastFrameAt = Date.now();
     switch (frame.type) {
       case 'welcome':
         if (this.session === undefined) {
@@ -177,9 +225,31 @@ export class DrillVisitor {
         return;
       }
       case 'message':
+        if (frame.message.seq <= this.socketSeq) this.problems.outOfOrder++;
+        this.socketSeq = frame.message.seq;
         this.record(frame.message);
         return;
       case 'error':
+        this.errorCodes[frame.code] = (this.errorCodes[frame.code] ?? 0) + 1;
+        // An `internal` error before `welcome` answers the hello: the server is ready for another one.
+        if (frame.code === 'internal' && !frame.id && !this.ready) {
+          const socket = this.socket;
+          setTimeout(() => {
+            if (this.ready || !socket || socket !== this.socket || socket.readyState !== WebSocket.OPEN) return;
+            this.helloRetries++;
+            this.hello(socket);
+          }, 200 + Math.random() * 800);
+        }
+        // `internal`: the message is not stored, resend it (docs/protocol.md); `rate_limited` alike.
+        if (['internal', 'rate_limited'].includes(frame.code) && typeof frame.id === 'string' && this.unacked.has(frame.id)) {
+          const id: string = frame.id;
+          setTimeout(() => {
+            const text = this.unacked.get(id);
+            if (text === undefined) return;
+            this.resentAfterError++;
+            this.send(id, text);
+          }, 100 + Math.random() * 400);
+        }
         if (frame.code === 'not_found' && this.session !== undefined) this.problems.lostSessions++;
         else if (!['internal', 'rate_limited', 'unavailable'].includes(frame.code)) {
           if (this.problems.unexpectedErrors.length < 20) this.problems.unexpectedErrors.push(`${frame.code}: ${frame.message}`);
@@ -209,6 +279,17 @@ export class DrillVisitor {
 
   private pump(): void {
     while (this.ready && this.sent < this.options.messages && this.unacked.size < this.options.window) {
+      if (this.options.perSecond) {
+        const wait = this.nextFreshAt - Date.now();
+        if (wait > 0) {
+          this.paceTimer ??= setTimeout(() => {
+            this.paceTimer = undefined;
+            this.pump();
+          }, wait);
+          return;
+        }
+        this.nextFreshAt = Math.max(Date.now(), this.nextFreshAt) + ((0.5 + Math.random()) * 1000) / this.options.perSecond;
+      }
       const id = `${this.name}-${randomBytes(9).toString('base64url')}`;
       const text = randomText();
       this.unacked.set(id, text);
