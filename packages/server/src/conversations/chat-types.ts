@@ -1,3 +1,4 @@
+export type { VisitorInfo } from './conversation-model.js';
 import type { ChatMessage, HandoffReason, HttpStep, RatingScale, VisitorInput } from '@parley/protocol';
 import type { FlowVars, HttpOutcome } from '../flows/engine.js';
 import type { LiveConversation, NewMessage } from './conversations.js';
@@ -35,18 +36,6 @@ export interface TurnResult {
   leads?: Lead[];
 }
 
-/** Visitor details recorded when a conversation starts. */
-export interface VisitorInfo {
-  ip?: string | undefined;
-  userAgent?: string | undefined;
-  /** The caller's own user id (the REST chat API's `user_id`), stored with the conversation. */
-  visitorId?: string | undefined;
-  /**
-   * The conversation's id when the caller derives it (the REST API, from its first message), so
-   * two nodes taking the same first message at once cannot open two conversations.
-   */
-  conversationId?: string | undefined;
-}
 
 /** A hand-off request carried by a write: why, and what the requester told the agents. */
 export interface HandoffRequest {

@@ -177,3 +177,16 @@ export function fromRow(row: ConversationRow): LiveConversation {
     ...(row.attributes ? { attributes: JSON.parse(row.attributes) as Record<string, string | number | boolean> } : {}),
   };
 }
+
+/** Visitor details recorded when a conversation starts. */
+export interface VisitorInfo {
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+  /** The caller's own user id (the REST chat API's `user_id`), stored with the conversation. */
+  visitorId?: string | undefined;
+  /**
+   * The conversation's id when the caller derives it (the REST API, from its first message), so
+   * two nodes taking the same first message at once cannot open two conversations.
+   */
+  conversationId?: string | undefined;
+}

@@ -10,7 +10,6 @@ import type { WriteResult } from '../db/prepared.js';
 import { initialState, type FlowState } from '../flows/engine.js';
 import { timestamp } from '../lib/clock.js';
 import { Errors } from '../errors.js';
-import type { VisitorInfo } from './chat-types.js';
 import { ConversationUpdates, UPDATE_PARAMS, type Allocation } from './conversation-updates.js';
 import {
   DuplicateClientMessage,
@@ -24,6 +23,7 @@ import {
   type LiveConversation,
   type NewMessage,
 } from './conversation-model.js';
+import type { VisitorInfo } from './conversation-model.js';
 
 export { DuplicateClientMessage, STALE_RETRIES, StaleConversation, retryStale, hashToken, toChatMessage, type ConversationChanges, type LiveConversation, type NewMessage } from './conversation-model.js';
 
