@@ -261,6 +261,25 @@ describe('ParleyClient against a real server', () => {
     }
   });
 
+  it('says hello again, after a pause, when the server could not take it (an internal error before welcome)', async () => {
+    const hellos: string[] = [];
+    class RefusesFirstHello extends WebSocket {
+      override send(data: string): void {
+        if ((JSON.parse(data) as { type: string }).type === 'hello' && hellos.push(data) === 1) {
+          // What a node answers when the write that starts the conversation failed.
+          setTimeout(() => this.emit('message', Buffer.from(JSON.stringify({ type: 'error', code: 'internal', message: 'Internal Server Error' }))), 5);
+          return;
+        }
+        super.send(data);
+      }
+    }
+    const c = client({ WebSocket: RefusesFirstHello as unknown as WebSocketConstructor });
+    c.connect();
+    await until(() => c.messages.length === 1, 'greeting after the second hello');
+    expect(hellos).toHaveLength(2);
+    expect(c.connection).toBe('online');
+  });
+
   it('starts afresh when the saved session is unknown to the server', async () => {
     const storage = new MemoryStorage();
     storage.setItem(`parley:${server.url}:`, JSON.stringify({ session: 'unknown-session-token-1234', read: 0, outbox: [] }));

@@ -18,6 +18,9 @@ export interface SocketLinkOptions {
 const HEARTBEAT_MS = 25_000;
 const SILENCE_MS = 70_000;
 
+/** Error codes that refuse a `hello` for now (not for good): it is said again after a pause. */
+const RETRY_HELLO = new Set<string>(['internal', 'unavailable', 'rate_limited']);
+
 /**
  * The visitor WebSocket (docs/protocol.md): `hello` with the session and last sequence number on
  * every connection, a resend of every unacknowledged message after `welcome`, and reconnects with
@@ -139,6 +142,16 @@ export class SocketLink implements Link {
       // The saved session is unknown here (another server, a wiped database): start afresh.
       this.host.forgetSession();
       this.hello();
+      return;
+    }
+    if (!this.welcomed && frame.type === 'error' && !frame.id && RETRY_HELLO.has(frame.code)) {
+      // The server could not take the hello now (a write it had to refuse, a limit): say it
+      // again after a pause, backing off as reconnects do, on the same connection.
+      const socket = this.socket;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        if (socket === this.socket && !this.welcomed) this.hello();
+      }, backoffDelay(this.attempts++, this.options.minDelayMs, this.options.maxDelayMs, this.options.random));
       return;
     }
     if (frame.type === 'welcome') {
