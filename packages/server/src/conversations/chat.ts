@@ -9,7 +9,7 @@ import { KeyedLanes } from '../lib/keyed-lanes.js';
 import { Errors } from '../errors.js';
 import type { EventBus } from '../core/bus.js';
 import type { Company, CompanyRepository } from '../companies/companies.js';
-import { DuplicateClientMessage, STALE_RETRIES, StaleConversation, type ConversationChanges, type ConversationStore, type LiveConversation, type NewMessage } from './conversations.js';
+import { DuplicateClientMessage, STALE_RETRIES, isTransientConflict, type ConversationChanges, type ConversationStore, type LiveConversation, type NewMessage } from './conversations.js';
 import type { FlowRegistry, StoredFlow } from '../flows/flows.plugin.js';
 import type { Lead, LeadRepository } from '../leads/leads.js';
 import type { Outbox } from '../core/outbox.js';
@@ -95,6 +95,17 @@ export class ChatService {
    * before the greeting that answers it.
    */
   async start(company: Company, visitor: VisitorInfo = {}, opener?: { text: string; clientId?: string }, options: { flow?: StoredFlow; test?: boolean } = {}) {
+    // A start that lost a deadlock stored nothing: start again (a few times).
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.startOnce(company, visitor, opener, options);
+      } catch (error) {
+        if (!isTransientConflict(error) || tries >= STALE_RETRIES) throw error;
+      }
+    }
+  }
+
+  private async startOnce(company: Company, visitor: VisitorInfo, opener: { text: string; clientId?: string } | undefined, options: { flow?: StoredFlow; test?: boolean }) {
     // `options`: the bot builder's "Try it" runs a draft in a test conversation hidden from the inbox.
     const stored = options.flow ?? this.flows.active(company.id);
     let turn = startFlow(stored.flow, this.flows.context(undefined, company.id));
@@ -145,7 +156,7 @@ export class ChatService {
     return this.handleOnce(conversation, input, source).catch(async (error: unknown) => {
       // Another node stored this client id first: answer from what it stored.
       if (error instanceof DuplicateClientMessage) return this.storedAnswer(conversation, error.seq);
-      if (!(error instanceof StaleConversation) || tries >= STALE_RETRIES) throw error;
+      if (!isTransientConflict(error) || tries >= STALE_RETRIES) throw error;
       // The copy that failed was dropped: read it afresh and decide again.
       return this.attemptInput((await this.conversations.get(conversation.id)) ?? conversation, input, source, tries + 1);
     });

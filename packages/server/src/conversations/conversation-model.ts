@@ -103,15 +103,28 @@ export class DuplicateClientMessage extends Error {
 export const STALE_RETRIES = 5;
 
 /**
- * Runs `attempt` and, when its write finds the conversation changed by another node, runs it
- * again (it reads the conversation afresh), a few times. On SQLite the first attempt is the last.
+ * Whether a write failed for a reason that deciding again may not meet: another node changed the
+ * conversation (`StaleConversation`), or PostgreSQL picked this transaction to break a deadlock
+ * (`40P01`: two nodes' batches took shared rows, such as a company's counters, in different
+ * orders) or a serialization conflict (`40001`). Nothing of such a write was stored.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  if (error instanceof StaleConversation) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
+/**
+ * Runs `attempt` and, when its write finds the conversation changed by another node (or lost a
+ * deadlock), runs it again (it reads the conversation afresh), a few times. On SQLite the first
+ * attempt is the last.
  */
 export async function retryStale<T>(attempt: () => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof StaleConversation) || tries >= STALE_RETRIES) throw error;
+      if (!isTransientConflict(error) || tries >= STALE_RETRIES) throw error;
     }
   }
 }

@@ -25,7 +25,7 @@ import {
 } from './conversation-model.js';
 import type { VisitorInfo } from './conversation-model.js';
 
-export { DuplicateClientMessage, STALE_RETRIES, StaleConversation, retryStale, hashToken, toChatMessage, type ConversationChanges, type LiveConversation, type NewMessage } from './conversation-model.js';
+export { DuplicateClientMessage, STALE_RETRIES, StaleConversation, isTransientConflict, retryStale, hashToken, toChatMessage, type ConversationChanges, type LiveConversation, type NewMessage } from './conversation-model.js';
 
 const MAX_CACHED = 20_000;
 /**
