@@ -306,7 +306,10 @@ describe('lead exports', () => {
     expect(lines[0]).toBe('id,created_at,source,conversation_id,amount,cr,email,data.id,name,note,phone,safe,tab,timestamp,zeta');
     expect(lines).toHaveLength(json.length + 2);
     const row = (lead: { id: string }) => lines.find((l) => l.startsWith(lead.id))!;
-    const [third, second, first] = json;
+    // Leads of the same millisecond list in id order: find each by what it holds.
+    type Listed = { id: string; created_at: string; data: Record<string, unknown> };
+    const holding = (key: string, value: unknown) => (json as Listed[]).find((lead) => lead.data[key] === value)!;
+    const [first, second, third] = [holding('email', 'ann@shop.test'), holding('zeta', 'last'), holding('safe', 'plain')];
     expect(row(first)).toContain(`,ann@shop.test,,"'=HYPERLINK(""http://evil.test"",""Click"")",,'+15551234567,`);
     expect(row(second)).toContain(`,'-5,,,their own id,,"line one\nline two, with ""quotes""",`);
     expect(row(third)).toContain(`,"'\rx",'@cmd,,,,,plain,'\tx,`);
@@ -316,10 +319,11 @@ describe('lead exports', () => {
     expect(jsonl.headers.get('content-disposition')).toMatch(/filename="leads-\d{4}-\d{2}-\d{2}\.jsonl"$/);
     const records = (jsonl.body as string).trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(records.map((r) => r.id)).toEqual(json.map((l: { id: string }) => l.id));
-    expect(records[1]).toEqual({ id: second.id, created_at: second.created_at, source: 'api', conversation_id: null, data: second.data });
-    expect(Object.keys(records[1])).toEqual(['id', 'created_at', 'source', 'conversation_id', 'data']);
-    expect(Object.keys(records[1].data)).toEqual(['amount', 'id', 'note', 'timestamp', 'zeta']);
-    expect(records[2].data.name).toBe('=HYPERLINK("http://evil.test","Click")');
+    const record = (lead: { id: string }) => records.find((r) => r.id === lead.id);
+    expect(record(second)).toEqual({ id: second.id, created_at: second.created_at, source: 'api', conversation_id: null, data: second.data });
+    expect(Object.keys(record(second))).toEqual(['id', 'created_at', 'source', 'conversation_id', 'data']);
+    expect(Object.keys(record(second).data)).toEqual(['amount', 'id', 'note', 'timestamp', 'zeta']);
+    expect(record(first).data.name).toBe('=HYPERLINK("http://evil.test","Click")');
 
     // Filters apply to both: text, and dates.
     const q = await download(http, '/api/leads?format=jsonl&q=evil', owner.token);
