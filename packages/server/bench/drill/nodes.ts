@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createBenchDatabase } from '../lib/postgres-database.js';
+import { BenchDatabase, postgresAdminUrl } from '../lib/bench-database.js';
 import { PrivateRedis } from '../lib/redis-server.js';
 import { RoundRobinProxy } from '../lib/round-robin-proxy.js';
 import { DrillAgent } from './agent.js';
@@ -92,7 +92,7 @@ const rand = ([min, max]: [number, number]) => min + Math.random() * (max - min)
 export async function runNodesDrill(options: NodesDrillOptions): Promise<NodesDrillReport> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const database = await createBenchDatabase('drill_nodes');
+  const database = await BenchDatabase.create(postgresAdminUrl, 'drill_nodes');
   const redis = await PrivateRedis.start().catch(async (error: unknown) => {
     await database.drop();
     throw error;

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * A PostgreSQL database the bench makes for one deployment it measures, and drops at the end. The
+ * The PostgreSQL server the drills make their databases on (a user that may create and drop them):
+ * `PARLEY_TEST_POSTGRES_URL`, as for the tests, by default the local one CI starts.
+ */
+export const postgresAdminUrl = process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * A PostgreSQL database the bench (or a drill) makes for one deployment it measures, and drops at the end. The
  * bench's own queries about it go through one connection to the maintenance database, so they
  * never count among the database's transactions; the few that must read the database itself
  * (its messages) are counted and taken off.
@@ -21,6 +27,7 @@ export class BenchDatabase {
 
   /** Creates an empty database named after `label` on the server of `adminUrl` (a maintenance database such as `postgres`). */
   static async create(adminUrl: string, label: string): Promise<BenchDatabase> {
+    if (!/^[a-z0-9_]+$/.test(label)) throw new Error(`a database label is lowercase letters, digits and _: ${label}`);
     const name = `parley_bench_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
     await admin.connect();
