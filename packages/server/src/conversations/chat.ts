@@ -63,6 +63,11 @@ function answered(conversation: LiveConversation, stored: ChatMessage[], isTermi
  * committed messages out on the bus. Other capabilities plug in through its ports (`ChatPorts`),
  * given to the constructor: they are built before it and never import it.
  */
+/** Whether free text the flow could not take reads as a question (for the model or the articles). */
+function isQuestion(turn: FlowTurn, text: string): boolean {
+  return Boolean(turn.unrecognized || (turn.invalid && looksLikeQuestion(text)));
+}
+
 /** How much longer than the provider's timeout a question may wait before another node answers it. */
 const LEFT_OVER_MARGIN_MS = 10_000;
 
@@ -232,8 +237,8 @@ export class ChatService {
     }
     delete turn.state.vars.attributes;
     const text = textOf(input);
-    const question = input.kind === 'text' && (turn.unrecognized || (turn.invalid && looksLikeQuestion(text)));
-    if (turn.ai || turn.search || (question && this.ports.ai?.enabled(conversation.companyId))) {
+    const question = input.kind === 'text' && isQuestion(turn, text);
+    if (this.wantsAnswer(conversation, turn, question)) {
       return this.aiTurn(conversation, flow, turn, text, visitorMessage(turn.userComponents ?? [userText(text)], source.clientId), source.origin);
     }
     if (question && this.ports.knowledge?.hasArticles(conversation.companyId)) {
@@ -247,6 +252,11 @@ export class ChatService {
     const changes = changesOf(turn, conversation.status, flow.id);
     const stored = await this.commit(conversation, { messages, changes, effects: turn.effects, origin: source.origin, handoff: handoffOf(turn), leads });
     return answered(conversation, stored, turn.terminal, leads);
+  }
+
+  /** Whether a turn goes to the model (or the articles): an `ai` or `search` step, or a question the flow cannot take while AI is on. */
+  private wantsAnswer(conversation: LiveConversation, turn: FlowTurn, question: boolean): boolean {
+    return Boolean(turn.ai || turn.search || (question && this.ports.ai?.enabled(conversation.companyId)));
   }
 
   /**
@@ -284,8 +294,7 @@ export class ChatService {
     const state = this.flows.stateIn(flow, conversation);
     // The flow state did not move with the question: the same input decides the same turn again.
     const turn = advanceFlow(flow.flow, { ...state, vars: withAttributes(state.vars, conversation) }, { kind: 'text', text }, this.flows.context(conversation));
-    const question = turn.unrecognized || (turn.invalid && looksLikeQuestion(text));
-    if (turn.http || !(turn.ai || turn.search || (question && ai?.enabled(conversation.companyId)))) return;
+    if (turn.http || !this.wantsAnswer(conversation, turn, isQuestion(turn, text))) return;
     await this.lanes.run(conversation.id, async () => {
       if (!(await this.conversations.claimUnanswered(conversation, last.seq))) return;
       await this.aiReply(conversation, flow, turn.ai?.instructions, turn.ai !== undefined || turn.search === true, text, turn.search === true);

@@ -81,6 +81,13 @@ const COLUMN_TYPES: Record<keyof typeof MESSAGE_PARAMS, string> = {
 /** The most messages one INSERT takes on PostgreSQL (a turn stores two or three). */
 const MAX_ROWS_PER_INSERT = 8;
 
+/** The parameters of a multi-row message insert: each message column, suffixed with its row. */
+function rowParams(rows: number): Record<string, Param<unknown>> {
+  const params: Record<string, Param<unknown>> = {};
+  for (let i = 0; i < rows; i++) for (const name of MESSAGE_COLUMNS) params[`${name}_${i}`] = MESSAGE_PARAMS[name];
+  return params;
+}
+
 /** The values of a multi-row message insert: each message's parameters, suffixed with its row. */
 function rowValues(chunk: PreparedMessage[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
@@ -499,8 +506,7 @@ export class ConversationStore {
     const key = mask * 16 + rows;
     let query = this.allocatingInserts.get(key);
     if (!query) {
-      const params: Record<string, Param<unknown>> = { ...UPDATE_PARAMS };
-      for (let i = 0; i < rows; i++) for (const name of MESSAGE_COLUMNS) params[`${name}_${i}`] = MESSAGE_PARAMS[name];
+      const params = { ...UPDATE_PARAMS, ...rowParams(rows) };
       const { db } = this.database;
       query = prepareQuery(this.database, params, (p) => {
         const refs = p as unknown as Record<string, RawBuilder<unknown>>;
@@ -528,13 +534,12 @@ export class ConversationStore {
   private messageInsert(rows: number): PreparedQuery<{ id: unknown; seq: unknown }, Record<string, Param<unknown>>> {
     let query = this.messageInserts.get(rows);
     if (!query) {
-      const params: Record<string, Param<unknown>> = {};
-      for (let i = 0; i < rows; i++) for (const key of Object.keys(MESSAGE_PARAMS)) params[`${key}_${i}`] = MESSAGE_PARAMS[key as keyof typeof MESSAGE_PARAMS];
+      const params = rowParams(rows);
       const { db } = this.database;
       query = prepareQuery(this.database, params, (p) =>
         db
           .insertInto('messages')
-          .values(Array.from({ length: rows }, (_, i) => Object.fromEntries(Object.keys(MESSAGE_PARAMS).map((key) => [key, p[`${key}_${i}`]])) as never))
+          .values(Array.from({ length: rows }, (_, i) => Object.fromEntries(MESSAGE_COLUMNS.map((key) => [key, p[`${key}_${i}`]])) as never))
           .onConflict((oc) => oc.columns(['conversation_id', 'client_id']).where('client_id', 'is not', null).doNothing())
           .returning(['id', 'seq']),
       ) as unknown as PreparedQuery<{ id: unknown; seq: unknown }, Record<string, Param<unknown>>>;
