@@ -31,6 +31,7 @@ const SQLITE_PASS_ONLY = [
   'test/visitors/cross-node-delivery.test.ts',
   'test/core/settings-across-nodes.test.ts',
   'test/core/shared-secret.test.ts',
+  'test/core/slow-start.test.ts',
   'test/ai/left-over-answer.test.ts',
   'test/drill/nodes.test.ts',
   'test/cli.test.ts',

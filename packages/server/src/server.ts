@@ -22,6 +22,9 @@ export async function buildServer(options: ParleyOptions | ParleyConfig = {}): P
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Starting migrates the database, which takes as long as it takes on a big one (or while
+    // another node migrates it): no plugin timeout gives up on a start that is making progress.
+    pluginTimeout: 0,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A URL that cannot be decoded (`/api/%zz`) never reaches a route: answer it in the documented
     // error shape too, not with Fastify's own code.
