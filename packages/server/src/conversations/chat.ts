@@ -117,22 +117,26 @@ export class ChatService {
     // Only a flow that calls out waits here: the usual start stays synchronous up to the write.
     if (turn.http) turn = await this.flows.settleHttp(stored.flow, turn, company.id, undefined);
     const first: NewMessage[] = opener ? [visitorMessage([userText(opener.text)], opener.clientId)] : [];
-    const { announce } = this;
-    const insights = this.ports.insights;
     const { conversation, token, committed } = this.conversations.create(
       { ...visitor, companyId: company.id, flowId: stored.id, ...(options.test ? { isTest: true } : {}) },
       turn.state,
       turn.terminal,
       turn.components.length ? [...first, { role: 'bot', components: turn.components }] : first,
       // Runs inside the write, after `create` has returned the conversation.
-      function* (written): Work<void> {
-        yield* perform(announce.recordMessages(conversation, written));
-        if (insights) yield* perform(insights.started(conversation, turn.path, turn.terminal));
-      },
+      (written) => this.startEffects(conversation, written, turn.path, turn.terminal),
     );
     const messages = await committed;
     this.announce.messages(conversation, messages);
     return { conversation, token, messages };
+  }
+
+  /**
+   * What a new conversation's write stores beside its greeting: outbox events and the insights
+   * rollups (a method, not a generator function made per start: see `ChatWriter`).
+   */
+  private *startEffects(conversation: LiveConversation, written: ChatMessage[], path: string[] | undefined, terminal: boolean): Work<void> {
+    yield* perform(this.announce.recordMessages(conversation, written));
+    if (this.ports.insights) yield* perform(this.ports.insights.started(conversation, path, terminal));
   }
 
   /**
