@@ -29,9 +29,11 @@ export interface PostgresGroupCommitOptions {
 }
 
 /**
- * The group commit on PostgreSQL: the writes queued during one event-loop turn run, one after the
- * other, in one transaction on one pooled connection, and each caller's promise settles after the
- * COMMIT. Batches grow with the load instead of the transaction count.
+ * The group commit on PostgreSQL: the writes queued during one event-loop turn run in one
+ * transaction on one pooled connection, and each caller's promise settles after the COMMIT.
+ * Batches grow with the load instead of the transaction count. A batch's writes of different
+ * conversations are sent side by side in pipeline mode (`runSideBySide`): a few round trips per
+ * batch rather than one per statement.
  *
  * Up to `batchesInFlight` batches commit at once, each on its own connection, so one batch's
  * round trips and COMMIT overlap the next one's instead of queueing behind them. Two batches in
