@@ -13,6 +13,7 @@ import { median, round } from './lib/stats.js';
 import { widgetWeight, type WidgetWeight } from './lib/widget-weight.js';
 import { formatReport, type BenchReport, type Check, type ClosedRound, type FanoutRound } from './lib/report.js';
 import { runStoreBench } from './store-postgres.js';
+import { benchArgs } from './lib/command-line.js';
 
 /**
  * `pnpm bench`: the five measurements of issue 7, side by side with a bare `ws` echo server
@@ -36,6 +37,7 @@ import { runStoreBench } from './store-postgres.js';
  * its own) and the Redis of `--redis-url` (under a key prefix of its own, deleted at the end).
  */
 const { values } = parseArgs({
+  args: benchArgs(),
   options: {
     seconds: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '5' },

@@ -5,6 +5,7 @@ import { runKillDrill } from './kill.js';
 import { agentFailures, webhookFailures } from './check-nodes.js';
 import { runNodesDrill } from './nodes.js';
 import { runSigtermDrill } from './sigterm.js';
+import { benchArgs } from '../lib/command-line.js';
 
 /**
  * `pnpm drill`: the long delivery drills against the built server (`dist`). Exits 1 when any
@@ -18,6 +19,7 @@ import { runSigtermDrill } from './sigterm.js';
  * second each (`--per-second`; 0: as fast as acks come back, about five times the load).
  */
 const { values } = parseArgs({
+  args: benchArgs(),
   options: {
     visitors: { type: 'string', default: '50' },
     messages: { type: 'string', default: '200' },

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { buildServer } from '../../src/server.js';
 import { DEFAULT_THRESHOLD } from '../../src/knowledge/retriever.js';
 import type { ArticleInput, KnowledgeHit } from '../../src/knowledge/types.js';
+import { benchArgs } from '../lib/command-line.js';
 
 /**
  * `pnpm eval`: the knowledge base's retrieval evaluation.
@@ -23,6 +24,7 @@ import type { ArticleInput, KnowledgeHit } from '../../src/knowledge/types.js';
  * instead of the default), --verbose (print every miss).
  */
 const { values } = parseArgs({
+  args: benchArgs(),
   options: { articles: { type: 'string', default: '10000' }, threshold: { type: 'string' }, verbose: { type: 'boolean', default: false } },
 });
 

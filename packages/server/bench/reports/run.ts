@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServer } from '../../src/server.js';
 import { seedReports } from './seed.js';
+import { benchArgs } from '../lib/command-line.js';
 
 /**
  * `pnpm --filter @parley/server bench:reports`: seeds 1,000,000 messages in 100,000 conversations
@@ -15,6 +16,7 @@ import { seedReports } from './seed.js';
  * --conversations N, --messages-per N.
  */
 const { values } = parseArgs({
+  args: benchArgs(),
   options: {
     data: { type: 'string' },
     runs: { type: 'string', default: '40' },
