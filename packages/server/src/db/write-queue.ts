@@ -26,9 +26,7 @@ export interface WriteQueue {
 export interface WriteOptions {
   /**
    * The conversation whose row the write locks (PostgreSQL). A batch locks all its writes' rows
-   * first, in id order, so two nodes' batches never wait on each other in a circle. A conversation's
-   * writes commit in the order they were queued; writes of different conversations may commit side
-   * by side (in batches in flight at once), so a write that names none runs in a batch of its own kind.
+   * first, in id order, so two nodes' batches never wait on each other in a circle.
    */
   lock?: string | undefined;
 }
