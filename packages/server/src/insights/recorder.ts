@@ -33,10 +33,22 @@ interface Facts {
   rating: number | null;
 }
 
-/** What committed of a conversation's funnel: some of the steps it reached, and the step it stands at. */
+/** What committed of a conversation's funnel: the steps it reached, the step it stands at, and its quarter hour. */
 interface KnownSteps {
   steps: Set<string>;
-  last: string;
+  last: string | null;
+  bucket: number;
+}
+
+/** Funnel counts to add, per step: `[reached, stopped]`. */
+type Deltas = Map<string, [number, number]>;
+
+function add(deltas: Deltas, step: string, reached: number, stopped: number): void {
+  const d = deltas.get(step);
+  if (d) {
+    d[0] += reached;
+    d[1] += stopped;
+  } else deltas.set(step, [reached, stopped]);
 }
 
 /** Parameters named at run time (a statement per number of rows). */
@@ -55,20 +67,24 @@ function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
 /**
  * The reports' rollups, kept in the write path. Every method runs inside the write that stores
  * the change it records (so a rollup never disagrees with what committed) and only runs prepared
- * statements. A visitor turn that reaches no new flow step and stops where it stood before (most
- * turns: a flow that loops on a question) runs none: with the group commit given, the recorder
- * remembers, per live conversation, the steps it knows are stored and where the conversation stands,
- * learnt only after a commit (so a rolled-back write teaches it nothing). A turn it cannot answer
- * from memory records its steps in one statement that returns the new ones and moves the last
- * step in one `UPDATE` by primary key, plus one statement for the funnel counts it changed. The
- * rarer events (a start, the bot's end, a hand-off, a first reply, a resolution,
- * a rating) read the conversation's facts, write them back, and move its outcome counts.
+ * statements. With the group commit given, the recorder remembers, per live conversation, the
+ * steps its facts row holds and where the conversation stands, learnt only after a commit (so a
+ * rolled-back write teaches it nothing). A visitor turn that reaches no new flow step and stops
+ * where it stood before (a flow that loops on a question) then runs none; a turn that reaches a new
+ * step or moves runs two: one `UPDATE` of the facts row by primary key (its steps and last step)
+ * and one upsert of the funnel counts it changed. A conversation it does not remember (after a
+ * restart, or one another node served) costs one more statement: its facts are read first. The
+ * rarer events (a start, the bot's end, a hand-off, a first reply, a resolution, a rating) read the
+ * conversation's facts, write them back, and move its outcome counts.
+ *
+ * The memory is safe to trust: only this recorder writes a conversation's steps, always in a write
+ * that also moves the conversation's state, and on PostgreSQL a write on a copy that another node
+ * made stale fails and drops that copy (with what was learnt about it).
  */
 export class InsightsRecorder {
   private readonly statements;
 
-  /** Statements by how many rows they write at once (a turn's steps in one statement). */
-  private readonly insertSteps = new Map<number, PreparedQuery<{ step: string }, Params>>();
+  /** Statements by how many rows they write at once (a turn's counts in one statement). */
   private readonly moveFunnel = new Map<number, PreparedQuery<unknown, Params>>();
   /**
    * Per live conversation (dropped with it), what its committed funnel rows hold. Only this
@@ -89,11 +105,14 @@ export class InsightsRecorder {
     const db = (this.db = database.db);
     const id = param<string>();
     this.statements = {
-      insertFacts: prepareQuery(database, { id, company: param<string>(), flow: param<string | null>(), created: param<number>() }, (p) =>
-        db
-          .insertInto('conversation_facts')
-          .values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created })
-          .onConflict((oc) => oc.doNothing()),
+      insertFacts: prepareQuery(
+        database,
+        { id, company: param<string>(), flow: param<string | null>(), created: param<number>(), steps: param<string | null>(), last: param<string | null>() },
+        (p) =>
+          db
+            .insertInto('conversation_facts')
+            .values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created, steps: p.steps, last_step: p.last })
+            .onConflict((oc) => oc.doNothing()),
       ),
       countStart: prepareQuery(database, { company: param<string>(), bucket: param<number>() }, (p) =>
         db
@@ -101,14 +120,11 @@ export class InsightsRecorder {
           .values({ company_id: p.company, bucket: p.bucket, conversations: 1 })
           .onConflict((oc) => oc.columns(['company_id', 'bucket']).doUpdateSet((eb) => ({ conversations: eb('insight_counts.conversations', '+', 1) }))),
       ),
-      // Moves the last step only when it changes, and returns where it stood (SET reads the old row).
-      moveLastStep: prepareQuery(database, { id, last: param<string>() }, (p) =>
-        db
-          .updateTable('conversation_facts')
-          .set((eb) => ({ previous_step: eb.ref('last_step'), last_step: p.last }))
-          .where('conversation_id', '=', p.id)
-          .where('last_step', 'is distinct from', p.last)
-          .returning('previous_step as previous'),
+      steps: prepareQuery(database, { id }, (p) =>
+        db.selectFrom('conversation_facts').select(['created_ms', 'steps', 'last_step']).where('conversation_id', '=', p.id),
+      ),
+      saveSteps: prepareQuery(database, { id, steps: param<string>(), last: param<string>() }, (p) =>
+        db.updateTable('conversation_facts').set({ steps: p.steps, last_step: p.last }).where('conversation_id', '=', p.id),
       ),
       facts: prepareQuery(database, { id }, (p) =>
         db
@@ -167,14 +183,23 @@ export class InsightsRecorder {
 
   /** A new conversation and the steps its greeting ran. */
   *started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> {
+    const { id, companyId, flowId } = conversation;
     const created = Date.parse(conversation.createdAt);
-    if ((yield* this.statements.insertFacts.run({ id: conversation.id, company: conversation.companyId, flow: conversation.flowId, created })).changes === 1) {
-      yield* this.statements.countStart.run({ company: conversation.companyId, bucket: Math.floor(created / BUCKET_MS) });
-      // The flow's count of conversations goes in the statement that counts the greeting's steps.
-      const counted = new Map<string, [number, number]>([['', [1, 0]]]);
-      if (path?.length) yield* this.record(conversation, path, path[path.length - 1]!, undefined, counted);
-      else if (conversation.flowId) yield* this.funnel(conversation.companyId, conversation.flowId, Math.floor(created / BUCKET_MS), counted);
-      if (terminal) yield* this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+    const steps = new Set(path);
+    const last = path?.length ? path[path.length - 1]! : null;
+    const inserted = yield* this.statements.insertFacts.run({ id, company: companyId, flow: flowId, created, steps: steps.size ? JSON.stringify([...steps]) : null, last });
+    if (inserted.changes === 1) {
+      const bucket = Math.floor(created / BUCKET_MS);
+      yield* this.statements.countStart.run({ company: companyId, bucket });
+      if (flowId) {
+        // The flow's count of conversations (step '') goes in the statement that counts the greeting's steps.
+        const deltas: Deltas = new Map([['', [1, 0]]]);
+        for (const step of steps) add(deltas, step, 1, 0);
+        if (last !== null) add(deltas, last, 0, 1);
+        yield* this.funnel(companyId, flowId, bucket, deltas);
+      }
+      this.learn(conversation, { steps, last, bucket });
+      if (terminal) yield* this.change(id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
       return;
     }
     yield* perform(this.turn(conversation, path, terminal));
@@ -182,9 +207,9 @@ export class InsightsRecorder {
 
   /**
    * The steps a turn ran: each counts once per conversation in the funnel; the last is where it
-   * stands (moved from the step it stood at before). One statement records the steps and returns
-   * the new ones; one writes every funnel count the turn changed; a turn that reaches no new step
-   * and stays where it stood writes nothing else.
+   * stands (moved from the step it stood at before). A turn that reaches a new step or moves writes
+   * the facts row's steps and last step, and every funnel count it changed in one statement; a
+   * turn that does neither writes nothing.
    */
   turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> | undefined {
     if (!path?.length) return undefined;
@@ -202,46 +227,51 @@ export class InsightsRecorder {
   }
 
   /**
-   * Stores a turn's steps and moves its funnel counts (with `deltas`, counts to add in the same
-   * statement); learns what it stored once it commits.
+   * Stores a turn's steps and last step and moves its funnel counts, from what the recorder knows
+   * of the conversation (or, when it knows nothing, from its facts row); learns the result once
+   * the write commits.
    */
-  private *record(conversation: LiveConversation, path: string[], last: string, known: KnownSteps | undefined, deltas = new Map<string, [number, number]>()): Work<void> {
+  private *record(conversation: LiveConversation, path: string[], last: string, known: KnownSteps | undefined): Work<void> {
     const { id, companyId, flowId } = conversation;
-    // Forgotten until this write commits: a later write of the same batch asks the database.
-    if (known) this.known.delete(conversation);
-    const args: Record<string, string> = { id };
-    path.forEach((step, i) => (args[`s${i}`] = step));
-    const fresh = yield* this.insertStepsStatement(path.length).all(args);
-    const move = yield* this.statements.moveLastStep.get({ id, last });
-    const moved = move !== undefined;
-    const before = move?.previous ?? null;
-    if (flowId && (fresh.length || moved || deltas.size)) {
-      const add = (step: string, reached: number, stopped: number) => {
-        const d = deltas.get(step) ?? [0, 0];
-        d[0] += reached;
-        d[1] += stopped;
-        deltas.set(step, d);
-      };
-      for (const { step } of fresh) add(step, 1, 0);
-      if (moved) {
-        if (before !== null) add(before, 0, -1);
-        add(last, 0, 1);
-      }
-      yield* this.funnel(companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
+    let was = known;
+    if (was) {
+      // Forgotten until this write commits: a later write of the same batch reads the facts row.
+      this.known.delete(conversation);
+    } else {
+      const row = yield* this.statements.steps.get({ id });
+      // No facts row: the conversation's start was not recorded, so there is nothing to count against.
+      if (!row) return;
+      was = { steps: new Set(row.steps ? (JSON.parse(row.steps) as string[]) : []), last: row.last_step, bucket: Math.floor(row.created_ms / BUCKET_MS) };
     }
-    if (this.writes) {
-      // Learnt only when every statement above succeeded (a failed one is undone alone).
-      const steps = new Set(known?.steps);
-      for (const step of path) steps.add(step);
-      this.writes.afterCommit(() => this.known.set(conversation, { steps, last }));
+    const deltas: Deltas = new Map();
+    const steps = new Set(was.steps);
+    for (const step of path) {
+      if (steps.has(step)) continue;
+      steps.add(step);
+      add(deltas, step, 1, 0);
     }
+    if (was.last !== last) {
+      if (was.last !== null) add(deltas, was.last, 0, -1);
+      add(deltas, last, 0, 1);
+    }
+    const now = { steps, last, bucket: was.bucket };
+    if (deltas.size > 0) {
+      yield* this.statements.saveSteps.run({ id, steps: JSON.stringify([...steps]), last });
+      if (flowId) yield* this.funnel(companyId, flowId, was.bucket, deltas);
+    }
+    this.learn(conversation, now);
+  }
+
+  /** Remembers what a conversation's facts hold once the running write commits (never after a rollback). */
+  private learn(conversation: LiveConversation, known: KnownSteps): void {
+    this.writes?.afterCommit(() => this.known.set(conversation, known));
   }
 
   /**
    * Adds `[reached, stopped]` per step to a quarter hour's funnel counts and to its UTC day's
    * (see {@link dayRow}), in one statement.
    */
-  private *funnel(companyId: string, flowId: string, bucket: number, deltas: Map<string, [number, number]>): Work<void> {
+  private *funnel(companyId: string, flowId: string, bucket: number, deltas: Deltas): Work<void> {
     const args: Record<string, string | number> = { company: companyId, flow: flowId, bucket, day: dayRow(Math.floor(bucket / QUARTERS_PER_DAY)) };
     let row = 0;
     for (const [step, [reached, stopped]] of deltas) {
@@ -251,22 +281,6 @@ export class InsightsRecorder {
       row++;
     }
     yield* this.moveFunnelStatement(deltas.size).run(args);
-  }
-
-  /** Records `rows` steps of one conversation (`:id`, `:s0`...) and returns those it had not reached. */
-  private insertStepsStatement(rows: number): PreparedQuery<{ step: string }, Params> {
-    let statement = this.insertSteps.get(rows);
-    if (!statement) {
-      statement = prepareQuery(this.database, {} as Params, () =>
-        this.db
-          .insertInto('conversation_steps')
-          .values(Array.from({ length: rows }, (_, i) => ({ conversation_id: named<string>('id'), step: named<string>(`s${i}`) })))
-          .onConflict((oc) => oc.doNothing())
-          .returning('step'),
-      );
-      this.insertSteps.set(rows, statement);
-    }
-    return statement;
   }
 
   /**

@@ -14,6 +14,18 @@ async function funnel(app: FastifyInstance): Promise<Record<string, [number, num
   return Object.fromEntries(rows.map((r) => [r.step, [Number(r.reached), Number(r.stopped)]]));
 }
 
+/** A conversation row and its live copy, for a recorder to record. */
+async function conversation(app: FastifyInstance, id: string): Promise<LiveConversation> {
+  const company = app.companies.defaultCompany();
+  const flowId = app.flows.active(company.id)!.id;
+  const at = new Date().toISOString();
+  await app.db
+    .insertInto('conversations')
+    .values({ id, company_id: company.id, session_hash: `hash-${id}`, flow_id: flowId, created_at: at, updated_at: at })
+    .execute();
+  return { id, companyId: company.id, flowId, createdAt: at, status: 'bot' } as LiveConversation;
+}
+
 describe('the funnel kept in the chat writes', () => {
   it('stays exact when turns repeat a loop, share a batch, or roll back', async () => {
     const app = await buildTestServer();
@@ -49,5 +61,38 @@ describe('the funnel kept in the chat writes', () => {
     await turn(['menu', 'products']);
     await turn(['welcome']);
     expect(await funnel(app)).toEqual({ welcome: [1, 1], menu: [1, 0], products: [1, 0] });
+  });
+
+  it('goes on exactly from the facts row when it remembers nothing of a conversation (after a restart)', async () => {
+    const app = await buildTestServer();
+    const live = await conversation(app, 'c1');
+    const before = new InsightsRecorder(app.database, app.writes);
+    await app.writes.run(() => before.started(live, ['welcome'], false));
+    await app.writes.run(() => before.turn(live, ['menu'], false));
+    expect(await rawSql(app, "SELECT steps, last_step FROM conversation_facts WHERE conversation_id = 'c1'")).toEqual([
+      { steps: '["welcome","menu"]', last_step: 'menu' },
+    ]);
+
+    const after = new InsightsRecorder(app.database, app.writes);
+    // Steps it reached before count once; where it stood is moved from the stored last step.
+    await app.writes.run(() => after.turn(live, ['welcome'], false));
+    expect(await funnel(app)).toEqual({ welcome: [1, 1], menu: [1, 0] });
+    await app.writes.run(() => after.turn(live, ['menu', 'products'], false));
+    expect(await funnel(app)).toEqual({ welcome: [1, 0], menu: [1, 0], products: [1, 1] });
+  });
+
+  it('records a conversation it remembers from memory, without reading its facts', async () => {
+    const app = await buildTestServer();
+    const live = await conversation(app, 'c1');
+    const recorder = new InsightsRecorder(app.database, app.writes);
+    await app.writes.run(() => recorder.started(live, ['welcome'], false));
+    // Facts it would read now are not what committed: a turn that read them would count
+    // 'welcome' reached twice and move nothing from it.
+    await rawSql(app, "UPDATE conversation_facts SET steps = '[]', last_step = NULL WHERE conversation_id = 'c1'");
+    await app.writes.run(() => recorder.turn(live, ['welcome', 'menu'], false));
+    expect(await funnel(app)).toEqual({ welcome: [1, 0], menu: [1, 1] });
+    expect(await rawSql(app, "SELECT steps, last_step FROM conversation_facts WHERE conversation_id = 'c1'")).toEqual([
+      { steps: '["welcome","menu"]', last_step: 'menu' },
+    ]);
   });
 });

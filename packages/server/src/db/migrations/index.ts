@@ -21,6 +21,7 @@ import * as settingsVersion from './2026_12_06_0002_settings_version.js';
 import * as uploadBlobs from './2026_12_06_0003_upload_blobs.js';
 import * as webhookEndpointLeases from './2026_12_06_0004_webhook_endpoint_leases.js';
 import * as instanceSecret from './2026_12_07_0001_instance_secret.js';
+import * as stepsInFacts from './2026_12_08_0001_steps_in_facts.js';
 
 /** The SQL dialects Parley stores in: SQLite by default, PostgreSQL for running on many nodes. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -69,6 +70,7 @@ const shared: Record<string, Migration> = {
   '2026_12_06_0003_upload_blobs': uploadBlobs,
   '2026_12_06_0004_webhook_endpoint_leases': webhookEndpointLeases,
   '2026_12_07_0001_instance_secret': instanceSecret,
+  '2026_12_08_0001_steps_in_facts': stepsInFacts,
 };
 
 /** Every migration of a dialect, in the order its names sort. */

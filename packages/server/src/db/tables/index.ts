@@ -8,7 +8,7 @@ import type { InstanceSecretTable } from './instance-secret.table.js';
 import type { LeadsTable } from './leads.table.js';
 import type { MessagesTable } from './messages.table.js';
 import type { ConversationNotesTable } from './notes.table.js';
-import type { ConversationFactsTable, ConversationRatingsTable, ConversationStepsTable, CsatSettingsTable, FunnelCountsTable, InsightCountsTable } from './insights.table.js';
+import type { ConversationFactsTable, ConversationRatingsTable, CsatSettingsTable, FunnelCountsTable, InsightCountsTable } from './insights.table.js';
 import type { SavedRepliesTable } from './saved-replies.table.js';
 import type { UploadBlobsTable, UploadsTable } from './uploads.table.js';
 import type { UsersTable } from './users.table.js';
@@ -52,7 +52,6 @@ export interface Database {
   csat_settings: CsatSettingsTable;
   conversation_ratings: ConversationRatingsTable;
   conversation_facts: ConversationFactsTable;
-  conversation_steps: ConversationStepsTable;
   funnel_counts: FunnelCountsTable;
   insight_counts: InsightCountsTable;
   articles: ArticlesTable;

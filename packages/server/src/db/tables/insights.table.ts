@@ -50,16 +50,10 @@ export interface ConversationFactsTable {
   bot_ended: Generated<number>;
   /** The flow step the conversation last reached. */
   last_step: string | null;
-  /** The step it stood at before `last_step` (set by the same update). */
-  previous_step: string | null;
+  /** The flow steps it reached, once each (the bot's funnel), as a JSON array of step ids. */
+  steps: string | null;
   /** The visitor's rating, 1 to 5. */
   rating: number | null;
-}
-
-/** The flow steps a conversation reached, once each (the bot's funnel). */
-export interface ConversationStepsTable {
-  conversation_id: string;
-  step: string;
 }
 
 /**
