@@ -96,6 +96,8 @@ export function postWebhook(
       headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers },
       ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
     });
+    // First: every way below of giving up destroys the request, which then emits 'error'.
+    req.on('error', (error: NodeJS.ErrnoException) => finish({ error: describe(error) }));
     timer = setTimeout(() => {
       req.destroy();
       finish({ error: `No answer within ${options.timeoutMs} ms` });
@@ -106,7 +108,6 @@ export function postWebhook(
     };
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (error: NodeJS.ErrnoException) => finish({ error: describe(error) }));
     req.on('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
       let text = '';
