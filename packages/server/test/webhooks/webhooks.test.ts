@@ -133,7 +133,7 @@ describe('webhooks', () => {
     visitor.socket.close();
   });
 
-  it('keeps each endpoint in order: the next event waits until the previous one succeeded or was given up', async () => {
+  it('keeps each endpoint in order: the next event waits until the previous one succeeded or was given up', { timeout: 60_000 }, async () => {
     const { http, ws } = await startAgentServer({ webhooks: { ...fast, maxAttempts: 3 } });
     const owner = await login(http, OWNER.email, OWNER.password);
     let poisoned: string | undefined;
@@ -154,8 +154,10 @@ describe('webhooks', () => {
       visitor.socket.send(id === 'o1' ? { type: 'action', id, value } : { type: 'message', id, text: value });
       await visitor.socket.next((f) => f.type === 'ack' && (f as AckFrame).id === id);
     }
-    // greeting, then 3 x (visitor message + bot reply) = 7 events.
-    await until(async () => (await deliveriesOf(http, owner.token, endpoint.id)).filter((d) => d.status !== 'pending').length === 7, 'every event settled');
+    // greeting, then 3 x (visitor message + bot reply) = 7 events. The order is what is checked,
+    // not the pace: on PostgreSQL the queue also looks every 5 s, so a wake-up it misses between
+    // the six retries costs up to that much.
+    await until(async () => (await deliveriesOf(http, owner.token, endpoint.id)).filter((d) => d.status !== 'pending').length === 7, 'every event settled', 30_000);
 
     const order: string[] = [];
     for (const r of receiver.received) if (order[order.length - 1] !== r.body.id) order.push(r.body.id);
