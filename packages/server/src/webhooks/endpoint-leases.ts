@@ -33,7 +33,7 @@ export type LeasedEndpoint = Pick<WebhookEndpointRow, 'url' | 'secret_sealed' | 
   delivery_id: number;
 };
 
-/** A pending head that cannot be claimed now: when it falls due, and how long another node's lease on it still runs. */
+/** A pending head that could not be claimed: when it falls due, and how long a lease on it still runs. */
 export interface WaitingHead {
   endpoint_id: string;
   next_attempt_at: string | null;
@@ -96,12 +96,12 @@ export class EndpointLeases {
             'webhook_endpoints.previous_secret_expires_at',
           ]),
       ),
-      waiting: prepareQuery(database, { node, now: param<string>() }, (p) =>
+      waiting: prepareQuery(database, { now: param<string>() }, (p) =>
         withHeadDelivery(db)
           .select([
             'e.id as endpoint_id',
             'd.next_attempt_at',
-            sql<number>`CASE WHEN e.lease_until IS NULL OR e.leased_by = ${p.node} THEN 0 ELSE greatest(0, e.lease_until - ${DATABASE_NOW_MS}) END`.as('lease_left_ms'),
+            sql<number>`CASE WHEN e.lease_until IS NULL THEN 0 ELSE greatest(0, e.lease_until - ${DATABASE_NOW_MS}) END`.as('lease_left_ms'),
           ])
           .where('e.enabled', '=', 1)
           .where((eb) => eb.or([eb('d.next_attempt_at', '>', p.now), eb('e.lease_until', '>=', DATABASE_NOW_MS)])),
@@ -133,7 +133,7 @@ export class EndpointLeases {
 
   /** The pending heads that are not due by `now` or are leased: to know when to look again. */
   async waiting(now: string): Promise<WaitingHead[]> {
-    return this.statements.waiting.all({ node: this.node, now });
+    return this.statements.waiting.all({ now });
   }
 
   /** Extends this node's lease on an endpoint; false when it no longer holds it. */

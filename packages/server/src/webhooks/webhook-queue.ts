@@ -7,7 +7,7 @@ import { param, prepareQuery } from '../db/prepared.js';
 import type { Work } from '../db/step.js';
 import type { WebhookDeliveryRow } from '../db/tables/index.js';
 import { postWebhook, signatureHeader, standardSignatureHeader, type PostResult } from './webhook-post.js';
-import { EndpointLeases, type LeasedEndpoint } from './endpoint-leases.js';
+import { EndpointLeases, type LeasedEndpoint, type WaitingHead } from './endpoint-leases.js';
 import { probes } from '../core/probes.js';
 
 /** Where a delivery goes and the secrets to sign it with, current first (none when they cannot be read). */
@@ -27,6 +27,26 @@ const SHARED_POLL_MS = 5_000;
 export function retryDelayMs(attempt: number, config: Pick<WebhooksConfig, 'retryBaseMs' | 'retryMaxMs'>, random = Math.random): number {
   const base = Math.min(config.retryMaxMs, config.retryBaseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.8 + random() * 0.4));
+}
+
+/** The shortest pause between two scans that a head's time coming round asks for (PostgreSQL). */
+const SHARED_RESCAN_MIN_MS = 5;
+
+/**
+ * PostgreSQL: when to scan again, given the heads `waiting` returned: when the first one this node
+ * could take falls due (its retry time, and another node's lease on it ended), and within
+ * `SHARED_POLL_MS` in any case. A head whose time came while the scan ran (the claim saw it not due
+ * yet, the clock has moved on since) is due now: it is looked at again at once, not after the poll,
+ * when this node has a free slot (with none, the next finished request looks again).
+ */
+export function nextSharedScan(waiting: readonly WaitingHead[], busy: ReadonlySet<string>, now: number, hasFreeSlot: boolean): number {
+  let soonest = now + SHARED_POLL_MS;
+  for (const head of waiting) {
+    if (busy.has(head.endpoint_id)) continue;
+    const at = Math.max(head.next_attempt_at ? Date.parse(head.next_attempt_at) : now, now + Number(head.lease_left_ms));
+    if (at > now || hasFreeSlot) soonest = Math.min(soonest, Math.max(at, now + SHARED_RESCAN_MIN_MS));
+  }
+  return soonest;
 }
 
 /** A delivery row with its event's body and type. */
@@ -285,14 +305,7 @@ export class WebhookQueue {
     for (const leased of claimed) this.send(leased.delivery_id, leased.endpoint_id, this.targetOf(leased));
     const waiting = await leases.waiting(nowIso);
     if (this.closed) return;
-    const now = Date.now();
-    let soonest = now + SHARED_POLL_MS;
-    for (const head of waiting) {
-      if (this.busy.has(head.endpoint_id)) continue;
-      const at = Math.max(head.next_attempt_at ? Date.parse(head.next_attempt_at) : now, now + Number(head.lease_left_ms));
-      if (at > now) soonest = Math.min(soonest, at);
-    }
-    this.wake(soonest);
+    this.wake(nextSharedScan(waiting, this.busy, Date.now(), this.inFlight.size < this.config.concurrency));
   }
 
   private wake(at: number): void {

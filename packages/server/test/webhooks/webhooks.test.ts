@@ -6,7 +6,7 @@ import type { AckFrame, WebhookDeliveryView, WebhookEndpointResponse, WebhookEnd
 import { buildServer } from '../../src/server.js';
 import { loadConfig } from '../../src/config.js';
 import { isPrivateAddress } from '../../src/lib/net-guard.js';
-import { retryDelayMs } from '../../src/webhooks/webhook-queue.js';
+import { nextSharedScan, retryDelayMs } from '../../src/webhooks/webhook-queue.js';
 import { standardSignatureHeader, webhookSignature } from '../../src/webhooks/webhook-post.js';
 import { onCleanup, rawSql, tempDataDir } from '../helper.js';
 import { addAgent, call, is, login, openVisitor, OWNER, SECRET, startAgentServer } from '../agent-helper.js';
@@ -593,5 +593,22 @@ describe('webhook helpers', () => {
     expect(retryDelayMs(30, config, () => 0.5)).toBe(3_600_000);
     expect(retryDelayMs(1, config, () => 0)).toBe(8000);
     expect(retryDelayMs(1, config, () => 0.999999)).toBeLessThanOrEqual(12_000);
+  });
+
+  it('on PostgreSQL, looks again when the next head falls due, and at once for one that fell due during the scan', () => {
+    const now = Date.parse('2026-12-05T10:00:00.000Z');
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    const head = (endpoint_id: string, next: number | null, lease_left_ms = 0) => ({ endpoint_id, next_attempt_at: next === null ? null : at(next), lease_left_ms });
+    // Nothing waiting: the poll.
+    expect(nextSharedScan([], new Set(), now, true)).toBe(now + 5000);
+    // A retry due in 300 ms, another node's lease running 800 ms more on a head due already.
+    expect(nextSharedScan([head('a', 300), head('b', -50, 800)], new Set(), now, true)).toBe(now + 300);
+    expect(nextSharedScan([head('b', -50, 800)], new Set(), now, true)).toBe(now + 800);
+    // The claim saw the retry not due yet; it is now: look again at once rather than after the poll.
+    expect(nextSharedScan([head('a', -15)], new Set(), now, true)).toBe(now + 5);
+    expect(nextSharedScan([head('a', null)], new Set(), now, true)).toBe(now + 5);
+    // ... unless every slot is taken (a finished request looks again) or this node is sending to it.
+    expect(nextSharedScan([head('a', -15)], new Set(), now, false)).toBe(now + 5000);
+    expect(nextSharedScan([head('a', -15), head('c', 2000)], new Set(['a']), now, true)).toBe(now + 2000);
   });
 });
