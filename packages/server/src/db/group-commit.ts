@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { probes } from '../core/probes.js';
 import { isWork, runNow, type PendingStatement } from './step.js';
-import { runCommitted, type PendingWrite, type WriteOptions, type WriteQueue } from './write-queue.js';
+import { addTo, batchTails, runCommitted, type BatchTail, type PendingWrite, type WriteOptions, type WriteQueue } from './write-queue.js';
 
 /**
  * Group commit: every write queued during one turn of the event loop runs in a single SQLite
@@ -23,6 +23,7 @@ export class GroupCommit implements WriteQueue {
   private closed = false;
   private readonly commitBatch: SQLite.Transaction<(batch: PendingWrite[]) => void>;
   private readonly commitIsolated: SQLite.Transaction<(batch: PendingWrite[]) => void>;
+  private readonly runTail: SQLite.Transaction<(tail: BatchTail<unknown>, state: unknown) => void>;
   /** The write whose work is running now (for `afterCommit`). */
   private running: PendingWrite | undefined;
   /** Transactions committed so far (for metrics and tests). */
@@ -43,6 +44,7 @@ export class GroupCommit implements WriteQueue {
           throw error;
         }
       }
+      this.runTails(batch);
     });
     // Called inside the batch's transaction, a transaction function runs as a savepoint.
     const runInSavepoint = sqlite.transaction((item: PendingWrite) => this.runWork(item));
@@ -55,7 +57,24 @@ export class GroupCommit implements WriteQueue {
           item.outcome = { ok: false, error };
         }
       }
+      this.runTails(batch);
     });
+    // Inside the batch's transaction too: a savepoint, undone alone when the tail fails.
+    this.runTail = sqlite.transaction((tail: BatchTail<unknown>, state: unknown) => {
+      const work = tail.finish(state);
+      if (work) runNow(work);
+    });
+  }
+
+  /** Runs the batch's tails (see `addToBatch`), each in a savepoint; one that fails is undone and told. */
+  private runTails(batch: PendingWrite[]): void {
+    for (const { tail, state } of batchTails(batch)) {
+      try {
+        this.runTail(tail, state);
+      } catch (error) {
+        tail.failed(error);
+      }
+    }
   }
 
   /**
@@ -90,8 +109,13 @@ export class GroupCommit implements WriteQueue {
     (item.committed ??= []).push(callback);
   }
 
+  addToBatch<S>(tail: BatchTail<S>, add: (state: S) => void): void {
+    addTo(this.running, tail, add);
+  }
+
   private runWork(item: PendingWrite): unknown {
     item.committed = undefined;
+    item.added = undefined;
     this.running = item;
     try {
       const result = item.work();

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { probes } from '../core/probes.js';
-import { isWork, type PendingStatement } from './step.js';
-import { runCommitted, type PendingWrite, type WriteOptions, type WriteQueue } from './write-queue.js';
+import { isWork, type PendingStatement, type Work } from './step.js';
+import { addTo, batchTails, runCommitted, type BatchTail, type PendingWrite, type WriteOptions, type WriteQueue } from './write-queue.js';
 
 /** Locks the rows of a batch's conversations in id order (raw SQL: one fixed statement, no Kysely on the write connection). */
 const LOCK_ROWS = { name: 'parley_lock_conversations', text: 'SELECT id FROM conversations WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' };
@@ -52,6 +52,10 @@ export class PostgresGroupCommit implements WriteQueue {
     const item = this.running;
     if (!item) throw new Error('afterCommit is only for use inside a write');
     (item.committed ??= []).push(callback);
+  }
+
+  addToBatch<S>(tail: BatchTail<S>, add: (state: S) => void): void {
+    addTo(this.running, tail, add);
   }
 
   flush(): void {
@@ -107,6 +111,7 @@ export class PostgresGroupCommit implements WriteQueue {
         }
       }
       if (failed) await this.runIsolated(client, batch, locks);
+      await this.runTails(client, batch);
       await client.query('COMMIT');
     } catch (error) {
       // The connection or the COMMIT failed: the outcome is unknown, so nobody is told it committed.
@@ -146,10 +151,29 @@ export class PostgresGroupCommit implements WriteQueue {
     }
   }
 
+  /** Runs the batch's tails (see `addToBatch`), each in a savepoint; one that fails is undone and told. */
+  private async runTails(client: pg.PoolClient, batch: PendingWrite[]): Promise<void> {
+    for (const { tail, state } of batchTails(batch)) {
+      await client.query('SAVEPOINT parley_tail');
+      try {
+        const work = tail.finish(state);
+        if (work) await this.drive(client, undefined, work);
+        await client.query('RELEASE SAVEPOINT parley_tail');
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT parley_tail');
+        tail.failed(error);
+      }
+    }
+  }
+
   /** Runs one write's work, handing each statement it yields to the transaction's connection. */
-  private async drive(client: pg.PoolClient, item: PendingWrite): Promise<unknown> {
-    item.committed = undefined;
-    const result = this.within(item, () => item.work());
+  private async drive(client: pg.PoolClient, item: PendingWrite | undefined, work?: Work<unknown>): Promise<unknown> {
+    let result: unknown = work;
+    if (item) {
+      item.committed = undefined;
+      item.added = undefined;
+      result = this.within(item, () => item.work());
+    }
     if (!isWork(result)) return result;
     const steps = result[Symbol.iterator]();
     let next = this.within(item, () => steps.next());
@@ -169,7 +193,7 @@ export class PostgresGroupCommit implements WriteQueue {
     return next.value;
   }
 
-  private within<T>(item: PendingWrite, run: () => T): T {
+  private within<T>(item: PendingWrite | undefined, run: () => T): T {
     this.running = item;
     try {
       return run();

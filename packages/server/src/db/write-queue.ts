@@ -1,4 +1,4 @@
-import type { PendingStatement } from './step.js';
+import type { PendingStatement, Work } from './step.js';
 
 /**
  * The write path, on either dialect: every write queued during one turn of the event loop commits
@@ -12,6 +12,12 @@ export interface WriteQueue {
   run<T>(work: () => T, options?: WriteOptions): Promise<T>;
   /** Inside a write's work: runs `callback` once that write has committed (never after a rollback). */
   afterCommit(callback: () => void): void;
+  /**
+   * Inside a write's work: adds to what `tail` stores once for the whole batch, after its last
+   * write and before its commit. Only the writes that commit add: a write that fails, or runs again
+   * on the slow path, adds nothing twice.
+   */
+  addToBatch<S>(tail: BatchTail<S>, add: (state: S) => void): void;
   /** Runs before each batch, with no transaction open. */
   beforeBatch: (() => void) | undefined;
   /** Transactions committed so far (for metrics and tests). */
@@ -44,6 +50,52 @@ export interface PendingWrite {
   outcome?: WriteOutcome;
   /** What the write asked to run once it has committed (see `afterCommit`). */
   committed?: Array<() => void> | undefined;
+  /** What the write added to its batch's tails (see `addToBatch`). */
+  added?: Array<BatchAddition<any>> | undefined;
+}
+
+/**
+ * Work a batch runs once, after its writes and before its commit, from what its writes added:
+ * counts that many writes of a batch change are then written in one statement per batch instead
+ * of one per write. The tail runs in a savepoint of its own; when it fails, it is undone alone and
+ * told (`failed`), and the batch's writes commit all the same.
+ */
+export interface BatchTail<S> {
+  /** An empty state for a new batch. */
+  start(): S;
+  /** What stores a batch's state, or nothing to store. */
+  finish(state: S): Work<void> | undefined;
+  /** Told when the tail's statements failed and were undone (the batch committed without them). */
+  failed(error: unknown): void;
+}
+
+/** One write's addition to a tail. */
+export interface BatchAddition<S> {
+  tail: BatchTail<S>;
+  add: (state: S) => void;
+}
+
+/** Records a running write's addition to a tail (both queues' `addToBatch`). */
+export function addTo<S>(item: PendingWrite | undefined, tail: BatchTail<S>, add: (state: S) => void): void {
+  if (!item) throw new Error('addToBatch is only for use inside a write');
+  (item.added ??= []).push({ tail, add });
+}
+
+/**
+ * The tails of a batch's writes that succeeded, each with its state built from their additions
+ * in the writes' order; empty when none added anything.
+ */
+export function batchTails(batch: PendingWrite[]): Array<{ tail: BatchTail<unknown>; state: unknown }> {
+  let states: Map<BatchTail<unknown>, unknown> | undefined;
+  for (const item of batch) {
+    if (!item.added || !item.outcome?.ok) continue;
+    for (const { tail, add } of item.added) {
+      states ??= new Map();
+      if (!states.has(tail)) states.set(tail, tail.start());
+      add(states.get(tail));
+    }
+  }
+  return states ? [...states].map(([tail, state]) => ({ tail, state })) : [];
 }
 
 /**

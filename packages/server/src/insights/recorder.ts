@@ -2,7 +2,7 @@ import { sql, type InsertObject, type Kysely, type RawBuilder } from 'kysely';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import type { Database } from '../db/database.js';
 import type { DatabaseHandle } from '../db/handle.js';
-import type { WriteQueue } from '../db/write-queue.js';
+import type { BatchTail, WriteQueue } from '../db/write-queue.js';
 import { perform, type Work } from '../db/step.js';
 import { param, prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
 
@@ -51,6 +51,27 @@ function add(deltas: Deltas, step: string, reached: number, stopped: number): vo
   } else deltas.set(step, [reached, stopped]);
 }
 
+/** Funnel rows to move, by company, flow, bucket and step (one key per row, so one statement never names a row twice). */
+type FunnelRows = Map<string, { company: string; flow: string; bucket: number; step: string; reached: number; stopped: number }>;
+
+/** Adds a conversation's `[reached, stopped]` per step to its quarter hour's rows and its UTC day's. */
+function addFunnel(rows: FunnelRows, company: string, flow: string, bucket: number, deltas: Deltas): void {
+  const day = dayRow(Math.floor(bucket / QUARTERS_PER_DAY));
+  for (const [step, [reached, stopped]] of deltas) {
+    for (const at of [bucket, day]) {
+      const key = `${company}\u0000${flow}\u0000${at}\u0000${step}`;
+      const row = rows.get(key);
+      if (row) {
+        row.reached += reached;
+        row.stopped += stopped;
+      } else rows.set(key, { company, flow, bucket: at, step, reached, stopped });
+    }
+  }
+}
+
+/** The most funnel rows one statement moves (six parameters each). */
+const FUNNEL_ROWS_PER_STATEMENT = 128;
+
 /** Parameters named at run time (a statement per number of rows). */
 type Params = Record<string, Param<unknown>>;
 
@@ -71,9 +92,10 @@ function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
  * steps its facts row holds and where the conversation stands, learnt only after a commit (so a
  * rolled-back write teaches it nothing). A visitor turn that reaches no new flow step and stops
  * where it stood before (a flow that loops on a question) then runs none; a turn that reaches a new
- * step or moves runs two: one `UPDATE` of the facts row by primary key (its steps and last step)
- * and one upsert of the funnel counts it changed. A conversation it does not remember (after a
- * restart, or one another node served) costs one more statement: its facts are read first. The
+ * step or moves runs one: an `UPDATE` of the facts row by primary key (its steps and last step).
+ * The funnel counts it changed are added to its batch's, which one upsert stores before the batch
+ * commits (`WriteQueue.addToBatch`). A conversation it does not remember (after a restart, or one
+ * another node served) costs one more statement: its facts are read first. The
  * rarer events (a start, the bot's end, a hand-off, a first reply, a resolution, a rating) read the
  * conversation's facts, write them back, and move its outcome counts.
  *
@@ -98,9 +120,22 @@ export class InsightsRecorder {
    */
   private readonly db: Kysely<Database>;
 
+  /**
+   * The funnel counts of a whole batch of writes, summed and moved in one statement before it
+   * commits (under load, many conversations of one flow reach the same steps in the same quarter
+   * hour: one row each, not one per turn).
+   */
+  private readonly funnelTail: BatchTail<FunnelRows> = {
+    start: () => new Map(),
+    finish: (rows) => (rows.size ? this.moveFunnelRows(rows) : undefined),
+    failed: (error) => this.failed(error),
+  };
+
   constructor(
     private readonly database: DatabaseHandle,
     private readonly writes?: WriteQueue,
+    /** Told when a batch's funnel counts could not be stored (the batch's writes committed without them). */
+    private readonly failed: (error: unknown) => void = () => {},
   ) {
     const db = (this.db = database.db);
     const id = param<string>();
@@ -208,7 +243,7 @@ export class InsightsRecorder {
   /**
    * The steps a turn ran: each counts once per conversation in the funnel; the last is where it
    * stands (moved from the step it stood at before). A turn that reaches a new step or moves writes
-   * the facts row's steps and last step, and every funnel count it changed in one statement; a
+   * the facts row's steps and last step, and adds every funnel count it changed to its batch's; a
    * turn that does neither writes nothing.
    */
   turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> | undefined {
@@ -268,40 +303,56 @@ export class InsightsRecorder {
   }
 
   /**
-   * Adds `[reached, stopped]` per step to a quarter hour's funnel counts and to its UTC day's
-   * (see {@link dayRow}), in one statement.
+   * Adds `[reached, stopped]` per step to a quarter hour's funnel counts and to its UTC day's (see
+   * {@link dayRow}): with the group commit, to its batch's sum, stored once before it commits;
+   * without (fixtures, seeding), at once.
    */
   private *funnel(companyId: string, flowId: string, bucket: number, deltas: Deltas): Work<void> {
-    const args: Record<string, string | number> = { company: companyId, flow: flowId, bucket, day: dayRow(Math.floor(bucket / QUARTERS_PER_DAY)) };
-    let row = 0;
-    for (const [step, [reached, stopped]] of deltas) {
-      args[`s${row}`] = step;
-      args[`r${row}`] = reached;
-      args[`t${row}`] = stopped;
-      row++;
+    if (this.writes) {
+      this.writes.addToBatch(this.funnelTail, (rows) => addFunnel(rows, companyId, flowId, bucket, deltas));
+      return;
     }
-    yield* this.moveFunnelStatement(deltas.size).run(args);
+    const rows: FunnelRows = new Map();
+    addFunnel(rows, companyId, flowId, bucket, deltas);
+    yield* this.moveFunnelRows(rows);
+  }
+
+  /** Moves funnel rows, in key order (so two nodes' batches lock them in the same order), a statement per 128. */
+  private *moveFunnelRows(rows: FunnelRows): Work<void> {
+    const keys = [...rows.keys()].sort();
+    for (let from = 0; from < keys.length; from += FUNNEL_ROWS_PER_STATEMENT) {
+      const chunk = keys.slice(from, from + FUNNEL_ROWS_PER_STATEMENT);
+      const args: Record<string, string | number> = {};
+      chunk.forEach((key, i) => {
+        const row = rows.get(key)!;
+        args[`c${i}`] = row.company;
+        args[`f${i}`] = row.flow;
+        args[`b${i}`] = row.bucket;
+        args[`s${i}`] = row.step;
+        args[`r${i}`] = row.reached;
+        args[`t${i}`] = row.stopped;
+      });
+      yield* this.moveFunnelStatement(chunk.length).run(args);
+    }
   }
 
   /**
-   * Adds `rows` steps' counts (`:s0`, reached `:r0`, stopped `:t0`...) to a quarter hour's rows
-   * (`:bucket`) and to its UTC day's (`:day`) in one statement.
+   * Adds `rows` rows' counts (company `:c0`, flow `:f0`, bucket `:b0`, step `:s0`, reached `:r0`,
+   * stopped `:t0`...) to the funnel in one statement.
    */
   private moveFunnelStatement(rows: number): PreparedQuery<unknown, Params> {
     let statement = this.moveFunnel.get(rows);
     if (!statement) {
       const values: Array<InsertObject<Database, 'funnel_counts'>> = [];
-      for (const bucket of ['bucket', 'day']) {
-        for (let i = 0; i < rows; i++) {
-          values.push({
-            company_id: named<string>('company'),
-            flow_id: named<string>('flow'),
-            bucket: named<number>(bucket),
-            step: named<string>(`s${i}`),
-            reached: named<number>(`r${i}`),
-            stopped: named<number>(`t${i}`),
-          });
-        }
+      for (let i = 0; i < rows; i++) {
+        values.push({
+          company_id: named<string>(`c${i}`),
+          flow_id: named<string>(`f${i}`),
+          bucket: named<number>(`b${i}`),
+          step: named<string>(`s${i}`),
+          reached: named<number>(`r${i}`),
+          stopped: named<number>(`t${i}`),
+        });
       }
       statement = prepareQuery(this.database, {} as Params, () =>
         this.db

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from '../../src/db/group-commit.js';
+import type { BatchTail } from '../../src/db/write-queue.js';
 import { onCleanup, tempDataDir } from '../helper.js';
 
 function openDb() {
@@ -83,5 +84,42 @@ describe('group commit', () => {
     // Once each, after the commit ('a' and 'c' both stored by then), never for the failed write.
     expect(learnt).toEqual(['a (2 stored)', 'c (2 stored)']);
     expect(() => writes.afterCommit(() => undefined)).toThrow('only for use inside a write');
+  });
+  it('runs a batch tail once before the commit, from what the writes that committed added', async () => {
+    const { sqlite } = openDb();
+    sqlite.exec('CREATE TABLE total (k TEXT PRIMARY KEY, n INTEGER NOT NULL)');
+    const writes = new GroupCommit(sqlite);
+    const insert = sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    const upsert = sqlite.prepare('INSERT INTO total (k, n) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET n = n + excluded.n');
+    let finished = 0;
+    const failures: unknown[] = [];
+    const tail: BatchTail<Map<string, number>> = {
+      start: () => new Map(),
+      finish: (sums) => {
+        finished++;
+        for (const [k, n] of sums) upsert.run(k, n);
+        // The tail's own failure: undone alone, the writes commit.
+        if (sums.has('boom')) upsert.run('boom', null); // NOT NULL
+        return undefined;
+      },
+      failed: (error) => failures.push(error),
+    };
+    const write = (v: string, k: string, n: number, fail = false) =>
+      writes.run(() => {
+        writes.addToBatch(tail, (sums) => sums.set(k, (sums.get(k) ?? 0) + n));
+        insert.run(v);
+        if (fail) insert.run(v); // violates UNIQUE: this write adds nothing
+      });
+    const outcomes = await Promise.allSettled([write('a', 'x', 1), write('b', 'x', 2), write('c', 'y', 10, true), write('d', 'y', 5)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(finished).toBe(1);
+    expect(sqlite.prepare('SELECT k, n FROM total ORDER BY k').all()).toEqual([{ k: 'x', n: 3 }, { k: 'y', n: 5 }]);
+    expect(writes.commits).toBe(1);
+
+    await Promise.all([write('e', 'x', 1), write('f', 'boom', 1)]);
+    expect(failures).toHaveLength(1);
+    expect(sqlite.prepare('SELECT v FROM t ORDER BY v').all()).toEqual(['a', 'b', 'd', 'e', 'f'].map((v) => ({ v })));
+    expect(sqlite.prepare('SELECT k, n FROM total ORDER BY k').all()).toEqual([{ k: 'x', n: 3 }, { k: 'y', n: 5 }]);
+    expect(() => writes.addToBatch(tail, () => {})).toThrow(/inside a write/);
   });
 });

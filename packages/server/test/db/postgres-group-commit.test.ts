@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresGroupCommit } from '../../src/db/postgres-group-commit.js';
 import { AsyncStep, type Work } from '../../src/db/step.js';
+import type { BatchTail } from '../../src/db/write-queue.js';
 import { createTestDatabase, requirePostgres, type TestDatabase } from './postgres-helper.js';
 
 const hasPostgres = await requirePostgres();
@@ -96,5 +97,39 @@ describe.skipIf(!hasPostgres)('group commit on PostgreSQL', () => {
     await queued;
     expect(await values()).toEqual(['last']);
     await expect(writes.run(() => 1)).rejects.toThrow('The database is closing');
+  });
+  it('runs a batch tail once before the commit, from what the writes that committed added; a failing tail is undone alone', async () => {
+    const { writes, insert, values } = await open();
+    await pool.query('CREATE TABLE total (k text PRIMARY KEY, n int NOT NULL)');
+    const upsert = (k: string | null, n: number) =>
+      new AsyncStep({ name: 'sum', text: 'INSERT INTO total (k, n) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET n = total.n + excluded.n', values: [k, n] }, pool, () => undefined);
+    let finished = 0;
+    const failures: unknown[] = [];
+    const tail: BatchTail<Map<string, number>> = {
+      start: () => new Map(),
+      *finish(sums) {
+        finished++;
+        for (const [k, n] of sums) yield* upsert(k, n);
+        if (sums.has('boom')) yield* upsert(null, 1); // NOT NULL: the tail fails, the writes commit
+      },
+      failed: (error) => failures.push(error),
+    };
+    const write = (v: string, k: string, n: number, fail = false) =>
+      writes.run(function* () {
+        writes.addToBatch(tail, (sums) => sums.set(k, (sums.get(k) ?? 0) + n));
+        yield* insert(v);
+        if (fail) yield* insert(v); // violates UNIQUE: this write adds nothing
+      });
+    const totals = async () => (await pool.query('SELECT k, n FROM total ORDER BY k')).rows;
+    const outcomes = await Promise.allSettled([write('a', 'x', 1), write('b', 'x', 2), write('c', 'y', 10, true), write('d', 'y', 5)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(finished).toBe(1);
+    expect(await totals()).toEqual([{ k: 'x', n: 3 }, { k: 'y', n: 5 }]);
+    expect(writes.commits).toBe(1);
+
+    await Promise.all([write('e', 'x', 1), write('f', 'boom', 1)]);
+    expect(failures).toHaveLength(1);
+    expect(await values()).toEqual(['a', 'b', 'd', 'e', 'f']);
+    expect(await totals()).toEqual([{ k: 'x', n: 3 }, { k: 'y', n: 5 }]);
   });
 });
