@@ -1,10 +1,9 @@
-import { sql, type InsertObject, type Kysely, type RawBuilder } from 'kysely';
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
-import type { Database } from '../db/database.js';
 import type { DatabaseHandle } from '../db/handle.js';
-import type { BatchTail, WriteQueue } from '../db/write-queue.js';
+import type { WriteQueue } from '../db/write-queue.js';
 import { perform, type Work } from '../db/step.js';
-import { param, prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
+import { param, prepareQuery } from '../db/prepared.js';
+import { SummedCounts, type CountRows } from './summed-counts.js';
 
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
 export const BUCKET_MS = 15 * 60_000;
@@ -51,34 +50,8 @@ function add(deltas: Deltas, step: string, reached: number, stopped: number): vo
   } else deltas.set(step, [reached, stopped]);
 }
 
-/** Funnel rows to move, by company, flow, bucket and step (one key per row, so one statement never names a row twice). */
-type FunnelRows = Map<string, { company: string; flow: string; bucket: number; step: string; reached: number; stopped: number }>;
-
-/** Adds a conversation's `[reached, stopped]` per step to its quarter hour's rows and its UTC day's. */
-function addFunnel(rows: FunnelRows, company: string, flow: string, bucket: number, deltas: Deltas): void {
-  const day = dayRow(Math.floor(bucket / QUARTERS_PER_DAY));
-  for (const [step, [reached, stopped]] of deltas) {
-    for (const at of [bucket, day]) {
-      const key = `${company}\u0000${flow}\u0000${at}\u0000${step}`;
-      const row = rows.get(key);
-      if (row) {
-        row.reached += reached;
-        row.stopped += stopped;
-      } else rows.set(key, { company, flow, bucket: at, step, reached, stopped });
-    }
-  }
-}
-
-/** The most funnel rows one statement moves (six parameters each). */
-const FUNNEL_ROWS_PER_STATEMENT = 128;
-
-/** Parameters named at run time (a statement per number of rows). */
-type Params = Record<string, Param<unknown>>;
-
-/** A named parameter of a statement whose parameters depend on its number of rows. */
-function named<T>(name: string): RawBuilder<T> {
-  return sql.raw<T>(`:${name}`);
-}
+/** The counters of `insight_counts`, in the order the recorder adds to them. */
+const OUTCOME_COUNTS = ['conversations', 'bot_only', 'handed_off', 'resolved', 'rating_sum', 'r1', 'r2', 'r3', 'r4', 'r5'];
 
 /** Where a conversation counts: handed to a person wins over the bot's end; neither is abandoned. */
 function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
@@ -106,39 +79,31 @@ function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
 export class InsightsRecorder {
   private readonly statements;
 
-  /** Statements by how many rows they write at once (a turn's counts in one statement). */
-  private readonly moveFunnel = new Map<number, PreparedQuery<unknown, Params>>();
   /**
    * Per live conversation (dropped with it), what its committed funnel rows hold. Only this
    * recorder writes them, and a conversation's writes all go through this process's group commit.
    */
   private readonly known = new WeakMap<LiveConversation, KnownSteps>();
 
+  /** The funnel's counts, by company, flow, bucket (quarter hour or UTC day) and step: reached, stopped. */
+  private readonly funnelCounts: SummedCounts;
+  /** The outcome, resolution and rating counts of the conversations started in each quarter hour. */
+  private readonly outcomeCounts: SummedCounts;
+
   /**
    * `writes`: the group commit the chat's writes run in; without it (fixtures, seeding) every
-   * turn is recorded with SQL alone.
+   * turn is recorded with SQL alone, counts included.
    */
-  private readonly db: Kysely<Database>;
-
-  /**
-   * The funnel counts of a whole batch of writes, summed and moved in one statement before it
-   * commits (under load, many conversations of one flow reach the same steps in the same quarter
-   * hour: one row each, not one per turn).
-   */
-  private readonly funnelTail: BatchTail<FunnelRows> = {
-    start: () => new Map(),
-    finish: (rows) => (rows.size ? this.moveFunnelRows(rows) : undefined),
-    failed: (error) => this.failed(error),
-  };
-
   constructor(
-    private readonly database: DatabaseHandle,
+    database: DatabaseHandle,
     private readonly writes?: WriteQueue,
     /** Told when a batch's funnel counts could not be stored (the batch's writes committed without them). */
     private readonly failed: (error: unknown) => void = () => {},
   ) {
-    const db = (this.db = database.db);
+    const db = database.db;
     const id = param<string>();
+    this.funnelCounts = new SummedCounts(database, 'funnel_counts', ['company_id', 'flow_id', 'bucket', 'step'], ['reached', 'stopped'], failed);
+    this.outcomeCounts = new SummedCounts(database, 'insight_counts', ['company_id', 'bucket'], OUTCOME_COUNTS, failed);
     this.statements = {
       insertFacts: prepareQuery(
         database,
@@ -148,12 +113,6 @@ export class InsightsRecorder {
             .insertInto('conversation_facts')
             .values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created, steps: p.steps, last_step: p.last })
             .onConflict((oc) => oc.doNothing()),
-      ),
-      countStart: prepareQuery(database, { company: param<string>(), bucket: param<number>() }, (p) =>
-        db
-          .insertInto('insight_counts')
-          .values({ company_id: p.company, bucket: p.bucket, conversations: 1 })
-          .onConflict((oc) => oc.columns(['company_id', 'bucket']).doUpdateSet((eb) => ({ conversations: eb('insight_counts.conversations', '+', 1) }))),
       ),
       steps: prepareQuery(database, { id }, (p) =>
         db.selectFrom('conversation_facts').select(['created_ms', 'steps', 'last_step']).where('conversation_id', '=', p.id),
@@ -181,38 +140,6 @@ export class InsightsRecorder {
         },
         ({ id, ...facts }) => db.updateTable('conversation_facts').set(facts).where('conversation_id', '=', id),
       ),
-      moveCounts: prepareQuery(
-        database,
-        {
-          company_id: param<string>(),
-          bucket: param<number>(),
-          bot_only: param<number>(),
-          handed_off: param<number>(),
-          resolved: param<number>(),
-          rating_sum: param<number>(),
-          r1: param<number>(),
-          r2: param<number>(),
-          r3: param<number>(),
-          r4: param<number>(),
-          r5: param<number>(),
-        },
-        ({ company_id, bucket, ...deltas }) =>
-          db
-            .updateTable('insight_counts')
-            .set((eb) => ({
-              bot_only: eb('bot_only', '+', deltas.bot_only),
-              handed_off: eb('handed_off', '+', deltas.handed_off),
-              resolved: eb('resolved', '+', deltas.resolved),
-              rating_sum: eb('rating_sum', '+', deltas.rating_sum),
-              r1: eb('r1', '+', deltas.r1),
-              r2: eb('r2', '+', deltas.r2),
-              r3: eb('r3', '+', deltas.r3),
-              r4: eb('r4', '+', deltas.r4),
-              r5: eb('r5', '+', deltas.r5),
-            }))
-            .where('company_id', '=', company_id)
-            .where('bucket', '=', bucket),
-      ),
     };
   }
 
@@ -225,7 +152,7 @@ export class InsightsRecorder {
     const inserted = yield* this.statements.insertFacts.run({ id, company: companyId, flow: flowId, created, steps: steps.size ? JSON.stringify([...steps]) : null, last });
     if (inserted.changes === 1) {
       const bucket = Math.floor(created / BUCKET_MS);
-      yield* this.statements.countStart.run({ company: companyId, bucket });
+      yield* this.count(this.outcomeCounts, [companyId, bucket], [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
       if (flowId) {
         // The flow's count of conversations (step '') goes in the statement that counts the greeting's steps.
         const deltas: Deltas = new Map([['', [1, 0]]]);
@@ -304,70 +231,36 @@ export class InsightsRecorder {
 
   /**
    * Adds `[reached, stopped]` per step to a quarter hour's funnel counts and to its UTC day's (see
-   * {@link dayRow}): with the group commit, to its batch's sum, stored once before it commits;
-   * without (fixtures, seeding), at once.
+   * {@link dayRow}).
    */
   private *funnel(companyId: string, flowId: string, bucket: number, deltas: Deltas): Work<void> {
-    if (this.writes) {
-      this.writes.addToBatch(this.funnelTail, (rows) => addFunnel(rows, companyId, flowId, bucket, deltas));
-      return;
-    }
-    const rows: FunnelRows = new Map();
-    addFunnel(rows, companyId, flowId, bucket, deltas);
-    yield* this.moveFunnelRows(rows);
+    const day = dayRow(Math.floor(bucket / QUARTERS_PER_DAY));
+    yield* this.countAll(this.funnelCounts, (rows) => {
+      for (const [step, [reached, stopped]] of deltas) {
+        this.funnelCounts.add(rows, [companyId, flowId, bucket, step], [reached, stopped]);
+        this.funnelCounts.add(rows, [companyId, flowId, day, step], [reached, stopped]);
+      }
+    });
   }
 
-  /** Moves funnel rows, in key order (so two nodes' batches lock them in the same order), a statement per 128. */
-  private *moveFunnelRows(rows: FunnelRows): Work<void> {
-    const keys = [...rows.keys()].sort();
-    for (let from = 0; from < keys.length; from += FUNNEL_ROWS_PER_STATEMENT) {
-      const chunk = keys.slice(from, from + FUNNEL_ROWS_PER_STATEMENT);
-      const args: Record<string, string | number> = {};
-      chunk.forEach((key, i) => {
-        const row = rows.get(key)!;
-        args[`c${i}`] = row.company;
-        args[`f${i}`] = row.flow;
-        args[`b${i}`] = row.bucket;
-        args[`s${i}`] = row.step;
-        args[`r${i}`] = row.reached;
-        args[`t${i}`] = row.stopped;
-      });
-      yield* this.moveFunnelStatement(chunk.length).run(args);
-    }
+  /** Adds to one counts row (see {@link countAll}). */
+  private *count(counts: SummedCounts, keys: Array<string | number>, deltas: number[]): Work<void> {
+    yield* this.countAll(counts, (rows) => counts.add(rows, keys, deltas));
   }
 
   /**
-   * Adds `rows` rows' counts (company `:c0`, flow `:f0`, bucket `:b0`, step `:s0`, reached `:r0`,
-   * stopped `:t0`...) to the funnel in one statement.
+   * Adds to counts rows: with the group commit, to its batch's sums, which one upsert per table
+   * stores before the batch commits (under load many conversations of a company count in the same
+   * rows); without (fixtures, seeding), at once.
    */
-  private moveFunnelStatement(rows: number): PreparedQuery<unknown, Params> {
-    let statement = this.moveFunnel.get(rows);
-    if (!statement) {
-      const values: Array<InsertObject<Database, 'funnel_counts'>> = [];
-      for (let i = 0; i < rows; i++) {
-        values.push({
-          company_id: named<string>(`c${i}`),
-          flow_id: named<string>(`f${i}`),
-          bucket: named<number>(`b${i}`),
-          step: named<string>(`s${i}`),
-          reached: named<number>(`r${i}`),
-          stopped: named<number>(`t${i}`),
-        });
-      }
-      statement = prepareQuery(this.database, {} as Params, () =>
-        this.db
-          .insertInto('funnel_counts')
-          .values(values)
-          .onConflict((oc) =>
-            oc.columns(['company_id', 'flow_id', 'bucket', 'step']).doUpdateSet((eb) => ({
-              reached: eb('funnel_counts.reached', '+', eb.ref('excluded.reached')),
-              stopped: eb('funnel_counts.stopped', '+', eb.ref('excluded.stopped')),
-            })),
-          ),
-      );
-      this.moveFunnel.set(rows, statement);
+  private *countAll(counts: SummedCounts, add: (rows: CountRows) => void): Work<void> {
+    if (this.writes) {
+      this.writes.addToBatch(counts.tail, add);
+      return;
     }
-    return statement;
+    const rows: CountRows = new Map();
+    add(rows);
+    yield* counts.store(rows);
   }
 
   /** A person was asked for (the first time counts). */
@@ -428,18 +321,21 @@ export class InsightsRecorder {
     const is = outcome(after);
     const delta = (name: string) => (is === name ? 1 : 0) - (was === name ? 1 : 0);
     const rating = (score: number) => (after.rating === score ? 1 : 0) - (before.rating === score ? 1 : 0);
-    yield* this.statements.moveCounts.run({
-      company_id: before.company_id,
-      bucket: Math.floor(before.created_ms / BUCKET_MS),
-      bot_only: delta('bot_only'),
-      handed_off: delta('handed_off'),
-      resolved: (after.resolved_by !== null ? 1 : 0) - (before.resolved_by !== null ? 1 : 0),
-      rating_sum: (after.rating ?? 0) - (before.rating ?? 0),
-      r1: rating(1),
-      r2: rating(2),
-      r3: rating(3),
-      r4: rating(4),
-      r5: rating(5),
-    });
+    yield* this.count(
+      this.outcomeCounts,
+      [before.company_id, Math.floor(before.created_ms / BUCKET_MS)],
+      [
+        0,
+        delta('bot_only'),
+        delta('handed_off'),
+        (after.resolved_by !== null ? 1 : 0) - (before.resolved_by !== null ? 1 : 0),
+        (after.rating ?? 0) - (before.rating ?? 0),
+        rating(1),
+        rating(2),
+        rating(3),
+        rating(4),
+        rating(5),
+      ],
+    );
   }
 }

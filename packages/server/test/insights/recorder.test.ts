@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { LiveConversation } from '../../src/conversations/conversations.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
+import { SummedCounts } from '../../src/insights/summed-counts.js';
 import { buildTestServer, rawSql } from '../helper.js';
 import { perform } from '../../src/db/step.js';
 
@@ -95,16 +96,17 @@ describe('the funnel kept in the chat writes', () => {
       { steps: '["welcome","menu"]', last_step: 'menu' },
     ]);
   });
-  it('sums the funnel counts of a whole batch into one statement, one row per step and bucket', async () => {
+  it('sums the counts of a whole batch into one statement per table, one row per step and bucket', async () => {
     const app = await buildTestServer();
     const lives = await Promise.all([...Array(30).keys()].map((i) => conversation(app, `c${i}`)));
     const recorder = new InsightsRecorder(app.database, app.writes);
-    const moved = vi.spyOn(recorder as unknown as { moveFunnelRows: () => unknown }, 'moveFunnelRows');
+    const stored = vi.spyOn(SummedCounts.prototype, 'store');
     const commits = app.writes.commits;
     await Promise.all(lives.map((live) => app.writes.run(() => recorder.started(live, ['welcome'], false))));
     await Promise.all(lives.map((live, i) => app.writes.run(() => recorder.turn(live, i % 3 ? ['menu'] : ['menu', 'products'], false))));
     expect(app.writes.commits - commits).toBe(2);
-    expect(moved).toHaveBeenCalledTimes(2);
+    // One upsert per table and batch: the funnel and the outcome counts, then the funnel.
+    expect(stored).toHaveBeenCalledTimes(3);
     expect(await funnel(app)).toEqual({ welcome: [30, 0], menu: [30, 20], products: [10, 10] });
     // The day rows say the same.
     const days = await rawSql<{ step: string; reached: number; stopped: number }>(app, 'SELECT step, sum(reached) AS reached, sum(stopped) AS stopped FROM funnel_counts WHERE bucket < 0 GROUP BY step ORDER BY step');
