@@ -32,7 +32,9 @@ export interface WriteQueue {
 export interface WriteOptions {
   /**
    * The conversation whose row the write locks (PostgreSQL). A batch locks all its writes' rows
-   * first, in id order, so two nodes' batches never wait on each other in a circle.
+   * first, in id order, so two nodes' batches never wait on each other in a circle. Every write
+   * that changes a conversation's rows (the conversation, its messages, its facts) names it: one
+   * that did not would lock the row in the middle of its batch, out of that order.
    */
   lock?: string | undefined;
 }
@@ -58,7 +60,9 @@ export interface PendingWrite {
  * Work a batch runs once, after its writes and before its commit, from what its writes added:
  * counts that many writes of a batch change are then written in one statement per batch instead
  * of one per write. The tail runs in a savepoint of its own; when it fails, it is undone alone and
- * told (`failed`), and the batch's writes commit all the same.
+ * told (`failed`), and the batch's writes commit all the same. A batch runs its tails in the order
+ * its writes first added to them: rows that several nodes' batches lock (shared counters) belong in
+ * one tail that stores them in a fixed order, or two batches could lock them in a circle.
  */
 export interface BatchTail<S> {
   /** An empty state for a new batch. */

@@ -165,7 +165,7 @@ export class CsatService {
         yield* perform(outbox.add(companyId, 'rated', () => ({ type: 'rated', conversationId, companyId, scale, score, comment: text, createdAt })));
       }
       return inserted;
-    });
+    }, { lock: conversationId });
     const rating = await this.rating(companyId, conversationId);
     if (!rating) throw Errors.unavailable('The rating could not be stored');
     if (stored) {

@@ -23,7 +23,7 @@ declare module 'fastify' {
  */
 export default fp(
   async (app) => {
-    const recorder = new InsightsRecorder(app.database, app.writes, (error) => app.log.error({ err: error }, 'a batch of funnel counts could not be recorded'));
+    const recorder = new InsightsRecorder(app.database, app.writes, (error) => app.log.error({ err: error }, 'a batch of insights counts could not be recorded'));
     const csat = new CsatService(app.database, app.writes, recorder, app.outbox, app.bus);
     await csat.load();
     app.externalChanges.onChange(() => csat.load());

@@ -1,6 +1,6 @@
 import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
 import type { DatabaseHandle } from '../db/handle.js';
-import type { WriteQueue } from '../db/write-queue.js';
+import type { BatchTail, WriteQueue } from '../db/write-queue.js';
 import { perform, type Work } from '../db/step.js';
 import { param, prepareQuery } from '../db/prepared.js';
 import { SummedCounts, type CountRows } from './summed-counts.js';
@@ -50,6 +50,9 @@ function add(deltas: Deltas, step: string, reached: number, stopped: number): vo
   } else deltas.set(step, [reached, stopped]);
 }
 
+/** A batch's counts rows to add, per table. */
+type BatchCounts = Map<SummedCounts, CountRows>;
+
 /** The counters of `insight_counts`, in the order the recorder adds to them. */
 const OUTCOME_COUNTS = ['conversations', 'bot_only', 'handed_off', 'resolved', 'rating_sum', 'r1', 'r2', 'r3', 'r4', 'r5'];
 
@@ -89,6 +92,11 @@ export class InsightsRecorder {
   private readonly funnelCounts: SummedCounts;
   /** The outcome, resolution and rating counts of the conversations started in each quarter hour. */
   private readonly outcomeCounts: SummedCounts;
+  /**
+   * The counts of a whole batch of writes, summed per table and stored once before it commits:
+   * under load, many conversations of a company count in the same rows.
+   */
+  private readonly countsTail: BatchTail<BatchCounts>;
 
   /**
    * `writes`: the group commit the chat's writes run in; without it (fixtures, seeding) every
@@ -98,12 +106,17 @@ export class InsightsRecorder {
     database: DatabaseHandle,
     private readonly writes?: WriteQueue,
     /** Told when a batch's funnel counts could not be stored (the batch's writes committed without them). */
-    private readonly failed: (error: unknown) => void = () => {},
+    failed: (error: unknown) => void = () => {},
   ) {
     const db = database.db;
     const id = param<string>();
-    this.funnelCounts = new SummedCounts(database, 'funnel_counts', ['company_id', 'flow_id', 'bucket', 'step'], ['reached', 'stopped'], failed);
-    this.outcomeCounts = new SummedCounts(database, 'insight_counts', ['company_id', 'bucket'], OUTCOME_COUNTS, failed);
+    this.funnelCounts = new SummedCounts(database, 'funnel_counts', ['company_id', 'flow_id', 'bucket', 'step'], ['reached', 'stopped']);
+    this.outcomeCounts = new SummedCounts(database, 'insight_counts', ['company_id', 'bucket'], OUTCOME_COUNTS);
+    this.countsTail = {
+      start: () => new Map(),
+      finish: (batch) => (batch.size ? this.storeCounts(batch) : undefined),
+      failed,
+    };
     this.statements = {
       insertFacts: prepareQuery(
         database,
@@ -255,12 +268,27 @@ export class InsightsRecorder {
    */
   private *countAll(counts: SummedCounts, add: (rows: CountRows) => void): Work<void> {
     if (this.writes) {
-      this.writes.addToBatch(counts.tail, add);
+      this.writes.addToBatch(this.countsTail, (batch) => {
+        let rows = batch.get(counts);
+        if (!rows) batch.set(counts, (rows = new Map()));
+        add(rows);
+      });
       return;
     }
     const rows: CountRows = new Map();
     add(rows);
     yield* counts.store(rows);
+  }
+
+  /**
+   * A batch's counts: the outcome rows, then the funnel's, always in that order (and each table's
+   * in key order), so two nodes' batches never lock them in a circle.
+   */
+  private *storeCounts(batch: BatchCounts): Work<void> {
+    for (const counts of [this.outcomeCounts, this.funnelCounts]) {
+      const rows = batch.get(counts);
+      if (rows?.size) yield* counts.store(rows);
+    }
   }
 
   /** A person was asked for (the first time counts). */

@@ -3,7 +3,6 @@ import type { Database } from '../db/database.js';
 import type { DatabaseHandle } from '../db/handle.js';
 import { prepareQuery, type Param, type PreparedQuery } from '../db/prepared.js';
 import type { Work } from '../db/step.js';
-import type { BatchTail } from '../db/write-queue.js';
 
 /** The counts tables whose rows are added to (never set): a key, and counters. */
 type CountsTable = 'funnel_counts' | 'insight_counts';
@@ -25,29 +24,21 @@ const ROWS_PER_STATEMENT = 64;
 
 /**
  * Adding to a counts table's rows: deltas summed by key (over a turn, or over a whole batch of
- * writes as a batch tail), then stored in one multi-row upsert per 64 rows, in key order (so two
- * nodes' batches lock the rows in the same order).
+ * writes), then stored in one multi-row upsert per 64 rows, in key order (so two nodes' batches
+ * lock the rows in the same order).
  */
 export class SummedCounts {
   /** Statements by how many rows they add. */
   private readonly statements = new Map<number, PreparedQuery<unknown, Params>>();
   private readonly db: Kysely<Database>;
 
-  /**
-   * A batch tail over this table: `writes.addToBatch(counts.tail, (rows) => counts.add(rows, …))`.
-   * `failed` is told when a batch's rows could not be stored.
-   */
-  readonly tail: BatchTail<CountRows>;
-
   constructor(
     private readonly database: DatabaseHandle,
     private readonly table: CountsTable,
     private readonly keyColumns: readonly string[],
     private readonly countColumns: readonly string[],
-    failed: (error: unknown) => void,
   ) {
     this.db = database.db;
-    this.tail = { start: () => new Map(), finish: (rows) => (rows.size ? this.store(rows) : undefined), failed };
   }
 
   /** Adds deltas (in `countColumns` order) to the row of `keys` (in `keyColumns` order). */
