@@ -551,7 +551,7 @@ export class ConversationStore {
   /** Records that the visitor is here (on connect), off the critical path. */
   touch(conversation: LiveConversation): void {
     const now = timestamp();
-    this.writes.run(() => this.statements.touchConversation.run({ id: conversation.id, now })).catch(() => undefined);
+    this.writes.run(() => this.statements.touchConversation.run({ id: conversation.id, now }), { lock: conversation.id }).catch(() => undefined);
   }
 
   /**

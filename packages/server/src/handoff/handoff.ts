@@ -200,11 +200,11 @@ export class HandoffService {
       conversation = made.conversation;
       session = made.token;
       const id = conversation.id;
-      await this.writes.run(() => this.statements.setVisitor.run({ id, company: company.id, visitor: visitorId }));
+      await this.writes.run(() => this.statements.setVisitor.run({ id, company: company.id, visitor: visitorId }), { lock: id });
     }
     if (conversation.status === 'waiting' || conversation.status === 'agent') {
       const id = conversation.id;
-      if (context) await this.writes.run(() => this.statements.context.run({ id, company: company.id, context }));
+      if (context) await this.writes.run(() => this.statements.context.run({ id, company: company.id, context }), { lock: id });
     } else {
       await this.chat.requestHandoff(conversation, 'api', context ? { context } : {});
     }

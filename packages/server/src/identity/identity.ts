@@ -239,7 +239,7 @@ export class IdentityService {
       if (!verified && row?.identity_verified === 1) return false;
       yield* setIdentity.run({ id, company: companyId, user: identity.userId!, name: identity.name ?? null, email: identity.email ?? null, verified: verified ? 1 : 0, at: now });
       return true;
-    });
+    }, { lock: id });
     if (changed) this.bus.publish(topics.company(companyId), { type: 'identified', conversationId: id, companyId, verified });
   }
 

@@ -306,7 +306,7 @@ export class InboxRepository {
       const left = (yield* statements.countUnread.get({ conversation: conversationId, after: readSeq }))?.n ?? 0;
       yield* statements.setRead.run({ id: conversationId, readSeq, unread: left });
       return left;
-    });
+    }, { lock: conversationId });
     this.bus.publish(topics.company(reader.companyId), {
       type: 'read',
       conversationId,
