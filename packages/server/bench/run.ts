@@ -14,6 +14,7 @@ import { widgetWeight, type WidgetWeight } from './lib/widget-weight.js';
 import { formatReport, type BenchReport, type Check, type ClosedRound, type FanoutRound } from './lib/report.js';
 import { runStoreBench } from './store-postgres.js';
 import { benchArgs } from './lib/command-line.js';
+import { staleBuild } from './lib/stale-build.js';
 
 /**
  * `pnpm bench`: the five measurements of issue 7, side by side with a bare `ws` echo server
@@ -416,6 +417,10 @@ const deadline = setTimeout(() => {
   process.exit(2);
 }, 15 * 60_000);
 deadline.unref();
+
+// Figures of an older build say nothing of the code in src: say so before measuring.
+const stale = staleBuild();
+if (stale) process.stderr.write(`bench: WARNING: ${stale}\n`);
 
 const run =
   values.store === 'postgres'

@@ -34,6 +34,7 @@ const SQLITE_PASS_ONLY = [
   'test/core/slow-start.test.ts',
   'test/ai/left-over-answer.test.ts',
   'test/drill/nodes.test.ts',
+  'test/drill/stale-build.test.ts',
   'test/cli.test.ts',
   'test/cli-company.test.ts',
   'test/maintenance/cli.test.ts',

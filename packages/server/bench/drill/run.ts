@@ -6,6 +6,7 @@ import { agentFailures, webhookFailures } from './check-nodes.js';
 import { runNodesDrill } from './nodes.js';
 import { runSigtermDrill } from './sigterm.js';
 import { benchArgs } from '../lib/command-line.js';
+import { staleBuild } from '../lib/stale-build.js';
 
 /**
  * `pnpm drill`: the long delivery drills against the built server (`dist`). Exits 1 when any
@@ -34,6 +35,9 @@ const messages = Number(values.messages);
 const only = new Set(values.only.split(','));
 const fromSource = values.source;
 const log = (line: string) => process.stdout.write(`${line}\n`);
+const stale = fromSource ? undefined : staleBuild();
+// A drill of an older build says nothing of the code in src: say so before anything else.
+if (stale) log(`WARNING: ${stale} (or pass --source)`);
 const failures: string[] = [];
 
 function verdictLines(name: string, v: DeliveryVerdict): void {
