@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { probes } from '../core/probes.js';
-import { isWork, type PendingStatement, type Work } from './step.js';
+import { isWork, type PendingStatement } from './step.js';
 import { addTo, batchTails, runCommitted, type BatchTail, type PendingWrite, type WriteOptions, type WriteQueue } from './write-queue.js';
 
 /** Locks the rows of a batch's conversations in id order (raw SQL: one fixed statement, no Kysely on the write connection). */
@@ -157,7 +157,7 @@ export class PostgresGroupCommit implements WriteQueue {
       await client.query('SAVEPOINT parley_tail');
       try {
         const work = tail.finish(state);
-        if (work) await this.drive(client, undefined, work);
+        if (work) await this.runSteps(client, undefined, work);
         await client.query('RELEASE SAVEPOINT parley_tail');
       } catch (error) {
         await client.query('ROLLBACK TO SAVEPOINT parley_tail');
@@ -166,16 +166,20 @@ export class PostgresGroupCommit implements WriteQueue {
     }
   }
 
-  /** Runs one write's work, handing each statement it yields to the transaction's connection. */
-  private async drive(client: pg.PoolClient, item: PendingWrite | undefined, work?: Work<unknown>): Promise<unknown> {
-    let result: unknown = work;
-    if (item) {
-      item.committed = undefined;
-      item.added = undefined;
-      result = this.within(item, () => item.work());
-    }
-    if (!isWork(result)) return result;
-    const steps = result[Symbol.iterator]();
+  /** Runs one write's work (from the start: a write run again keeps nothing of its earlier run). */
+  private async drive(client: pg.PoolClient, item: PendingWrite): Promise<unknown> {
+    item.committed = undefined;
+    item.added = undefined;
+    const result = this.within(item, () => item.work());
+    return isWork(result) ? this.runSteps(client, item, result) : result;
+  }
+
+  /**
+   * Hands each statement `work` yields to the transaction's connection, with `item` as the running
+   * write (none for a batch tail).
+   */
+  private async runSteps(client: pg.PoolClient, item: PendingWrite | undefined, work: Iterable<PendingStatement, unknown, unknown>): Promise<unknown> {
+    const steps = work[Symbol.iterator]();
     let next = this.within(item, () => steps.next());
     while (!next.done) {
       const { name, text, values } = next.value;

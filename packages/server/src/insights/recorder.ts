@@ -69,8 +69,8 @@ function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
  * rolled-back write teaches it nothing). A visitor turn that reaches no new flow step and stops
  * where it stood before (a flow that loops on a question) then runs none; a turn that reaches a new
  * step or moves runs one: an `UPDATE` of the facts row by primary key (its steps and last step).
- * The funnel counts it changed are added to its batch's, which one upsert stores before the batch
- * commits (`WriteQueue.addToBatch`). A conversation it does not remember (after a restart, or one
+ * The funnel counts it changed are added to its batch's, which one upsert per counts table stores
+ * before the batch commits (`WriteQueue.addToBatch`). A conversation it does not remember (after a restart, or one
  * another node served) costs one more statement: its facts are read first. The
  * rarer events (a start, the bot's end, a hand-off, a first reply, a resolution, a rating) read the
  * conversation's facts, write them back, and move its outcome counts.
@@ -105,7 +105,7 @@ export class InsightsRecorder {
   constructor(
     database: DatabaseHandle,
     private readonly writes?: WriteQueue,
-    /** Told when a batch's funnel counts could not be stored (the batch's writes committed without them). */
+    /** Told when a batch's counts could not be stored (the batch's writes committed without them). */
     failed: (error: unknown) => void = () => {},
   ) {
     const db = database.db;
