@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { probes } from '../core/probes.js';
+import { runSideBySide, setPipeline } from './pipelined-writes.js';
 import { isWork, type PendingStatement } from './step.js';
 import { addTo, batchTails, runCommitted, type BatchTail, type PendingWrite, type WriteOptions, type WriteQueue } from './write-queue.js';
 
@@ -14,9 +15,9 @@ function rowsToLock(batch: PendingWrite[]): string[] | undefined {
 }
 
 /**
- * The group commit on PostgreSQL: the writes queued during one event-loop turn run, one after the
- * other, in one transaction on one pooled connection, and each caller's promise settles after the
- * COMMIT. A batch runs while the next one queues, so batches grow with the load instead of the
+ * The group commit on PostgreSQL: the writes queued during one event-loop turn run in one
+ * transaction on one pooled connection, side by side in pipeline mode (a conversation's writes in
+ * turn, see `runSideBySide`), and each caller's promise settles after the COMMIT. A batch runs while the next one queues, so batches grow with the load instead of the
  * transaction count.
  *
  * Before its writes run, a batch locks the conversation rows they name (`WriteOptions.lock`) in id
@@ -97,19 +98,11 @@ export class PostgresGroupCommit implements WriteQueue {
     const ignore = () => {};
     client.on('error', ignore);
     const locks = rowsToLock(batch);
+    // Statements leave without waiting for the answers before them (see `runSideBySide`).
+    setPipeline(client, true);
     try {
-      await client.query('BEGIN');
-      if (locks) await client.query(LOCK_ROWS, [locks]);
-      let failed = false;
-      for (const item of batch) {
-        try {
-          item.outcome = { ok: true, value: await this.drive(client, item) };
-        } catch (error) {
-          item.outcome = { ok: false, error };
-          failed = true;
-          break;
-        }
-      }
+      await Promise.all(locks ? [client.query('BEGIN'), client.query(LOCK_ROWS, [locks])] : [client.query('BEGIN')]);
+      const failed = await runSideBySide(client, batch, this.within);
       if (failed) await this.runIsolated(client, batch, locks);
       await this.runTails(client, batch);
       await client.query('COMMIT');
@@ -120,6 +113,7 @@ export class PostgresGroupCommit implements WriteQueue {
       for (const item of batch) item.reject(error);
       return;
     }
+    setPipeline(client, false);
     client.off('error', ignore);
     client.release();
     this.commits++;
@@ -197,12 +191,12 @@ export class PostgresGroupCommit implements WriteQueue {
     return next.value;
   }
 
-  private within<T>(item: PendingWrite | undefined, run: () => T): T {
+  private readonly within = <T>(item: PendingWrite | undefined, run: () => T): T => {
     this.running = item;
     try {
       return run();
     } finally {
       this.running = undefined;
     }
-  }
+  };
 }

@@ -132,4 +132,56 @@ describe.skipIf(!hasPostgres)('group commit on PostgreSQL', () => {
     expect(await values()).toEqual(['a', 'b', 'd', 'e', 'f']);
     expect(await totals()).toEqual([{ k: 'x', n: 3 }, { k: 'y', n: 5 }]);
   });
+
+  describe('side by side in one batch', () => {
+    /** Writes of two statements each, over `t`, naming conversation rows the batch locks. */
+    async function openWithConversations() {
+      const opened = await open();
+      await pool.query(`CREATE TABLE conversations (id text PRIMARY KEY); INSERT INTO conversations VALUES ('c1'), ('c2'), ('c3')`);
+      const { writes, insert } = opened;
+      const runs: string[] = [];
+      const heard: string[] = [];
+      const twice = (v: string, lock: string | undefined, second = `${v}2`) =>
+        writes.run(
+          function* () {
+            runs.push(v);
+            try {
+              yield* insert(`${v}1`);
+              yield* insert(second);
+            } catch (error) {
+              heard.push(v);
+              throw error;
+            }
+          },
+          { lock },
+        );
+      const inserted = async () => (await pool.query<{ v: string }>('SELECT v FROM t ORDER BY id')).rows.map((r) => r.v);
+      return { ...opened, twice, runs, heard, inserted };
+    }
+
+    it("sends the writes of different conversations without waiting for each other's answers, one conversation's writes in turn", async () => {
+      const { writes, twice, inserted } = await openWithConversations();
+      await Promise.all([twice('a', 'c1'), twice('b', 'c2'), twice('again', 'c1')]);
+      // b's first statement left before a's first answer came back; c1's second write waited for its first.
+      expect(await inserted()).toEqual(['a1', 'b1', 'a2', 'b2', 'again1', 'again2']);
+      expect(writes.commits).toBe(1);
+    });
+
+    it('runs a write that names no conversation after every write before it, and the writes after it after it', async () => {
+      const { twice, inserted } = await openWithConversations();
+      await Promise.all([twice('a', 'c1'), twice('b', 'c2'), twice('free', undefined), twice('c', 'c3'), twice('d', 'c1')]);
+      expect(await inserted()).toEqual(['a1', 'b1', 'a2', 'b2', 'free1', 'free2', 'c1', 'd1', 'c2', 'd2']);
+    });
+
+    it('tells only the write whose statement failed, and runs the others again in savepoints', async () => {
+      const { writes, insert, twice, runs, heard, values } = await openWithConversations();
+      await writes.run(() => insert('taken'));
+      const outcomes = await Promise.allSettled([twice('a', 'c1'), twice('b', 'c2', 'taken'), twice('c', 'c3')]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(heard).toEqual(['b']);
+      // Side by side, a and c ran as far as the abort; then again, each in its savepoint; b did not run again.
+      expect(runs).toEqual(['a', 'b', 'c', 'a', 'c']);
+      expect(await values()).toEqual(['a1', 'a2', 'c1', 'c2', 'taken']);
+    });
+  });
 });
