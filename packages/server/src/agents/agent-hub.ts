@@ -4,6 +4,7 @@ import { runNow } from '../db/step.js';
 import { topics, type BusEvent, type EventBus } from '../core/bus.js';
 import type { InboxRepository } from '../inbox/inbox.js';
 import { encodeTextFrames } from '../realtime/shared-frames.js';
+import { KnownSummaries } from './known-summaries.js';
 
 /** What the hub needs of an agent connection. */
 export interface AgentEndpoint {
@@ -66,6 +67,8 @@ class CompanyChannel {
   private readonly sentSeq = new Map<string, number>();
   /** Conversations whose missed messages are being read, with the events that wait for them. */
   private readonly filling = new Map<string, BusEvent[]>();
+  /** The lines read last, brought forward by the messages relayed since: sent without a read. */
+  private readonly known = new KnownSummaries();
 
   constructor(
     private readonly companyId: string,
@@ -141,6 +144,7 @@ class CompanyChannel {
           if (message.seq <= (this.sentSeq.get(conversationId) ?? 0)) continue;
           this.rememberSeq(conversationId, message.seq);
           this.broadcast({ type: 'message', conversation_id: conversationId, message });
+          this.known.message(conversationId, message);
           this.touchForMessage(conversationId);
         }
       })
@@ -197,6 +201,7 @@ class CompanyChannel {
         // The connection that sent it hears its `ack` first, then the message like everyone.
         if (event.origin) this.sendAcks(event);
         this.broadcast({ type: 'message', conversation_id: event.conversationId, message: event.message });
+        this.known.message(event.conversationId, event.message);
         return this.touchForMessage(event.conversationId);
       }
       case 'state':
@@ -227,6 +232,7 @@ class CompanyChannel {
       case 'note_deleted':
         return this.broadcast({ type: 'note_deleted', conversation_id: event.conversationId, note_id: event.noteId });
       case 'erased':
+        this.known.forget(event.conversationId);
         this.dirty.delete(event.conversationId);
         this.held.delete(event.conversationId);
         return this.broadcast({ type: 'conversation_deleted', conversation_id: event.conversationId });
@@ -251,18 +257,22 @@ class CompanyChannel {
         return;
       }
     }
-    this.touch(conversationId);
+    this.touch(conversationId, undefined, true);
   }
 
   private readonly releaseHeld = () => {
     this.heldTimer = undefined;
     const held = this.held;
     this.held = new Set();
-    for (const conversationId of held) this.touch(conversationId);
+    for (const conversationId of held) this.touch(conversationId, undefined, true);
   };
 
-  /** Marks a conversation's summary as due; a hand-off reason also sends the `handoff` frame. */
-  private touch(conversationId: string, reason?: HandoffReason): void {
+  /**
+   * Marks a conversation's summary as due; a hand-off reason also sends the `handoff` frame. A
+   * change other than new messages (`messagesOnly` false) has the summary read again.
+   */
+  private touch(conversationId: string, reason?: HandoffReason, messagesOnly = false): void {
+    if (!messagesOnly) this.known.forget(conversationId);
     this.held.delete(conversationId);
     if (reason || !this.dirty.has(conversationId)) this.dirty.set(conversationId, reason ?? this.dirty.get(conversationId) ?? null);
     if (this.scheduled) return;
@@ -276,17 +286,24 @@ class CompanyChannel {
     this.dirty = new Map();
     if (this.inbox.readsAtOnce) {
       // SQLite: each summary is read right here, as its frame is written.
-      this.send(due, (conversationId) => runNow(this.inbox.summary(this.companyId, conversationId)));
+      this.send(due, (conversationId) => {
+        const version = this.known.version(conversationId);
+        return this.known.get(conversationId) ?? this.remember(runNow(this.inbox.summary(this.companyId, conversationId)), version);
+      });
       return;
     }
     // PostgreSQL: a read is a round trip. The batch's summaries are read together, and batches
     // go out in the order they were due, so a newer summary is never overtaken by an older one.
-    const reads = [...due.keys()].map((conversationId) =>
-      Promise.resolve(this.inbox.summary(this.companyId, conversationId)).then(
-        (chat) => ({ chat }),
+    // A summary known as of now is taken now, in that same order.
+    const reads = [...due.keys()].map((conversationId) => {
+      const known = this.known.get(conversationId);
+      if (known) return { chat: known };
+      const version = this.known.version(conversationId);
+      return Promise.resolve(this.inbox.summary(this.companyId, conversationId)).then(
+        (chat) => ({ chat, version }),
         (error: unknown) => ({ error }),
-      ),
-    );
+      );
+    });
     const read = Promise.all(reads);
     this.reading = (this.reading ?? Promise.resolve()).then(async () => {
       const results = await read;
@@ -294,9 +311,15 @@ class CompanyChannel {
       this.send(due, (conversationId) => {
         const result = byId.get(conversationId)!;
         if ('error' in result) throw result.error;
-        return result.chat;
+        return 'version' in result ? this.remember(result.chat, result.version) : result.chat;
       });
     });
+  }
+
+  /** Keeps a summary just read, to bring forward by the messages that follow. */
+  private remember(chat: ChatSummary | undefined, version: number): ChatSummary | undefined {
+    if (chat) this.known.remember(chat, version);
+    return chat;
   }
 
   /** Broadcasts the summaries that are due (and the `handoff` frames of those asked for a person). */

@@ -27,7 +27,7 @@ const LAST_MESSAGE_CHARS = 200;
 const DEFAULT_PAGE = 50;
 
 /** Characters of the plain text kept for the inbox's last-message line. */
-function preview(text: string): string {
+export function preview(text: string): string {
   return text.length > LAST_MESSAGE_CHARS ? `${text.slice(0, LAST_MESSAGE_CHARS - 1)}…` : text;
 }
 

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { login, openAgent, openVisitor, OWNER, startAgentServer } from '../agent-helper.js';
+import { describe, expect, it, vi } from 'vitest';
+import { InboxRepository } from '../../src/inbox/inbox.js';
+import { call, login, openAgent, openVisitor, OWNER, startAgentServer } from '../agent-helper.js';
 
 type Frame = { type: string; [key: string]: any };
 /** The sockets' frames as loose records, for short predicates. */
@@ -17,6 +18,7 @@ describe("an agent's dashboard during a busy chat", () => {
 
     // Six messages, each sent once the previous one is acknowledged: six turns in as many ticks.
     const before = agent.frames.length;
+    const reads = vi.spyOn(InboxRepository.prototype, 'summary');
     for (let i = 1; i <= 6; i++) {
       visitor.send({ type: 'message', id: `m${i}`, text: `question ${i}` });
       await visitor.next(when((f) => f.type === 'ack' && f.id === `m${i}`));
@@ -33,6 +35,13 @@ describe("an agent's dashboard during a busy chat", () => {
     expect(lines.length).toBeLessThanOrEqual(3);
     const lastSeq = Math.max(...seen.filter((f) => f.type === 'message').map((f) => f.message.seq));
     expect(lines.at(-1)!.chat.last_message.seq).toBe(lastSeq);
+    // Lines after the first come from the messages relayed, not from a read: they say what a read says.
+    const read = await call(http, 'GET', `/api/chats/${conversationId}`, { token: owner.token });
+    expect(lines.at(-1)!.chat).toEqual(read.body.chat);
+    expect(lines.at(-1)!.chat.unread_count).toBe(6);
+    // Read once at most (the line the first message made due may wait for the greeting's read).
+    expect(reads.mock.calls.filter(([, id]) => id === conversationId).length).toBeLessThanOrEqual(1);
+    reads.mockRestore();
 
     // A change other than a message shows at once, even right after messages.
     visitor.send({ type: 'message', id: 'm7', text: 'one more' });
