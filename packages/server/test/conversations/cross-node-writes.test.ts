@@ -49,15 +49,22 @@ describe.skipIf(!hasPostgres)('two nodes writing one conversation (PostgreSQL)',
     // Node B has read each conversation before the claims (a stale copy waits in its memory).
     for (const id of ids) expect((await b.app.conversations.get(id))?.status).toBe('waiting');
 
-    const claims = await Promise.all(
-      ids.map(async (id) => {
-        const [onA, onB] = await Promise.all([
-          call(a.http, 'POST', `/api/chats/${id}/claim`, { token: first.token, body: {} }),
-          call(b.http, 'POST', `/api/chats/${id}/claim`, { token: other.token, body: {} }),
-        ]);
-        return { id, statuses: [onA.status, onB.status].sort() };
-      }),
-    );
+    // In waves of 10 conversations: a node's batch locks all its rows at once, so a single wave of
+    // 200 is often won whole by whichever node locks first; twenty waves give both nodes a chance.
+    const claims: Array<{ id: string; statuses: number[] }> = [];
+    for (let wave = 0; wave < ids.length; wave += 10) {
+      claims.push(
+        ...(await Promise.all(
+          ids.slice(wave, wave + 10).map(async (id) => {
+            const [onA, onB] = await Promise.all([
+              call(a.http, 'POST', `/api/chats/${id}/claim`, { token: first.token, body: {} }),
+              call(b.http, 'POST', `/api/chats/${id}/claim`, { token: other.token, body: {} }),
+            ]);
+            return { id, statuses: [onA.status, onB.status].sort() };
+          }),
+        )),
+      );
+    }
     for (const { statuses } of claims) expect(statuses).toEqual([200, 409]);
 
     const rows = await rawSql<{ id: string; status: string; assignee_id: string; joined: number }>(
