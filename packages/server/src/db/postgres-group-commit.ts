@@ -17,8 +17,8 @@ function rowsToLock(batch: PendingWrite[]): string[] | undefined {
 /**
  * The group commit on PostgreSQL: the writes queued during one event-loop turn run in one
  * transaction on one pooled connection, side by side in pipeline mode (a conversation's writes in
- * turn, see `runSideBySide`), and each caller's promise settles after the COMMIT. A batch runs while the next one queues, so batches grow with the load instead of the
- * transaction count.
+ * turn, see `runSideBySide`), and each caller's promise settles after the COMMIT. A batch runs
+ * while the next one queues, so batches grow with the load instead of the transaction count.
  *
  * Before its writes run, a batch locks the conversation rows they name (`WriteOptions.lock`) in id
  * order, so batches of several nodes touching the same conversations queue instead of deadlocking.
