@@ -132,7 +132,9 @@ export interface PostgresLeaderOptions {
  * reports an error, or the check fails or takes longer than `retryMs`), the node stops leading at
  * once and destroys the connection: PostgreSQL releases the lock with the session, so another
  * node (or this one, on a new connection) takes it at its next try. A node that dies loses the
- * lock with its connection.
+ * lock with its connection. When PostgreSQL ends the leader's session, its last words reach the
+ * leader before the lock is free, but another node may take the lock before the leader's event
+ * loop has read them: for that moment two nodes lead, which is why jobs must be safe to run twice.
  */
 export class PostgresLeader extends Leader {
   private client: pg.PoolClient | undefined;
@@ -192,7 +194,9 @@ export class PostgresLeader extends Leader {
       await Promise.race([
         // raw SQL: a ping on the lock's own session, which Kysely's pool does not pin.
         client.query('SELECT 1'),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('the leader connection did not answer')), this.retryMs))),
+        // The verdict waits for one poll of the event loop after the timer: a process that was
+        // paused (a busy machine) reads an answer that arrived meanwhile before it gives up.
+        new Promise((_, reject) => (timer = setTimeout(() => setImmediate(() => reject(new Error('the leader connection did not answer'))), this.retryMs))),
       ]);
     } catch (error) {
       this.lose(client, error);

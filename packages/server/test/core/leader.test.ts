@@ -88,30 +88,44 @@ describe('the leader of the periodic jobs on several nodes (PostgreSQL)', () => 
 
   it.skipIf(!hasPostgres)("stops leading when the lock's connection drops, and leads again once it has the lock on a new one", async () => {
     const { database, a, b } = await twoNodes();
-    const changes: Array<[string, boolean]> = [];
-    a.leader.onChange((leading) => changes.push(['a', leading]));
-    b.leader.onChange((leading) => changes.push(['b', leading]));
-    const [holder] = await lockHolders(database.url);
-    expect(holder).toEqual(expect.any(Number));
+    const changes: Array<[string, boolean, number]> = [];
+    a.leader.onChange((leading) => changes.push(['a', leading, performance.now()]));
+    b.leader.onChange((leading) => changes.push(['b', leading, performance.now()]));
+    // One holder (a check that misses its 50 ms on a busy machine lets the lock go for a moment).
+    const [holder] = await until(async () => {
+      const pids = await lockHolders(database.url);
+      return pids.length === 1 ? pids : undefined;
+    }, 'one lock holder');
 
     // PostgreSQL ends the leader's session (as a network cut or a restart would): the lock goes with it.
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
     onCleanup(() => admin.end());
+    const from = changes.length;
+    const before = Number(a.leader.isLeader) + Number(b.leader.isLeader);
     await admin.query('SELECT pg_terminate_backend($1)', [holder]);
 
-    await until(() => changes.some(([node, leading]) => node === 'a' && !leading), 'node A to stop leading', 5_000);
+    await until(() => changes.slice(from).some(([, leading]) => !leading), 'the leader to stop leading', 5_000);
     await until(() => a.leader.isLeader !== b.leader.isLeader, 'one node to lead again', 5_000);
     const holders = await until(async () => {
       const pids = await lockHolders(database.url);
       return pids.length === 1 ? pids : undefined;
     }, 'one lock holder');
     expect(holders[0]).not.toBe(holder);
-    // Never two leaders at once, as told by the changes in order (node A led before them).
-    let leading = 1;
-    for (const [, now] of changes) {
+    // Two leaders at once only for the moment between PostgreSQL ending the leader's session (which
+    // frees the lock) and the leader reading that on its socket: the session's last words reach it
+    // before another node can hold the lock, so the overlap is the time its event loop takes to read them, well
+    // under the default check interval (5 s). Told by the changes in order since the termination.
+    let leading = before;
+    let twoSince: number | undefined;
+    for (const [, now, at] of changes.slice(from)) {
       leading += now ? 1 : -1;
-      expect(leading).toBeLessThanOrEqual(1);
+      expect(leading).toBeLessThanOrEqual(2);
+      if (leading === 2) twoSince = at;
+      else if (twoSince !== undefined) {
+        expect(at - twoSince).toBeLessThan(1_000);
+        twoSince = undefined;
+      }
     }
     expect(leading).toBe(1);
   });
