@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { LiveConversation } from '../../src/conversations/conversations.js';
+import { initialState } from '../../src/flows/index.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
 import { runNow } from '../../src/db/step.js';
 
@@ -50,7 +51,7 @@ export async function seedReports(app: FastifyInstance, options: { conversations
   const rand = random(42);
   const insertConversation = sqlite.prepare(
     `INSERT INTO conversations (id, company_id, session_hash, flow_id, status, flow_state, last_seq, is_terminal, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertMessage = sqlite.prepare(
     `INSERT INTO messages (conversation_id, company_id, seq, role, components, text, author_id, author_name, created_at)
@@ -75,7 +76,10 @@ export async function seedReports(app: FastifyInstance, options: { conversations
         const outcome = roll < 0.35 ? 'bot' : roll < 0.7 ? 'handoff' : 'abandoned';
         const path = (rand() < 0.5 ? leadPath : accountPath).slice(0, outcome === 'bot' ? 6 : 1 + Math.floor(rand() * 4));
         const ended = outcome === 'bot' && path[5] === 'welcome_new';
-        insertConversation.run(id, company.id, `seed-${i}`, flow.id, outcome === 'handoff' ? 'resolved' : 'bot', perConversation, ended ? 1 : 0, createdAt, createdAt);
+        // The state carries what the funnel counted of the greeting's steps, as a live start's does.
+        const state = initialState();
+        recorder.beginFunnel(state, path);
+        insertConversation.run(id, company.id, `seed-${i}`, flow.id, outcome === 'handoff' ? 'resolved' : 'bot', JSON.stringify(state), perConversation, ended ? 1 : 0, createdAt, createdAt);
         const live = { id, companyId: company.id, flowId: flow.id, createdAt, status: 'bot' } as LiveConversation;
         runNow(recorder.started(live, path, ended));
         const agent = agents[Math.floor(rand() * agents.length)]!;

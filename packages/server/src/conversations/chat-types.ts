@@ -1,7 +1,7 @@
 export type { VisitorInfo } from './conversation-model.js';
 import type { ChatMessage, HandoffReason, HttpStep, RatingScale, VisitorInput } from '@parley/protocol';
-import type { FlowVars, HttpOutcome } from '../flows/engine.js';
-import type { LiveConversation, NewMessage } from './conversations.js';
+import type { FlowState, FlowVars, HttpOutcome } from '../flows/engine.js';
+import type { ConversationChanges, LiveConversation, NewMessage } from './conversations.js';
 import type { Lead } from '../leads/leads.js';
 import type { WriteEffect } from '../db/step.js';
 
@@ -146,8 +146,14 @@ export interface RecordOptions {
 export interface InsightsHooks {
   /** A new conversation, with the flow steps its greeting ran. */
   started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): WriteEffect;
-  /** A visitor turn ran these flow steps; `terminal` when it reached an `end` step. */
-  turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): WriteEffect;
+  /** Marks a new conversation's first flow state with what the funnel counts of its greeting's steps. */
+  beginFunnel(state: FlowState, path: string[] | undefined): void;
+  /**
+   * A visitor turn ran the flow steps `changes.reached` (`changes.isTerminal` when it reached an
+   * `end` step). Called before the turn's write is queued, with the conversation as it stood; may
+   * add to `changes.flow`. Returns what the write must record.
+   */
+  turn(conversation: LiveConversation, changes: ConversationChanges): WriteEffect;
   /** Messages not from the visitor (an agent's reply, a claim, a hand-back) were stored. */
   recorded(conversation: LiveConversation, messages: NewMessage[]): WriteEffect;
   /** The company's rating scale, for flow `rating` steps. */

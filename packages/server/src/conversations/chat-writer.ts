@@ -52,8 +52,11 @@ export class ChatWriter {
       options.leads?.push(lead);
     }
     const statusBefore = conversation.status;
+    // Decided on the conversation as it stands before the write (which may add to `changes.flow`).
+    const insights = this.ports.insights;
+    const rollups = changes.reached && insights ? insights.turn(conversation, changes) : undefined;
     const stored = await this.conversations.append(conversation, messages, changes, undefined, (written) =>
-      this.turnEffects(conversation, written, changes, leads, request),
+      this.turnEffects(conversation, written, leads, request, rollups),
     );
     this.announce.messages(conversation, stored, options.origin, options.streamId);
     if (conversation.status !== statusBefore) this.announce.state(conversation, conversation.status, request ? { position: request.position } : undefined);
@@ -84,10 +87,8 @@ export class ChatWriter {
    * and the insights rollups, in that order; nothing to run (undefined) when there are none, as on
    * most turns.
    */
-  private turnEffects(conversation: LiveConversation, written: ChatMessage[], changes: ConversationChanges, leads: Lead[], request: HandoffPlan | undefined): WriteEffect {
+  private turnEffects(conversation: LiveConversation, written: ChatMessage[], leads: Lead[], request: HandoffPlan | undefined, rollups: WriteEffect): WriteEffect {
     const events = this.announce.recordMessages(conversation, written);
-    const insights = this.ports.insights;
-    const rollups = changes.reached && insights ? insights.turn(conversation, changes.reached, changes.isTerminal === true) : undefined;
     if (!events && leads.length === 0 && !request && !rollups) return undefined;
     return this.runTurnEffects(events, leads, request, rollups);
   }

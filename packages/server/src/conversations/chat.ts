@@ -116,6 +116,7 @@ export class ChatService {
     let turn = startFlow(stored.flow, this.flows.context(undefined, company.id));
     // Only a flow that calls out waits here: the usual start stays synchronous up to the write.
     if (turn.http) turn = await this.flows.settleHttp(stored.flow, turn, company.id, undefined);
+    this.ports.insights?.beginFunnel(turn.state, turn.path);
     const first: NewMessage[] = opener ? [visitorMessage([userText(opener.text)], opener.clientId)] : [];
     const { conversation, token, committed } = this.conversations.create(
       { ...visitor, companyId: company.id, flowId: stored.id, ...(options.test ? { isTest: true } : {}) },

@@ -109,6 +109,8 @@ export class ConversationUpdates {
     }
     if (changes.flow !== undefined) {
       mask |= FLOW_STATE;
+      // The funnel's memory outlives the flow's state (a restart, another flow): only insights replaces it.
+      if (changes.flow.funnel === undefined && conversation.flow.funnel !== undefined) changes.flow.funnel = conversation.flow.funnel;
       values.flow_state = JSON.stringify((conversation.flow = changes.flow));
     }
     if (changes.isTerminal !== undefined && changes.isTerminal !== conversation.isTerminal) {

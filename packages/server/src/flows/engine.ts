@@ -14,6 +14,18 @@ export interface FlowState {
   vars: FlowVars;
   /** True once an `end` step ran: the next input starts the flow again. */
   done: boolean;
+  /**
+   * What the bot's funnel (insights) has counted of this conversation. The engine never reads it;
+   * it rides with the state, so storing it costs no statement of its own, and a state that does
+   * not carry it (a fresh start) keeps the conversation's (`ConversationUpdates`).
+   */
+  funnel?: FunnelMemory;
+}
+
+/** The flow steps a conversation reached (each counted once) and the step it stands at (last run). */
+export interface FunnelMemory {
+  steps: string[];
+  last: string | null;
 }
 
 /** A side effect the chat service carries out in the same transaction as the reply. */

@@ -4,6 +4,6 @@
  */
 export { default as flows, FlowRegistry, type StoredFlow } from './flows.plugin.js';
 export { FlowError, loadFlowFile, parseFlow, successors } from './load.js';
-export { initialState, type FlowContext, type FlowState, type FlowTurn } from './engine.js';
+export { initialState, type FlowContext, type FlowState, type FlowTurn, type FunnelMemory } from './engine.js';
 export { demoFlowPath } from './demo.js';
 export { flowAdminPlugin, flowAdminRoutes, FlowAdmin, type PublishResult } from './builder/index.js';

@@ -40,8 +40,9 @@ export default fp(
     };
     app.decorate('chatInsights', {
       started: (conversation, path, terminal) => safely(recorder.started(conversation, path, terminal)),
-      turn: (conversation, path, terminal) => {
-        const work = recorder.turn(conversation, path, terminal);
+      beginFunnel: (state, path) => recorder.beginFunnel(state, path),
+      turn: (conversation, changes) => {
+        const work = recorder.turn(conversation, changes);
         return work && safely(work);
       },
       recorded: (conversation, messages) => safely(recorder.recorded(conversation, messages, Date.now())),

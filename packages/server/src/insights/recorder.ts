@@ -1,4 +1,5 @@
-import type { LiveConversation, NewMessage } from '../conversations/conversations.js';
+import type { ConversationChanges, LiveConversation, NewMessage } from '../conversations/conversations.js';
+import type { FlowState, FunnelMemory } from '../flows/engine.js';
 import type { DatabaseHandle } from '../db/handle.js';
 import type { BatchTail, WriteQueue } from '../db/write-queue.js';
 import { perform, type Work } from '../db/step.js';
@@ -32,13 +33,6 @@ interface Facts {
   rating: number | null;
 }
 
-/** What committed of a conversation's funnel: the steps it reached, the step it stands at, and its quarter hour. */
-interface KnownSteps {
-  steps: Set<string>;
-  last: string | null;
-  bucket: number;
-}
-
 /** Funnel counts to add, per step: `[reached, stopped]`. */
 type Deltas = Map<string, [number, number]>;
 
@@ -48,6 +42,28 @@ function add(deltas: Deltas, step: string, reached: number, stopped: number): vo
     d[0] += reached;
     d[1] += stopped;
   } else deltas.set(step, [reached, stopped]);
+}
+
+/**
+ * What a turn that ran `path` (ending at `last`) moves from what was counted: each step not
+ * reached before counts once, and where the conversation stands moves to `last`. The new memory
+ * and the counts to add, or undefined when nothing moves.
+ */
+function advance(was: FunnelMemory, path: string[], last: string): { memory: FunnelMemory; deltas: Deltas } | undefined {
+  let steps = was.steps;
+  let deltas: Deltas | undefined;
+  for (const step of path) {
+    if (steps.includes(step)) continue;
+    if (steps === was.steps) steps = [...steps];
+    steps.push(step);
+    add((deltas ??= new Map()), step, 1, 0);
+  }
+  if (was.last !== last) {
+    deltas ??= new Map();
+    if (was.last !== null) add(deltas, was.last, 0, -1);
+    add(deltas, last, 0, 1);
+  }
+  return deltas && { memory: { steps, last }, deltas };
 }
 
 /** A batch's counts rows to add, per table. */
@@ -64,29 +80,23 @@ function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
 /**
  * The reports' rollups, kept in the write path. Every method runs inside the write that stores
  * the change it records (so a rollup never disagrees with what committed) and only runs prepared
- * statements. With the group commit given, the recorder remembers, per live conversation, the
- * steps its facts row holds and where the conversation stands, learnt only after a commit (so a
- * rolled-back write teaches it nothing). A visitor turn that reaches no new flow step and stops
- * where it stood before (a flow that loops on a question) then runs none; a turn that reaches a new
- * step or moves runs one: an `UPDATE` of the facts row by primary key (its steps and last step).
- * The funnel counts it changed are added to its batch's, which one upsert per counts table stores
- * before the batch commits (`WriteQueue.addToBatch`). A conversation it does not remember (after a restart, or one
- * another node served) costs one more statement: its facts are read first. The
- * rarer events (a start, the bot's end, a hand-off, a first reply, a resolution, a rating) read the
- * conversation's facts, write them back, and move its outcome counts.
+ * statements. What the funnel has counted of a conversation (the steps it reached and the step it
+ * stands at) rides in its flow state (`FlowState.funnel`), which every turn stores anyway: a visitor
+ * turn works out the funnel counts it moves from the conversation as it stands, before its write
+ * is queued, and writes no statement of its own. Those counts are added to its batch's, which one
+ * upsert per counts table stores before the batch commits (`WriteQueue.addToBatch`). A turn that
+ * reaches no new flow step and stops where it stood moves nothing. A conversation whose state
+ * carries no memory (started before the memory moved there) is counted from its facts row, as it
+ * used to be, until its next stored state carries the memory. A start inserts the conversation's
+ * facts row; the bot's end sets it in one statement that returns what the counts need; the other
+ * rare events (a hand-off, a first reply, a resolution, a rating) read the facts, write them back,
+ * and move the outcome counts.
  *
- * The memory is safe to trust: only this recorder writes a conversation's steps, always in a write
- * that also moves the conversation's state, and on PostgreSQL a write on a copy that another node
- * made stale fails and drops that copy (with what was learnt about it).
+ * The memory is as safe as the flow state it rides in: a write that fails drops the live copy,
+ * and on PostgreSQL a write from a copy that another node made stale fails (`state_version`).
  */
 export class InsightsRecorder {
   private readonly statements;
-
-  /**
-   * Per live conversation (dropped with it), what its committed funnel rows hold. Only this
-   * recorder writes them, and a conversation's writes all go through this process's group commit.
-   */
-  private readonly known = new WeakMap<LiveConversation, KnownSteps>();
 
   /** The funnel's counts, by company, flow, bucket (quarter hour or UTC day) and step: reached, stopped. */
   private readonly funnelCounts: SummedCounts;
@@ -133,6 +143,15 @@ export class InsightsRecorder {
       saveSteps: prepareQuery(database, { id, steps: param<string>(), last: param<string>() }, (p) =>
         db.updateTable('conversation_facts').set({ steps: p.steps, last_step: p.last }).where('conversation_id', '=', p.id),
       ),
+      // The bot's end, once: what the outcome counts need comes back from the same statement.
+      endBot: prepareQuery(database, { id }, (p) =>
+        db
+          .updateTable('conversation_facts')
+          .set({ bot_ended: 1 })
+          .where('conversation_id', '=', p.id)
+          .where('bot_ended', '=', 0)
+          .returning(['company_id', 'created_ms', 'handed_off_ms']),
+      ),
       facts: prepareQuery(database, { id }, (p) =>
         db
           .selectFrom('conversation_facts')
@@ -156,13 +175,18 @@ export class InsightsRecorder {
     };
   }
 
-  /** A new conversation and the steps its greeting ran. */
+  /** Marks a new conversation's first flow state with what its greeting counts: the steps it ran and where it stands. */
+  beginFunnel(state: FlowState, path: string[] | undefined): void {
+    state.funnel = { steps: [...new Set(path)], last: path?.length ? path[path.length - 1]! : null };
+  }
+
+  /** A new conversation and the steps its greeting ran (its state carries them: `beginFunnel`). */
   *started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> {
     const { id, companyId, flowId } = conversation;
     const created = Date.parse(conversation.createdAt);
     const steps = new Set(path);
     const last = path?.length ? path[path.length - 1]! : null;
-    const inserted = yield* this.statements.insertFacts.run({ id, company: companyId, flow: flowId, created, steps: steps.size ? JSON.stringify([...steps]) : null, last });
+    const inserted = yield* this.statements.insertFacts.run({ id, company: companyId, flow: flowId, created, steps: null, last: null });
     if (inserted.changes === 1) {
       const bucket = Math.floor(created / BUCKET_MS);
       yield* this.count(this.outcomeCounts, [companyId, bucket], [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -173,73 +197,67 @@ export class InsightsRecorder {
         if (last !== null) add(deltas, last, 0, 1);
         yield* this.funnel(companyId, flowId, bucket, deltas);
       }
-      this.learn(conversation, { steps, last, bucket });
-      if (terminal) yield* this.change(id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
-      return;
+    } else if (path?.length) {
+      // Its start was counted before: count what is new since, from the facts row.
+      yield* this.fromFacts(conversation, path, path[path.length - 1]!);
     }
-    yield* perform(this.turn(conversation, path, terminal));
+    if (terminal) yield* this.botEnded(id);
   }
 
   /**
-   * The steps a turn ran: each counts once per conversation in the funnel; the last is where it
-   * stands (moved from the step it stood at before). A turn that reaches a new step or moves writes
-   * the facts row's steps and last step, and adds every funnel count it changed to its batch's; a
-   * turn that does neither writes nothing.
+   * A visitor turn, before its write is queued (the conversation as it stands before the turn):
+   * the steps the turn ran (`changes.reached`) each count once per conversation in the funnel, and
+   * the last is where it stands, moved from where it stood. Puts the new memory in `changes.flow`,
+   * and returns what the write must record (the funnel counts it moves, the bot's end): nothing
+   * when the turn reached no new step, stays where it stood and did not end.
    */
-  turn(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> | undefined {
+  turn(conversation: LiveConversation, changes: ConversationChanges): Work<void> | undefined {
+    const path = changes.reached;
     if (!path?.length) return undefined;
     const last = path[path.length - 1]!;
-    const known = this.known.get(conversation);
-    const fresh = !known || known.last !== last || !path.every((step) => known.steps.has(step));
+    const terminal = changes.isTerminal === true;
+    const memory = conversation.flow.funnel;
+    if (!memory || !changes.flow) return this.turnFromFacts(conversation, path, last, terminal);
+    const moved = advance(memory, path, last);
+    changes.flow.funnel = moved?.memory ?? memory;
     // Most turns loop where they stood: no work, not even a generator, on the turn's hot path.
-    if (!fresh && !terminal) return undefined;
-    return this.turnWork(conversation, path, last, known, fresh, terminal);
+    if (!moved && !terminal) return undefined;
+    return this.turnWork(conversation, moved?.deltas, terminal);
   }
 
-  private *turnWork(conversation: LiveConversation, path: string[], last: string, known: KnownSteps | undefined, fresh: boolean, terminal: boolean): Work<void> {
-    if (fresh) yield* this.record(conversation, path, last, known);
-    if (terminal) yield* this.change(conversation.id, (f) => (f.bot_ended === 0 ? { ...f, bot_ended: 1 } : undefined));
+  private *turnWork(conversation: LiveConversation, deltas: Deltas | undefined, terminal: boolean): Work<void> {
+    const { flowId } = conversation;
+    if (deltas && flowId) yield* this.funnel(conversation.companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
+    if (terminal) yield* this.botEnded(conversation.id);
+  }
+
+  private *turnFromFacts(conversation: LiveConversation, path: string[], last: string, terminal: boolean): Work<void> {
+    yield* this.fromFacts(conversation, path, last);
+    if (terminal) yield* this.botEnded(conversation.id);
   }
 
   /**
-   * Stores a turn's steps and last step and moves its funnel counts, from what the recorder knows
-   * of the conversation (or, when it knows nothing, from its facts row); learns the result once
-   * the write commits.
+   * A turn of a conversation whose state carries no funnel memory (stored before it rode there):
+   * counts against the steps and last step of its facts row, writes them back, and once the write
+   * commits puts the memory in the live state, so the next stored state carries it.
    */
-  private *record(conversation: LiveConversation, path: string[], last: string, known: KnownSteps | undefined): Work<void> {
+  private *fromFacts(conversation: LiveConversation, path: string[], last: string): Work<void> {
     const { id, companyId, flowId } = conversation;
-    let was = known;
-    if (was) {
-      // Forgotten until this write commits: a later write of the same batch reads the facts row.
-      this.known.delete(conversation);
-    } else {
-      const row = yield* this.statements.steps.get({ id });
-      // No facts row: the conversation's start was not recorded, so there is nothing to count against.
-      if (!row) return;
-      was = { steps: new Set(row.steps ? (JSON.parse(row.steps) as string[]) : []), last: row.last_step, bucket: Math.floor(row.created_ms / BUCKET_MS) };
+    const row = yield* this.statements.steps.get({ id });
+    // No facts row: the conversation's start was not recorded, so there is nothing to count against.
+    if (!row) return;
+    const was: FunnelMemory = { steps: row.steps ? (JSON.parse(row.steps) as string[]) : [], last: row.last_step };
+    const moved = advance(was, path, last);
+    if (moved) {
+      yield* this.statements.saveSteps.run({ id, steps: JSON.stringify(moved.memory.steps), last });
+      if (flowId) yield* this.funnel(companyId, flowId, Math.floor(row.created_ms / BUCKET_MS), moved.deltas);
     }
-    const deltas: Deltas = new Map();
-    const steps = new Set(was.steps);
-    for (const step of path) {
-      if (steps.has(step)) continue;
-      steps.add(step);
-      add(deltas, step, 1, 0);
-    }
-    if (was.last !== last) {
-      if (was.last !== null) add(deltas, was.last, 0, -1);
-      add(deltas, last, 0, 1);
-    }
-    const now = { steps, last, bucket: was.bucket };
-    if (deltas.size > 0) {
-      yield* this.statements.saveSteps.run({ id, steps: JSON.stringify([...steps]), last });
-      if (flowId) yield* this.funnel(companyId, flowId, was.bucket, deltas);
-    }
-    this.learn(conversation, now);
-  }
-
-  /** Remembers what a conversation's facts hold once the running write commits (never after a rollback). */
-  private learn(conversation: LiveConversation, known: KnownSteps): void {
-    this.writes?.afterCommit(() => this.known.set(conversation, known));
+    const memory = moved?.memory ?? was;
+    // Learnt only when no other write of the conversation is in flight: one queued meanwhile was
+    // also counted from the facts row, and learns in its turn.
+    this.writes?.afterCommit(() => {
+      if (conversation.pending <= 1) conversation.flow.funnel = memory;
+    });
   }
 
   /**
@@ -289,6 +307,16 @@ export class InsightsRecorder {
       const rows = batch.get(counts);
       if (rows?.size) yield* counts.store(rows);
     }
+  }
+
+  /**
+   * The bot reached an `end` step (the first time counts): a conversation no person was asked for
+   * moves from abandoned to solved by the bot; one handed off stays where it counts.
+   */
+  private *botEnded(conversationId: string): Work<void> {
+    const facts = yield* this.statements.endBot.get({ id: conversationId });
+    if (!facts || facts.handed_off_ms !== null) return;
+    yield* this.count(this.outcomeCounts, [facts.company_id, Math.floor(facts.created_ms / BUCKET_MS)], [0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
   }
 
   /** A person was asked for (the first time counts). */

@@ -50,7 +50,11 @@ export interface ConversationFactsTable {
   bot_ended: Generated<number>;
   /** The flow step the conversation last reached. */
   last_step: string | null;
-  /** The flow steps it reached, once each (the bot's funnel), as a JSON array of step ids. */
+  /**
+   * The flow steps it reached, once each (the bot's funnel), as a JSON array of step ids; with
+   * `last_step`, kept only for a conversation stored before this memory moved into its flow
+   * state (`FlowState.funnel`), and null for those started since.
+   */
   steps: string | null;
   /** The visitor's rating, 1 to 5. */
   rating: number | null;
