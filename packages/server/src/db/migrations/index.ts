@@ -22,6 +22,7 @@ import * as uploadBlobs from './2026_12_06_0003_upload_blobs.js';
 import * as webhookEndpointLeases from './2026_12_06_0004_webhook_endpoint_leases.js';
 import * as instanceSecret from './2026_12_07_0001_instance_secret.js';
 import * as stepsInFacts from './2026_12_08_0001_steps_in_facts.js';
+import * as dropCompanyStatusIndex from './2026_12_09_0001_drop_company_status_index.js';
 
 /** The SQL dialects Parley stores in: SQLite by default, PostgreSQL for running on many nodes. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -71,6 +72,7 @@ const shared: Record<string, Migration> = {
   '2026_12_06_0004_webhook_endpoint_leases': webhookEndpointLeases,
   '2026_12_07_0001_instance_secret': instanceSecret,
   '2026_12_08_0001_steps_in_facts': stepsInFacts,
+  '2026_12_09_0001_drop_company_status_index': dropCompanyStatusIndex,
 };
 
 /** Every migration of a dialect, in the order its names sort. */
