@@ -257,22 +257,27 @@ class CompanyChannel {
         return;
       }
     }
-    this.touch(conversationId, undefined, true);
+    this.markDue(conversationId);
   }
 
   private readonly releaseHeld = () => {
     this.heldTimer = undefined;
     const held = this.held;
     this.held = new Set();
-    for (const conversationId of held) this.touch(conversationId, undefined, true);
+    for (const conversationId of held) this.markDue(conversationId);
   };
 
   /**
-   * Marks a conversation's summary as due; a hand-off reason also sends the `handoff` frame. A
-   * change other than new messages (`messagesOnly` false) has the summary read again.
+   * A change other than new messages: the summary is read again, and is due now; a hand-off
+   * reason also sends the `handoff` frame.
    */
-  private touch(conversationId: string, reason?: HandoffReason, messagesOnly = false): void {
-    if (!messagesOnly) this.known.forget(conversationId);
+  private touch(conversationId: string, reason?: HandoffReason): void {
+    this.known.forget(conversationId);
+    this.markDue(conversationId, reason);
+  }
+
+  /** Marks a conversation's summary as due (what is known of it is kept: see `touch`). */
+  private markDue(conversationId: string, reason?: HandoffReason): void {
     this.held.delete(conversationId);
     if (reason || !this.dirty.has(conversationId)) this.dirty.set(conversationId, reason ?? this.dirty.get(conversationId) ?? null);
     if (this.scheduled) return;
