@@ -66,6 +66,12 @@ function advance(was: FunnelMemory, path: string[], last: string): { memory: Fun
   return deltas && { memory: { steps, last }, deltas };
 }
 
+/** What a greeting that ran `path` counts, from nothing counted: each of its steps once, and where it stands. */
+function greeting(path: string[] | undefined): { memory: FunnelMemory; deltas: Deltas } {
+  const nothing: FunnelMemory = { steps: [], last: null };
+  return (path?.length ? advance(nothing, path, path[path.length - 1]!) : undefined) ?? { memory: nothing, deltas: new Map() };
+}
+
 /** A batch's counts rows to add, per table. */
 type BatchCounts = Map<SummedCounts, CountRows>;
 
@@ -130,11 +136,11 @@ export class InsightsRecorder {
     this.statements = {
       insertFacts: prepareQuery(
         database,
-        { id, company: param<string>(), flow: param<string | null>(), created: param<number>(), steps: param<string | null>(), last: param<string | null>() },
+        { id, company: param<string>(), flow: param<string | null>(), created: param<number>() },
         (p) =>
           db
             .insertInto('conversation_facts')
-            .values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created, steps: p.steps, last_step: p.last })
+            .values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created })
             .onConflict((oc) => oc.doNothing()),
       ),
       steps: prepareQuery(database, { id }, (p) =>
@@ -177,24 +183,21 @@ export class InsightsRecorder {
 
   /** Marks a new conversation's first flow state with what its greeting counts: the steps it ran and where it stands. */
   beginFunnel(state: FlowState, path: string[] | undefined): void {
-    state.funnel = { steps: [...new Set(path)], last: path?.length ? path[path.length - 1]! : null };
+    state.funnel = greeting(path).memory;
   }
 
   /** A new conversation and the steps its greeting ran (its state carries them: `beginFunnel`). */
   *started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> {
     const { id, companyId, flowId } = conversation;
     const created = Date.parse(conversation.createdAt);
-    const steps = new Set(path);
-    const last = path?.length ? path[path.length - 1]! : null;
-    const inserted = yield* this.statements.insertFacts.run({ id, company: companyId, flow: flowId, created, steps: null, last: null });
+    const inserted = yield* this.statements.insertFacts.run({ id, company: companyId, flow: flowId, created });
     if (inserted.changes === 1) {
       const bucket = Math.floor(created / BUCKET_MS);
       yield* this.count(this.outcomeCounts, [companyId, bucket], [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
       if (flowId) {
         // The flow's count of conversations (step '') goes in the statement that counts the greeting's steps.
-        const deltas: Deltas = new Map([['', [1, 0]]]);
-        for (const step of steps) add(deltas, step, 1, 0);
-        if (last !== null) add(deltas, last, 0, 1);
+        const { deltas } = greeting(path);
+        add(deltas, '', 1, 0);
         yield* this.funnel(companyId, flowId, bucket, deltas);
       }
     } else if (path?.length) {
