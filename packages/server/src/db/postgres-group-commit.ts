@@ -4,6 +4,9 @@ import { runSideBySide, setPipeline } from './pipelined-writes.js';
 import { isWork, type PendingStatement } from './step.js';
 import { addTo, batchTails, runCommitted, type BatchTail, type PendingWrite, type WriteOptions, type WriteQueue } from './write-queue.js';
 
+/** Batches committing at once on one node, each on its own connection (see `take`). */
+const MAX_BATCHES_IN_FLIGHT = 2;
+
 /** Locks the rows of a batch's conversations in id order (raw SQL: one fixed statement, no Kysely on the write connection). */
 const LOCK_ROWS = { name: 'parley_lock_conversations', text: 'SELECT id FROM conversations WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' };
 
@@ -17,8 +20,15 @@ function rowsToLock(batch: PendingWrite[]): string[] | undefined {
 /**
  * The group commit on PostgreSQL: the writes queued during one event-loop turn run in one
  * transaction on one pooled connection, side by side in pipeline mode (a conversation's writes in
- * turn, see `runSideBySide`), and each caller's promise settles after the COMMIT. A batch runs
- * while the next one queues, so batches grow with the load instead of the transaction count.
+ * turn, see `runSideBySide`), and each caller's promise settles after the COMMIT. Batches grow
+ * with the load instead of the transaction count.
+ *
+ * Two batches commit at once, each on its own connection, so the node prepares and answers one
+ * while PostgreSQL works on the other (one batch at a time left each side idle half the time). A
+ * conversation is in one batch at a time: its next write waits for the batch in flight that holds
+ * it, so its writes, seqs and in-memory state still move one commit after the other. A write that
+ * names no conversation may touch any row: it runs only with no other batch in flight, and none
+ * starts beside it.
  *
  * Before its writes run, a batch locks the conversation rows they name (`WriteOptions.lock`) in id
  * order, so batches of several nodes touching the same conversations queue instead of deadlocking.
@@ -32,7 +42,12 @@ export class PostgresGroupCommit implements WriteQueue {
   private queue: PendingWrite[] = [];
   private scheduled = false;
   private closed = false;
-  private inFlight: Promise<void> | undefined;
+  /** The batches committing now (at most `MAX_BATCHES_IN_FLIGHT`). */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The conversations whose writes a batch in flight holds: their next writes wait for it. */
+  private readonly held = new Set<string>();
+  /** A batch in flight holds a write that names no conversation: nothing runs beside it. */
+  private exclusive = false;
   private running: PendingWrite | undefined;
   commits = 0;
   beforeBatch: (() => void) | undefined;
@@ -61,26 +76,63 @@ export class PostgresGroupCommit implements WriteQueue {
 
   flush(): void {
     this.scheduled = false;
-    if (this.inFlight || this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
+    if (this.exclusive || this.inFlight.size >= MAX_BATCHES_IN_FLIGHT || this.queue.length === 0) return;
+    const batch = this.take();
+    if (batch.length === 0) return;
+    const locks = new Set<string>();
+    let exclusive = false;
+    for (const item of batch) {
+      if (item.lock === undefined) exclusive = true;
+      else locks.add(item.lock);
+    }
+    for (const id of locks) this.held.add(id);
+    if (exclusive) this.exclusive = true;
     this.beforeBatch?.();
-    this.inFlight = this.commit(batch).finally(() => {
-      this.inFlight = undefined;
+    const done: Promise<void> = this.commit(batch).finally(() => {
+      this.inFlight.delete(done);
+      for (const id of locks) this.held.delete(id);
+      if (exclusive) this.exclusive = false;
       if (this.queue.length > 0) this.schedule();
     });
+    this.inFlight.add(done);
+    // The next batch may start beside this one with what queues meanwhile.
+    if (this.queue.length > 0) this.schedule();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.inFlight || this.queue.length > 0) {
+    while (this.inFlight.size > 0 || this.queue.length > 0) {
       this.flush();
-      await this.inFlight;
+      await Promise.race(this.inFlight);
     }
   }
 
+  /**
+   * The writes of the next batch, in queue order. With no batch in flight, the whole queue. Beside
+   * a batch in flight, only writes of conversations no batch holds, up to the first write that names
+   * no conversation (it may touch any row, so it waits, and the writes after it too); a write left
+   * behind keeps its place, so a conversation's writes still commit in the order they were queued.
+   */
+  private take(): PendingWrite[] {
+    if (this.inFlight.size === 0) {
+      const all = this.queue;
+      this.queue = [];
+      return all;
+    }
+    const batch: PendingWrite[] = [];
+    const left: PendingWrite[] = [];
+    let stopped = false;
+    for (const item of this.queue) {
+      if (!stopped && item.lock === undefined) stopped = true;
+      if (stopped || this.held.has(item.lock!)) left.push(item);
+      else batch.push(item);
+    }
+    this.queue = left;
+    return batch;
+  }
+
   private schedule(): void {
-    if (this.scheduled || this.inFlight) return;
+    if (this.scheduled || this.exclusive || this.inFlight.size >= MAX_BATCHES_IN_FLIGHT) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
   }

@@ -74,6 +74,73 @@ describe.skipIf(!hasPostgres)('group commit on PostgreSQL', () => {
     expect(writes.commits).toBe(2);
   });
 
+  describe('two batches in flight', () => {
+    /**
+     * A write that records when its work starts, inserts `v` and, when `slow`, holds its batch open
+     * for 300 ms. The conversations it names have no rows here, so the database locks nothing and
+     * only the queue decides what runs beside what.
+     */
+    async function openWithLog() {
+      const opened = await open();
+      await pool.query('CREATE TABLE conversations (id text PRIMARY KEY)');
+      const { writes, insert } = opened;
+      const log: string[] = [];
+      const sleep = new AsyncStep({ name: 'sleep', text: 'SELECT pg_sleep(0.3)', values: [] }, pool, () => undefined);
+      const write = (v: string, lock: string | undefined, slow = false) =>
+        writes
+          .run(
+            function* () {
+              log.push(`start ${v}`);
+              yield* insert(v);
+              if (slow) yield* sleep;
+              log.push(`done ${v}`);
+              writes.afterCommit(() => log.push(`committed ${v}`));
+            },
+            { lock },
+          )
+          .then(() => log.push(`resolved ${v}`));
+      const inFlight = () => new Promise((resolve) => setImmediate(resolve));
+      return { ...opened, write, log, inFlight };
+    }
+
+    it("starts the next batch beside one in flight for other conversations, and holds a conversation's next write until its batch committed", async () => {
+      const { writes, write, log, inFlight, values } = await openWithLog();
+      const first = write('a', 'c1', true);
+      await inFlight();
+      const beside = write('b', 'c2');
+      const next = write('a-again', 'c1');
+      await Promise.all([first, beside, next]);
+      // b committed while a's batch slept; c1's second write started only once a had committed.
+      expect(log.indexOf('resolved b')).toBeLessThan(log.indexOf('committed a'));
+      expect(log.indexOf('start a-again')).toBeGreaterThan(log.indexOf('committed a'));
+      expect(writes.commits).toBe(3);
+      expect(await values()).toEqual(['a', 'a-again', 'b']);
+    });
+
+    it('runs a write that names no conversation after the batch in flight, never beside one, and before the writes queued after it', async () => {
+      const { write, log, inFlight } = await openWithLog();
+      const first = write('a', 'c1', true);
+      await inFlight();
+      const free = write('free', undefined, true);
+      const after = write('b', 'c2');
+      await Promise.all([first, free, after]);
+      expect(log.indexOf('start free')).toBeGreaterThan(log.indexOf('committed a'));
+      // b waits for free's statements (in free's batch, after it, or in the next).
+      expect(log.indexOf('start b')).toBeGreaterThan(log.indexOf('done free'));
+    });
+
+    it('commits every batch in flight on close', async () => {
+      const { writes, write, inFlight, values } = await openWithLog();
+      const first = write('a', 'c1', true);
+      await inFlight();
+      const beside = write('b', 'c2', true);
+      await inFlight();
+      await writes.close();
+      await Promise.all([first, beside]);
+      expect(await values()).toEqual(['a', 'b']);
+    });
+  });
+
   it('rejects every caller of a batch whose connection fails, and tells none of them it committed', async () => {
     const { writes, insert, values } = await open();
     const kill = () =>
