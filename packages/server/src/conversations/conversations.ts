@@ -88,13 +88,23 @@ function rowParams(rows: number): Record<string, Param<unknown>> {
   return params;
 }
 
-/** The values of a multi-row message insert: each message's parameters, suffixed with its row. */
-function rowValues(chunk: PreparedMessage[]): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  chunk.forEach(({ params }, i) => {
-    for (const key in params) values[`${key}_${i}`] = params[key as keyof typeof params];
-  });
-  return values;
+/** The parameter names of row `i` of a multi-row message insert, in `MESSAGE_COLUMNS` order (made once per row). */
+const rowKeys: string[][] = [];
+function keysOfRow(i: number): string[] {
+  return (rowKeys[i] ??= MESSAGE_COLUMNS.map((name) => `${name}_${i}`));
+}
+
+/**
+ * The values of a multi-row message insert, each message's parameters suffixed with its row,
+ * added to `into` (the allocating insert's other values): one object, and no key built per write.
+ */
+function rowValues(chunk: PreparedMessage[], into: Record<string, unknown> = {}): Record<string, unknown> {
+  for (let i = 0; i < chunk.length; i++) {
+    const params = chunk[i]!.params;
+    const keys = keysOfRow(i);
+    for (let j = 0; j < MESSAGE_COLUMNS.length; j++) into[keys[j]!] = params[MESSAGE_COLUMNS[j]!];
+  }
+  return into;
 }
 
 /**
@@ -463,7 +473,7 @@ export class ConversationStore {
         }
       } else {
         // The usual write: the row's UPDATE and the messages' INSERT in one statement, one round trip.
-        const inserted = yield* this.allocatingInsert(allocation.mask, prepared.length).all({ ...allocation.values, ...rowValues(prepared) });
+        const inserted = yield* this.allocatingInsert(allocation.mask, prepared.length).all(rowValues(prepared, allocation.values));
         // Nothing back: another node moved the state (or every message was a resend, named below).
         yield* this.storeInserted(conversation, prepared, inserted);
       }
