@@ -79,18 +79,14 @@ export class PostgresGroupCommit implements WriteQueue {
     if (this.exclusive || this.inFlight.size >= MAX_BATCHES_IN_FLIGHT || this.queue.length === 0) return;
     const batch = this.take();
     if (batch.length === 0) return;
-    const locks = new Set<string>();
-    let exclusive = false;
-    for (const item of batch) {
-      if (item.lock === undefined) exclusive = true;
-      else locks.add(item.lock);
-    }
-    for (const id of locks) this.held.add(id);
+    const locks = rowsToLock(batch);
+    const exclusive = batch.some((item) => item.lock === undefined);
+    for (const id of locks ?? []) this.held.add(id);
     if (exclusive) this.exclusive = true;
     this.beforeBatch?.();
-    const done: Promise<void> = this.commit(batch).finally(() => {
+    const done: Promise<void> = this.commit(batch, locks).finally(() => {
       this.inFlight.delete(done);
-      for (const id of locks) this.held.delete(id);
+      for (const id of locks ?? []) this.held.delete(id);
       if (exclusive) this.exclusive = false;
       if (this.queue.length > 0) this.schedule();
     });
@@ -137,7 +133,8 @@ export class PostgresGroupCommit implements WriteQueue {
     setImmediate(() => this.flush());
   }
 
-  private async commit(batch: PendingWrite[]): Promise<void> {
+  /** Commits `batch`, first locking `locks` (its conversations, sorted: `rowsToLock`). */
+  private async commit(batch: PendingWrite[], locks: string[] | undefined): Promise<void> {
     const started = probes.batch.hasSubscribers ? performance.now() : 0;
     let client: pg.PoolClient;
     try {
@@ -149,7 +146,6 @@ export class PostgresGroupCommit implements WriteQueue {
     // A connection that dies mid-batch also emits 'error'; its query has already failed the batch.
     const ignore = () => {};
     client.on('error', ignore);
-    const locks = rowsToLock(batch);
     // Statements leave without waiting for the answers before them (see `runSideBySide`).
     setPipeline(client, true);
     try {
