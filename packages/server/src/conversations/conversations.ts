@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { sql, type NotNull, type RawBuilder } from 'kysely';
 import { componentsToText, type ChatMessage, type MessageRole, type MessageStatus } from '@parley/protocol';
@@ -9,6 +9,7 @@ import { perform, type Step, type Work, type WriteEffect } from '../db/step.js';
 import type { WriteResult } from '../db/prepared.js';
 import { initialState, type FlowState } from '../flows/engine.js';
 import { timestamp } from '../lib/clock.js';
+import { timeOrderedId } from '../lib/ids.js';
 import { Errors } from '../errors.js';
 import { ConversationUpdates, UPDATE_PARAMS, type Allocation } from './conversation-updates.js';
 import {
@@ -308,7 +309,7 @@ export class ConversationStore {
     const token = randomBytes(24).toString('base64url');
     const now = timestamp();
     const conversation: LiveConversation = {
-      id: input.conversationId ?? randomUUID(),
+      id: input.conversationId ?? timeOrderedId(),
       companyId: input.companyId,
       flowId: input.flowId,
       status: 'bot',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../lib/ids.js';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { LeadView } from '@parley/protocol';
@@ -97,7 +97,7 @@ export class LeadRepository {
   /** Builds a lead with a new id and the server's timestamp. */
   create(input: Omit<Lead, 'id' | 'createdAt'>): Lead {
     const { companyId, conversationId, source, data } = input;
-    return { id: randomUUID(), companyId, conversationId, source, data, createdAt: new Date().toISOString() };
+    return { id: timeOrderedId(), companyId, conversationId, source, data, createdAt: new Date().toISOString() };
   }
 
   /** A company's leads, newest first (at most 1000 unless `limit` says otherwise). */
