@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LiveConversation } from '../../src/conversations/conversations.js';
 import { initialState } from '../../src/flows/index.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
-import { runNow } from '../../src/db/step.js';
+import { perform, runNow } from '../../src/db/step.js';
 
 /** What the seed made. */
 export interface Seeded {
@@ -81,7 +81,7 @@ export async function seedReports(app: FastifyInstance, options: { conversations
         recorder.beginFunnel(state, path);
         insertConversation.run(id, company.id, `seed-${i}`, flow.id, outcome === 'handoff' ? 'resolved' : 'bot', JSON.stringify(state), perConversation, ended ? 1 : 0, createdAt, createdAt);
         const live = { id, companyId: company.id, flowId: flow.id, createdAt, status: 'bot' } as LiveConversation;
-        runNow(recorder.started(live, path, ended));
+        runNow(perform(recorder.started(live, path, ended)));
         const agent = agents[Math.floor(rand() * agents.length)]!;
         for (let seq = 1; seq <= perConversation; seq++) {
           const role = seq % 2 === 1 ? 'user' : outcome === 'handoff' && seq > perConversation / 2 ? 'agent' : 'bot';

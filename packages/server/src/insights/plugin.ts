@@ -23,10 +23,6 @@ declare module 'fastify' {
  */
 export default fp(
   async (app) => {
-    const recorder = new InsightsRecorder(app.database, app.writes, (error) => app.log.error({ err: error }, 'a batch of insights counts could not be recorded'));
-    const csat = new CsatService(app.database, app.writes, recorder, app.outbox, app.bus);
-    await csat.load();
-    app.externalChanges.onChange(() => csat.load());
     // A rollup that fails is reported and never fails the turn it rides on on SQLite (it undoes
     // just the failed statement, the rest of the write commits). On PostgreSQL a failed statement
     // aborts the transaction: the write runs again without its neighbours' failures, and fails.
@@ -38,13 +34,20 @@ export default fp(
         if (app.database.dialect !== 'sqlite') throw error;
       }
     };
+    const recorder = new InsightsRecorder(
+      app.database,
+      app.writes,
+      (error) => app.log.error({ err: error }, 'a batch of insights counts could not be recorded'),
+      safely,
+    );
+    const csat = new CsatService(app.database, app.writes, recorder, app.outbox, app.bus);
+    await csat.load();
+    app.externalChanges.onChange(() => csat.load());
     app.decorate('chatInsights', {
-      started: (conversation, path, terminal) => safely(recorder.started(conversation, path, terminal)),
+      // Guarded by the recorder, where they run statements.
+      started: (conversation, path, terminal) => recorder.started(conversation, path, terminal),
       beginFunnel: (state, path) => recorder.beginFunnel(state, path),
-      turn: (conversation, changes) => {
-        const work = recorder.turn(conversation, changes);
-        return work && safely(work);
-      },
+      turn: (conversation, changes) => recorder.turn(conversation, changes),
       recorded: (conversation, messages) => safely(recorder.recorded(conversation, messages, Date.now())),
       ratingScale: (companyId) => csat.settings(companyId).scale,
       ratingPrompt: (conversation, after) => csat.ratingPrompt(conversation, after),

@@ -2,8 +2,10 @@ import type { ConversationChanges, LiveConversation, NewMessage } from '../conve
 import type { FlowState, FunnelMemory } from '../flows/engine.js';
 import type { DatabaseHandle } from '../db/handle.js';
 import type { BatchTail, WriteQueue } from '../db/write-queue.js';
-import { perform, type Work } from '../db/step.js';
+import { perform, type PendingStatement, type Work, type WriteEffect } from '../db/step.js';
 import { param, prepareQuery } from '../db/prepared.js';
+import { BatchFacts, type NewFacts } from './batch-facts.js';
+import { FunnelSums, OutcomeSums } from './batch-sums.js';
 import { SummedCounts, type CountRows } from './summed-counts.js';
 
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
@@ -33,50 +35,112 @@ interface Facts {
   rating: number | null;
 }
 
-/** Funnel counts to add, per step: `[reached, stopped]`. */
-type Deltas = Map<string, [number, number]>;
-
-function add(deltas: Deltas, step: string, reached: number, stopped: number): void {
-  const d = deltas.get(step);
-  if (d) {
-    d[0] += reached;
-    d[1] += stopped;
-  } else deltas.set(step, [reached, stopped]);
+/**
+ * What a turn (or a greeting) moves in the funnel: the steps it reached for the first time, each
+ * counted once, and where the conversation stands, moved from `from` to `to`.
+ */
+interface Move {
+  reached: readonly string[];
+  from: string | null;
+  to: string | null;
 }
 
+const NO_STEPS: readonly string[] = [];
+
 /**
- * What a turn that ran `path` (ending at `last`) moves from what was counted: each step not
- * reached before counts once, and where the conversation stands moves to `last`. The new memory
- * and the counts to add, or undefined when nothing moves.
+ * What a turn that ran `path` (ending at `last`) moves from what was counted: the new memory and
+ * the move, or undefined when nothing moves.
  */
-function advance(was: FunnelMemory, path: string[], last: string): { memory: FunnelMemory; deltas: Deltas } | undefined {
+function advance(was: FunnelMemory, path: string[], last: string): { memory: FunnelMemory; move: Move } | undefined {
   let steps = was.steps;
-  let deltas: Deltas | undefined;
+  let reached: string[] | undefined;
   for (const step of path) {
     if (steps.includes(step)) continue;
     if (steps === was.steps) steps = [...steps];
     steps.push(step);
-    add((deltas ??= new Map()), step, 1, 0);
+    (reached ??= []).push(step);
   }
-  if (was.last !== last) {
-    deltas ??= new Map();
-    if (was.last !== null) add(deltas, was.last, 0, -1);
-    add(deltas, last, 0, 1);
-  }
-  return deltas && { memory: { steps, last }, deltas };
+  if (!reached && was.last === last) return undefined;
+  return { memory: { steps, last }, move: { reached: reached ?? NO_STEPS, from: was.last, to: last } };
 }
 
 /** What a greeting that ran `path` counts, from nothing counted: each of its steps once, and where it stands. */
-function greeting(path: string[] | undefined): { memory: FunnelMemory; deltas: Deltas } {
+function greeting(path: string[] | undefined): { memory: FunnelMemory; move: Move | undefined } {
   const nothing: FunnelMemory = { steps: [], last: null };
-  return (path?.length ? advance(nothing, path, path[path.length - 1]!) : undefined) ?? { memory: nothing, deltas: new Map() };
+  const moved = path?.length ? advance(nothing, path, path[path.length - 1]!) : undefined;
+  return moved ?? { memory: nothing, move: undefined };
 }
 
-/** A batch's counts rows to add, per table. */
-type BatchCounts = Map<SummedCounts, CountRows>;
+/** Adds a move to a quarter hour's funnel counts. */
+function addMove(sums: FunnelSums, companyId: string, flowId: string, bucket: number, move: Move): void {
+  for (const step of move.reached) sums.add(companyId, flowId, bucket, step, 1, 0);
+  if (move.from === move.to) return;
+  if (move.from !== null) sums.add(companyId, flowId, bucket, move.from, 0, -1);
+  if (move.to !== null) sums.add(companyId, flowId, bucket, move.to, 0, 1);
+}
 
 /** The counters of `insight_counts`, in the order the recorder adds to them. */
 const OUTCOME_COUNTS = ['conversations', 'bot_only', 'handed_off', 'resolved', 'rating_sum', 'r1', 'r2', 'r3', 'r4', 'r5'];
+const CONVERSATIONS = 0;
+const BOT_ONLY = 1;
+
+/** A conversation's start, as its batch records it: its facts row, and what its greeting moved in the funnel. */
+interface Start extends NewFacts {
+  move: Move | undefined;
+}
+
+/**
+ * What a batch's writes record for the reports, gathered while they run and stored once before
+ * the batch commits: the facts rows of the conversations started, the bot's ends, and the counts.
+ */
+class BatchCounts {
+  readonly starts: Start[] = [];
+  /** Conversations whose bot reached an `end` step. */
+  readonly ended: string[] = [];
+  readonly funnel = new FunnelSums();
+  readonly outcomes = new OutcomeSums(OUTCOME_COUNTS.length);
+
+  get empty(): boolean {
+    return this.starts.length === 0 && this.ended.length === 0 && this.funnel.empty && this.outcomes.empty;
+  }
+}
+
+/** The quarter hour a conversation's counts go in: the one it started in. */
+function bucketOf(conversation: LiveConversation): number {
+  return Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS);
+}
+
+const FINISHED: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * A turn's share of the reports, as its write's effect: when the write runs, its funnel move and
+ * its bot's end go to the batch the write commits in. It runs no statement, so it is an iterator
+ * that finishes at once rather than a generator (every turn that counts runs only this).
+ */
+class TurnEffect implements Iterator<PendingStatement, undefined, unknown> {
+  constructor(
+    private readonly writes: WriteQueue,
+    private readonly tail: BatchTail<BatchCounts>,
+    private readonly conversation: LiveConversation,
+    private readonly move: Move | undefined,
+    private readonly terminal: boolean,
+  ) {}
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorReturnResult<undefined> {
+    const { conversation, move, terminal } = this;
+    const { id, companyId, flowId } = conversation;
+    const bucket = move && flowId ? bucketOf(conversation) : 0;
+    this.writes.addToBatch(this.tail, (batch) => {
+      if (move && flowId) addMove(batch.funnel, companyId, flowId, bucket, move);
+      if (terminal) batch.ended.push(id);
+    });
+    return FINISHED;
+  }
+}
 
 /** Where a conversation counts: handed to a person wins over the bot's end; neither is abandoned. */
 function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
@@ -89,14 +153,18 @@ function outcome(facts: Facts): 'handed_off' | 'bot_only' | 'abandoned' {
  * statements. What the funnel has counted of a conversation (the steps it reached and the step it
  * stands at) rides in its flow state (`FlowState.funnel`), which every turn stores anyway: a visitor
  * turn works out the funnel counts it moves from the conversation as it stands, before its write
- * is queued, and writes no statement of its own. Those counts are added to its batch's, which one
- * upsert per counts table stores before the batch commits (`WriteQueue.addToBatch`). A turn that
- * reaches no new flow step and stops where it stood moves nothing. A conversation whose state
- * carries no memory (started before the memory moved there) is counted from its facts row, as it
- * used to be, until its next stored state carries the memory. A start inserts the conversation's
- * facts row; the bot's end sets it in one statement that returns what the counts need; the other
- * rare events (a hand-off, a first reply, a resolution, a rating) read the facts, write them back,
- * and move the outcome counts.
+ * is queued, and writes no statement of its own. A turn that reaches no new flow step and stops
+ * where it stood moves nothing. A conversation whose state carries no memory (started before the
+ * memory moved there) is counted from its facts row, as it used to be, until its next stored state
+ * carries the memory.
+ *
+ * What the common events record is gathered per batch of writes (`WriteQueue.addToBatch`) and
+ * stored once before the batch commits, in a statement per table for all its conversations: the
+ * facts rows of the conversations started, the bot's ends (set on their facts rows, which return
+ * what the counts need), then the outcome and funnel counts. Under load a batch holds many
+ * conversations of a company, whose counts sum into the same rows. The rare events (a hand-off, a
+ * first reply, a resolution, a rating) read the facts, write them back, and move the outcome
+ * counts; they come after the start's commit, so its facts row is there.
  *
  * The memory is as safe as the flow state it rides in: a write that fails drops the live copy,
  * and on PostgreSQL a write from a copy that another node made stale fails (`state_version`).
@@ -113,50 +181,37 @@ export class InsightsRecorder {
    * under load, many conversations of a company count in the same rows.
    */
   private readonly countsTail: BatchTail<BatchCounts>;
+  /** The facts rows a batch starts and ends, one statement for all. */
+  private readonly facts: BatchFacts;
 
   /**
    * `writes`: the group commit the chat's writes run in; without it (fixtures, seeding) every
-   * turn is recorded with SQL alone, counts included.
+   * turn is recorded with SQL alone, counts included. `guard` wraps the work of a turn that runs
+   * statements (the plugin's: a failed rollup is reported, and on SQLite never fails the turn).
    */
   constructor(
     database: DatabaseHandle,
     private readonly writes?: WriteQueue,
     /** Told when a batch's counts could not be stored (the batch's writes committed without them). */
     failed: (error: unknown) => void = () => {},
+    private readonly guard: (work: Work<void>) => Work<void> = (work) => work,
   ) {
     const db = database.db;
     const id = param<string>();
     this.funnelCounts = new SummedCounts(database, 'funnel_counts', ['company_id', 'flow_id', 'bucket', 'step'], ['reached', 'stopped']);
     this.outcomeCounts = new SummedCounts(database, 'insight_counts', ['company_id', 'bucket'], OUTCOME_COUNTS);
+    this.facts = new BatchFacts(database);
     this.countsTail = {
-      start: () => new Map(),
-      finish: (batch) => (batch.size ? this.storeCounts(batch) : undefined),
+      start: () => new BatchCounts(),
+      finish: (batch) => (batch.empty ? undefined : this.storeBatch(batch)),
       failed,
     };
     this.statements = {
-      insertFacts: prepareQuery(
-        database,
-        { id, company: param<string>(), flow: param<string | null>(), created: param<number>() },
-        (p) =>
-          db
-            .insertInto('conversation_facts')
-            .values({ conversation_id: p.id, company_id: p.company, flow_id: p.flow, created_ms: p.created })
-            .onConflict((oc) => oc.doNothing()),
-      ),
       steps: prepareQuery(database, { id }, (p) =>
         db.selectFrom('conversation_facts').select(['created_ms', 'steps', 'last_step']).where('conversation_id', '=', p.id),
       ),
       saveSteps: prepareQuery(database, { id, steps: param<string>(), last: param<string>() }, (p) =>
         db.updateTable('conversation_facts').set({ steps: p.steps, last_step: p.last }).where('conversation_id', '=', p.id),
-      ),
-      // The bot's end, once: what the outcome counts need comes back from the same statement.
-      endBot: prepareQuery(database, { id }, (p) =>
-        db
-          .updateTable('conversation_facts')
-          .set({ bot_ended: 1 })
-          .where('conversation_id', '=', p.id)
-          .where('bot_ended', '=', 0)
-          .returning(['company_id', 'created_ms', 'handed_off_ms']),
       ),
       facts: prepareQuery(database, { id }, (p) =>
         db
@@ -186,25 +241,21 @@ export class InsightsRecorder {
     state.funnel = greeting(path).memory;
   }
 
-  /** A new conversation and the steps its greeting ran (its state carries them: `beginFunnel`). */
-  *started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): Work<void> {
+  /**
+   * A new conversation and the steps its greeting ran (its state carries them: `beginFunnel`):
+   * its facts row, its count and its greeting's funnel counts go to its write's batch, which
+   * stores them for all its conversations at once. A facts row already there was counted before,
+   * and counts nothing again.
+   */
+  started(conversation: LiveConversation, path: string[] | undefined, terminal: boolean): WriteEffect {
     const { id, companyId, flowId } = conversation;
-    const created = Date.parse(conversation.createdAt);
-    const inserted = yield* this.statements.insertFacts.run({ id, company: companyId, flow: flowId, created });
-    if (inserted.changes === 1) {
-      const bucket = Math.floor(created / BUCKET_MS);
-      yield* this.count(this.outcomeCounts, [companyId, bucket], [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-      if (flowId) {
-        // The flow's count of conversations (step '') goes in the statement that counts the greeting's steps.
-        const { deltas } = greeting(path);
-        add(deltas, '', 1, 0);
-        yield* this.funnel(companyId, flowId, bucket, deltas);
-      }
-    } else if (path?.length) {
-      // Its start was counted before: count what is new since, from the facts row.
-      yield* this.fromFacts(conversation, path, path[path.length - 1]!);
-    }
-    if (terminal) yield* this.botEnded(id);
+    const start: Start = { id, companyId, flowId, createdMs: Date.parse(conversation.createdAt), move: greeting(path).move };
+    return this.guarded(
+      this.addCounts((batch) => {
+        batch.starts.push(start);
+        if (terminal) batch.ended.push(id);
+      }),
+    );
   }
 
   /**
@@ -214,29 +265,37 @@ export class InsightsRecorder {
    * and returns what the write must record (the funnel counts it moves, the bot's end): nothing
    * when the turn reached no new step, stays where it stood and did not end.
    */
-  turn(conversation: LiveConversation, changes: ConversationChanges): Work<void> | undefined {
+  turn(conversation: LiveConversation, changes: ConversationChanges): WriteEffect {
     const path = changes.reached;
     if (!path?.length) return undefined;
     const last = path[path.length - 1]!;
     const terminal = changes.isTerminal === true;
     const memory = conversation.flow.funnel;
-    if (!memory || !changes.flow) return this.turnFromFacts(conversation, path, last, terminal);
+    if (!memory || !changes.flow) return this.guard(this.turnFromFacts(conversation, path, last, terminal));
     const moved = advance(memory, path, last);
     changes.flow.funnel = moved?.memory ?? memory;
-    // Most turns loop where they stood: no work, not even a generator, on the turn's hot path.
+    // Most turns loop where they stood: no work at all on the turn's hot path.
     if (!moved && !terminal) return undefined;
-    return this.turnWork(conversation, moved?.deltas, terminal);
-  }
-
-  private *turnWork(conversation: LiveConversation, deltas: Deltas | undefined, terminal: boolean): Work<void> {
-    const { flowId } = conversation;
-    if (deltas && flowId) yield* this.funnel(conversation.companyId, flowId, Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS), deltas);
-    if (terminal) yield* this.botEnded(conversation.id);
+    if (this.writes) return new TurnEffect(this.writes, this.countsTail, conversation, moved?.move, terminal);
+    // Without the group commit (fixtures): the statements, at once.
+    const { id, companyId, flowId } = conversation;
+    const bucket = bucketOf(conversation);
+    return this.guarded(
+      this.addCounts((batch) => {
+        if (moved && flowId) addMove(batch.funnel, companyId, flowId, bucket, moved.move);
+        if (terminal) batch.ended.push(id);
+      }),
+    );
   }
 
   private *turnFromFacts(conversation: LiveConversation, path: string[], last: string, terminal: boolean): Work<void> {
     yield* this.fromFacts(conversation, path, last);
-    if (terminal) yield* this.botEnded(conversation.id);
+    if (terminal) yield* perform(this.addCounts((batch) => batch.ended.push(conversation.id)));
+  }
+
+  /** `work` under the guard, or nothing when there is nothing to run. */
+  private guarded(work: Work<void> | undefined): WriteEffect {
+    return work && this.guard(work);
   }
 
   /**
@@ -253,7 +312,8 @@ export class InsightsRecorder {
     const moved = advance(was, path, last);
     if (moved) {
       yield* this.statements.saveSteps.run({ id, steps: JSON.stringify(moved.memory.steps), last });
-      if (flowId) yield* this.funnel(companyId, flowId, Math.floor(row.created_ms / BUCKET_MS), moved.deltas);
+      const bucket = Math.floor(row.created_ms / BUCKET_MS);
+      if (flowId) yield* perform(this.addCounts((batch) => addMove(batch.funnel, companyId, flowId, bucket, moved.move)));
     }
     const memory = moved?.memory ?? was;
     // Learnt only when no other write of the conversation is in flight: one queued meanwhile was
@@ -264,62 +324,50 @@ export class InsightsRecorder {
   }
 
   /**
-   * Adds `[reached, stopped]` per step to a quarter hour's funnel counts and to its UTC day's (see
-   * {@link dayRow}).
+   * Adds to counts: with the group commit, to its batch's sums, which one upsert per table stores
+   * before the batch commits (under load many conversations of a company count in the same rows),
+   * and nothing to run; without (fixtures, seeding), the statements that store them at once.
    */
-  private *funnel(companyId: string, flowId: string, bucket: number, deltas: Deltas): Work<void> {
-    const day = dayRow(Math.floor(bucket / QUARTERS_PER_DAY));
-    yield* this.countAll(this.funnelCounts, (rows) => {
-      for (const [step, [reached, stopped]] of deltas) {
-        this.funnelCounts.add(rows, [companyId, flowId, bucket, step], [reached, stopped]);
-        this.funnelCounts.add(rows, [companyId, flowId, day, step], [reached, stopped]);
-      }
-    });
-  }
-
-  /** Adds to one counts row (see {@link countAll}). */
-  private *count(counts: SummedCounts, keys: Array<string | number>, deltas: number[]): Work<void> {
-    yield* this.countAll(counts, (rows) => counts.add(rows, keys, deltas));
-  }
-
-  /**
-   * Adds to counts rows: with the group commit, to its batch's sums, which one upsert per table
-   * stores before the batch commits (under load many conversations of a company count in the same
-   * rows); without (fixtures, seeding), at once.
-   */
-  private *countAll(counts: SummedCounts, add: (rows: CountRows) => void): Work<void> {
+  private addCounts(add: (batch: BatchCounts) => void): Work<void> | undefined {
     if (this.writes) {
-      this.writes.addToBatch(this.countsTail, (batch) => {
-        let rows = batch.get(counts);
-        if (!rows) batch.set(counts, (rows = new Map()));
-        add(rows);
-      });
-      return;
+      this.writes.addToBatch(this.countsTail, add);
+      return undefined;
     }
-    const rows: CountRows = new Map();
-    add(rows);
-    yield* counts.store(rows);
+    const batch = new BatchCounts();
+    add(batch);
+    return this.storeBatch(batch);
   }
 
   /**
-   * A batch's counts: the outcome rows, then the funnel's, always in that order (and each table's
-   * in key order), so two nodes' batches never lock them in a circle.
+   * What a batch recorded: the facts rows of its starts (each counted in the outcome counts and
+   * its flow's funnel when new), the bot's ends (a conversation no person was asked for moves from
+   * abandoned to solved by the bot; the first end counts), then the outcome counts and the
+   * funnel's (each quarter hour's with its UTC day's, see {@link dayRow}). Always in that order,
+   * and each in key order, so two nodes' batches never lock rows in a circle.
    */
-  private *storeCounts(batch: BatchCounts): Work<void> {
-    for (const counts of [this.outcomeCounts, this.funnelCounts]) {
-      const rows = batch.get(counts);
-      if (rows?.size) yield* counts.store(rows);
+  private *storeBatch(batch: BatchCounts): Work<void> {
+    const { funnel, outcomes } = batch;
+    if (batch.starts.length) {
+      const inserted = yield* this.facts.insert(batch.starts);
+      for (const { id, companyId, flowId, createdMs, move } of batch.starts) {
+        if (!inserted.has(id)) continue;
+        const bucket = Math.floor(createdMs / BUCKET_MS);
+        outcomes.add(companyId, bucket, CONVERSATIONS, 1);
+        if (!flowId) continue;
+        // The flow's count of conversations is step ''.
+        funnel.add(companyId, flowId, bucket, '', 1, 0);
+        if (move) addMove(funnel, companyId, flowId, bucket, move);
+      }
     }
-  }
-
-  /**
-   * The bot reached an `end` step (the first time counts): a conversation no person was asked for
-   * moves from abandoned to solved by the bot; one handed off stays where it counts.
-   */
-  private *botEnded(conversationId: string): Work<void> {
-    const facts = yield* this.statements.endBot.get({ id: conversationId });
-    if (!facts || facts.handed_off_ms !== null) return;
-    yield* this.count(this.outcomeCounts, [facts.company_id, Math.floor(facts.created_ms / BUCKET_MS)], [0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    if (batch.ended.length) {
+      for (const facts of yield* this.facts.end(batch.ended)) {
+        if (facts.handed_off_ms === null) outcomes.add(facts.company_id, Math.floor(Number(facts.created_ms) / BUCKET_MS), BOT_ONLY, 1);
+      }
+    }
+    const outcomeRows = outcomes.rows(this.outcomeCounts);
+    if (outcomeRows.size) yield* this.outcomeCounts.store(outcomeRows);
+    const funnelRows = funnel.rows(this.funnelCounts, (bucket) => dayRow(Math.floor(bucket / QUARTERS_PER_DAY)));
+    if (funnelRows.size) yield* this.funnelCounts.store(funnelRows);
   }
 
   /** A person was asked for (the first time counts). */
@@ -380,21 +428,19 @@ export class InsightsRecorder {
     const is = outcome(after);
     const delta = (name: string) => (is === name ? 1 : 0) - (was === name ? 1 : 0);
     const rating = (score: number) => (after.rating === score ? 1 : 0) - (before.rating === score ? 1 : 0);
-    yield* this.count(
-      this.outcomeCounts,
-      [before.company_id, Math.floor(before.created_ms / BUCKET_MS)],
-      [
-        0,
-        delta('bot_only'),
-        delta('handed_off'),
-        (after.resolved_by !== null ? 1 : 0) - (before.resolved_by !== null ? 1 : 0),
-        (after.rating ?? 0) - (before.rating ?? 0),
-        rating(1),
-        rating(2),
-        rating(3),
-        rating(4),
-        rating(5),
-      ],
-    );
+    const bucket = Math.floor(before.created_ms / BUCKET_MS);
+    const deltas = [
+      0,
+      delta('bot_only'),
+      delta('handed_off'),
+      (after.resolved_by !== null ? 1 : 0) - (before.resolved_by !== null ? 1 : 0),
+      (after.rating ?? 0) - (before.rating ?? 0),
+      rating(1),
+      rating(2),
+      rating(3),
+      rating(4),
+      rating(5),
+    ];
+    yield* perform(this.addCounts((batch) => batch.outcomes.addAll(before.company_id, bucket, deltas)));
   }
 }

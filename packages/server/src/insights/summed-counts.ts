@@ -31,6 +31,9 @@ export class SummedCounts {
   /** Statements by how many rows they add. */
   private readonly statements = new Map<number, PreparedQuery<unknown, Params>>();
   private readonly db: Kysely<Database>;
+  /** The parameters' names, by row then column (`k0_0`…, `c0_0`…), made once rather than per row and batch. */
+  private readonly keyNames: string[][];
+  private readonly countNames: string[][];
 
   constructor(
     private readonly database: DatabaseHandle,
@@ -39,6 +42,10 @@ export class SummedCounts {
     private readonly countColumns: readonly string[],
   ) {
     this.db = database.db;
+    const names = (prefix: string, columns: number) =>
+      Array.from({ length: ROWS_PER_STATEMENT }, (_, i) => Array.from({ length: columns }, (_, c) => `${prefix}${i}_${c}`));
+    this.keyNames = names('k', keyColumns.length);
+    this.countNames = names('c', countColumns.length);
   }
 
   /** Adds deltas (in `countColumns` order) to the row of `keys` (in `keyColumns` order). */
@@ -60,8 +67,10 @@ export class SummedCounts {
       const args: Record<string, string | number> = {};
       chunk.forEach((key, i) => {
         const row = rows.get(key)!;
-        row.keys.forEach((value, k) => (args[`k${i}_${k}`] = value));
-        row.counts.forEach((value, c) => (args[`c${i}_${c}`] = value));
+        const keyNames = this.keyNames[i]!;
+        const countNames = this.countNames[i]!;
+        row.keys.forEach((value, k) => (args[keyNames[k]!] = value));
+        row.counts.forEach((value, c) => (args[countNames[c]!] = value));
       });
       yield* this.statement(chunk.length).run(args);
     }
@@ -75,8 +84,8 @@ export class SummedCounts {
     const values: Array<Record<string, RawBuilder<unknown>>> = [];
     for (let i = 0; i < rows; i++) {
       const row: Record<string, RawBuilder<unknown>> = {};
-      this.keyColumns.forEach((column, k) => (row[column] = named(`k${i}_${k}`)));
-      this.countColumns.forEach((column, c) => (row[column] = named(`c${i}_${c}`)));
+      this.keyColumns.forEach((column, k) => (row[column] = named(this.keyNames[i]![k]!)));
+      this.countColumns.forEach((column, c) => (row[column] = named(this.countNames[i]![c]!)));
       values.push(row);
     }
     const { table, keyColumns, countColumns } = this;

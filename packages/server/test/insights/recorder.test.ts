@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ConversationChanges, LiveConversation } from '../../src/conversations/conversations.js';
 import { initialState } from '../../src/flows/index.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
+import { BatchFacts } from '../../src/insights/batch-facts.js';
 import { SummedCounts } from '../../src/insights/summed-counts.js';
 import { buildTestServer, rawSql } from '../helper.js';
 import { perform, type WriteEffect } from '../../src/db/step.js';
@@ -158,12 +159,19 @@ describe('the funnel kept in the chat writes', () => {
     const app = await buildTestServer();
     const recorder = new InsightsRecorder(app.database, app.writes);
     const stored = vi.spyOn(SummedCounts.prototype, 'store');
+    const inserted = vi.spyOn(BatchFacts.prototype, 'insert');
+    const ended = vi.spyOn(BatchFacts.prototype, 'end');
     const commits = app.writes.commits;
     const lives = await Promise.all([...Array(30).keys()].map(() => start(app, recorder, ['welcome'])));
+    // The batch's thirty facts rows in one statement.
+    expect(app.writes.commits - commits).toBe(1);
+    expect(inserted).toHaveBeenCalledTimes(1);
+    expect(inserted.mock.calls[0]![0]).toHaveLength(30);
     await Promise.all(lives.map((live, i) => turn(app, recorder, live, i % 3 ? ['menu'] : ['menu', 'products'])));
     expect(app.writes.commits - commits).toBe(2);
     // One upsert per table and batch: the funnel and the outcome counts, then the funnel.
     expect(stored).toHaveBeenCalledTimes(3);
+    expect(ended).not.toHaveBeenCalled();
     expect(await funnel(app)).toEqual({ welcome: [30, 0], menu: [30, 20], products: [10, 10] });
     // The day rows say the same.
     const days = await rawSql<{ step: string; reached: number; stopped: number }>(app, 'SELECT step, sum(reached) AS reached, sum(stopped) AS stopped FROM funnel_counts WHERE bucket < 0 GROUP BY step ORDER BY step');
@@ -173,5 +181,18 @@ describe('the funnel kept in the chat writes', () => {
       ['products', 10, 10],
       ['welcome', 30, 0],
     ]);
+
+    // Twenty of them reach the bot's end in one batch (one asked for a person first): one
+    // statement marks the ends, and the counts move once each.
+    await app.writes.run(() => recorder.handedOff(lives[0]!.id, Date.now()));
+    await Promise.all(lives.slice(0, 20).map((live) => turn(app, recorder, live, ['bye'], false, true)));
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(ended.mock.calls[0]![0]).toHaveLength(20);
+    const [outcomes] = await rawSql<{ conversations: number; bot_only: number; handed_off: number }>(
+      app,
+      'SELECT sum(conversations) AS conversations, sum(bot_only) AS bot_only, sum(handed_off) AS handed_off FROM insight_counts',
+    );
+    expect([Number(outcomes!.conversations), Number(outcomes!.bot_only), Number(outcomes!.handed_off)]).toEqual([30, 19, 1]);
+    expect(await rawSql(app, 'SELECT count(*) AS n FROM conversation_facts WHERE bot_ended = 1')).toEqual([{ n: 20 }]);
   });
 });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LiveConversation } from '../../src/conversations/conversations.js';
 import { InsightsRecorder } from '../../src/insights/index.js';
 import { addAgent, addCompany, call, startAgentServer } from '../agent-helper.js';
-import type { Work } from '../../src/db/step.js';
+import { perform, type WriteEffect } from '../../src/db/step.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -26,7 +26,7 @@ interface Story {
  */
 async function tell(app: FastifyInstance, companyId: string, flowId: string, stories: Story[]) {
   const recorder = new InsightsRecorder(app.database);
-  const run = (work: Work<void>) => app.writes.run(() => work);
+  const run = (work: WriteEffect) => app.writes.run(() => perform(work));
   for (const story of stories) {
     const created = Date.parse(story.at);
     await app.db
