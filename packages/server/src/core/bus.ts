@@ -47,10 +47,15 @@ export interface EventBus {
   onRecovered?(listener: () => void): () => void;
 }
 
-/** Topic names: one per conversation (its visitors and agents) and one per company (its agents). */
+/**
+ * Topic names: one per conversation (its visitors and agents), one per company (its agents), and
+ * one per company for its presence alone (what a node mirrors of the company's presence listens
+ * to, so it does not receive every message of the company from the other nodes).
+ */
 export const topics = {
   conversation: (id: string) => `conversation:${id}`,
   company: (id: string) => `company:${id}`,
+  presence: (companyId: string) => `presence:${companyId}`,
 } as const;
 
 /** The single-process bus: synchronous delivery, a failing handler never stops the others. */

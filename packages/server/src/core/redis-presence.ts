@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { topics, type EventBus } from './bus.js';
+import { topics, type BusEvent, type EventBus } from './bus.js';
 import { checkRedisPrefix, newNodeId } from './redis-connection.js';
 
 /** Options of a {@link RedisPresence}. */
@@ -307,10 +307,14 @@ export class RedisPresence {
     if (gone === 1) this.announce(local, false);
   }
 
+  /** Publishes a first-in or last-out on the company's topic (its dashboards) and its presence topic (the nodes' mirrors). */
   private announce(local: Local, online: boolean): void {
-    const topic = topics.company(local.companyId);
-    if (local.kind === 'v') this.options.bus.publish(topic, { type: 'presence', conversationId: local.id, companyId: local.companyId, online });
-    else this.options.bus.publish(topic, { type: 'agent_presence', companyId: local.companyId, userId: local.id, name: local.name, online });
+    const event: BusEvent =
+      local.kind === 'v'
+        ? { type: 'presence', conversationId: local.id, companyId: local.companyId, online }
+        : { type: 'agent_presence', companyId: local.companyId, userId: local.id, name: local.name, online };
+    this.options.bus.publish(topics.company(local.companyId), event);
+    this.options.bus.publish(topics.presence(local.companyId), event);
   }
 }
 

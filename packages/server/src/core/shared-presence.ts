@@ -26,10 +26,11 @@ interface Mirror {
  * keep their synchronous queries (the inbox's `online`, the hand-off notice's "nobody is online").
  *
  * Redis holds the truth (`RedisPresence`: each node's sockets as expiring entries, first-in and
- * last-out published on the company topic, entries of dead nodes swept). This node answers the
+ * last-out published on the company's topic and its presence topic, entries of dead nodes swept). This node answers the
  * queries from a mirror of each company it has sockets for: loaded from Redis when the company's
  * first agent socket or visitor availability listener appears here, then kept current by the
- * company topic's `presence` and `agent_presence` events (its own and other nodes'), and loaded
+ * company's presence topic (`presence` and `agent_presence` events, its own and other nodes'; not
+ * the company topic, which carries every message of the company), and loaded
  * again whenever the bus's subscription comes back after an outage. A company with no socket on
  * this node has no mirror: its synchronous queries answer "nobody online", and the inbox's HTTP
  * answers ask Redis instead (`visitorsOnlineOf`).
@@ -81,8 +82,8 @@ export class SharedPresence extends PresenceTracker {
   }
 
   /**
-   * Resolves once Redis counts the agent, this node's mirror of the company includes it, and the
-   * company topic is subscribed on Redis (so a `ready` sent then means events of every node reach
+   * Resolves once Redis counts the agent, this node's mirror of the company includes it, and its
+   * topics are subscribed on Redis (so a `ready` sent then means events of every node reach
    * the socket). Never rejects: while Redis is away it resolves with what is known.
    */
   override agentConnected(user: { id: string; companyId: string; name: string }): Promise<void> {
@@ -173,7 +174,7 @@ export class SharedPresence extends PresenceTracker {
     // Subscribed before it is read, so no change falls between the read and the events.
     created.unsubscribe = this.closed
       ? () => {}
-      : this.redisBus.subscribe(topics.company(companyId), (event) => {
+      : this.redisBus.subscribe(topics.presence(companyId), (event) => {
           if (created.buffered) created.buffered.push(event);
           else this.apply(created, event);
         });

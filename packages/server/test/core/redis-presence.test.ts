@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { BusEvent, EventBus } from '../../src/core/bus.js';
+import { topics, type BusEvent, type EventBus } from '../../src/core/bus.js';
 import { RedisPresence, type RedisPresenceOptions } from '../../src/core/redis-presence.js';
 import { until } from '../support/until.js';
 import { describeWithRedis, redisScope } from './redis-support.js';
@@ -9,10 +9,28 @@ const conversation = { id: 'c0nversation-0001', companyId };
 const ada = { id: 'agent-ada', companyId, name: 'Ada' };
 const bob = { id: 'agent-bob', companyId, name: 'Bob' };
 
-/** A bus that records what a node announces. */
+/**
+ * A bus that records what a node announces on the company's topic, and checks that each event
+ * goes to the company's presence topic too, right after (what the nodes' mirrors listen to).
+ */
 function recordingBus(): EventBus & { events: BusEvent[] } {
   const events: BusEvent[] = [];
-  return { events, publish: (_topic, event) => void events.push(event), subscribe: () => () => {} };
+  let awaiting: BusEvent | undefined;
+  return {
+    events,
+    publish: (topic, event) => {
+      if (topic === topics.company(companyId)) {
+        expect(awaiting).toBeUndefined();
+        events.push(event);
+        awaiting = event;
+        return;
+      }
+      expect(topic).toBe(topics.presence(companyId));
+      expect(event).toBe(awaiting);
+      awaiting = undefined;
+    },
+    subscribe: () => () => {},
+  };
 }
 
 describeWithRedis('RedisPresence', () => {
