@@ -6,7 +6,7 @@ import { perform, type PendingStatement, type Work, type WriteEffect } from '../
 import { param, prepareQuery } from '../db/prepared.js';
 import { BatchFacts, type NewFacts } from './batch-facts.js';
 import { FunnelSums, OutcomeSums } from './batch-sums.js';
-import { SummedCounts, type CountRows } from './summed-counts.js';
+import { SummedCounts } from './summed-counts.js';
 
 /** A quarter hour in milliseconds: the grain of the rollups (every time zone's offset is a multiple of it). */
 export const BUCKET_MS = 15 * 60_000;
@@ -110,6 +110,16 @@ function bucketOf(conversation: LiveConversation): number {
   return Math.floor(Date.parse(conversation.createdAt) / BUCKET_MS);
 }
 
+/** A visitor turn's share of its batch: its funnel move (in its conversation's quarter hour), and its bot's end. */
+function turnShare(conversation: LiveConversation, move: Move | undefined, terminal: boolean): (batch: BatchCounts) => void {
+  const { id, companyId, flowId } = conversation;
+  const bucket = move && flowId ? bucketOf(conversation) : 0;
+  return (batch) => {
+    if (move && flowId) addMove(batch.funnel, companyId, flowId, bucket, move);
+    if (terminal) batch.ended.push(id);
+  };
+}
+
 const FINISHED: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
@@ -121,9 +131,7 @@ class TurnEffect implements Iterator<PendingStatement, undefined, unknown> {
   constructor(
     private readonly writes: WriteQueue,
     private readonly tail: BatchTail<BatchCounts>,
-    private readonly conversation: LiveConversation,
-    private readonly move: Move | undefined,
-    private readonly terminal: boolean,
+    private readonly share: (batch: BatchCounts) => void,
   ) {}
 
   [Symbol.iterator](): this {
@@ -131,13 +139,7 @@ class TurnEffect implements Iterator<PendingStatement, undefined, unknown> {
   }
 
   next(): IteratorReturnResult<undefined> {
-    const { conversation, move, terminal } = this;
-    const { id, companyId, flowId } = conversation;
-    const bucket = move && flowId ? bucketOf(conversation) : 0;
-    this.writes.addToBatch(this.tail, (batch) => {
-      if (move && flowId) addMove(batch.funnel, companyId, flowId, bucket, move);
-      if (terminal) batch.ended.push(id);
-    });
+    this.writes.addToBatch(this.tail, this.share);
     return FINISHED;
   }
 }
@@ -276,16 +278,10 @@ export class InsightsRecorder {
     changes.flow.funnel = moved?.memory ?? memory;
     // Most turns loop where they stood: no work at all on the turn's hot path.
     if (!moved && !terminal) return undefined;
-    if (this.writes) return new TurnEffect(this.writes, this.countsTail, conversation, moved?.move, terminal);
+    const share = turnShare(conversation, moved?.move, terminal);
+    if (this.writes) return new TurnEffect(this.writes, this.countsTail, share);
     // Without the group commit (fixtures): the statements, at once.
-    const { id, companyId, flowId } = conversation;
-    const bucket = bucketOf(conversation);
-    return this.guarded(
-      this.addCounts((batch) => {
-        if (moved && flowId) addMove(batch.funnel, companyId, flowId, bucket, moved.move);
-        if (terminal) batch.ended.push(id);
-      }),
-    );
+    return this.guarded(this.addCounts(share));
   }
 
   private *turnFromFacts(conversation: LiveConversation, path: string[], last: string, terminal: boolean): Work<void> {
